@@ -1,0 +1,306 @@
+/**
+ * The stack configuration: one structured key per concern in `Pulumi.<stack>.yaml`, parsed once and
+ * validated before any resource is declared. Every refusal names the config key and says what is
+ * allowed. Pure: no Pulumi import (index.ts reads the raw values and turns a ConfigError into a RunError).
+ */
+import { z } from "zod";
+import { DATA_ZONES, DataZone, findRegion, knownRegions, regionsInZone } from "./regions";
+import {
+  DeploymentSku, PROVISIONED_SKU, ProvisionedSku, STANDARD_SKUS, StandardSku, findModel, isDataZoneSku,
+  knownModels, ptuIncrement,
+} from "./models";
+
+export const PROJECT = "aoai-bcdr";
+/** The subscription the stack's default `azure-native` provider points at. */
+export const PRIMARY_SUBSCRIPTION = "primary";
+
+export interface ConfigIssue {
+  /** Full config key with the path inside it, e.g. `aoai-bcdr:standard.models[0].capacity`. */
+  readonly key: string;
+  readonly message: string;
+}
+
+/** A user's mistake in the stack config: reported without a stack trace. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(`Invalid stack configuration:\n${issues.map(i => `  - ${i.key}: ${i.message}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function configKey(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path;
+  let key = `${PROJECT}:${String(head ?? "")}`;
+  for (const p of rest) key += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+  return key;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema: shapes, types and single-value rules
+
+const NAME_RULE = "lowercase letters, digits and hyphens, 2 to 24 characters, starting with a letter";
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, { error: `must be ${NAME_RULE}` });
+
+const region = z.string({ error: "must be an Azure region name such as eastus2" }).refine(r => findRegion(r), {
+  error: iss => `unknown region '${String(iss.input)}'; allowed: ${knownRegions().join(", ")}`,
+});
+
+const modelName = z.string({ error: "must be a model name such as gpt-4o" }).refine(m => findModel(m), {
+  error: iss => `unknown model '${String(iss.input)}'; known models: ${knownModels().join(", ")}`,
+});
+
+/** YAML reads `version: 1` as a number; Azure wants a string. */
+const modelVersion = z.union([z.string().min(1), z.number()], { error: "must be a model version string such as \"2024-11-20\"" })
+  .transform(String);
+
+const wholeAbove0 = (what: string) =>
+  z.number({ error: `must be a whole number above 0 (${what})` })
+    .int({ error: `must be a whole number above 0 (${what})` })
+    .positive({ error: `must be a whole number above 0 (${what})` });
+
+const capacity = z.union([z.literal("full"), wholeAbove0("thousands of tokens per minute")], {
+  error: "must be \"full\" (the whole declared quota) or a whole number above 0 (thousands of tokens per minute)",
+});
+
+const standardModel = z.strictObject({
+  name: modelName,
+  version: modelVersion,
+  capacity: capacity.default("full"),
+});
+
+const quotaEntry = z.strictObject({
+  subscription: name.default(PRIMARY_SUBSCRIPTION),
+  region,
+  sku: z.enum([...STANDARD_SKUS, ...Object.values(PROVISIONED_SKU)] as [DeploymentSku, ...DeploymentSku[]]),
+  model: modelName,
+  capacity: z.number({ error: "must be a whole number, 0 or more" }).int({ error: "must be a whole number, 0 or more" })
+    .nonnegative({ error: "must be a whole number, 0 or more" }),
+});
+
+const ptuPool = {
+  region,
+  model: modelName,
+  /** Defaults to the version of the same model's standard deployments. */
+  version: modelVersion.optional(),
+  ptu: wholeAbove0("provisioned throughput units"),
+};
+
+const schema = z.strictObject({
+  regions: z.strictObject({
+    primary: region,
+    secondary: region,
+    /** Optional: pins the data zone (an EU-only stack for GDPR); otherwise derived from the regions. */
+    dataZone: z.enum(DATA_ZONES as [DataZone, ...DataZone[]]).optional(),
+  }),
+  standard: z.strictObject({
+    deploymentType: z.enum(STANDARD_SKUS as [StandardSku, ...StandardSku[]]).default("DataZoneStandard"),
+    /** Regional `Standard` deployments give up the data-zone capacity pool: only with this explicit opt-out. */
+    allowRegionalStandard: z.boolean().default(false),
+    /** How the gateway spreads standard traffic: both regions weighted, or primary before secondary. */
+    routing: z.enum(["active-active", "active-passive"]).default("active-passive"),
+    models: z.array(standardModel).min(1, { error: "must list at least one model" }),
+  }),
+  quota: z.strictObject({
+    /** `declared`: the table below; `live`: Azure's usages API at deploy time. */
+    source: z.enum(["declared", "live"]).default("declared"),
+    declared: z.array(quotaEntry).default([]),
+  }).default({ source: "declared", declared: [] }),
+  enterprisePtu: z.strictObject(ptuPool).optional(),
+  workloadPtus: z.array(z.strictObject({ name, ...ptuPool })).default([]),
+  applications: z.array(z.strictObject({
+    name,
+    /** 1 is the most critical: lower-priority applications leave the PTU pools first. */
+    priority: z.number().int().min(1).max(3, { error: "must be 1 (most critical), 2 or 3" }).default(2),
+    workload: name.optional(),
+    tokensPerMinute: wholeAbove0("tokens per minute").optional(),
+  })).default([]),
+  overflowSubscriptions: z.array(z.strictObject({
+    name,
+    subscriptionId: z.uuid({ error: "must be a subscription id (a GUID)" }),
+    regions: z.array(region).min(1, { error: "must list at least one region" }),
+  })).default([]),
+  network: z.strictObject({
+    mode: z.enum(["public", "private"]).default("public"),
+  }).default({ mode: "public" }),
+  openai: z.strictObject({
+    /** Managed identity from the gateway is the default; keys (kept in Key Vault) are the fallback. */
+    auth: z.enum(["managedIdentity", "keys"]).default("managedIdentity"),
+  }).default({ auth: "managedIdentity" }),
+  tags: z.record(z.string(), z.string({ error: "tag values must be strings" })).default({}),
+  /** Protect stateful resources (accounts, resource groups, vaults, DNS zones) from deletion. */
+  protect: z.boolean().default(true),
+});
+
+type Parsed = z.output<typeof schema>;
+export type StandardModel = Parsed["standard"]["models"][number];
+export type QuotaEntry = Parsed["quota"]["declared"][number];
+export type OverflowSubscription = Parsed["overflowSubscriptions"][number];
+export type Application = Parsed["applications"][number];
+
+export interface PtuPoolConfig {
+  readonly region: string;
+  readonly model: string;
+  readonly version: string;
+  readonly ptu: number;
+  readonly sku: ProvisionedSku;
+}
+export interface WorkloadPtuConfig extends PtuPoolConfig {
+  readonly name: string;
+}
+
+/** The validated configuration: defaults applied, derived values filled in. */
+export interface BcdrConfig extends Omit<Parsed, "enterprisePtu" | "workloadPtus"> {
+  /** The data zone every region sits in; undefined only for Global/regional stacks outside any zone. */
+  readonly dataZone?: DataZone;
+  readonly enterprisePtu?: PtuPoolConfig;
+  readonly workloadPtus: readonly WorkloadPtuConfig[];
+}
+
+/** The top-level keys a stack may set (without the `aoai-bcdr:` namespace). */
+export const CONFIG_KEYS = Object.keys(schema.shape) as readonly (keyof Parsed)[];
+
+// ---------------------------------------------------------------------------------------------
+// Cross-field rules: the BCDR region separation, quotas and references
+
+class Issues {
+  readonly list: ConfigIssue[] = [];
+  add(path: readonly PropertyKey[], message: string): void {
+    this.list.push({ key: configKey(path), message });
+  }
+}
+
+function checkUnique<T>(issues: Issues, items: readonly T[], keyOf: (t: T) => string, path: (i: number) => PropertyKey[], what: string): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const k = keyOf(item);
+    if (seen.has(k)) issues.add(path(i), `duplicate ${what} '${k}'; each ${what} may appear once`);
+    seen.add(k);
+  });
+}
+
+function checkRegions(c: Parsed, issues: Issues): DataZone | undefined {
+  const { primary, secondary, dataZone: pinned } = c.regions;
+  if (primary === secondary) {
+    issues.add(["regions", "secondary"], `must differ from regions.primary ('${primary}'): a regional outage would take both`);
+  }
+  const zone = pinned ?? findRegion(primary)?.dataZone;
+  const needsZone = isDataZoneSku(c.standard.deploymentType);
+  if (needsZone && !zone) {
+    issues.add(["regions", "primary"], `'${primary}' is in no data zone, which ${c.standard.deploymentType} needs; allowed: ${regionsInZone("US").concat(regionsInZone("EU")).join(", ")}`);
+    return undefined;
+  }
+  if (!zone) return undefined;
+  const inZone = (r: string, path: PropertyKey[]) => {
+    if (findRegion(r) && findRegion(r)?.dataZone !== zone) {
+      issues.add(path, `'${r}' is outside the ${zone} data zone of this stack; allowed: ${regionsInZone(zone).join(", ")}`);
+    }
+  };
+  inZone(primary, ["regions", "primary"]);
+  inZone(secondary, ["regions", "secondary"]);
+  if (c.enterprisePtu) inZone(c.enterprisePtu.region, ["enterprisePtu", "region"]);
+  c.workloadPtus.forEach((w, i) => inZone(w.region, ["workloadPtus", i, "region"]));
+  c.overflowSubscriptions.forEach((s, i) => s.regions.forEach((r, j) => inZone(r, ["overflowSubscriptions", i, "regions", j])));
+  c.quota.declared.forEach((q, i) => inZone(q.region, ["quota", "declared", i, "region"]));
+  return zone;
+}
+
+function resolvePtuPool(
+  c: Parsed, pool: z.output<z.ZodObject<typeof ptuPool>>, path: PropertyKey[], issues: Issues,
+): PtuPoolConfig | undefined {
+  const sku = PROVISIONED_SKU[c.standard.deploymentType];
+  const standard = c.standard.models.find(m => m.name === pool.model);
+  if (!standard) {
+    issues.add([...path, "model"], `model '${pool.model}' is not among standard.models (${c.standard.models.map(m => m.name).join(", ")}); a PTU pool fails over to the standard deployment of the same model, so add it there`);
+    return undefined;
+  }
+  const version = pool.version ?? standard.version;
+  if (version !== standard.version) {
+    issues.add([...path, "version"], `must equal the standard deployment's version of ${pool.model} ('${standard.version}') so a failed-over request gets the same model`);
+  }
+  const model = findModel(pool.model)!;
+  const inc = ptuIncrement(model, sku);
+  if (!inc) {
+    issues.add([...path, "model"], `${pool.model} has no provisioned (PTU) offer`);
+  } else if (pool.ptu < inc.minimum || pool.ptu % inc.step !== 0) {
+    issues.add([...path, "ptu"], `${pool.ptu} PTU is refused by Azure for ${pool.model} on ${sku}: at least ${inc.minimum}, in steps of ${inc.step}`);
+  }
+  return { region: pool.region, model: pool.model, version, ptu: pool.ptu, sku };
+}
+
+function checkModels(c: Parsed, issues: Issues): void {
+  checkUnique(issues, c.standard.models, m => m.name, i => ["standard", "models", i, "name"], "model");
+  c.standard.models.forEach((m, i) => {
+    const info = findModel(m.name);
+    if (info && !info.versions.includes(m.version)) {
+      issues.add(["standard", "models", i, "version"], `unknown version '${m.version}' of ${m.name}; known: ${info.versions.join(", ")}`);
+    }
+  });
+  if (c.standard.deploymentType === "Standard" && !c.standard.allowRegionalStandard) {
+    issues.add(["standard", "deploymentType"], "regional Standard gives up the data-zone capacity pool; use DataZoneStandard (default) or GlobalStandard, or set standard.allowRegionalStandard: true to opt out explicitly");
+  }
+}
+
+function checkPtuPools(c: Parsed, issues: Issues): Pick<BcdrConfig, "enterprisePtu" | "workloadPtus"> {
+  const enterprisePtu = c.enterprisePtu && resolvePtuPool(c, c.enterprisePtu, ["enterprisePtu"], issues);
+  if (c.enterprisePtu && c.enterprisePtu.region === c.regions.primary) {
+    issues.add(["enterprisePtu", "region"], `must differ from the primary standard region '${c.regions.primary}' so one regional outage never takes both`);
+  }
+  checkUnique(issues, c.workloadPtus, w => w.name, i => ["workloadPtus", i, "name"], "workload name");
+  const workloadPtus: WorkloadPtuConfig[] = [];
+  c.workloadPtus.forEach((w, i) => {
+    if (c.enterprisePtu && w.region === c.enterprisePtu.region) {
+      issues.add(["workloadPtus", i, "region"], `must differ from enterprisePtu.region '${c.enterprisePtu.region}': a workload pool and the enterprise pool are never in the same region`);
+    }
+    const pool = resolvePtuPool(c, w, ["workloadPtus", i], issues);
+    if (pool) workloadPtus.push({ ...pool, name: w.name });
+  });
+  return { enterprisePtu, workloadPtus };
+}
+
+function checkReferences(c: Parsed, issues: Issues): void {
+  checkUnique(issues, c.applications, a => a.name, i => ["applications", i, "name"], "application name");
+  const workloads = c.workloadPtus.map(w => w.name);
+  c.applications.forEach((a, i) => {
+    if (a.workload && !workloads.includes(a.workload)) {
+      issues.add(["applications", i, "workload"], `unknown workload '${a.workload}'; defined in workloadPtus: ${workloads.join(", ") || "(none)"}`);
+    }
+  });
+  checkUnique(issues, c.overflowSubscriptions, s => s.name, i => ["overflowSubscriptions", i, "name"], "subscription name");
+  checkUnique(issues, c.overflowSubscriptions, s => s.subscriptionId, i => ["overflowSubscriptions", i, "subscriptionId"], "subscription id");
+  c.overflowSubscriptions.forEach((s, i) => {
+    if (s.name === PRIMARY_SUBSCRIPTION) issues.add(["overflowSubscriptions", i, "name"], `'${PRIMARY_SUBSCRIPTION}' names the stack's own subscription; choose another name`);
+    checkUnique(issues, s.regions, r => r, j => ["overflowSubscriptions", i, "regions", j], "region");
+  });
+  const subscriptions = [PRIMARY_SUBSCRIPTION, ...c.overflowSubscriptions.map(s => s.name)];
+  c.quota.declared.forEach((q, i) => {
+    if (!subscriptions.includes(q.subscription)) {
+      issues.add(["quota", "declared", i, "subscription"], `unknown subscription '${q.subscription}'; allowed: ${subscriptions.join(", ")}`);
+    }
+  });
+  checkUnique(issues, c.quota.declared, q => `${q.subscription}/${q.region}/${q.sku}/${q.model}`,
+    i => ["quota", "declared", i], "quota entry (subscription/region/sku/model)");
+}
+
+/**
+ * Validates raw config values (keyed without the namespace, already parsed from JSON) and returns the
+ * typed configuration, or throws a ConfigError listing every problem found.
+ */
+export function parseConfig(raw: Record<string, unknown>): BcdrConfig {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map(i => ({
+      key: i.code === "unrecognized_keys" && i.path.length === 0 ? `${PROJECT}:${i.keys.join(", ")}` : configKey(i.path),
+      message: i.code === "unrecognized_keys" && i.path.length === 0
+        ? `unknown config key; allowed keys: ${CONFIG_KEYS.join(", ")}`
+        : i.message,
+    })));
+  }
+  const c = result.data;
+  const issues = new Issues();
+  const dataZone = checkRegions(c, issues);
+  checkModels(c, issues);
+  const pools = checkPtuPools(c, issues);
+  checkReferences(c, issues);
+  if (issues.list.length > 0) throw new ConfigError(issues.list);
+  return { ...c, ...pools, dataZone };
+}

@@ -1,0 +1,92 @@
+/**
+ * One Azure OpenAI account for one BCDR role in one region, with its model deployments.
+ *
+ * Every role (standard primary/secondary/overflow, enterprise PTU, each workload PTU) gets its own
+ * account so that the gateway can send the same deployment path to every account of a chain.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
+import * as resources from "@pulumi/azure-native/resources";
+import { accountSubdomain } from "./naming";
+import { Tags, roleTags } from "./tags";
+import { AccountSpec } from "./topology";
+
+export interface OpenAiAccountArgs {
+  readonly spec: AccountSpec;
+  readonly stack: string;
+  /** Stable random suffix that makes the custom subdomain globally unique. */
+  readonly nameSuffix: pulumi.Input<string>;
+  readonly commonTags: Tags;
+  /** Private mode: no public network access, network ACLs deny by default. */
+  readonly privateNetwork: boolean;
+  /** Key auth stays enabled only when the gateway authenticates with access keys. */
+  readonly localAuth: boolean;
+  /** Protect the stateful resources (resource group, account, provisioned deployments). */
+  readonly protect: boolean;
+}
+
+export class OpenAiAccount extends pulumi.ComponentResource {
+  public readonly resourceGroup: resources.ResourceGroup;
+  public readonly account: cognitiveservices.Account;
+  public readonly deployments: cognitiveservices.Deployment[];
+  public readonly endpoint: pulumi.Output<string>;
+  public readonly principalId: pulumi.Output<string>;
+
+  constructor(name: string, args: OpenAiAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aoai-bcdr:openai:OpenAiAccount", name, {}, opts);
+    const { spec } = args;
+    const tags = roleTags(args.commonTags, spec.role, { regionRole: spec.regionRole, workload: spec.workload });
+
+    this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, {
+      resourceGroupName: `rg-aoai-${args.stack}-${spec.key}-${spec.region}`,
+      location: spec.region,
+      tags,
+    }, { parent: this, protect: args.protect });
+
+    const subdomain = pulumi.output(args.nameSuffix).apply(s => accountSubdomain(args.stack, spec.key, spec.region, s));
+    this.account = new cognitiveservices.Account(`${name}-account`, {
+      accountName: subdomain,
+      resourceGroupName: this.resourceGroup.name,
+      location: spec.region,
+      kind: "OpenAI",
+      sku: { name: "S0" },
+      identity: { type: "SystemAssigned" },
+      properties: {
+        // Entra ID auth and private endpoints both need a custom subdomain.
+        customSubDomainName: subdomain,
+        disableLocalAuth: !args.localAuth,
+        publicNetworkAccess: args.privateNetwork ? "Disabled" : "Enabled",
+        networkAcls: { defaultAction: args.privateNetwork ? "Deny" : "Allow", ipRules: [], virtualNetworkRules: [] },
+      },
+      tags,
+    }, { parent: this, protect: args.protect });
+
+    // Azure answers 409 to concurrent deployment writes on one account: chain them.
+    this.deployments = [];
+    for (const d of spec.deployments) {
+      const previous = this.deployments[this.deployments.length - 1];
+      const provisioned = d.sku.endsWith("ProvisionedManaged");
+      this.deployments.push(new cognitiveservices.Deployment(`${name}-${d.name}`, {
+        accountName: this.account.name,
+        resourceGroupName: this.resourceGroup.name,
+        deploymentName: d.name,
+        sku: { name: d.sku, capacity: d.capacity },
+        properties: {
+          model: { format: "OpenAI", name: d.model, version: d.version },
+          // Paired deployments must stay on the same version: no independent auto-upgrades.
+          versionUpgradeOption: "NoAutoUpgrade",
+        },
+        tags,
+      }, {
+        parent: this,
+        dependsOn: previous ? [previous] : [],
+        // A released PTU reservation may not be available again: protect provisioned deployments too.
+        protect: args.protect && provisioned,
+      }));
+    }
+
+    this.endpoint = this.account.properties.apply(p => p.endpoint);
+    this.principalId = this.account.identity.apply(i => i?.principalId ?? "");
+    this.registerOutputs({ endpoint: this.endpoint, principalId: this.principalId });
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The BCDR topology as plain data, computed from the validated config: which account sits where and
+ * for what role, what each one deploys, and the failover chains the gateway walks. The Pulumi
+ * components, the gateway policy and the plan's diagram all read this one model. Pure: no Pulumi import.
+ */
+import { BcdrConfig, PRIMARY_SUBSCRIPTION } from "./config";
+import { DeploymentSku } from "./models";
+
+export type AccountRole = "standard" | "enterprise-ptu" | "workload-ptu";
+export type RegionRole = "primary" | "secondary" | "overflow";
+export type CapacitySource = "declared" | "live" | "config";
+
+/** Where a standard account sits, before its capacities are known. */
+export interface StandardPlacement {
+  readonly key: string;
+  readonly regionRole: RegionRole;
+  readonly region: string;
+  readonly subscription: string;
+}
+
+export interface DeploymentSpec {
+  /** The deployment name: the model's alias that clients call, identical on every account of a chain. */
+  readonly name: string;
+  readonly model: string;
+  readonly version: string;
+  readonly sku: DeploymentSku;
+  /** Thousands of tokens per minute for standard SKUs, PTUs for provisioned ones. */
+  readonly capacity: number;
+  readonly capacitySource: CapacitySource;
+}
+
+export interface AccountSpec {
+  /** Stable logical name: part of every child URN, never derived from anything that may change. */
+  readonly key: string;
+  readonly role: AccountRole;
+  readonly regionRole?: RegionRole;
+  readonly workload?: string;
+  readonly region: string;
+  readonly subscription: string;
+  readonly deployments: readonly DeploymentSpec[];
+}
+
+export interface ChainTier {
+  readonly account: string;
+  /** 1 = workload PTU, 2 = enterprise PTU, 3 = standard (4 = secondary standard in active/passive). */
+  readonly priority: number;
+  readonly weight: number;
+}
+
+/** One failover chain: the ordered backends a request for one deployment name walks. */
+export interface ChainSpec {
+  readonly name: string;
+  readonly deployment: string;
+  readonly workload?: string;
+  readonly tiers: readonly ChainTier[];
+}
+
+export interface Topology {
+  readonly dataZone?: string;
+  readonly accounts: readonly AccountSpec[];
+  readonly chains: readonly ChainSpec[];
+}
+
+export const PRIORITY = { workloadPtu: 1, enterprisePtu: 2, standard: 3, standardSecondary: 4 } as const;
+
+export function standardPlacements(config: BcdrConfig): StandardPlacement[] {
+  return [
+    { key: "standard-primary", regionRole: "primary", region: config.regions.primary, subscription: PRIMARY_SUBSCRIPTION },
+    { key: "standard-secondary", regionRole: "secondary", region: config.regions.secondary, subscription: PRIMARY_SUBSCRIPTION },
+    ...config.overflowSubscriptions.flatMap(s => s.regions.map(region => ({
+      key: `overflow-${s.name}-${region}`, regionRole: "overflow" as const, region, subscription: s.name,
+    }))),
+  ];
+}
+
+/** Resolved standard capacity per placement key and model name. */
+export type CapacityTable = ReadonlyMap<string, ReadonlyMap<string, { capacity: number; source: CapacitySource }>>;
+
+function standardAccounts(config: BcdrConfig, capacities: CapacityTable): AccountSpec[] {
+  return standardPlacements(config).map(p => ({
+    key: p.key, role: "standard", regionRole: p.regionRole, region: p.region, subscription: p.subscription,
+    deployments: config.standard.models.map(m => {
+      const resolved = capacities.get(p.key)?.get(m.name);
+      if (!resolved) throw new Error(`no resolved capacity for ${m.name} on ${p.key}`);
+      return { name: m.name, model: m.name, version: m.version, sku: config.standard.deploymentType, capacity: resolved.capacity, capacitySource: resolved.source };
+    }),
+  }));
+}
+
+function ptuAccount(key: string, role: AccountRole, pool: NonNullable<BcdrConfig["enterprisePtu"]>, workload?: string): AccountSpec {
+  return {
+    key, role, workload, region: pool.region, subscription: PRIMARY_SUBSCRIPTION,
+    deployments: [{ name: pool.model, model: pool.model, version: pool.version, sku: pool.sku, capacity: pool.ptu, capacitySource: "config" }],
+  };
+}
+
+/** Standard tier of every chain: active/active spreads by capacity, active/passive orders by region role. */
+function standardTiers(config: BcdrConfig, accounts: readonly AccountSpec[], model: string): ChainTier[] {
+  const standard = accounts.filter(a => a.role === "standard");
+  const capacityOf = (a: AccountSpec) => a.deployments.find(d => d.model === model)?.capacity ?? 0;
+  const total = standard.reduce((sum, a) => sum + capacityOf(a), 0);
+  return standard.map(a => ({
+    account: a.key,
+    priority: config.standard.routing === "active-passive" && a.regionRole === "secondary"
+      ? PRIORITY.standardSecondary : PRIORITY.standard,
+    // APIM pool weights are 0-100; keep every backend at least 1 so none is starved.
+    weight: Math.max(1, Math.round((100 * capacityOf(a)) / Math.max(total, 1))),
+  }));
+}
+
+export function buildTopology(config: BcdrConfig, capacities: CapacityTable): Topology {
+  const enterprise = config.enterprisePtu;
+  const accounts: AccountSpec[] = [
+    ...standardAccounts(config, capacities),
+    ...(enterprise ? [ptuAccount("enterprise-ptu", "enterprise-ptu", enterprise)] : []),
+    ...config.workloadPtus.map(w => ptuAccount(`workload-${w.name}`, "workload-ptu", w, w.name)),
+  ];
+  const enterpriseTier = (model: string): ChainTier[] =>
+    enterprise?.model === model ? [{ account: "enterprise-ptu", priority: PRIORITY.enterprisePtu, weight: 100 }] : [];
+  const chains: ChainSpec[] = [
+    // Shared chains, one per deployment name: applications without a dedicated pool start here.
+    ...config.standard.models.map(m => ({
+      name: `shared-${m.name}`, deployment: m.name,
+      tiers: [...enterpriseTier(m.name), ...standardTiers(config, accounts, m.name)],
+    })),
+    // A workload's chain: its own PTU, then the enterprise pool, then standard.
+    ...config.workloadPtus.map(w => ({
+      name: `workload-${w.name}`, deployment: w.model, workload: w.name,
+      tiers: [
+        { account: `workload-${w.name}`, priority: PRIORITY.workloadPtu, weight: 100 },
+        ...enterpriseTier(w.model),
+        ...standardTiers(config, accounts, w.model),
+      ],
+    })),
+  ];
+  return { dataZone: config.dataZone, accounts, chains };
+}

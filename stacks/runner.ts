@@ -1,0 +1,150 @@
+/**
+ * Runs the real program (infra/index.ts, the code `pulumi up` runs) in-process against Pulumi's mock
+ * engine, and records what the engine would receive for every resource: URN, parent, provider,
+ * inputs, protect and dependencies. Secrets are redacted as `[secret]`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { PROJECT } from "../infra/config";
+import type { ProgramOptions } from "../infra/index";
+import { AzureMocks } from "./mocks";
+
+export const SECRET = "[secret]";
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent?: string;
+  provider?: string;
+  custom: boolean;
+  protect: boolean;
+  dependsOn: string[];
+  inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  project: string;
+  stack: string;
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+}
+
+export interface StackConfig {
+  /** Config values as the Pulumi CLI hands them to a program: `ns:key` -> string (objects as JSON). */
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+/** A stack file that does not parse: reported with its path, no stack trace. */
+export class StackFileError extends Error {}
+
+/** Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands its `config:` block to the program. */
+export function loadStackConfig(file: string): StackConfig {
+  let doc: unknown;
+  try {
+    doc = parseYaml(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new StackFileError(`${file}: ${(e as Error).message}`);
+  }
+  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
+  if (typeof config !== "object" || Array.isArray(config)) throw new StackFileError(`${file}: 'config' must be a map of keys to values`);
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [rawKey, value] of Object.entries(config)) {
+    const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
+    if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      // Ciphertext only the Pulumi service can decrypt: offline it stays a redacted secret.
+      values[key] = SECRET;
+      secretKeys.push(key);
+    } else {
+      values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  return { values, secretKeys };
+}
+
+export function stackFile(stack: string, root = path.resolve(__dirname, "..")): string {
+  return path.join(root, `Pulumi.${stack}.yaml`);
+}
+
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (o[SECRET_SIG_KEY] === SECRET_SIG) return SECRET;
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, redactSecrets(v)]));
+  }
+  return value;
+}
+
+type RegisterRequest = {
+  getType(): string; getName(): string; getParent(): string; getProvider(): string; getCustom(): boolean;
+  getProtect(): boolean | undefined; getDependenciesList(): string[]; getObject(): unknown;
+};
+type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: { getUrn(): string }) => void): void };
+
+/**
+ * Records every registration the program sends to the (mock) engine. URNs are rewritten the way the
+ * real engine builds them: the root stack's type is not part of its children's URNs, and a child's
+ * type chain holds every ancestor (the mock monitor keeps only the nearest one).
+ */
+function recordRegistrations(into: PlannedResource[]): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const register = monitor.registerResource.bind(monitor);
+  const engineUrns = new Map<string, string>();
+  const engineRef = (ref: string) => {
+    const [urn, ...rest] = ref.split("::").length > 4 ? [ref.split("::").slice(0, 4).join("::"), ref.split("::")[4]] : [ref];
+    return [engineUrns.get(urn) ?? urn, ...rest].join("::");
+  };
+  monitor.registerResource = (req, cb) => register(req, (err, res) => {
+    if (!err && res) {
+      const parent = req.getParent() ? engineUrns.get(req.getParent()) : undefined;
+      const parentType = parent?.split("::")[2];
+      const qualifiedType = !parentType || parentType === "pulumi:pulumi:Stack" ? req.getType() : `${parentType}$${req.getType()}`;
+      const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${req.getName()}`;
+      engineUrns.set(res.getUrn(), urn);
+      into.push({
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        parent,
+        provider: req.getProvider() ? engineRef(req.getProvider()) : undefined,
+        custom: req.getCustom(),
+        protect: req.getProtect() === true,
+        dependsOn: req.getDependenciesList().map(engineRef),
+        inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>,
+      });
+    }
+    cb(err, res);
+  });
+}
+
+export interface RunOptions extends ProgramOptions {
+  stack: string;
+  config: StackConfig;
+}
+
+/** Runs the program for one stack under the mocks; resolves once every registration has completed. */
+export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+  const subscriptionId = opts.config.values["azure-native:subscriptionId"];
+  await pulumi.runtime.setMocks(new AzureMocks(subscriptionId), PROJECT, opts.stack, false);
+  pulumi.runtime.setAllConfig(opts.config.values, opts.config.secretKeys);
+  const resources: PlannedResource[] = [];
+  recordRegistrations(resources);
+  const main = require("../infra/index") as (o?: ProgramOptions) => Promise<Record<string, unknown>>;
+  // The same wrapper the Pulumi language host uses: it waits for every outstanding registration.
+  const outputs = (await pulumi.runtime.runInPulumiStack(() => main({ usagesClient: opts.usagesClient }))) ?? {};
+  // Drains the stack's own output registration before the next run replaces the mock engine.
+  await pulumi.runtime.disconnect();
+  return {
+    project: PROJECT,
+    stack: opts.stack,
+    resources: resources.filter(r => r.type !== "pulumi:pulumi:Stack"),
+    outputs: redactSecrets(outputs) as Record<string, unknown>,
+  };
+}
