@@ -240,8 +240,8 @@ function checkModels(c: Parsed, issues: Issues): void {
   }
 }
 
-function checkPtuPools(c: Parsed, issues: Issues): Pick<BcdrConfig, "enterprisePtu" | "workloadPtus"> {
-  const enterprisePtu = c.enterprisePtu && resolvePtuPool(c, c.enterprisePtu, ["enterprisePtu"], issues);
+function checkPtuPools(c: Parsed, issues: Issues): { enterprisePtu: PtuPoolConfig | undefined; workloadPtus: WorkloadPtuConfig[] } {
+  const enterprisePtu = c.enterprisePtu ? resolvePtuPool(c, c.enterprisePtu, ["enterprisePtu"], issues) : undefined;
   if (c.enterprisePtu && c.enterprisePtu.region === c.regions.primary) {
     issues.add(["enterprisePtu", "region"], `must differ from the primary standard region '${c.regions.primary}' so one regional outage never takes both`);
   }

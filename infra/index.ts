@@ -11,14 +11,9 @@ import { Provider } from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
 import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig } from "./config";
 import { OpenAiAccount } from "./openai";
-import { QuotaLookup, UsagesClient, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
+import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
 import { commonTags } from "./tags";
-import { Topology, buildTopology } from "./topology";
-
-export interface ProgramOptions {
-  /** Answers Azure's usages API when `quota.source` is `live` (defaults to the Azure SDK client). */
-  readonly usagesClient?: UsagesClient;
-}
+import { Topology, applicationChains, buildTopology } from "./topology";
 
 /** Raw `aoai-bcdr:*` values: Pulumi hands structured values over as JSON text. */
 function readRawConfig(): Record<string, unknown> {
@@ -92,6 +87,11 @@ function declare(config: BcdrConfig, topology: Topology) {
       }];
     })),
     chains: Object.fromEntries(topology.chains.map(c => [c.name, c])),
+    applications: Object.fromEntries(config.applications.map(a => [a.name, {
+      priority: a.priority,
+      workload: a.workload,
+      chains: applicationChains(topology, a.workload).map(c => c.name),
+    }])),
   };
 }
 

@@ -20,6 +20,12 @@ export interface UsagesClient {
   list(subscriptionId: string, location: string): AsyncIterable<Usage>;
 }
 
+/** What the offline plan and the tests hand the program instead of Azure (`pulumi up` passes nothing). */
+export interface ProgramOptions {
+  /** Answers Azure's usages API when `quota.source` is `live` (defaults to the Azure SDK client). */
+  readonly usagesClient?: UsagesClient;
+}
+
 export interface QuotaLookup {
   readonly source: Exclude<CapacitySource, "config">;
   /** The quota limit in capacity units, or undefined when nothing is known. */

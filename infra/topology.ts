@@ -135,3 +135,15 @@ export function buildTopology(config: BcdrConfig, capacities: CapacityTable): To
   ];
   return { dataZone: config.dataZone, accounts, chains };
 }
+
+/** The chain a request for `deployment` walks: the caller's workload chain for it, else the shared one. */
+export function chainFor(topology: Topology, deployment: string, workload?: string): ChainSpec {
+  const own = workload && topology.chains.find(c => c.workload === workload && c.deployment === deployment);
+  return own || topology.chains.find(c => c.workload === undefined && c.deployment === deployment)!;
+}
+
+/** Every chain an application may use: one per deployment name. */
+export function applicationChains(topology: Topology, workload?: string): ChainSpec[] {
+  const deployments = [...new Set(topology.chains.map(c => c.deployment))];
+  return deployments.map(d => chainFor(topology, d, workload));
+}

@@ -8,7 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../infra/config";
-import type { ProgramOptions } from "../infra/index";
+import type { ProgramOptions } from "../infra/quota";
 import { AzureMocks } from "./mocks";
 
 export const SECRET = "[secret]";
@@ -84,7 +84,8 @@ export function redactSecrets(value: unknown): unknown {
 
 type RegisterRequest = {
   getType(): string; getName(): string; getParent(): string; getProvider(): string; getCustom(): boolean;
-  getProtect(): boolean | undefined; getDependenciesList(): string[]; getObject(): unknown;
+  getProtect(): boolean | undefined; getDependenciesList(): string[];
+  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 };
 type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: { getUrn(): string }) => void): void };
 
