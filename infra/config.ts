@@ -53,14 +53,11 @@ const modelName = z.string({ error: "must be a model name such as gpt-4o" }).ref
 const modelVersion = z.union([z.string().min(1), z.number()], { error: "must be a model version string such as \"2024-11-20\"" })
   .transform(String);
 
-const wholeAbove0 = (what: string) =>
-  z.number({ error: `must be a whole number above 0 (${what})` })
-    .int({ error: `must be a whole number above 0 (${what})` })
-    .positive({ error: `must be a whole number above 0 (${what})` });
+const wholeAbove0 = (message: string) =>
+  z.number({ error: message }).int({ error: message }).positive({ error: message });
 
-const capacity = z.union([z.literal("full"), wholeAbove0("thousands of tokens per minute")], {
-  error: "must be \"full\" (the whole declared quota) or a whole number above 0 (thousands of tokens per minute)",
-});
+const CAPACITY_RULE = "must be \"full\" (the whole declared quota) or a whole number above 0 (thousands of tokens per minute)";
+const capacity = z.union([z.literal("full"), wholeAbove0(CAPACITY_RULE)], { error: CAPACITY_RULE });
 
 const standardModel = z.strictObject({
   name: modelName,
@@ -82,7 +79,7 @@ const ptuPool = {
   model: modelName,
   /** Defaults to the version of the same model's standard deployments. */
   version: modelVersion.optional(),
-  ptu: wholeAbove0("provisioned throughput units"),
+  ptu: wholeAbove0("must be a whole number above 0 (provisioned throughput units)"),
 };
 
 const schema = z.strictObject({
@@ -112,7 +109,7 @@ const schema = z.strictObject({
     /** 1 is the most critical: lower-priority applications leave the PTU pools first. */
     priority: z.number().int().min(1).max(3, { error: "must be 1 (most critical), 2 or 3" }).default(2),
     workload: name.optional(),
-    tokensPerMinute: wholeAbove0("tokens per minute").optional(),
+    tokensPerMinute: wholeAbove0("must be a whole number above 0 (tokens per minute)").optional(),
   })).default([]),
   overflowSubscriptions: z.array(z.strictObject({
     name,
@@ -259,7 +256,7 @@ function checkPtuPools(c: Parsed, issues: Issues): { enterprisePtu: PtuPoolConfi
 
 function checkReferences(c: Parsed, issues: Issues): void {
   checkUnique(issues, c.applications, a => a.name, i => ["applications", i, "name"], "application name");
-  const workloads = c.workloadPtus.map(w => w.name);
+  const workloads = [...new Set(c.workloadPtus.map(w => w.name))];
   c.applications.forEach((a, i) => {
     if (a.workload && !workloads.includes(a.workload)) {
       issues.add(["applications", i, "workload"], `unknown workload '${a.workload}'; defined in workloadPtus: ${workloads.join(", ") || "(none)"}`);

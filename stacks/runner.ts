@@ -128,20 +128,30 @@ function recordRegistrations(into: PlannedResource[]): void {
 export interface RunOptions extends ProgramOptions {
   stack: string;
   config: StackConfig;
+  /** Receives every registration as it happens, also when the run fails. */
+  record?: PlannedResource[];
+  /** The program to run: infra/index.ts unless a benchmark measures the engine alone. */
+  program?: Program;
 }
+
+type Program = (o?: ProgramOptions) => Promise<Record<string, unknown>>;
 
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
   await pulumi.runtime.setMocks(new AzureMocks(subscriptionId), PROJECT, opts.stack, false);
   pulumi.runtime.setAllConfig(opts.config.values, opts.config.secretKeys);
-  const resources: PlannedResource[] = [];
+  const resources: PlannedResource[] = opts.record ?? [];
   recordRegistrations(resources);
-  const main = require("../infra/index") as (o?: ProgramOptions) => Promise<Record<string, unknown>>;
+  const main = opts.program ?? (require("../infra/index") as Program);
   // The same wrapper the Pulumi language host uses: it waits for every outstanding registration.
-  const outputs = (await pulumi.runtime.runInPulumiStack(() => main({ usagesClient: opts.usagesClient }))) ?? {};
-  // Drains the stack's own output registration before the next run replaces the mock engine.
+  // The program's error is caught inside the stack's init (where the language host would report it)
+  // and rethrown once every outstanding registration has drained.
+  let failure: { error: unknown } | undefined;
+  const outputs = (await pulumi.runtime.runInPulumiStack(() =>
+    main({ usagesClient: opts.usagesClient }).catch(error => { failure = { error }; return {}; }))) ?? {};
   await pulumi.runtime.disconnect();
+  if (failure) throw failure.error;
   return {
     project: PROJECT,
     stack: opts.stack,

@@ -1,0 +1,126 @@
+import { ConfigError, parseConfig } from "../infra/config";
+import { stackValues } from "./support";
+
+/** The refusal messages for `values` edited by `edit`, starting from a valid stack. */
+function refusals(stack: string, edit: (v: Record<string, any>) => void): string[] {
+  const values = stackValues(stack);
+  edit(values);
+  try {
+    parseConfig(values);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues.map(i => `${i.key}: ${i.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe("stack config", () => {
+  test.each(["dev", "prod"])("%s is accepted", stack => {
+    expect(refusals(stack, () => undefined)).toEqual([]);
+  });
+
+  test("derives the data zone and fills defaults", () => {
+    const c = parseConfig(stackValues("dev"));
+    expect(c.dataZone).toBe("US");
+    expect(c.quota.source).toBe("declared");
+    expect(c.openai.auth).toBe("managedIdentity");
+  });
+
+  test("PTU pools inherit the standard version and the provisioned SKU of the stack's boundary", () => {
+    const c = parseConfig(stackValues("prod"));
+    expect(c.enterprisePtu).toEqual({ region: "westus3", model: "gpt-4o", version: "2024-11-20", ptu: 100, sku: "DataZoneProvisionedManaged" });
+  });
+});
+
+describe("refused configs name the key and what is allowed", () => {
+  const cases: [string, string, (v: Record<string, any>) => void, RegExp][] = [
+    ["unknown region", "dev", v => { v.regions.primary = "eastus9"; },
+      /^aoai-bcdr:regions\.primary: unknown region 'eastus9'; allowed: .*eastus2/],
+    ["secondary equal to primary", "dev", v => { v.regions.secondary = v.regions.primary; },
+      /^aoai-bcdr:regions\.secondary: must differ from regions\.primary/],
+    ["regions in different data zones", "dev", v => { v.regions.secondary = "swedencentral"; },
+      /^aoai-bcdr:regions\.secondary: 'swedencentral' is outside the US data zone of this stack; allowed: eastus,/],
+    ["an EU stack with a non-EU region", "dev", v => { v.regions = { primary: "swedencentral", secondary: "switzerlandnorth", dataZone: "EU" }; },
+      /^aoai-bcdr:regions\.secondary: 'switzerlandnorth' is outside the EU data zone .*allowed: francecentral/],
+    ["a pinned data zone the regions are not in", "dev", v => { v.regions.dataZone = "EU"; },
+      /^aoai-bcdr:regions\.primary: 'eastus2' is outside the EU data zone/],
+    ["a data-zone SKU in a region outside any zone", "dev", v => { v.regions = { primary: "japaneast", secondary: "australiaeast" }; },
+      /^aoai-bcdr:regions\.primary: 'japaneast' is in no data zone, which DataZoneStandard needs/],
+    ["enterprise PTU in the primary standard region", "prod", v => { v.enterprisePtu.region = v.regions.primary; },
+      /^aoai-bcdr:enterprisePtu\.region: must differ from the primary standard region 'eastus2'/],
+    ["a workload PTU in the enterprise PTU region", "prod", v => { v.workloadPtus[0].region = v.enterprisePtu.region; },
+      /^aoai-bcdr:workloadPtus\[0\]\.region: must differ from enterprisePtu\.region 'westus3'/],
+    ["a PTU pool in a region outside the data zone", "prod", v => { v.enterprisePtu.region = "swedencentral"; },
+      /^aoai-bcdr:enterprisePtu\.region: 'swedencentral' is outside the US data zone/],
+    ["capacity 0", "dev", v => { v.standard.models[0].capacity = 0; },
+      /^aoai-bcdr:standard\.models\[0\]\.capacity: must be "full" \(the whole declared quota\) or a whole number above 0/],
+    ["a negative capacity", "dev", v => { v.standard.models[0].capacity = -10; },
+      /^aoai-bcdr:standard\.models\[0\]\.capacity: must be "full".* or a whole number above 0/],
+    ["a malformed capacity", "dev", v => { v.standard.models[0].capacity = "lots"; },
+      /^aoai-bcdr:standard\.models\[0\]\.capacity: must be "full"/],
+    ["duplicate model names", "dev", v => { v.standard.models.push({ ...v.standard.models[0] }); },
+      /^aoai-bcdr:standard\.models\[2\]\.name: duplicate model 'gpt-4o-mini'/],
+    ["an unknown model", "dev", v => { v.standard.models[0].name = "gpt-17"; },
+      /^aoai-bcdr:standard\.models\[0\]\.name: unknown model 'gpt-17'; known models: gpt-4o,/],
+    ["an unknown model version", "dev", v => { v.standard.models[0].version = "2020-01-01"; },
+      /^aoai-bcdr:standard\.models\[0\]\.version: unknown version '2020-01-01' of gpt-4o-mini; known: 2024-07-18/],
+    ["a PTU model missing from the standard models", "prod", v => { v.enterprisePtu.model = "o3"; },
+      /^aoai-bcdr:enterprisePtu\.model: model 'o3' is not among standard\.models/],
+    ["a PTU version that differs from the standard one", "prod", v => { v.workloadPtus[0].version = "2024-08-06"; },
+      /^aoai-bcdr:workloadPtus\[0\]\.version: must equal the standard deployment's version of gpt-4o/],
+    ["duplicate workload names", "prod", v => { v.workloadPtus[1].name = v.workloadPtus[0].name; },
+      /^aoai-bcdr:workloadPtus\[1\]\.name: duplicate workload name 'claims'/],
+    ["an application pointing at a missing workload", "prod", v => { v.applications[0].workload = "billing"; },
+      /^aoai-bcdr:applications\[0\]\.workload: unknown workload 'billing'; defined in workloadPtus: claims, fraud/],
+    ["duplicate application names", "prod", v => { v.applications[1].name = v.applications[0].name; },
+      /^aoai-bcdr:applications\[1\]\.name: duplicate application name 'claims-assistant'/],
+    ["data-zone PTUs below 15", "prod", v => { v.enterprisePtu.ptu = 10; },
+      /^aoai-bcdr:enterprisePtu\.ptu: 10 PTU is refused by Azure for gpt-4o on DataZoneProvisionedManaged: at least 15, in steps of 5/],
+    ["data-zone PTUs off the step of 5", "prod", v => { v.workloadPtus[0].ptu = 52; },
+      /^aoai-bcdr:workloadPtus\[0\]\.ptu: 52 PTU is refused .* at least 15, in steps of 5/],
+    ["regional PTUs off the model's own step", "prod", v => {
+      v.standard.deploymentType = "Standard"; v.standard.allowRegionalStandard = true; v.enterprisePtu.ptu = 75;
+    }, /^aoai-bcdr:enterprisePtu\.ptu: 75 PTU is refused by Azure for gpt-4o on ProvisionedManaged: at least 50, in steps of 50/],
+    ["a negative PTU count", "prod", v => { v.enterprisePtu.ptu = -5; },
+      /^aoai-bcdr:enterprisePtu\.ptu: must be a whole number above 0 \(provisioned throughput units\)/],
+    ["regional Standard without the explicit opt-out", "dev", v => { v.standard.deploymentType = "Standard"; },
+      /^aoai-bcdr:standard\.deploymentType: regional Standard gives up the data-zone capacity pool/],
+    ["an unknown deployment type", "dev", v => { v.standard.deploymentType = "Premium"; },
+      /^aoai-bcdr:standard\.deploymentType: .*"DataZoneStandard"\|"GlobalStandard"\|"Standard"/],
+    ["a malformed (non-boolean) YAML value", "dev", v => { v.protect = "yes"; },
+      /^aoai-bcdr:protect: Invalid input: expected boolean, received string/],
+    ["a misspelt key inside a value", "dev", v => { v.regions.secundary = "centralus"; },
+      /^aoai-bcdr:regions: Unrecognized key: "secundary"/],
+    ["an unknown top-level key", "dev", v => { v.standrad = {}; },
+      /^aoai-bcdr:standrad: unknown config key; allowed keys: regions, standard,/],
+    ["an overflow subscription id that is not a GUID", "prod", v => { v.overflowSubscriptions[0].subscriptionId = "sub-b"; },
+      /^aoai-bcdr:overflowSubscriptions\[0\]\.subscriptionId: must be a subscription id \(a GUID\)/],
+    ["an overflow region outside the data zone", "prod", v => { v.overflowSubscriptions[0].regions = ["westeurope"]; },
+      /^aoai-bcdr:overflowSubscriptions\[0\]\.regions\[0\]: 'westeurope' is outside the US data zone/],
+    ["quota declared for an unknown subscription", "prod", v => { v.quota.declared[6].subscription = "sub-z"; },
+      /^aoai-bcdr:quota\.declared\[6\]\.subscription: unknown subscription 'sub-z'; allowed: primary, sub-b/],
+    ["a duplicated quota entry", "dev", v => { v.quota.declared.push({ ...v.quota.declared[0] }); },
+      /^aoai-bcdr:quota\.declared\[4\]: duplicate quota entry \(subscription\/region\/sku\/model\) 'primary\/eastus2\/DataZoneStandard\/gpt-4o-mini'/],
+  ];
+
+  test.each(cases)("%s", (_what, stack, edit, expected) => {
+    // The refusal leads; a cascade (e.g. quota rows outside a changed zone) may follow it.
+    const found = refusals(stack, edit);
+    expect(found[0]).toMatch(expected);
+  });
+
+  test("every problem is reported at once", () => {
+    const found = refusals("prod", v => { v.regions.secondary = "eastus2"; v.enterprisePtu.ptu = 12; });
+    expect(found).toHaveLength(2);
+  });
+
+  test("GlobalStandard stacks may use regions outside any data zone", () => {
+    const found = refusals("dev", v => {
+      v.standard.deploymentType = "GlobalStandard";
+      v.regions = { primary: "japaneast", secondary: "australiaeast" };
+      v.quota.declared = [];
+      v.standard.models.forEach((m: any) => { m.capacity = 10; });
+    });
+    expect(found).toEqual([]);
+  });
+});

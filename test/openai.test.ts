@@ -1,0 +1,144 @@
+import { findRegion } from "../infra/regions";
+import { PlannedResource, ProgramRun } from "../stacks/runner";
+import { T, ofType, runStack } from "./support";
+
+const tagsOf = (r: PlannedResource) => r.inputs.tags as Record<string, string>;
+const accountOf = (run: ProgramRun, d: PlannedResource) =>
+  ofType(run, T.account).find(a => a.inputs.accountName === d.inputs.accountName)!;
+
+describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
+  let run: ProgramRun;
+  beforeAll(async () => { run = await runStack(stack); });
+
+  const standardAccounts = () => ofType(run, T.account).filter(a => tagsOf(a)["bcdr-role"] === "standard");
+  const deploymentsOn = (a: PlannedResource) => ofType(run, T.deployment).filter(d => d.inputs.accountName === a.inputs.accountName);
+
+  test("paired accounts in two regions of one data zone, each with a custom subdomain and an identity", () => {
+    const paired = standardAccounts().filter(a => ["primary", "secondary"].includes(tagsOf(a)["bcdr-region-role"]));
+    const regions = paired.map(a => a.inputs.location as string);
+    expect(new Set(regions).size).toBe(2);
+    expect(new Set(regions.map(r => findRegion(r)?.dataZone)).size).toBe(1);
+    for (const a of ofType(run, T.account)) {
+      expect(a.inputs).toMatchObject({ kind: "OpenAI", sku: { name: "S0" }, identity: { type: "SystemAssigned" } });
+      expect((a.inputs.properties as any).customSubDomainName).toBe(a.inputs.accountName);
+      expect((a.inputs.properties as any).disableLocalAuth).toBe(true);
+    }
+  });
+
+  test("every standard model is on every standard account with the same model, version and SKU, once", () => {
+    const signature = (a: PlannedResource) => deploymentsOn(a)
+      .map(d => JSON.stringify([d.inputs.deploymentName, (d.inputs.properties as any).model, (d.inputs.sku as any).name]))
+      .sort();
+    const [first, ...rest] = standardAccounts();
+    expect(signature(first).length).toBeGreaterThan(0);
+    for (const a of rest) expect(signature(a)).toEqual(signature(first));
+    for (const a of standardAccounts()) {
+      const models = deploymentsOn(a).map(d => (d.inputs.properties as any).model.name);
+      expect(new Set(models).size).toBe(models.length);
+    }
+  });
+
+  test("deployments on one account are serialized", () => {
+    for (const a of ofType(run, T.account)) {
+      const deps = deploymentsOn(a);
+      deps.slice(1).forEach((d, i) => expect(d.dependsOn).toContain(deps[i].urn));
+    }
+  });
+
+  test("every taggable resource carries the common tags and its bcdr-role", () => {
+    const taggable = run.resources.filter(r => r.custom && r.type.startsWith("azure-native:") && r.type !== "pulumi:providers:azure-native");
+    expect(taggable.length).toBeGreaterThan(0);
+    for (const r of taggable) {
+      expect(tagsOf(r)).toMatchObject({ "managed-by": "pulumi", "bcdr-stack": `aoai-bcdr/${stack}`, environment: stack });
+      expect(tagsOf(r)["bcdr-role"]).toBeDefined();
+    }
+    for (const a of standardAccounts()) expect(["primary", "secondary", "overflow"]).toContain(tagsOf(a)["bcdr-region-role"]);
+  });
+});
+
+describe("dev: cheap and public", () => {
+  let run: ProgramRun;
+  beforeAll(async () => { run = await runStack("dev"); });
+
+  test("accounts are reachable publicly and nothing is protected", () => {
+    for (const a of ofType(run, T.account)) {
+      expect(a.inputs.properties).toMatchObject({ publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } });
+    }
+    expect(run.resources.filter(r => r.protect)).toEqual([]);
+  });
+
+  test("capacities: a number is taken as given, full is the declared quota", () => {
+    const caps = ofType(run, T.deployment).map(d => [d.inputs.deploymentName, (d.inputs.sku as any).capacity]);
+    expect(caps).toEqual(expect.arrayContaining([["gpt-4o-mini", 50], ["gpt-4.1-mini", 100]]));
+    const out = (run.outputs.accounts as any)["standard-primary"].deployments;
+    expect(out["gpt-4o-mini"]).toMatchObject({ capacity: 50, capacitySource: "config" });
+    expect(out["gpt-4.1-mini"]).toMatchObject({ capacity: 100, capacitySource: "declared" });
+  });
+});
+
+describe("prod: the full topology", () => {
+  let run: ProgramRun;
+  beforeAll(async () => { run = await runStack("prod"); });
+  const byRole = (role: string) => ofType(run, T.account).filter(a => tagsOf(a)["bcdr-role"] === role);
+
+  test("standard deployments get the whole declared quota of their subscription and region", () => {
+    const d = ofType(run, T.deployment).filter(d => tagsOf(d)["bcdr-role"] === "standard");
+    expect(d).toHaveLength(9);
+    for (const x of d) {
+      expect((x.inputs.sku as any).name).toBe("DataZoneStandard");
+      expect((x.inputs.sku as any).capacity).toBe({ "gpt-4o": 450, "gpt-4.1": 300, "gpt-4o-mini": 2000 }[x.inputs.deploymentName as string]);
+    }
+  });
+
+  test("the enterprise PTU pool is DataZoneProvisionedManaged, away from the primary standard region", () => {
+    const [enterprise] = byRole("enterprise-ptu");
+    const primary = byRole("standard").find(a => tagsOf(a)["bcdr-region-role"] === "primary")!;
+    expect(enterprise.inputs.location).not.toBe(primary.inputs.location);
+    const [pool] = ofType(run, T.deployment).filter(d => accountOf(run, d) === enterprise);
+    expect(pool.inputs.sku).toEqual({ name: "DataZoneProvisionedManaged", capacity: 100 });
+    expect(pool.inputs.deploymentName).toBe("gpt-4o");
+  });
+
+  test("workload PTU pools have their own accounts, never in the enterprise pool's region", () => {
+    const [enterprise] = byRole("enterprise-ptu");
+    const workloads = byRole("workload-ptu");
+    expect(workloads.map(w => tagsOf(w)["bcdr-workload"]).sort()).toEqual(["claims", "fraud"]);
+    for (const w of workloads) expect(w.inputs.location).not.toBe(enterprise.inputs.location);
+  });
+
+  test("the extra subscription's account is declared through its own provider", () => {
+    const [overflow] = byRole("standard").filter(a => tagsOf(a)["bcdr-region-role"] === "overflow");
+    const provider = run.resources.find(r => r.type === "pulumi:providers:azure-native")!;
+    expect(provider.inputs.subscriptionId).toBe("22222222-2222-4222-8222-222222222222");
+    expect(overflow.provider!.startsWith(`${provider.urn}::`)).toBe(true);
+    for (const a of byRole("standard").filter(a => a !== overflow)) expect(a.provider).toBeUndefined();
+  });
+
+  test("private mode: no public network access, ACLs deny by default", () => {
+    for (const a of ofType(run, T.account)) {
+      expect(a.inputs.properties).toMatchObject({ publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" } });
+    }
+  });
+
+  test("stateful resources are protected; pay-as-you-go deployments are not", () => {
+    for (const r of [...ofType(run, T.account), ...ofType(run, T.resourceGroup)]) expect(r.protect).toBe(true);
+    for (const d of ofType(run, T.deployment)) {
+      expect(d.protect).toBe(((d.inputs.sku as any).name as string).endsWith("ProvisionedManaged"));
+    }
+  });
+
+  test("outputs give each account's endpoint and the resolved capacities", () => {
+    const accounts = run.outputs.accounts as any;
+    expect(accounts["standard-secondary"].endpoint).toMatch(/^https:\/\/oai-prod-standard-secondary-centralus-[a-z0-9]{6}\.openai\.azure\.com\/$/);
+    expect(accounts["enterprise-ptu"].deployments["gpt-4o"]).toMatchObject({ capacity: 100, capacitySource: "config", sku: "DataZoneProvisionedManaged" });
+  });
+});
+
+describe("a refused config declares nothing", () => {
+  test("the run fails with the config message before any resource is registered", async () => {
+    const registered: PlannedResource[] = [];
+    await expect(runStack("prod", { edit: v => { v.enterprisePtu.region = "eastus2"; }, record: registered }))
+      .rejects.toThrow(/aoai-bcdr:enterprisePtu\.region: must differ from the primary standard region/);
+    expect(registered.filter(r => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Test helpers: run the real program for a stack file (optionally edited) under the Azure mocks.
+ */
+import * as fs from "fs";
+import { parse as parseYaml } from "yaml";
+import { PROJECT } from "../infra/config";
+import { UsagesClient } from "../infra/quota";
+import { PlannedResource, ProgramRun, StackConfig, runProgram, stackFile } from "../stacks/runner";
+
+/** The `aoai-bcdr:*` values of a stack file as plain objects, keyed without the namespace. */
+export function stackValues(stack: string): Record<string, any> {
+  const doc = parseYaml(fs.readFileSync(stackFile(stack), "utf8")) as { config: Record<string, unknown> };
+  const values: Record<string, any> = {};
+  for (const [k, v] of Object.entries(doc.config)) {
+    if (k.startsWith(`${PROJECT}:`)) values[k.slice(PROJECT.length + 1)] = v;
+  }
+  return structuredClone(values);
+}
+
+/** Serializes edited values the way the Pulumi CLI hands them to the program. */
+export function toStackConfig(values: Record<string, unknown>): StackConfig {
+  return {
+    values: Object.fromEntries(Object.entries(values).map(([k, v]) =>
+      [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)])),
+    secretKeys: [],
+  };
+}
+
+export interface RunStackOptions {
+  /** Edits the stack's values before the run. */
+  edit?: (values: Record<string, any>) => void;
+  usagesClient?: UsagesClient;
+  /** Receives every registration, also when the run fails. */
+  record?: PlannedResource[];
+}
+
+export async function runStack(stack: string, opts: RunStackOptions = {}): Promise<ProgramRun> {
+  const values = stackValues(stack);
+  opts.edit?.(values);
+  return runProgram({ stack, config: toStackConfig(values), usagesClient: opts.usagesClient, record: opts.record });
+}
+
+export function ofType(run: ProgramRun, type: string): PlannedResource[] {
+  return run.resources.filter(r => r.type === type);
+}
+
+export const T = {
+  account: "azure-native:cognitiveservices:Account",
+  deployment: "azure-native:cognitiveservices:Deployment",
+  resourceGroup: "azure-native:resources:ResourceGroup",
+} as const;
