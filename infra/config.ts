@@ -11,6 +11,9 @@ import {
 } from "./models";
 
 export const PROJECT = "aoai-bcdr";
+
+/** API Management tiers the gateway can use (Consumption lacks the token policies and managed identity to backends). */
+export const APIM_SKUS = ["Developer", "Basic", "Standard", "Premium", "BasicV2", "StandardV2"] as const;
 /** The subscription the stack's default `azure-native` provider points at. */
 export const PRIMARY_SUBSCRIPTION = "primary";
 
@@ -116,6 +119,30 @@ const schema = z.strictObject({
     subscriptionId: z.uuid({ error: "must be a subscription id (a GUID)" }),
     regions: z.array(region).min(1, { error: "must list at least one region" }),
   })).default([]),
+  gateway: z.strictObject({
+    /** `multi-region`: one Premium service with additionalLocations; `per-region`: one service per region. */
+    mode: z.enum(["multi-region", "per-region"]).default("multi-region"),
+    /** Gateway regions; the first hosts the multi-region service. Must cover every standard region. */
+    regions: z.array(region).min(2, { error: "must list at least two regions: a gateway in one region is a single point of failure" }),
+    sku: z.enum(APIM_SKUS).default("Premium"),
+    /** Scale units per region. */
+    capacity: wholeAbove0("must be a whole number above 0 (scale units per region)").default(1),
+    /** Spread each region's units across availability zones (Premium only). */
+    zoneRedundant: z.boolean().default(false),
+    publisherName: z.string().min(1).default("Platform team"),
+    publisherEmail: z.email({ error: "must be an e-mail address (APIM sends operational notices there)" }),
+    /** `backend-pool`: pools with circuit breakers and retry; `send-request`: the synchronous failover of the seed design. */
+    strategy: z.enum(["backend-pool", "send-request"]).default("backend-pool"),
+    /** How applications authenticate: Entra ID app roles, or APIM subscription keys (one product per application). */
+    callerAuth: z.enum(["entra", "subscription-key"]).default("entra"),
+    retryAfterSeconds: wholeAbove0("must be a whole number of seconds above 0").default(10),
+    backendTimeoutSeconds: wholeAbove0("must be a whole number of seconds above 0").max(240, { error: "must be at most 240 seconds (APIM's forward-request limit)" }).default(120),
+    /** PTU utilisation (%) above which priority-2 and priority-3 applications leave the PTU pools. */
+    shedAbove: z.strictObject({
+      priority2: z.number().min(1).max(100).default(90),
+      priority3: z.number().min(1).max(100).default(70),
+    }).default({ priority2: 90, priority3: 70 }),
+  }),
   network: z.strictObject({
     mode: z.enum(["public", "private"]).default("public"),
   }).default({ mode: "public" }),
@@ -123,6 +150,9 @@ const schema = z.strictObject({
     /** Managed identity from the gateway is the default; keys (kept in Key Vault) are the fallback. */
     auth: z.enum(["managedIdentity", "keys"]).default("managedIdentity"),
   }).default({ auth: "managedIdentity" }),
+  observability: z.strictObject({
+    retentionInDays: z.number().int().min(30, { error: "must be 30 to 730 days" }).max(730, { error: "must be 30 to 730 days" }).default(30),
+  }).default({ retentionInDays: 30 }),
   tags: z.record(z.string(), z.string({ error: "tag values must be strings" })).default({}),
   /** Protect stateful resources (accounts, resource groups, vaults, DNS zones) from deletion. */
   protect: z.boolean().default(true),
@@ -133,6 +163,7 @@ export type StandardModel = Parsed["standard"]["models"][number];
 export type QuotaEntry = Parsed["quota"]["declared"][number];
 export type OverflowSubscription = Parsed["overflowSubscriptions"][number];
 export type Application = Parsed["applications"][number];
+export type GatewayConfig = Parsed["gateway"];
 
 export interface PtuPoolConfig {
   readonly region: string;
@@ -198,6 +229,7 @@ function checkRegions(c: Parsed, issues: Issues): DataZone | undefined {
   c.workloadPtus.forEach((w, i) => inZone(w.region, ["workloadPtus", i, "region"]));
   c.overflowSubscriptions.forEach((s, i) => s.regions.forEach((r, j) => inZone(r, ["overflowSubscriptions", i, "regions", j])));
   c.quota.declared.forEach((q, i) => inZone(q.region, ["quota", "declared", i, "region"]));
+  c.gateway.regions.forEach((r, i) => inZone(r, ["gateway", "regions", i]));
   return zone;
 }
 
@@ -254,6 +286,30 @@ function checkPtuPools(c: Parsed, issues: Issues): { enterprisePtu: PtuPoolConfi
   return { enterprisePtu, workloadPtus };
 }
 
+function checkGateway(c: Parsed, issues: Issues): void {
+  const g = c.gateway;
+  checkUnique(issues, g.regions, r => r, i => ["gateway", "regions", i], "gateway region");
+  for (const [role, r] of [["primary", c.regions.primary], ["secondary", c.regions.secondary]] as const) {
+    if (!g.regions.includes(r)) {
+      issues.add(["gateway", "regions"], `must include the ${role} standard region '${r}' so its gateway survives the other region's outage`);
+    }
+  }
+  if (g.mode === "multi-region" && g.sku !== "Premium") {
+    issues.add(["gateway", "sku"], `${g.sku} cannot span regions; mode multi-region needs Premium, or set gateway.mode: per-region`);
+  }
+  if (g.zoneRedundant && g.sku !== "Premium") {
+    issues.add(["gateway", "zoneRedundant"], `availability zones need the Premium tier, not ${g.sku}`);
+  } else if (g.zoneRedundant && g.capacity < 2) {
+    issues.add(["gateway", "capacity"], "zone redundancy spreads units across zones: at least 2 units per region");
+  }
+  if (c.network.mode === "private" && !["Developer", "Premium"].includes(g.sku)) {
+    issues.add(["gateway", "sku"], `private mode injects the gateway into a VNet (internal mode), which only Developer and Premium support, not ${g.sku}`);
+  }
+  if (g.shedAbove.priority3 > g.shedAbove.priority2) {
+    issues.add(["gateway", "shedAbove", "priority3"], `must be at most shedAbove.priority2 (${g.shedAbove.priority2}): lower-priority applications leave the PTU pools first`);
+  }
+}
+
 function checkReferences(c: Parsed, issues: Issues): void {
   checkUnique(issues, c.applications, a => a.name, i => ["applications", i, "name"], "application name");
   const workloads = [...new Set(c.workloadPtus.map(w => w.name))];
@@ -297,6 +353,7 @@ export function parseConfig(raw: Record<string, unknown>): BcdrConfig {
   const dataZone = checkRegions(c, issues);
   checkModels(c, issues);
   const pools = checkPtuPools(c, issues);
+  checkGateway(c, issues);
   checkReferences(c, issues);
   if (issues.list.length > 0) throw new ConfigError(issues.list);
   return { ...c, ...pools, dataZone };

@@ -10,6 +10,10 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
 import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig } from "./config";
+import { ApiGateway, ApiGatewayArgs } from "./gateway";
+import { APP_ROLE_PREFIX, GatewayApp } from "./identity";
+import { SecretVault } from "./keyvault";
+import { Observability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
 import { commonTags } from "./tags";
@@ -53,13 +57,21 @@ async function quotaLookup(config: BcdrConfig, options: ProgramOptions): Promise
 function declare(config: BcdrConfig, topology: Topology) {
   const stack = pulumi.getStack();
   const tags = commonTags(config.tags, PROJECT, stack);
+  const client = authorization.getClientConfigOutput();
+  const home = config.regions.primary;
   // Stable per stack: globally unique names must not change between updates.
   const suffix = new random.RandomString("name-suffix", { length: 6, special: false, upper: false });
   // Extra subscriptions add quota; each gets an explicit provider.
   const providers = new Map(config.overflowSubscriptions.map(s =>
     [s.name, new Provider(`subscription-${s.name}`, { subscriptionId: s.subscriptionId })]));
+  const subscriptionIdOf = (name: string) =>
+    config.overflowSubscriptions.find(s => s.name === name)?.subscriptionId ?? client.subscriptionId;
 
-  const accounts = topology.accounts.map(spec => new OpenAiAccount(spec.key, {
+  const observability = new Observability("observability", {
+    stack, region: home, commonTags: tags, retentionInDays: config.observability.retentionInDays,
+  });
+
+  const accounts = new Map(topology.accounts.map(spec => [spec.key, new OpenAiAccount(spec.key, {
     spec,
     stack,
     nameSuffix: suffix.result,
@@ -67,13 +79,41 @@ function declare(config: BcdrConfig, topology: Topology) {
     privateNetwork: config.network.mode === "private",
     localAuth: config.openai.auth === "keys",
     protect: config.protect,
-  }, { provider: providers.get(spec.subscription) }));
+    workspaceId: observability.workspace.id,
+  }, { provider: providers.get(spec.subscription) })]));
+
+  const secretNames = { telemetry: "appinsights-connection-string", accountKey: (key: string) => `openai-key-${key}` };
+  const vault = new SecretVault("vault", {
+    stack, region: home, tenantId: client.tenantId, nameSuffix: suffix.result, commonTags: tags,
+    privateNetwork: config.network.mode === "private", protect: config.protect,
+    secrets: {
+      [secretNames.telemetry]: observability.connectionString,
+      ...(config.openai.auth === "keys"
+        ? Object.fromEntries([...accounts].map(([key, a]) => [secretNames.accountKey(key), a.primaryKey()]))
+        : {}),
+    },
+  });
+
+  const entraApp = config.gateway.callerAuth === "entra"
+    ? new GatewayApp("gateway-app", { project: PROJECT, stack, applications: config.applications })
+    : undefined;
+  const gatewayArgs = (regions: readonly string[]): ApiGatewayArgs => ({
+    stack, config: config.gateway, regions, topology, applications: config.applications,
+    targets: new Map([...accounts].map(([key, account]) => [key, { account, subscriptionId: subscriptionIdOf(account.spec.subscription) }])),
+    entra: entraApp && { tenantId: client.tenantId, audience: entraApp.audience, rolePrefix: APP_ROLE_PREFIX },
+    backendAuth: config.openai.auth,
+    vault, vaultSubscriptionId: client.subscriptionId, secretNames, observability,
+    nameSuffix: suffix.result, commonTags: tags, protect: config.protect,
+  });
+  const gateways = config.gateway.mode === "multi-region"
+    ? [new ApiGateway("gateway", gatewayArgs(config.gateway.regions))]
+    : config.gateway.regions.map(r => new ApiGateway(`gateway-${r}`, gatewayArgs([r])));
 
   return {
     dataZone: topology.dataZone ?? "none",
-    accounts: Object.fromEntries(accounts.map((a, i) => {
-      const spec = topology.accounts[i];
-      return [spec.key, {
+    accounts: Object.fromEntries([...accounts].map(([key, a]) => {
+      const spec = a.spec;
+      return [key, {
         role: spec.role,
         regionRole: spec.regionRole,
         workload: spec.workload,
@@ -92,6 +132,14 @@ function declare(config: BcdrConfig, topology: Topology) {
       workload: a.workload,
       chains: applicationChains(topology, a.workload).map(c => c.name),
     }])),
+    gateway: {
+      mode: config.gateway.mode,
+      strategy: config.gateway.strategy,
+      callerAuth: config.gateway.callerAuth,
+      audience: entraApp?.audience,
+      hosts: pulumi.all(gateways.map(g => g.gatewayHosts)).apply(hs => Object.assign({}, ...hs) as Record<string, string>),
+    },
+    keyVaultUri: vault.vault.properties.vaultUri,
   };
 }
 

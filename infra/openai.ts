@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import * as resources from "@pulumi/azure-native/resources";
 import { accountSubdomain } from "./naming";
+import { diagnosticSetting } from "./observability";
 import { Tags, roleTags } from "./tags";
 import { AccountSpec } from "./topology";
 
@@ -23,6 +24,8 @@ export interface OpenAiAccountArgs {
   readonly localAuth: boolean;
   /** Protect the stateful resources (resource group, account, provisioned deployments). */
   readonly protect: boolean;
+  /** Log Analytics workspace that receives the account's diagnostic logs and metrics. */
+  readonly workspaceId: pulumi.Input<string>;
 }
 
 export class OpenAiAccount extends pulumi.ComponentResource {
@@ -31,10 +34,14 @@ export class OpenAiAccount extends pulumi.ComponentResource {
   public readonly deployments: cognitiveservices.Deployment[];
   public readonly endpoint: pulumi.Output<string>;
   public readonly principalId: pulumi.Output<string>;
+  public readonly region: string;
+  public readonly spec: AccountSpec;
 
   constructor(name: string, args: OpenAiAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:openai:OpenAiAccount", name, {}, opts);
     const { spec } = args;
+    this.region = spec.region;
+    this.spec = spec;
     const tags = roleTags(args.commonTags, spec.role, { regionRole: spec.regionRole, workload: spec.workload });
 
     this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, {
@@ -85,8 +92,16 @@ export class OpenAiAccount extends pulumi.ComponentResource {
       }));
     }
 
+    diagnosticSetting(`${name}-diagnostics`, this.account.id, args.workspaceId, { parent: this });
+
     this.endpoint = this.account.properties.apply(p => p.endpoint);
     this.principalId = this.account.identity.apply(i => i?.principalId ?? "");
     this.registerOutputs({ endpoint: this.endpoint, principalId: this.principalId });
+  }
+
+  /** The account's first access key (key mode only; it goes to Key Vault, never to the gateway policy). */
+  primaryKey(): pulumi.Output<string> {
+    return pulumi.secret(cognitiveservices.listAccountKeysOutput(
+      { accountName: this.account.name, resourceGroupName: this.resourceGroup.name }, { parent: this }).apply(k => k.key1 ?? ""));
   }
 }

@@ -1,43 +1,97 @@
 /**
  * Pulumi mocks that answer like Azure would: ARM-shaped resource ids in the right subscription and
  * resource group, `https://<subdomain>.openai.azure.com/` endpoints, principal ids for system-assigned
- * identities, the names Azure echoes back. Values are derived from the resource's identity (never
- * random), so two runs of the same stack answer the same.
+ * identities, regional gateway URLs, Key Vault URIs, the names Azure echoes back. Values are derived
+ * from the resource's identity (never random), so two runs of the same stack answer the same.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { stableGuid } from "../infra/identity";
 
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000";
 export const TENANT_ID = "11111111-1111-4111-8111-111111111111";
 
-/** A GUID that is a stable function of `seed`. */
-export function stableGuid(seed: string): string {
-  const h = createHash("sha256").update(seed).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+type Inputs = Record<string, any>;
 
-/** ARM resource provider path of each azure-native type the program declares. */
-const ARM_TYPES: Record<string, string> = {
-  "azure-native:cognitiveservices:Account": "Microsoft.CognitiveServices/accounts",
-  "azure-native:cognitiveservices:Deployment": "deployments",
-};
-
-/** The ARM name the resource gets: its explicit name input, as Azure echoes it back. */
+/** The input that carries each type's ARM name, as Azure echoes it back in `name`. */
 const NAME_INPUTS: Record<string, string> = {
   "azure-native:resources:ResourceGroup": "resourceGroupName",
   "azure-native:cognitiveservices:Account": "accountName",
   "azure-native:cognitiveservices:Deployment": "deploymentName",
+  "azure-native:apimanagement:ApiManagementService": "serviceName",
+  "azure-native:apimanagement:Backend": "backendId",
+  "azure-native:apimanagement:NamedValue": "namedValueId",
+  "azure-native:apimanagement:Api": "apiId",
+  "azure-native:apimanagement:ApiOperation": "operationId",
+  "azure-native:apimanagement:ApiPolicy": "policyId",
+  "azure-native:apimanagement:ApiDiagnostic": "diagnosticId",
+  "azure-native:apimanagement:Logger": "loggerId",
+  "azure-native:apimanagement:Product": "productId",
+  "azure-native:apimanagement:ProductApi": "apiId",
+  "azure-native:apimanagement:Subscription": "sid",
+  "azure-native:keyvault:Vault": "vaultName",
+  "azure-native:keyvault:Secret": "secretName",
+  "azure-native:operationalinsights:Workspace": "workspaceName",
+  "azure-native:applicationinsights:Component": "resourceName",
+  "azure-native:network:PublicIPAddress": "publicIpAddressName",
+  "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+  "azure-native:monitor:DiagnosticSetting": "name",
 };
+
+/** ARM path below `/providers/` of each resource-group-scoped type. */
+const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
+  "azure-native:cognitiveservices:Account": (_, n) => `Microsoft.CognitiveServices/accounts/${n}`,
+  "azure-native:cognitiveservices:Deployment": (i, n) => `Microsoft.CognitiveServices/accounts/${i.accountName}/deployments/${n}`,
+  "azure-native:apimanagement:ApiManagementService": (_, n) => `Microsoft.ApiManagement/service/${n}`,
+  "azure-native:apimanagement:Backend": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/backends/${n}`,
+  "azure-native:apimanagement:NamedValue": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/namedValues/${n}`,
+  "azure-native:apimanagement:Api": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${n}`,
+  "azure-native:apimanagement:ApiOperation": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/operations/${n}`,
+  "azure-native:apimanagement:ApiPolicy": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/policies/${n}`,
+  "azure-native:apimanagement:ApiDiagnostic": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/diagnostics/${n}`,
+  "azure-native:apimanagement:Logger": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/loggers/${n}`,
+  "azure-native:apimanagement:Product": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/products/${n}`,
+  "azure-native:apimanagement:ProductApi": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/products/${i.productId}/apis/${n}`,
+  "azure-native:apimanagement:Subscription": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/subscriptions/${n}`,
+  "azure-native:keyvault:Vault": (_, n) => `Microsoft.KeyVault/vaults/${n}`,
+  "azure-native:keyvault:Secret": (i, n) => `Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${n}`,
+  "azure-native:operationalinsights:Workspace": (_, n) => `Microsoft.OperationalInsights/workspaces/${n}`,
+  "azure-native:applicationinsights:Component": (_, n) => `Microsoft.Insights/components/${n}`,
+  "azure-native:network:PublicIPAddress": (_, n) => `Microsoft.Network/publicIPAddresses/${n}`,
+};
+
+/** Extension resources live below the resource they apply to. */
+const EXTENSION_PATHS: Record<string, (i: Inputs, name: string) => string> = {
+  "azure-native:authorization:RoleAssignment": (i, n) => `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
+  "azure-native:monitor:DiagnosticSetting": (i, n) => `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
+};
+
+/** The `n`-th address of an IPv4 prefix (Azure reserves .0 to .3 of every subnet: the first it hands out is 4). */
+export function hostInPrefix(prefix: string, n: number): string {
+  const [base] = prefix.split("/");
+  const value = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0) + n;
+  return [24, 16, 8, 0].map(shift => Math.floor(value / 2 ** shift) % 256).join(".");
+}
+
+const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 
 export class AzureMocks implements pulumi.runtime.Mocks {
   /** Subscription per provider URN, so resources behind an explicit provider land in its subscription. */
   private readonly providerSubscriptions = new Map<string, string>();
+  /** Subnet id -> address prefix, so private IPs fall inside the subnet they are allocated from. */
+  private readonly subnetPrefixes = new Map<string, string>();
 
   constructor(private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID) {}
 
   private subscriptionOf(provider: string | undefined): string {
     const urn = provider?.split("::").slice(0, 4).join("::");
     return (urn && this.providerSubscriptions.get(urn)) || this.defaultSubscriptionId;
+  }
+
+  /** The private IP Azure allocates in a subnet (first usable address), or a fixed one if the subnet is unknown. */
+  private privateIp(subnetId: string | undefined, n = 4): string {
+    const prefix = subnetId && this.subnetPrefixes.get(subnetId);
+    return prefix ? hostInPrefix(prefix, n) : `10.255.0.${n}`;
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
@@ -48,42 +102,87 @@ export class AzureMocks implements pulumi.runtime.Mocks {
         inputs.subscriptionId);
       return { id: stableGuid(args.name), state: inputs };
     }
-    const subscription = this.subscriptionOf(args.provider);
     const name: string = inputs[NAME_INPUTS[args.type]] ?? args.name;
-    const state: Record<string, any> = { ...inputs, name };
-    let id = `/subscriptions/${subscription}/resourceGroups/${inputs.resourceGroupName}/providers/${ARM_TYPES[args.type] ?? args.type}/${name}`;
+    const rgScope = `/subscriptions/${this.subscriptionOf(args.provider)}/resourceGroups/${inputs.resourceGroupName}`;
+    const id = args.type === "azure-native:resources:ResourceGroup"
+      ? `/subscriptions/${this.subscriptionOf(args.provider)}/resourceGroups/${name}`
+      : EXTENSION_PATHS[args.type]?.(inputs, name)
+        ?? (ARM_PATHS[args.type] ? `${rgScope}/providers/${ARM_PATHS[args.type](inputs, name)}` : stableGuid(`${args.type}/${args.name}`));
+    // Subnets, declared on their own or inline in a VNet: remember their prefixes.
+    if (inputs.addressPrefix) this.subnetPrefixes.set(id, inputs.addressPrefix);
+    for (const subnet of inputs.subnets ?? []) this.subnetPrefixes.set(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);
+    const state: Inputs = { ...inputs, name, id, ...this.computed(args.type, args.name, name, id, inputs) };
+    return { id, state };
+  }
 
-    switch (args.type) {
+  /** Properties Azure computes for each type. */
+  private computed(type: string, logicalName: string, name: string, id: string, inputs: Inputs): Inputs {
+    const identity = inputs.identity?.type?.includes("SystemAssigned")
+      ? { identity: { ...inputs.identity, principalId: stableGuid(`principal/${id}`), tenantId: TENANT_ID } }
+      : {};
+    switch (type) {
       case "random:index/randomString:RandomString": {
         const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        const bytes = createHash("sha256").update(`${pulumi.getStack()}/${args.name}`).digest();
-        state.result = Array.from(bytes.subarray(0, inputs.length), b => alphabet[b % alphabet.length]).join("");
-        id = state.result;
-        break;
+        const bytes = createHash("sha256").update(`${pulumi.getStack()}/${logicalName}`).digest();
+        return { result: Array.from(bytes.subarray(0, inputs.length), b => alphabet[b % alphabet.length]).join("") };
       }
-      case "azure-native:resources:ResourceGroup":
-        id = `/subscriptions/${subscription}/resourceGroups/${name}`;
-        break;
       case "azure-native:cognitiveservices:Account":
-        state.properties = {
-          ...inputs.properties,
-          endpoint: `https://${inputs.properties.customSubDomainName}.openai.azure.com/`,
+        return {
+          ...identity,
+          properties: { ...inputs.properties, endpoint: `https://${inputs.properties.customSubDomainName}.openai.azure.com/`, provisioningState: "Succeeded" },
+        };
+      case "azure-native:cognitiveservices:Deployment":
+        return { properties: { ...inputs.properties, provisioningState: "Succeeded" } };
+      case "azure-native:apimanagement:ApiManagementService": {
+        const internal = inputs.virtualNetworkType === "Internal";
+        const regional = (location: string) => `https://${name}-${location}-01.regional.azure-api.net`;
+        return {
+          ...identity,
+          gatewayUrl: `https://${name}.azure-api.net`,
+          gatewayRegionalUrl: regional(inputs.location),
+          privateIPAddresses: internal ? [this.privateIp(inputs.virtualNetworkConfiguration?.subnetResourceId)] : undefined,
+          publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`],
+          additionalLocations: inputs.additionalLocations?.map((l: Inputs) => ({
+            ...l,
+            gatewayRegionalUrl: regional(l.location),
+            privateIPAddresses: internal ? [this.privateIp(l.virtualNetworkConfiguration?.subnetResourceId)] : undefined,
+          })),
           provisioningState: "Succeeded",
         };
-        state.identity = { ...inputs.identity, principalId: stableGuid(`principal/${id}`), tenantId: TENANT_ID };
-        break;
-      case "azure-native:cognitiveservices:Deployment":
-        id = `/subscriptions/${subscription}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.CognitiveServices/accounts/${inputs.accountName}/deployments/${name}`;
-        state.properties = { ...inputs.properties, provisioningState: "Succeeded" };
-        break;
+      }
+      case "azure-native:keyvault:Vault":
+        return { properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` } };
+      case "azure-native:keyvault:Secret": {
+        const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${name}`;
+        // ARM never returns a secret's value.
+        return { properties: { contentType: inputs.properties?.contentType, secretUri: uri, secretUriWithVersion: `${uri}/${hex(id, 32)}` } };
+      }
+      case "azure-native:operationalinsights:Workspace":
+        return { customerId: stableGuid(`workspace/${id}`) };
+      case "azure-native:applicationinsights:Component": {
+        const key = stableGuid(`instrumentation/${id}`);
+        return {
+          instrumentationKey: key,
+          connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${inputs.location}-1.in.applicationinsights.azure.com/`,
+        };
+      }
+      case "azure-native:network:PublicIPAddress":
+        return { ipAddress: `20.${parseInt(hex(id, 2), 16)}.${parseInt(hex(id + "/2", 2), 16)}.10` };
+      case "azuread:index/application:Application":
+        return { clientId: stableGuid(`client/${logicalName}`), objectId: stableGuid(`object/${logicalName}`) };
+      case "azuread:index/servicePrincipal:ServicePrincipal":
+        return { objectId: stableGuid(`sp/${logicalName}`) };
+      default:
+        return identity;
     }
-    return { id, state: { ...state, id } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
     switch (args.token) {
       case "azure-native:authorization:getClientConfig":
         return { subscriptionId: this.defaultSubscriptionId, tenantId: TENANT_ID, clientId: stableGuid("client"), objectId: stableGuid("object") };
+      case "azure-native:cognitiveservices:listAccountKeys":
+        return { key1: hex(`key1/${args.inputs.accountName}`, 32), key2: hex(`key2/${args.inputs.accountName}`, 32) };
       default:
         throw new Error(`the mocks do not answer ${args.token}`);
     }

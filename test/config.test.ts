@@ -99,6 +99,26 @@ describe("refused configs name the key and what is allowed", () => {
       /^aoai-bcdr:overflowSubscriptions\[0\]\.regions\[0\]: 'westeurope' is outside the US data zone/],
     ["quota declared for an unknown subscription", "prod", v => { v.quota.declared[6].subscription = "sub-z"; },
       /^aoai-bcdr:quota\.declared\[6\]\.subscription: unknown subscription 'sub-z'; allowed: primary, sub-b/],
+    ["a gateway region list that misses a standard region", "prod", v => { v.gateway.regions = ["eastus2", "westus3"]; },
+      /^aoai-bcdr:gateway\.regions: must include the secondary standard region 'centralus'/],
+    ["a gateway in one region only", "prod", v => { v.gateway.regions = ["eastus2"]; },
+      /^aoai-bcdr:gateway\.regions: must list at least two regions/],
+    ["a gateway region outside the data zone", "prod", v => { v.gateway.regions.push("northeurope"); },
+      /^aoai-bcdr:gateway\.regions\[2\]: 'northeurope' is outside the US data zone/],
+    ["a multi-region gateway on a tier that cannot span regions", "prod", v => { v.gateway.sku = "StandardV2"; v.gateway.zoneRedundant = false; v.network.mode = "public"; },
+      /^aoai-bcdr:gateway\.sku: StandardV2 cannot span regions; mode multi-region needs Premium, or set gateway\.mode: per-region/],
+    ["a private gateway on a tier without VNet injection", "prod", v => { v.gateway.mode = "per-region"; v.gateway.sku = "StandardV2"; v.gateway.zoneRedundant = false; },
+      /^aoai-bcdr:gateway\.sku: private mode injects the gateway into a VNet \(internal mode\), which only Developer and Premium support/],
+    ["zone redundancy off Premium", "dev", v => { v.gateway.zoneRedundant = true; },
+      /^aoai-bcdr:gateway\.zoneRedundant: availability zones need the Premium tier, not BasicV2/],
+    ["zone redundancy with a single unit", "prod", v => { v.gateway.capacity = 1; },
+      /^aoai-bcdr:gateway\.capacity: zone redundancy spreads units across zones: at least 2 units per region/],
+    ["an unknown APIM tier", "dev", v => { v.gateway.sku = "Consumption"; },
+      /^aoai-bcdr:gateway\.sku: Invalid option: expected one of "Developer"\|"Basic"\|"Standard"\|"Premium"\|"BasicV2"\|"StandardV2"/],
+    ["a publisher e-mail that is not one", "dev", v => { v.gateway.publisherEmail = "platform team"; },
+      /^aoai-bcdr:gateway\.publisherEmail: must be an e-mail address/],
+    ["priority-3 shedding later than priority-2", "dev", v => { v.gateway.shedAbove = { priority2: 80, priority3: 95 }; },
+      /^aoai-bcdr:gateway\.shedAbove\.priority3: must be at most shedAbove\.priority2 \(80\)/],
     ["a duplicated quota entry", "dev", v => { v.quota.declared.push({ ...v.quota.declared[0] }); },
       /^aoai-bcdr:quota\.declared\[4\]: duplicate quota entry \(subscription\/region\/sku\/model\) 'primary\/eastus2\/DataZoneStandard\/gpt-4o-mini'/],
   ];
@@ -118,6 +138,7 @@ describe("refused configs name the key and what is allowed", () => {
     const found = refusals("dev", v => {
       v.standard.deploymentType = "GlobalStandard";
       v.regions = { primary: "japaneast", secondary: "australiaeast" };
+      v.gateway.regions = ["japaneast", "australiaeast"];
       v.quota.declared = [];
       v.standard.models.forEach((m: any) => { m.capacity = 10; });
     });

@@ -1,0 +1,64 @@
+/**
+ * The Key Vault that holds every secret the gateway needs (account keys in key mode, the telemetry
+ * connection string). RBAC authorization, soft delete and purge protection; APIM reads it through its
+ * managed identity via Key Vault-backed named values, so no secret is ever in policy XML.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as resources from "@pulumi/azure-native/resources";
+import { globalName } from "./naming";
+import { Tags, roleTags } from "./tags";
+
+export interface SecretVaultArgs {
+  readonly stack: string;
+  readonly region: string;
+  readonly tenantId: pulumi.Input<string>;
+  readonly nameSuffix: pulumi.Input<string>;
+  readonly commonTags: Tags;
+  readonly privateNetwork: boolean;
+  readonly protect: boolean;
+  /** Secret name -> value. */
+  readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+export class SecretVault extends pulumi.ComponentResource {
+  public readonly vault: keyvault.Vault;
+  /** Secret name -> versionless secret URI (APIM picks up a rotated secret without a redeploy). */
+  public readonly secretUris: Readonly<Record<string, pulumi.Output<string>>>;
+
+  constructor(name: string, args: SecretVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aoai-bcdr:keyvault:SecretVault", name, {}, opts);
+    const tags = roleTags(args.commonTags, "vault");
+    const rg = new resources.ResourceGroup(`${name}-rg`, {
+      resourceGroupName: `rg-aoai-${args.stack}-vault-${args.region}`, location: args.region, tags,
+    }, { parent: this, protect: args.protect });
+    this.vault = new keyvault.Vault(`${name}-vault`, {
+      // 3-24 characters, globally unique.
+      vaultName: pulumi.output(args.nameSuffix).apply(s => globalName(["kv", args.stack], s, 24)),
+      resourceGroupName: rg.name,
+      location: args.region,
+      properties: {
+        tenantId: args.tenantId,
+        sku: { family: "A", name: "standard" },
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: 90,
+        enablePurgeProtection: true,
+        publicNetworkAccess: args.privateNetwork ? "Disabled" : "Enabled",
+        networkAcls: { bypass: "AzureServices", defaultAction: args.privateNetwork ? "Deny" : "Allow" },
+      },
+      tags,
+    }, { parent: this, protect: args.protect });
+    this.secretUris = Object.fromEntries(Object.entries(args.secrets).map(([secretName, value]) => {
+      const secret = new keyvault.Secret(`${name}-${secretName}`, {
+        secretName,
+        vaultName: this.vault.name,
+        resourceGroupName: rg.name,
+        properties: { value: pulumi.secret(value), contentType: "text/plain" },
+        tags,
+      }, { parent: this });
+      return [secretName, secret.properties.secretUri];
+    }));
+    this.registerOutputs({ vaultId: this.vault.id, vaultUri: this.vault.properties.vaultUri });
+  }
+}

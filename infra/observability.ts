@@ -1,0 +1,65 @@
+/**
+ * Observability: a Log Analytics workspace with Application Insights on it. The gateway logs requests
+ * and token metrics there; every OpenAI account and gateway sends its diagnostic logs there.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import * as resources from "@pulumi/azure-native/resources";
+import { Tags, roleTags } from "./tags";
+
+export interface ObservabilityArgs {
+  readonly stack: string;
+  readonly region: string;
+  readonly commonTags: Tags;
+  readonly retentionInDays: number;
+}
+
+export class Observability extends pulumi.ComponentResource {
+  public readonly workspace: operationalinsights.Workspace;
+  public readonly appInsights: applicationinsights.Component;
+  /** Secret: it lets anyone write telemetry. Kept in Key Vault for the gateway's logger. */
+  public readonly connectionString: pulumi.Output<string>;
+
+  constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aoai-bcdr:observability:Observability", name, {}, opts);
+    const tags = roleTags(args.commonTags, "observability");
+    const rg = new resources.ResourceGroup(`${name}-rg`, {
+      resourceGroupName: `rg-aoai-${args.stack}-observability-${args.region}`, location: args.region, tags,
+    }, { parent: this });
+    this.workspace = new operationalinsights.Workspace(`${name}-workspace`, {
+      workspaceName: `log-aoai-${args.stack}`,
+      resourceGroupName: rg.name,
+      location: args.region,
+      sku: { name: "PerGB2018" },
+      retentionInDays: args.retentionInDays,
+      tags,
+    }, { parent: this });
+    this.appInsights = new applicationinsights.Component(`${name}-appinsights`, {
+      resourceName: `appi-aoai-${args.stack}`,
+      resourceGroupName: rg.name,
+      location: args.region,
+      kind: "web",
+      applicationType: "web",
+      ingestionMode: "LogAnalytics",
+      workspaceResourceId: this.workspace.id,
+      tags,
+    }, { parent: this });
+    this.connectionString = pulumi.secret(this.appInsights.connectionString);
+    this.registerOutputs({ workspaceId: this.workspace.id, appInsightsId: this.appInsights.id });
+  }
+}
+
+/** Sends a resource's logs (all categories) and metrics to the workspace. */
+export function diagnosticSetting(name: string, resourceUri: pulumi.Input<string>, workspaceId: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions): monitor.DiagnosticSetting {
+  return new monitor.DiagnosticSetting(name, {
+    name: "to-log-analytics",
+    resourceUri,
+    workspaceId,
+    logAnalyticsDestinationType: "Dedicated",
+    logs: [{ categoryGroup: "allLogs", enabled: true }],
+    metrics: [{ category: "AllMetrics", enabled: true }],
+  }, opts);
+}
