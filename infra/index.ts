@@ -68,7 +68,7 @@ function declare(config: BcdrConfig, topology: Topology) {
     config.overflowSubscriptions.find(s => s.name === name)?.subscriptionId ?? client.subscriptionId;
 
   const observability = new Observability("observability", {
-    stack, region: home, commonTags: tags, retentionInDays: config.observability.retentionInDays,
+    stack, region: home, commonTags: tags, retentionInDays: config.observability.retentionInDays, protect: config.protect,
   });
 
   const accounts = new Map(topology.accounts.map(spec => [spec.key, new OpenAiAccount(spec.key, {

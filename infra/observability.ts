@@ -14,6 +14,8 @@ export interface ObservabilityArgs {
   readonly region: string;
   readonly commonTags: Tags;
   readonly retentionInDays: number;
+  /** The workspace keeps the logs: protect it (and its resource group) like any stateful resource. */
+  readonly protect: boolean;
 }
 
 export class Observability extends pulumi.ComponentResource {
@@ -27,7 +29,7 @@ export class Observability extends pulumi.ComponentResource {
     const tags = roleTags(args.commonTags, "observability");
     const rg = new resources.ResourceGroup(`${name}-rg`, {
       resourceGroupName: `rg-aoai-${args.stack}-observability-${args.region}`, location: args.region, tags,
-    }, { parent: this });
+    }, { parent: this, protect: args.protect });
     this.workspace = new operationalinsights.Workspace(`${name}-workspace`, {
       workspaceName: `log-aoai-${args.stack}`,
       resourceGroupName: rg.name,
@@ -35,7 +37,7 @@ export class Observability extends pulumi.ComponentResource {
       sku: { name: "PerGB2018" },
       retentionInDays: args.retentionInDays,
       tags,
-    }, { parent: this });
+    }, { parent: this, protect: args.protect });
     this.appInsights = new applicationinsights.Component(`${name}-appinsights`, {
       resourceName: `appi-aoai-${args.stack}`,
       resourceGroupName: rg.name,

@@ -76,7 +76,7 @@ export function hostInPrefix(prefix: string, n: number): string {
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 
 export class AzureMocks implements pulumi.runtime.Mocks {
-  /** Subscription per provider URN, so resources behind an explicit provider land in its subscription. */
+  /** Subscription per provider name, so resources behind an explicit provider land in its subscription. */
   private readonly providerSubscriptions = new Map<string, string>();
   /** Subnet id -> address prefix, so private IPs fall inside the subnet they are allocated from. */
   private readonly subnetPrefixes = new Map<string, string>();
@@ -84,8 +84,9 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   constructor(private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID) {}
 
   private subscriptionOf(provider: string | undefined): string {
-    const urn = provider?.split("::").slice(0, 4).join("::");
-    return (urn && this.providerSubscriptions.get(urn)) || this.defaultSubscriptionId;
+    // A provider reference is `<provider urn>::<id>`; the urn ends with the provider's name.
+    const name = provider?.split("::")[3];
+    return (name && this.providerSubscriptions.get(name)) || this.defaultSubscriptionId;
   }
 
   /** The private IP Azure allocates in a subnet (first usable address), or a fixed one if the subnet is unknown. */
@@ -98,8 +99,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     if (args.custom === false) return { id: undefined, state: {} };
     const inputs = args.inputs;
     if (args.type === "pulumi:providers:azure-native") {
-      this.providerSubscriptions.set(`urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:providers:azure-native::${args.name}`,
-        inputs.subscriptionId);
+      this.providerSubscriptions.set(args.name, inputs.subscriptionId);
       return { id: stableGuid(args.name), state: inputs };
     }
     const name: string = inputs[NAME_INPUTS[args.type]] ?? args.name;

@@ -1,6 +1,6 @@
 import { findRegion } from "../infra/regions";
 import { PlannedResource, ProgramRun } from "../stacks/runner";
-import { T, ofType, runStack } from "./support";
+import { T, ofType, runStack, takesArmTags } from "./support";
 
 const tagsOf = (r: PlannedResource) => r.inputs.tags as Record<string, string>;
 const accountOf = (run: ProgramRun, d: PlannedResource) =>
@@ -46,14 +46,20 @@ describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
   });
 
   test("every taggable resource carries the common tags and its bcdr-role", () => {
-    const taggable = run.resources.filter(r => r.custom && r.type.startsWith("azure-native:") && r.type !== "pulumi:providers:azure-native");
-    expect(taggable.length).toBeGreaterThan(0);
+    const taggable = run.resources.filter(r => r.custom && takesArmTags(r.type));
+    expect(new Set(taggable.map(r => r.type)).size).toBeGreaterThanOrEqual(8);
     for (const r of taggable) {
       expect(tagsOf(r)).toMatchObject({ "managed-by": "pulumi", "bcdr-stack": `aoai-bcdr/${stack}`, environment: stack });
       expect(tagsOf(r)["bcdr-role"]).toBeDefined();
     }
     for (const a of standardAccounts()) expect(["primary", "secondary", "overflow"]).toContain(tagsOf(a)["bcdr-region-role"]);
   });
+});
+
+test("taggable types are read from the SDK: ARM tag maps only", () => {
+  expect(takesArmTags("azure-native:cognitiveservices:Account")).toBe(true);
+  expect(takesArmTags("azure-native:apimanagement:NamedValue")).toBe(false); // its `tags` is a list of labels
+  expect(takesArmTags("azure-native:authorization:RoleAssignment")).toBe(false);
 });
 
 describe("dev: cheap and public", () => {

@@ -44,6 +44,15 @@ export function ofType(run: ProgramRun, type: string): PlannedResource[] {
   return run.resources.filter(r => r.type === type);
 }
 
+/** Whether an azure-native type takes ARM tags (a key/value map), read from the SDK's own type declarations. */
+export function takesArmTags(type: string): boolean {
+  const [pkg, module, name] = type.split(":");
+  if (pkg !== "azure-native") return false;
+  const file = require.resolve(`@pulumi/azure-native/${module}/${name[0].toLowerCase()}${name.slice(1)}.d.ts`);
+  const args = fs.readFileSync(file, "utf8").split(/export interface \w+Args \{/)[1] ?? "";
+  return /\n    tags\?: pulumi\.Input<\{/.test(args);
+}
+
 export const T = {
   account: "azure-native:cognitiveservices:Account",
   deployment: "azure-native:cognitiveservices:Deployment",
