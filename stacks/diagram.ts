@@ -11,9 +11,12 @@ interface AccountOut {
 interface ChainOut { name: string; deployment: string; workload?: string; tiers: { account: string; priority: number; weight: number }[] }
 interface ApplicationOut { priority: number; workload?: string; chains: string[] }
 
+interface GatewayOut { mode: string; strategy: string; callerAuth: string; hosts: Record<string, string> }
+
 /** The part of the program's stack outputs the diagrams read. */
 export interface TopologyOutputs {
   dataZone: string;
+  gateway: GatewayOut;
   accounts: Record<string, AccountOut>;
   chains: Record<string, ChainOut>;
   applications: Record<string, ApplicationOut>;
@@ -35,7 +38,12 @@ function tiersByPriority(chain: ChainOut) {
 }
 
 export function renderText(project: string, stack: string, o: TopologyOutputs): string {
-  const lines = [`${project} / ${stack}  (data zone: ${o.dataZone})`, "", "Regions and accounts"];
+  const g = o.gateway;
+  const lines = [
+    `${project} / ${stack}  (data zone: ${o.dataZone})`, "",
+    `Gateway: ${g.mode}, ${g.strategy} failover, callers by ${g.callerAuth}`,
+    ...Object.entries(g.hosts).map(([region, host]) => `  ${region}: ${host}`),
+    "", "Regions and accounts"];
   const regions = [...new Set(Object.values(o.accounts).map(a => a.region))];
   for (const region of regions) {
     lines.push(`  ${region}`);
@@ -63,7 +71,8 @@ export function renderText(project: string, stack: string, o: TopologyOutputs): 
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 
 export function renderMermaid(o: TopologyOutputs): string {
-  const lines = ["flowchart LR"];
+  const lines = ["flowchart LR", `  clients(["clients"])`];
+  for (const region of Object.keys(o.gateway.hosts)) lines.push(`  clients --> ${id(`gw_${region}`)}[["gateway ${region}"]]`);
   const regions = [...new Set(Object.values(o.accounts).map(a => a.region))];
   for (const region of regions) {
     lines.push(`  subgraph ${id(region)}["${region}"]`);
@@ -75,6 +84,7 @@ export function renderMermaid(o: TopologyOutputs): string {
   }
   for (const c of Object.values(o.chains)) {
     lines.push(`  ${id(`chain_${c.name}`)}(["${c.name}"])`);
+    for (const region of Object.keys(o.gateway.hosts)) lines.push(`  ${id(`gw_${region}`)} --> ${id(`chain_${c.name}`)}`);
     for (const t of c.tiers) lines.push(`  ${id(`chain_${c.name}`)} -- "p${t.priority} w${t.weight}" --> ${id(t.account)}`);
   }
   return lines.join("\n") + "\n";
