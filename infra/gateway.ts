@@ -6,11 +6,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as network from "@pulumi/azure-native/network";
-import * as resources from "@pulumi/azure-native/resources";
 import { GatewayConfig } from "./config";
 import { grantRole } from "./identity";
 import { SecretVault } from "./keyvault";
 import { globalName } from "./naming";
+import { resourceGroup } from "./resourceGroup";
 import { Observability, diagnosticSetting } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { CallerAuth, PolicyChain, buildApiPolicy } from "./policyXml";
@@ -101,9 +101,7 @@ export class ApiGateway extends pulumi.ComponentResource {
     const child = { parent: this };
     const internal = args.subnetIds !== undefined;
 
-    const rg = new resources.ResourceGroup(`${name}-rg`, {
-      resourceGroupName: `rg-aoai-${args.stack}-${name}-${home}`, location: home, tags,
-    }, { parent: this, protect: args.protect });
+    const rg = resourceGroup(name, { stack: args.stack, purpose: name, region: home, tags }, { parent: this, protect: args.protect });
 
     // Internal VNet mode needs a Standard public IP per region for management traffic.
     const publicIps = internal ? Object.fromEntries(args.regions.map(r => [r, new network.PublicIPAddress(`${name}-pip-${r}`, {

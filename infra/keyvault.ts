@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import * as resources from "@pulumi/azure-native/resources";
 import { globalName } from "./naming";
+import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 
 export interface SecretVaultArgs {
@@ -29,9 +29,7 @@ export class SecretVault extends pulumi.ComponentResource {
   constructor(name: string, args: SecretVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:keyvault:SecretVault", name, {}, opts);
     const tags = roleTags(args.commonTags, "vault");
-    const rg = new resources.ResourceGroup(`${name}-rg`, {
-      resourceGroupName: `rg-aoai-${args.stack}-vault-${args.region}`, location: args.region, tags,
-    }, { parent: this, protect: args.protect });
+    const rg = resourceGroup(name, { stack: args.stack, purpose: "vault", region: args.region, tags }, { parent: this, protect: args.protect });
     this.vault = new keyvault.Vault(`${name}-vault`, {
       // 3-24 characters, globally unique.
       vaultName: pulumi.output(args.nameSuffix).apply(s => globalName(["kv", args.stack], s, 24)),

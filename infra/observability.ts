@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import * as resources from "@pulumi/azure-native/resources";
+import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 
 export interface ObservabilityArgs {
@@ -27,9 +27,7 @@ export class Observability extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:observability:Observability", name, {}, opts);
     const tags = roleTags(args.commonTags, "observability");
-    const rg = new resources.ResourceGroup(`${name}-rg`, {
-      resourceGroupName: `rg-aoai-${args.stack}-observability-${args.region}`, location: args.region, tags,
-    }, { parent: this, protect: args.protect });
+    const rg = resourceGroup(name, { stack: args.stack, purpose: "observability", region: args.region, tags }, { parent: this, protect: args.protect });
     this.workspace = new operationalinsights.Workspace(`${name}-workspace`, {
       workspaceName: `log-aoai-${args.stack}`,
       resourceGroupName: rg.name,

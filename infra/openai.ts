@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import * as resources from "@pulumi/azure-native/resources";
 import { accountSubdomain } from "./naming";
+import { resourceGroup } from "./resourceGroup";
 import { diagnosticSetting } from "./observability";
 import { Tags, roleTags } from "./tags";
 import { AccountSpec } from "./topology";
@@ -44,11 +45,7 @@ export class OpenAiAccount extends pulumi.ComponentResource {
     this.spec = spec;
     const tags = roleTags(args.commonTags, spec.role, { regionRole: spec.regionRole, workload: spec.workload });
 
-    this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, {
-      resourceGroupName: `rg-aoai-${args.stack}-${spec.key}-${spec.region}`,
-      location: spec.region,
-      tags,
-    }, { parent: this, protect: args.protect });
+    this.resourceGroup = resourceGroup(name, { stack: args.stack, purpose: spec.key, region: spec.region, tags }, { parent: this, protect: args.protect });
 
     const subdomain = pulumi.output(args.nameSuffix).apply(s => accountSubdomain(args.stack, spec.key, spec.region, s));
     this.account = new cognitiveservices.Account(`${name}-account`, {
