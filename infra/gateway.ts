@@ -45,11 +45,14 @@ export interface ApiGatewayArgs {
   readonly protect: boolean;
   /** Private mode: the APIM subnet per region (internal VNet mode). */
   readonly subnetIds?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Public mode: the Front Door profile's id; the policy refuses requests without it in `X-Azure-FDID`. */
+  readonly frontDoorId?: pulumi.Input<string>;
 }
 
 export const API_ID = "azure-openai";
 export const API_PATH = "openai";
 const TELEMETRY_NAMED_VALUE = "appinsights-connection-string";
+const FRONT_DOOR_ID_NAMED_VALUE = "front-door-id";
 const endpointNamedValue = (accountKey: string) => `openai-endpoint-${accountKey}`;
 const keyNamedValue = (accountKey: string) => `openai-key-${accountKey}`;
 const poolId = (chain: string) => `pool-${chain}`;
@@ -174,6 +177,10 @@ export class ApiGateway extends pulumi.ComponentResource {
       }
     }
 
+    const frontDoor = args.frontDoorId === undefined ? undefined : new apimanagement.NamedValue(`${name}-nv-${FRONT_DOOR_ID_NAMED_VALUE}`, {
+      ...serviceArgs, namedValueId: FRONT_DOOR_ID_NAMED_VALUE, displayName: FRONT_DOOR_ID_NAMED_VALUE, secret: false, value: args.frontDoorId,
+    }, child);
+
     // One backend per account; its breaker trips on the first 429/5xx and honours Retry-After.
     const backends = new Map([...args.targets].map(([key, target]) => [key, new apimanagement.Backend(`${name}-backend-${key}`, {
       ...serviceArgs,
@@ -252,6 +259,7 @@ export class ApiGateway extends pulumi.ComponentResource {
       retryAfterSeconds: g.retryAfterSeconds,
       backendTimeoutSeconds: g.backendTimeoutSeconds,
       shedAbove: { 2: g.shedAbove.priority2, 3: g.shedAbove.priority3 },
+      frontDoorIdNamedValue: frontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
     }));
     new apimanagement.ApiPolicy(`${name}-api-policy`, {
       ...serviceArgs,
@@ -259,7 +267,7 @@ export class ApiGateway extends pulumi.ComponentResource {
       policyId: "policy",
       format: "xml",
       value: this.policyXml,
-    }, { parent: this, dependsOn: [api, ...pools, ...standardPools, ...accountKeys.values()] });
+    }, { parent: this, dependsOn: [api, ...pools, ...standardPools, ...accountKeys.values(), ...(frontDoor ? [frontDoor] : [])] });
 
     if (g.callerAuth === "subscription-key") {
       // One product per application: its subscription key identifies it to the policy.

@@ -6,7 +6,12 @@ import { Plan, makePlan, parsePlanArgs, writePlan } from "../stacks/plan";
 import { SECRET, loadStackConfig, redactSecrets, stackFile } from "../stacks/runner";
 
 const root = path.resolve(__dirname, "..");
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "aoai-plan-"));
+const made: string[] = [];
+const tmp = () => {
+  made.push(fs.mkdtempSync(path.join(os.tmpdir(), "aoai-plan-")));
+  return made[made.length - 1];
+};
+afterAll(() => made.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
 
 describe("npm run plan", () => {
   let plan: Plan;

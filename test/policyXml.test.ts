@@ -205,3 +205,13 @@ describe("send-request strategy (the seed design's synchronous failover)", () =>
     }
   });
 });
+
+describe("behind Front Door", () => {
+  test("only requests carrying this Front Door's id in X-Azure-FDID pass", async () => {
+    const { input } = await topologyOf("dev");
+    const check = one(section(parse(buildApiPolicy({ ...input, frontDoorIdNamedValue: "front-door-id" })), "inbound"), "check-header");
+    expect(check.attrs).toMatchObject({ name: "X-Azure-FDID", "failed-check-httpcode": "403" });
+    expect(one(check, "value").text).toBe("{{front-door-id}}");
+    expect(all(parse(buildApiPolicy(input)), "check-header")).toEqual([]);
+  });
+});
