@@ -104,7 +104,7 @@ export class ApiGateway extends pulumi.ComponentResource {
     const child = { parent: this };
     const internal = args.subnetIds !== undefined;
 
-    const rg = resourceGroup(name, { stack: args.stack, purpose: name, region: home, tags }, { parent: this, protect: args.protect });
+    const rg = resourceGroup(name, { stack: args.stack, purpose: "gateway", region: home, tags }, { parent: this, protect: args.protect });
 
     // Internal VNet mode needs a Standard public IP per region for management traffic.
     const publicIps = internal ? Object.fromEntries(args.regions.map(r => [r, new network.PublicIPAddress(`${name}-pip-${r}`, {

@@ -39,6 +39,11 @@ describe("npm run plan", () => {
     expect(Object.keys(saved.outputs.accounts)).toHaveLength(6);
   });
 
+  test("is deterministic: the same stack plans the same, byte for byte", async () => {
+    const again = await makePlan({ stack: "prod", config: stackFile("prod") });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(plan));
+  });
+
   test("the diagram shows every region, account and chain", () => {
     const text = fs.readFileSync(path.join(out, "topology.txt"), "utf8");
     for (const region of ["eastus2", "centralus", "westus3"]) expect(text).toContain(`\n  ${region}\n`);
