@@ -170,7 +170,7 @@ function shedFromPtu(input: ApiPolicyInput, chain: PolicyChain): Element[] {
     el("cache-lookup-value", { key: `ptu-utilization-${chain.name}`, "variable-name": "ptu-utilization", "default-value": "0" }),
     el("choose", {}, el("when", {
       condition: `@((${priority} == 2 && ${utilization} >= ${input.shedAbove[2]}) || (${priority} >= 3 && ${utilization} >= ${input.shedAbove[3]}))`,
-    }, setVariable("chain-pool", chain.standardPoolId), setVariable("shed", "true"))),
+    }, setVariable("chain-pool", chain.standardPoolId))),
   ];
 }
 
