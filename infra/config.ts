@@ -4,6 +4,7 @@
  * allowed. Pure: no Pulumi import (index.ts reads the raw values and turns a ConfigError into a RunError).
  */
 import { z } from "zod";
+import { contains, hasHostBits, networkAddress, overlaps, parseCidr } from "./cidr";
 import { DATA_ZONES, DataZone, findRegion, knownRegions, regionsInZone } from "./regions";
 import {
   DeploymentSku, PROVISIONED_SKU, ProvisionedSku, STANDARD_SKUS, StandardSku, findModel, isDataZoneSku,
@@ -85,6 +86,24 @@ const ptuPool = {
   ptu: wholeAbove0("must be a whole number above 0 (provisioned throughput units)"),
 };
 
+const CIDR_RULE = "must be an IPv4 range in CIDR notation, such as 10.40.0.0/22";
+const cidr = z.cidrv4({ error: CIDR_RULE }).refine(c => !hasHostBits(c), {
+  error: iss => `'${String(iss.input)}' has host bits set, which Azure refuses; use its network address ${networkAddress(String(iss.input))}`,
+});
+
+const vnet = z.strictObject({
+  /** The VNet's address space: both subnets lie inside it, and it overlaps no other region's VNet. */
+  addressSpace: cidr,
+  /** API Management's subnet (internal VNet mode). */
+  apimSubnet: cidr,
+  /** The subnet of the private endpoints (OpenAI accounts, Key Vault). */
+  privateEndpointSubnet: cidr,
+  /** Optional: an existing hub VNet (ARM id) this VNet peers with. */
+  hubVnetId: z.string().regex(/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i, {
+    error: "must be a VNet's ARM id: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>",
+  }).optional(),
+});
+
 const schema = z.strictObject({
   regions: z.strictObject({
     primary: region,
@@ -145,7 +164,26 @@ const schema = z.strictObject({
   }),
   network: z.strictObject({
     mode: z.enum(["public", "private"]).default("public"),
-  }).default({ mode: "public" }),
+    /** Private mode: one VNet per gateway region, keyed by region. */
+    vnets: z.record(z.string(), vnet).default({}),
+    /** Private mode: the region whose gateway the private DNS name points at. Change it and run `pulumi up` to fail over. */
+    activeGatewayRegion: region.optional(),
+    /** Private mode: the host name clients call; defaults to the gateway's own `<service>.azure-api.net`. */
+    gatewayDomain: z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+      error: "must be a lowercase DNS name such as aoai.contoso.internal",
+    }).optional(),
+  }).default({ mode: "public", vnets: {} }),
+  /** Public mode: Azure Front Door with its WAF in front of every regional gateway. */
+  edge: z.strictObject({
+    /** Premium carries the managed WAF rule sets (Microsoft_DefaultRuleSet, bot manager); Standard has custom rules only. */
+    frontDoorSku: z.enum(["Premium_AzureFrontDoor", "Standard_AzureFrontDoor"]).default("Premium_AzureFrontDoor"),
+    /** `active-active`: every gateway region serves, same priority and weight; `active-passive`: gateway.regions in order. */
+    routing: z.enum(["active-active", "active-passive"]).default("active-passive"),
+    /** Requests one client IP may send per minute before the WAF blocks it. */
+    wafRateLimitPerMinute: wholeAbove0("must be a whole number above 0 (requests per client IP per minute)").default(1000),
+    /** How often each Front Door point of presence probes every gateway: the failover detection time. */
+    probeIntervalSeconds: z.number().int().min(5, { error: "must be 5 to 255 seconds" }).max(255, { error: "must be 5 to 255 seconds" }).default(30),
+  }).default({ frontDoorSku: "Premium_AzureFrontDoor", routing: "active-passive", wafRateLimitPerMinute: 1000, probeIntervalSeconds: 30 }),
   openai: z.strictObject({
     /** Managed identity from the gateway is the default; keys (kept in Key Vault) are the fallback. */
     auth: z.enum(["managedIdentity", "keys"]).default("managedIdentity"),
@@ -164,6 +202,9 @@ export type QuotaEntry = Parsed["quota"]["declared"][number];
 export type OverflowSubscription = Parsed["overflowSubscriptions"][number];
 export type Application = Parsed["applications"][number];
 export type GatewayConfig = Parsed["gateway"];
+export type NetworkConfig = Parsed["network"];
+export type VnetConfig = NetworkConfig["vnets"][string];
+export type EdgeConfig = Parsed["edge"];
 
 export interface PtuPoolConfig {
   readonly region: string;
@@ -335,6 +376,57 @@ function checkReferences(c: Parsed, issues: Issues): void {
 }
 
 /**
+ * The network's cross-field rules. Private mode: a VNet per gateway region whose ranges fit together,
+ * and the region the gateway's DNS name points at. Public mode: no private-mode settings.
+ */
+function checkNetwork(c: Parsed, issues: Issues): void {
+  const n = c.network;
+  const gatewayRegions = c.gateway.regions;
+  if (n.mode === "public") {
+    const privateOnly = { vnets: Object.keys(n.vnets).length > 0, activeGatewayRegion: n.activeGatewayRegion, gatewayDomain: n.gatewayDomain };
+    for (const [key, value] of Object.entries(privateOnly)) {
+      if (value) issues.add(["network", key], "is used in private mode only; set network.mode: private, or remove it");
+    }
+    return;
+  }
+  const missing = gatewayRegions.filter(r => !n.vnets[r]);
+  if (missing.length > 0) {
+    issues.add(["network", "vnets"], `private mode needs a VNet for every gateway region; missing: ${missing.join(", ")} (gateway.regions: ${gatewayRegions.join(", ")})`);
+  }
+  if (!n.activeGatewayRegion) {
+    issues.add(["network", "activeGatewayRegion"], `private mode needs the region whose gateway the private DNS name points at; one of ${gatewayRegions.join(", ")}`);
+  } else if (!gatewayRegions.includes(n.activeGatewayRegion)) {
+    issues.add(["network", "activeGatewayRegion"], `'${n.activeGatewayRegion}' is not a gateway region; one of ${gatewayRegions.join(", ")}`);
+  }
+  if (c.gateway.mode === "per-region" && !n.gatewayDomain) {
+    issues.add(["network", "gatewayDomain"], "gateway.mode per-region runs one service per region, each under its own azure-api.net name: private mode needs one domain for all of them (a custom domain on every gateway), such as aoai.contoso.internal");
+  }
+  const vnets = Object.entries(n.vnets);
+  vnets.forEach(([r, v], i) => {
+    const path = ["network", "vnets", r];
+    if (!gatewayRegions.includes(r)) {
+      issues.add(path, `'${r}' is not a gateway region; VNets are declared per gateway region (gateway.regions: ${gatewayRegions.join(", ")})`);
+    }
+    for (const subnet of ["apimSubnet", "privateEndpointSubnet"] as const) {
+      if (!contains(v.addressSpace, v[subnet])) {
+        issues.add([...path, subnet], `${v[subnet]} lies outside the VNet's addressSpace ${v.addressSpace}`);
+      }
+    }
+    if (overlaps(v.apimSubnet, v.privateEndpointSubnet)) {
+      issues.add([...path, "privateEndpointSubnet"], `${v.privateEndpointSubnet} overlaps apimSubnet ${v.apimSubnet}; the two subnets need separate ranges`);
+    }
+    if (parseCidr(v.apimSubnet).prefixLength > 29) {
+      issues.add([...path, "apimSubnet"], `${v.apimSubnet} is too small for API Management: /29 or larger (a /27 leaves room to scale out)`);
+    }
+    for (const [other, w] of vnets.slice(0, i)) {
+      if (overlaps(v.addressSpace, w.addressSpace)) {
+        issues.add([...path, "addressSpace"], `${v.addressSpace} overlaps network.vnets.${other}.addressSpace (${w.addressSpace}); peered and hub-connected VNets need distinct ranges`);
+      }
+    }
+  });
+}
+
+/**
  * Validates raw config values (keyed without the namespace, already parsed from JSON) and returns the
  * typed configuration, or throws a ConfigError listing every problem found.
  */
@@ -354,6 +446,7 @@ export function parseConfig(raw: Record<string, unknown>): BcdrConfig {
   checkModels(c, issues);
   const pools = checkPtuPools(c, issues);
   checkGateway(c, issues);
+  checkNetwork(c, issues);
   checkReferences(c, issues);
   if (issues.list.length > 0) throw new ConfigError(issues.list);
   return { ...c, ...pools, dataZone };

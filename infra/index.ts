@@ -10,9 +10,12 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
 import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig } from "./config";
+import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "./edge";
 import { ApiGateway, ApiGatewayArgs } from "./gateway";
+import { GatewayDns } from "./gatewayDns";
 import { APP_ROLE_PREFIX, GatewayApp } from "./identity";
 import { SecretVault } from "./keyvault";
+import { PrivateNetwork } from "./network";
 import { Observability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
@@ -94,6 +97,16 @@ function declare(config: BcdrConfig, topology: Topology) {
     },
   });
 
+  const privateNetwork = config.network.mode === "private" ? new PrivateNetwork("network", {
+    stack, regions: config.gateway.regions, vnets: config.network.vnets,
+    accounts: [...accounts].map(([key, a]) => ({ key, accountId: a.account.id, subdomain: a.account.name })),
+    vault: { id: vault.vault.id, name: vault.vault.name }, commonTags: tags, protect: config.protect,
+  }) : undefined;
+  // Front Door exists before the gateway (whose policy checks its id) and routes to it after.
+  const edge = config.network.mode === "public" ? new FrontDoorEdge("edge", {
+    stack, region: home, config: config.edge, commonTags: tags, protect: config.protect, workspaceId: observability.workspace.id,
+  }) : undefined;
+
   const entraApp = config.gateway.callerAuth === "entra"
     ? new GatewayApp("gateway-app", { project: PROJECT, stack, applications: config.applications })
     : undefined;
@@ -104,10 +117,28 @@ function declare(config: BcdrConfig, topology: Topology) {
     backendAuth: config.openai.auth,
     vault, vaultSubscriptionId: client.subscriptionId, secretNames, observability,
     nameSuffix: suffix.result, commonTags: tags, protect: config.protect,
+    subnetIds: privateNetwork?.apimSubnetIds, frontDoorId: edge?.frontDoorId,
   });
   const gateways = config.gateway.mode === "multi-region"
     ? [new ApiGateway("gateway", gatewayArgs(config.gateway.regions))]
     : config.gateway.regions.map(r => new ApiGateway(`gateway-${r}`, gatewayArgs([r])));
+  const gatewayHosts = pulumi.all(gateways.map(g => g.gatewayHosts)).apply(hs => Object.assign({}, ...hs) as Record<string, string>);
+
+  if (edge) {
+    new FrontDoorRoute("edge-route", {
+      edge, origins: edgeOrigins(config.edge.routing, config.gateway.regions, r => gatewayHosts.apply(h => h[r])),
+      probeIntervalSeconds: config.edge.probeIntervalSeconds,
+    });
+  }
+  // No private global load balancer exists: a private DNS record sends the gateway's name to the active region.
+  const gatewayDns = privateNetwork && new GatewayDns("gateway-dns", {
+    hostName: config.network.gatewayDomain ?? gateways[0].service.gatewayUrl.apply(u => u.replace(/^https:\/\//, "")),
+    resourceGroupName: privateNetwork.regions[config.gateway.regions[0]].network.resourceGroup.name,
+    vnetIds: privateNetwork.vnetIds,
+    gatewayIps: pulumi.all(gateways.map(g => g.privateIps)).apply(ps => Object.assign({}, ...ps) as Record<string, string>),
+    activeRegion: config.network.activeGatewayRegion!,
+    commonTags: tags, protect: config.protect,
+  });
 
   return {
     dataZone: topology.dataZone ?? "none",
@@ -137,8 +168,11 @@ function declare(config: BcdrConfig, topology: Topology) {
       strategy: config.gateway.strategy,
       callerAuth: config.gateway.callerAuth,
       audience: entraApp?.audience,
-      hosts: pulumi.all(gateways.map(g => g.gatewayHosts)).apply(hs => Object.assign({}, ...hs) as Record<string, string>),
+      hosts: gatewayHosts,
     },
+    entry: edge
+      ? { mode: "public", frontDoorHost: edge.endpointHostName }
+      : { mode: "private", gatewayHost: gatewayDns!.zone.name, activeRegion: config.network.activeGatewayRegion, activeIp: gatewayDns!.activeIp },
     keyVaultUri: vault.vault.properties.vaultUri,
   };
 }

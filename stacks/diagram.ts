@@ -12,11 +12,15 @@ interface ChainOut { name: string; deployment: string; workload?: string; tiers:
 interface ApplicationOut { priority: number; workload?: string; chains: string[] }
 
 interface GatewayOut { mode: string; strategy: string; callerAuth: string; hosts: Record<string, string> }
+type EntryOut =
+  | { mode: "public"; frontDoorHost: string }
+  | { mode: "private"; gatewayHost: string; activeRegion: string; activeIp: string };
 
 /** The part of the program's stack outputs the diagrams read. */
 export interface TopologyOutputs {
   dataZone: string;
   gateway: GatewayOut;
+  entry: EntryOut;
   accounts: Record<string, AccountOut>;
   chains: Record<string, ChainOut>;
   applications: Record<string, ApplicationOut>;
@@ -41,6 +45,9 @@ export function renderText(project: string, stack: string, o: TopologyOutputs): 
   const g = o.gateway;
   const lines = [
     `${project} / ${stack}  (data zone: ${o.dataZone})`, "",
+    o.entry.mode === "public"
+      ? `Entry (public): Front Door + WAF at ${o.entry.frontDoorHost} -> every gateway region`
+      : `Entry (private): ${o.entry.gatewayHost} -> ${o.entry.activeRegion} gateway (${o.entry.activeIp}) by private DNS`,
     `Gateway: ${g.mode}, ${g.strategy} failover, callers by ${g.callerAuth}`,
     ...Object.entries(g.hosts).map(([region, host]) => `  ${region}: ${host}`),
     "", "Regions and accounts"];
@@ -71,8 +78,9 @@ export function renderText(project: string, stack: string, o: TopologyOutputs): 
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 
 export function renderMermaid(o: TopologyOutputs): string {
-  const lines = ["flowchart LR", `  clients(["clients"])`];
-  for (const region of Object.keys(o.gateway.hosts)) lines.push(`  clients --> ${id(`gw_${region}`)}[["gateway ${region}"]]`);
+  const entry = o.entry.mode === "public" ? "Front Door + WAF" : `private DNS -> ${o.entry.activeRegion}`;
+  const lines = ["flowchart LR", `  clients(["clients"]) --> entry{{"${entry}"}}`];
+  for (const region of Object.keys(o.gateway.hosts)) lines.push(`  entry --> ${id(`gw_${region}`)}[["gateway ${region}"]]`);
   const regions = [...new Set(Object.values(o.accounts).map(a => a.region))];
   for (const region of regions) {
     lines.push(`  subgraph ${id(region)}["${region}"]`);

@@ -1,7 +1,8 @@
 /**
  * Pulumi mocks that answer like Azure would: ARM-shaped resource ids in the right subscription and
  * resource group, `https://<subdomain>.openai.azure.com/` endpoints, principal ids for system-assigned
- * identities, regional gateway URLs, Key Vault URIs, the names Azure echoes back. Values are derived
+ * identities, regional gateway URLs, Key Vault URIs, private endpoint IPs allocated in their subnet,
+ * Front Door host names and ids, the names Azure echoes back. Values are derived
  * from the resource's identity (never random), so two runs of the same stack answer the same.
  */
 import { createHash } from "crypto";
@@ -34,6 +35,20 @@ const NAME_INPUTS: Record<string, string> = {
   "azure-native:operationalinsights:Workspace": "workspaceName",
   "azure-native:applicationinsights:Component": "resourceName",
   "azure-native:network:PublicIPAddress": "publicIpAddressName",
+  "azure-native:network:NetworkSecurityGroup": "networkSecurityGroupName",
+  "azure-native:network:VirtualNetwork": "virtualNetworkName",
+  "azure-native:network:VirtualNetworkPeering": "virtualNetworkPeeringName",
+  "azure-native:network:PrivateEndpoint": "privateEndpointName",
+  "azure-native:privatedns:PrivateZone": "privateZoneName",
+  "azure-native:privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
+  "azure-native:privatedns:PrivateRecordSet": "relativeRecordSetName",
+  "azure-native:cdn:Profile": "profileName",
+  "azure-native:cdn:AFDEndpoint": "endpointName",
+  "azure-native:cdn:AFDOriginGroup": "originGroupName",
+  "azure-native:cdn:AFDOrigin": "originName",
+  "azure-native:cdn:Route": "routeName",
+  "azure-native:cdn:SecurityPolicy": "securityPolicyName",
+  "azure-native:frontdoor:Policy": "policyName",
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
   "azure-native:monitor:DiagnosticSetting": "name",
 };
@@ -58,6 +73,26 @@ const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
   "azure-native:operationalinsights:Workspace": (_, n) => `Microsoft.OperationalInsights/workspaces/${n}`,
   "azure-native:applicationinsights:Component": (_, n) => `Microsoft.Insights/components/${n}`,
   "azure-native:network:PublicIPAddress": (_, n) => `Microsoft.Network/publicIPAddresses/${n}`,
+  "azure-native:network:NetworkSecurityGroup": (_, n) => `Microsoft.Network/networkSecurityGroups/${n}`,
+  "azure-native:network:VirtualNetwork": (_, n) => `Microsoft.Network/virtualNetworks/${n}`,
+  "azure-native:network:VirtualNetworkPeering": (i, n) => `Microsoft.Network/virtualNetworks/${i.virtualNetworkName}/virtualNetworkPeerings/${n}`,
+  "azure-native:network:PrivateEndpoint": (_, n) => `Microsoft.Network/privateEndpoints/${n}`,
+  "azure-native:privatedns:PrivateZone": (_, n) => `Microsoft.Network/privateDnsZones/${n}`,
+  "azure-native:privatedns:VirtualNetworkLink": (i, n) => `Microsoft.Network/privateDnsZones/${i.privateZoneName}/virtualNetworkLinks/${n}`,
+  "azure-native:privatedns:PrivateRecordSet": (i, n) => `Microsoft.Network/privateDnsZones/${i.privateZoneName}/${i.recordType}/${n}`,
+  "azure-native:cdn:Profile": (_, n) => `Microsoft.Cdn/profiles/${n}`,
+  "azure-native:cdn:AFDEndpoint": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${n}`,
+  "azure-native:cdn:AFDOriginGroup": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${n}`,
+  "azure-native:cdn:AFDOrigin": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${i.originGroupName}/origins/${n}`,
+  "azure-native:cdn:Route": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${n}`,
+  "azure-native:cdn:SecurityPolicy": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/securityPolicies/${n}`,
+  "azure-native:frontdoor:Policy": (_, n) => `Microsoft.Network/frontDoorWebApplicationFirewallPolicies/${n}`,
+};
+
+/** The public name a private endpoint answers for, per group id, from the target resource's name. */
+const PRIVATE_LINK_FQDNS: Record<string, (name: string) => string> = {
+  account: n => `${n}.openai.azure.com`,
+  vault: n => `${n}.vault.azure.net`,
 };
 
 /** Extension resources live below the resource they apply to. */
@@ -80,6 +115,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   private readonly providerSubscriptions = new Map<string, string>();
   /** Subnet id -> address prefix, so private IPs fall inside the subnet they are allocated from. */
   private readonly subnetPrefixes = new Map<string, string>();
+  /** Subnet id -> addresses handed out so far. */
+  private readonly allocated = new Map<string, number>();
 
   constructor(private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID) {}
 
@@ -89,8 +126,11 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     return (name && this.providerSubscriptions.get(name)) || this.defaultSubscriptionId;
   }
 
-  /** The private IP Azure allocates in a subnet (first usable address), or a fixed one if the subnet is unknown. */
-  private privateIp(subnetId: string | undefined, n = 4): string {
+  /** The next private IP of a subnet, as Azure hands them out from its first usable address up (10.255.0.x if the subnet is unknown). */
+  private privateIp(subnetId: string | undefined): string {
+    const handedOut = this.allocated.get(subnetId ?? "") ?? 0;
+    this.allocated.set(subnetId ?? "", handedOut + 1);
+    const n = 4 + handedOut;
     const prefix = subnetId && this.subnetPrefixes.get(subnetId);
     return prefix ? hostInPrefix(prefix, n) : `10.255.0.${n}`;
   }
@@ -166,6 +206,22 @@ export class AzureMocks implements pulumi.runtime.Mocks {
           connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${inputs.location}-1.in.applicationinsights.azure.com/`,
         };
       }
+      case "azure-native:network:VirtualNetwork":
+        return { subnets: (inputs.subnets ?? []).map((s: Inputs) => ({ ...s, id: `${id}/subnets/${s.name}` })) };
+      case "azure-native:network:PrivateEndpoint": {
+        const [connection] = inputs.privateLinkServiceConnections ?? [];
+        const target = String(connection?.privateLinkServiceId ?? "").split("/").pop() ?? "";
+        const nic = inputs.customNetworkInterfaceName ?? `${name}.nic.${stableGuid(id)}`;
+        return {
+          customDnsConfigs: [{ fqdn: PRIVATE_LINK_FQDNS[connection?.groupIds?.[0]]?.(target) ?? target, ipAddresses: [this.privateIp(inputs.subnet?.id)] }],
+          networkInterfaces: [{ id: id.replace(/privateEndpoints\/[^/]+$/, `networkInterfaces/${nic}`) }],
+          provisioningState: "Succeeded",
+        };
+      }
+      case "azure-native:cdn:Profile":
+        return { frontDoorId: stableGuid(`frontdoor/${id}`) };
+      case "azure-native:cdn:AFDEndpoint":
+        return { hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` };
       case "azure-native:network:PublicIPAddress":
         return { ipAddress: `20.${parseInt(hex(id, 2), 16)}.${parseInt(hex(id + "/2", 2), 16)}.10` };
       case "azuread:index/application:Application":

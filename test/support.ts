@@ -2,6 +2,7 @@
  * Test helpers: run the real program for a stack file (optionally edited) under the Azure mocks.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../infra/config";
 import { UsagesClient } from "../infra/quota";
@@ -48,8 +49,10 @@ export function ofType(run: ProgramRun, type: string): PlannedResource[] {
 export function takesArmTags(type: string): boolean {
   const [pkg, module, name] = type.split(":");
   if (pkg !== "azure-native") return false;
-  const file = require.resolve(`@pulumi/azure-native/${module}/${name[0].toLowerCase()}${name.slice(1)}.d.ts`);
-  const args = fs.readFileSync(file, "utf8").split(/export interface \w+Args \{/)[1] ?? "";
+  const dir = path.dirname(require.resolve(`@pulumi/azure-native/${module}/index.js`));
+  // File names camel-case the type, acronyms included (AFDOriginGroup -> afdOriginGroup.d.ts).
+  const file = fs.readdirSync(dir).find(f => f.toLowerCase() === `${name.toLowerCase()}.d.ts`)!;
+  const args = fs.readFileSync(path.join(dir, file), "utf8").split(/export interface \w+Args \{/)[1] ?? "";
   return /\n    tags\?: pulumi\.Input<\{/.test(args);
 }
 

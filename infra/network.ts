@@ -1,0 +1,166 @@
+/**
+ * Private mode's network: in every gateway region a VNet with a subnet for API Management (internal VNet
+ * mode) and one for private endpoints, optionally peered to an existing hub; and in that VNet the private
+ * endpoints of every OpenAI account and the Key Vault, resolved through the region's own zones
+ * (privateLink.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import * as resources from "@pulumi/azure-native/resources";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { VnetConfig } from "./config";
+import { PrivateLinkTarget, RegionalPrivateLink } from "./privateLink";
+import { resourceGroup } from "./resourceGroup";
+import { Tags, roleTags } from "./tags";
+
+export const APIM_SUBNET = "snet-apim";
+export const PRIVATE_ENDPOINT_SUBNET = "snet-private-endpoints";
+
+const allow = (name: string, priority: number, direction: "Inbound" | "Outbound", from: string, to: string, ports: string[]): inputs.network.SecurityRuleArgs => ({
+  name, priority, direction, access: "Allow", protocol: "Tcp",
+  sourceAddressPrefix: from, sourcePortRange: "*", destinationAddressPrefix: to,
+  ...(ports.length === 1 ? { destinationPortRange: ports[0] } : { destinationPortRanges: ports }),
+});
+
+/**
+ * What API Management needs in internal VNet mode, beyond the default rules (which already admit the
+ * clients' HTTPS from the VNet and its peers): the management plane and the infrastructure load
+ * balancer in, and its dependencies out.
+ */
+export const APIM_SECURITY_RULES = [
+  allow("AllowApiManagementInbound", 100, "Inbound", "ApiManagement", "VirtualNetwork", ["3443"]),
+  allow("AllowAzureLoadBalancerInbound", 110, "Inbound", "AzureLoadBalancer", "VirtualNetwork", ["6390"]),
+  allow("AllowStorageOutbound", 100, "Outbound", "VirtualNetwork", "Storage", ["443"]),
+  allow("AllowSqlOutbound", 110, "Outbound", "VirtualNetwork", "Sql", ["1433"]),
+  allow("AllowKeyVaultOutbound", 120, "Outbound", "VirtualNetwork", "AzureKeyVault", ["443"]),
+  allow("AllowAzureMonitorOutbound", 130, "Outbound", "VirtualNetwork", "AzureMonitor", ["1886", "443"]),
+];
+
+export interface RegionalNetworkArgs {
+  readonly stack: string;
+  readonly region: string;
+  readonly vnet: VnetConfig;
+  readonly commonTags: Tags;
+  /** Protect the resource group and the VNet. */
+  readonly protect: boolean;
+}
+
+/** One region's VNet: the APIM subnet with its NSG, the private endpoint subnet, the optional hub peering. */
+export class RegionalNetwork extends pulumi.ComponentResource {
+  public readonly resourceGroup: resources.ResourceGroup;
+  public readonly vnet: network.VirtualNetwork;
+  public readonly apimSubnetId: pulumi.Output<string>;
+  public readonly privateEndpointSubnetId: pulumi.Output<string>;
+
+  constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aoai-bcdr:network:RegionalNetwork", name, {}, opts);
+    const { region, vnet: v } = args;
+    const tags = roleTags(args.commonTags, "network");
+    this.resourceGroup = resourceGroup(name, { stack: args.stack, purpose: "network", region, tags }, { parent: this, protect: args.protect });
+    const resourceGroupName = this.resourceGroup.name;
+
+    const nsg = new network.NetworkSecurityGroup(`${name}-apim-nsg`, {
+      networkSecurityGroupName: `nsg-apim-${args.stack}-${region}`,
+      resourceGroupName,
+      location: region,
+      securityRules: APIM_SECURITY_RULES,
+      tags,
+    }, { parent: this });
+    // Subnets inline: declared as separate resources they would fight the VNet over its subnet list.
+    this.vnet = new network.VirtualNetwork(`${name}-vnet`, {
+      virtualNetworkName: `vnet-aoai-${args.stack}-${region}`,
+      resourceGroupName,
+      location: region,
+      addressSpace: { addressPrefixes: [v.addressSpace] },
+      subnets: [
+        { name: APIM_SUBNET, addressPrefix: v.apimSubnet, networkSecurityGroup: { id: nsg.id } },
+        { name: PRIVATE_ENDPOINT_SUBNET, addressPrefix: v.privateEndpointSubnet, privateEndpointNetworkPolicies: "Disabled" },
+      ],
+      tags,
+    }, { parent: this, protect: args.protect });
+    this.apimSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${APIM_SUBNET}`;
+    this.privateEndpointSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${PRIVATE_ENDPOINT_SUBNET}`;
+
+    if (v.hubVnetId) {
+      // Our side only: the hub's owners add the peering back (until then it stays `Initiated`).
+      new network.VirtualNetworkPeering(`${name}-hub-peering`, {
+        virtualNetworkPeeringName: "to-hub",
+        virtualNetworkName: this.vnet.name,
+        resourceGroupName,
+        remoteVirtualNetwork: { id: v.hubVnetId },
+        allowVirtualNetworkAccess: true,
+        // Traffic routed through the hub's firewall or NVA arrives forwarded.
+        allowForwardedTraffic: true,
+        useRemoteGateways: false,
+      }, { parent: this });
+    }
+
+    this.registerOutputs({ vnetId: this.vnet.id, apimSubnetId: this.apimSubnetId, privateEndpointSubnetId: this.privateEndpointSubnetId });
+  }
+}
+
+/** An OpenAI account reached through private endpoints. */
+export interface PrivateAccount {
+  /** The account's topology key, e.g. `standard-primary`. */
+  readonly key: string;
+  readonly accountId: pulumi.Input<string>;
+  /** Its custom subdomain (`<subdomain>.openai.azure.com`), which is also its name. */
+  readonly subdomain: pulumi.Input<string>;
+}
+
+export interface PrivateNetworkArgs {
+  readonly stack: string;
+  /** The gateway regions: each gets a VNet, the private endpoints and its own zones. */
+  readonly regions: readonly string[];
+  /** Region -> its VNet's ranges (validated by the config: one per region, no overlaps). */
+  readonly vnets: Readonly<Record<string, VnetConfig>>;
+  readonly accounts: readonly PrivateAccount[];
+  readonly vault: { readonly id: pulumi.Input<string>; readonly name: pulumi.Input<string> };
+  readonly commonTags: Tags;
+  /** Protect the stateful resources: resource groups, VNets, DNS zones. */
+  readonly protect: boolean;
+}
+
+/** What each gateway region provides to the gateway and the DNS failover. */
+export interface PrivateRegion {
+  readonly network: RegionalNetwork;
+  readonly privateLink: RegionalPrivateLink;
+}
+
+/** Every gateway region's network, private endpoints and split-brain DNS. */
+export class PrivateNetwork extends pulumi.ComponentResource {
+  public readonly regions: Readonly<Record<string, PrivateRegion>>;
+  /** Region -> the APIM subnet (the gateway's `subnetIds`). */
+  public readonly apimSubnetIds: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Region -> the VNet (what the gateway's DNS zone links to). */
+  public readonly vnetIds: Readonly<Record<string, pulumi.Output<string>>>;
+
+  constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aoai-bcdr:network:PrivateNetwork", name, {}, opts);
+    const targets: PrivateLinkTarget[] = [
+      ...args.accounts.map(a => ({ key: a.key, service: "openai" as const, resourceId: a.accountId, name: a.subdomain })),
+      { key: "vault", service: "vault", resourceId: args.vault.id, name: args.vault.name },
+    ];
+    this.regions = Object.fromEntries(args.regions.map(region => {
+      const vnet = args.vnets[region];
+      if (!vnet) throw new Error(`no VNet configured for gateway region ${region}`);
+      const regional = new RegionalNetwork(`${name}-${region}`, {
+        stack: args.stack, region, vnet, commonTags: args.commonTags, protect: args.protect,
+      }, { parent: this });
+      const privateLink = new RegionalPrivateLink(`${name}-${region}-private-link`, {
+        region,
+        resourceGroupName: regional.resourceGroup.name,
+        vnetId: regional.vnet.id,
+        subnetId: regional.privateEndpointSubnetId,
+        targets,
+        commonTags: args.commonTags,
+        protect: args.protect,
+      }, { parent: this });
+      return [region, { network: regional, privateLink }];
+    }));
+    const each = <T>(f: (r: PrivateRegion) => T) => Object.fromEntries(Object.entries(this.regions).map(([region, r]) => [region, f(r)]));
+    this.apimSubnetIds = each(r => r.network.apimSubnetId);
+    this.vnetIds = each(r => r.network.vnet.id);
+    this.registerOutputs({ apimSubnetIds: this.apimSubnetIds, vnetIds: this.vnetIds });
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Private endpoints with split-brain DNS, one gateway region at a time: a private endpoint in the
+ * region's VNet for every target (each OpenAI account, the Key Vault), and the region's own
+ * `privatelink.*` zones, linked to its VNet only, with an A record per target pointing at this region's
+ * endpoint. Every region resolves every account to an address in its own VNet, so a client (the gateway)
+ * never depends on another region's endpoints or DNS.
+ *
+ * The A records are explicit, computed from the endpoints' IPs (not a DNS zone group), so the plan
+ * shows and the tests check exactly what each region resolves.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import { Tags, roleTags } from "./tags";
+
+/** The private link services in use: the endpoint's group id and the zone Azure resolves it through. */
+export const PRIVATE_LINK_SERVICES = {
+  openai: { groupId: "account", zone: "privatelink.openai.azure.com" },
+  vault: { groupId: "vault", zone: "privatelink.vaultcore.azure.net" },
+} as const;
+export type PrivateLinkService = keyof typeof PRIVATE_LINK_SERVICES;
+
+/** A resource reached through a private endpoint. */
+export interface PrivateLinkTarget {
+  /** Stable key (an account's topology key, `vault`): part of the logical and Azure names. */
+  readonly key: string;
+  readonly service: PrivateLinkService;
+  readonly resourceId: pulumi.Input<string>;
+  /** The record's name in the zone: the account's custom subdomain, the vault's name. */
+  readonly name: pulumi.Input<string>;
+}
+
+export interface RegionalPrivateLinkArgs {
+  readonly region: string;
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly vnetId: pulumi.Input<string>;
+  /** The private endpoints' subnet. */
+  readonly subnetId: pulumi.Input<string>;
+  readonly targets: readonly PrivateLinkTarget[];
+  readonly commonTags: Tags;
+  /** Protect the DNS zones. */
+  readonly protect: boolean;
+}
+
+/** Private DNS zones resolve everywhere they are linked: `global` is their only location. */
+export const DNS_LOCATION = "global";
+/** What Azure's own DNS zone groups write: a recreated endpoint's new IP is picked up at once. */
+const RECORD_TTL_SECONDS = 10;
+
+export class RegionalPrivateLink extends pulumi.ComponentResource {
+  /** Service -> this region's zone (only the services among the targets). */
+  public readonly zones: Readonly<Partial<Record<PrivateLinkService, privatedns.PrivateZone>>>;
+  /** Target key -> its private endpoint in this region. */
+  public readonly endpoints: Readonly<Record<string, network.PrivateEndpoint>>;
+  /** Target key -> its A record in this region's zone. */
+  public readonly records: Readonly<Record<string, privatedns.PrivateRecordSet>>;
+  /** Target key -> the endpoint's private IP in this region. */
+  public readonly endpointIps: Readonly<Record<string, pulumi.Output<string>>>;
+
+  constructor(name: string, args: RegionalPrivateLinkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aoai-bcdr:privateLink:RegionalPrivateLink", name, {}, opts);
+    const dnsTags = roleTags(args.commonTags, "dns");
+    const { resourceGroupName } = args;
+
+    const services = [...new Set(args.targets.map(t => t.service))];
+    this.zones = Object.fromEntries(services.map(service => {
+      // The same zone name in every region's resource group: that is the split brain.
+      const zone = new privatedns.PrivateZone(`${name}-${service}-zone`, {
+        privateZoneName: PRIVATE_LINK_SERVICES[service].zone,
+        resourceGroupName,
+        location: DNS_LOCATION,
+        tags: dnsTags,
+      }, { parent: this, protect: args.protect });
+      new privatedns.VirtualNetworkLink(`${name}-${service}-link`, {
+        privateZoneName: zone.name,
+        resourceGroupName,
+        virtualNetworkLinkName: `link-${args.region}`,
+        location: DNS_LOCATION,
+        virtualNetwork: { id: args.vnetId },
+        registrationEnabled: false,
+        tags: dnsTags,
+      }, { parent: this });
+      return [service, zone];
+    }));
+
+    const endpoints: Record<string, network.PrivateEndpoint> = {};
+    const records: Record<string, privatedns.PrivateRecordSet> = {};
+    const endpointIps: Record<string, pulumi.Output<string>> = {};
+    for (const target of args.targets) {
+      const endpointName = `pe-${target.key}-${args.region}`;
+      const endpoint = new network.PrivateEndpoint(`${name}-pe-${target.key}`, {
+        privateEndpointName: endpointName,
+        resourceGroupName,
+        location: args.region,
+        subnet: { id: args.subnetId },
+        customNetworkInterfaceName: `${endpointName}-nic`,
+        privateLinkServiceConnections: [{
+          name: endpointName,
+          privateLinkServiceId: target.resourceId,
+          groupIds: [PRIVATE_LINK_SERVICES[target.service].groupId],
+        }],
+        tags: roleTags(args.commonTags, "network"),
+      }, { parent: this });
+      const ip = endpoint.customDnsConfigs.apply(configs => {
+        const address = (configs ?? []).flatMap(c => c.ipAddresses ?? [])[0];
+        if (!address) throw new Error(`private endpoint ${endpointName} reported no IP address`);
+        return address;
+      });
+      records[target.key] = new privatedns.PrivateRecordSet(`${name}-record-${target.key}`, {
+        privateZoneName: this.zones[target.service]!.name,
+        resourceGroupName,
+        recordType: "A",
+        relativeRecordSetName: target.name,
+        ttl: RECORD_TTL_SECONDS,
+        aRecords: [{ ipv4Address: ip }],
+      }, { parent: this });
+      endpoints[target.key] = endpoint;
+      endpointIps[target.key] = ip;
+    }
+    this.endpoints = endpoints;
+    this.records = records;
+    this.endpointIps = endpointIps;
+    this.registerOutputs({
+      zoneIds: Object.fromEntries(Object.entries(this.zones).map(([s, z]) => [s, z.id])),
+      endpointIps,
+    });
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Component tests: run a function that declares components (instead of the whole program) under the
+ * Azure mocks, recorded by stacks/runner.ts exactly as a whole-program run is.
+ */
+import { PlannedResource, ProgramRun, runProgram } from "../stacks/runner";
+
+export async function runComponents(declare: () => Record<string, unknown> | void, stack = "test"): Promise<ProgramRun> {
+  return runProgram({ stack, config: { values: {}, secretKeys: [] }, program: async () => declare() ?? {} });
+}
+
+/** A recorded resource's inputs, for assertions. */
+export const inputs = (r: PlannedResource) => r.inputs as Record<string, any>;
+
+/** The one resource of `type` whose logical name is `name`. */
+export function named(run: ProgramRun, type: string, name: string): PlannedResource {
+  const found = run.resources.filter(r => r.type === type && r.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+  return found[0];
+}

@@ -1,0 +1,95 @@
+/**
+ * The global entry, end to end through the program: Front Door in public mode (dev), private endpoints
+ * and split-brain DNS with a DNS-switched gateway in private mode (prod).
+ */
+import { XMLParser } from "fast-xml-parser";
+import { contains } from "../infra/cidr";
+import { ProgramRun } from "../stacks/runner";
+import { inputs } from "./components";
+import { T, ofType, runStack, stackValues } from "./support";
+
+const inRange = (ip: string, cidr: string) => contains(cidr, `${ip}/32`);
+
+const N = {
+  profile: "azure-native:cdn:Profile",
+  origin: "azure-native:cdn:AFDOrigin",
+  originGroup: "azure-native:cdn:AFDOriginGroup",
+  waf: "azure-native:frontdoor:Policy",
+  service: "azure-native:apimanagement:ApiManagementService",
+  namedValue: "azure-native:apimanagement:NamedValue",
+  policy: "azure-native:apimanagement:ApiPolicy",
+  endpoint: "azure-native:network:PrivateEndpoint",
+  zone: "azure-native:privatedns:PrivateZone",
+  link: "azure-native:privatedns:VirtualNetworkLink",
+  record: "azure-native:privatedns:PrivateRecordSet",
+  vnet: "azure-native:network:VirtualNetwork",
+};
+
+describe("dev (public): Front Door with WAF in front of every regional gateway", () => {
+  let run: ProgramRun;
+  beforeAll(async () => { run = await runStack("dev"); });
+
+  test("a WAF in Prevention mode and an origin with a health probe for every gateway region", () => {
+    expect(ofType(run, N.waf).map(w => inputs(w).policySettings.mode)).toEqual(["Prevention"]);
+    const hosts = (run.outputs.gateway as any).hosts as Record<string, string>;
+    expect(ofType(run, N.origin).map(o => inputs(o).hostName).sort()).toEqual(Object.values(hosts).sort());
+    expect(Object.keys(hosts).sort()).toEqual(["centralus", "eastus2"]);
+    const [group] = ofType(run, N.originGroup);
+    expect(inputs(group).healthProbeSettings).toMatchObject({ probePath: "/status-0123456789abcdef", probeProtocol: "Https" });
+  });
+
+  test("each gateway refuses traffic that does not come through this Front Door", () => {
+    const frontDoorIds = ofType(run, N.namedValue).filter(n => inputs(n).namedValueId === "front-door-id").map(n => inputs(n).value);
+    expect(frontDoorIds).toHaveLength(ofType(run, N.service).length);
+    expect(new Set(frontDoorIds).size).toBe(1);
+    for (const p of ofType(run, N.policy)) {
+      const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(inputs(p).value);
+      expect(doc.policies.inbound["check-header"]).toMatchObject({ name: "X-Azure-FDID", value: "{{front-door-id}}" });
+    }
+    expect((run.outputs.entry as any).frontDoorHost).toMatch(/\.azurefd\.net$/);
+  });
+});
+
+describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gateway", () => {
+  let run: ProgramRun;
+  beforeAll(async () => { run = await runStack("prod"); });
+  const vnetRegion = (vnetId: string) => inputs(ofType(run, N.vnet).find(v => vnetId.endsWith(`/virtualNetworks/${inputs(v).virtualNetworkName}`))!).location;
+
+  test("a private endpoint for every account in every gateway region", () => {
+    const accounts = ofType(run, T.account).map(a => a.inputs.accountName as string);
+    for (const region of ["eastus2", "centralus"]) {
+      const targets = ofType(run, N.endpoint).filter(e => inputs(e).location === region)
+        .map(e => inputs(e).privateLinkServiceConnections[0].privateLinkServiceId as string)
+        .filter(id => id.includes("/Microsoft.CognitiveServices/accounts/"))
+        .map(id => id.split("/").pop());
+      expect(targets.sort()).toEqual([...accounts].sort());
+    }
+  });
+
+  test("one privatelink zone per region, linked only to that region's VNet, whose records point at that region's endpoints", () => {
+    const zones = ofType(run, N.zone).filter(z => inputs(z).privateZoneName === "privatelink.openai.azure.com");
+    expect(zones).toHaveLength(2);
+    for (const zone of zones) {
+      const rg = inputs(zone).resourceGroupName;
+      const links = ofType(run, N.link).filter(l => inputs(l).privateZoneName === "privatelink.openai.azure.com" && inputs(l).resourceGroupName === rg);
+      expect(links).toHaveLength(1);
+      const region = vnetRegion(inputs(links[0]).virtualNetwork.id);
+      const subnet = stackValues("prod").network.vnets[region].privateEndpointSubnet;
+      const records = ofType(run, N.record).filter(r => inputs(r).privateZoneName === "privatelink.openai.azure.com" && inputs(r).resourceGroupName === rg);
+      expect(records).toHaveLength(ofType(run, T.account).length);
+      for (const r of records) for (const a of inputs(r).aRecords) expect(inRange(a.ipv4Address, subnet)).toBe(true);
+    }
+  });
+
+  test("flipping activeGatewayRegion moves the gateway record to the other region and replaces nothing", async () => {
+    const flipped = await runStack("prod", { edit: v => { v.network.activeGatewayRegion = "centralus"; } });
+    expect(flipped.resources.map(r => r.urn)).toEqual(run.resources.map(r => r.urn));
+    const changed = flipped.resources.filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(run.resources[i].inputs));
+    expect(changed.map(r => r.type)).toEqual([N.record]);
+    const ip = (r: typeof changed[number]) => (r.inputs as any).aRecords[0].ipv4Address;
+    const before = run.resources.find(r => r.urn === changed[0].urn)!;
+    expect(inRange(ip(before), "10.40.0.0/27")).toBe(true);
+    expect(inRange(ip(changed[0]), "10.41.0.0/27")).toBe(true);
+    expect((flipped.outputs.entry as any)).toMatchObject({ mode: "private", activeRegion: "centralus", activeIp: ip(changed[0]) });
+  });
+});

@@ -1,0 +1,191 @@
+import * as pulumi from "@pulumi/pulumi";
+import { contains } from "../infra/cidr";
+import { VnetConfig } from "../infra/config";
+import { GatewayDns } from "../infra/gatewayDns";
+import { APIM_SUBNET, PRIVATE_ENDPOINT_SUBNET, PrivateAccount, PrivateNetwork } from "../infra/network";
+import { PlannedResource, ProgramRun } from "../stacks/runner";
+import { inputs, runComponents } from "./components";
+import { ofType } from "./support";
+
+const N = {
+  resourceGroup: "azure-native:resources:ResourceGroup",
+  vnet: "azure-native:network:VirtualNetwork",
+  nsg: "azure-native:network:NetworkSecurityGroup",
+  peering: "azure-native:network:VirtualNetworkPeering",
+  endpoint: "azure-native:network:PrivateEndpoint",
+  zone: "azure-native:privatedns:PrivateZone",
+  link: "azure-native:privatedns:VirtualNetworkLink",
+  record: "azure-native:privatedns:PrivateRecordSet",
+};
+const SUB = "00000000-0000-4000-8000-000000000000";
+const HUB = `/subscriptions/${SUB}/resourceGroups/rg-hub-eastus2/providers/Microsoft.Network/virtualNetworks/vnet-hub-eastus2`;
+const VNETS: Record<string, VnetConfig> = {
+  eastus2: { addressSpace: "10.40.0.0/22", apimSubnet: "10.40.0.0/27", privateEndpointSubnet: "10.40.1.0/26", hubVnetId: HUB },
+  centralus: { addressSpace: "10.41.0.0/22", apimSubnet: "10.41.0.0/27", privateEndpointSubnet: "10.41.1.0/26" },
+};
+const REGIONS = ["eastus2", "centralus"];
+const account = (key: string, region: string): PrivateAccount => {
+  const subdomain = `oai-test-${key}-${region}-abc123`;
+  return { key, subdomain, accountId: `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-${key}-${region}/providers/Microsoft.CognitiveServices/accounts/${subdomain}` };
+};
+const ACCOUNTS = [account("standard-primary", "eastus2"), account("standard-secondary", "centralus"), account("enterprise-ptu", "westus3")];
+const VAULT = { id: `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-vault-eastus2/providers/Microsoft.KeyVault/vaults/kv-test-abc123`, name: "kv-test-abc123" };
+const GATEWAY_HOST = "apim-test-abc123.azure-api.net";
+/** What the gateway reports: the first address of each region's APIM subnet. */
+const GATEWAY_IPS = { eastus2: "10.40.0.4", centralus: "10.41.0.4" };
+
+function runPrivate(opts: { activeRegion?: string; protect?: boolean } = {}): Promise<ProgramRun> {
+  const protect = opts.protect ?? true;
+  return runComponents(() => {
+    const net = new PrivateNetwork("network", {
+      stack: "test", regions: REGIONS, vnets: VNETS, accounts: ACCOUNTS, vault: VAULT, commonTags: { environment: "test" }, protect,
+    });
+    new GatewayDns("gateway-dns", {
+      hostName: GATEWAY_HOST,
+      resourceGroupName: net.regions.eastus2.network.resourceGroup.name,
+      vnetIds: net.vnetIds,
+      gatewayIps: pulumi.output(GATEWAY_IPS),
+      activeRegion: opts.activeRegion ?? "eastus2",
+      commonTags: { environment: "test" },
+      protect,
+    });
+    return {
+      apimSubnetIds: net.apimSubnetIds,
+      endpointIps: Object.fromEntries(REGIONS.map(r => [r, net.regions[r].privateLink.endpointIps])),
+    };
+  });
+}
+
+const rgOf = (region: string) => `rg-aoai-test-network-${region}`;
+const inRegion = (rs: PlannedResource[], region: string) => rs.filter(r => inputs(r).resourceGroupName === rgOf(region));
+const vnetIdOf = (region: string) => `/subscriptions/${SUB}/resourceGroups/${rgOf(region)}/providers/Microsoft.Network/virtualNetworks/vnet-aoai-test-${region}`;
+
+describe("private network in eastus2 and centralus", () => {
+  let run: ProgramRun;
+  beforeAll(async () => { run = await runPrivate(); });
+
+  test("a VNet per gateway region with the configured ranges: the APIM subnet behind its NSG, the private endpoint subnet", () => {
+    const vnets = ofType(run, N.vnet);
+    expect(vnets.map(v => inputs(v).location)).toEqual(REGIONS);
+    for (const region of REGIONS) {
+      const [vnet] = inRegion(vnets, region);
+      expect(inputs(vnet)).toMatchObject({ virtualNetworkName: `vnet-aoai-test-${region}`, addressSpace: { addressPrefixes: [VNETS[region].addressSpace] } });
+      expect(inputs(vnet).subnets).toEqual([
+        { name: APIM_SUBNET, addressPrefix: VNETS[region].apimSubnet, networkSecurityGroup: { id: expect.stringMatching(new RegExp(`/networkSecurityGroups/nsg-apim-test-${region}$`)) } },
+        { name: PRIVATE_ENDPOINT_SUBNET, addressPrefix: VNETS[region].privateEndpointSubnet, privateEndpointNetworkPolicies: "Disabled" },
+      ]);
+      expect(inputs(vnet).tags).toEqual({ environment: "test", "bcdr-role": "network" });
+    }
+  });
+
+  test("outputs each region's APIM subnet id (what the gateway injects into)", () => {
+    expect(run.outputs.apimSubnetIds).toEqual(Object.fromEntries(REGIONS.map(r => [r, `${vnetIdOf(r)}/subnets/${APIM_SUBNET}`])));
+  });
+
+  test("the APIM NSG opens exactly what internal VNet mode needs", () => {
+    for (const nsg of ofType(run, N.nsg)) {
+      expect(inputs(nsg).securityRules.map((r: any) => [r.direction, r.priority, r.name, r.sourceAddressPrefix, r.destinationAddressPrefix, r.destinationPortRange ?? r.destinationPortRanges, r.protocol, r.access]))
+        .toEqual([
+          ["Inbound", 100, "AllowApiManagementInbound", "ApiManagement", "VirtualNetwork", "3443", "Tcp", "Allow"],
+          ["Inbound", 110, "AllowAzureLoadBalancerInbound", "AzureLoadBalancer", "VirtualNetwork", "6390", "Tcp", "Allow"],
+          ["Outbound", 100, "AllowStorageOutbound", "VirtualNetwork", "Storage", "443", "Tcp", "Allow"],
+          ["Outbound", 110, "AllowSqlOutbound", "VirtualNetwork", "Sql", "1433", "Tcp", "Allow"],
+          ["Outbound", 120, "AllowKeyVaultOutbound", "VirtualNetwork", "AzureKeyVault", "443", "Tcp", "Allow"],
+          ["Outbound", 130, "AllowAzureMonitorOutbound", "VirtualNetwork", "AzureMonitor", ["1886", "443"], "Tcp", "Allow"],
+        ]);
+    }
+  });
+
+  test("only the region with a hub VNet peers with it", () => {
+    const peerings = ofType(run, N.peering);
+    expect(peerings.map(p => inputs(p))).toEqual([{
+      virtualNetworkPeeringName: "to-hub",
+      virtualNetworkName: "vnet-aoai-test-eastus2",
+      resourceGroupName: rgOf("eastus2"),
+      remoteVirtualNetwork: { id: HUB },
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: true,
+      useRemoteGateways: false,
+    }]);
+  });
+
+  test("a private endpoint for every account and for the Key Vault in every gateway region, in that region's endpoint subnet", () => {
+    const endpoints = ofType(run, N.endpoint);
+    expect(endpoints).toHaveLength((ACCOUNTS.length + 1) * REGIONS.length);
+    for (const region of REGIONS) {
+      const here = inRegion(endpoints, region).map(inputs);
+      const connections = here.map(e => e.privateLinkServiceConnections.map((c: any) => [c.privateLinkServiceId, c.groupIds]));
+      expect(connections).toEqual([...ACCOUNTS.map(a => [[a.accountId, ["account"]]]), [[VAULT.id, ["vault"]]]]);
+      for (const e of here) {
+        expect(e).toMatchObject({ location: region, subnet: { id: `${vnetIdOf(region)}/subnets/${PRIVATE_ENDPOINT_SUBNET}` } });
+      }
+    }
+  });
+
+  test.each([
+    ["privatelink.openai.azure.com", ACCOUNTS.map(a => a.subdomain)],
+    ["privatelink.vaultcore.azure.net", [VAULT.name]],
+  ])("split brain: a protected %s zone per region, in that region's resource group, linked to that region's VNet only", (zoneName, names) => {
+    const zones = ofType(run, N.zone).filter(z => inputs(z).privateZoneName === zoneName);
+    expect(zones.map(z => inputs(z).resourceGroupName)).toEqual(REGIONS.map(rgOf));
+    for (const z of zones) expect(z.protect).toBe(true);
+    for (const region of REGIONS) {
+      const links = inRegion(ofType(run, N.link), region).filter(l => inputs(l).privateZoneName === zoneName);
+      expect(links.map(l => inputs(l).virtualNetwork.id)).toEqual([vnetIdOf(region)]);
+      expect(links.map(l => inputs(l).registrationEnabled)).toEqual([false]);
+      const records = inRegion(ofType(run, N.record), region).filter(r => inputs(r).privateZoneName === zoneName);
+      expect(records.map(r => inputs(r).relativeRecordSetName)).toEqual(names);
+    }
+  });
+
+  test("every record points at its own region's private endpoint, an address inside that region's endpoint subnet", () => {
+    const ips = run.outputs.endpointIps as Record<string, Record<string, string>>;
+    for (const region of REGIONS) {
+      const records = inRegion(ofType(run, N.record), region).filter(r => inputs(r).privateZoneName.startsWith("privatelink."));
+      expect(records).toHaveLength(ACCOUNTS.length + 1);
+      const byKey = Object.fromEntries([...ACCOUNTS.map(a => [a.subdomain, a.key]), [VAULT.name, "vault"]]);
+      for (const r of records) {
+        expect(inputs(r)).toMatchObject({ recordType: "A", ttl: 10 });
+        expect(inputs(r).aRecords).toEqual([{ ipv4Address: ips[region][byKey[inputs(r).relativeRecordSetName]] }]);
+      }
+      const addresses = Object.values(ips[region]);
+      expect(new Set(addresses).size).toBe(addresses.length);
+      for (const ip of addresses) expect(contains(VNETS[region].privateEndpointSubnet, `${ip}/32`)).toBe(true);
+    }
+  });
+
+  test("the gateway's name is a protected zone of its own, linked to every region's VNet, resolving to the active region's gateway", () => {
+    const zone = ofType(run, N.zone).find(z => inputs(z).privateZoneName === GATEWAY_HOST)!;
+    expect(zone.protect).toBe(true);
+    expect(inputs(zone)).toMatchObject({ location: "global", resourceGroupName: rgOf("eastus2"), tags: { environment: "test", "bcdr-role": "dns" } });
+    const links = ofType(run, N.link).filter(l => inputs(l).privateZoneName === GATEWAY_HOST);
+    expect(links.map(l => inputs(l).virtualNetwork.id)).toEqual(REGIONS.map(vnetIdOf));
+    const records = ofType(run, N.record).filter(r => inputs(r).privateZoneName === GATEWAY_HOST);
+    expect(records.map(inputs)).toEqual([expect.objectContaining({ relativeRecordSetName: "@", recordType: "A", ttl: 10, aRecords: [{ ipv4Address: GATEWAY_IPS.eastus2 }] })]);
+  });
+
+  test("resource groups, VNets and DNS zones are protected; endpoints, links and records are not", () => {
+    const protectedTypes = new Set(run.resources.filter(r => r.protect).map(r => r.type));
+    expect([...protectedTypes].sort()).toEqual([N.resourceGroup, N.vnet, N.zone].sort());
+    expect(ofType(run, N.vnet).every(v => v.protect)).toBe(true);
+    expect(ofType(run, N.zone)).toHaveLength(5);
+    expect(ofType(run, N.zone).every(z => z.protect)).toBe(true);
+  });
+});
+
+test("flipping activeGatewayRegion changes the gateway record's value and nothing else", async () => {
+  const before = await runPrivate({ activeRegion: "eastus2" });
+  const after = await runPrivate({ activeRegion: "centralus" });
+  expect(after.resources.map(r => r.urn)).toEqual(before.resources.map(r => r.urn));
+  const changed = after.resources.filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(before.resources[i].inputs));
+  expect(changed.map(r => r.urn)).toEqual(["urn:pulumi:test::aoai-bcdr::aoai-bcdr:gatewayDns:GatewayDns$azure-native:privatedns:PrivateRecordSet::gateway-dns-record"]);
+  const record = (run: ProgramRun) => inputs(run.resources.find(r => r.urn === changed[0].urn)!);
+  expect({ ...record(after), aRecords: undefined }).toEqual({ ...record(before), aRecords: undefined });
+  expect(record(before).aRecords).toEqual([{ ipv4Address: GATEWAY_IPS.eastus2 }]);
+  expect(record(after).aRecords).toEqual([{ ipv4Address: GATEWAY_IPS.centralus }]);
+});
+
+test("without protect, nothing is protected", async () => {
+  const run = await runPrivate({ protect: false });
+  expect(run.resources.filter(r => r.protect)).toEqual([]);
+});
