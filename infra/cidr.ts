@@ -34,6 +34,11 @@ export function hasHostBits(cidr: string): boolean {
   return networkAddress(cidr) !== cidr;
 }
 
+/** The `n`-th address of a range (`10.40.1.0/26`, 4 -> `10.40.1.4`). */
+export function hostAddress(cidr: string, n: number): string {
+  return toAddress(parseCidr(cidr).first + n);
+}
+
 export function contains(outer: string, inner: string): boolean {
   const o = parseCidr(outer);
   const i = parseCidr(inner);

@@ -7,6 +7,7 @@
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { hostAddress } from "../infra/cidr";
 import { stableGuid } from "../infra/identity";
 
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000";
@@ -101,13 +102,6 @@ const EXTENSION_PATHS: Record<string, (i: Inputs, name: string) => string> = {
   "azure-native:monitor:DiagnosticSetting": (i, n) => `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
 };
 
-/** The `n`-th address of an IPv4 prefix (Azure reserves .0 to .3 of every subnet: the first it hands out is 4). */
-export function hostInPrefix(prefix: string, n: number): string {
-  const [base] = prefix.split("/");
-  const value = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0) + n;
-  return [24, 16, 8, 0].map(shift => Math.floor(value / 2 ** shift) % 256).join(".");
-}
-
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 
 export class AzureMocks implements pulumi.runtime.Mocks {
@@ -126,13 +120,13 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     return (name && this.providerSubscriptions.get(name)) || this.defaultSubscriptionId;
   }
 
-  /** The next private IP of a subnet, as Azure hands them out from its first usable address up (10.255.0.x if the subnet is unknown). */
+  /** The next private IP of a subnet, as Azure hands them out from its first usable address (.4: it reserves .0-.3) up; 10.255.0.x if the subnet is unknown. */
   private privateIp(subnetId: string | undefined): string {
     const handedOut = this.allocated.get(subnetId ?? "") ?? 0;
     this.allocated.set(subnetId ?? "", handedOut + 1);
     const n = 4 + handedOut;
     const prefix = subnetId && this.subnetPrefixes.get(subnetId);
-    return prefix ? hostInPrefix(prefix, n) : `10.255.0.${n}`;
+    return prefix ? hostAddress(prefix, n) : `10.255.0.${n}`;
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {

@@ -1,4 +1,4 @@
-import { contains, hasHostBits, networkAddress, overlaps, parseCidr } from "../infra/cidr";
+import { contains, hasHostBits, hostAddress, networkAddress, overlaps, parseCidr } from "../infra/cidr";
 
 describe("CIDR arithmetic", () => {
   test("parses a range into its first and last address", () => {
@@ -42,4 +42,9 @@ describe("CIDR arithmetic", () => {
     expect(overlaps(a, b)).toBe(expected);
     expect(overlaps(b, a)).toBe(expected);
   });
+});
+
+test("hostAddress counts from the range's first address", () => {
+  expect(hostAddress("10.40.1.0/26", 4)).toBe("10.40.1.4");
+  expect(hostAddress("10.40.0.0/22", 260)).toBe("10.40.1.4");
 });

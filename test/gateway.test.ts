@@ -1,7 +1,8 @@
 import { XMLValidator } from "fast-xml-parser";
 import { ROLES } from "../infra/identity";
 import { referencedNamedValues } from "../infra/policyXml";
-import { PlannedResource, ProgramRun } from "../stacks/runner";
+import { ProgramRun } from "../stacks/runner";
+import { inputs } from "./components";
 import { T, ofType, runStack } from "./support";
 
 const A = {
@@ -21,7 +22,6 @@ const A = {
   app: "azuread:index/application:Application",
   sp: "azuread:index/servicePrincipal:ServicePrincipal",
 };
-const inputs = (r: PlannedResource) => r.inputs as Record<string, any>;
 const pools = (run: ProgramRun) => ofType(run, A.backend).filter(b => inputs(b).type === "Pool");
 const accountBackends = (run: ProgramRun) => ofType(run, A.backend).filter(b => inputs(b).type !== "Pool");
 
