@@ -94,8 +94,7 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
 /** Errors a user can fix (bad flags, a broken stack file, a refused config) print without a stack trace. */
 export function isUserError(e: unknown): e is Error {
   return e instanceof StackFileError || e instanceof pulumi.RunError
-    || (e instanceof Error && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") === true)
-    || (e instanceof Error && (e as { code?: string }).code === "ENOENT");
+    || (e instanceof Error && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") === true);
 }
 
 async function cli(): Promise<number> {

@@ -45,6 +45,7 @@ export class StackFileError extends Error {}
 
 /** Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands its `config:` block to the program. */
 export function loadStackConfig(file: string): StackConfig {
+  if (!fs.existsSync(file)) throw new StackFileError(`${file}: no such stack file (give --stack <name> for Pulumi.<name>.yaml, or --config <path>)`);
   let doc: unknown;
   try {
     doc = parseYaml(fs.readFileSync(file, "utf8"));

@@ -84,6 +84,12 @@ describe("the CLI", () => {
     expect(fs.existsSync(path.join(dir, "out", "plan.json"))).toBe(false);
   });
 
+  test("a missing stack file exits 2 and says how to name one", () => {
+    const r = cli("--stack", "staging", "--out", path.join(tmp(), "out"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Pulumi\.staging\.yaml: no such stack file \(give --stack <name>/);
+  });
+
   test("a stack file that is not YAML exits 2 naming the file", () => {
     const dir = tmp();
     const bad = path.join(dir, "Pulumi.bad.yaml");
