@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import * as pulumi from "@pulumi/pulumi";
+import { PolicyConfigError, evaluateStack } from "../policies/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { PlannedResource, ProgramRun, StackFileError, loadStackConfig, runProgram, stackFile } from "./runner";
 
@@ -41,7 +42,7 @@ export function policyDocuments(resources: readonly PlannedResource[]): { file: 
 
 export async function makePlan(opts: Omit<PlanOptions, "out">): Promise<Plan> {
   const run = await runProgram({ stack: opts.stack, config: loadStackConfig(opts.config) });
-  return { ...run, violations: [] };
+  return { ...run, violations: await evaluateStack(run) };
 }
 
 export function writePlan(plan: Plan, out: string): string[] {
@@ -93,7 +94,7 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
 
 /** Errors a user can fix (bad flags, a broken stack file, a refused config) print without a stack trace. */
 export function isUserError(e: unknown): e is Error {
-  return e instanceof StackFileError || e instanceof pulumi.RunError
+  return e instanceof StackFileError || e instanceof pulumi.RunError || e instanceof PolicyConfigError
     || (e instanceof Error && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") === true);
 }
 

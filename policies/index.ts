@@ -1,0 +1,8 @@
+/**
+ * The entry point the Pulumi CLI runs (`pulumi preview --policy-pack policies`, `pulumi policy publish`):
+ * it serves the pack over gRPC. Nothing else may import this file; use ./pack and ./evaluate.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { PACK_NAME, packArgs } from "./pack";
+
+new PolicyPack(PACK_NAME, packArgs);

@@ -1,0 +1,38 @@
+/**
+ * Security baseline: when the gateway calls the OpenAI accounts with its managed identity, the accounts'
+ * access keys serve no one and only widen the attack surface, so local (key) auth is disabled. The mode
+ * comes from the config; `auto` infers key mode from backends that send an `api-key` header.
+ */
+import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import { configOf } from "../lib/config";
+import { openAiAccounts } from "../lib/openai";
+import { TYPES, ofType } from "../lib/resources";
+import { BackendInputs } from "../lib/shapes";
+
+const configSchema: PolicyConfigSchema = {
+  properties: {
+    backendAuth: {
+      type: "string",
+      enum: ["auto", "managedIdentity", "keys"],
+      default: "auto",
+      description: "How the gateway authenticates to the OpenAI accounts; auto: keys when a backend sends an api-key header.",
+    },
+  },
+};
+
+export const accountLocalAuth: StackValidationPolicy = {
+  name: "account-local-auth",
+  description: "When the gateway uses managed identity, every OpenAI account disables local (key) authentication.",
+  enforcementLevel: "mandatory",
+  configSchema,
+  validateStack: (args, report) => {
+    const { backendAuth } = configOf<{ backendAuth: "auto" | "managedIdentity" | "keys" }>(args, configSchema);
+    const sendsKeys = ofType<BackendInputs>(args.resources, TYPES.backend)
+      .some(b => Object.keys(b.props.credentials?.header ?? {}).some(h => h.toLowerCase() === "api-key"));
+    if (backendAuth === "keys" || (backendAuth === "auto" && sendsKeys)) args.notApplicable("the gateway authenticates with access keys");
+    for (const account of openAiAccounts(args.resources).filter(a => a.props.properties?.disableLocalAuth !== true)) {
+      report(`OpenAI account '${account.name}' allows key authentication although the gateway uses its managed identity: ` +
+        `set properties.disableLocalAuth to true.`, account.urn);
+    }
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * BCDR rule 5, failover: each gateway service's policy moves a request on when the backend answers 429
+ * (over its quota or utilisation) or 5xx: a `<retry>` around `forward-request` that walks the backend
+ * pool, or (the synchronous strategy) a `send-request` to the next backend under the same condition.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { gatewayServices, policyDocuments, serviceOf } from "../lib/gateway";
+import { PolicyElement, ancestors, descendants, parsePolicyDocument } from "../lib/policyXml";
+
+/** Whether a condition's status comparisons (`== 429`, `>= 500`, `> 499`) admit `status`. */
+export function admitsStatus(condition: string, status: number): boolean {
+  return [...condition.matchAll(/(==|>=|>)\s*([1-5]\d\d)\b/g)].some(([, op, value]) =>
+    op === "==" ? status === Number(value) : op === ">=" ? status >= Number(value) : status > Number(value));
+}
+
+const failsOver = (condition: string | undefined) =>
+  condition !== undefined && admitsStatus(condition, 429) && admitsStatus(condition, 500);
+
+/** A retry, or a send-request under a `when`, whose condition covers 429 and 5xx. */
+function hasFailover(root: PolicyElement): boolean {
+  return descendants(root).some(e =>
+    (e.name === "retry" && failsOver(e.attributes.condition)) ||
+    (e.name === "send-request" && ancestors(e).some(a => a.name === "when" && failsOver(a.attributes.condition))));
+}
+
+export const apiPolicyFailover: StackValidationPolicy = {
+  name: "api-policy-failover",
+  description: "Each gateway service's policy retries on 429 and on 5xx (a retry over the backend pool, or send-request failover).",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const services = gatewayServices(args.resources);
+    if (services.length === 0) args.notApplicable("the stack has no API Management gateway");
+    const documents = policyDocuments(args.resources);
+    for (const service of services) {
+      const own = documents.filter(d => serviceOf(d, services) === service);
+      const parsed = own.map(d => ({ document: d, result: parsePolicyDocument(d.props.value ?? "", d.props.format) }));
+      if (parsed.some(p => "root" in p.result && hasFailover(p.result.root))) continue;
+      for (const { document, result } of parsed) {
+        if ("error" in result) report(`Policy '${document.name}' is not well-formed XML (${result.error}), so its failover cannot be verified: fix the document.`, document.urn);
+      }
+      report(`Gateway '${service.name}' has no policy that fails over on 429 and 5xx: wrap forward-request in ` +
+        `<retry condition="@(context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)"> over the backend pool ` +
+        `(or send-request to the next backend under that condition).`, (own[0] ?? service).urn);
+    }
+  },
+};

@@ -1,0 +1,30 @@
+/**
+ * BCDR rule 5: the gateway runs in at least two regions, as one Premium service with additional
+ * locations or one service per region, so it survives the outage of the region it fronts.
+ */
+import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import { configOf } from "../lib/config";
+import { gatewayRegions, gatewayServices } from "../lib/gateway";
+
+const configSchema: PolicyConfigSchema = {
+  properties: {
+    minRegions: { type: "integer", minimum: 2, default: 2, description: "Distinct regions the API Management gateway must run in." },
+  },
+};
+
+export const gatewayMultiRegion: StackValidationPolicy = {
+  name: "gateway-multi-region",
+  description: "The API Management gateway runs in at least two regions (additional locations or one service per region).",
+  enforcementLevel: "mandatory",
+  configSchema,
+  validateStack: (args, report) => {
+    const { minRegions } = configOf<{ minRegions: number }>(args, configSchema);
+    const regions = gatewayRegions(args.resources);
+    if (regions.length >= minRegions) return;
+    const services = gatewayServices(args.resources);
+    report(services.length === 0
+      ? `The stack has no API Management gateway; add one that runs in at least ${minRegions} regions in front of the OpenAI accounts.`
+      : `The API Management gateway runs in ${regions.join(", ")} only; at least ${minRegions} regions are needed: ` +
+        `add additionalLocations to '${services[0].name}' (Premium) or a service in another region.`, services[0]?.urn);
+  },
+};

@@ -1,0 +1,21 @@
+/**
+ * Security baseline: the vault that holds the gateway's secrets cannot be purged before its retention
+ * ends, and grants access through Azure RBAC (auditable role assignments) rather than access policies.
+ */
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { TYPES } from "../lib/resources";
+import { VaultInputs } from "../lib/shapes";
+import { validateResourcesOf } from "../lib/validation";
+
+export const keyVaultHardening: ResourceValidationPolicy = {
+  name: "key-vault-hardening",
+  description: "Key Vaults have purge protection and RBAC authorization enabled.",
+  enforcementLevel: "mandatory",
+  validateResource: validateResourcesOf<VaultInputs>(TYPES.vault, (vault, args, report) => {
+    const missing = [
+      vault.properties?.enablePurgeProtection !== true && "properties.enablePurgeProtection",
+      vault.properties?.enableRbacAuthorization !== true && "properties.enableRbacAuthorization",
+    ].filter((s): s is string => s !== false);
+    if (missing.length > 0) report(`Key Vault '${args.name}' lacks ${missing.join(" and ")}: set ${missing.map(m => `${m}: true`).join(" and ")}.`);
+  }),
+};
