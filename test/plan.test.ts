@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { Plan, makePlan, parsePlanArgs, writePlan } from "../stacks/plan";
 import { SECRET, loadStackConfig, redactSecrets, stackFile } from "../stacks/runner";
 
@@ -82,6 +83,19 @@ describe("the CLI", () => {
     expect(r.stderr).toContain("aoai-bcdr:regions.secondary: must differ from regions.primary");
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(path.join(dir, "out", "plan.json"))).toBe(false);
+  });
+
+  test("a mandatory violation exits 1: prod switched to public mode breaks its private-mode policy", () => {
+    const dir = tmp();
+    const doc = parseYaml(fs.readFileSync(stackFile("prod"), "utf8"));
+    doc.config["aoai-bcdr:network"] = { mode: "public" };
+    const file = path.join(dir, "Pulumi.prod.yaml");
+    fs.writeFileSync(file, stringifyYaml(doc));
+    const r = cli("--stack", "prod", "--config", file, "--out", path.join(dir, "out"));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/\[mandatory\] private-account-access: /);
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, "out", "plan.json"), "utf8"));
+    expect(saved.violations.some((v: { policy: string }) => v.policy === "private-account-access")).toBe(true);
   });
 
   test("a missing stack file exits 2 and says how to name one", () => {
