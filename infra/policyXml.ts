@@ -144,7 +144,8 @@ function callerAuthentication(input: ApiPolicyInput): Element[] {
 function applicationLimits(input: ApiPolicyInput): Element {
   return el("choose", {},
     ...input.applications.map(a => el("when", { condition: `@(${variable("application")} == ${cs(a.name)})` },
-      setVariable("workload", a.workload ?? ""),
+      // An empty attribute value is refused by APIM: no workload is an empty string expression.
+      setVariable("workload", a.workload ?? "@(string.Empty)"),
       setVariable("app-priority", a.priority),
       a.tokensPerMinute !== undefined && el("azure-openai-token-limit", {
         "counter-key": a.name, "tokens-per-minute": a.tokensPerMinute, "estimate-prompt-tokens": false,

@@ -134,6 +134,11 @@ describe("backend-pool strategy (prod)", () => {
     }
   });
 
+  test("no attribute is empty (APIM refuses empty policy attribute values)", () => {
+    const walk = (n: Node): Node[] => [n, ...n.children.flatMap(walk)];
+    for (const n of walk(doc)) for (const [k, v] of Object.entries(n.attrs)) expect(`${n.tag}@${k}=${v}`).not.toMatch(/=$/);
+  });
+
   test("escapes expressions so APIM reads them back unchanged", () => {
     expect(xml).toContain("&amp;&amp;");
     expect(xml).not.toMatch(/condition="[^"]*&&/);
