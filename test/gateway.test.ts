@@ -1,6 +1,6 @@
 import { XMLValidator } from "fast-xml-parser";
 import { ROLES } from "../infra/identity";
-import { referencedNamedValues } from "../infra/policyXml";
+import { referencedNamedValues } from "../infra/gateway/policy";
 import { ProgramRun } from "../stacks/runner";
 import { inputs } from "./components";
 import { T, ofType, runStack } from "./support";

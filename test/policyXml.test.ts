@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseConfig } from "../infra/config";
-import { policyChains } from "../infra/gateway";
-import { ApiPolicyInput, buildApiPolicy, referencedNamedValues } from "../infra/policyXml";
+import { policyChains } from "../infra/gateway/chains";
+import { ApiPolicyInput, buildApiPolicy, referencedNamedValues } from "../infra/gateway/policy";
 import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { Topology, buildTopology } from "../infra/topology";
 import { stackValues } from "./support";

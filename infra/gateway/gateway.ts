@@ -6,16 +6,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as network from "@pulumi/azure-native/network";
-import { GatewayConfig } from "./config";
-import { grantRole } from "./identity";
-import { SecretVault } from "./keyvault";
-import { globalName } from "./naming";
-import { resourceGroup } from "./resourceGroup";
-import { Observability, diagnosticSetting } from "./observability";
-import { OpenAiAccount } from "./openai";
-import { CallerAuth, PolicyChain, buildApiPolicy } from "./policyXml";
-import { Tags, roleTags } from "./tags";
-import { Topology } from "./topology";
+import { GatewayConfig } from "../config";
+import { grantRole } from "../identity";
+import { SecretVault } from "../keyvault";
+import { globalName } from "../naming";
+import { resourceGroup } from "../resourceGroup";
+import { Observability, diagnosticSetting } from "../observability";
+import { OpenAiAccount } from "../openai";
+import { policyChains } from "./chains";
+import { API_ID, API_PATH, FRONT_DOOR_ID_NAMED_VALUE, TELEMETRY_NAMED_VALUE, endpointNamedValue, keyNamedValue, standardPoolId } from "./ids";
+import { CallerAuth, buildApiPolicy } from "./policy";
+import { Tags, roleTags } from "../tags";
+import { Topology } from "../topology";
 
 /** An OpenAI account behind the gateway, with the subscription it lives in (for role definition ids). */
 export interface GatewayTarget {
@@ -49,15 +51,6 @@ export interface ApiGatewayArgs {
   readonly frontDoorId?: pulumi.Input<string>;
 }
 
-export const API_ID = "azure-openai";
-export const API_PATH = "openai";
-const TELEMETRY_NAMED_VALUE = "appinsights-connection-string";
-const FRONT_DOOR_ID_NAMED_VALUE = "front-door-id";
-const endpointNamedValue = (accountKey: string) => `openai-endpoint-${accountKey}`;
-const keyNamedValue = (accountKey: string) => `openai-key-${accountKey}`;
-const poolId = (chain: string) => `pool-${chain}`;
-const standardPoolId = (deployment: string) => `pool-standard-${deployment}`;
-
 /** The OpenAI inference operations the gateway exposes; each carries the deployment in its path. */
 const OPERATIONS = [
   { id: "chat-completions", displayName: "Chat completions", urlTemplate: "/deployments/{deployment-id}/chat/completions" },
@@ -69,24 +62,6 @@ const OPERATIONS = [
 const TLS12_ONLY = Object.fromEntries([
   "Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30",
 ].map(p => [`Microsoft.WindowsAzure.ApiManagement.Gateway.Security.${p}`, "False"]));
-
-/** The chains as the policy builder sees them: tiers in walking order, pools by id. */
-export function policyChains(topology: Topology, backendAuth: ApiGatewayArgs["backendAuth"]): PolicyChain[] {
-  return topology.chains.map(c => {
-    const tiers = [...c.tiers].sort((a, b) => a.priority - b.priority);
-    const startsAtPtu = topology.accounts.find(a => a.key === tiers[0].account)?.role !== "standard";
-    return {
-      name: c.name, deployment: c.deployment, workload: c.workload, startsAtPtu,
-      poolId: poolId(c.name),
-      standardPoolId: standardPoolId(c.deployment),
-      tiers: tiers.map(t => ({
-        backendId: t.account, priority: t.priority,
-        endpointNamedValue: endpointNamedValue(t.account),
-        keyNamedValue: backendAuth === "keys" ? keyNamedValue(t.account) : undefined,
-      })),
-    };
-  });
-}
 
 export class ApiGateway extends pulumi.ComponentResource {
   public readonly service: apimanagement.ApiManagementService;

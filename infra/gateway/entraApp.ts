@@ -1,0 +1,47 @@
+/**
+ * The gateway's Entra ID app registration: callers present tokens for it, one app role per application.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import { stableGuid } from "../identity";
+
+/** App role values are `<prefix><application>`: the gateway policy maps a caller's role back to its application. */
+export const APP_ROLE_PREFIX = "app.";
+
+export interface GatewayAppArgs {
+  readonly project: string;
+  readonly stack: string;
+  readonly applications: readonly { readonly name: string; readonly priority: number }[];
+}
+
+/** The gateway's app registration: identifier URI (the token audience), an app role per application, its service principal. */
+export class GatewayApp extends pulumi.ComponentResource {
+  public readonly application: azuread.Application;
+  public readonly servicePrincipal: azuread.ServicePrincipal;
+  public readonly audience: string;
+
+  constructor(name: string, args: GatewayAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aoai-bcdr:identity:GatewayApp", name, {}, opts);
+    this.audience = `api://${args.project}-${args.stack}-gateway`;
+    this.application = new azuread.Application(`${name}-app`, {
+      displayName: `${args.project} ${args.stack} OpenAI gateway`,
+      identifierUris: [this.audience],
+      signInAudience: "AzureADMyOrg",
+      appRoles: args.applications.map(a => ({
+        id: stableGuid(`${args.project}/${args.stack}/app-role/${a.name}`),
+        value: `${APP_ROLE_PREFIX}${a.name}`,
+        displayName: `${a.name} (priority ${a.priority})`,
+        description: `Calls the Azure OpenAI gateway as application ${a.name}.`,
+        allowedMemberTypes: ["Application", "User"],
+        enabled: true,
+      })),
+    }, { parent: this });
+    this.servicePrincipal = new azuread.ServicePrincipal(`${name}-sp`, {
+      clientId: this.application.clientId,
+      // Only principals granted an application's role may get a token for the gateway.
+      appRoleAssignmentRequired: true,
+    }, { parent: this });
+    this.registerOutputs({ audience: this.audience, clientId: this.application.clientId });
+  }
+}
+
