@@ -101,3 +101,6 @@ export interface DrillTopology {
 export function inRanges(status: number, ranges: readonly StatusRange[]): boolean {
   return ranges.some(r => status >= r.min && status <= r.max);
 }
+
+/** Provisioned (PTU) SKUs: ProvisionedManaged, DataZoneProvisionedManaged, GlobalProvisionedManaged. */
+export const isProvisioned = (sku: string) => /Provisioned/.test(sku);
