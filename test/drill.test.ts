@@ -122,7 +122,7 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     }
     const table = renderTable(runs).split("\n");
     expect(table).toHaveLength(1 + runs.length * topo.applications.length);
-    const svg = await renderChart(runs[1], config().window);
+    const svg = await renderChart(runs[1]);
     const doc = new XMLParser({ ignoreAttributes: false }).parse(svg);
     expect(doc.svg).toBeDefined();
     expect(svg).toContain(runs[1].name);

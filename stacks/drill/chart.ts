@@ -3,16 +3,15 @@ import * as vega from "vega";
 import { TopLevelSpec, compile } from "vega-lite";
 import { ScenarioReport } from "./record";
 
-export function chartSpec(s: ScenarioReport, window: { faultFrom: number; faultTo: number }): TopLevelSpec {
-  const faulty = s.faults.length > 0;
+export function chartSpec(s: ScenarioReport): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: { text: s.name, subtitle: "share of requests served, per 10 s of arrivals; shaded: the fault" },
+    title: { text: s.name, subtitle: "share of requests served, per 10 s of arrivals; shaded: the faults" },
     width: 640,
     height: 220,
     layer: [
-      ...(faulty ? [{
-        data: { values: [{ from: window.faultFrom, to: window.faultTo }] },
+      ...(s.spans.length > 0 ? [{
+        data: { values: s.spans },
         mark: { type: "rect" as const, color: "#f4cccc", opacity: 0.6 },
         encoding: { x: { field: "from", type: "quantitative" as const }, x2: { field: "to" } },
       }] : []),
@@ -29,8 +28,8 @@ export function chartSpec(s: ScenarioReport, window: { faultFrom: number; faultT
   };
 }
 
-export async function renderChart(s: ScenarioReport, window: { faultFrom: number; faultTo: number }): Promise<string> {
-  const view = new vega.View(vega.parse(compile(chartSpec(s, window)).spec), { renderer: "none" });
+export async function renderChart(s: ScenarioReport): Promise<string> {
+  const view = new vega.View(vega.parse(compile(chartSpec(s)).spec), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {

@@ -54,7 +54,7 @@ async function cli(argv: string[]): Promise<number> {
   console.log(`\nassumptions (where the documentation is silent, or the plan shows a gap):\n${report.assumptions.map(a => `  - ${a}`).join("\n")}`);
   const charts = path.join(path.dirname(file), "drill");
   fs.mkdirSync(charts, { recursive: true });
-  for (const run of runs) fs.writeFileSync(path.join(charts, `${slug(run.name)}.svg`), await renderChart(run, config.window));
+  for (const run of runs) fs.writeFileSync(path.join(charts, `${slug(run.name)}.svg`), await renderChart(run));
   console.log(`\nwrote ${runs.length} charts to ${charts}${values.json ? ` and ${values.json}` : ""}`);
   if (values.json) fs.writeFileSync(values.json, toJson(report));
   return 0;

@@ -2,14 +2,19 @@
 import { DrillConfig, Fault, Scenario } from "./config";
 import { DrillAccount, DrillDeployment, DrillTopology, isProvisioned } from "./topology";
 
+/** When each fault of a scenario holds, in minutes: its own from/to, else the window's fault period. */
+export function faultSpans(scenario: Scenario, config: DrillConfig): { from: number; to: number }[] {
+  return scenario.faults.map(f => ({ from: f.from ?? config.window.faultFrom, to: f.to ?? config.window.faultTo }));
+}
+
 export interface ActiveFault { fault: Fault; fromS: number; toS: number }
 
 export class FaultTimeline {
   readonly faults: ActiveFault[];
 
   constructor(scenario: Scenario, config: DrillConfig) {
-    const w = config.window;
-    this.faults = scenario.faults.map(fault => ({ fault, fromS: (fault.from ?? w.faultFrom) * 60, toS: (fault.to ?? w.faultTo) * 60 }));
+    const spans = faultSpans(scenario, config);
+    this.faults = scenario.faults.map((fault, i) => ({ fault, fromS: spans[i].from * 60, toS: spans[i].to * 60 }));
   }
 
   private active(t: number): Fault[] {

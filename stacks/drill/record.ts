@@ -1,5 +1,6 @@
 /** What a scenario run records per application, and the figures the report shows. */
 import { DrillConfig, Scenario } from "./config";
+import { faultSpans } from "./faults";
 import { DrillTopology } from "./topology";
 
 /** A served share below this counts as "not settled" (1 request in 100 lost or throttled). */
@@ -56,7 +57,7 @@ export interface AppReport {
   /** Seconds from the fault until every 10 s bin is served at 99 %; null: not within the fault. */
   settleS: number | null;
   demandTpm: number;
-  /** Tokens per minute of demand left unserved once settled (the capacity question). */
+  /** Tokens per minute of demand left unserved over the second half of the fault (the capacity question). */
   tpmShort: number;
   /** Share of served requests per account. */
   servedBy: Record<string, number>;
@@ -66,6 +67,8 @@ export interface AppReport {
 export interface ScenarioReport {
   name: string;
   faults: Scenario["faults"];
+  /** Minutes during which each fault holds. */
+  spans: { from: number; to: number }[];
   applications: AppReport[];
   events: number;
   wallMs: number;
@@ -80,10 +83,9 @@ export class ScenarioRun {
   readonly toS: number;
 
   constructor(readonly scenario: Scenario, private readonly config: DrillConfig, private readonly topo: DrillTopology) {
-    const w = config.window;
-    const faulty = scenario.faults.length > 0;
-    this.fromS = faulty ? w.faultFrom * 60 : 0;
-    this.toS = faulty ? w.faultTo * 60 : w.minutes * 60;
+    const spans = faultSpans(scenario, config);
+    this.fromS = spans.length ? Math.min(...spans.map(f => f.from)) * 60 : 0;
+    this.toS = spans.length ? Math.max(...spans.map(f => f.to)) * 60 : config.window.minutes * 60;
   }
 
   app(name: string, demandTpm: number): AppRecorder {
@@ -98,6 +100,7 @@ export class ScenarioRun {
     return {
       name: this.scenario.name,
       faults: this.scenario.faults,
+      spans: faultSpans(this.scenario, this.config),
       applications: [...this.apps.values()].map(a => this.summarise(a, label)),
       events: this.events,
       wallMs,
@@ -113,7 +116,8 @@ export class ScenarioRun {
     const share = (b: number) => (a.served[b] ?? 0) / a.total[b];
     const lastBad = [...bins].reverse().find(b => share(b) < SETTLED);
     const settleS = lastBad === undefined ? 0 : lastBad === bins[bins.length - 1] ? null : (lastBad + 1) * binS - this.fromS;
-    const steady = bins.filter(b => b * binS >= this.fromS + (settleS ?? 0));
+    // The capacity question is asked of the steady state: the second half of the fault.
+    const steady = bins.filter(b => b * binS >= (this.fromS + this.toS) / 2);
     const steadyTotal = steady.reduce((s, b) => s + a.total[b], 0);
     const steadyServed = steady.reduce((s, b) => s + (a.served[b] ?? 0), 0);
     const short = steadyTotal ? a.demandTpm * (1 - steadyServed / steadyTotal) : a.demandTpm;
