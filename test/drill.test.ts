@@ -8,6 +8,7 @@ import * as path from "path";
 import { XMLParser } from "fast-xml-parser";
 import { ProgramRun } from "../stacks/runner";
 import { renderChart } from "../stacks/drill/chart";
+import { cli, slug } from "../stacks/drill/cli";
 import { DrillConfig, DrillConfigError, Scenario, loadDrillConfig, parseDrillConfig } from "../stacks/drill/config";
 import { drill, runScenario, scenarioSet } from "../stacks/drill/drill";
 import { DrillPlanError, PlanLike, readPlan } from "../stacks/drill/readPlan";
@@ -214,5 +215,32 @@ describe("the drill file", () => {
     const c = config({ scenarios: [{ name: "x", faults: [{ kind: "down", region: "mars" }] }] });
     expect(() => scenarioSet(topo, c)).toThrow(DrillConfigError);
     expect(() => scenarioSet(topo, c)).toThrow(/scenarios\.0\.faults\.0\.region: "mars" is not in the plan; allowed: eastus2, centralus/);
+  });
+});
+
+describe("npm run drill -- --plan", () => {
+  let dir: string;
+  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-cli-")); });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("drills a saved plan: the table, a chart per scenario beside the plan, the JSON report", async () => {
+    const planFile = path.join(dir, "plan.json");
+    fs.writeFileSync(planFile, JSON.stringify(await planned("dev")));
+    fs.writeFileSync(path.join(dir, "drill.yaml"), `window: { minutes: 4, faultFrom: 1, faultTo: 3 }\n`);
+    const printed: string[] = [];
+    const log = jest.spyOn(console, "log").mockImplementation((line: string) => { printed.push(line); });
+    try {
+      expect(await cli(["--plan", planFile, "--drill", path.join(dir, "drill.yaml"), "--json", path.join(dir, "report.json")])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const json = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
+    expect(json.scenarios[0]).toMatchObject({ name: "baseline", applications: [{ name: "playground", served: 1 }] });
+    expect(fs.readdirSync(path.join(dir, "drill")).sort()).toEqual(json.scenarios.map((s: { name: string }) => `${slug(s.name)}.svg`).sort());
+    expect(printed.join("\n")).toMatch(/^eastus2 down \(5xx\) +playground +100\.0%/m);
+  });
+
+  test("--stack and --plan together are refused", async () => {
+    await expect(cli(["--stack", "dev", "--plan", "x.json"])).rejects.toThrow(/give --stack or --plan, not both/);
   });
 });

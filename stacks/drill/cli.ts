@@ -34,7 +34,7 @@ async function loadPlan(values: { stack?: string; plan?: string }): Promise<{ pl
   return { plan, file: path.join(out, "plan.json") };
 }
 
-async function cli(argv: string[]): Promise<number> {
+export async function cli(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv, allowPositionals: false, strict: true,
     options: { stack: { type: "string" }, plan: { type: "string" }, drill: { type: "string" }, json: { type: "string" }, seed: { type: "string" } },

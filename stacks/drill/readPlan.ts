@@ -98,13 +98,18 @@ export function conditionStatuses(condition: string): StatusRange[] {
   });
 }
 
-interface PolicyFacts { retry: RetryPolicy; timeoutS: number; chainPools: Record<string, string>; tokenLimits: Record<string, number> }
+interface PolicyFacts {
+  retry: RetryPolicy; timeoutS: number; chainPools: Record<string, string>; tokenLimits: Record<string, number>; notes: string[];
+}
 
 export function readPolicy(xml: string, field: string): PolicyFacts {
   const doc = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml) as XmlNode[];
   const all = [...elements(doc)];
   const retry = all.find(e => e.tag === "retry") ?? fail(field, "no <retry> element: the drill models the backend-pool strategy");
-  const forward = all.find(e => e.tag === "forward-request") ?? fail(field, "no <forward-request> element");
+  const forwards = all.filter(e => e.tag === "forward-request");
+  if (forwards.length === 0) fail(field, "no <forward-request> element");
+  // forward-request: "timeout ... default 300" (https://learn.microsoft.com/azure/api-management/forward-request-policy)
+  const timeouts = [...new Set(forwards.map(f => Number(f.attrs.timeout ?? 300)))];
   const condition = retry.attrs.condition ?? "";
   const chainPools: Record<string, string> = {};
   for (const e of all) {
@@ -121,10 +126,10 @@ export function readPolicy(xml: string, field: string): PolicyFacts {
       // Transport failures leave context.Response null; a condition that never tests for it cannot retry them.
       onNoResponse: /Response\s*==\s*null|LastError/.test(condition),
     },
-    // forward-request: "timeout ... default 300" (https://learn.microsoft.com/azure/api-management/forward-request-policy)
-    timeoutS: Number(forward.attrs.timeout ?? 300),
+    timeoutS: timeouts[0],
     chainPools,
     tokenLimits,
+    notes: timeouts.length > 1 ? [`${field}: several forward-request timeouts (${timeouts.join(", ")} s); the drill applies the first to every request`] : [],
   };
 }
 

@@ -216,6 +216,7 @@ export function assumptions(topo: DrillTopology): string[] {
     if (!g.retry.onNoResponse) gaps.push(`${g.service}: the retry condition ${g.retry.condition} does not test for a missing response: a connection failure or timeout is not retried`);
     const deaf = Object.values(g.backends).filter(b => b.rules.every(r => r.errorReasons.length === 0)).map(b => b.id);
     if (deaf.length > 0) gaps.push(`${g.service}: breaker rules without errorReasons (transport failures never trip them): ${deaf.join(", ")}`);
+    gaps.push(...g.notes);
   }
   return [...Object.values(ASSUMPTIONS), ...gaps.map(g => `plan: ${g}`)];
 }

@@ -59,6 +59,8 @@ export interface GatewayRegion {
   timeoutS: number;
   /** Application -> tokens per minute of its gateway token limit. */
   tokenLimits: Record<string, number>;
+  /** What the reader could not map exactly, printed with the assumptions. */
+  notes: string[];
 }
 
 export interface DrillDeployment { model: string; sku: string; capacity: number }
