@@ -45,7 +45,10 @@ export const ASSUMPTIONS = {
     "after tripDuration (or Retry-After) the backend takes traffic again, without a half-open probe",
   retryTransport: "retry: a forward-request error (no response) leaves the retry loop for on-error unless the condition tests for " +
     "a missing response (APIM raises an error: https://learn.microsoft.com/azure/api-management/forward-request-policy)",
-  breakerPerRegion: "multi-region gateway: each gateway location keeps its own breaker state and token-limit counters",
+  // Documented: "Different instances of the gateway do not synchronize and will apply circuit breaker rules based on
+  // the information on the same instance" (https://learn.microsoft.com/azure/api-management/backends#circuit-breaker).
+  breakerPerRegion: "gateway instances: one breaker state per gateway location, as if each location were one unit (several " +
+    "units would each learn on their own, documented); token-limit counters per location too (undocumented)",
   poolEmpty: "pool: when every member's breaker is open, set-backend-service fails and on-error answers 503",
   arrivals: "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains; callers do not retry",
   frontDoor: "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
