@@ -210,11 +210,14 @@ describe("the drill file", () => {
     }
   });
 
-  test("a scenario naming what the plan does not have is refused with the allowed values", async () => {
+  test("a scenario or a demand naming what the plan does not have is refused with the allowed values", async () => {
     const topo = readPlan(await planned("dev"));
     const c = config({ scenarios: [{ name: "x", faults: [{ kind: "down", region: "mars" }] }] });
     expect(() => scenarioSet(topo, c)).toThrow(DrillConfigError);
     expect(() => scenarioSet(topo, c)).toThrow(/scenarios\.0\.faults\.0\.region: "mars" is not in the plan; allowed: eastus2, centralus/);
+    expect(() => scenarioSet(topo, config({ demand: { playgrond: {} } }))).toThrow(/demand\.playgrond: not an application of the plan; allowed: playground/);
+    expect(() => scenarioSet(topo, config({ demand: { playground: { mix: { "gpt-4o": 1 } } } })))
+      .toThrow(/demand\.playground\.mix\.gpt-4o: playground calls gpt-4o-mini, gpt-4.1-mini/);
   });
 });
 

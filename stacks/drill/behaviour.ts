@@ -59,6 +59,7 @@ export const ASSUMPTIONS = {
 };
 
 /** Round trip between a gateway location and an account; the figures are the assumption above. */
-export const rttS = (from: string, to: string) => (from === to ? 0.002 : 0.04);
+export const RTT = { sameRegionS: 0.002, crossRegionS: 0.04 };
+export const rttS = (from: string, to: string) => (from === to ? RTT.sameRegionS : RTT.crossRegionS);
 export const FIRST_TOKEN_S = 0.5;
 export const MAX_RETRY_AFTER_S = 60;

@@ -2,12 +2,13 @@
 import { DrillConfig, Scenario } from "./config";
 import { ScenarioReport } from "./record";
 import { DrillReport } from "./report";
-import { builtinScenarios, checkScenario } from "./scenarios";
+import { builtinScenarios, checkDemand, checkScenario } from "./scenarios";
 import { assumptions, simulate } from "./simulate";
 import { DrillTopology } from "./topology";
 
-/** The built-in scenarios, then the drill file's (checked against the plan). */
+/** The built-in scenarios, then the drill file's (its scenarios and demand checked against the plan). */
 export function scenarioSet(t: DrillTopology, config: DrillConfig): Scenario[] {
+  checkDemand(t, config);
   config.scenarios.forEach((s, i) => checkScenario(t, s, `scenarios.${i}`));
   return [...builtinScenarios(t), ...config.scenarios];
 }

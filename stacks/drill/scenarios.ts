@@ -1,5 +1,5 @@
 /** The scenario set of a drill: the built-in outages derived from the topology, then the drill file's. */
-import { DrillConfigError, Scenario } from "./config";
+import { DrillConfig, DrillConfigError, Scenario } from "./config";
 import { DrillTopology, isProvisioned } from "./topology";
 
 /** The scenarios every topology gets, named after what fails. */
@@ -58,4 +58,17 @@ export function checkScenario(t: DrillTopology, s: Scenario, at: string): void {
       throw new DrillConfigError(`${at}.faults.${i}: give exactly one of region or account`);
     }
   });
+}
+
+/** Refuses demand for an application the plan does not have, or a mix naming a deployment it does not call. */
+export function checkDemand(t: DrillTopology, config: DrillConfig): void {
+  const apps = new Map(t.applications.map(a => [a.name, a]));
+  for (const [name, demand] of Object.entries(config.demand)) {
+    const app = apps.get(name);
+    if (!app) throw new DrillConfigError(`demand.${name}: not an application of the plan; allowed: ${[...apps.keys()].join(", ")}`);
+    const deployments = app.chains.map(c => t.chains[c].deployment);
+    for (const d of Object.keys(demand.mix ?? {})) {
+      if (!deployments.includes(d)) throw new DrillConfigError(`demand.${name}.mix.${d}: ${name} calls ${deployments.join(", ")}`);
+    }
+  }
 }

@@ -5,7 +5,7 @@
  * throughput. Deterministic for a given seed.
  */
 import {
-  ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, PTU_THROUGHPUT, STANDARD, rttS,
+  ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, PTU_THROUGHPUT, RTT, STANDARD, rttS,
 } from "./behaviour";
 import { DrillConfig, Scenario } from "./config";
 import { Bucket, EventQueue, hash, rng } from "./engine";
@@ -169,7 +169,7 @@ class Simulation {
   private respond(req: Request, backend: DrillBackend, outcome: Outcome, startedAt: number, t: number): void {
     const app = req.stream.app;
     if (outcome.served) {
-      const extraRtt = rttS(req.gateway.g.region, this.topo.accounts[backend.account].region) - rttS("", "");
+      const extraRtt = rttS(req.gateway.g.region, this.topo.accounts[backend.account].region) - RTT.sameRegionS;
       return app.onServed(req.arrival, startedAt - req.arrival + extraRtt, req.attempts, backend.account);
     }
     this.trip(req.gateway, backend, outcome, t);
