@@ -22,6 +22,8 @@ export function chartSpec(s: ScenarioReport): TopLevelSpec {
           x: { field: "minute", type: "quantitative" as const, title: "minute" },
           y: { field: "served", type: "quantitative" as const, title: "served", axis: { format: "%" }, scale: { domain: [0, 1] } },
           color: { field: "application", type: "nominal" as const, title: "application" },
+          // Applications that fare alike overlap: dashes keep each line visible.
+          strokeDash: { field: "application", type: "nominal" as const, title: "application" },
         },
       },
     ],
