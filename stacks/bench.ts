@@ -53,6 +53,7 @@ function main(): void {
     console.log(`${stack.padEnd(7)} ${String(samples[0].resources).padStart(9)}  ${p.toFixed(0).padStart(10)}  ${(p / f.process).toFixed(2).padStart(9)}` +
       `  ${r.toFixed(0).padStart(11)}  ${(r / f.run).toFixed(2).padStart(9)}  ${m.toFixed(0).padStart(11)}  ${(m / f.rss).toFixed(2).padStart(9)}`);
   }
+  void import("./drill/bench").then(m => m.benchDrill());
 }
 
 main();

@@ -1,0 +1,65 @@
+/**
+ * The documented behaviour the drill models, each with its source, and the assumptions it makes where
+ * the documentation is silent. The assumptions are printed with every report.
+ */
+
+/**
+ * Provisioned throughput per PTU ("Input TPM per PTU") and the weight of an output token, from Microsoft's
+ * PTU sizing table: https://learn.microsoft.com/azure/ai-foundry/openai/how-to/provisioned-throughput-onboarding
+ * ("How much throughput per PTU you get for each model"; "1 output token counts as 4 input tokens towards
+ * your utilization limit" for gpt-4.1 and later; older models per the capacity calculator,
+ * https://ai.azure.com/resource/calculator). `tokensPerSecond` is the table's "Latency Target Value".
+ */
+export const PTU_THROUGHPUT: Record<string, { inputTpmPerPtu: number; outputTokenWeight: number; tokensPerSecond: number }> = {
+  "gpt-4.1": { inputTpmPerPtu: 3000, outputTokenWeight: 4, tokensPerSecond: 44 },
+  "gpt-4.1-mini": { inputTpmPerPtu: 14900, outputTokenWeight: 4, tokensPerSecond: 50 },
+  "gpt-4.1-nano": { inputTpmPerPtu: 59400, outputTokenWeight: 4, tokensPerSecond: 50 },
+  "gpt-4o": { inputTpmPerPtu: 2500, outputTokenWeight: 4, tokensPerSecond: 25 },
+  "gpt-4o-mini": { inputTpmPerPtu: 37000, outputTokenWeight: 4, tokensPerSecond: 33 },
+  "o3-mini": { inputTpmPerPtu: 2500, outputTokenWeight: 4, tokensPerSecond: 25 },
+  "o1": { inputTpmPerPtu: 230, outputTokenWeight: 4, tokensPerSecond: 25 },
+};
+
+/**
+ * Standard deployments: capacity is in units of 1,000 tokens per minute, and "6 RPM per 1,000 TPM";
+ * "rate limits are evaluated over small periods of time (1 or 10 seconds)", over which a request above
+ * the rate gets 429 with Retry-After. https://learn.microsoft.com/azure/ai-foundry/openai/how-to/quota
+ */
+export const STANDARD = { tokensPerUnit: 1000, requestsPerMinutePerUnit: 6, windowS: 10 };
+
+/**
+ * Provisioned deployments: a leaky bucket of utilisation; above 100 % the service answers 429 with
+ * `retry-after-ms` / `retry-after`. https://learn.microsoft.com/azure/ai-foundry/openai/concepts/provisioned-throughput
+ * ("How can I monitor capacity?" / "What should I do when I receive a 429 response?").
+ */
+export const PTU = { windowS: 10 };
+
+export const ASSUMPTIONS = {
+  latency: "latency: 0.5 s to the first token; output at the model's PTU latency target (tokens/s) on every tier; " +
+    "2 ms within a region, 40 ms across regions (confirm with https://learn.microsoft.com/azure/networking/azure-network-latency)",
+  windows: "rate windows: standard and PTU admit a request while the last 10 s of throughput allows it; Retry-After is the time " +
+    "until it would, at most 60 s",
+  tokens: "tokens: a request costs its prompt plus completion tokens against the deployment and the token limit when it is " +
+    "admitted (the service estimates from max_tokens; the gateway counts the usage it reads)",
+  breakerTransport: "breaker: a transport failure (connection failure, timeout) counts only when the rule lists errorReasons; " +
+    "after tripDuration (or Retry-After) the backend takes traffic again, without a half-open probe",
+  retryTransport: "retry: a forward-request error (no response) leaves the retry loop for on-error unless the condition tests for " +
+    "a missing response (APIM raises an error: https://learn.microsoft.com/azure/api-management/forward-request-policy)",
+  // Documented: "Different instances of the gateway do not synchronize and will apply circuit breaker rules based on
+  // the information on the same instance" (https://learn.microsoft.com/azure/api-management/backends#circuit-breaker).
+  breakerPerRegion: "gateway instances: one breaker state per gateway location, as if each location were one unit (several " +
+    "units would each learn on their own, documented); token-limit counters per location too (undocumented)",
+  poolEmpty: "pool: when every member's breaker is open, set-backend-service fails and on-error answers 503",
+  arrivals: "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains; callers do not retry",
+  frontDoor: "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
+    "interval from a random phase; requests sent to a down origin fail",
+  dnsToggle: "private entry: an operator flips gateway.activeRegion and runs pulumi up after the drill's operatorMinutes; clients " +
+    "follow after the record's TTL",
+  shedding: "PTU load shedding by priority (cache-lookup-value of the PTU utilisation) is not modelled: every caller starts at its chain's pool",
+};
+
+/** Round trip between a gateway location and an account; the figures are the assumption above. */
+export const RTT = { sameRegionS: 0.002, crossRegionS: 0.04 };
+export const rttS = (from: string, to: string) => (from === to ? RTT.sameRegionS : RTT.crossRegionS);
+export const FIRST_TOKEN_S = 0.5;
+export const MAX_RETRY_AFTER_S = 60;

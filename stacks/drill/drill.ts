@@ -1,0 +1,33 @@
+/** Runs a scenario set against a topology: the library entry point of the CLI, the tests and the benchmark. */
+import { DrillConfig, Scenario } from "./config";
+import { ScenarioReport } from "./record";
+import { DrillReport } from "./report";
+import { builtinScenarios, checkDemand, checkScenario } from "./scenarios";
+import { assumptions, simulate } from "./simulate";
+import { DrillTopology } from "./topology";
+
+/** The built-in scenarios, then the drill file's (its scenarios and demand checked against the plan). */
+export function scenarioSet(t: DrillTopology, config: DrillConfig): Scenario[] {
+  checkDemand(t, config);
+  config.scenarios.forEach((s, i) => checkScenario(t, s, `scenarios.${i}`));
+  return [...builtinScenarios(t), ...config.scenarios];
+}
+
+export function runScenario(t: DrillTopology, scenario: Scenario, config: DrillConfig): ScenarioReport {
+  const started = process.hrtime.bigint();
+  const run = simulate(t, scenario, config);
+  return run.report(Number(process.hrtime.bigint() - started) / 1e6);
+}
+
+export function drill(t: DrillTopology, config: DrillConfig, scenarios = scenarioSet(t, config)): { report: DrillReport; runs: ScenarioReport[] } {
+  const runs = scenarios.map(s => runScenario(t, s, config));
+  const { minutes, faultFrom, faultTo } = config.window;
+  return {
+    runs,
+    report: {
+      project: t.project, stack: t.stack, seed: config.seed, window: { minutes, faultFrom, faultTo },
+      assumptions: assumptions(t),
+      scenarios: runs.map(({ series: _series, ...rest }) => rest),
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/** The scenario set of a drill: the built-in outages derived from the topology, then the drill file's. */
+import { DrillConfig, DrillConfigError, Scenario } from "./config";
+import { DrillTopology, isProvisioned } from "./topology";
+
+/** The scenarios every topology gets, named after what fails. */
+export function builtinScenarios(t: DrillTopology): Scenario[] {
+  const accounts = Object.values(t.accounts);
+  const regions = [...new Set(accounts.map(a => a.region))];
+  const ptuAccounts = accounts.filter(a => Object.values(a.deployments).some(d => isProvisioned(d.sku)));
+  const standard = accounts.filter(a => a.role === "standard");
+  const primary = standard[0];
+  const scenarios: Scenario[] = [{ name: "baseline", faults: [] }];
+  for (const region of regions) {
+    scenarios.push({ name: `${region} down (5xx)`, faults: [{ kind: "down", region, as: "5xx" }] });
+    scenarios.push({ name: `${region} unreachable`, faults: [{ kind: "down", region, as: "unreachable" }] });
+  }
+  for (const a of ptuAccounts) scenarios.push({ name: `${a.key} PTU saturated`, faults: [{ kind: "saturated", account: a.key, load: 1 }] });
+  if (primary) {
+    const model = Object.values(primary.deployments)[0]?.model;
+    if (model) {
+      scenarios.push({
+        name: `${model} quota exhausted in ${primary.subscription}/${primary.region}`,
+        faults: [{ kind: "quota-exhausted", subscription: primary.subscription, region: primary.region, model }],
+      });
+    }
+    scenarios.push({ name: `${primary.key} timing out`, faults: [{ kind: "down", account: primary.key, as: "timeout" }] });
+  }
+  const activeGateway = t.entry.mode === "private" ? t.entry.activeRegion
+    : [...t.entry.origins].sort((a, b) => a.priority - b.priority)[0]?.region;
+  if (activeGateway) scenarios.push({ name: `gateway ${activeGateway} down`, faults: [{ kind: "gateway-down", region: activeGateway }] });
+  const enterprise = ptuAccounts.find(a => a.role === "enterprise-ptu") ?? ptuAccounts[0];
+  if (primary && enterprise) {
+    scenarios.push({
+      name: `${primary.region} down + ${enterprise.key} saturated`,
+      faults: [{ kind: "down", region: primary.region, as: "5xx" }, { kind: "saturated", account: enterprise.key, load: 1 }],
+    });
+  }
+  return scenarios;
+}
+
+/** Refuses a drill-file scenario that names a region, account, subscription or model the plan does not have. */
+export function checkScenario(t: DrillTopology, s: Scenario, at: string): void {
+  const accounts = Object.values(t.accounts);
+  const allowed = {
+    region: new Set([...accounts.map(a => a.region), ...t.gateways.map(g => g.region)]),
+    account: new Set(Object.keys(t.accounts)),
+    subscription: new Set(accounts.map(a => a.subscription)),
+    model: new Set(accounts.flatMap(a => Object.values(a.deployments).map(d => d.model))),
+  };
+  s.faults.forEach((f, i) => {
+    for (const key of ["region", "account", "subscription", "model"] as const) {
+      const value = (f as Record<string, unknown>)[key];
+      if (value !== undefined && !allowed[key].has(value as string)) {
+        throw new DrillConfigError(`${at}.faults.${i}.${key}: ${JSON.stringify(value)} is not in the plan; allowed: ${[...allowed[key]].join(", ")}`);
+      }
+    }
+    if ((f.kind === "down" || f.kind === "errors") && (f.region === undefined) === (f.account === undefined)) {
+      throw new DrillConfigError(`${at}.faults.${i}: give exactly one of region or account`);
+    }
+  });
+}
+
+/** Refuses demand for an application the plan does not have, or a mix naming a deployment it does not call. */
+export function checkDemand(t: DrillTopology, config: DrillConfig): void {
+  const apps = new Map(t.applications.map(a => [a.name, a]));
+  for (const [name, demand] of Object.entries(config.demand)) {
+    const app = apps.get(name);
+    if (!app) throw new DrillConfigError(`demand.${name}: not an application of the plan; allowed: ${[...apps.keys()].join(", ")}`);
+    const deployments = app.chains.map(c => t.chains[c].deployment);
+    for (const d of Object.keys(demand.mix ?? {})) {
+      if (!deployments.includes(d)) throw new DrillConfigError(`demand.${name}.mix.${d}: ${name} calls ${deployments.join(", ")}`);
+    }
+  }
+}

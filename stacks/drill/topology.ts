@@ -1,0 +1,108 @@
+/**
+ * What the drill simulates: the topology as the plan declares it, reduced to what routing and failover
+ * depend on. `readPlan.ts` builds it from a plan; the simulation reads nothing else, so a change of the
+ * gateway's shape (backends, pools, policy) is a change of `readPlan.ts` only.
+ */
+
+/** An inclusive range of HTTP status codes. */
+export interface StatusRange { min: number; max: number }
+
+/** One circuit-breaker rule of an APIM backend (`circuitBreaker.rules[]`). */
+export interface BreakerRule {
+  name: string;
+  /** Failures within `intervalS` that trip the breaker. */
+  count: number;
+  intervalS: number;
+  tripS: number;
+  /** The breaker stays open for the backend's `Retry-After` instead of `tripS` when it sends one. */
+  acceptRetryAfter: boolean;
+  statusRanges: StatusRange[];
+  /** Transport failures that count (`failureCondition.errorReasons`); empty: only responses count. */
+  errorReasons: string[];
+}
+
+export interface DrillBackend {
+  id: string;
+  /** The OpenAI account (key of the plan's `accounts` output) the backend's URL points at. */
+  account: string;
+  /** The deployment named in the backend URL; undefined when the request's path names it. */
+  deployment?: string;
+  rules: BreakerRule[];
+}
+
+export interface PoolMember { backend: string; priority: number; weight: number }
+
+export interface DrillPool { id: string; members: PoolMember[] }
+
+/** The `retry` around `forward-request` in the generated API policy. */
+export interface RetryPolicy {
+  count: number;
+  intervalS: number;
+  firstFastRetry: boolean;
+  /** Status codes the retry condition retries on, read from the condition expression. */
+  statusRanges: StatusRange[];
+  /** Whether the condition also retries when no response came back (connection failure, timeout). */
+  onNoResponse: boolean;
+  condition: string;
+}
+
+/** One API Management gateway location; multi-region services have one per location. */
+export interface GatewayRegion {
+  region: string;
+  service: string;
+  backends: Record<string, DrillBackend>;
+  pools: Record<string, DrillPool>;
+  /** Failover chain -> the pool the policy sends it to. */
+  chainPools: Record<string, string>;
+  retry: RetryPolicy;
+  /** `forward-request timeout`: seconds to wait for response headers. */
+  timeoutS: number;
+  /** Application -> tokens per minute of its gateway token limit. */
+  tokenLimits: Record<string, number>;
+  /** What the reader could not map exactly, printed with the assumptions. */
+  notes: string[];
+}
+
+export interface DrillDeployment { model: string; sku: string; capacity: number }
+
+export interface DrillAccount {
+  key: string;
+  region: string;
+  role: string;
+  subscription: string;
+  deployments: Record<string, DrillDeployment>;
+}
+
+export interface DrillChain { name: string; deployment: string }
+
+export interface DrillApplication {
+  name: string;
+  priority: number;
+  /** The chains the application calls, one per deployment name. */
+  chains: string[];
+  tokensPerMinute: number;
+}
+
+export interface FrontDoorOrigin { region: string; priority: number; weight: number; enabled: boolean }
+
+export type DrillEntry =
+  | { mode: "public"; probeIntervalS: number; sampleSize: number; successfulSamplesRequired: number; origins: FrontDoorOrigin[] }
+  | { mode: "private"; activeRegion: string; ttlS: number };
+
+export interface DrillTopology {
+  project: string;
+  stack: string;
+  accounts: Record<string, DrillAccount>;
+  chains: Record<string, DrillChain>;
+  applications: DrillApplication[];
+  gateways: GatewayRegion[];
+  entry: DrillEntry;
+}
+
+/** True when the status falls in one of the ranges. */
+export function inRanges(status: number, ranges: readonly StatusRange[]): boolean {
+  return ranges.some(r => status >= r.min && status <= r.max);
+}
+
+/** Provisioned (PTU) SKUs: ProvisionedManaged, DataZoneProvisionedManaged, GlobalProvisionedManaged. */
+export const isProvisioned = (sku: string) => /Provisioned/.test(sku);

@@ -1,0 +1,249 @@
+/**
+ * The failover drill: it reads the generated topology (not a second description), models the documented
+ * behaviour, and reports the loss when a chain is broken. One program run per stack; a 4-minute window.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { XMLParser } from "fast-xml-parser";
+import { ProgramRun } from "../stacks/runner";
+import { renderChart } from "../stacks/drill/chart";
+import { cli, slug } from "../stacks/drill/cli";
+import { DrillConfig, DrillConfigError, Scenario, loadDrillConfig, parseDrillConfig } from "../stacks/drill/config";
+import { drill, runScenario, scenarioSet } from "../stacks/drill/drill";
+import { DrillPlanError, PlanLike, readPlan } from "../stacks/drill/readPlan";
+import { AppReport, ScenarioReport } from "../stacks/drill/record";
+import { renderTable, toJson } from "../stacks/drill/report";
+import { DrillTopology, isProvisioned } from "../stacks/drill/topology";
+import { runStack } from "./support";
+
+const SHORT = { window: { minutes: 4, faultFrom: 1, faultTo: 3, binSeconds: 10 }, operatorMinutes: 1 };
+const config = (extra: Record<string, unknown> = {}): DrillConfig => parseDrillConfig({ ...SHORT, ...extra }, "test");
+const app = (s: ScenarioReport, name: string) => s.applications.find(a => a.name === name)!;
+const edited = (run: ProgramRun, edit: (plan: PlanLike) => void): DrillTopology => {
+  const copy = structuredClone(run) as PlanLike;
+  edit(copy);
+  return readPlan(copy);
+};
+/** One program run per stack for the whole suite. */
+const runs = new Map<string, Promise<ProgramRun>>();
+const planned = (stack: string) => runs.get(stack) ?? runs.set(stack, runStack(stack)).get(stack)!;
+const poolOf = (plan: PlanLike, backendId: string) => plan.resources.find(r => r.inputs.backendId === backendId)!.inputs.pool;
+
+/** Backends of a chain's pool that no fault of the scenario touches (their account keeps its capacity). */
+function untouched(t: DrillTopology, s: Scenario, chain: string): string[] {
+  const g = t.gateways[0];
+  return g.pools[g.chainPools[chain]].members.map(m => t.accounts[g.backends[m.backend].account]).filter(a => s.faults.every(f =>
+    f.kind === "gateway-down"
+    || (f.kind === "quota-exhausted" && (f.subscription !== a.subscription || f.region !== a.region || isProvisioned(a.deployments[t.chains[chain].deployment].sku)))
+    || ("account" in f && f.account !== undefined ? f.account !== a.key : "region" in f && f.region !== a.region))).map(a => a.key);
+}
+
+/** A fault the gateway only sees as a missing response (connection failure, timeout). */
+const transport = (s: Scenario) => s.faults.some(f => f.kind === "down" && f.as !== "5xx");
+const handlesTransport = (t: DrillTopology) => t.gateways.every(g => g.retry.onNoResponse
+  && Object.values(g.backends).every(b => b.rules.some(r => r.errorReasons.length > 0)));
+
+describe.each(["dev", "prod"])("drill on %s", stack => {
+  let run: ProgramRun;
+  let topo: DrillTopology;
+  let reports: ScenarioReport[];
+  beforeAll(async () => {
+    run = await planned(stack);
+    topo = readPlan(run);
+    reports = drill(topo, config()).runs;
+  });
+
+  test("reads the pools, retry, timeout and token limits from the plan itself", () => {
+    const chains = run.outputs.chains as Record<string, { tiers: { account: string; priority: number; weight: number }[] }>;
+    for (const g of topo.gateways) {
+      for (const [name, chain] of Object.entries(chains)) {
+        const members = g.pools[g.chainPools[name]].members.map(m => ({ account: g.backends[m.backend].account, priority: m.priority, weight: m.weight }));
+        expect(members).toEqual(chain.tiers);
+      }
+      const xml = run.resources.find(r => r.type === "azure-native:apimanagement:ApiPolicy" && r.inputs.serviceName === g.service)!.inputs.value as string;
+      expect(xml).toContain(`count="${g.retry.count}"`);
+      expect(xml).toContain(`timeout="${g.timeoutS}"`);
+    }
+    const apps = run.outputs.applications as Record<string, { priority: number }>;
+    expect(topo.applications.map(a => [a.name, a.priority])).toEqual(Object.entries(apps).map(([n, a]) => [n, a.priority]));
+    expect(topo.applications.every(a => topo.gateways[0].tokenLimits[a.name] === a.tokensPerMinute)).toBe(true);
+  });
+
+  test("every request is served while any backend of its chain has capacity", () => {
+    const scenarios = scenarioSet(topo, config());
+    let checked = 0;
+    for (const [i, s] of scenarios.entries()) {
+      if (s.faults.some(f => f.kind === "gateway-down") || (transport(s) && !handlesTransport(topo))) continue;
+      for (const a of topo.applications) {
+        expect(a.chains.every(c => untouched(topo, s, c).length > 0)).toBe(true);
+        expect([s.name, a.name, app(reports[i], a.name).served]).toEqual([s.name, a.name, 1]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(topo.applications.length * 4);
+  });
+
+  test("a connection failure or timeout is lost unless the gateway retries and trips on it, and the drill says why", () => {
+    const losses = reports.filter(r => r.faults.some(f => f.kind === "down" && f.as !== "5xx"))
+      .flatMap(r => r.applications.filter(a => a.served < 1).map(a => a.failures));
+    if (handlesTransport(topo)) return expect(losses).toEqual([]);
+    expect(losses.length).toBeGreaterThan(0);
+    for (const f of losses) expect(Object.keys(f)).toContain("503: no response (on-error)");
+    expect(drill(topo, config(), []).report.assumptions.join("\n")).toMatch(/does not test for a missing response/);
+  });
+
+  test("an active gateway outage costs what the entry's failover takes, then settles", () => {
+    const r = reports.find(x => x.faults.some(f => f.kind === "gateway-down"))!;
+    const e = topo.entry;
+    const bound = e.mode === "public"
+      ? e.probeIntervalS * (e.sampleSize - e.successfulSamplesRequired + 1)
+      : SHORT.operatorMinutes * 60 + e.ttlS;
+    const floor = e.mode === "public" ? e.probeIntervalS * (e.sampleSize - e.successfulSamplesRequired) : bound;
+    for (const a of r.applications) {
+      expect(a.served).toBeLessThan(1);
+      expect(a.settleS).toBeGreaterThanOrEqual(floor - 10);
+      expect(a.settleS).toBeLessThanOrEqual(bound + 10);
+      expect(Object.keys(a.failures)).toEqual([`entry: gateway ${r.faults[0].kind === "gateway-down" ? r.faults[0].region : ""} down`]);
+    }
+  });
+
+  test("is deterministic for a seed", () => {
+    const s = scenarioSet(topo, config())[1];
+    const strip = (r: ScenarioReport) => ({ ...r, wallMs: 0 });
+    expect(strip(runScenario(topo, s, config()))).toEqual(strip(runScenario(topo, s, config())));
+  });
+
+  test("the report: a table row and a JSON entry per scenario and application, a chart per scenario", async () => {
+    const { report, runs } = drill(topo, config(), scenarioSet(topo, config()).slice(0, 2));
+    const json = JSON.parse(toJson(report));
+    expect(json.scenarios.map((s: { name: string }) => s.name)).toEqual(runs.map(r => r.name));
+    for (const s of json.scenarios) {
+      for (const a of s.applications as AppReport[]) expect(a.served).toBeGreaterThanOrEqual(0), expect(a.served).toBeLessThanOrEqual(1);
+    }
+    const table = renderTable(runs).split("\n");
+    expect(table).toHaveLength(1 + runs.length * topo.applications.length);
+    const svg = await renderChart(runs[1]);
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(svg);
+    expect(doc.svg).toBeDefined();
+    expect(svg).toContain(runs[1].name);
+    for (const a of topo.applications) expect(svg).toContain(a.name);
+  });
+});
+
+describe("the drill sees what the generator and a hand-edited plan say", () => {
+  let dev: ProgramRun;
+  let prod: ProgramRun;
+  beforeAll(async () => {
+    dev = await planned("dev");
+    prod = await planned("prod");
+  });
+
+  test("a routing change in the stack reaches the drill: active-active splits the standard traffic", async () => {
+    const passive = runScenario(readPlan(dev), { name: "baseline", faults: [] }, config());
+    const active = readPlan(await runStack("dev", { edit: v => { v.standard.routing = "active-active"; } }));
+    const both = runScenario(active, { name: "baseline", faults: [] }, config());
+    expect(Object.keys(app(passive, "playground").servedBy)).toEqual(["standard-primary@eastus2"]);
+    expect(Object.keys(app(both, "playground").servedBy).sort()).toEqual(["standard-primary@eastus2", "standard-secondary@centralus"]);
+  });
+
+  test("a pool missing the secondary: the drill reports the loss when the primary region goes", () => {
+    const s: Scenario = { name: "eastus2 down", faults: [{ kind: "down", region: "eastus2", as: "5xx" }] };
+    const whole = runScenario(readPlan(prod), s, config());
+    const broken = edited(prod, plan => {
+      const pool = poolOf(plan, "pool-shared-gpt-4.1");
+      pool.services = pool.services.filter((m: { id: string }) => !m.id.endsWith("/standard-secondary"));
+    });
+    const cut = runScenario(broken, s, config());
+    for (const name of ["doc-search", "hr-chatbot"]) {
+      expect(app(whole, name).served).toBe(1);
+      expect(app(cut, name).served).toBeLessThan(0.75);
+      expect(app(cut, name).tpmShort).toBeGreaterThan(0);
+      expect(app(cut, name).settleS).toBeNull();
+    }
+  });
+
+  test("a pool that puts the standard tier ahead of the PTU: the PTU stops serving and the drill shows who took its traffic", () => {
+    const s: Scenario = { name: "baseline", faults: [] };
+    const claims = { "claims-assistant": { mix: { "gpt-4o": 1 }, tokensPerMinute: 60000 } };
+    const whole = runScenario(readPlan(prod), s, config({ demand: claims }));
+    // Standard members first (priority 1), then the workload PTU (2) and the enterprise PTU (3).
+    const broken = edited(prod, plan => {
+      for (const m of poolOf(plan, "pool-workload-claims").services) m.priority = /workload-claims$/.test(m.id) ? 2 : /enterprise-ptu$/.test(m.id) ? 3 : 1;
+    });
+    const swapped = runScenario(broken, s, config({ demand: claims }));
+    expect(app(whole, "claims-assistant").servedBy).toEqual({ "workload-claims@eastus2": 1 });
+    expect(app(whole, "claims-assistant").addedLatencyP95S).toBe(0);
+    const standard = Object.entries(app(swapped, "claims-assistant").servedBy);
+    expect(standard.map(([k]) => k).sort()).toEqual(["overflow-sub-b-eastus2@eastus2", "standard-primary@eastus2", "standard-secondary@centralus"]);
+    expect(app(swapped, "claims-assistant").addedLatencyP95S).toBeGreaterThan(0);
+  });
+
+  test("an unreadable plan names the field", () => {
+    const bad = structuredClone(prod) as PlanLike;
+    poolOf(bad, "pool-workload-claims").services[0].id = "/backends/nowhere";
+    expect(() => readPlan(bad)).toThrow(DrillPlanError);
+    expect(() => readPlan(bad)).toThrow(/gateway-pool-workload-claims\.pool\.services\[0\]\.id: \/backends\/nowhere names no single backend/);
+  });
+});
+
+describe("the drill file", () => {
+  test("the example parses, and its scenarios run on the prod plan", async () => {
+    const file = path.resolve(__dirname, "../stacks/drill/prod.yaml");
+    const c = loadDrillConfig(file);
+    expect(c.scenarios.length).toBeGreaterThan(0);
+    const topo = readPlan(await planned("prod"));
+    const names = scenarioSet(topo, { ...c, window: SHORT.window }).map(s => s.name);
+    for (const s of c.scenarios) expect(names).toContain(s.name);
+  });
+
+  test("bad input names the key and what is allowed", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
+    const write = (text: string) => { fs.writeFileSync(path.join(dir, "d.yaml"), text); return path.join(dir, "d.yaml"); };
+    try {
+      expect(() => loadDrillConfig(write("scenarios:\n  - name: x\n    faults:\n      - { kind: melt, region: eastus2 }\n")))
+        .toThrow(/d\.yaml: scenarios\.0\.faults\.0\.kind: /);
+      expect(() => loadDrillConfig(write("window: { minutes: 10, faultFrom: 8, faultTo: 4 }\n"))).toThrow(/window: need faultFrom < faultTo/);
+      expect(() => loadDrillConfig(write("demand:\n  app: { tokensPerMinute: -1 }\n"))).toThrow(/demand\.app\.tokensPerMinute/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a scenario or a demand naming what the plan does not have is refused with the allowed values", async () => {
+    const topo = readPlan(await planned("dev"));
+    const c = config({ scenarios: [{ name: "x", faults: [{ kind: "down", region: "mars" }] }] });
+    expect(() => scenarioSet(topo, c)).toThrow(DrillConfigError);
+    expect(() => scenarioSet(topo, c)).toThrow(/scenarios\.0\.faults\.0\.region: "mars" is not in the plan; allowed: eastus2, centralus/);
+    expect(() => scenarioSet(topo, config({ demand: { playgrond: {} } }))).toThrow(/demand\.playgrond: not an application of the plan; allowed: playground/);
+    expect(() => scenarioSet(topo, config({ demand: { playground: { mix: { "gpt-4o": 1 } } } })))
+      .toThrow(/demand\.playground\.mix\.gpt-4o: playground calls gpt-4o-mini, gpt-4.1-mini/);
+  });
+});
+
+describe("npm run drill -- --plan", () => {
+  let dir: string;
+  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-cli-")); });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("drills a saved plan: the table, a chart per scenario beside the plan, the JSON report", async () => {
+    const planFile = path.join(dir, "plan.json");
+    fs.writeFileSync(planFile, JSON.stringify(await planned("dev")));
+    fs.writeFileSync(path.join(dir, "drill.yaml"), `window: { minutes: 4, faultFrom: 1, faultTo: 3 }\n`);
+    const printed: string[] = [];
+    const log = jest.spyOn(console, "log").mockImplementation((line: string) => { printed.push(line); });
+    try {
+      expect(await cli(["--plan", planFile, "--drill", path.join(dir, "drill.yaml"), "--json", path.join(dir, "report.json")])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const json = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
+    expect(json.scenarios[0]).toMatchObject({ name: "baseline", applications: [{ name: "playground", served: 1 }] });
+    expect(fs.readdirSync(path.join(dir, "drill")).sort()).toEqual(json.scenarios.map((s: { name: string }) => `${slug(s.name)}.svg`).sort());
+    expect(printed.join("\n")).toMatch(/^eastus2 down \(5xx\) +playground +100\.0%/m);
+  });
+
+  test("--stack and --plan together are refused", async () => {
+    await expect(cli(["--stack", "dev", "--plan", "x.json"])).rejects.toThrow(/give --stack or --plan, not both/);
+  });
+});
