@@ -354,7 +354,7 @@ function checkGateway(c: Parsed, issues: Issues): void {
     issues.add(["gateway", "sku"], `private mode injects the gateway into a VNet (internal mode), which only Developer and Premium support, not ${g.sku}`);
   }
   // A host name API Management has no certificate for gets every client a TLS name mismatch.
-  if (c.network.gatewayDomain && !g.certificate) {
+  if (c.network.mode === "private" && c.network.gatewayDomain && !g.certificate) {
     issues.add(["gateway", "certificate"], `network.gatewayDomain '${c.network.gatewayDomain}' needs the TLS certificate the gateway serves for it: ` +
       "set gateway.certificate to { keyVaultId: <ARM id of the vault>, secretName: <secret holding the PFX> }");
   } else if (g.certificate && !c.network.gatewayDomain) {

@@ -28,7 +28,8 @@ export class SubscriptionKeys extends pulumi.ComponentResource {
     super("aoai-bcdr:gateway:SubscriptionKeys", name, {}, opts);
     // 40 letters and digits (~238 bits): within the subscription key's 1-256 characters, safe in any header.
     this.keys = new Map(args.applications.map(app => [app.name, Object.fromEntries(KEY_SLOTS.map(slot =>
-      [slot, new random.RandomPassword(`${name}-${app.name}-${slot}`, { length: 40, special: false }, { parent: this }).result],
+      // Secret explicitly: a key must never reach the state or a plan in plain text, whatever the provider marks.
+      [slot, pulumi.secret(new random.RandomPassword(`${name}-${app.name}-${slot}`, { length: 40, special: false }, { parent: this }).result)],
     )) as Record<KeySlot, pulumi.Output<string>>]));
     this.registerOutputs({});
   }
