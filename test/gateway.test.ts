@@ -261,11 +261,12 @@ describe("dev: one gateway per region, subscription keys", () => {
   });
 });
 
-describe("key mode, with a custom gateway domain", () => {
+describe("key mode, send-request strategy and a custom gateway domain, in one run", () => {
   let run: ProgramRun;
   beforeAll(async () => {
     run = await runStack("prod", { edit: v => {
       v.openai = { auth: "keys" };
+      v.gateway.strategy = "send-request";
       v.network.gatewayDomain = "aoai.contoso.internal";
       v.gateway.certificate = { keyVaultId: CERT_VAULT, secretName: "aoai-tls" };
     } });
@@ -297,6 +298,20 @@ describe("key mode, with a custom gateway domain", () => {
     expect(grant.dependsOn).toContain(identity.urn);
     expect(service.dependsOn).toContain(grant.urn);
   });
+
+  test("send-request: the account endpoints are plain named values, and the policy names existing backends", () => {
+    const endpoints = ofType(run, A.namedValue).filter(n => (inputs(n).namedValueId as string).startsWith("openai-endpoint-"));
+    expect(endpoints).toHaveLength(ofType(run, T.account).length);
+    for (const e of endpoints) expect(inputs(e)).toMatchObject({ secret: false, value: expect.stringMatching(/^https:\/\/.*\.openai\.azure\.com\/$/) });
+    const xml = xmlOf(run);
+    expect(xml).toContain('<send-request mode="new"');
+    for (const ref of referencedNamedValues(xml)) expect(ofType(run, A.namedValue).map(n => inputs(n).namedValueId)).toContain(ref);
+    const backendIds = ofType(run, A.backend).map(b => inputs(b).backendId);
+    // The chain's first backend is chosen by name: it must be a declared (account, deployment) backend.
+    const firstBackends = [...xml.matchAll(/<set-variable name="first-backend" value="([^"]+)"/g)].map(m => m[1]);
+    expect(firstBackends.length).toBeGreaterThan(0);
+    for (const id of firstBackends) expect(backendIds).toContain(id);
+  });
 });
 
 test("a custom gateway domain without its certificate is refused, naming the key", () => {
@@ -307,20 +322,6 @@ test("a custom gateway domain without its certificate is refused, naming the key
   values.network.gatewayDomain = undefined;
   values.gateway.certificate = { keyVaultId: "kv-pki", secretName: "aoai-tls" };
   expect(() => parseConfig(values)).toThrow(/aoai-bcdr:gateway\.certificate\.keyVaultId: must be a Key Vault's ARM id/);
-});
-
-describe("send-request strategy", () => {
-  test("declares the account endpoints as plain named values and names existing backends", async () => {
-    const run = await runStack("prod", { edit: v => { v.gateway.strategy = "send-request"; } });
-    const endpoints = ofType(run, A.namedValue).filter(n => (inputs(n).namedValueId as string).startsWith("openai-endpoint-"));
-    expect(endpoints).toHaveLength(ofType(run, T.account).length);
-    for (const e of endpoints) expect(inputs(e)).toMatchObject({ secret: false, value: expect.stringMatching(/^https:\/\/.*\.openai\.azure\.com\/$/) });
-    const xml = xmlOf(run);
-    expect(xml).toContain('<send-request mode="new"');
-    for (const ref of referencedNamedValues(xml)) expect(ofType(run, A.namedValue).map(n => inputs(n).namedValueId)).toContain(ref);
-    const backendIds = ofType(run, A.backend).map(b => inputs(b).backendId);
-    for (const [, id] of xml.matchAll(/backend-id="([^"@]+)"/g)) expect(backendIds).toContain(id);
-  });
 });
 
 describe("backend ids", () => {
