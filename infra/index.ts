@@ -127,6 +127,8 @@ function declare(config: BcdrConfig, topology: Topology) {
     vault, vaultSubscriptionId: client.subscriptionId, secretNames, observability,
     nameSuffix: suffix.result, commonTags: tags, protect: config.protect,
     subnetIds: privateNetwork?.apimSubnetIds, frontDoorId: edge?.frontDoorId,
+    // A component as a dependency stands for all its children: the vault's endpoint, zone, link and record.
+    vaultAccess: privateNetwork && regions.map(r => privateNetwork.regions[r].privateLink),
   });
   const gateways = config.gateway.mode === "multi-region"
     ? [new ApiGateway("gateway", gatewayArgs(config.gateway.regions))]

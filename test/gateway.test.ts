@@ -101,6 +101,19 @@ describe("prod: one Premium gateway spanning both regions", () => {
     expect(inputs(ofType(run, A.logger)[0]).credentials).toEqual({ connectionString: "{{appinsights-connection-string}}" });
   });
 
+  test("private mode: Key Vault-backed named values also wait for the vault's private endpoint and DNS record in every gateway region", () => {
+    const vaultEndpoints = ofType(run, "azure-native:network:PrivateEndpoint")
+      .filter(e => (inputs(e).privateLinkServiceConnections[0].privateLinkServiceId as string).includes("/Microsoft.KeyVault/vaults/"));
+    const vaultName = inputs(ofType(run, A.vault)[0]).vaultName;
+    const vaultRecords = ofType(run, "azure-native:privatedns:PrivateRecordSet")
+      .filter(r => inputs(r).privateZoneName === "privatelink.vaultcore.azure.net" && inputs(r).relativeRecordSetName === vaultName);
+    expect(vaultEndpoints.map(e => inputs(e).location).sort()).toEqual(["centralus", "eastus2"]);
+    expect(vaultRecords).toHaveLength(2);
+    for (const nv of ofType(run, A.namedValue).filter(n => inputs(n).secret)) {
+      expect(nv.dependsOn).toEqual(expect.arrayContaining([...vaultEndpoints, ...vaultRecords].map(r => r.urn)));
+    }
+  });
+
   test("the policy calls the accounts as the user-assigned identity (client-id)", () => {
     const clientId = inputs(ofType(run, A.namedValue).find(n => inputs(n).secret)!).keyVault.identityClientId;
     expect(xmlOf(run)).toContain(`<authentication-managed-identity resource="https://cognitiveservices.azure.com" client-id="${clientId}"/>`);

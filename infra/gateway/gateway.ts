@@ -68,6 +68,8 @@ export interface ApiGatewayArgs {
   /** Public mode: the Front Door profile's id; the policy refuses requests without it in `X-Azure-FDID`. */
   readonly frontDoorId?: pulumi.Input<string>;
   readonly customDomain?: GatewayDomain;
+  /** Private mode: what makes the vault reachable from this gateway's regions (the private endpoints and DNS there). */
+  readonly vaultAccess?: readonly pulumi.Resource[];
 }
 
 /** `https://<vault>.vault.azure.net/secrets/<name>` for a vault's ARM id. */
@@ -115,7 +117,7 @@ export class ApiGateway extends pulumi.ComponentResource {
     }, this);
 
     const service: ServiceRef = { serviceName: this.service.name, resourceGroupName: rg.name };
-    const reader: VaultReader = { identityClientId: identity.clientId, grants };
+    const reader: VaultReader = { identityClientId: identity.clientId, ready: [...grants, ...(args.vaultAccess ?? [])] };
     this.policyXml = this.declareApi(name, args, service, reader, identity.clientId);
     this.gatewayHosts = gatewayHosts(this.service, args.config.sku, home);
     this.privateIps = gatewayPrivateIps(this.service, home);

@@ -14,8 +14,12 @@ export interface ServiceRef {
 export interface VaultReader {
   /** The user-assigned identity API Management reads Key Vault with (its client id, which the named value must name). */
   readonly identityClientId: pulumi.Input<string>;
-  /** The identity's Key Vault role assignment: a named value created before it has propagated fails with 403. */
-  readonly grants: readonly pulumi.Resource[];
+  /**
+   * What must exist before the identity can read the vault: its Key Vault role assignment (a named value
+   * created before it has propagated fails with 403) and, in private mode, the vault's private endpoint and
+   * DNS in the gateway's regions (the vault refuses public access).
+   */
+  readonly ready: readonly pulumi.Resource[];
 }
 
 /** A secret named value backed by a versionless Key Vault secret URI (API Management refreshes it every 4 hours). */
@@ -26,7 +30,7 @@ export function vaultNamedValue(name: string, id: string, secretUri: pulumi.Inpu
     displayName: id,
     secret: true,
     keyVault: { secretIdentifier: secretUri, identityClientId: reader.identityClientId },
-  }, { parent, dependsOn: [...reader.grants] });
+  }, { parent, dependsOn: [...reader.ready] });
 }
 
 /** A plain (non-secret) named value. */
