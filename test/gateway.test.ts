@@ -387,5 +387,8 @@ describe("API Management mock: answers and refusals per tier", () => {
     const zonal = (publicIpAddressId: string) => ({ sku: { name: "Premium" }, location: "eastus2", zones: ["1", "2"], publicIpAddressId });
     expect(() => mock.service("a", zonal("/ip/regional"), ip)).toThrow(/not in zone\(s\) 1, 2/);
     expect(() => mock.service("a", zonal("/ip/zonal"), ip)).not.toThrow();
+    const domain = { hostnameConfigurations: [{ type: "Proxy", hostName: "aoai.contoso.internal", identityClientId: "c" }] };
+    expect(() => mock.service("a", { sku: { name: "Premium" }, location: "eastus2", ...domain, identity: { type: "SystemAssigned" } }, ip)).toThrow(/no user-assigned identity/);
+    expect(() => mock.service("a", { sku: { name: "Premium" }, location: "eastus2", ...domain, identity: { type: "UserAssigned", userAssignedIdentities: { "/id": {} } } }, ip)).not.toThrow();
   });
 });
