@@ -156,6 +156,13 @@ const schema = z.strictObject({
     callerAuth: z.enum(["entra", "subscription-key"]).default("entra"),
     retryAfterSeconds: wholeAbove0("must be a whole number of seconds above 0").default(10),
     backendTimeoutSeconds: wholeAbove0("must be a whole number of seconds above 0").max(240, { error: "must be at most 240 seconds (APIM's forward-request limit)" }).default(120),
+    /** The TLS certificate (PFX with its private key) for network.gatewayDomain, a secret in a Key Vault the stack does not own. */
+    certificate: z.strictObject({
+      keyVaultId: z.string().regex(/^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.KeyVault\/vaults\/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, {
+        error: "must be a Key Vault's ARM id: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
+      }),
+      secretName: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, { error: "must be a Key Vault secret name: 1 to 127 letters, digits and hyphens" }),
+    }).optional(),
     /** PTU utilisation (%) above which priority-2 and priority-3 applications leave the PTU pools. */
     shedAbove: z.strictObject({
       priority2: z.number().min(1).max(100).default(90),
@@ -345,6 +352,13 @@ function checkGateway(c: Parsed, issues: Issues): void {
   }
   if (c.network.mode === "private" && !["Developer", "Premium"].includes(g.sku)) {
     issues.add(["gateway", "sku"], `private mode injects the gateway into a VNet (internal mode), which only Developer and Premium support, not ${g.sku}`);
+  }
+  // A host name API Management has no certificate for gets every client a TLS name mismatch.
+  if (c.network.mode === "private" && c.network.gatewayDomain && !g.certificate) {
+    issues.add(["gateway", "certificate"], `network.gatewayDomain '${c.network.gatewayDomain}' needs the TLS certificate the gateway serves for it: ` +
+      "set gateway.certificate to { keyVaultId: <ARM id of the vault>, secretName: <secret holding the PFX> }");
+  } else if (g.certificate && !c.network.gatewayDomain) {
+    issues.add(["gateway", "certificate"], "is the certificate for network.gatewayDomain: set network.gatewayDomain, or remove it");
   }
   if (g.shedAbove.priority3 > g.shedAbove.priority2) {
     issues.add(["gateway", "shedAbove", "priority3"], `must be at most shedAbove.priority2 (${g.shedAbove.priority2}): lower-priority applications leave the PTU pools first`);

@@ -22,7 +22,11 @@ import { Tags, roleTags } from "./tags";
 /** A regional gateway behind Front Door. */
 export interface EdgeOrigin {
   readonly region: string;
-  /** The regional gateway's host name, e.g. `apim-x-eastus2-01.regional.azure-api.net`. */
+  /**
+   * The host name that reaches this region's gateway and no other, as its API Management tier exposes it
+   * (infra/gateway/tiers.ts): `apim-x-eastus2-01.regional.azure-api.net` on classic tiers, the service's
+   * own `apim-x-eastus2-abc123.azure-api.net` on v2 tiers, which have no regional gateway URL.
+   */
   readonly hostName: pulumi.Input<string>;
   /** 1 to 5: Front Door sends traffic to the lowest priority that has healthy origins. */
   readonly priority: number;

@@ -12,6 +12,7 @@ import * as random from "@pulumi/random";
 import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig } from "./config";
 import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "./edge";
 import { ApiGateway, ApiGatewayArgs } from "./gateway/gateway";
+import { KEY_SLOTS, SubscriptionKeys, subscriptionKeySecretName } from "./gateway/subscriptionKeys";
 import { GatewayDns } from "./gatewayDns";
 import { APP_ROLE_PREFIX, GatewayApp } from "./gateway/entraApp";
 import { SecretVault } from "./keyvault";
@@ -86,6 +87,10 @@ function declare(config: BcdrConfig, topology: Topology) {
   }, { provider: providers.get(spec.subscription) })]));
 
   const secretNames = { telemetry: "appinsights-connection-string", accountKey: (key: string) => `openai-key-${key}` };
+  // Generated once, kept in Key Vault, set on every region's gateway: a failover keeps every caller's key valid.
+  const subscriptionKeys = config.gateway.callerAuth === "subscription-key"
+    ? new SubscriptionKeys("gateway-keys", { applications: config.applications })
+    : undefined;
   const vault = new SecretVault("vault", {
     stack, region: home, tenantId: client.tenantId, nameSuffix: suffix.result, commonTags: tags,
     privateNetwork: config.network.mode === "private", protect: config.protect,
@@ -94,6 +99,7 @@ function declare(config: BcdrConfig, topology: Topology) {
       ...(config.openai.auth === "keys"
         ? Object.fromEntries([...accounts].map(([key, a]) => [secretNames.accountKey(key), a.primaryKey()]))
         : {}),
+      ...subscriptionKeys?.secrets(),
     },
   });
 
@@ -108,16 +114,21 @@ function declare(config: BcdrConfig, topology: Topology) {
   }) : undefined;
 
   const entraApp = config.gateway.callerAuth === "entra"
-    ? new GatewayApp("gateway-app", { project: PROJECT, stack, applications: config.applications })
+    ? new GatewayApp("gateway-app", { project: PROJECT, stack, tenantId: client.tenantId, applications: config.applications })
     : undefined;
   const gatewayArgs = (regions: readonly string[]): ApiGatewayArgs => ({
     stack, config: config.gateway, regions, topology, applications: config.applications,
     targets: new Map([...accounts].map(([key, account]) => [key, { account, subscriptionId: subscriptionIdOf(account.spec.subscription) }])),
     entra: entraApp && { tenantId: client.tenantId, audience: entraApp.audience, rolePrefix: APP_ROLE_PREFIX },
+    subscriptionKeys,
+    customDomain: config.network.gatewayDomain && config.gateway.certificate
+      ? { hostName: config.network.gatewayDomain, ...config.gateway.certificate } : undefined,
     backendAuth: config.openai.auth,
     vault, vaultSubscriptionId: client.subscriptionId, secretNames, observability,
     nameSuffix: suffix.result, commonTags: tags, protect: config.protect,
     subnetIds: privateNetwork?.apimSubnetIds, frontDoorId: edge?.frontDoorId,
+    // A component as a dependency stands for all its children: the vault's endpoint, zone, link and record.
+    vaultAccess: privateNetwork && regions.map(r => privateNetwork.regions[r].privateLink),
   });
   const gateways = config.gateway.mode === "multi-region"
     ? [new ApiGateway("gateway", gatewayArgs(config.gateway.regions))]
@@ -168,6 +179,9 @@ function declare(config: BcdrConfig, topology: Topology) {
       strategy: config.gateway.strategy,
       callerAuth: config.gateway.callerAuth,
       audience: entraApp?.audience,
+      // Where each application's team reads its subscription key pair (Key Vault secret names).
+      subscriptionKeySecrets: subscriptionKeys && Object.fromEntries(config.applications.map(a =>
+        [a.name, Object.fromEntries(KEY_SLOTS.map(slot => [slot, subscriptionKeySecretName(a.name, slot)]))])),
       hosts: gatewayHosts,
     },
     entry: edge

@@ -42,7 +42,7 @@ export interface AccountSpec {
 
 export interface ChainTier {
   readonly account: string;
-  /** 1 = workload PTU, 2 = enterprise PTU, 3 = standard (4 = secondary standard in active/passive). */
+  /** 1 = workload PTU, 2 = enterprise PTU, 3 = standard (4 = standard outside the active region in active/passive). */
   readonly priority: number;
   readonly weight: number;
 }
@@ -94,15 +94,19 @@ function ptuAccount(key: string, role: AccountRole, pool: NonNullable<BcdrConfig
   };
 }
 
-/** Standard tier of every chain: active/active spreads by capacity, active/passive orders by region role. */
+/**
+ * Standard tier of every chain. Active/active: one priority, weighted by capacity. Active/passive: the
+ * primary region is the active one; every standard account outside it (the secondary and any overflow
+ * account there or in a third region) stands behind every account in it, overflow in the primary included.
+ */
 function standardTiers(config: BcdrConfig, accounts: readonly AccountSpec[], model: string): ChainTier[] {
   const standard = accounts.filter(a => a.role === "standard");
   const capacityOf = (a: AccountSpec) => a.deployments.find(d => d.model === model)?.capacity ?? 0;
   const total = standard.reduce((sum, a) => sum + capacityOf(a), 0);
+  const passive = (a: AccountSpec) => config.standard.routing === "active-passive" && a.region !== config.regions.primary;
   return standard.map(a => ({
     account: a.key,
-    priority: config.standard.routing === "active-passive" && a.regionRole === "secondary"
-      ? PRIORITY.standardSecondary : PRIORITY.standard,
+    priority: passive(a) ? PRIORITY.standardSecondary : PRIORITY.standard,
     // APIM pool weights are 0-100; keep every backend at least 1 so none is starved.
     weight: Math.max(1, Math.round((100 * capacityOf(a)) / Math.max(total, 1))),
   }));

@@ -9,6 +9,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { hostAddress } from "../infra/cidr";
 import { stableGuid } from "../infra/identity";
+import { ApimMock } from "./azure/apim";
 
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000";
 export const TENANT_ID = "11111111-1111-4111-8111-111111111111";
@@ -52,6 +53,7 @@ const NAME_INPUTS: Record<string, string> = {
   "azure-native:frontdoor:Policy": "policyName",
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
   "azure-native:monitor:DiagnosticSetting": "name",
+  "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
 };
 
 /** ARM path below `/providers/` of each resource-group-scoped type. */
@@ -88,6 +90,7 @@ const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
   "azure-native:cdn:Route": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${n}`,
   "azure-native:cdn:SecurityPolicy": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/securityPolicies/${n}`,
   "azure-native:frontdoor:Policy": (_, n) => `Microsoft.Network/frontDoorWebApplicationFirewallPolicies/${n}`,
+  "azure-native:managedidentity:UserAssignedIdentity": (_, n) => `Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
 };
 
 /** The public name a private endpoint answers for, per group id, from the target resource's name. */
@@ -111,6 +114,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   private readonly subnetPrefixes = new Map<string, string>();
   /** Subnet id -> addresses handed out so far. */
   private readonly allocated = new Map<string, number>();
+  /** API Management: per-tier outputs and refusals. */
+  private readonly apim = new ApimMock();
 
   constructor(private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID) {}
 
@@ -155,7 +160,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       ? { identity: { ...inputs.identity, principalId: stableGuid(`principal/${id}`), tenantId: TENANT_ID } }
       : {};
     switch (type) {
-      case "random:index/randomString:RandomString": {
+      case "random:index/randomString:RandomString":
+      case "random:index/randomPassword:RandomPassword": {
         const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
         const bytes = createHash("sha256").update(`${pulumi.getStack()}/${logicalName}`).digest();
         return { result: Array.from(bytes.subarray(0, inputs.length), b => alphabet[b % alphabet.length]).join("") };
@@ -167,23 +173,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
         };
       case "azure-native:cognitiveservices:Deployment":
         return { properties: { ...inputs.properties, provisioningState: "Succeeded" } };
-      case "azure-native:apimanagement:ApiManagementService": {
-        const internal = inputs.virtualNetworkType === "Internal";
-        const regional = (location: string) => `https://${name}-${location}-01.regional.azure-api.net`;
-        return {
-          ...identity,
-          gatewayUrl: `https://${name}.azure-api.net`,
-          gatewayRegionalUrl: regional(inputs.location),
-          privateIPAddresses: internal ? [this.privateIp(inputs.virtualNetworkConfiguration?.subnetResourceId)] : undefined,
-          publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`],
-          additionalLocations: inputs.additionalLocations?.map((l: Inputs) => ({
-            ...l,
-            gatewayRegionalUrl: regional(l.location),
-            privateIPAddresses: internal ? [this.privateIp(l.virtualNetworkConfiguration?.subnetResourceId)] : undefined,
-          })),
-          provisioningState: "Succeeded",
-        };
-      }
+      case "azure-native:apimanagement:ApiManagementService":
+        return { ...identity, publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`], ...this.apim.service(name, inputs, subnet => this.privateIp(subnet)) };
       case "azure-native:keyvault:Vault":
         return { properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` } };
       case "azure-native:keyvault:Secret": {
@@ -217,7 +208,10 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       case "azure-native:cdn:AFDEndpoint":
         return { hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` };
       case "azure-native:network:PublicIPAddress":
+        this.apim.publicIp(id, inputs);
         return { ipAddress: `20.${parseInt(hex(id, 2), 16)}.${parseInt(hex(id + "/2", 2), 16)}.10` };
+      case "azure-native:managedidentity:UserAssignedIdentity":
+        return { principalId: stableGuid(`principal/${id}`), clientId: stableGuid(`client/${id}`), tenantId: TENANT_ID };
       case "azuread:index/application:Application":
         return { clientId: stableGuid(`client/${logicalName}`), objectId: stableGuid(`object/${logicalName}`) };
       case "azuread:index/servicePrincipal:ServicePrincipal":

@@ -38,6 +38,16 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
     expect(inputs(group).healthProbeSettings).toMatchObject({ probePath: "/status-0123456789abcdef", probeProtocol: "Https" });
   });
 
+  test("v2 tiers have no regional gateway URL: each origin is its region's own service, as the service reports it", () => {
+    const services = ofType(run, N.service);
+    expect(services.map(s => inputs(s).sku.name)).toEqual(["BasicV2", "BasicV2"]);
+    for (const origin of ofType(run, N.origin)) {
+      const region = (origin.name.match(/-origin-(\w+)$/) ?? [])[1];
+      const service = services.find(s => inputs(s).location === region)!;
+      expect(inputs(origin)).toMatchObject({ hostName: `${inputs(service).serviceName}.azure-api.net`, originHostHeader: `${inputs(service).serviceName}.azure-api.net` });
+    }
+  });
+
   test("each gateway refuses traffic that does not come through this Front Door", () => {
     const frontDoorIds = ofType(run, N.namedValue).filter(n => inputs(n).namedValueId === "front-door-id").map(n => inputs(n).value);
     expect(frontDoorIds).toHaveLength(ofType(run, N.service).length);
@@ -48,6 +58,16 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
     }
     expect((run.outputs.entry as any).frontDoorHost).toMatch(/\.azurefd\.net$/);
   });
+});
+
+test("multi-region Premium behind Front Door: one origin per region, on that region's regional gateway URL", async () => {
+  const run = await runStack("prod", { edit: v => { v.network = { mode: "public" }; } });
+  const [service] = ofType(run, N.service);
+  const name = inputs(service).serviceName as string;
+  expect(ofType(run, N.origin).map(o => [inputs(o).hostName, inputs(o).priority]).sort()).toEqual([
+    [`${name}-centralus-01.regional.azure-api.net`, 2],
+    [`${name}-eastus2-01.regional.azure-api.net`, 1],
+  ]);
 });
 
 describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gateway", () => {

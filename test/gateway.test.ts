@@ -1,9 +1,22 @@
-import { XMLValidator } from "fast-xml-parser";
-import { ROLES } from "../infra/identity";
+/**
+ * The gateway's Azure resources, through the whole program: the service and its identity, a backend per
+ * (account, deployment) with pools over them, the whole OpenAI API surface, Key Vault-backed named values
+ * that wait for their grant, shared subscription keys, the Entra app, the custom domain; and the pieces
+ * (ids, topology, APIM mock) on their own.
+ */
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { ConfigError, parseConfig } from "../infra/config";
+import { API_METHODS } from "../infra/gateway/api";
+import { BACKEND_ID_MAX, backendId } from "../infra/gateway/ids";
 import { referencedNamedValues } from "../infra/gateway/policy";
-import { ProgramRun } from "../stacks/runner";
-import { inputs } from "./components";
-import { T, ofType, runStack } from "./support";
+import { ROLES } from "../infra/identity";
+import { declaredQuota, resolveCapacities } from "../infra/quota";
+import { PRIORITY, buildTopology } from "../infra/topology";
+import { ApimMock, ApimRefusal } from "../stacks/azure/apim";
+import { TENANT_ID } from "../stacks/mocks";
+import { PlannedResource, ProgramRun } from "../stacks/runner";
+import { inputs, named } from "./components";
+import { T, ofType, runStack, stackValues } from "./support";
 
 const A = {
   service: "azure-native:apimanagement:ApiManagementService",
@@ -11,126 +24,203 @@ const A = {
   namedValue: "azure-native:apimanagement:NamedValue",
   policy: "azure-native:apimanagement:ApiPolicy",
   api: "azure-native:apimanagement:Api",
+  operation: "azure-native:apimanagement:ApiOperation",
   product: "azure-native:apimanagement:Product",
   subscription: "azure-native:apimanagement:Subscription",
   logger: "azure-native:apimanagement:Logger",
   diagnostic: "azure-native:apimanagement:ApiDiagnostic",
   role: "azure-native:authorization:RoleAssignment",
+  identity: "azure-native:managedidentity:UserAssignedIdentity",
+  publicIp: "azure-native:network:PublicIPAddress",
   vault: "azure-native:keyvault:Vault",
   secret: "azure-native:keyvault:Secret",
+  password: "random:index/randomPassword:RandomPassword",
   diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
   app: "azuread:index/application:Application",
   sp: "azuread:index/servicePrincipal:ServicePrincipal",
 };
 const pools = (run: ProgramRun) => ofType(run, A.backend).filter(b => inputs(b).type === "Pool");
-const accountBackends = (run: ProgramRun) => ofType(run, A.backend).filter(b => inputs(b).type !== "Pool");
+const deploymentBackends = (run: ProgramRun) => ofType(run, A.backend).filter(b => inputs(b).type !== "Pool");
+const memberIds = (pool: PlannedResource) => (inputs(pool).pool.services as { id: string }[]).map(s => s.id.split("/backends/")[1]);
+const xmlOf = (run: ProgramRun) => inputs(ofType(run, A.policy)[0]).value as string;
+const parseXml = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml);
+const CERT_VAULT = "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-pki/providers/Microsoft.KeyVault/vaults/kv-pki";
 
 describe("prod: one Premium gateway spanning both regions", () => {
   let run: ProgramRun;
   beforeAll(async () => { run = await runStack("prod"); });
+  const identity = () => named(run, A.identity, "gateway-identity");
 
-  test("the service runs in every gateway region, zone-redundant, with a managed identity, TLS 1.2 only, protected", () => {
+  test("the service runs in every gateway region, zone-redundant, as its user-assigned identity, TLS 1.2 only, no developer portal, protected", () => {
     const [service] = ofType(run, A.service);
     expect(ofType(run, A.service)).toHaveLength(1);
+    const identityId = `/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/${inputs(identity()).resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs(identity()).resourceName}`;
     expect(inputs(service)).toMatchObject({
-      location: "eastus2", sku: { name: "Premium", capacity: 2 }, zones: ["1", "2"], identity: { type: "SystemAssigned" },
+      location: "eastus2", sku: { name: "Premium", capacity: 2 }, zones: ["1", "2"],
+      identity: { type: "UserAssigned", userAssignedIdentities: { [identityId]: {} } },
       additionalLocations: [{ location: "centralus", sku: { name: "Premium", capacity: 2 }, zones: ["1", "2"] }],
+      developerPortalStatus: "Disabled", legacyPortalStatus: "Disabled",
     });
     expect(inputs(service).customProperties["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11"]).toBe("False");
     expect(service.protect).toBe(true);
     expect(Object.keys((run.outputs.gateway as any).hosts).sort()).toEqual(["centralus", "eastus2"]);
   });
 
-  test("a circuit-breaker backend for every account: trips on 429 and 5xx, honours Retry-After", () => {
-    const accounts = ofType(run, T.account);
-    const backends = accountBackends(run);
-    expect(backends).toHaveLength(accounts.length);
-    for (const b of backends) {
-      const [rule] = inputs(b).circuitBreaker.rules;
-      expect(inputs(b).circuitBreaker.rules).toHaveLength(1);
-      expect(rule).toMatchObject({ acceptRetryAfter: true, failureCondition: { count: 1, statusCodeRanges: [{ min: 429, max: 429 }, { min: 500, max: 599 }] } });
-      expect(inputs(b).url).toMatch(/^https:\/\/oai-prod-.*\.openai\.azure\.com\/openai$/);
-    }
-    const hosts = accounts.map(a => `https://${inputs(a).properties.customSubDomainName}.openai.azure.com/openai`).sort();
-    expect(backends.map(b => inputs(b).url).sort()).toEqual(hosts);
+  test("a zone-redundant gateway gets zone-redundant public IPs, in every zone of their region", () => {
+    const ips = ofType(run, A.publicIp);
+    expect(ips.map(ip => inputs(ip).location).sort()).toEqual(["centralus", "eastus2"]);
+    for (const ip of ips) expect(inputs(ip)).toMatchObject({ sku: { name: "Standard" }, zones: ["1", "2", "3"] });
   });
 
-  test("a pool per chain whose priorities follow workload PTU -> enterprise PTU -> standard", () => {
-    // Pool members are backend ARM ids; a backend id is its account's key, the account's logical name `<key>-account`.
-    const accountRole = (backendArmId: string) => {
-      const key = backendArmId.split("/backends/")[1];
-      return inputs(ofType(run, T.account).find(a => a.name === `${key}-account`)!).tags["bcdr-role"] as string;
+  test("the identity holds every role before the service exists: the service depends on each grant", () => {
+    const roles = ofType(run, A.role);
+    const principal = `${inputs(identity()).resourceName}`;
+    expect(roles.length).toBe(1 + ofType(run, T.account).length);
+    for (const r of roles) expect(inputs(r).principalId).toBe(inputs(roles[0]).principalId);
+    expect(principal).toBe("id-aoai-prod-gateway-eastus2");
+    expect(inputs(roles[0]).principalId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(named(run, A.service, "gateway-service").dependsOn).toEqual(expect.arrayContaining(roles.map(r => r.urn)));
+    // The grants reference the identity, never the service: no cycle, and they can be made first.
+    for (const r of roles) expect(r.dependsOn).not.toContain(named(run, A.service, "gateway-service").urn);
+  });
+
+  test("Key Vault-backed named values are read with the identity and wait for its Key Vault grant", () => {
+    const secretsUser = ofType(run, A.role).find(r => (inputs(r).roleDefinitionId as string).endsWith(ROLES.keyVaultSecretsUser))!;
+    const vaultBacked = ofType(run, A.namedValue).filter(n => inputs(n).secret);
+    expect(vaultBacked.length).toBeGreaterThan(0);
+    for (const nv of vaultBacked) {
+      expect(nv.dependsOn).toContain(secretsUser.urn);
+      expect(inputs(nv).keyVault).toEqual({
+        secretIdentifier: expect.stringMatching(/^https:\/\/kv-prod-[a-z0-9]+\.vault\.azure\.net\/secrets\/[a-z0-9-]+$/),
+        identityClientId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      expect(inputs(nv).value).toBeUndefined();
+    }
+    const ids = ofType(run, A.namedValue).map(n => inputs(n).namedValueId);
+    for (const ref of referencedNamedValues(xmlOf(run))) expect(ids).toContain(ref);
+    expect(inputs(ofType(run, A.logger)[0]).credentials).toEqual({ connectionString: "{{appinsights-connection-string}}" });
+  });
+
+  test("private mode: Key Vault-backed named values also wait for the vault's private endpoint and DNS record in every gateway region", () => {
+    const vaultEndpoints = ofType(run, "azure-native:network:PrivateEndpoint")
+      .filter(e => (inputs(e).privateLinkServiceConnections[0].privateLinkServiceId as string).includes("/Microsoft.KeyVault/vaults/"));
+    const vaultName = inputs(ofType(run, A.vault)[0]).vaultName;
+    const vaultRecords = ofType(run, "azure-native:privatedns:PrivateRecordSet")
+      .filter(r => inputs(r).privateZoneName === "privatelink.vaultcore.azure.net" && inputs(r).relativeRecordSetName === vaultName);
+    expect(vaultEndpoints.map(e => inputs(e).location).sort()).toEqual(["centralus", "eastus2"]);
+    expect(vaultRecords).toHaveLength(2);
+    for (const nv of ofType(run, A.namedValue).filter(n => inputs(n).secret)) {
+      expect(nv.dependsOn).toEqual(expect.arrayContaining([...vaultEndpoints, ...vaultRecords].map(r => r.urn)));
+    }
+  });
+
+  test("the policy calls the accounts as the user-assigned identity (client-id)", () => {
+    const clientId = inputs(ofType(run, A.namedValue).find(n => inputs(n).secret)!).keyVault.identityClientId;
+    expect(xmlOf(run)).toContain(`<authentication-managed-identity resource="https://cognitiveservices.azure.com" client-id="${clientId}"/>`);
+  });
+
+  test("one circuit-breaker backend per (account, deployment), named by backendId, calling its account", () => {
+    const accounts = ofType(run, T.account);
+    const expected = ofType(run, T.deployment).map(d => {
+      const account = accounts.find(a => inputs(a).accountName === inputs(d).accountName)!;
+      return backendId(account.name.replace(/-account$/, ""), inputs(d).deploymentName);
+    });
+    expect(deploymentBackends(run).map(b => inputs(b).backendId).sort()).toEqual(expected.sort());
+    expect(expected).toHaveLength(12);
+    for (const b of deploymentBackends(run)) {
+      const account = accounts.find(a => (inputs(b).backendId as string).startsWith(`${a.name.replace(/-account$/, "")}--`))!;
+      expect(inputs(b).url).toBe(`https://${inputs(account).properties.customSubDomainName}.openai.azure.com/openai`);
+      expect(inputs(b).circuitBreaker.rules).toEqual([expect.objectContaining({
+        acceptRetryAfter: true, failureCondition: expect.objectContaining({ count: 1, statusCodeRanges: [{ min: 429, max: 429 }, { min: 500, max: 599 }] }),
+      })]);
+    }
+  });
+
+  test("a 429 on one model cannot touch another model's pool: every pool holds only its own deployment's backends", () => {
+    const chains = run.outputs.chains as Record<string, { deployment: string }>;
+    const deploymentOf = (pool: PlannedResource) => {
+      const id = inputs(pool).backendId as string;
+      return id.startsWith("pool-standard-") ? id.slice("pool-standard-".length) : chains[id.slice("pool-".length)].deployment;
     };
-    const rank = { "workload-ptu": 1, "enterprise-ptu": 2, standard: 3 } as Record<string, number>;
-    const chainPools = pools(run).filter(p => !(inputs(p).backendId as string).startsWith("pool-standard-"));
-    expect(chainPools.map(p => inputs(p).backendId).sort()).toEqual(
-      ["pool-shared-gpt-4.1", "pool-shared-gpt-4o", "pool-shared-gpt-4o-mini", "pool-workload-claims", "pool-workload-fraud"]);
-    for (const p of chainPools) {
-      const services = [...inputs(p).pool.services].sort((a: any, b: any) => a.priority - b.priority);
-      const ranks = services.map((s: any) => rank[accountRole(s.id)]);
-      expect(ranks).toEqual([...ranks].sort());
-      for (const s of services) {
-        expect(s.priority).toBe(rank[accountRole(s.id)]);
-        expect(s.weight).toBeGreaterThanOrEqual(1);
-        expect(s.weight).toBeLessThanOrEqual(100);
+    const byDeployment = new Map<string, Set<string>>();
+    for (const p of pools(run)) {
+      for (const member of memberIds(p)) {
+        expect(member.endsWith(`--${deploymentOf(p)}`)).toBe(true);
+        byDeployment.set(deploymentOf(p), new Set([...(byDeployment.get(deploymentOf(p)) ?? []), member]));
       }
     }
-    const claims = chainPools.find(p => inputs(p).backendId === "pool-workload-claims")!;
-    expect(inputs(claims).pool.services.map((s: any) => accountRole(s.id))).toEqual(["workload-ptu", "enterprise-ptu", "standard", "standard", "standard"]);
-    // Where lower-priority callers go when the PTU pool runs hot: the standard tier only.
-    const [standard] = pools(run).filter(p => inputs(p).backendId === "pool-standard-gpt-4o");
-    expect(inputs(standard).pool.services.map((s: any) => accountRole(s.id))).toEqual(["standard", "standard", "standard"]);
+    const sets = [...byDeployment.values()];
+    expect(sets).toHaveLength(3);
+    for (const a of sets) for (const b of sets) if (a !== b) expect([...a].filter(m => b.has(m))).toEqual([]);
+    // Each pool waits for its members, which must exist when APIM validates the pool.
+    for (const p of pools(run)) {
+      const memberUrns = memberIds(p).map(id => deploymentBackends(run).find(b => inputs(b).backendId === id)!.urn);
+      expect(p.dependsOn).toEqual(expect.arrayContaining(memberUrns));
+    }
   });
 
-  test("the API policy is generated, well-formed XML in the xml format", () => {
+  test("pools serve workload PTU -> enterprise PTU -> standard, with the topology's priorities", () => {
+    const roleOf = (member: string) => inputs(ofType(run, T.account).find(a => member.startsWith(`${a.name.replace(/-account$/, "")}--`))!).tags["bcdr-role"];
+    const claims = pools(run).find(p => inputs(p).backendId === "pool-workload-claims")!;
+    expect(memberIds(claims).map(roleOf)).toEqual(["workload-ptu", "enterprise-ptu", "standard", "standard", "standard"]);
+    expect(inputs(claims).pool.services.map((s: any) => s.priority)).toEqual([1, 2, 3, 3, 3]);
+    const standard = pools(run).find(p => inputs(p).backendId === "pool-standard-gpt-4o")!;
+    expect(memberIds(standard).map(roleOf)).toEqual(["standard", "standard", "standard"]);
+  });
+
+  test("the API exposes every method on every path under /openai: the whole inference surface reaches the policy", () => {
+    expect(ofType(run, A.api).map(inputs)).toEqual([expect.objectContaining({ path: "openai", protocols: ["https"], subscriptionRequired: false })]);
+    const operations = ofType(run, A.operation).map(inputs);
+    // API Management's URL template matching: `{name}` is one path segment, a trailing `*` the rest of the path.
+    const matches = (template: string, path: string) => new RegExp(`^${template.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/]+").replace(/\*$/, ".*")}$`).test(path);
+    const calls: [string, string][] = [
+      ["POST", "/deployments/gpt-4o/chat/completions"], ["POST", "/deployments/gpt-4o/completions"], ["POST", "/deployments/text-embedding-3-large/embeddings"],
+      ["POST", "/deployments/dall-e-3/images/generations"], ["POST", "/deployments/whisper/audio/transcriptions"], ["POST", "/deployments/tts/audio/speech"],
+      ["POST", "/responses"], ["GET", "/responses/resp_1"], ["DELETE", "/responses/resp_1"],
+      ["POST", "/v1/responses"], ["GET", "/v1/responses/resp_1/input_items"], ["DELETE", "/v1/responses/resp_1"],
+      ["POST", "/v1/chat/completions"], ["POST", "/v1/embeddings"], ["GET", "/v1/models"],
+      ["POST", "/v1/files"], ["GET", "/v1/files/file-1/content"], ["DELETE", "/v1/files/file-1"], ["PATCH", "/v1/x"], ["PUT", "/v1/x"],
+    ];
+    for (const [method, path] of calls) {
+      expect([method, path, operations.filter(o => o.method === method && matches(o.urlTemplate, path)).length]).toEqual([method, path, 1]);
+    }
+    expect(operations.map(o => o.method).sort()).toEqual([...API_METHODS].sort());
+    expect(operations.map(o => o.method)).not.toContain("TRACE");
+  });
+
+  test("the API policy is generated, well-formed XML, and waits for every pool", () => {
     const [policy] = ofType(run, A.policy);
     expect(inputs(policy)).toMatchObject({ apiId: "azure-openai", format: "xml" });
     expect(XMLValidator.validate(inputs(policy).value)).toBe(true);
-    expect(inputs(policy).value).toContain('<retry condition="@(context.Response.StatusCode == 429 || context.Response.StatusCode &gt;= 500)"');
-    expect(ofType(run, A.api).map(a => inputs(a))).toEqual([expect.objectContaining({ path: "openai", protocols: ["https"], subscriptionRequired: false })]);
+    expect(policy.dependsOn).toEqual(expect.arrayContaining(pools(run).map(p => p.urn)));
   });
 
-  test("callers authenticate with Entra ID: an app registration with an app role per application", () => {
+  test("Entra ID: an identifier URI in a form Entra accepts (api://<tenant id>/...), the audience the policy validates", () => {
     const [app] = ofType(run, A.app);
-    expect(inputs(app).identifierUris).toEqual(["api://aoai-bcdr-prod-gateway"]);
+    const uri = `api://${TENANT_ID}/aoai-bcdr-prod-gateway`;
+    expect(inputs(app).identifierUris).toEqual([uri]);
+    // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: api://<tenantId>/<string>
+    expect(uri).toMatch(/^api:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[^/]+$/);
+    expect((run.outputs.gateway as any).audience).toBe(uri);
+    const token = parseXml(xmlOf(run)).policies.inbound["validate-azure-ad-token"];
+    expect([token.audiences.audience].flat()).toContain(uri);
     expect(inputs(app).appRoles.map((r: any) => r.value)).toEqual(["app.claims-assistant", "app.fraud-scoring", "app.doc-search", "app.hr-chatbot"]);
-    expect(new Set(inputs(app).appRoles.map((r: any) => r.id)).size).toBe(4);
     expect(inputs(ofType(run, A.sp)[0]).appRoleAssignmentRequired).toBe(true);
-    expect((run.outputs.gateway as any).audience).toBe("api://aoai-bcdr-prod-gateway");
-  });
-
-  test("every named value holding a secret is Key Vault-backed, and every one the policy references exists", () => {
-    const named = ofType(run, A.namedValue);
-    expect(named.length).toBeGreaterThan(0);
-    for (const nv of named.filter(n => inputs(n).secret)) {
-      expect(inputs(nv).keyVault.secretIdentifier).toMatch(/^https:\/\/kv-prod-[a-z0-9]+\.vault\.azure\.net\/secrets\//);
-      expect(inputs(nv).value).toBeUndefined();
-    }
-    const ids = named.map(n => inputs(n).namedValueId);
-    for (const ref of referencedNamedValues(inputs(ofType(run, A.policy)[0]).value)) expect(ids).toContain(ref);
-    expect(inputs(ofType(run, A.logger)[0]).credentials).toEqual({ connectionString: "{{appinsights-connection-string}}" });
   });
 
   test("the vault: RBAC, soft delete, purge protection, protected", () => {
     const [vault] = ofType(run, A.vault);
     expect(inputs(vault).properties).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true, publicNetworkAccess: "Disabled" });
     expect(vault.protect).toBe(true);
-    // The secret's value makes its whole properties object secret: nothing of it reaches the plan.
     expect(ofType(run, A.secret).map(s => inputs(s).properties)).toEqual(["[secret]"]);
   });
 
-  test("the gateway identity may call every account and read the vault's secrets", () => {
-    const roles = ofType(run, A.role).map(inputs);
-    const openAiUser = roles.filter(r => r.roleDefinitionId.endsWith(ROLES.cognitiveServicesOpenAiUser));
+  test("the identity may call every account, the role defined in the account's own subscription", () => {
+    const openAiUser = ofType(run, A.role).map(inputs).filter(r => r.roleDefinitionId.endsWith(ROLES.cognitiveServicesOpenAiUser));
     const accountNames = ofType(run, T.account).map(a => inputs(a).accountName as string).sort();
     expect(openAiUser.map(r => r.scope.split("/Microsoft.CognitiveServices/accounts/")[1]).sort()).toEqual(accountNames);
-    // The role definition lives in the subscription of the account it is assigned on.
     const overflow = openAiUser.find(r => r.scope.startsWith("/subscriptions/22222222-2222-4222-8222-222222222222/"))!;
     expect(overflow.roleDefinitionId).toMatch(/^\/subscriptions\/22222222-2222-4222-8222-222222222222\//);
-    expect(roles.filter(r => r.roleDefinitionId.endsWith(ROLES.keyVaultSecretsUser))).toHaveLength(1);
-    // All granted to the one gateway identity.
-    expect(new Set(roles.map(r => r.principalId)).size).toBe(1);
-    expect(roles[0].principalId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   test("observability: token metrics on, no bodies logged, diagnostics from every account and the gateway", () => {
@@ -150,46 +240,155 @@ describe("dev: one gateway per region, subscription keys", () => {
     const services = ofType(run, A.service);
     expect(services.map(s => inputs(s).location).sort()).toEqual(["centralus", "eastus2"]);
     for (const s of services) {
-      expect(inputs(s).sku).toEqual({ name: "BasicV2", capacity: 1 });
+      expect(inputs(s)).toMatchObject({ sku: { name: "BasicV2", capacity: 1 }, developerPortalStatus: "Disabled" });
       expect(inputs(s).additionalLocations).toBeUndefined();
     }
-    const perService = (type: string) => new Map(services.map(s => [inputs(s).serviceName, ofType(run, type).filter(r => inputs(r).serviceName === inputs(s).serviceName).length]));
-    expect([...perService(A.backend).values()]).toEqual([4, 4]);
-    expect([...perService(A.policy).values()]).toEqual([1, 1]);
+    const perService = (type: string) => services.map(s => ofType(run, type).filter(r => inputs(r).serviceName === inputs(s).serviceName).length);
+    // 2 accounts x 2 deployments, and a pool per chain (2).
+    expect(perService(A.backend)).toEqual([6, 6]);
+    expect(perService(A.policy)).toEqual([1, 1]);
   });
 
-  test("each application gets a product and a subscription key; the API requires one", () => {
+  test("one key pair per application, generated once, kept in Key Vault and set on every region's subscription", () => {
+    const passwords = ofType(run, A.password);
+    expect(passwords.map(p => p.name).sort()).toEqual(["gateway-keys-playground-primary", "gateway-keys-playground-secondary"]);
+    const subscriptions = ofType(run, A.subscription);
+    expect(subscriptions.map(s => inputs(s).serviceName)).toEqual(ofType(run, A.service).map(s => inputs(s).serviceName));
+    for (const s of subscriptions) {
+      expect(inputs(s)).toMatchObject({ sid: "playground", state: "active", primaryKey: "[secret]", secondaryKey: "[secret]" });
+      expect(s.dependsOn).toEqual(expect.arrayContaining(passwords.map(p => p.urn)));
+    }
+    for (const slot of ["primary", "secondary"]) {
+      const secret = ofType(run, A.secret).find(s => inputs(s).secretName === `apim-subscription-playground-${slot}`)!;
+      expect(secret.dependsOn).toContain(named(run, A.password, `gateway-keys-playground-${slot}`).urn);
+    }
+    expect((run.outputs.gateway as any).subscriptionKeySecrets).toEqual({
+      playground: { primary: "apim-subscription-playground-primary", secondary: "apim-subscription-playground-secondary" },
+    });
+  });
+
+  test("each application gets a product; the API requires a key in api-key", () => {
     expect(ofType(run, A.product).map(p => inputs(p).productId)).toEqual(["playground", "playground"]);
-    expect(ofType(run, A.subscription)).toHaveLength(2);
     for (const api of ofType(run, A.api)) expect(inputs(api)).toMatchObject({ subscriptionRequired: true, subscriptionKeyParameterNames: { header: "api-key" } });
     expect(ofType(run, A.app)).toEqual([]);
   });
 });
 
-describe("key mode", () => {
+describe("key mode, send-request strategy and a custom gateway domain, in one run", () => {
   let run: ProgramRun;
-  beforeAll(async () => { run = await runStack("prod", { edit: v => { v.openai = { auth: "keys" }; } }); });
+  beforeAll(async () => {
+    run = await runStack("prod", { edit: v => {
+      v.openai = { auth: "keys" };
+      v.gateway.strategy = "send-request";
+      v.network.gatewayDomain = "aoai.contoso.internal";
+      v.gateway.certificate = { keyVaultId: CERT_VAULT, secretName: "aoai-tls" };
+    } });
+  });
 
   test("every account key lives in Key Vault and reaches the backends only through named values", () => {
     const secrets = ofType(run, A.secret).map(s => inputs(s).secretName).sort();
     expect(secrets).toEqual(["appinsights-connection-string", ...ofType(run, T.account).map(a => `openai-key-${a.name.replace(/-account$/, "")}`)].sort());
-    for (const b of accountBackends(run)) {
-      expect(inputs(b).credentials).toEqual({ header: { "api-key": [`{{openai-key-${inputs(b).backendId}}}`] } });
+    for (const b of deploymentBackends(run)) {
+      const account = (inputs(b).backendId as string).split("--")[0];
+      expect(inputs(b).credentials).toEqual({ header: { "api-key": [`{{openai-key-${account}}}`] } });
     }
-    for (const a of ofType(run, T.account)) expect(inputs(a).properties.disableLocalAuth).toBe(false);
-    // No key value anywhere in what the engine receives.
     expect(JSON.stringify(run.resources)).not.toMatch(/[0-9a-f]{32}"/);
   });
-});
 
-describe("send-request strategy", () => {
-  test("declares the account endpoints as plain named values the policy's new requests use", async () => {
-    const run = await runStack("prod", { edit: v => { v.gateway.strategy = "send-request"; } });
+  test("the gateway serves the custom domain with the named Key Vault certificate, read by its identity after its grant", () => {
+    const service = named(run, A.service, "gateway-service");
+    const identity = named(run, A.identity, "gateway-identity");
+    expect(inputs(service).hostnameConfigurations).toEqual([{
+      type: "Proxy", hostName: "aoai.contoso.internal", keyVaultId: "https://kv-pki.vault.azure.net/secrets/aoai-tls",
+      identityClientId: inputs(ofType(run, A.namedValue).find(n => inputs(n).secret)!).keyVault.identityClientId,
+      certificateSource: "KeyVault", defaultSslBinding: true, negotiateClientCertificate: false,
+    }]);
+    const grant = named(run, A.role, "gateway-identity-certificate-reader");
+    expect(inputs(grant)).toMatchObject({
+      scope: CERT_VAULT,
+      roleDefinitionId: `/subscriptions/33333333-3333-4333-8333-333333333333/providers/Microsoft.Authorization/roleDefinitions/${ROLES.keyVaultSecretsUser}`,
+    });
+    expect(grant.dependsOn).toContain(identity.urn);
+    expect(service.dependsOn).toContain(grant.urn);
+  });
+
+  test("send-request: the account endpoints are plain named values, and the policy names existing backends", () => {
     const endpoints = ofType(run, A.namedValue).filter(n => (inputs(n).namedValueId as string).startsWith("openai-endpoint-"));
     expect(endpoints).toHaveLength(ofType(run, T.account).length);
     for (const e of endpoints) expect(inputs(e)).toMatchObject({ secret: false, value: expect.stringMatching(/^https:\/\/.*\.openai\.azure\.com\/$/) });
-    const xml = inputs(ofType(run, A.policy)[0]).value as string;
+    const xml = xmlOf(run);
     expect(xml).toContain('<send-request mode="new"');
     for (const ref of referencedNamedValues(xml)) expect(ofType(run, A.namedValue).map(n => inputs(n).namedValueId)).toContain(ref);
+    const backendIds = ofType(run, A.backend).map(b => inputs(b).backendId);
+    // The chain's first backend is chosen by name: it must be a declared (account, deployment) backend.
+    const firstBackends = [...xml.matchAll(/<set-variable name="first-backend" value="([^"]+)"/g)].map(m => m[1]);
+    expect(firstBackends.length).toBeGreaterThan(0);
+    for (const id of firstBackends) expect(backendIds).toContain(id);
+  });
+});
+
+test("a custom gateway domain without its certificate is refused, naming the key", () => {
+  const values = stackValues("prod");
+  values.network.gatewayDomain = "aoai.contoso.internal";
+  expect(() => parseConfig(values)).toThrow(ConfigError);
+  expect(() => parseConfig(values)).toThrow(/aoai-bcdr:gateway\.certificate: network\.gatewayDomain 'aoai\.contoso\.internal' needs the TLS certificate/);
+  values.network.gatewayDomain = undefined;
+  values.gateway.certificate = { keyVaultId: "kv-pki", secretName: "aoai-tls" };
+  expect(() => parseConfig(values)).toThrow(/aoai-bcdr:gateway\.certificate\.keyVaultId: must be a Key Vault's ARM id/);
+});
+
+describe("backend ids", () => {
+  test("fit API Management's 80 characters, deterministically, and stay distinct", () => {
+    expect(backendId("standard-primary", "gpt-4o")).toBe("standard-primary--gpt-4o");
+    const long = (region: string) => backendId(`overflow-${"a".repeat(24)}-${region}`, "gpt-4o-mini-realtime-preview-2024-12-17");
+    expect(long("australiasoutheast").length).toBeLessThanOrEqual(BACKEND_ID_MAX);
+    expect(long("australiasoutheast")).toBe(long("australiasoutheast"));
+    expect(long("australiasoutheast")).not.toBe(long("germanywestcentral"));
+    expect(long("australiasoutheast")).toMatch(/^overflow-a+-australiasoutheast--gpt-4o-mini-.*-[0-9a-f]{8}$/);
+  });
+});
+
+describe("active/passive standard routing", () => {
+  test("the passive region's accounts, overflow included, stand behind every account of the active region", async () => {
+    const values = stackValues("dev");
+    values.overflowSubscriptions = [{ name: "sub-b", subscriptionId: "22222222-2222-4222-8222-222222222222", regions: ["eastus2", "centralus"] }];
+    for (const region of ["eastus2", "centralus"]) for (const model of ["gpt-4o-mini", "gpt-4.1-mini"]) {
+      values.quota.declared.push({ subscription: "sub-b", region, sku: "DataZoneStandard", model, capacity: 100 });
+    }
+    const config = parseConfig(values);
+    const topology = buildTopology(config, await resolveCapacities(config, declaredQuota(config)));
+    for (const chain of topology.chains) {
+      const priority = Object.fromEntries(chain.tiers.map(t => [t.account, t.priority]));
+      expect(priority).toEqual({
+        "standard-primary": PRIORITY.standard, "overflow-sub-b-eastus2": PRIORITY.standard,
+        "standard-secondary": PRIORITY.standardSecondary, "overflow-sub-b-centralus": PRIORITY.standardSecondary,
+      });
+    }
+  });
+});
+
+describe("API Management mock: answers and refusals per tier", () => {
+  const ip = () => "10.0.0.4";
+  test("v2 tiers have no regional gateway URL; Premium has one per location", () => {
+    const v2 = new ApimMock().service("apim-a", { sku: { name: "StandardV2" }, location: "eastus2" }, ip);
+    expect(v2).toMatchObject({ gatewayUrl: "https://apim-a.azure-api.net", gatewayRegionalUrl: undefined });
+    const premium = new ApimMock().service("apim-b", { sku: { name: "Premium" }, location: "eastus2", additionalLocations: [{ location: "centralus" }] }, ip);
+    expect(premium.gatewayRegionalUrl).toBe("https://apim-b-eastus2-01.regional.azure-api.net");
+    expect(premium.additionalLocations[0].gatewayRegionalUrl).toBe("https://apim-b-centralus-01.regional.azure-api.net");
+  });
+
+  test("refuses what Azure refuses: locations, zones and VNets beyond the tier, a zonal gateway on a non-zonal IP", () => {
+    const mock = new ApimMock();
+    expect(() => mock.service("a", { sku: { name: "StandardV2" }, location: "eastus2", additionalLocations: [{ location: "centralus" }] }, ip)).toThrow(ApimRefusal);
+    expect(() => mock.service("a", { sku: { name: "BasicV2" }, location: "eastus2", zones: ["1", "2"] }, ip)).toThrow(/availability zone/);
+    expect(() => mock.service("a", { sku: { name: "Standard" }, location: "eastus2", virtualNetworkType: "Internal" }, ip)).toThrow(/VNet injection/);
+    mock.publicIp("/ip/regional", { sku: { name: "Standard" } });
+    mock.publicIp("/ip/zonal", { sku: { name: "Standard" }, zones: ["1", "2", "3"] });
+    const zonal = (publicIpAddressId: string) => ({ sku: { name: "Premium" }, location: "eastus2", zones: ["1", "2"], publicIpAddressId });
+    expect(() => mock.service("a", zonal("/ip/regional"), ip)).toThrow(/not in zone\(s\) 1, 2/);
+    expect(() => mock.service("a", zonal("/ip/zonal"), ip)).not.toThrow();
+    const domain = { hostnameConfigurations: [{ type: "Proxy", hostName: "aoai.contoso.internal", identityClientId: "c" }] };
+    expect(() => mock.service("a", { sku: { name: "Premium" }, location: "eastus2", ...domain, identity: { type: "SystemAssigned" } }, ip)).toThrow(/no user-assigned identity/);
+    expect(() => mock.service("a", { sku: { name: "Premium" }, location: "eastus2", ...domain, identity: { type: "UserAssigned", userAssignedIdentities: { "/id": {} } } }, ip)).not.toThrow();
   });
 });

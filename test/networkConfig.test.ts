@@ -33,7 +33,8 @@ describe("network and edge config", () => {
   });
 
   test("a per-region private gateway is accepted with one domain for all its services", () => {
-    expect(refusals("prod", v => { v.gateway.mode = "per-region"; v.network.gatewayDomain = "aoai.contoso.internal"; })).toEqual([]);
+    expect(refusals("prod", v => { v.gateway.mode = "per-region"; v.network.gatewayDomain = "aoai.contoso.internal";
+      v.gateway.certificate = { keyVaultId: `/subscriptions/${"3".repeat(8)}-3333-4333-8333-333333333333/resourceGroups/rg-pki/providers/Microsoft.KeyVault/vaults/kv-pki`, secretName: "aoai-tls" }; })).toEqual([]);
   });
 });
 

@@ -99,27 +99,28 @@ const BREAKAGES: readonly Breakage[] = [
   },
   {
     rule: "circuit-breaker-backends", stack: "dev", breaks: "a backend without circuit breaker",
-    apply: edit("gateway-eastus2-backend-standard-secondary", i => { delete i.circuitBreaker; }),
-    message: /Backend 'gateway-eastus2-backend-standard-secondary' \(OpenAI account 'standard-secondary-account'\) has no circuit breaker/,
+    apply: edit("gateway-eastus2-backend-standard-secondary--gpt-4o-mini", i => { delete i.circuitBreaker; }),
+    message: /Backend 'gateway-eastus2-backend-standard-secondary--gpt-4o-mini' \(OpenAI account 'standard-secondary-account'\) has no circuit breaker/,
   },
   {
     rule: "circuit-breaker-backends", stack: "prod", breaks: "a breaker that ignores 429",
-    apply: edit("gateway-backend-enterprise-ptu", i => { i.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [{ min: 500, max: 599 }]; }),
-    message: /Backend 'gateway-backend-enterprise-ptu' .* no circuit breaker tripping on both 429 and 5xx/,
+    apply: edit("gateway-backend-enterprise-ptu--gpt-4o", i => { i.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [{ min: 500, max: 599 }]; }),
+    message: /Backend 'gateway-backend-enterprise-ptu--gpt-4o' .* no circuit breaker tripping on both 429 and 5xx/,
   },
   {
     rule: "circuit-breaker-backends", stack: "dev", breaks: "an account without a backend in one gateway",
-    apply: edit("gateway-centralus-backend-standard-primary", i => { i.url = "https://elsewhere.openai.azure.com/openai"; }),
+    apply: resources => ["gpt-4o-mini", "gpt-4.1-mini"].reduce((rs, d) =>
+      edit(`gateway-centralus-backend-standard-primary--${d}`, i => { i.url = "https://elsewhere.openai.azure.com/openai"; })(rs), resources),
     message: /Gateway 'gateway-centralus-service' has no backend for OpenAI account 'standard-primary-account'/,
   },
   {
     rule: "backend-pool-priorities", stack: "prod", breaks: "a workload PTU served after the enterprise pool",
     apply: edit("gateway-pool-workload-claims", i => { i.pool.services[0].priority = 5; }),
-    message: /Pool 'gateway-pool-workload-claims' does not serve 'workload-claims' \(workload-ptu, priority 5\) before 'enterprise-ptu' \(enterprise-ptu, priority 2\)/,
+    message: /Pool 'gateway-pool-workload-claims' does not serve 'workload-claims--gpt-4o' \(workload-ptu, priority 5\) before 'enterprise-ptu--gpt-4o' \(enterprise-ptu, priority 2\)/,
   },
   {
     rule: "backend-pool-priorities", stack: "prod", breaks: "a pool member that is no backend",
-    apply: edit("gateway-pool-shared-gpt-4.1", i => { i.pool.services[0].id = i.pool.services[0].id.replace(/standard-primary$/, "retired"); }),
+    apply: edit("gateway-pool-shared-gpt-4.1", i => { i.pool.services[0].id = i.pool.services[0].id.replace(/standard-primary--gpt-4\.1$/, "retired"); }),
     message: /Pool 'gateway-pool-shared-gpt-4.1' lists .*\/backends\/retired, which is no backend of its gateway/,
   },
   {

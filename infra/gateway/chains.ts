@@ -2,7 +2,7 @@
  * The failover chains as the policy builder sees them. Pure: a function of the topology.
  */
 import { Topology } from "../topology";
-import { endpointNamedValue, keyNamedValue, poolId, standardPoolId } from "./ids";
+import { backendId, endpointNamedValue, keyNamedValue, poolId, standardPoolId } from "./ids";
 import { PolicyChain } from "./policy";
 
 /** The chains as the policy builder sees them: tiers in walking order, pools by id. */
@@ -15,7 +15,7 @@ export function policyChains(topology: Topology, backendAuth: "managedIdentity" 
       poolId: poolId(c.name),
       standardPoolId: standardPoolId(c.deployment),
       tiers: tiers.map(t => ({
-        backendId: t.account, priority: t.priority,
+        backendId: backendId(t.account, c.deployment), priority: t.priority,
         endpointNamedValue: endpointNamedValue(t.account),
         keyNamedValue: backendAuth === "keys" ? keyNamedValue(t.account) : undefined,
       })),

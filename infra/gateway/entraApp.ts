@@ -11,6 +11,8 @@ export const APP_ROLE_PREFIX = "app.";
 export interface GatewayAppArgs {
   readonly project: string;
   readonly stack: string;
+  /** The tenant the app lives in: part of its identifier URI. */
+  readonly tenantId: pulumi.Input<string>;
   readonly applications: readonly { readonly name: string; readonly priority: number }[];
 }
 
@@ -18,11 +20,15 @@ export interface GatewayAppArgs {
 export class GatewayApp extends pulumi.ComponentResource {
   public readonly application: azuread.Application;
   public readonly servicePrincipal: azuread.ServicePrincipal;
-  public readonly audience: string;
+  /** The identifier URI, which v1 tokens carry as their audience (v2 tokens carry the client id). */
+  public readonly audience: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:identity:GatewayApp", name, {}, opts);
-    this.audience = `api://${args.project}-${args.stack}-gateway`;
+    // Entra accepts only identifier URIs that name the tenant, the app or a verified domain; `api://<tenantId>/<string>`
+    // is one of the accepted forms, and unlike `api://<appId>` it is known before the app exists.
+    // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions
+    this.audience = pulumi.interpolate`api://${args.tenantId}/${args.project}-${args.stack}-gateway`;
     this.application = new azuread.Application(`${name}-app`, {
       displayName: `${args.project} ${args.stack} OpenAI gateway`,
       identifierUris: [this.audience],

@@ -1,28 +1,44 @@
 /**
  * The generative AI gateway: an API Management service (one Premium service spanning regions, or one
- * service per region) exposing the Azure OpenAI inference API, with a circuit-breaker backend per
- * OpenAI account, a backend pool per failover chain and the generated failover policy.
+ * service per region) exposing the Azure OpenAI inference API behind the generated failover policy.
+ * This component composes the parts, each in its own module: the identity and its grants (identity.ts),
+ * the service (service.ts), named values (namedValues.ts), backends and pools (backends.ts), the API
+ * (api.ts), products and subscriptions (products.ts) and telemetry (telemetry.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
-import * as network from "@pulumi/azure-native/network";
 import { GatewayConfig } from "../config";
-import { grantRole } from "../identity";
+import { RoleGrant } from "../identity";
 import { SecretVault } from "../keyvault";
-import { globalName } from "../naming";
-import { resourceGroup } from "../resourceGroup";
-import { Observability, diagnosticSetting } from "../observability";
+import { Observability } from "../observability";
 import { OpenAiAccount } from "../openai";
-import { policyChains } from "./chains";
-import { API_ID, API_PATH, FRONT_DOOR_ID_NAMED_VALUE, TELEMETRY_NAMED_VALUE, endpointNamedValue, keyNamedValue, standardPoolId } from "./ids";
-import { CallerAuth, buildApiPolicy } from "./policy";
+import { resourceGroup } from "../resourceGroup";
 import { Tags, roleTags } from "../tags";
 import { Topology } from "../topology";
+import { openAiApi, openAiApiPolicy } from "./api";
+import { declareBackends } from "./backends";
+import { policyChains } from "./chains";
+import { gatewayIdentity } from "./identity";
+import { FRONT_DOOR_ID_NAMED_VALUE, TELEMETRY_NAMED_VALUE, endpointNamedValue, keyNamedValue } from "./ids";
+import { ServiceRef, VaultReader, plainNamedValue, vaultNamedValue } from "./namedValues";
+import { CallerAuth, buildApiPolicy } from "./policy";
+import { declareProducts } from "./products";
+import { CustomDomain, gatewayHosts, gatewayPrivateIps, gatewayService } from "./service";
+import { SubscriptionKeys } from "./subscriptionKeys";
+import { declareTelemetry } from "./telemetry";
 
 /** An OpenAI account behind the gateway, with the subscription it lives in (for role definition ids). */
 export interface GatewayTarget {
   readonly account: OpenAiAccount;
   readonly subscriptionId: pulumi.Input<string>;
+}
+
+/** A custom gateway host name and the Key Vault secret holding its certificate (PFX with private key). */
+export interface GatewayDomain {
+  readonly hostName: string;
+  /** ARM id of the vault holding the certificate: the gateway's identity is granted read access on it. */
+  readonly keyVaultId: string;
+  readonly secretName: string;
 }
 
 export interface ApiGatewayArgs {
@@ -35,7 +51,9 @@ export interface ApiGatewayArgs {
   /** Account key -> target. */
   readonly targets: ReadonlyMap<string, GatewayTarget>;
   /** Entra ID: the tenant and audience callers' tokens must carry; undefined with subscription keys. */
-  readonly entra?: { readonly tenantId: pulumi.Input<string>; readonly audience: string; readonly rolePrefix: string };
+  readonly entra?: { readonly tenantId: pulumi.Input<string>; readonly audience: pulumi.Input<string>; readonly rolePrefix: string };
+  /** Subscription-key callers: every application's key pair, shared by every region's gateway. */
+  readonly subscriptionKeys?: SubscriptionKeys;
   readonly backendAuth: "managedIdentity" | "keys";
   readonly vault: SecretVault;
   readonly vaultSubscriptionId: pulumi.Input<string>;
@@ -49,19 +67,31 @@ export interface ApiGatewayArgs {
   readonly subnetIds?: Readonly<Record<string, pulumi.Input<string>>>;
   /** Public mode: the Front Door profile's id; the policy refuses requests without it in `X-Azure-FDID`. */
   readonly frontDoorId?: pulumi.Input<string>;
+  readonly customDomain?: GatewayDomain;
+  /** Private mode: what makes the vault reachable from this gateway's regions (the private endpoints and DNS there). */
+  readonly vaultAccess?: readonly pulumi.Resource[];
 }
 
-/** The OpenAI inference operations the gateway exposes; each carries the deployment in its path. */
-const OPERATIONS = [
-  { id: "chat-completions", displayName: "Chat completions", urlTemplate: "/deployments/{deployment-id}/chat/completions" },
-  { id: "completions", displayName: "Completions", urlTemplate: "/deployments/{deployment-id}/completions" },
-  { id: "embeddings", displayName: "Embeddings", urlTemplate: "/deployments/{deployment-id}/embeddings" },
-] as const;
+/** `https://<vault>.vault.azure.net/secrets/<name>` for a vault's ARM id. */
+export function secretUri(keyVaultId: string, secretName: string): string {
+  return `https://${keyVaultId.split("/").pop()!.toLowerCase()}.vault.azure.net/secrets/${secretName}`;
+}
 
-/** TLS 1.0/1.1 and SSL 3 off on both sides of the gateway. */
-const TLS12_ONLY = Object.fromEntries([
-  "Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30",
-].map(p => [`Microsoft.WindowsAzure.ApiManagement.Gateway.Security.${p}`, "False"]));
+/** Everything the gateway's identity is granted, by logical suffix. */
+function identityGrants(args: ApiGatewayArgs): Map<string, Omit<RoleGrant, "principalId">> {
+  const grants = new Map<string, Omit<RoleGrant, "principalId">>([
+    ["vault-secrets-user", { scope: args.vault.vault.id, role: "keyVaultSecretsUser", subscriptionId: args.vaultSubscriptionId }],
+  ]);
+  for (const [key, target] of args.targets) {
+    grants.set(`openai-user-${key}`, { scope: target.account.account.id, role: "cognitiveServicesOpenAiUser", subscriptionId: target.subscriptionId });
+  }
+  if (args.customDomain) {
+    // API Management reads a Key Vault certificate through its secret (the PFX), which Key Vault Secrets User allows.
+    const { keyVaultId } = args.customDomain;
+    grants.set("certificate-reader", { scope: keyVaultId, role: "keyVaultSecretsUser", subscriptionId: keyVaultId.split("/")[2] });
+  }
+  return grants;
+}
 
 export class ApiGateway extends pulumi.ComponentResource {
   public readonly service: apimanagement.ApiManagementService;
@@ -73,228 +103,64 @@ export class ApiGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: ApiGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:gateway:ApiGateway", name, {}, opts);
-    const { config: g } = args;
-    const [home, ...additional] = args.regions;
+    const home = args.regions[0];
     const tags = roleTags(args.commonTags, "gateway");
-    const child = { parent: this };
-    const internal = args.subnetIds !== undefined;
-
     const rg = resourceGroup(name, { stack: args.stack, purpose: "gateway", region: home, tags }, { parent: this, protect: args.protect });
 
-    // Internal VNet mode needs a Standard public IP per region for management traffic.
-    const publicIps = internal ? Object.fromEntries(args.regions.map(r => [r, new network.PublicIPAddress(`${name}-pip-${r}`, {
-      publicIpAddressName: `pip-apim-${args.stack}-${r}`,
-      resourceGroupName: rg.name,
-      location: r,
-      sku: { name: "Standard" },
-      publicIPAllocationMethod: "Static",
-      dnsSettings: { domainNameLabel: pulumi.output(args.nameSuffix).apply(s => globalName(["apim", args.stack, r], s, 63)) },
-      tags,
-    }, child)])) : undefined;
-    const zones = g.zoneRedundant ? ["1", "2", "3"].slice(0, Math.min(3, g.capacity)) : undefined;
-    const vnet = (r: string) => internal ? { subnetResourceId: args.subnetIds![r] } : undefined;
+    const { identity, grants } = gatewayIdentity(name, { stack: args.stack, region: home, resourceGroupName: rg.name, tags, grants: identityGrants(args) }, this);
+    const domain: CustomDomain | undefined = args.customDomain &&
+      { hostName: args.customDomain.hostName, certificateSecretUri: secretUri(args.customDomain.keyVaultId, args.customDomain.secretName) };
+    this.service = gatewayService(name, {
+      stack: args.stack, config: args.config, regions: args.regions, resourceGroupName: rg.name, nameSuffix: args.nameSuffix,
+      tags, protect: args.protect, identity: { id: identity.id, clientId: identity.clientId, grants },
+      subnetIds: args.subnetIds, customDomain: domain,
+    }, this);
 
-    this.service = new apimanagement.ApiManagementService(`${name}-service`, {
-      serviceName: pulumi.output(args.nameSuffix).apply(s => globalName(additional.length > 0 ? ["apim", args.stack] : ["apim", args.stack, home], s, 50)),
-      resourceGroupName: rg.name,
-      location: home,
-      sku: { name: g.sku, capacity: g.capacity },
-      zones,
-      publisherName: g.publisherName,
-      publisherEmail: g.publisherEmail,
-      identity: { type: "SystemAssigned" },
-      customProperties: TLS12_ONLY,
-      virtualNetworkType: internal ? "Internal" : "None",
-      virtualNetworkConfiguration: vnet(home),
-      publicIpAddressId: publicIps?.[home].id,
-      additionalLocations: additional.length > 0 ? additional.map(r => ({
-        location: r,
-        sku: { name: g.sku, capacity: g.capacity },
-        zones,
-        virtualNetworkConfiguration: vnet(r),
-        publicIpAddressId: publicIps?.[r].id,
-      })) : undefined,
-      tags,
-    }, { parent: this, protect: args.protect });
+    const service: ServiceRef = { serviceName: this.service.name, resourceGroupName: rg.name };
+    const reader: VaultReader = { identityClientId: identity.clientId, ready: [...grants, ...(args.vaultAccess ?? [])] };
+    this.policyXml = this.declareApi(name, args, service, reader, identity.clientId);
+    this.gatewayHosts = gatewayHosts(this.service, args.config.sku, home);
+    this.privateIps = gatewayPrivateIps(this.service, home);
+    this.registerOutputs({ gatewayHosts: this.gatewayHosts, privateIps: this.privateIps });
+  }
 
-    const serviceName = this.service.name;
-    const serviceArgs = { serviceName, resourceGroupName: rg.name };
-    const principalId = this.service.identity.apply(i => i?.principalId ?? "");
-
-    // The gateway's identity reads the vault's secrets (named values) and calls every account.
-    const vaultAccess = grantRole(`${name}-vault-secrets-user`, {
-      scope: args.vault.vault.id, principalId, role: "keyVaultSecretsUser", subscriptionId: args.vaultSubscriptionId,
-    }, child);
-    for (const [key, target] of args.targets) {
-      grantRole(`${name}-openai-user-${key}`, {
-        scope: target.account.account.id, principalId, role: "cognitiveServicesOpenAiUser", subscriptionId: target.subscriptionId,
-      }, child);
-    }
-
-    const vaultNamedValue = (id: string, secretName: string) => new apimanagement.NamedValue(`${name}-nv-${id}`, {
-      ...serviceArgs,
-      namedValueId: id,
-      displayName: id,
-      secret: true,
-      keyVault: { secretIdentifier: args.vault.secretUris[secretName] },
-    }, { parent: this, dependsOn: [vaultAccess] });
-
-    const telemetry = vaultNamedValue(TELEMETRY_NAMED_VALUE, args.secretNames.telemetry);
-    const accountKeys = args.backendAuth === "keys"
-      ? new Map([...args.targets.keys()].map(k => [k, vaultNamedValue(keyNamedValue(k), args.secretNames.accountKey(k))]))
-      : new Map<string, apimanagement.NamedValue>();
+  /** Named values, backends, the API with its policy, products and telemetry; returns the policy document. */
+  private declareApi(name: string, args: ApiGatewayArgs, service: ServiceRef, reader: VaultReader, identityClientId: pulumi.Output<string>): pulumi.Output<string> {
+    const { config: g } = args;
+    const telemetry = vaultNamedValue(name, TELEMETRY_NAMED_VALUE, args.vault.secretUris[args.secretNames.telemetry], service, reader, this);
+    const keyNamedValues = new Map(args.backendAuth === "keys" ? [...args.targets.keys()].map(k =>
+      [k, vaultNamedValue(name, keyNamedValue(k), args.vault.secretUris[args.secretNames.accountKey(k)], service, reader, this)] as const) : []);
+    const endpoints = new Map([...args.targets].map(([key, t]) => [key, t.account.endpoint] as const));
     if (g.strategy === "send-request") {
-      for (const [key, target] of args.targets) {
-        new apimanagement.NamedValue(`${name}-nv-${endpointNamedValue(key)}`, {
-          ...serviceArgs, namedValueId: endpointNamedValue(key), displayName: endpointNamedValue(key), secret: false,
-          value: target.account.endpoint,
-        }, child);
-      }
+      for (const [key, endpoint] of endpoints) plainNamedValue(name, endpointNamedValue(key), endpoint, service, this);
     }
+    const frontDoor = args.frontDoorId === undefined ? undefined : plainNamedValue(name, FRONT_DOOR_ID_NAMED_VALUE, args.frontDoorId, service, this);
+    const pools = declareBackends(name, { service, topology: args.topology, endpoints, keyNamedValues }, this);
 
-    const frontDoor = args.frontDoorId === undefined ? undefined : new apimanagement.NamedValue(`${name}-nv-${FRONT_DOOR_ID_NAMED_VALUE}`, {
-      ...serviceArgs, namedValueId: FRONT_DOOR_ID_NAMED_VALUE, displayName: FRONT_DOOR_ID_NAMED_VALUE, secret: false, value: args.frontDoorId,
-    }, child);
-
-    // One backend per account; its breaker trips on the first 429/5xx and honours Retry-After.
-    const backends = new Map([...args.targets].map(([key, target]) => [key, new apimanagement.Backend(`${name}-backend-${key}`, {
-      ...serviceArgs,
-      backendId: key,
-      title: `${key} (${target.account.region})`,
-      protocol: "http",
-      url: pulumi.interpolate`${target.account.endpoint}${API_PATH}`,
-      tls: { validateCertificateChain: true, validateCertificateName: true },
-      credentials: accountKeys.has(key) ? { header: { "api-key": [`{{${keyNamedValue(key)}}}`] } } : undefined,
-      circuitBreaker: {
-        rules: [{
-          name: "spill-over",
-          failureCondition: {
-            count: 1,
-            interval: "PT10S",
-            statusCodeRanges: [{ min: 429, max: 429 }, { min: 500, max: 599 }],
-          },
-          tripDuration: "PT10S",
-          acceptRetryAfter: true,
-        }],
-      },
-    }, { parent: this, dependsOn: accountKeys.has(key) ? [accountKeys.get(key)!] : [] })]));
-
-    const chains = policyChains(args.topology, args.backendAuth);
-    const pool = (id: string, title: string, members: readonly { backendId: string; priority: number; weight: number }[]) =>
-      new apimanagement.Backend(`${name}-${id}`, {
-        ...serviceArgs,
-        backendId: id,
-        title,
-        type: "Pool",
-        pool: { services: members.map(m => ({ id: backends.get(m.backendId)!.id, priority: m.priority, weight: m.weight })) },
-      }, child);
-    const weights = (chainName: string) => new Map(args.topology.chains.find(c => c.name === chainName)!.tiers.map(t => [t.account, t.weight]));
-    const pools = chains.map(c => pool(c.poolId, `Failover chain ${c.name}`,
-      c.tiers.map(t => ({ backendId: t.backendId, priority: t.priority, weight: weights(c.name).get(t.backendId)! }))));
-    // Standard-only pools: where lower-priority callers go when a PTU pool runs hot.
-    const shedTargets = [...new Set(chains.filter(c => c.startsAtPtu).map(c => c.deployment))];
-    const standardPools = shedTargets.map(d => {
-      const shared = args.topology.chains.find(c => c.deployment === d && !c.workload)!;
-      const standard = shared.tiers.filter(t => args.topology.accounts.find(a => a.key === t.account)?.role === "standard");
-      return pool(standardPoolId(d), `Standard tier of ${d}`, standard.map(t => ({ backendId: t.account, priority: t.priority, weight: t.weight })));
-    });
-
-    const api = new apimanagement.Api(`${name}-api`, {
-      ...serviceArgs,
-      apiId: API_ID,
-      displayName: "Azure OpenAI",
-      description: "Azure OpenAI inference behind the BCDR failover chains.",
-      path: API_PATH,
-      protocols: ["https"],
-      subscriptionRequired: g.callerAuth === "subscription-key",
-      // The OpenAI SDKs send their key in `api-key`: subscription keys work with them unchanged.
-      subscriptionKeyParameterNames: { header: "api-key", query: "api-key" },
-    }, child);
-    for (const op of OPERATIONS) {
-      new apimanagement.ApiOperation(`${name}-op-${op.id}`, {
-        ...serviceArgs,
-        apiId: API_ID,
-        operationId: op.id,
-        displayName: op.displayName,
-        method: "POST",
-        urlTemplate: op.urlTemplate,
-        templateParameters: [{ name: "deployment-id", type: "string", required: true }],
-      }, { parent: this, dependsOn: [api] });
-    }
-
-    const callerAuth: pulumi.Output<CallerAuth> = args.entra
-      ? pulumi.output(args.entra.tenantId).apply(tenantId => ({ kind: "entra" as const, tenantId, audience: args.entra!.audience, rolePrefix: args.entra!.rolePrefix }))
+    const { api } = openAiApi(name, { service, subscriptionRequired: g.callerAuth === "subscription-key" }, this);
+    const entra = args.entra;
+    const callerAuth: pulumi.Output<CallerAuth> = entra
+      ? pulumi.all([entra.tenantId, entra.audience]).apply(([tenantId, audience]) => ({ kind: "entra" as const, tenantId, audience, rolePrefix: entra.rolePrefix }))
       : pulumi.output({ kind: "subscription-key" as const });
-    this.policyXml = callerAuth.apply(auth => buildApiPolicy({
+    const xml = pulumi.all([callerAuth, identityClientId]).apply(([auth, clientId]) => buildApiPolicy({
       strategy: g.strategy,
       callerAuth: auth,
       backendAuth: args.backendAuth,
+      identityClientId: clientId,
       applications: args.applications,
-      chains,
+      chains: policyChains(args.topology, args.backendAuth),
       retryAfterSeconds: g.retryAfterSeconds,
       backendTimeoutSeconds: g.backendTimeoutSeconds,
       shedAbove: { 2: g.shedAbove.priority2, 3: g.shedAbove.priority3 },
       frontDoorIdNamedValue: frontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
     }));
-    new apimanagement.ApiPolicy(`${name}-api-policy`, {
-      ...serviceArgs,
-      apiId: API_ID,
-      policyId: "policy",
-      format: "xml",
-      value: this.policyXml,
-    }, { parent: this, dependsOn: [api, ...pools, ...standardPools, ...accountKeys.values(), ...(frontDoor ? [frontDoor] : [])] });
+    openAiApiPolicy(name, service, xml, [api, ...pools, ...keyNamedValues.values(), ...(frontDoor ? [frontDoor] : [])], this);
 
     if (g.callerAuth === "subscription-key") {
-      // One product per application: its subscription key identifies it to the policy.
-      for (const app of args.applications) {
-        const product = new apimanagement.Product(`${name}-product-${app.name}`, {
-          ...serviceArgs, productId: app.name, displayName: app.name, subscriptionRequired: true,
-          approvalRequired: false, state: "published",
-          description: `Application ${app.name} (priority ${app.priority}).`,
-        }, child);
-        new apimanagement.ProductApi(`${name}-product-api-${app.name}`, {
-          ...serviceArgs, productId: app.name, apiId: API_ID,
-        }, { parent: this, dependsOn: [product, api] });
-        new apimanagement.Subscription(`${name}-subscription-${app.name}`, {
-          ...serviceArgs, sid: app.name, displayName: app.name, scope: pulumi.interpolate`${this.service.id}/products/${app.name}`, state: "active",
-        }, { parent: this, dependsOn: [product] });
-      }
+      if (!args.subscriptionKeys) throw new Error("subscription-key callers need the applications' shared subscription keys");
+      declareProducts(name, { service, serviceId: this.service.id, applications: args.applications, keys: args.subscriptionKeys.keys, api }, this);
     }
-
-    const logger = new apimanagement.Logger(`${name}-logger`, {
-      ...serviceArgs,
-      loggerId: "appinsights",
-      loggerType: "applicationInsights",
-      resourceId: args.observability.appInsights.id,
-      credentials: { connectionString: `{{${TELEMETRY_NAMED_VALUE}}}` },
-    }, { parent: this, dependsOn: [telemetry] });
-    new apimanagement.ApiDiagnostic(`${name}-api-diagnostics`, {
-      ...serviceArgs,
-      apiId: API_ID,
-      diagnosticId: "applicationinsights",
-      loggerId: logger.id,
-      alwaysLog: "allErrors",
-      sampling: { samplingType: "fixed", percentage: 100 },
-      verbosity: "information",
-      // Custom metrics carry the token counts the policy emits.
-      metrics: true,
-      logClientIp: true,
-      httpCorrelationProtocol: "W3C",
-      // Prompts and completions can be confidential: no bodies in the logs.
-      frontend: { request: { body: { bytes: 0 } }, response: { body: { bytes: 0 } } },
-      backend: { request: { body: { bytes: 0 } }, response: { body: { bytes: 0 } } },
-    }, { parent: this, dependsOn: [api] });
-    diagnosticSetting(`${name}-diagnostics`, this.service.id, args.observability.workspace.id, child);
-
-    const host = (url: string | undefined) => (url ?? "").replace(/^https:\/\//, "").replace(/\/$/, "");
-    this.gatewayHosts = pulumi.all([this.service.gatewayRegionalUrl, this.service.additionalLocations]).apply(([url, locations]) => ({
-      [home]: host(url),
-      ...Object.fromEntries((locations ?? []).map(l => [l.location, host(l.gatewayRegionalUrl)])),
-    }));
-    this.privateIps = pulumi.all([this.service.privateIPAddresses, this.service.additionalLocations]).apply(([ips, locations]) => ({
-      [home]: ips?.[0] ?? "",
-      ...Object.fromEntries((locations ?? []).map(l => [l.location, l.privateIPAddresses?.[0] ?? ""])),
-    }));
-    this.registerOutputs({ gatewayHosts: this.gatewayHosts, privateIps: this.privateIps });
+    declareTelemetry(name, { service, serviceId: this.service.id, observability: args.observability, connectionString: telemetry, api }, this);
+    return xml;
   }
 }

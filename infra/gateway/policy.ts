@@ -59,6 +59,8 @@ export interface ApiPolicyInput {
   readonly backendTimeoutSeconds: number;
   /** Named value holding the Front Door id that must arrive in `X-Azure-FDID` (public mode). */
   readonly frontDoorIdNamedValue?: string;
+  /** Client id of the gateway's user-assigned identity, which `authentication-managed-identity` must name (`client-id`). */
+  readonly identityClientId?: string;
 }
 
 /** Status codes on which a request moves to the next backend of its chain: throttled, or the backend failed. */
@@ -192,10 +194,14 @@ function routing(input: ApiPolicyInput): Element {
       `Unknown deployment. Available: ${[...new Set(input.chains.map(c => c.deployment))].join(", ")}.`)));
 }
 
+/** https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy: `client-id` selects a user-assigned identity. */
+const managedIdentity = (input: ApiPolicyInput) =>
+  el("authentication-managed-identity", { resource: COGNITIVE_SERVICES_AUDIENCE, "client-id": input.identityClientId });
+
 function backendAuthentication(input: ApiPolicyInput): Element[] {
   // Key mode: each backend's credentials carry its Key Vault-backed key (see the Backend resources).
   return input.backendAuth === "managedIdentity"
-    ? [el("authentication-managed-identity", { resource: COGNITIVE_SERVICES_AUDIENCE })]
+    ? [managedIdentity(input)]
     : [];
 }
 
@@ -244,7 +250,7 @@ function sendRequestSteps(input: ApiPolicyInput, chain: PolicyChain): Element[] 
         header("Content-Type", "application/json"),
         ...(tier.keyNamedValue
           ? [header("api-key", namedValue(tier.keyNamedValue))]
-          : [el("authentication-managed-identity", { resource: COGNITIVE_SERVICES_AUDIENCE })]),
+          : [managedIdentity(input)]),
         el("set-body", {}, "@(context.Request.Body.As<string>(preserveContent: true))")),
       // No answer at all (connection failure, timeout) counts as a 503 and moves on.
       setVariable("attempt-status", "@{ var r = context.Variables.GetValueOrDefault<IResponse>(\"failover-response\"); return r == null ? 503 : r.StatusCode; }"),

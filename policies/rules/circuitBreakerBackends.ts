@@ -27,11 +27,13 @@ export const circuitBreakerBackends: StackValidationPolicy = {
     for (const service of services) {
       const own = backends.filter(b => serviceOf(b, services) === service);
       for (const account of accounts) {
-        const backend = own.find(b => backendAccount(b, accounts) === account);
-        if (!backend) {
+        // One backend per deployment of the account: each must have its breaker.
+        const accountBackends = own.filter(b => backendAccount(b, accounts) === account);
+        if (accountBackends.length === 0) {
           report(`Gateway '${service.name}' has no backend for OpenAI account '${account.name}': add an API Management backend whose url is the account's endpoint, ` +
             `with a circuit breaker that trips on 429 and 5xx.`, service.urn);
-        } else if (!tripsOn(backend, 429) || !tripsOn(backend, 500)) {
+        }
+        for (const backend of accountBackends.filter(b => !tripsOn(b, 429) || !tripsOn(b, 500))) {
           report(`Backend '${backend.name}' (OpenAI account '${account.name}') has no circuit breaker tripping on both 429 and 5xx: ` +
             `add circuitBreaker.rules with statusCodeRanges 429-429 and 500-599 (acceptRetryAfter: true) so its pool skips the account while it is throttled or failing.`, backend.urn);
         }

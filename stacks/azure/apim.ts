@@ -1,0 +1,96 @@
+/**
+ * API Management as the mocks answer it: what each tier exposes after a create (its gateway URLs, the
+ * developer portal) and what each tier refuses. The tier facts are data, each with its source, and are
+ * deliberately kept apart from the program's own (infra/gateway/tiers.ts): the mocks answer as Azure
+ * documents it, and the program must cope with that answer.
+ */
+type Inputs = Record<string, any>;
+
+export interface ApimTier {
+  /**
+   * ARM's `gatewayRegionalUrl` (and each additional location's) is set: classic tiers host the gateway
+   * in regional units reachable as `https://<service>-<region>-01.regional.azure-api.net`. The v2 tiers
+   * run on a different platform and expose only `https://<service>.azure-api.net`.
+   * https://learn.microsoft.com/azure/api-management/api-management-howto-deploy-multi-region
+   * https://learn.microsoft.com/azure/api-management/v2-service-tiers-overview
+   */
+  readonly regionalGatewayUrl: boolean;
+  /** `additionalLocations` (multi-region deployment): Premium only. https://learn.microsoft.com/azure/api-management/api-management-features */
+  readonly multiRegion: boolean;
+  /** Availability zones: Premium and Standard v2 (the latter at creation only). https://learn.microsoft.com/azure/api-management/enable-availability-zone-support */
+  readonly availabilityZones: boolean;
+  /** VNet injection (`virtualNetworkType` External/Internal): Developer and Premium. https://learn.microsoft.com/azure/api-management/api-management-features */
+  readonly vnetInjection: boolean;
+}
+
+const classic = (multi: boolean, zones: boolean, vnet: boolean): ApimTier =>
+  ({ regionalGatewayUrl: true, multiRegion: multi, availabilityZones: zones, vnetInjection: vnet });
+const v2 = (zones: boolean): ApimTier => ({ regionalGatewayUrl: false, multiRegion: false, availabilityZones: zones, vnetInjection: false });
+
+/** Source: the feature matrix https://learn.microsoft.com/azure/api-management/api-management-features (read 2026-11). */
+export const APIM_TIERS: Readonly<Record<string, ApimTier>> = {
+  Developer: classic(false, false, true),
+  Basic: classic(false, false, false),
+  Standard: classic(false, false, false),
+  Premium: classic(true, true, true),
+  BasicV2: v2(false),
+  StandardV2: v2(true),
+};
+
+/** Azure's refusal of a service create, as the mocks raise it. */
+export class ApimRefusal extends Error {}
+
+/** Public IPs by ARM id with their zones: a zone-redundant gateway needs zone-redundant public IPs. */
+export class ApimMock {
+  private readonly publicIpZones = new Map<string, readonly string[]>();
+
+  /** Remembers a public IP's zones (none: a regional, non-zonal IP). */
+  publicIp(id: string, inputs: Inputs): void {
+    this.publicIpZones.set(id, inputs.zones ?? []);
+  }
+
+  /** The outputs Azure computes for a service, or its refusal. */
+  service(name: string, inputs: Inputs, privateIp: (subnetId?: string) => string): Inputs {
+    const sku: string = inputs.sku?.name;
+    const tier = APIM_TIERS[sku];
+    if (!tier) throw new ApimRefusal(`API Management service '${name}': unknown SKU '${sku}'`);
+    this.check(name, sku, tier, inputs);
+    const internal = inputs.virtualNetworkType === "Internal";
+    const regional = (location: string) => tier.regionalGatewayUrl ? `https://${name}-${location}-01.regional.azure-api.net` : undefined;
+    const portalOn = inputs.developerPortalStatus !== "Disabled";
+    return {
+      gatewayUrl: `https://${name}.azure-api.net`,
+      gatewayRegionalUrl: regional(inputs.location),
+      developerPortalUrl: portalOn ? `https://${name}.developer.azure-api.net` : undefined,
+      developerPortalStatus: portalOn ? "Enabled" : "Disabled",
+      privateIPAddresses: internal ? [privateIp(inputs.virtualNetworkConfiguration?.subnetResourceId)] : undefined,
+      additionalLocations: inputs.additionalLocations?.map((l: Inputs) => ({
+        ...l,
+        gatewayRegionalUrl: regional(l.location),
+        privateIPAddresses: internal ? [privateIp(l.virtualNetworkConfiguration?.subnetResourceId)] : undefined,
+      })),
+      hostnameConfigurations: inputs.hostnameConfigurations?.map((h: Inputs) => ({ ...h, certificateSource: "KeyVault" })),
+      provisioningState: "Succeeded",
+    };
+  }
+
+  private check(name: string, sku: string, tier: ApimTier, inputs: Inputs): void {
+    const refuse = (why: string) => { throw new ApimRefusal(`API Management service '${name}' (${sku}): ${why}`); };
+    const locations: Inputs[] = [inputs, ...(inputs.additionalLocations ?? [])];
+    if (inputs.additionalLocations?.length && !tier.multiRegion) refuse("additional locations need the Premium tier");
+    if (locations.some(l => l.zones?.length) && !tier.availabilityZones) refuse("this tier has no availability zone support");
+    if (inputs.virtualNetworkType && inputs.virtualNetworkType !== "None" && !tier.vnetInjection) refuse("VNet injection needs the Developer or Premium tier");
+    // https://learn.microsoft.com/azure/api-management/enable-availability-zone-support (VNet-injected instances): the
+    // location's Standard public IP must be deployed in the zones the gateway uses, or a zone outage takes the IP with it.
+    for (const l of locations.filter(l => l.zones?.length && l.publicIpAddressId)) {
+      const ipZones = this.publicIpZones.get(l.publicIpAddressId) ?? [];
+      const missing = (l.zones as string[]).filter(z => !ipZones.includes(z));
+      if (missing.length) refuse(`public IP ${l.publicIpAddressId} is not in zone(s) ${missing.join(", ")} used by the gateway in ${l.location}`);
+    }
+    // A Key Vault hostname certificate is read with a user-assigned identity only if that identity is attached.
+    const attached = Object.keys(inputs.identity?.userAssignedIdentities ?? {});
+    for (const h of inputs.hostnameConfigurations ?? []) {
+      if (h.identityClientId && attached.length === 0) refuse(`hostname ${h.hostName} names identity ${h.identityClientId}, but no user-assigned identity is attached`);
+    }
+  }
+}
