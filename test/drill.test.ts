@@ -152,7 +152,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const whole = runScenario(readPlan(prod), s, config());
     const broken = edited(prod, plan => {
       const pool = poolOf(plan, "pool-shared-gpt-4.1");
-      pool.services = pool.services.filter((m: { id: string }) => !m.id.endsWith("/standard-secondary"));
+      pool.services = pool.services.filter((m: { id: string }) => !m.id.includes("/backends/standard-secondary--"));
     });
     const cut = runScenario(broken, s, config());
     for (const name of ["doc-search", "hr-chatbot"]) {
@@ -169,7 +169,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const whole = runScenario(readPlan(prod), s, config({ demand: claims }));
     // Standard members first (priority 1), then the workload PTU (2) and the enterprise PTU (3).
     const broken = edited(prod, plan => {
-      for (const m of poolOf(plan, "pool-workload-claims").services) m.priority = /workload-claims$/.test(m.id) ? 2 : /enterprise-ptu$/.test(m.id) ? 3 : 1;
+      for (const m of poolOf(plan, "pool-workload-claims").services) m.priority = /\/workload-claims--/.test(m.id) ? 2 : /\/enterprise-ptu--/.test(m.id) ? 3 : 1;
     });
     const swapped = runScenario(broken, s, config({ demand: claims }));
     expect(app(whole, "claims-assistant").servedBy).toEqual({ "workload-claims@eastus2": 1 });
