@@ -31,11 +31,11 @@ export interface ApiGatewayArgs {
   /** Regions this service runs in: the first hosts it, the others are additional locations. */
   readonly regions: readonly string[];
   readonly topology: Topology;
-  readonly applications: readonly { readonly name: string; readonly priority: number; readonly workload?: string; readonly tokensPerMinute?: number }[];
+  readonly applications: readonly { readonly name: string; readonly priority: number; readonly workload?: string; readonly tokensPerMinute?: number; readonly clientApplicationIds: readonly string[] }[];
   /** Account key -> target. */
   readonly targets: ReadonlyMap<string, GatewayTarget>;
   /** Entra ID: the tenant and audience callers' tokens must carry; undefined with subscription keys. */
-  readonly entra?: { readonly tenantId: pulumi.Input<string>; readonly audience: string; readonly rolePrefix: string };
+  readonly entra?: { readonly tenantId: pulumi.Input<string>; readonly audience: string; readonly clientId: pulumi.Input<string>; readonly rolePrefix: string };
   readonly backendAuth: "managedIdentity" | "keys";
   readonly vault: SecretVault;
   readonly vaultSubscriptionId: pulumi.Input<string>;
@@ -179,7 +179,9 @@ export class ApiGateway extends pulumi.ComponentResource {
       },
     }, { parent: this, dependsOn: accountKeys.has(key) ? [accountKeys.get(key)!] : [] })]));
 
-    const chains = policyChains(args.topology, args.backendAuth);
+    const chains = policyChains(args.topology, args.backendAuth, {
+      "workload-ptu": g.tierTimeoutSeconds.workloadPtu, "enterprise-ptu": g.tierTimeoutSeconds.enterprisePtu, standard: g.tierTimeoutSeconds.standard,
+    });
     const pool = (id: string, title: string, members: readonly { backendId: string; priority: number; weight: number }[]) =>
       new apimanagement.Backend(`${name}-${id}`, {
         ...serviceArgs,
@@ -190,9 +192,9 @@ export class ApiGateway extends pulumi.ComponentResource {
       }, child);
     const weights = (chainName: string) => new Map(args.topology.chains.find(c => c.name === chainName)!.tiers.map(t => [t.account, t.weight]));
     const pools = chains.map(c => pool(c.poolId, `Failover chain ${c.name}`,
-      c.tiers.map(t => ({ backendId: t.backendId, priority: t.priority, weight: weights(c.name).get(t.backendId)! }))));
+      c.tiers.map(t => ({ backendId: t.accountKey, priority: t.priority, weight: weights(c.name).get(t.accountKey)! }))));
     // Standard-only pools: where lower-priority callers go when a PTU pool runs hot.
-    const shedTargets = [...new Set(chains.filter(c => c.startsAtPtu).map(c => c.deployment))];
+    const shedTargets = [...new Set(chains.filter(c => c.firstPtu).map(c => c.deployment))];
     const standardPools = shedTargets.map(d => {
       const shared = args.topology.chains.find(c => c.deployment === d && !c.workload)!;
       const standard = shared.tiers.filter(t => args.topology.accounts.find(a => a.key === t.account)?.role === "standard");
@@ -223,7 +225,10 @@ export class ApiGateway extends pulumi.ComponentResource {
     }
 
     const callerAuth: pulumi.Output<CallerAuth> = args.entra
-      ? pulumi.output(args.entra.tenantId).apply(tenantId => ({ kind: "entra" as const, tenantId, audience: args.entra!.audience, rolePrefix: args.entra!.rolePrefix }))
+      ? pulumi.all([args.entra.tenantId, args.entra.clientId]).apply(([tenantId, clientId]) => ({
+        kind: "entra" as const, tenantId, audiences: [args.entra!.audience, clientId], rolePrefix: args.entra!.rolePrefix,
+        clientApplicationIds: [...new Set(args.applications.flatMap(a => a.clientApplicationIds))],
+      }))
       : pulumi.output({ kind: "subscription-key" as const });
     this.policyXml = callerAuth.apply(auth => buildApiPolicy({
       strategy: g.strategy,
@@ -232,8 +237,8 @@ export class ApiGateway extends pulumi.ComponentResource {
       applications: args.applications,
       chains,
       retryAfterSeconds: g.retryAfterSeconds,
-      backendTimeoutSeconds: g.backendTimeoutSeconds,
-      shedAbove: { 2: g.shedAbove.priority2, 3: g.shedAbove.priority3 },
+      ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
+      exposeBackendNames: g.exposeBackendNames,
       frontDoorIdNamedValue: frontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
     }));
     new apimanagement.ApiPolicy(`${name}-api-policy`, {

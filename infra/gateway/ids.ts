@@ -10,3 +10,5 @@ export const endpointNamedValue = (accountKey: string) => `openai-endpoint-${acc
 export const keyNamedValue = (accountKey: string) => `openai-key-${accountKey}`;
 export const poolId = (chain: string) => `pool-${chain}`;
 export const standardPoolId = (deployment: string) => `pool-standard-${deployment}`;
+/** One backend per (account, deployment): Azure OpenAI quota and throttling are per deployment. */
+export const backendId = (accountKey: string, deployment: string) => `${accountKey}--${deployment}`;

@@ -1,0 +1,101 @@
+/**
+ * The two failover strategies. Both move a request to the next backend of its chain on 408, 429 and
+ * 5xx, give each tier its own time bound, and remember the earliest `Retry-After` a backend sent.
+ */
+import { COGNITIVE_SERVICES_AUDIENCE } from "./constants";
+import { ApiPolicyInput, PolicyChain, PolicyTier } from "./types";
+import { Element, choose, cs, el, header, namedValue, setVariable, variable } from "./xml";
+import { retryAfterValue, servedByHeaders, unavailable } from "./responses";
+
+/** 408 (Azure OpenAI timed out), 429 (throttled) and 5xx: another backend may answer. */
+export const failing = (status: string) => `${status} == 408 || ${status} == 429 || ${status} >= 500`;
+export const FAILOVER_CONDITION = failing("context.Response.StatusCode");
+
+/**
+ * The earliest moment a backend said it comes back: the smallest `Retry-After` (seconds) any attempt
+ * got, kept as a string; an absent or odd header changes nothing.
+ */
+const rememberRetryAfter = (retryAfter: string) => setVariable("backend-retry-after", [
+  "@{",
+  "    var known = context.Variables.GetValueOrDefault<string>(\"backend-retry-after\", \"\");",
+  "    int now; int before;",
+  `    if (!int.TryParse(${retryAfter}, out now) || now <= 0) { return known; }`,
+  "    return int.TryParse(known, out before) && before <= now ? known : now.ToString();",
+  "}",
+].join("\n"));
+
+const attempt = `int.Parse(${variable("attempt")})`;
+/** This attempt's timeout: the tier it should reach (attempt n -> nth tier of the pool, the last one after). */
+const attemptTimeout = `@{ var t = ${variable("tier-timeouts")}.Split(','); return int.Parse(t[Math.Min(${attempt}, t.Length - 1)]); }`;
+
+/**
+ * Backend pool + circuit breakers. Inside the retry the pool is selected again, so a backend whose
+ * breaker just opened is skipped (Azure-Samples/AI-Gateway labs/backend-pool-load-balancing/policy.xml).
+ * `buffer-request-body` replays the body; `buffer-response="false"` streams server-sent events.
+ * https://learn.microsoft.com/azure/api-management/forward-request-policy
+ * https://learn.microsoft.com/azure/api-management/retry-policy (count 1-50 and condition accept expressions)
+ */
+export function poolBackend(): Element {
+  return el("backend", {},
+    el("retry", { condition: `@(${FAILOVER_CONDITION})`, count: `@(int.Parse(${variable("retry-count")}))`, interval: 0, "first-fast-retry": true },
+      el("set-backend-service", { "backend-id": `@(${variable("chain-pool")})` }),
+      el("forward-request", { timeout: attemptTimeout, "buffer-request-body": true, "buffer-response": false }),
+      setVariable("attempt", `@((${attempt} + 1).ToString())`),
+      rememberRetryAfter("context.Response.Headers.GetValueOrDefault(\"Retry-After\", \"\")")));
+}
+
+const RESPONSE = "attempt-response";
+const lastStatus = `context.Variables.GetValueOrDefault<int>("attempt-status", -1)`;
+const lastResponse = `context.Variables.GetValueOrDefault<IResponse>(${cs(RESPONSE)}, null)`;
+
+/**
+ * One step of the synchronous walk: a new request to the tier's account, bounded by the tier's own
+ * timeout. `ignore-error="true"` leaves the response variable null on a connection failure or a
+ * timeout, which counts as a failed tier (retry-policy reference, "Send request upon initial request
+ * failure"). Children follow the documented order: set-url, set-method, set-header, set-body, then
+ * authentication. https://learn.microsoft.com/azure/api-management/send-request-policy
+ */
+function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, index: number): Element[] {
+  const untried = `${lastStatus} == -1`;
+  return choose([{
+    condition: `@(${variable("chain")} == ${cs(chain.name)} && int.Parse(${variable("first-tier")}) <= ${index} && (${untried} || ${failing(lastStatus)}))`,
+    then: [
+      el("send-request", { mode: "new", "response-variable-name": RESPONSE, timeout: tier.timeoutSeconds, "ignore-error": true },
+        el("set-url", {}, `@("${namedValue(tier.endpointNamedValue)}" + ${variable("request-path")})`),
+        el("set-method", {}, "@(context.Request.Method)"),
+        header("Content-Type", "@(context.Request.Headers.GetValueOrDefault(\"Content-Type\", \"application/json\"))"),
+        tier.keyNamedValue !== undefined && header("api-key", namedValue(tier.keyNamedValue)),
+        el("set-body", {}, `@(${variable("request-body")})`),
+        input.backendAuth === "managedIdentity" && el("authentication-managed-identity", { resource: COGNITIVE_SERVICES_AUDIENCE })),
+      // No answer at all (connection failure, timeout) is status 0: a failed tier.
+      setVariable("attempt-status", `@(${lastResponse} == null ? 0 : ${lastResponse}.StatusCode)`),
+      setVariable("served-by", tier.backendId),
+      rememberRetryAfter(`(${lastResponse} == null ? "" : ${lastResponse}.Headers.GetValueOrDefault("Retry-After", ""))`),
+    ],
+  }]);
+}
+
+/**
+ * The seed design's synchronous failover, every hop a `send-request` (none has a breaker that could
+ * jump to on-error), then the first good answer, Azure's last 429, or the clean 503. Responses are
+ * buffered by send-request: this strategy does not stream.
+ */
+export function sendRequestBackend(input: ApiPolicyInput): Element {
+  const served = servedByHeaders(input);
+  return el("backend", {},
+    ...input.chains.flatMap(c => c.tiers.flatMap((t, i) => step(input, c, t, i))),
+    ...choose([
+      { condition: `@(${lastStatus} > 0 && !(${failing(lastStatus)}))`, then: [el("return-response", { "response-variable-name": RESPONSE }, ...served)] },
+      { condition: `@(${lastStatus} == 429)`, then: [el("return-response", { "response-variable-name": RESPONSE }, ...served,
+        header("Retry-After", retryAfterValue(input), "skip"))] },
+    ], [unavailable(input)]));
+}
+
+/** Inbound variables the send-request walk needs: the body is captured here, before anything reads it. */
+export function sendRequestInbound(input: ApiPolicyInput): Element[] {
+  if (input.strategy !== "send-request") return [];
+  return [
+    setVariable("request-path", "@(context.Request.OriginalUrl.Path.TrimStart('/') + context.Request.OriginalUrl.QueryString)"),
+    setVariable("request-body", "@(context.Request.Body == null ? string.Empty : context.Request.Body.As<string>(preserveContent: true))"),
+  ];
+}
