@@ -117,8 +117,10 @@ describe("refused configs name the key and what is allowed", () => {
       /^aoai-bcdr:gateway\.sku: Invalid option: expected one of "Developer"\|"Basic"\|"Standard"\|"Premium"\|"BasicV2"\|"StandardV2"/],
     ["a publisher e-mail that is not one", "dev", v => { v.gateway.publisherEmail = "platform team"; },
       /^aoai-bcdr:gateway\.publisherEmail: must be an e-mail address/],
-    ["priority-3 shedding later than priority-2", "dev", v => { v.gateway.shedAbove = { priority2: 80, priority3: 95 }; },
-      /^aoai-bcdr:gateway\.shedAbove\.priority3: must be at most shedAbove\.priority2 \(80\)/],
+    ["priority-3 budget above priority-2", "dev", v => { v.gateway.ptuBudget = { priority2: 800, priority3: 950 }; },
+      /^aoai-bcdr:gateway\.ptuBudget\.priority3: must be at most ptuBudget\.priority2 \(800\)/],
+    ["entra callers without a client application id", "prod", v => { delete v.applications[2].clientApplicationIds; },
+      /^aoai-bcdr:applications\[2\]\.clientApplicationIds: must list at least one Entra client application id/],
     ["a duplicated quota entry", "dev", v => { v.quota.declared.push({ ...v.quota.declared[0] }); },
       /^aoai-bcdr:quota\.declared\[4\]: duplicate quota entry \(subscription\/region\/sku\/model\) 'primary\/eastus2\/DataZoneStandard\/gpt-4o-mini'/],
   ];

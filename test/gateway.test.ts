@@ -86,7 +86,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
     const [policy] = ofType(run, A.policy);
     expect(inputs(policy)).toMatchObject({ apiId: "azure-openai", format: "xml" });
     expect(XMLValidator.validate(inputs(policy).value)).toBe(true);
-    expect(inputs(policy).value).toContain('<retry condition="@(context.Response.StatusCode == 429 || context.Response.StatusCode &gt;= 500)"');
+    expect(inputs(policy).value).toContain('<retry condition="@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode &gt;= 500)"');
     expect(ofType(run, A.api).map(a => inputs(a))).toEqual([expect.objectContaining({ path: "openai", protocols: ["https"], subscriptionRequired: false })]);
   });
 
