@@ -113,11 +113,14 @@ describe.each(VARIANTS)("every document (%s)", name => {
 
   test("turns every way of getting no answer into the clean 503, by documented LastError values only", () => {
     const onError = section(variants[name].doc, "on-error");
-    const condition = one(onError, "when").attrs.condition;
+    const condition = onError.children[1].children[0].attrs.condition;
     expect(condition).toContain('context.LastError.Reason == "Timeout"');
     expect(condition).toContain('context.LastError.Reason == "BackendConnectionFailure"');
-    expect(condition).not.toContain("LastError.Source");
-    expect(one(onError, "set-status").attrs.code).toBe("503");
+    expect(condition).toContain('context.LastError.Section == "backend"');
+    expect(variants[name].xml).not.toContain("LastError.Source");
+    const last = all(onError, "return-response").at(-1)!;
+    expect(one(last, "set-status").attrs.code).toBe("503");
+    expect(all(last, "set-header").map(h => h.attrs.name)).toContain("Retry-After");
   });
 
   test("routes by the deployment in the path or the body, and answers 404 listing the models otherwise", () => {
@@ -252,12 +255,29 @@ describe("backend-pool strategy (prod)", () => {
     expect(servedBy.children[0].text).toBe("@(context.Request.Url.Host.Split('.')[0])");
   });
 
-  test("calls OpenAI with the gateway's managed identity; key mode puts no key in the XML", async () => {
+  test("calls OpenAI with the gateway's managed identity; key mode uses Key Vault-backed named values, never a literal key", async () => {
     expect(one(section(variants.prod.doc, "inbound"), "authentication-managed-identity").attrs.resource).toBe("https://cognitiveservices.azure.com");
-    expect(referencedNamedValues(variants.prod.xml)).toEqual([]);
-    const keys = buildApiPolicy(await inputOf("prod", v => { v.openai = { auth: "keys" }; }));
-    expect(all(parse(keys), "authentication-managed-identity")).toEqual([]);
-    expect(keys).not.toMatch(/\{\{openai-key-/);
+    expect(referencedNamedValues(variants.prod.xml).every(n => n.startsWith("openai-endpoint-"))).toBe(true);
+    const keys = parse(buildApiPolicy(await inputOf("prod", v => { v.openai = { auth: "keys" }; })));
+    expect(all(keys, "authentication-managed-identity")).toEqual([]);
+    // The forward carries the backend's own credentials; only the on-error replay names keys, by named value.
+    expect(all(section(keys, "inbound"), "set-header").filter(h => h.attrs.name === "api-key").map(h => h.attrs["exists-action"])).toEqual(["delete"]);
+    const sent = all(section(keys, "on-error"), "set-header").filter(h => h.attrs.name === "api-key");
+    expect(sent.length).toBeGreaterThan(0);
+    for (const h of sent) expect(h.children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
+  });
+
+  test("hands a request that got no answer to the tiers after the one that failed, each bounded by its own timeout", () => {
+    const { doc, input } = variants.prod;
+    const claims = input.chains.find(c => c.name === "workload-claims")!;
+    const steps = all(section(doc, "on-error"), "when").filter(w => w.attrs.condition.includes('"workload-claims"'));
+    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(claims.tiers.map(t => String(t.timeoutSeconds)));
+    steps.forEach((s, i) => expect(s.attrs.condition).toContain(`int.Parse((string)context.Variables["first-tier"]) + int.Parse((string)context.Variables["attempt"]) < ${i}`));
+    // The attempt counter moves only after an answer, so on error it names the attempt that got none.
+    const retry = one(section(doc, "backend"), "retry");
+    expect(retry.children.map(c => c.tag)).toEqual(["set-backend-service", "forward-request", "set-variable", "set-variable"]);
+    expect(retry.children[2].attrs.name).toBe("attempt");
+    expect(variableSet(section(doc, "inbound"), "request-body")).toHaveLength(1);
   });
 });
 

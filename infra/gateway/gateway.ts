@@ -143,13 +143,12 @@ export class ApiGateway extends pulumi.ComponentResource {
     const accountKeys = args.backendAuth === "keys"
       ? new Map([...args.targets.keys()].map(k => [k, vaultNamedValue(keyNamedValue(k), args.secretNames.accountKey(k))]))
       : new Map<string, apimanagement.NamedValue>();
-    if (g.strategy === "send-request") {
-      for (const [key, target] of args.targets) {
-        new apimanagement.NamedValue(`${name}-nv-${endpointNamedValue(key)}`, {
-          ...serviceArgs, namedValueId: endpointNamedValue(key), displayName: endpointNamedValue(key), secret: false,
-          value: target.account.endpoint,
-        }, child);
-      }
+    // Both strategies replay requests on other accounts with send-request (the pool's on-error fallback).
+    for (const [key, target] of args.targets) {
+      new apimanagement.NamedValue(`${name}-nv-${endpointNamedValue(key)}`, {
+        ...serviceArgs, namedValueId: endpointNamedValue(key), displayName: endpointNamedValue(key), secret: false,
+        value: target.account.endpoint,
+      }, child);
     }
 
     const frontDoor = args.frontDoorId === undefined ? undefined : new apimanagement.NamedValue(`${name}-nv-${FRONT_DOOR_ID_NAMED_VALUE}`, {

@@ -50,7 +50,7 @@ export function callerAuthentication(input: ApiPolicyInput): Element[] {
     },
     el("client-application-ids", {}, ...clientApplicationIds.map(id => el("application-id", {}, id))),
     el("audiences", {}, ...audiences.map(a => el("audience", {}, a))),
-    input.applications.length > 0 && el("required-claims", {}, el("claim", { name: "roles", match: "any", separator: "," },
+    input.applications.length > 0 && el("required-claims", {}, el("claim", { name: "roles", match: "any" },
       ...matchOrder(input.applications).map(a => el("value", {}, `${rolePrefix}${a.name}`))))),
     setVariable("application", input.applications.length > 0 ? applicationFromRoles(input.applications, rolePrefix) : "@(string.Empty)"),
   ];

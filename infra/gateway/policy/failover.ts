@@ -47,18 +47,18 @@ export function poolBackend(): Element {
 const RESPONSE = "attempt-response";
 const lastStatus = `context.Variables.GetValueOrDefault<int>("attempt-status", -1)`;
 const lastResponse = `context.Variables.GetValueOrDefault<IResponse>(${cs(RESPONSE)}, null)`;
+const firstTier = `int.Parse(${variable("first-tier")})`;
 
 /**
- * One step of the synchronous walk: a new request to the tier's account, bounded by the tier's own
+ * One step of a synchronous walk: a new request to the tier's account, bounded by the tier's own
  * timeout. `ignore-error="true"` leaves the response variable null on a connection failure or a
  * timeout, which counts as a failed tier (retry-policy reference, "Send request upon initial request
  * failure"). Children follow the documented order: set-url, set-method, set-header, set-body, then
  * authentication. https://learn.microsoft.com/azure/api-management/send-request-policy
  */
-function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, index: number): Element[] {
-  const untried = `${lastStatus} == -1`;
+function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, reached: string): Element[] {
   return choose([{
-    condition: `@(${variable("chain")} == ${cs(chain.name)} && int.Parse(${variable("first-tier")}) <= ${index} && (${untried} || ${failing(lastStatus)}))`,
+    condition: `@(${variable("chain")} == ${cs(chain.name)} && ${reached} && (${lastStatus} == -1 || ${failing(lastStatus)}))`,
     then: [
       el("send-request", { mode: "new", "response-variable-name": RESPONSE, timeout: tier.timeoutSeconds, "ignore-error": true },
         el("set-url", {}, `@("${namedValue(tier.endpointNamedValue)}" + ${variable("request-path")})`),
@@ -76,24 +76,43 @@ function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, index
 }
 
 /**
- * The seed design's synchronous failover, every hop a `send-request` (none has a breaker that could
- * jump to on-error), then the first good answer, Azure's last 429, or the clean 503. Responses are
- * buffered by send-request: this strategy does not stream.
+ * Walks the tiers of the caller's chain from where `reached(index)` holds, then returns the first good
+ * answer, Azure's last 429, or the clean 503. Responses of `send-request` are buffered: no streaming.
  */
-export function sendRequestBackend(input: ApiPolicyInput): Element {
-  const served = servedByHeaders(input);
-  return el("backend", {},
-    ...input.chains.flatMap(c => c.tiers.flatMap((t, i) => step(input, c, t, i))),
+function walk(input: ApiPolicyInput, reached: (index: number) => string): Element[] {
+  const served = servedByHeaders(input, "walk");
+  return [
+    ...input.chains.flatMap(c => c.tiers.flatMap((t, i) => step(input, c, t, reached(i)))),
     ...choose([
       { condition: `@(${lastStatus} > 0 && !(${failing(lastStatus)}))`, then: [el("return-response", { "response-variable-name": RESPONSE }, ...served)] },
       { condition: `@(${lastStatus} == 429)`, then: [el("return-response", { "response-variable-name": RESPONSE }, ...served,
         header("Retry-After", retryAfterValue(input), "skip"))] },
-    ], [unavailable(input)]));
+    ], [unavailable(input)]),
+  ];
 }
 
-/** Inbound variables the send-request walk needs: the body is captured here, before anything reads it. */
-export function sendRequestInbound(input: ApiPolicyInput): Element[] {
-  if (input.strategy !== "send-request") return [];
+/**
+ * The send-request strategy: every hop is a `send-request` (none has a breaker that could jump to
+ * on-error), from the chain's first tier, or its first standard tier when the caller was shed.
+ */
+export function sendRequestBackend(input: ApiPolicyInput): Element {
+  return el("backend", {}, ...walk(input, i => `${firstTier} <= ${i}`));
+}
+
+/**
+ * Backend-pool strategy, on-error: the attempt that got no answer (timeout, connection failure) was
+ * aimed at tier `first-tier + attempt`; the tiers after it are walked with new requests, so a dead
+ * account hands the request over within the same call.
+ */
+export function poolFallback(input: ApiPolicyInput): Element[] {
+  return walk(input, i => `${firstTier} + int.Parse(${variable("attempt")}) < ${i}`);
+}
+
+/**
+ * Inbound variables a walk needs to replay the request on another account: the path and query, and
+ * the body, captured here before anything forwards it (IMessageBody.As with preserveContent).
+ */
+export function replayInbound(): Element[] {
   return [
     setVariable("request-path", "@(context.Request.OriginalUrl.Path.TrimStart('/') + context.Request.OriginalUrl.QueryString)"),
     setVariable("request-body", "@(context.Request.Body == null ? string.Empty : context.Request.Body.As<string>(preserveContent: true))"),

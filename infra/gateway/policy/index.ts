@@ -6,8 +6,8 @@
  */
 import { applicationLimits, callerAuthentication, stripCallerCredentials } from "./callers";
 import { COGNITIVE_SERVICES_AUDIENCE, METRIC_NAMESPACE } from "./constants";
-import { poolBackend, sendRequestBackend, sendRequestInbound } from "./failover";
-import { onError, outbound } from "./responses";
+import { poolBackend, poolFallback, replayInbound, sendRequestBackend } from "./failover";
+import { onError, outbound, unavailable } from "./responses";
 import { routing } from "./routing";
 import { ApiPolicyInput } from "./types";
 import { Element, el, namedValue, serialize, setVariable, variable } from "./xml";
@@ -46,7 +46,7 @@ function inbound(input: ApiPolicyInput): Element {
     ...routing(input),
     tokenMetrics(),
     ...stripCallerCredentials(),
-    ...sendRequestInbound(input),
+    ...replayInbound(),
     pool && setVariable("attempt", 0),
     pool && el("set-backend-service", { "backend-id": `@(${variable("chain-pool")})` }),
     // Key mode: each backend's credentials carry its Key Vault-backed key (see the Backend resources).
@@ -58,7 +58,7 @@ export function buildApiPolicy(input: ApiPolicyInput): string {
     inbound(input),
     input.strategy === "backend-pool" ? poolBackend() : sendRequestBackend(input),
     outbound(input),
-    onError(input)));
+    onError(input.strategy === "backend-pool" ? poolFallback(input) : [unavailable(input)])));
 }
 
 /** Every `{{named-value}}` a policy document references. */

@@ -20,10 +20,8 @@ export function unavailable(input: ApiPolicyInput): Element {
  * or the host of the backend URL the request was forwarded to (backend-pool; the account's subdomain).
  * `X-Gateway-Region` is `context.Deployment.Region` (policy expressions reference).
  */
-export function servedByHeaders(input: ApiPolicyInput): Child[] {
-  const servedBy = input.strategy === "send-request"
-    ? `@(${variable("served-by")})`
-    : "@(context.Request.Url.Host.Split('.')[0])";
+export function servedByHeaders(input: ApiPolicyInput, source: "walk" | "forward"): Child[] {
+  const servedBy = source === "walk" ? `@(${variable("served-by")})` : "@(context.Request.Url.Host.Split('.')[0])";
   return [
     input.exposeBackendNames && header("X-Served-By", servedBy),
     header("X-Gateway-Region", "@(context.Deployment.Region)"),
@@ -35,7 +33,7 @@ export function outbound(input: ApiPolicyInput): Element {
   return el("outbound", {},
     el("base"),
     ...(input.strategy === "backend-pool" ? [
-      ...servedByHeaders(input),
+      ...servedByHeaders(input, "forward"),
       ...choose([
         { condition: `@(context.Response.StatusCode >= 500)`, then: [unavailable(input)] },
         // A final 429 keeps Azure's own Retry-After; one is added only when it has none.
@@ -50,13 +48,13 @@ export function outbound(input: ApiPolicyInput): Element {
  * (section `backend`, e.g. a pool with every breaker open). All documented `context.LastError` values:
  * https://learn.microsoft.com/azure/api-management/api-management-error-handling-policies
  */
-export function onError(input: ApiPolicyInput): Element {
-  const noAnswer = [
+export function onError(noAnswer: readonly Element[]): Element {
+  const failed = [
     "context.LastError.Reason == \"Timeout\"",
     "context.LastError.Reason == \"BackendConnectionFailure\"",
     "context.LastError.Section == \"backend\"",
   ].join(" || ");
   return el("on-error", {},
     el("base"),
-    ...choose([{ condition: `@(${noAnswer})`, then: [unavailable(input)] }]));
+    ...choose([{ condition: `@((${failed}) && context.Variables.ContainsKey("chain"))`, then: noAnswer }]));
 }
