@@ -12,7 +12,7 @@ export const REMAINING_TOKENS_HEADER = "x-gateway-remaining-tokens";
  * Applications in the order a caller holding several app roles is matched: most critical first
  * (priority 1), then by name (ordinal). Documented in the README; never the order of the claim.
  */
-export function matchOrder(applications: readonly PolicyApplication[]): PolicyApplication[] {
+function matchOrder(applications: readonly PolicyApplication[]): PolicyApplication[] {
   return [...applications].sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

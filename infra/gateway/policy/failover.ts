@@ -8,8 +8,8 @@ import { Element, choose, cs, el, header, namedValue, setVariable, variable } fr
 import { retryAfterValue, servedByHeaders, unavailable } from "./responses";
 
 /** 408 (Azure OpenAI timed out), 429 (throttled) and 5xx: another backend may answer. */
-export const failing = (status: string) => `${status} == 408 || ${status} == 429 || ${status} >= 500`;
-export const FAILOVER_CONDITION = failing("context.Response.StatusCode");
+const failing = (status: string) => `${status} == 408 || ${status} == 429 || ${status} >= 500`;
+const FAILOVER_CONDITION = failing("context.Response.StatusCode");
 
 /**
  * The earliest moment a backend said it comes back: the smallest `Retry-After` (seconds) any attempt

@@ -13,9 +13,7 @@ import { ApiPolicyInput } from "./types";
 import { Element, el, namedValue, serialize, setVariable, variable } from "./xml";
 
 export * from "./types";
-export { COGNITIVE_SERVICES_AUDIENCE, METRIC_NAMESPACE } from "./constants";
-export { FAILOVER_CONDITION } from "./failover";
-export { REMAINING_TOKENS_HEADER, matchOrder } from "./callers";
+export { REMAINING_TOKENS_HEADER } from "./callers";
 
 /**
  * Token metrics by application, deployment and gateway region. With `stream: true` the completion
