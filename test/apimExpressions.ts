@@ -124,6 +124,13 @@ function checkSignatures(code: string, problems: string[]): void {
   }
 }
 
+/** `(T)x.Variables["v"].Member` casts the member's result, not the variable: C# precedence. */
+function checkCastPrecedence(code: string, problems: string[]): void {
+  for (const m of code.matchAll(/\(\s*([A-Za-z_]\w*)\s*\)\s*(context(?:\.\w+)*\[[^\]]*\])\s*\.\s*(\w+)/g)) {
+    problems.push(`(${m[1]})${m[2]}.${m[3]}: the cast applies to .${m[3]}, not to the variable; parenthesize the cast`);
+  }
+}
+
 /** Every type the expression names (casts, generics, static access, `new`) must be on the list. */
 function checkTypes(code: string, problems: string[]): void {
   const typeUses = [
@@ -149,5 +156,6 @@ export function expressionProblems(expression: string): string[] {
   checkContextChains(code, problems);
   checkSignatures(code, problems);
   checkTypes(code, problems);
+  checkCastPrecedence(code, problems);
   return problems;
 }

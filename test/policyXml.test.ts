@@ -150,6 +150,8 @@ describe("the expression allow-list", () => {
     expect(expressionProblems("@(Regex.Escape(\"x\"))")).toEqual(["Regex.Escape is not an allowed member"]);
     expect(expressionProblems("@(context.Request.Body.As<Stream>())")).toEqual(expect.arrayContaining([expect.stringContaining("Body.As<Stream>: T must be one of")]));
     expect(expressionProblems("@(context.Variables.GetValueOrDefault<object>(\"x\", null))")).toEqual([expect.stringContaining("type object")]);
+    // A cast binds after member access: (string)context.Variables["t"].Split(',') calls Split on object.
+    expect(expressionProblems("@((string)context.Variables[\"t\"].Split(','))")).toEqual([expect.stringContaining("parenthesize the cast")]);
   });
 });
 
@@ -243,7 +245,8 @@ describe("backend-pool strategy (prod)", () => {
     expect(shed.attrs.condition).toContain("75000L");
     expect(shed.attrs.condition).toContain("long.TryParse");
     expect(variableSet(shed, "chain-pool")).toEqual(["pool-standard-gpt-4o"]);
-    expect(variableSet(shed, "shed-from")).toEqual(["enterprise-ptu--gpt-4o"]);
+    // The walk (send-request, or the pool's on-error fallback) starts at the first standard tier.
+    expect(variableSet(shed, "first-tier")).toEqual(["1"]);
     // Priority 1 is never counted nor shed.
     expect(all(inbound, "when").find(w => w.children.includes(counters[0]))!.attrs.condition).toBe('@((string)context.Variables["app-priority"] != "1")');
   });
@@ -271,8 +274,9 @@ describe("backend-pool strategy (prod)", () => {
     const { doc, input } = variants.prod;
     const claims = input.chains.find(c => c.name === "workload-claims")!;
     const steps = all(section(doc, "on-error"), "when").filter(w => w.attrs.condition.includes('"workload-claims"'));
-    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(claims.tiers.map(t => String(t.timeoutSeconds)));
-    steps.forEach((s, i) => expect(s.attrs.condition).toContain(`int.Parse((string)context.Variables["first-tier"]) + int.Parse((string)context.Variables["attempt"]) < ${i}`));
+    // The first tier is never "after the failed one": the walk covers the others.
+    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(claims.tiers.slice(1).map(t => String(t.timeoutSeconds)));
+    steps.forEach((s, i) => expect(s.attrs.condition).toContain(`int.Parse((string)context.Variables["first-tier"]) + int.Parse((string)context.Variables["attempt"]) < ${i + 1}`));
     // The attempt counter moves only after an answer, so on error it names the attempt that got none.
     const retry = one(section(doc, "backend"), "retry");
     expect(retry.children.map(c => c.tag)).toEqual(["set-backend-service", "forward-request", "set-variable", "set-variable"]);

@@ -26,7 +26,7 @@ const rememberRetryAfter = (retryAfter: string) => setVariable("backend-retry-af
 
 const attempt = `int.Parse(${variable("attempt")})`;
 /** This attempt's timeout: the tier it should reach (attempt n -> nth tier of the pool, the last one after). */
-const attemptTimeout = `@{ var t = ${variable("tier-timeouts")}.Split(','); return int.Parse(t[Math.Min(${attempt}, t.Length - 1)]); }`;
+const attemptTimeout = `@{ var t = (${variable("tier-timeouts")}).Split(','); return int.Parse(t[Math.Min(${attempt}, t.Length - 1)]); }`;
 
 /**
  * Backend pool + circuit breakers. Inside the retry the pool is selected again, so a backend whose
@@ -79,10 +79,10 @@ function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, reach
  * Walks the tiers of the caller's chain from where `reached(index)` holds, then returns the first good
  * answer, Azure's last 429, or the clean 503. Responses of `send-request` are buffered: no streaming.
  */
-function walk(input: ApiPolicyInput, reached: (index: number) => string): Element[] {
+function walk(input: ApiPolicyInput, reached: (index: number) => string, fromIndex: number): Element[] {
   const served = servedByHeaders(input, "walk");
   return [
-    ...input.chains.flatMap(c => c.tiers.flatMap((t, i) => step(input, c, t, reached(i)))),
+    ...input.chains.flatMap(c => c.tiers.flatMap((t, i) => i < fromIndex ? [] : step(input, c, t, reached(i)))),
     ...choose([
       { condition: `@(${lastStatus} > 0 && !(${failing(lastStatus)}))`, then: [el("return-response", { "response-variable-name": RESPONSE }, ...served)] },
       { condition: `@(${lastStatus} == 429)`, then: [el("return-response", { "response-variable-name": RESPONSE }, ...served,
@@ -96,7 +96,7 @@ function walk(input: ApiPolicyInput, reached: (index: number) => string): Elemen
  * on-error), from the chain's first tier, or its first standard tier when the caller was shed.
  */
 export function sendRequestBackend(input: ApiPolicyInput): Element {
-  return el("backend", {}, ...walk(input, i => `${firstTier} <= ${i}`));
+  return el("backend", {}, ...walk(input, i => `${firstTier} <= ${i}`, 0));
 }
 
 /**
@@ -105,7 +105,8 @@ export function sendRequestBackend(input: ApiPolicyInput): Element {
  * account hands the request over within the same call.
  */
 export function poolFallback(input: ApiPolicyInput): Element[] {
-  return walk(input, i => `${firstTier} + int.Parse(${variable("attempt")}) < ${i}`);
+  // The first tier is never after a failed one.
+  return walk(input, i => `${firstTier} + int.Parse(${variable("attempt")}) < ${i}`, 1);
 }
 
 /**

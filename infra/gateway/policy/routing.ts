@@ -14,7 +14,8 @@ export const SHED_COUNTER_LIMIT = 1_000_000_000;
 
 /**
  * The deployment name: `/deployments/{name}/` in the path, else the JSON body's `model`. A body that is
- * not JSON (multipart audio on `/openai/v1/`) yields no name and gets the 404 listing the models.
+ * not a JSON object (multipart audio on `/openai/v1/`, malformed JSON) yields no name and gets the 404
+ * listing the models instead of an expression failure.
  * `As<JObject>(preserveContent: true)` keeps the body for forwarding (IMessageBody, policy expressions).
  */
 export const DEPLOYMENT_EXPRESSION = [
@@ -22,8 +23,10 @@ export const DEPLOYMENT_EXPRESSION = [
   "    var named = Regex.Match(context.Request.OriginalUrl.Path, \"/deployments/([^/]+)\").Groups[1];",
   "    if (named.Success) { return named.Value; }",
   "    if (context.Request.Body == null || !context.Request.Headers.GetValueOrDefault(\"Content-Type\", \"\").Contains(\"json\")) { return string.Empty; }",
-  "    var model = context.Request.Body.As<JObject>(preserveContent: true)[\"model\"];",
-  "    return model != null && model.Type == JTokenType.String ? (string)model : string.Empty;",
+  "    try {",
+  "        var model = context.Request.Body.As<JObject>(preserveContent: true)[\"model\"];",
+  "        return model != null && model.Type == JTokenType.String ? (string)model : string.Empty;",
+  "    } catch (Exception) { return string.Empty; }",
   "}",
 ].join("\n");
 
@@ -71,7 +74,7 @@ function shedding(input: ApiPolicyInput, chain: PolicyChain): Child[] {
       }),
       ...choose([{
         condition: spent,
-        then: [...chainTarget(chain.standardPoolId, standard, chain.tiers.indexOf(standard[0])), setVariable("shed-from", ptu.backendId)],
+        then: chainTarget(chain.standardPoolId, standard, chain.tiers.indexOf(standard[0])),
       }]),
     ],
   }]);
