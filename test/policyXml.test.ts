@@ -288,7 +288,10 @@ describe("backend-pool strategy (prod)", () => {
 describe("send-request strategy (prod)", () => {
   const doc = () => variants["prod send-request"].doc;
 
-  test("captures the body in inbound and never forwards through a breaker (no forward-request)", () => {
+  test("captures the body, and the path and query without the caller's key, in inbound; never forwards through a breaker", () => {
+    const path = variableSet(section(doc(), "inbound"), "request-path")[0];
+    expect(path).toContain('.Where(p => p.Key.ToLowerInvariant() != "api-key" && p.Key.ToLowerInvariant() != "subscription-key")');
+    expect(path).not.toContain("QueryString");
     expect(variableSet(section(doc(), "inbound"), "request-body")).toEqual(["@(context.Request.Body == null ? string.Empty : context.Request.Body.As<string>(preserveContent: true))"]);
     expect(all(doc(), "forward-request")).toEqual([]);
     expect(all(doc(), "retry")).toEqual([]);

@@ -77,6 +77,9 @@ export function applicationLimits(input: ApiPolicyInput): Element[] {
   })), [refuse]);
 }
 
+/** Query parameters that carry a caller's subscription key (the API accepts it in `api-key`; APIM's default name). */
+export const CALLER_QUERY_CREDENTIALS = ["api-key", "subscription-key"];
+
 /**
  * The caller's credentials never reach Azure OpenAI: the subscription key (`api-key` header or query,
  * `Ocp-Apim-Subscription-Key`) and the caller's token. The gateway's own credential is added after.
@@ -86,7 +89,6 @@ export function stripCallerCredentials(): Element[] {
     deleteHeader("api-key"),
     deleteHeader("Ocp-Apim-Subscription-Key"),
     deleteHeader("Authorization"),
-    el("set-query-parameter", { name: "api-key", "exists-action": "delete" }),
-    el("set-query-parameter", { name: "subscription-key", "exists-action": "delete" }),
+    ...CALLER_QUERY_CREDENTIALS.map(name => el("set-query-parameter", { name, "exists-action": "delete" })),
   ];
 }

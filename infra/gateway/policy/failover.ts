@@ -2,6 +2,7 @@
  * The two failover strategies. Both move a request to the next backend of its chain on 408, 429 and
  * 5xx, give each tier its own time bound, and remember the earliest `Retry-After` a backend sent.
  */
+import { CALLER_QUERY_CREDENTIALS } from "./callers";
 import { COGNITIVE_SERVICES_AUDIENCE } from "./constants";
 import { ApiPolicyInput, PolicyChain, PolicyTier } from "./types";
 import { Element, choose, cs, el, header, namedValue, setVariable, variable } from "./xml";
@@ -114,8 +115,17 @@ export function poolFallback(input: ApiPolicyInput): Element[] {
  * the body, captured here before anything forwards it (IMessageBody.As with preserveContent).
  */
 export function replayInbound(): Element[] {
+  // The original query minus the caller's key (the deletions above only change the forwarded URL).
+  const credential = CALLER_QUERY_CREDENTIALS.map(name => `p.Key.ToLowerInvariant() != ${cs(name)}`).join(" && ");
   return [
-    setVariable("request-path", "@(context.Request.OriginalUrl.Path.TrimStart('/') + context.Request.OriginalUrl.QueryString)"),
+    setVariable("request-path", [
+      "@{",
+      "    var query = string.Join(\"&\", context.Request.OriginalUrl.Query",
+      `        .Where(p => ${credential})`,
+      "        .SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + \"=\" + Uri.EscapeDataString(v))));",
+      "    return context.Request.OriginalUrl.Path.TrimStart('/') + (query.Length > 0 ? \"?\" + query : string.Empty);",
+      "}",
+    ].join("\n")),
     setVariable("request-body", "@(context.Request.Body == null ? string.Empty : context.Request.Body.As<string>(preserveContent: true))"),
   ];
 }
