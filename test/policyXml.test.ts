@@ -92,6 +92,8 @@ describe.each(VARIANTS)("every document (%s)", name => {
     const { doc } = variants[name];
     for (const n of walk(doc)) for (const [k, v] of Object.entries(n.attrs)) expect(`${n.tag}@${k}=${v}`).not.toMatch(/=$/);
     for (const c of all(doc, "choose")) expect(c.children.some(w => w.tag === "when")).toBe(true);
+    // validate-azure-ad-token needs at least one application-id and one audience.
+    for (const list of ["client-application-ids", "audiences", "required-claims"]) for (const c of all(doc, list)) expect(c.children.length).toBeGreaterThan(0);
   });
 
   test("never forwards the caller's credentials, and removes them before the gateway's own", () => {
@@ -187,10 +189,11 @@ describe("caller identification (Entra)", () => {
 
 describe("zero applications (the default)", () => {
   test.each(["entra", "subscription-key"] as const)("a valid document that refuses every caller with 403 (%s)", async auth => {
-    const input = { ...variants.prod.input, applications: [], callerAuth: auth === "entra" ? ENTRA : { kind: "subscription-key" as const } };
+    // No application, so no client application id: there is nothing validate-azure-ad-token could accept.
+    const input = { ...variants.prod.input, applications: [], callerAuth: auth === "entra" ? { ...ENTRA, clientApplicationIds: [] } : { kind: "subscription-key" as const } };
     const doc = parse(buildApiPolicy(input));
     for (const c of all(doc, "choose")) expect(c.children.some(w => w.tag === "when")).toBe(true);
-    expect(all(doc, "required-claims")).toEqual([]);
+    expect(all(doc, "validate-azure-ad-token")).toEqual([]);
     const refusal = section(doc, "inbound").children.find(c => c.tag === "return-response")!;
     expect(one(refusal, "set-status").attrs.code).toBe("403");
     expect(one(refusal, "set-body").text).toContain("aoai-bcdr:applications");

@@ -39,6 +39,8 @@ export function callerAuthentication(input: ApiPolicyInput): Element[] {
     return [setVariable("application", "@(context.Product != null ? context.Product.Id : string.Empty)")];
   }
   const { tenantId, audiences, clientApplicationIds, rolePrefix } = input.callerAuth;
+  // No application yet, so no client application to accept: every caller is refused below.
+  if (clientApplicationIds.length === 0) return [setVariable("application", "@(string.Empty)")];
   // validate-azure-ad-token: client-application-ids is required (at least one application-id);
   // audiences accept any listed value; children in the documented order.
   // https://learn.microsoft.com/azure/api-management/validate-azure-ad-token-policy
@@ -50,9 +52,9 @@ export function callerAuthentication(input: ApiPolicyInput): Element[] {
     },
     el("client-application-ids", {}, ...clientApplicationIds.map(id => el("application-id", {}, id))),
     el("audiences", {}, ...audiences.map(a => el("audience", {}, a))),
-    input.applications.length > 0 && el("required-claims", {}, el("claim", { name: "roles", match: "any" },
+    el("required-claims", {}, el("claim", { name: "roles", match: "any" },
       ...matchOrder(input.applications).map(a => el("value", {}, `${rolePrefix}${a.name}`))))),
-    setVariable("application", input.applications.length > 0 ? applicationFromRoles(input.applications, rolePrefix) : "@(string.Empty)"),
+    setVariable("application", applicationFromRoles(input.applications, rolePrefix)),
   ];
 }
 
