@@ -55,7 +55,8 @@ const firstTier = `int.Parse(${variable("first-tier")})`;
  * timeout. `ignore-error="true"` leaves the response variable null on a connection failure or a
  * timeout, which counts as a failed tier (retry-policy reference, "Send request upon initial request
  * failure"). Children follow the documented order: set-url, set-method, set-header, set-body, then
- * authentication. https://learn.microsoft.com/azure/api-management/send-request-policy
+ * authentication (send-request-policy; managed identity inside send-request: authentication-managed-
+ * identity-policy). https://learn.microsoft.com/azure/api-management/send-request-policy
  */
 function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, reached: string): Element[] {
   return choose([{
@@ -103,7 +104,7 @@ export function sendRequestBackend(input: ApiPolicyInput): Element {
 /**
  * Backend-pool strategy, on-error: the attempt that got no answer (timeout, connection failure) was
  * aimed at tier `first-tier + attempt`; the tiers after it are walked with new requests, so a dead
- * account hands the request over within the same call.
+ * account hands the request over within the same call (send-request is allowed in on-error).
  */
 export function poolFallback(input: ApiPolicyInput): Element[] {
   // The first tier is never after a failed one.
