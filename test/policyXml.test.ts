@@ -46,13 +46,12 @@ async function inputOf(stack: string, edit?: (v: any) => void): Promise<ApiPolic
   edit?.(values);
   const config = parseConfig(values);
   const topology = buildTopology(config, await resolveCapacities(config, declaredQuota(config)));
-  const t = config.gateway.tierTimeoutSeconds;
   return {
     strategy: config.gateway.strategy,
     callerAuth: config.gateway.callerAuth === "entra" ? ENTRA : { kind: "subscription-key" },
     backendAuth: config.openai.auth,
     applications: config.applications,
-    chains: policyChains(topology, config.openai.auth, { "workload-ptu": t.workloadPtu, "enterprise-ptu": t.enterprisePtu, standard: t.standard }),
+    chains: policyChains(topology, config.openai.auth, config.gateway.tierTimeoutSeconds),
     retryAfterSeconds: 7,
     ptuBudget: { 2: config.gateway.ptuBudget.priority2, 3: config.gateway.ptuBudget.priority3 },
     exposeBackendNames: config.gateway.exposeBackendNames,

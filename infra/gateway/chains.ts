@@ -1,12 +1,16 @@
 /**
  * The failover chains as the policy builder sees them. Pure: a function of the topology.
  */
-import { Topology } from "../topology";
+import { GatewayConfig } from "../config";
+import { AccountRole, Topology } from "../topology";
 import { backendId, endpointNamedValue, keyNamedValue, poolId, standardPoolId } from "./ids";
-import { PolicyChain, TierRole } from "./policy";
+import { PolicyChain } from "./policy";
 
-/** Seconds each tier role may take to send its response headers before the request moves on. */
-export type TierTimeouts = Readonly<Record<TierRole, number>>;
+/** `gateway.tierTimeoutSeconds`: seconds each tier role may take to send its response headers. */
+export type TierTimeouts = GatewayConfig["tierTimeoutSeconds"];
+
+const timeoutOf = (timeouts: TierTimeouts, role: AccountRole): number =>
+  role === "workload-ptu" ? timeouts.workloadPtu : role === "enterprise-ptu" ? timeouts.enterprisePtu : timeouts.standard;
 
 /** The chains as the policy builder sees them: tiers in walking order, one backend per (account, deployment). */
 export function policyChains(topology: Topology, backendAuth: "managedIdentity" | "keys", timeouts: TierTimeouts): PolicyChain[] {
@@ -28,7 +32,7 @@ export function policyChains(topology: Topology, backendAuth: "managedIdentity" 
       standardPoolId: standardPoolId(c.deployment),
       tiers: tiers.map(t => ({
         backendId: backendId(t.account, c.deployment), accountKey: t.account, role: t.spec.role, priority: t.priority,
-        timeoutSeconds: timeouts[t.spec.role],
+        timeoutSeconds: timeoutOf(timeouts, t.spec.role),
         endpointNamedValue: endpointNamedValue(t.account),
         keyNamedValue: backendAuth === "keys" ? keyNamedValue(t.account) : undefined,
       })),

@@ -178,9 +178,7 @@ export class ApiGateway extends pulumi.ComponentResource {
       },
     }, { parent: this, dependsOn: accountKeys.has(key) ? [accountKeys.get(key)!] : [] })]));
 
-    const chains = policyChains(args.topology, args.backendAuth, {
-      "workload-ptu": g.tierTimeoutSeconds.workloadPtu, "enterprise-ptu": g.tierTimeoutSeconds.enterprisePtu, standard: g.tierTimeoutSeconds.standard,
-    });
+    const chains = policyChains(args.topology, args.backendAuth, g.tierTimeoutSeconds);
     const pool = (id: string, title: string, members: readonly { backendId: string; priority: number; weight: number }[]) =>
       new apimanagement.Backend(`${name}-${id}`, {
         ...serviceArgs,

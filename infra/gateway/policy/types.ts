@@ -1,6 +1,7 @@
 /** The plain values the policy builder reads: no Pulumi types, so every document is easy to test. */
+import { AccountRole } from "../../topology";
+
 export type FailoverStrategy = "backend-pool" | "send-request";
-export type TierRole = "workload-ptu" | "enterprise-ptu" | "standard";
 
 export interface PolicyApplication {
   readonly name: string;
@@ -15,7 +16,7 @@ export interface PolicyTier {
   readonly backendId: string;
   /** The topology account the deployment lives on. */
   readonly accountKey: string;
-  readonly role: TierRole;
+  readonly role: AccountRole;
   readonly priority: number;
   /** Seconds the gateway waits for this tier's response headers before moving on. */
   readonly timeoutSeconds: number;
