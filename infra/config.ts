@@ -169,7 +169,11 @@ const schema = z.strictObject({
       enterprisePtu: tierTimeout.default(60),
       standard: tierTimeout.default(120),
     }).default({ workloadPtu: 60, enterprisePtu: 60, standard: 120 }),
-    /** Tokens per minute, per PTU, that priority-2 and priority-3 applications may use of a PTU deployment. */
+    /**
+     * Tokens per minute, per PTU, that priority-2 and priority-3 applications may use of a PTU deployment
+     * before they are sent to the standard tier. Size from the model's input TPM per PTU:
+     * https://learn.microsoft.com/azure/foundry-classic/openai/how-to/provisioned-throughput-sizing
+     */
     ptuBudget: z.strictObject({
       priority2: wholeAbove0("must be a whole number above 0 (tokens per minute per PTU)").default(1500),
       priority3: wholeAbove0("must be a whole number above 0 (tokens per minute per PTU)").default(750),
