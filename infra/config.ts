@@ -86,6 +86,9 @@ const ptuPool = {
   ptu: wholeAbove0("must be a whole number above 0 (provisioned throughput units)"),
 };
 
+/** forward-request: values above 240 s may not be honoured (network infrastructure drops idle connections). */
+const tierTimeout = wholeAbove0("must be a whole number of seconds above 0").max(240, { error: "must be at most 240 seconds (APIM's forward-request limit)" });
+
 const CIDR_RULE = "must be an IPv4 range in CIDR notation, such as 10.40.0.0/22";
 const cidr = z.cidrv4({ error: CIDR_RULE }).refine(c => !hasHostBits(c), {
   error: iss => `'${String(iss.input)}' has host bits set, which Azure refuses; use its network address ${networkAddress(String(iss.input))}`,
@@ -132,6 +135,8 @@ const schema = z.strictObject({
     priority: z.number().int().min(1).max(3, { error: "must be 1 (most critical), 2 or 3" }).default(2),
     workload: name.optional(),
     tokensPerMinute: wholeAbove0("must be a whole number above 0 (tokens per minute)").optional(),
+    /** Entra mode: the client applications (app ids) this application calls from; the gateway accepts only these. */
+    clientApplicationIds: z.array(z.uuid({ error: "must be an Entra application (client) id, a GUID" })).default([]),
   })).default([]),
   overflowSubscriptions: z.array(z.strictObject({
     name,
@@ -155,7 +160,6 @@ const schema = z.strictObject({
     /** How applications authenticate: Entra ID app roles, or APIM subscription keys (one product per application). */
     callerAuth: z.enum(["entra", "subscription-key"]).default("entra"),
     retryAfterSeconds: wholeAbove0("must be a whole number of seconds above 0").default(10),
-    backendTimeoutSeconds: wholeAbove0("must be a whole number of seconds above 0").max(240, { error: "must be at most 240 seconds (APIM's forward-request limit)" }).default(120),
     /** The TLS certificate (PFX with its private key) for network.gatewayDomain, a secret in a Key Vault the stack does not own. */
     certificate: z.strictObject({
       keyVaultId: z.string().regex(/^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.KeyVault\/vaults\/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, {
@@ -163,11 +167,26 @@ const schema = z.strictObject({
       }),
       secretName: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, { error: "must be a Key Vault secret name: 1 to 127 letters, digits and hyphens" }),
     }).optional(),
-    /** PTU utilisation (%) above which priority-2 and priority-3 applications leave the PTU pools. */
-    shedAbove: z.strictObject({
-      priority2: z.number().min(1).max(100).default(90),
-      priority3: z.number().min(1).max(100).default(70),
-    }).default({ priority2: 90, priority3: 70 }),
+    /**
+     * Seconds each tier may take to send its response headers before the request moves to the next
+     * tier. Streamed answers send headers at the first token; a non-streamed answer only when complete.
+     */
+    tierTimeoutSeconds: z.strictObject({
+      workloadPtu: tierTimeout.default(60),
+      enterprisePtu: tierTimeout.default(60),
+      standard: tierTimeout.default(120),
+    }).default({ workloadPtu: 60, enterprisePtu: 60, standard: 120 }),
+    /**
+     * Tokens per minute, per PTU, that priority-2 and priority-3 applications may use of a PTU deployment
+     * before they are sent to the standard tier. Size from the model's input TPM per PTU:
+     * https://learn.microsoft.com/azure/foundry-classic/openai/how-to/provisioned-throughput-sizing
+     */
+    ptuBudget: z.strictObject({
+      priority2: wholeAbove0("must be a whole number above 0 (tokens per minute per PTU)").default(1500),
+      priority3: wholeAbove0("must be a whole number above 0 (tokens per minute per PTU)").default(750),
+    }).default({ priority2: 1500, priority3: 750 }),
+    /** Whether responses carry `X-Served-By` with the internal name of the account that answered. */
+    exposeBackendNames: z.boolean().default(false),
   }),
   network: z.strictObject({
     mode: z.enum(["public", "private"]).default("public"),
@@ -360,8 +379,16 @@ function checkGateway(c: Parsed, issues: Issues): void {
   } else if (g.certificate && !c.network.gatewayDomain) {
     issues.add(["gateway", "certificate"], "is the certificate for network.gatewayDomain: set network.gatewayDomain, or remove it");
   }
-  if (g.shedAbove.priority3 > g.shedAbove.priority2) {
-    issues.add(["gateway", "shedAbove", "priority3"], `must be at most shedAbove.priority2 (${g.shedAbove.priority2}): lower-priority applications leave the PTU pools first`);
+  if (g.ptuBudget.priority3 > g.ptuBudget.priority2) {
+    issues.add(["gateway", "ptuBudget", "priority3"], `must be at most ptuBudget.priority2 (${g.ptuBudget.priority2}): lower-priority applications leave the PTU pools first`);
+  }
+  if (g.callerAuth === "entra") {
+    // validate-azure-ad-token requires at least one client application id.
+    c.applications.forEach((a, i) => {
+      if (a.clientApplicationIds.length === 0) {
+        issues.add(["applications", i, "clientApplicationIds"], "must list at least one Entra client application id in callerAuth: entra (the gateway accepts tokens only from listed client applications)");
+      }
+    });
   }
 }
 

@@ -119,7 +119,7 @@ function declare(config: BcdrConfig, topology: Topology) {
   const gatewayArgs = (regions: readonly string[]): ApiGatewayArgs => ({
     stack, config: config.gateway, regions, topology, applications: config.applications,
     targets: new Map([...accounts].map(([key, account]) => [key, { account, subscriptionId: subscriptionIdOf(account.spec.subscription) }])),
-    entra: entraApp && { tenantId: client.tenantId, audience: entraApp.audience, rolePrefix: APP_ROLE_PREFIX },
+    entra: entraApp && { tenantId: client.tenantId, audience: entraApp.audience, clientId: entraApp.application.clientId, rolePrefix: APP_ROLE_PREFIX },
     subscriptionKeys,
     customDomain: config.network.gatewayDomain && config.gateway.certificate
       ? { hostName: config.network.gatewayDomain, ...config.gateway.certificate } : undefined,

@@ -193,6 +193,8 @@ describe("prod: one Premium gateway spanning both regions", () => {
     expect(inputs(policy)).toMatchObject({ apiId: "azure-openai", format: "xml" });
     expect(XMLValidator.validate(inputs(policy).value)).toBe(true);
     expect(policy.dependsOn).toEqual(expect.arrayContaining(pools(run).map(p => p.urn)));
+    expect(inputs(policy).value).toContain('<retry condition="@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode &gt;= 500)"');
+    expect(ofType(run, A.api).map(a => inputs(a))).toEqual([expect.objectContaining({ path: "openai", protocols: ["https"], subscriptionRequired: false })]);
   });
 
   test("Entra ID: an identifier URI in a form Entra accepts (api://<tenant id>/...), the audience the policy validates", () => {
@@ -320,10 +322,10 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
     expect(xml).toContain('<send-request mode="new"');
     for (const ref of referencedNamedValues(xml)) expect(ofType(run, A.namedValue).map(n => inputs(n).namedValueId)).toContain(ref);
     const backendIds = ofType(run, A.backend).map(b => inputs(b).backendId);
-    // The chain's first backend is chosen by name: it must be a declared (account, deployment) backend.
-    const firstBackends = [...xml.matchAll(/<set-variable name="first-backend" value="([^"]+)"/g)].map(m => m[1]);
-    expect(firstBackends.length).toBeGreaterThan(0);
-    for (const id of firstBackends) expect(backendIds).toContain(id);
+    // Every hop names the (account, deployment) it replays to: each must be a declared backend.
+    const hops = [...xml.matchAll(/<set-variable name="served-by" value="([^"]+)"/g)].map(m => m[1]);
+    expect(hops.length).toBeGreaterThan(0);
+    for (const id of hops) expect(backendIds).toContain(id);
   });
 });
 

@@ -1,9 +1,11 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseConfig } from "../infra/config";
 import { policyChains } from "../infra/gateway/chains";
-import { ApiPolicyInput, buildApiPolicy, referencedNamedValues } from "../infra/gateway/policy";
+import { ApiPolicyInput, REMAINING_TOKENS_HEADER, buildApiPolicy, referencedNamedValues } from "../infra/gateway/policy";
+import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT } from "../infra/gateway/policy/routing";
 import { declaredQuota, resolveCapacities } from "../infra/quota";
-import { Topology, buildTopology } from "../infra/topology";
+import { buildTopology } from "../infra/topology";
+import { expressionProblems } from "./apimExpressions";
 import { stackValues } from "./support";
 
 /** A parsed element: tag, attributes (unescaped, as APIM reads them), children, text. */
@@ -25,198 +27,341 @@ function parse(xml: string): Node {
   return convert(raw[0]);
 }
 
-const all = (n: Node, tag: string): Node[] => [...(n.tag === tag ? [n] : []), ...n.children.flatMap(c => all(c, tag))];
+const walk = (n: Node): Node[] => [n, ...n.children.flatMap(walk)];
+const all = (n: Node, tag: string): Node[] => walk(n).filter(x => x.tag === tag);
 const one = (n: Node, tag: string): Node => {
   const found = all(n, tag);
   expect(found).toHaveLength(1);
   return found[0];
 };
 const section = (doc: Node, name: string) => doc.children.find(c => c.tag === name)!;
+const variableSet = (n: Node, name: string) => all(n, "set-variable").filter(v => v.attrs.name === name).map(v => v.attrs.value);
+/** Every policy expression of a document: attribute values and texts starting with `@(` or `@{`. */
+const expressions = (doc: Node) => walk(doc).flatMap(n => [...Object.values(n.attrs), n.text]).filter(v => /^@[({]/.test(v));
 
-async function topologyOf(stack: string, edit?: (v: any) => void): Promise<{ topology: Topology; input: ApiPolicyInput }> {
+const ENTRA = { kind: "entra" as const, tenantId: "tenant-guid", audiences: ["api://aoai-bcdr-prod-gateway", "11111111-2222-4333-8444-555555555555"], clientApplicationIds: ["3f1c2a4e-0b1d-4c8e-9a6f-1d2e3f4a5b61"], rolePrefix: "app." };
+
+async function inputOf(stack: string, edit?: (v: any) => void): Promise<ApiPolicyInput> {
   const values = stackValues(stack);
   edit?.(values);
   const config = parseConfig(values);
   const topology = buildTopology(config, await resolveCapacities(config, declaredQuota(config)));
   return {
-    topology,
-    input: {
-      strategy: config.gateway.strategy,
-      callerAuth: { kind: "entra", tenantId: "tenant-guid", audience: "api://aoai-bcdr-prod-gateway", rolePrefix: "app." },
-      backendAuth: config.openai.auth,
-      applications: config.applications,
-      chains: policyChains(topology, config.openai.auth),
-      retryAfterSeconds: 7,
-      backendTimeoutSeconds: 120,
-      shedAbove: { 2: 90, 3: 70 },
-    },
+    strategy: config.gateway.strategy,
+    callerAuth: config.gateway.callerAuth === "entra" ? ENTRA : { kind: "subscription-key" },
+    backendAuth: config.openai.auth,
+    applications: config.applications,
+    chains: policyChains(topology, config.openai.auth, config.gateway.tierTimeoutSeconds),
+    retryAfterSeconds: 7,
+    ptuBudget: { 2: config.gateway.ptuBudget.priority2, 3: config.gateway.ptuBudget.priority3 },
+    exposeBackendNames: config.gateway.exposeBackendNames,
   };
 }
 
-describe("backend-pool strategy (prod)", () => {
-  let doc: Node;
-  let xml: string;
-  let input: ApiPolicyInput;
-  beforeAll(async () => {
-    ({ input } = await topologyOf("prod"));
-    xml = buildApiPolicy(input);
-    doc = parse(xml);
-  });
+/** The four documents the issue names: dev, prod, prod with send-request, prod with subscription keys. */
+const variants: Record<string, { input: ApiPolicyInput; xml: string; doc: Node }> = {};
+beforeAll(async () => {
+  const inputs: Record<string, ApiPolicyInput> = {
+    dev: await inputOf("dev"),
+    prod: await inputOf("prod"),
+    "prod send-request": await inputOf("prod", v => { v.gateway.strategy = "send-request"; }),
+    "prod subscription-key": await inputOf("prod", v => { v.gateway.callerAuth = "subscription-key"; }),
+  };
+  for (const [name, input] of Object.entries(inputs)) {
+    const xml = buildApiPolicy(input);
+    variants[name] = { input, xml, doc: parse(xml) };
+  }
+});
+const VARIANTS = ["dev", "prod", "prod send-request", "prod subscription-key"];
 
-  test("is a well-formed policy document with the four sections in order", () => {
-    expect(doc.tag).toBe("policies");
+describe.each(VARIANTS)("every document (%s)", name => {
+  test("parses, has the four sections in order, each extending the global policy but backend", () => {
+    const { doc } = variants[name];
     expect(doc.children.map(c => c.tag)).toEqual(["inbound", "backend", "outbound", "on-error"]);
-    // The backend section replaces the default forward-request; the others extend the global policy.
     for (const s of doc.children.filter(c => c.tag !== "backend")) expect(s.children[0].tag).toBe("base");
   });
 
-  test("retries 429 and 5xx fast, enough times to walk the longest chain, with the body buffered for replay", () => {
-    const retry = one(section(doc, "backend"), "retry");
-    expect(retry.attrs.condition).toBe("@(context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)");
-    expect(retry.attrs["first-fast-retry"]).toBe("true");
-    expect(retry.attrs.interval).toBe("0");
-    const longest = Math.max(...input.chains.map(c => c.tiers.length));
-    expect(longest).toBe(5);
-    expect(Number(retry.attrs.count)).toBe(longest - 1);
-    expect(one(retry, "forward-request").attrs["buffer-request-body"]).toBe("true");
+  test("uses only types and members on APIM's allowed list in every expression", () => {
+    const found = expressions(variants[name].doc);
+    expect(found.length).toBeGreaterThan(10);
+    expect(found.flatMap(e => expressionProblems(e).map(p => `${p}\n  in ${e}`))).toEqual([]);
   });
 
-  test("routes each workload's callers to its own chain and everyone else to the shared chain", () => {
-    const routes = all(section(doc, "inbound"), "when")
-      .filter(w => w.children.some(c => c.tag === "set-variable" && c.attrs.name === "chain-pool"))
-      .map(w => [w.attrs.condition, w.children.find(c => c.attrs.name === "chain-pool")!.attrs.value]);
-    expect(routes[0]).toEqual(['@((string)context.Variables["workload"] == "claims" && (string)context.Variables["deployment"] == "gpt-4o")', "pool-workload-claims"]);
-    expect(routes).toContainEqual(['@((string)context.Variables["deployment"] == "gpt-4.1")', "pool-shared-gpt-4.1"]);
-    const pools = routes.map(r => r[1]);
-    expect(pools).toEqual(expect.arrayContaining(["pool-workload-claims", "pool-workload-fraud", "pool-shared-gpt-4o", "pool-shared-gpt-4.1", "pool-shared-gpt-4o-mini"]));
-    // Workload chains are matched before the shared chain of the same deployment.
-    expect(pools.indexOf("pool-workload-claims")).toBeLessThan(pools.indexOf("pool-shared-gpt-4o"));
-    expect(one(section(doc, "inbound"), "set-backend-service").attrs["backend-id"]).toBe('@((string)context.Variables["chain-pool"])');
-    const unknown = section(doc, "inbound").children.filter(c => c.tag === "choose").pop()!.children.find(c => c.tag === "otherwise")!;
-    expect(one(unknown, "set-status").attrs.code).toBe("404");
-  });
-
-  test("lower-priority callers leave hot PTU pools first; standard-only chains have nothing to shed", () => {
-    const shedding = all(section(doc, "inbound"), "cache-lookup-value").map(n => n.attrs.key);
-    expect(shedding).toEqual(["ptu-utilization-workload-claims", "ptu-utilization-workload-fraud", "ptu-utilization-shared-gpt-4o"]);
-    const rule = all(section(doc, "inbound"), "when").find(w => w.attrs.condition.includes("ptu-utilization"))!;
-    expect(rule.attrs.condition).toContain('int.Parse((string)context.Variables["app-priority"]) == 2 && double.Parse((string)context.Variables["ptu-utilization"]) >= 90');
-    expect(rule.attrs.condition).toContain('int.Parse((string)context.Variables["app-priority"]) >= 3 && double.Parse((string)context.Variables["ptu-utilization"]) >= 70');
-    expect(rule.children.find(c => c.attrs.name === "chain-pool")!.attrs.value).toBe("pool-standard-gpt-4o");
-    expect(one(section(doc, "outbound"), "cache-store-value").attrs.value).toContain("azure-openai-deployment-utilization");
-  });
-
-  test("authenticates callers with Entra ID: audience and one app role per application", () => {
-    const token = one(section(doc, "inbound"), "validate-azure-ad-token");
-    expect(token.attrs["tenant-id"]).toBe("tenant-guid");
-    expect(one(token, "audience").text).toBe("api://aoai-bcdr-prod-gateway");
-    expect(all(one(token, "claim"), "value").map(v => v.text)).toEqual(["app.claims-assistant", "app.fraud-scoring", "app.doc-search", "app.hr-chatbot"]);
-  });
-
-  test("calls OpenAI with the gateway's managed identity", () => {
-    expect(one(section(doc, "inbound"), "authentication-managed-identity").attrs.resource).toBe("https://cognitiveservices.azure.com");
-    expect(referencedNamedValues(xml)).toEqual([]);
-  });
-
-  test("limits tokens per application and emits token metrics by application and region", () => {
-    const limits = all(section(doc, "inbound"), "azure-openai-token-limit").map(l => [l.attrs["counter-key"], l.attrs["tokens-per-minute"]]);
-    expect(limits).toEqual([["claims-assistant", "400000"], ["fraud-scoring", "300000"], ["doc-search", "150000"], ["hr-chatbot", "50000"]]);
-    const metric = one(section(doc, "inbound"), "azure-openai-emit-token-metric");
-    expect(all(metric, "dimension").map(d => d.attrs.name)).toEqual(["Application", "Deployment", "Location", "API ID"]);
-  });
-
-  test("stamps X-Served-By and answers a clean 503 with Retry-After when the chain is exhausted", () => {
-    const headers = all(section(doc, "outbound"), "set-header").map(h => h.attrs.name);
-    expect(headers).toEqual(expect.arrayContaining(["X-Served-By", "X-Gateway-Region", "Retry-After"]));
-    for (const s of ["outbound", "on-error"]) {
-      const reply = all(section(doc, s), "return-response").find(r => one(r, "set-status").attrs.code === "503")!;
-      expect(all(reply, "set-header").find(h => h.attrs.name === "Retry-After")!.children[0].text).toBe("7");
-    }
-  });
-
-  test("no attribute is empty (APIM refuses empty policy attribute values)", () => {
-    const walk = (n: Node): Node[] => [n, ...n.children.flatMap(walk)];
+  test("has no empty attribute and no choose without a when (APIM refuses both)", () => {
+    const { doc } = variants[name];
     for (const n of walk(doc)) for (const [k, v] of Object.entries(n.attrs)) expect(`${n.tag}@${k}=${v}`).not.toMatch(/=$/);
+    for (const c of all(doc, "choose")) expect(c.children.some(w => w.tag === "when")).toBe(true);
+    // validate-azure-ad-token needs at least one application-id and one audience.
+    for (const list of ["client-application-ids", "audiences", "required-claims"]) for (const c of all(doc, list)) expect(c.children.length).toBeGreaterThan(0);
   });
 
-  test("escapes expressions so APIM reads them back unchanged", () => {
-    expect(xml).toContain("&amp;&amp;");
-    expect(xml).not.toMatch(/condition="[^"]*&&/);
-    const cond = all(section(doc, "inbound"), "when")[0].attrs.condition;
-    expect(cond).toBe('@((string)context.Variables["application"] == "claims-assistant")');
+  test("never forwards the caller's credentials, and removes them before the gateway's own", () => {
+    const inbound = section(variants[name].doc, "inbound");
+    const deleted = inbound.children.filter(c => c.tag === "set-header" && c.attrs["exists-action"] === "delete").map(c => c.attrs.name);
+    expect(deleted).toEqual(["api-key", "Ocp-Apim-Subscription-Key", "Authorization"]);
+    const tags = inbound.children.map(c => c.tag);
+    const lastDelete = tags.lastIndexOf("set-header");
+    if (tags.includes("validate-azure-ad-token")) expect(tags.indexOf("validate-azure-ad-token")).toBeLessThan(lastDelete);
+    if (tags.includes("authentication-managed-identity")) expect(tags.indexOf("authentication-managed-identity")).toBeGreaterThan(lastDelete);
+  });
+
+  test("reports the application's budget under the gateway's own header, not Azure OpenAI's", () => {
+    const limits = all(variants[name].doc, "azure-openai-token-limit").filter(l => l.attrs["remaining-tokens-header-name"]);
+    expect(limits.length).toBeGreaterThan(0);
+    for (const l of limits) expect(l.attrs["remaining-tokens-header-name"]).toBe(REMAINING_TOKENS_HEADER);
+    expect(variants[name].xml).not.toContain("x-ratelimit-remaining-tokens");
+  });
+
+  test("turns every way of getting no answer into the clean 503, by documented LastError values only", () => {
+    const onError = section(variants[name].doc, "on-error");
+    const condition = onError.children[1].children[0].attrs.condition;
+    expect(condition).toContain('context.LastError.Reason == "Timeout"');
+    expect(condition).toContain('context.LastError.Reason == "BackendConnectionFailure"');
+    expect(condition).toContain('context.LastError.Section == "backend"');
+    expect(variants[name].xml).not.toContain("LastError.Source");
+    const last = all(onError, "return-response").at(-1)!;
+    expect(one(last, "set-status").attrs.code).toBe("503");
+    expect(all(last, "set-header").map(h => h.attrs.name)).toContain("Retry-After");
+  });
+
+  test("routes by the deployment in the path or the body, and answers 404 listing the models otherwise", () => {
+    const inbound = section(variants[name].doc, "inbound");
+    expect(variableSet(inbound, "deployment")).toEqual([DEPLOYMENT_EXPRESSION]);
+    expect(variants[name].xml).not.toContain("MatchedParameters");
+    const notFound = all(inbound, "return-response").find(r => one(r, "set-status").attrs.code === "404")!;
+    const models = [...new Set(variants[name].input.chains.map(c => c.deployment))];
+    expect(JSON.parse(one(notFound, "set-body").text).error.message).toBe(`Unknown deployment. Available: ${models.join(", ")}.`);
+  });
+
+  test("sheds nothing by an undocumented header and parses nothing that could throw", () => {
+    const { xml } = variants[name];
+    for (const gone of ["azure-openai-deployment-utilization", "double.Parse", "cache-lookup-value", "cache-store-value"]) expect(xml).not.toContain(gone);
   });
 });
 
-describe("key mode", () => {
-  test("no managed identity token; the backends carry keys (named values), never a literal in the XML", async () => {
-    const { input } = await topologyOf("prod", v => { v.openai = { auth: "keys" }; });
-    const xml = buildApiPolicy(input);
-    expect(all(parse(xml), "authentication-managed-identity")).toEqual([]);
-    expect(xml).not.toMatch(/api-key/);
+describe("the expression allow-list", () => {
+  test("catches the role lookup APIM does not offer (Claims.GetValueOrDefault with an array default)", () => {
+    const old = '@{ var roles = ((Jwt)context.Variables["caller-token"]).Claims.GetValueOrDefault("roles", new string[0]); return roles.FirstOrDefault(); }';
+    expect(expressionProblems(old)).toEqual([expect.stringContaining("Claims.GetValueOrDefault takes (string name, string defaultValue)")]);
+  });
+
+  test("catches unknown context members, types off the list, restricted members and bad Body.As types", () => {
+    expect(expressionProblems("@(context.Request.Deployment)")).toEqual(["context.Request.Deployment is not a documented context member"]);
+    expect(expressionProblems("@(System.IO.File.ReadAllText(\"x\"))")).toEqual([expect.stringContaining("type System is not allowed")]);
+    expect(expressionProblems("@(Regex.Escape(\"x\"))")).toEqual(["Regex.Escape is not an allowed member"]);
+    expect(expressionProblems("@(context.Request.Body.As<Stream>())")).toEqual(expect.arrayContaining([expect.stringContaining("Body.As<Stream>: T must be one of")]));
+    expect(expressionProblems("@(context.Variables.GetValueOrDefault<object>(\"x\", null))")).toEqual([expect.stringContaining("type object")]);
+    // A cast binds after member access: (string)context.Variables["t"].Split(',') calls Split on object.
+    expect(expressionProblems("@((string)context.Variables[\"t\"].Split(','))")).toEqual([expect.stringContaining("parenthesize the cast")]);
   });
 });
 
-describe("subscription-key callers", () => {
-  test("the product of the caller's key names its application; no token validation", async () => {
-    const { input } = await topologyOf("dev");
-    const doc = parse(buildApiPolicy({ ...input, callerAuth: { kind: "subscription-key" } }));
+describe("caller identification (Entra)", () => {
+  test("validates both token versions' audiences and the client applications, children in the documented order", () => {
+    const token = one(section(variants.prod.doc, "inbound"), "validate-azure-ad-token");
+    expect(token.children.map(c => c.tag)).toEqual(["client-application-ids", "audiences", "required-claims"]);
+    expect(all(token, "application-id").map(a => a.text)).toEqual(ENTRA.clientApplicationIds);
+    expect(all(token, "audience").map(a => a.text)).toEqual(ENTRA.audiences);
+    expect(one(token, "claim").attrs).toMatchObject({ name: "roles", match: "any" });
+  });
+
+  /** Runs the generated role mapping (an ordered list of `if (roles.Contains(role)) return app;`) on a role list. */
+  function mapRoles(expression: string, roles: string[]): string {
+    const rules = [...expression.matchAll(/if \(roles\.Contains\("([^"]+)"\)\) \{ return "([^"]+)"; \}/g)].map(m => [m[1], m[2]]);
+    expect(rules.length).toBeGreaterThan(0);
+    return rules.find(([role]) => roles.includes(role))?.[1] ?? "";
+  }
+
+  test("maps a caller with several app roles to the most critical application, then by name, whatever the claim order", async () => {
+    const mapping = variableSet(section(variants.prod.doc, "inbound"), "application")[0];
+    for (const roles of [["app.hr-chatbot", "app.doc-search", "app.fraud-scoring"], ["app.fraud-scoring", "app.doc-search", "app.hr-chatbot"]]) {
+      expect(mapRoles(mapping, roles)).toBe("fraud-scoring");
+    }
+    expect(mapRoles(mapping, ["app.claims-assistant", "app.fraud-scoring"])).toBe("claims-assistant");
+    expect(mapRoles(mapping, ["app.doc-search", "app.hr-chatbot"])).toBe("doc-search");
+    expect(mapRoles(mapping, ["other"])).toBe("");
+    // The listing order of the applications does not change the mapping.
+    const reversed = { ...variants.prod.input, applications: [...variants.prod.input.applications].reverse() };
+    expect(variableSet(section(parse(buildApiPolicy(reversed)), "inbound"), "application")[0]).toBe(mapping);
+  });
+});
+
+describe("zero applications (the default)", () => {
+  test.each(["entra", "subscription-key"] as const)("a valid document that refuses every caller with 403 (%s)", async auth => {
+    // No application, so no client application id: there is nothing validate-azure-ad-token could accept.
+    const input = { ...variants.prod.input, applications: [], callerAuth: auth === "entra" ? { ...ENTRA, clientApplicationIds: [] } : { kind: "subscription-key" as const } };
+    const doc = parse(buildApiPolicy(input));
+    for (const c of all(doc, "choose")) expect(c.children.some(w => w.tag === "when")).toBe(true);
     expect(all(doc, "validate-azure-ad-token")).toEqual([]);
-    expect(section(doc, "inbound").children.find(c => c.attrs.name === "application")!.attrs.value)
-      .toBe("@(context.Product != null ? context.Product.Id : string.Empty)");
+    const refusal = section(doc, "inbound").children.find(c => c.tag === "return-response")!;
+    expect(one(refusal, "set-status").attrs.code).toBe("403");
+    expect(one(refusal, "set-body").text).toContain("aoai-bcdr:applications");
+    expect(expressions(doc).flatMap(expressionProblems)).toEqual([]);
   });
 });
 
-describe("send-request strategy (the seed design's synchronous failover)", () => {
-  let doc: Node;
-  let xml: string;
-  let input: ApiPolicyInput;
-  beforeAll(async () => {
-    ({ input } = await topologyOf("prod", v => { v.gateway.strategy = "send-request"; }));
-    xml = buildApiPolicy(input);
-    doc = parse(xml);
+describe("backend-pool strategy (prod)", () => {
+  test("retries 408, 429 and 5xx, selecting the pool again inside the retry, streaming the answer", () => {
+    const retry = one(section(variants.prod.doc, "backend"), "retry");
+    expect(retry.attrs.condition).toBe("@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)");
+    expect(retry.attrs).toMatchObject({ interval: "0", "first-fast-retry": "true", count: '@(int.Parse((string)context.Variables["retry-count"]))' });
+    expect(retry.children.map(c => c.tag).slice(0, 2)).toEqual(["set-backend-service", "forward-request"]);
+    expect(retry.children[0].attrs["backend-id"]).toBe('@((string)context.Variables["chain-pool"])');
+    expect(retry.children[1].attrs).toMatchObject({ "buffer-request-body": "true", "buffer-response": "false" });
   });
 
-  test("forwards once with the response buffered, then walks the rest of the chain with new requests", () => {
-    const forward = one(section(doc, "backend"), "forward-request");
-    expect(forward.attrs).toMatchObject({ "buffer-request-body": "true", "buffer-response": "true" });
-    expect(all(section(doc, "backend"), "retry")).toEqual([]);
-    const sends = all(section(doc, "outbound"), "send-request");
-    expect(sends).toHaveLength(input.chains.reduce((n, c) => n + c.tiers.length - 1, 0));
-    for (const s of sends) expect(s.attrs.mode).toBe("new");
+  test("sizes the retry budget per chain (one retry per further backend) and bounds each attempt by its tier's timeout", () => {
+    const inbound = section(variants.prod.doc, "inbound");
+    const route = (chain: string) => all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === chain))!;
+    const claims = variants.prod.input.chains.find(c => c.name === "workload-claims")!;
+    expect(claims.tiers.map(t => t.role)).toEqual(["workload-ptu", "enterprise-ptu", "standard", "standard", "standard"]);
+    expect(variableSet(route("workload-claims"), "retry-count")[0]).toBe("4");
+    expect(variableSet(route("workload-claims"), "tier-timeouts")[0]).toBe("60,60,120,120,120");
+    expect(variableSet(route("shared-gpt-4o-mini"), "retry-count")[0]).toBe(String(variants.prod.input.chains.find(c => c.name === "shared-gpt-4o-mini")!.tiers.length - 1));
+    expect(one(section(variants.prod.doc, "backend"), "forward-request").attrs.timeout).toContain('(string)context.Variables["tier-timeouts"]');
   });
 
-  test("each step preserves path, deployment, query and body, and targets the next backend of the chain", () => {
+  test("answers 503 with the earliest Retry-After a backend sent, else the configured delay; a final 429 keeps Azure's", () => {
+    const outbound = section(variants.prod.doc, "outbound");
+    const whens = all(outbound, "when");
+    const reply = one(whens[0], "return-response");
+    expect(one(reply, "set-status").attrs.code).toBe("503");
+    const retryAfter = all(reply, "set-header").find(h => h.attrs.name === "Retry-After")!.children[0].text;
+    expect(retryAfter).toContain('"backend-retry-after"');
+    expect(retryAfter).toContain('"7"');
+    expect(whens[1].children[0].attrs).toMatchObject({ name: "Retry-After", "exists-action": "skip" });
+    expect(variableSet(section(variants.prod.doc, "backend"), "backend-retry-after")[0]).toContain("int.TryParse");
+  });
+
+  test("sheds priority-2 and -3 callers by a per-PTU token budget keyed by the PTU deployment, to the standard pool", () => {
+    const inbound = section(variants.prod.doc, "inbound");
+    const counters = all(inbound, "azure-openai-token-limit").filter(l => l.attrs["remaining-tokens-variable-name"] === "ptu-budget-remaining");
+    expect(counters.map(c => c.attrs["counter-key"])).toEqual([
+      '@("ptu-budget:workload-claims--gpt-4o:priority-" + (string)context.Variables["app-priority"])',
+      '@("ptu-budget:workload-fraud--gpt-4o:priority-" + (string)context.Variables["app-priority"])',
+      '@("ptu-budget:enterprise-ptu--gpt-4o:priority-" + (string)context.Variables["app-priority"])',
+    ]);
+    for (const c of counters) expect(c.attrs["tokens-per-minute"]).toBe(String(SHED_COUNTER_LIMIT));
+    // Enterprise PTU: 100 PTU x 1500 (priority 2) and x 750 (priority 3) tokens per minute.
+    const shed = all(inbound, "when").find(w => w.attrs.condition.includes("ptu-budget-remaining") && w.attrs.condition.includes("150000L"))!;
+    expect(shed.attrs.condition).toContain("75000L");
+    expect(shed.attrs.condition).toContain("long.TryParse");
+    expect(variableSet(shed, "chain-pool")).toEqual(["pool-standard-gpt-4o"]);
+    // The walk (send-request, or the pool's on-error fallback) starts at the first standard tier.
+    expect(variableSet(shed, "first-tier")).toEqual(["1"]);
+    // Priority 1 is never counted nor shed.
+    expect(all(inbound, "when").find(w => w.children.includes(counters[0]))!.attrs.condition).toBe('@((string)context.Variables["app-priority"] != "1")');
+  });
+
+  test("tells callers which account answered only when the stack exposes names", () => {
+    expect(all(section(variants.prod.doc, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain("X-Served-By");
+    const exposed = parse(buildApiPolicy({ ...variants.prod.input, exposeBackendNames: true }));
+    const servedBy = all(section(exposed, "outbound"), "set-header").find(h => h.attrs.name === "X-Served-By")!;
+    expect(servedBy.children[0].text).toBe("@(context.Request.Url.Host.Split('.')[0])");
+  });
+
+  test("calls OpenAI with the gateway's managed identity; key mode uses Key Vault-backed named values, never a literal key", async () => {
+    expect(one(section(variants.prod.doc, "inbound"), "authentication-managed-identity").attrs.resource).toBe("https://cognitiveservices.azure.com");
+    expect(referencedNamedValues(variants.prod.xml).every(n => n.startsWith("openai-endpoint-"))).toBe(true);
+    const keys = parse(buildApiPolicy(await inputOf("prod", v => { v.openai = { auth: "keys" }; })));
+    expect(all(keys, "authentication-managed-identity")).toEqual([]);
+    // The forward carries the backend's own credentials; only the on-error replay names keys, by named value.
+    expect(all(section(keys, "inbound"), "set-header").filter(h => h.attrs.name === "api-key").map(h => h.attrs["exists-action"])).toEqual(["delete"]);
+    const sent = all(section(keys, "on-error"), "set-header").filter(h => h.attrs.name === "api-key");
+    expect(sent.length).toBeGreaterThan(0);
+    for (const h of sent) expect(h.children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
+  });
+
+  test("hands a request that got no answer to the tiers after the one that failed, each bounded by its own timeout", () => {
+    const { doc, input } = variants.prod;
     const claims = input.chains.find(c => c.name === "workload-claims")!;
-    const steps = all(section(doc, "outbound"), "when").filter(w => w.attrs.condition?.includes('"workload-claims"'));
-    expect(steps.map(s => one(s, "set-url").text)).toEqual(
-      claims.tiers.slice(1).map(t => `@("{{${t.endpointNamedValue}}}" + (string)context.Variables["request-path"])`));
-    for (const s of steps) {
-      expect(s.attrs.condition).toContain('(int)context.Variables["attempt-status"] == 429 || (int)context.Variables["attempt-status"] >= 500');
-      expect(one(s, "set-body").text).toBe("@(context.Request.Body.As<string>(preserveContent: true))");
-      expect(one(s, "set-method").text).toBe("@(context.Request.Method)");
-      expect(one(s, "authentication-managed-identity").attrs.resource).toBe("https://cognitiveservices.azure.com");
-    }
-    const path = section(doc, "inbound").children.find(c => c.attrs.name === "request-path")!;
-    expect(path.attrs.value).toBe("@(context.Request.OriginalUrl.Path.TrimStart('/') + context.Request.OriginalUrl.QueryString)");
-    expect(referencedNamedValues(xml)).toEqual(expect.arrayContaining(["openai-endpoint-standard-primary", "openai-endpoint-enterprise-ptu"]));
+    const steps = all(section(doc, "on-error"), "when").filter(w => w.attrs.condition.includes('"workload-claims"'));
+    // The first tier is never "after the failed one": the walk covers the others.
+    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(claims.tiers.slice(1).map(t => String(t.timeoutSeconds)));
+    steps.forEach((s, i) => expect(s.attrs.condition).toContain(`int.Parse((string)context.Variables["first-tier"]) + int.Parse((string)context.Variables["attempt"]) < ${i + 1}`));
+    // The attempt counter moves only after an answer, so on error it names the attempt that got none.
+    const retry = one(section(doc, "backend"), "retry");
+    expect(retry.children.map(c => c.tag)).toEqual(["set-backend-service", "forward-request", "set-variable", "set-variable"]);
+    expect(retry.children[2].attrs.name).toBe("attempt");
+    expect(variableSet(section(doc, "inbound"), "request-body")).toHaveLength(1);
+  });
+});
+
+describe("send-request strategy (prod)", () => {
+  const doc = () => variants["prod send-request"].doc;
+
+  test("captures the body, and the path and query without the caller's key, in inbound; never forwards through a breaker", () => {
+    const path = variableSet(section(doc(), "inbound"), "request-path")[0];
+    expect(path).toContain('.Where(p => p.Key.ToLowerInvariant() != "api-key" && p.Key.ToLowerInvariant() != "subscription-key")');
+    expect(path).not.toContain("QueryString");
+    expect(variableSet(section(doc(), "inbound"), "request-body")).toEqual(["@(context.Request.Body == null ? string.Empty : context.Request.Body.As<string>(preserveContent: true))"]);
+    expect(all(doc(), "forward-request")).toEqual([]);
+    expect(all(doc(), "retry")).toEqual([]);
+    for (const s of ["backend", "outbound"]) expect(JSON.stringify(section(doc(), s))).not.toContain("Body.As");
   });
 
-  test("in key mode each step sends the next account's Key Vault-backed key", async () => {
-    const { input: keys } = await topologyOf("prod", v => { v.gateway.strategy = "send-request"; v.openai = { auth: "keys" }; });
-    const sends = all(parse(buildApiPolicy(keys)), "send-request");
+  test("walks every tier with a new request in the documented child order, bounded by the tier's timeout, no answer counting as failure", () => {
+    const { input } = variants["prod send-request"];
+    const sends = all(section(doc(), "backend"), "send-request");
+    expect(sends).toHaveLength(input.chains.reduce((n, c) => n + c.tiers.length, 0));
+    const claims = input.chains.find(c => c.name === "workload-claims")!;
+    const steps = all(section(doc(), "backend"), "when").filter(w => w.attrs.condition.includes('"workload-claims"'));
+    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(claims.tiers.map(t => String(t.timeoutSeconds)));
+    expect(steps.map(s => one(s, "set-url").text)).toEqual(claims.tiers.map(t => `@("{{${t.endpointNamedValue}}}" + (string)context.Variables["request-path"])`));
     for (const s of sends) {
-      const key = all(s, "set-header").find(h => h.attrs.name === "api-key")!;
-      expect(key.children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
+      expect(s.attrs).toMatchObject({ mode: "new", "ignore-error": "true" });
+      expect(s.children.map(c => c.tag)).toEqual(["set-url", "set-method", "set-header", "set-body", "authentication-managed-identity"]);
     }
+    expect(variableSet(steps[0], "attempt-status")[0]).toContain("== null ? 0 :");
+    expect(steps[1].attrs.condition).toContain('GetValueOrDefault<int>("attempt-status", -1) == 408');
+  });
+
+  test("returns the first good answer, Azure's last 429, or the clean 503 (never a raw 5xx)", () => {
+    const final = section(doc(), "backend").children.at(-1)!;
+    const [good, throttled] = final.children.filter(c => c.tag === "when");
+    expect(good.attrs.condition).toContain("> 0 && !(");
+    expect(one(good, "return-response").attrs["response-variable-name"]).toBe("attempt-response");
+    expect(throttled.attrs.condition).toBe('@(context.Variables.GetValueOrDefault<int>("attempt-status", -1) == 429)');
+    const otherwise = final.children.find(c => c.tag === "otherwise")!;
+    expect(one(otherwise, "set-status").attrs.code).toBe("503");
+  });
+
+  test("sends each next account's Key Vault-backed key in key mode, after the body", async () => {
+    const sends = all(parse(buildApiPolicy(await inputOf("prod", v => { v.gateway.strategy = "send-request"; v.openai = { auth: "keys" }; }))), "send-request");
+    for (const s of sends) {
+      expect(s.children.map(c => c.tag)).toEqual(["set-url", "set-method", "set-header", "set-header", "set-body"]);
+      expect(s.children[3].children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
+    }
+  });
+});
+
+describe("chains", () => {
+  test("one backend per (account, deployment), each tier timed by its role", () => {
+    const claims = variants.prod.input.chains.find(c => c.name === "workload-claims")!;
+    expect(claims.tiers.map(t => t.backendId)).toEqual(["workload-claims--gpt-4o", "enterprise-ptu--gpt-4o", ...claims.tiers.slice(2).map(t => `${t.accountKey}--gpt-4o`)]);
+    expect(claims.firstPtu).toEqual({ backendId: "workload-claims--gpt-4o", units: 50 });
+    expect(variants.prod.input.chains.find(c => c.name === "shared-gpt-4o-mini")!.firstPtu).toBeUndefined();
   });
 });
 
 describe("behind Front Door", () => {
-  test("only requests carrying this Front Door's id in X-Azure-FDID pass", async () => {
-    const { input } = await topologyOf("dev");
-    const check = one(section(parse(buildApiPolicy({ ...input, frontDoorIdNamedValue: "front-door-id" })), "inbound"), "check-header");
+  test("only requests carrying this Front Door's id in X-Azure-FDID pass", () => {
+    const check = one(section(parse(buildApiPolicy({ ...variants.dev.input, frontDoorIdNamedValue: "front-door-id" })), "inbound"), "check-header");
     expect(check.attrs).toMatchObject({ name: "X-Azure-FDID", "failed-check-httpcode": "403" });
     expect(one(check, "value").text).toBe("{{front-door-id}}");
-    expect(all(parse(buildApiPolicy(input)), "check-header")).toEqual([]);
+    expect(all(variants.dev.doc, "check-header")).toEqual([]);
+  });
+});
+
+describe("the deployment expression", () => {
+  const pattern = new RegExp(/Regex\.Match\(context\.Request\.OriginalUrl\.Path, "([^"]+)"\)/.exec(DEPLOYMENT_EXPRESSION)![1]);
+  test.each([
+    ["/openai/deployments/gpt-4o/chat/completions", "gpt-4o"],
+    ["/openai/deployments/gpt-4.1/responses", "gpt-4.1"],
+    ["/openai/deployments/whisper/audio/transcriptions", "whisper"],
+    ["/openai/v1/chat/completions", undefined],
+    ["/openai/responses", undefined],
+  ])("%s -> %s from the path (else the body's model)", (path, name) => {
+    expect(pattern.exec(path)?.[1]).toBe(name);
   });
 });

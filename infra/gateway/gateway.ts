@@ -47,11 +47,11 @@ export interface ApiGatewayArgs {
   /** Regions this service runs in: the first hosts it, the others are additional locations. */
   readonly regions: readonly string[];
   readonly topology: Topology;
-  readonly applications: readonly { readonly name: string; readonly priority: number; readonly workload?: string; readonly tokensPerMinute?: number }[];
+  readonly applications: readonly { readonly name: string; readonly priority: number; readonly workload?: string; readonly tokensPerMinute?: number; readonly clientApplicationIds: readonly string[] }[];
   /** Account key -> target. */
   readonly targets: ReadonlyMap<string, GatewayTarget>;
   /** Entra ID: the tenant and audience callers' tokens must carry; undefined with subscription keys. */
-  readonly entra?: { readonly tenantId: pulumi.Input<string>; readonly audience: pulumi.Input<string>; readonly rolePrefix: string };
+  readonly entra?: { readonly tenantId: pulumi.Input<string>; readonly audience: pulumi.Input<string>; readonly clientId: pulumi.Input<string>; readonly rolePrefix: string };
   /** Subscription-key callers: every application's key pair, shared by every region's gateway. */
   readonly subscriptionKeys?: SubscriptionKeys;
   readonly backendAuth: "managedIdentity" | "keys";
@@ -131,16 +131,18 @@ export class ApiGateway extends pulumi.ComponentResource {
     const keyNamedValues = new Map(args.backendAuth === "keys" ? [...args.targets.keys()].map(k =>
       [k, vaultNamedValue(name, keyNamedValue(k), args.vault.secretUris[args.secretNames.accountKey(k)], service, reader, this)] as const) : []);
     const endpoints = new Map([...args.targets].map(([key, t]) => [key, t.account.endpoint] as const));
-    if (g.strategy === "send-request") {
-      for (const [key, endpoint] of endpoints) plainNamedValue(name, endpointNamedValue(key), endpoint, service, this);
-    }
+    // Both strategies replay requests on other accounts with send-request (the pool's on-error fallback).
+    for (const [key, endpoint] of endpoints) plainNamedValue(name, endpointNamedValue(key), endpoint, service, this);
     const frontDoor = args.frontDoorId === undefined ? undefined : plainNamedValue(name, FRONT_DOOR_ID_NAMED_VALUE, args.frontDoorId, service, this);
     const pools = declareBackends(name, { service, topology: args.topology, endpoints, keyNamedValues }, this);
 
     const { api } = openAiApi(name, { service, subscriptionRequired: g.callerAuth === "subscription-key" }, this);
     const entra = args.entra;
     const callerAuth: pulumi.Output<CallerAuth> = entra
-      ? pulumi.all([entra.tenantId, entra.audience]).apply(([tenantId, audience]) => ({ kind: "entra" as const, tenantId, audience, rolePrefix: entra.rolePrefix }))
+      ? pulumi.all([entra.tenantId, entra.audience, entra.clientId]).apply(([tenantId, audience, clientId]) => ({
+        kind: "entra" as const, tenantId, audiences: [audience, clientId], rolePrefix: entra.rolePrefix,
+        clientApplicationIds: [...new Set(args.applications.flatMap(a => a.clientApplicationIds))],
+      }))
       : pulumi.output({ kind: "subscription-key" as const });
     const xml = pulumi.all([callerAuth, identityClientId]).apply(([auth, clientId]) => buildApiPolicy({
       strategy: g.strategy,
@@ -148,10 +150,10 @@ export class ApiGateway extends pulumi.ComponentResource {
       backendAuth: args.backendAuth,
       identityClientId: clientId,
       applications: args.applications,
-      chains: policyChains(args.topology, args.backendAuth),
+      chains: policyChains(args.topology, args.backendAuth, g.tierTimeoutSeconds),
       retryAfterSeconds: g.retryAfterSeconds,
-      backendTimeoutSeconds: g.backendTimeoutSeconds,
-      shedAbove: { 2: g.shedAbove.priority2, 3: g.shedAbove.priority3 },
+      ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
+      exposeBackendNames: g.exposeBackendNames,
       frontDoorIdNamedValue: frontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
     }));
     openAiApiPolicy(name, service, xml, [api, ...pools, ...keyNamedValues.values(), ...(frontDoor ? [frontDoor] : [])], this);

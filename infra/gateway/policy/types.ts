@@ -1,0 +1,71 @@
+/** The plain values the policy builder reads: no Pulumi types, so every document is easy to test. */
+import { AccountRole } from "../../topology";
+
+export type FailoverStrategy = "backend-pool" | "send-request";
+
+export interface PolicyApplication {
+  readonly name: string;
+  /** 1 = most critical: never shed from the PTU pools. */
+  readonly priority: number;
+  readonly workload?: string;
+  readonly tokensPerMinute?: number;
+}
+
+export interface PolicyTier {
+  /** APIM backend of this (account, deployment). */
+  readonly backendId: string;
+  /** The topology account the deployment lives on. */
+  readonly accountKey: string;
+  readonly role: AccountRole;
+  readonly priority: number;
+  /** Seconds the gateway waits for this tier's response headers before moving on. */
+  readonly timeoutSeconds: number;
+  /** Named value holding the account's endpoint (`https://<subdomain>.openai.azure.com/`). */
+  readonly endpointNamedValue: string;
+  /** Named value (Key Vault-backed) holding the account's key, in key mode. */
+  readonly keyNamedValue?: string;
+}
+
+export interface PolicyChain {
+  readonly name: string;
+  readonly deployment: string;
+  readonly workload?: string;
+  /** Backend pool of the whole chain (the backend-pool strategy). */
+  readonly poolId: string;
+  /** Backend pool of the deployment's standard tier only: where shed traffic goes. */
+  readonly standardPoolId: string;
+  /** Tiers in the order a request walks them (priority, then listing order). */
+  readonly tiers: readonly PolicyTier[];
+  /** The PTU deployment the chain starts at, if any: lower-priority callers can be shed from it. */
+  readonly firstPtu?: { readonly backendId: string; readonly units: number };
+}
+
+export type CallerAuth =
+  | {
+    readonly kind: "entra";
+    readonly tenantId: string;
+    /** Every audience a valid token may carry: the identifier URI (v1 tokens) and the app's client id (v2 tokens). */
+    readonly audiences: readonly string[];
+    /** Client applications allowed to call (validate-azure-ad-token requires at least one). */
+    readonly clientApplicationIds: readonly string[];
+    readonly rolePrefix: string;
+  }
+  | { readonly kind: "subscription-key" };
+
+export interface ApiPolicyInput {
+  readonly strategy: FailoverStrategy;
+  readonly callerAuth: CallerAuth;
+  readonly backendAuth: "managedIdentity" | "keys";
+  readonly applications: readonly PolicyApplication[];
+  readonly chains: readonly PolicyChain[];
+  /** Seconds a caller is told to wait when no backend said when it comes back. */
+  readonly retryAfterSeconds: number;
+  /** Tokens per minute, per PTU, that priority-2 and priority-3 callers may use of a PTU deployment. */
+  readonly ptuBudget: { readonly 2: number; readonly 3: number };
+  /** Whether `X-Served-By` tells callers which account answered (internal names). */
+  readonly exposeBackendNames: boolean;
+  /** Named value holding the Front Door id that must arrive in `X-Azure-FDID` (public mode). */
+  readonly frontDoorIdNamedValue?: string;
+  /** Client id of the gateway's user-assigned identity, which `authentication-managed-identity` must name (`client-id`). */
+  readonly identityClientId?: string;
+}
