@@ -10,6 +10,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { VnetConfig } from "./config";
 import { PrivateLinkTarget, RegionalPrivateLink } from "./privateLink";
+import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 
@@ -60,7 +61,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     const resourceGroupName = this.resourceGroup.name;
 
     const nsg = new network.NetworkSecurityGroup(`${name}-apim-nsg`, {
-      networkSecurityGroupName: `nsg-apim-${args.stack}-${region}`,
+      networkSecurityGroupName: azureName("azure-native:network:NetworkSecurityGroup", ["nsg", "apim", args.stack, region]),
       resourceGroupName,
       location: region,
       securityRules: APIM_SECURITY_RULES,
@@ -68,7 +69,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     }, { parent: this });
     // Subnets inline: declared as separate resources they would fight the VNet over its subnet list.
     this.vnet = new network.VirtualNetwork(`${name}-vnet`, {
-      virtualNetworkName: `vnet-aoai-${args.stack}-${region}`,
+      virtualNetworkName: azureName("azure-native:network:VirtualNetwork", ["vnet", "aoai", args.stack, region]),
       resourceGroupName,
       location: region,
       addressSpace: { addressPrefixes: [v.addressSpace] },

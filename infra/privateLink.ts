@@ -11,6 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
+import { azureName } from "./naming";
 import { Tags, roleTags } from "./tags";
 
 /** The private link services in use: the endpoint's group id and the zone Azure resolves it through. */
@@ -87,7 +88,7 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
     const records: Record<string, privatedns.PrivateRecordSet> = {};
     const endpointIps: Record<string, pulumi.Output<string>> = {};
     for (const target of args.targets) {
-      const endpointName = `pe-${target.key}-${args.region}`;
+      const endpointName = azureName("azure-native:network:PrivateEndpoint", ["pe", target.key, args.region]);
       const endpoint = new network.PrivateEndpoint(`${name}-pe-${target.key}`, {
         privateEndpointName: endpointName,
         resourceGroupName,
