@@ -23,8 +23,16 @@ export interface SecretVaultArgs {
 
 export class SecretVault extends pulumi.ComponentResource {
   public readonly vault: keyvault.Vault;
-  /** Secret name -> versionless secret URI (APIM picks up a rotated secret without a redeploy). */
-  public readonly secretUris: Readonly<Record<string, pulumi.Output<string>>>;
+  /**
+   * Secret name -> versionless secret URI (APIM picks up a rotated secret without a redeploy). In private
+   * mode a URI carries a dependency on the vault's private endpoints and DNS records (`reachableAfter`),
+   * so whatever reads the secret through it waits until the vault is reachable.
+   */
+  public get secretUris(): Readonly<Record<string, pulumi.Output<string>>> {
+    return Object.fromEntries(Object.entries(this.uris).map(([name, uri]) => [name, this.reachable.apply(() => uri)]));
+  }
+  private readonly uris: Readonly<Record<string, pulumi.Output<string>>>;
+  private reachable: pulumi.Output<unknown> = pulumi.output(undefined);
 
   constructor(name: string, args: SecretVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:keyvault:SecretVault", name, {}, opts);
@@ -47,7 +55,7 @@ export class SecretVault extends pulumi.ComponentResource {
       },
       tags,
     }, { parent: this, protect: args.protect });
-    this.secretUris = Object.fromEntries(Object.entries(args.secrets).map(([secretName, value]) => {
+    this.uris = Object.fromEntries(Object.entries(args.secrets).map(([secretName, value]) => {
       const secret = new keyvault.Secret(`${name}-${secretName}`, {
         secretName,
         vaultName: this.vault.name,
@@ -58,5 +66,10 @@ export class SecretVault extends pulumi.ComponentResource {
       return [secretName, secret.properties.secretUri];
     }));
     this.registerOutputs({ vaultId: this.vault.id, vaultUri: this.vault.properties.vaultUri });
+  }
+
+  /** Private mode: the vault is reachable only once these exist (its private endpoints and DNS records). */
+  reachableAfter(resources: readonly pulumi.CustomResource[]): void {
+    this.reachable = pulumi.all([this.reachable, ...resources.map(r => r.id)]);
   }
 }

@@ -4,11 +4,19 @@
  * identities, regional gateway URLs, Key Vault URIs, private endpoint IPs allocated in their subnet,
  * Front Door host names and ids, the names Azure echoes back. Values are derived
  * from the resource's identity (never random), so two runs of the same stack answer the same.
+ *
+ * They also refuse what ARM refuses on PUT, from data with a cited source (stacks/azure/): a name that
+ * breaks its type's rule or is taken in its scope, a model version not offered on its SKU in the account's
+ * region. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
+ * process) and stacks/runner.ts fails the run with every refusal once the program has finished.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { hostAddress } from "../infra/cidr";
 import { stableGuid } from "../infra/identity";
+import { deploymentRefusal } from "./azure/availability";
+import { NameRegistry } from "./azure/names";
+import { AzureRefusal } from "./azure/refusal";
 
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000";
 export const TENANT_ID = "11111111-1111-4111-8111-111111111111";
@@ -52,6 +60,7 @@ const NAME_INPUTS: Record<string, string> = {
   "azure-native:frontdoor:Policy": "policyName",
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
   "azure-native:monitor:DiagnosticSetting": "name",
+  "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
 };
 
 /** ARM path below `/providers/` of each resource-group-scoped type. */
@@ -88,6 +97,7 @@ const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
   "azure-native:cdn:Route": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${n}`,
   "azure-native:cdn:SecurityPolicy": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/securityPolicies/${n}`,
   "azure-native:frontdoor:Policy": (_, n) => `Microsoft.Network/frontDoorWebApplicationFirewallPolicies/${n}`,
+  "azure-native:managedidentity:UserAssignedIdentity": (_, n) => `Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
 };
 
 /** The public name a private endpoint answers for, per group id, from the target resource's name. */
@@ -111,6 +121,11 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   private readonly subnetPrefixes = new Map<string, string>();
   /** Subnet id -> addresses handed out so far. */
   private readonly allocated = new Map<string, number>();
+  private readonly names = new NameRegistry();
+  /** Account ARM id (lowercase) -> its region, for the deployments created on it. */
+  private readonly accountRegions = new Map<string, string>();
+  /** What Azure would have refused so far. */
+  readonly refusals: AzureRefusal[] = [];
 
   constructor(private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID) {}
 
@@ -142,6 +157,12 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       ? `/subscriptions/${this.subscriptionOf(args.provider)}/resourceGroups/${name}`
       : EXTENSION_PATHS[args.type]?.(inputs, name)
         ?? (ARM_PATHS[args.type] ? `${rgScope}/providers/${ARM_PATHS[args.type](inputs, name)}` : stableGuid(`${args.type}/${args.name}`));
+    this.refusals.push(...this.names.check(args.type, args.name, inputs, id));
+    if (args.type === "azure-native:cognitiveservices:Account") this.accountRegions.set(id.toLowerCase(), inputs.location);
+    if (args.type === "azure-native:cognitiveservices:Deployment") {
+      const refusal = deploymentRefusal(args.name, inputs, this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase()));
+      if (refusal) this.refusals.push(refusal);
+    }
     // Subnets, declared on their own or inline in a VNet: remember their prefixes.
     if (inputs.addressPrefix) this.subnetPrefixes.set(id, inputs.addressPrefix);
     for (const subnet of inputs.subnets ?? []) this.subnetPrefixes.set(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);
@@ -218,6 +239,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
         return { hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` };
       case "azure-native:network:PublicIPAddress":
         return { ipAddress: `20.${parseInt(hex(id, 2), 16)}.${parseInt(hex(id + "/2", 2), 16)}.10` };
+      case "azure-native:managedidentity:UserAssignedIdentity":
+        return { principalId: stableGuid(`principal/${id}`), clientId: stableGuid(`client/${id}`), tenantId: TENANT_ID };
       case "azuread:index/application:Application":
         return { clientId: stableGuid(`client/${logicalName}`), objectId: stableGuid(`object/${logicalName}`) };
       case "azuread:index/servicePrincipal:ServicePrincipal":
