@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
-import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig } from "./config";
+import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig, requiredOffers } from "./config";
 import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "./edge";
 import { ApiGateway, ApiGatewayArgs } from "./gateway/gateway";
 import { GatewayDns } from "./gatewayDns";
@@ -20,6 +20,7 @@ import { PrivateNetwork } from "./network";
 import { Observability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
+import { retirementWarnings } from "./retirement";
 import { commonTags } from "./tags";
 import { Topology, applicationChains, buildTopology } from "./topology";
 
@@ -187,7 +188,15 @@ function declare(config: BcdrConfig, topology: Topology) {
         failoverTarget: gatewayDns!.record.urn,
       },
     keyVaultUri: vault.vault.properties.vaultUri,
+    modelRetirements: retirements(config),
   };
+}
+
+/** Model versions past or near their published retirement: printed by `pulumi up` and kept as an output. */
+function retirements(config: BcdrConfig) {
+  const warnings = retirementWarnings(requiredOffers(config), new Date().toISOString().slice(0, 10));
+  for (const w of warnings) pulumi.log.warn(w.message);
+  return warnings.map(({ model, version, sku, retires, daysLeft, replacement }) => ({ model, version, sku, retires, daysLeft, replacement }));
 }
 
 async function main(options: ProgramOptions = {}) {
