@@ -192,11 +192,9 @@ function declare(config: BcdrConfig, topology: Topology) {
   };
 }
 
-/** Model versions past or near their published retirement: printed by `pulumi up` and kept as an output. */
+/** Model versions past or near their published retirement: a stack output that `pulumi up` shows and the plan prints. */
 function retirements(config: BcdrConfig) {
-  const warnings = retirementWarnings(requiredOffers(config), new Date().toISOString().slice(0, 10));
-  for (const w of warnings) pulumi.log.warn(w.message);
-  return warnings.map(({ model, version, sku, retires, daysLeft, replacement }) => ({ model, version, sku, retires, daysLeft, replacement }));
+  return retirementWarnings(requiredOffers(config), new Date().toISOString().slice(0, 10));
 }
 
 async function main(options: ProgramOptions = {}) {

@@ -54,7 +54,9 @@ export function writePlan(plan: Plan, out: string): string[] {
     fs.writeFileSync(path.join(out, rel), text);
     written.push(path.join(out, rel));
   };
-  write("plan.json", JSON.stringify(plan, null, 2) + "\n");
+  // Refusals pending on the gateway branch go to the summary only: the plan file keeps its documented shape.
+  const { pendingRefusals: _pending, ...saved } = plan;
+  write("plan.json", JSON.stringify(saved, null, 2) + "\n");
   for (const doc of policyDocuments(plan.resources)) write(path.join("apim", doc.file), doc.xml);
   const outputs = plan.outputs as unknown as TopologyOutputs;
   write("topology.txt", renderText(plan.project, plan.stack, outputs));
@@ -67,14 +69,14 @@ export function summary(plan: Plan, files: readonly string[]): string {
   for (const r of plan.resources.filter(r => r.custom)) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const outputs = plan.outputs as unknown as TopologyOutputs;
   const mandatory = plan.violations.filter(v => v.enforcementLevel === "mandatory");
-  const retirements = (plan.outputs.modelRetirements ?? []) as { model: string; version: string; sku: string; retires: string; daysLeft: number }[];
+  const retirements = (plan.outputs.modelRetirements ?? []) as { message: string }[];
   return [
     `${plan.project}/${plan.stack}: ${plan.resources.filter(r => r.custom).length} resources, ` +
       `${Object.keys(outputs.accounts ?? {}).length} OpenAI accounts, ${Object.keys(outputs.chains ?? {}).length} failover chains`,
     ...[...counts.entries()].sort().map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
     `policy: ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
     ...plan.violations.map(v => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`),
-    ...retirements.map(r => `warning: ${r.model} ${r.version} (${r.sku}) ${r.daysLeft < 0 ? `is past its published retirement date ${r.retires}` : `retires on ${r.retires}, in ${r.daysLeft} days`}`),
+    ...retirements.map(r => `warning: ${r.message}`),
     ...plan.pendingRefusals.map(r => `pending on the gateway branch: [${r.rule}] ${r.message}\n      at ${r.resource}`),
     `wrote ${files.length} files: ${files.filter(f => !f.includes(`${path.sep}apim${path.sep}`)).join(", ")}` +
       `${files.some(f => f.includes(`${path.sep}apim${path.sep}`)) ? ` and ${files.filter(f => f.includes(`${path.sep}apim${path.sep}`)).length} APIM policies` : ""}`,

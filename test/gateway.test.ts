@@ -103,7 +103,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
     const named = ofType(run, A.namedValue);
     expect(named.length).toBeGreaterThan(0);
     for (const nv of named.filter(n => inputs(n).secret)) {
-      expect(inputs(nv).keyVault.secretIdentifier).toMatch(/^https:\/\/kv-prod-[a-z0-9]+\.vault\.azure\.net\/secrets\//);
+      expect(inputs(nv).keyVault.secretIdentifier).toMatch(/^https:\/\/kv-prod-[a-z0-9-]+\.vault\.azure\.net\/secrets\//);
       expect(inputs(nv).value).toBeUndefined();
     }
     const ids = named.map(n => inputs(n).namedValueId);
