@@ -29,6 +29,8 @@ export function toStackConfig(values: Record<string, unknown>): StackConfig {
 }
 
 export interface RunStackOptions {
+  /** The stack name the program sees (default: the stack file's). */
+  stack?: string;
   /** Edits the stack's values before the run. */
   edit?: (values: Record<string, any>) => void;
   usagesClient?: UsagesClient;
@@ -41,7 +43,7 @@ export interface RunStackOptions {
 export async function runStack(stack: string, opts: RunStackOptions = {}): Promise<ProgramRun> {
   const values = stackValues(stack);
   opts.edit?.(values);
-  return runProgram({ stack, config: toStackConfig(values), usagesClient: opts.usagesClient, modelsClient: opts.modelsClient, record: opts.record });
+  return runProgram({ stack: opts.stack ?? stack, config: toStackConfig(values), usagesClient: opts.usagesClient, modelsClient: opts.modelsClient, record: opts.record });
 }
 
 export function ofType(run: ProgramRun, type: string): PlannedResource[] {
