@@ -11,7 +11,8 @@ import { AzureRefusal, AzureRefusalError } from "../stacks/azure/refusal";
 import { Graph, GraphNode, ORDERING_RULES, PENDING_ON_GATEWAY_BRANCH, T, orderingRefusals } from "../stacks/azure/orderings";
 import { NameRegistry } from "../stacks/azure/names";
 import { runComponents } from "./components";
-import { runStack } from "./support";
+import { roleAssignmentName } from "../infra/identity";
+import { ofType, runStack } from "./support";
 
 const SUB = "00000000-0000-4000-8000-000000000000";
 
@@ -189,8 +190,20 @@ describe("Key Vault named values: role propagation and private reachability, on 
   });
 });
 
-test("dev plans clean on this branch but for the one tolerated rule, and reports its model retirements", async () => {
-  const run = await runStack("dev");
+test("a stack named with `_`, `.` and capitals, long enough to cut names, plans clean but for the one tolerated rule, and reports its model retirements", async () => {
+  const stack = "Team_Platform.AI-experiments-with-a-rather-long-stack-name";
+  const run = await runStack("dev", { stack });
+  expect(run.stack).toBe(stack);
+  const workspace = ofType(run, "azure-native:operationalinsights:Workspace")[0].inputs.workspaceName as string;
+  expect(workspace).toMatch(/^log-aoai-team-platform-ai-experiments-with-a-rather-lo[a-z-]*-[0-9a-f]{6}$/);
+  expect(workspace.length).toBeLessThanOrEqual(63);
+  expect((ofType(run, "azure-native:cdn:AFDEndpoint")[0].inputs.endpointName as string).length).toBeLessThanOrEqual(46);
+  const grants = ofType(run, "azure-native:authorization:RoleAssignment");
+  expect(grants.length).toBeGreaterThan(0);
+  for (const g of grants) {
+    const i = g.inputs as Record<string, string>;
+    expect(i.roleAssignmentName).toBe(roleAssignmentName(i.scope, i.principalId, i.roleDefinitionId.split("/").pop()!));
+  }
   expect(new Set(run.pendingRefusals.map(r => r.rule))).toEqual(new Set(PENDING_ON_GATEWAY_BRANCH.map(id => `ordering:${id}`)));
   expect(run.outputs.modelRetirements).toEqual(expect.arrayContaining([expect.objectContaining({ model: "gpt-4o-mini", version: "2024-07-18", retires: "2026-10-01" })]));
 });

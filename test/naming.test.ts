@@ -1,12 +1,11 @@
 /**
  * Generated names satisfy their type's rule and stay unique: fitting names are kept as they are, replaced
- * characters and cuts add a hash of the whole name. A whole stack with an awkward name plans clean (the
- * mock engine checks every name it declares).
+ * characters and cuts add a hash of the whole name. (test/mockEngine.test.ts plans a whole stack with an
+ * awkward name: the mock engine checks every name it declares.)
  */
 import { NAMING_RULES, nameProblem } from "../infra/catalog/namingRules";
 import { roleAssignmentName } from "../infra/identity";
 import { accountSubdomain, azureName } from "../infra/naming";
-import { ofType, runStack } from "./support";
 
 const RG = "azure-native:resources:ResourceGroup";
 
@@ -61,21 +60,4 @@ describe("role assignment names", () => {
     expect(roleAssignmentName("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv2", "p1", "4633458b-17de-408a-b874-0445c86b69e6")).not.toBe(base);
     expect(roleAssignmentName("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "p1", "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd")).not.toBe(base);
   });
-});
-
-test("a stack named with `_`, `.` and capitals, long enough to cut names, plans clean: every name passes the mock engine", async () => {
-  const stack = "Team_Platform.AI-experiments-with-a-rather-long-stack-name";
-  const run = await runStack("dev", { stack });
-  expect(run.stack).toBe(stack);
-  const workspace = ofType(run, "azure-native:operationalinsights:Workspace")[0].inputs.workspaceName as string;
-  expect(workspace).toMatch(/^log-aoai-team-platform-ai-experiments-with-a-rather-lo[a-z-]*-[0-9a-f]{6}$/);
-  expect(workspace.length).toBeLessThanOrEqual(63);
-  const endpoint = ofType(run, "azure-native:cdn:AFDEndpoint")[0].inputs.endpointName as string;
-  expect(endpoint.length).toBeLessThanOrEqual(46);
-  const grants = ofType(run, "azure-native:authorization:RoleAssignment");
-  expect(grants.length).toBeGreaterThan(0);
-  for (const g of grants) {
-    const i = g.inputs as Record<string, string>;
-    expect(i.roleAssignmentName).toBe(roleAssignmentName(i.scope, i.principalId, i.roleDefinitionId.split("/").pop()!));
-  }
 });
