@@ -7,7 +7,7 @@
  *
  * They also refuse what ARM refuses on PUT, from data with a cited source (stacks/azure/): a name that
  * breaks its type's rule or is taken in its scope, a model version not offered on its SKU in the account's
- * region. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
+ * region, a VNet linked to two private zones of one name. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
  * process) and stacks/runner.ts fails the run with every refusal once the program has finished.
  */
 import { createHash } from "crypto";
@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { hostAddress } from "../infra/cidr";
 import { stableGuid } from "../infra/identity";
 import { deploymentRefusal } from "./azure/availability";
+import { DnsLinkRegistry } from "./azure/dnsLinks";
 import { NameRegistry } from "./azure/names";
 import { AzureRefusal } from "./azure/refusal";
 
@@ -122,6 +123,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   /** Subnet id -> addresses handed out so far. */
   private readonly allocated = new Map<string, number>();
   private readonly names = new NameRegistry();
+  private readonly dnsLinks = new DnsLinkRegistry();
   /** Account ARM id (lowercase) -> its region, for the deployments created on it. */
   private readonly accountRegions = new Map<string, string>();
   /** What Azure would have refused so far. */
@@ -158,6 +160,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       : EXTENSION_PATHS[args.type]?.(inputs, name)
         ?? (ARM_PATHS[args.type] ? `${rgScope}/providers/${ARM_PATHS[args.type](inputs, name)}` : stableGuid(`${args.type}/${args.name}`));
     this.refusals.push(...this.names.check(args.type, args.name, inputs, id));
+    if (args.type === "azure-native:privatedns:VirtualNetworkLink") this.refusals.push(...this.dnsLinks.check(args.name, inputs));
     if (args.type === "azure-native:cognitiveservices:Account") this.accountRegions.set(id.toLowerCase(), inputs.location);
     if (args.type === "azure-native:cognitiveservices:Deployment") {
       const refusal = deploymentRefusal(args.name, inputs, this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase()));

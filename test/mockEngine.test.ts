@@ -6,6 +6,7 @@
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as resources from "@pulumi/azure-native/resources";
 import { AzureRefusal, AzureRefusalError } from "../stacks/azure/refusal";
 import { Graph, GraphNode, ORDERING_RULES, PENDING_ON_GATEWAY_BRANCH, T, orderingRefusals } from "../stacks/azure/orderings";
@@ -87,6 +88,19 @@ describe("names Azure refuses", () => {
       expect.objectContaining({ rule: "name", message: "azure-native:storage:StorageAccount has no naming rule: add it to infra/catalog/namingRules.ts" }),
     ]);
   });
+});
+
+test("a VNet linked to two private zones of one name (split-brain copies meeting in a hub) is refused", async () => {
+  const hub = `/subscriptions/${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
+  const refusals = await refusalsOf(() => {
+    for (const region of ["eastus2", "centralus"]) {
+      new privatedns.VirtualNetworkLink(`link-${region}`, {
+        privateZoneName: "privatelink.openai.azure.com", resourceGroupName: `rg-${region}`, virtualNetworkLinkName: "link-hub",
+        location: "global", virtualNetwork: { id: hub }, registrationEnabled: false,
+      });
+    }
+  });
+  expect(refusals).toEqual([expect.objectContaining({ rule: "dns-link", resource: "link-centralus", message: `${hub} is already linked to a zone named privatelink.openai.azure.com (by link-eastus2)` })]);
 });
 
 describe("model offers Azure refuses", () => {

@@ -50,11 +50,11 @@ const GATEWAY_HOST = "apim-test-abc123.azure-api.net";
 /** What the gateway reports: the first address of each region's APIM subnet. */
 const GATEWAY_IPS = { eastus2: "10.40.0.4", centralus: "10.41.0.4" };
 
-function runPrivate(opts: { activeRegion?: string; protect?: boolean } = {}): Promise<ProgramRun> {
+function runPrivate(opts: { activeRegion?: string; protect?: boolean; vnets?: Record<string, VnetConfig> } = {}): Promise<ProgramRun> {
   const protect = opts.protect ?? true;
   return runComponents(() => {
     const net = new PrivateNetwork("network", {
-      stack: "test", regions: REGIONS, vnets: VNETS, accounts: accounts(), vault: VAULT, commonTags: { environment: "test" }, protect,
+      stack: "test", regions: REGIONS, vnets: opts.vnets ?? VNETS, accounts: accounts(), vault: VAULT, commonTags: { environment: "test" }, protect,
     });
     new GatewayDns("gateway-dns", {
       hostName: GATEWAY_HOST,
@@ -216,4 +216,16 @@ test("flipping activeGatewayRegion changes the gateway record's value and nothin
 test("without protect, nothing is protected", async () => {
   const run = await runPrivate({ protect: false });
   expect(run.resources.filter(r => r.protect)).toEqual([]);
+});
+
+test("a hub shared by both regions resolves the first region's privatelink zones and the gateway's zone, each linked once (Azure links a VNet to one zone per name)", async () => {
+  const shared = hubOf("eastus2");
+  const run = await runPrivate({ vnets: Object.fromEntries(REGIONS.map(r => [r, { ...VNETS[r], hubVnetId: shared }])) });
+  const hubLinks = ofType(run, N.link).filter(l => inputs(l).virtualNetwork.id === shared);
+  expect(hubLinks.map(l => [inputs(l).privateZoneName, inputs(l).resourceGroupName]).sort()).toEqual([
+    [GATEWAY_HOST, "rg-aoai-test-dns-westus3"],
+    ["privatelink.openai.azure.com", rgOf("eastus2")],
+    ["privatelink.vaultcore.azure.net", rgOf("eastus2")],
+  ]);
+  expect(ofType(run, N.peering).filter(p => inputs(p).virtualNetworkName === "vnet-hub-eastus2")).toHaveLength(2);
 });
