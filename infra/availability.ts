@@ -5,7 +5,7 @@
  * (https://learn.microsoft.com/rest/api/aiservices/accountmanagement/models/list). A required offer it
  * does not list is refused naming the config key, as the static catalog refuses it offline.
  */
-import { BcdrConfig, ConfigError, ConfigIssue, PRIMARY_SUBSCRIPTION, requiredOffers, unavailableOffer } from "./config";
+import { BcdrConfig, ConfigError, ConfigIssue, requiredOffers, unavailableOffer } from "./config";
 
 const MODELS_API = "https://learn.microsoft.com/rest/api/aiservices/accountmanagement/models/list";
 
@@ -29,24 +29,30 @@ export async function azureModelsClient(): Promise<ModelsClient> {
   return { list: (subscriptionId, location) => new CognitiveServicesManagementClient(credential, subscriptionId).models.list(location) };
 }
 
-/** Throws a ConfigError naming every required offer the live API does not make in the primary subscription. */
-export async function checkLiveAvailability(config: BcdrConfig, subscriptionId: string, client: ModelsClient): Promise<void> {
-  const offered = new Map<string, Set<string>>();
-  const offersIn = async (region: string) => {
-    if (!offered.has(region)) {
-      const here = new Set<string>();
-      for await (const m of client.list(subscriptionId, region)) {
-        if (m.kind !== undefined && m.kind !== "OpenAI") continue;
-        for (const sku of m.model?.skus ?? []) here.add(`${sku.name}/${m.model?.name}@${m.model?.version}`);
-      }
-      offered.set(region, here);
+/**
+ * Throws a ConfigError naming every required offer the live API does not make to the subscription that
+ * deploys it. `subscriptionIds` maps `primary` and each overflow name to its subscription id.
+ */
+export async function checkLiveAvailability(config: BcdrConfig, subscriptionIds: Readonly<Record<string, string>>, client: ModelsClient): Promise<void> {
+  const offered = new Map<string, Promise<Set<string>>>();
+  const offersIn = (subscriptionId: string, region: string) => {
+    const key = `${subscriptionId}/${region}`;
+    if (!offered.has(key)) {
+      offered.set(key, (async () => {
+        const here = new Set<string>();
+        for await (const m of client.list(subscriptionId, region)) {
+          if (m.kind !== undefined && m.kind !== "OpenAI") continue;
+          for (const sku of m.model?.skus ?? []) here.add(`${sku.name}/${m.model?.name}@${m.model?.version}`);
+        }
+        return here;
+      })());
     }
-    return offered.get(region)!;
+    return offered.get(key)!;
   };
   const issues: ConfigIssue[] = [];
   for (const o of requiredOffers(config)) {
-    if (!(await offersIn(o.region)).has(`${o.sku}/${o.model}@${o.version}`)) {
-      issues.push(unavailableOffer(o, `Azure's models API for subscription '${PRIMARY_SUBSCRIPTION}' in ${o.region} (${MODELS_API})`));
+    if (!(await offersIn(subscriptionIds[o.subscription], o.region)).has(`${o.sku}/${o.model}@${o.version}`)) {
+      issues.push(unavailableOffer(o, `Azure's models API for subscription '${o.subscription}' in ${o.region} (${MODELS_API})`));
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);

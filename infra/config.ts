@@ -334,6 +334,8 @@ export interface RequiredOffer {
   readonly model: string;
   readonly version: string;
   readonly region: string;
+  /** The subscription (`primary` or an overflow name) that deploys it. */
+  readonly subscription: string;
   /** The config path to name when the offer is missing. */
   readonly path: readonly PropertyKey[];
   /** What deploys it, for the message. */
@@ -347,16 +349,16 @@ type OfferSources = Pick<Parsed, "regions" | "standard" | "overflowSubscriptions
 
 /** Every model version x SKU x region the stack deploys. */
 export function requiredOffers(c: OfferSources): RequiredOffer[] {
-  const standardRegions: [string, PropertyKey[]][] = [
-    [c.regions.primary, ["regions", "primary"]],
-    [c.regions.secondary, ["regions", "secondary"]],
-    ...c.overflowSubscriptions.flatMap((s, i) => s.regions.map((r, j): [string, PropertyKey[]] => [r, ["overflowSubscriptions", i, "regions", j]])),
+  const standardRegions: [string, string, PropertyKey[]][] = [
+    [c.regions.primary, PRIMARY_SUBSCRIPTION, ["regions", "primary"]],
+    [c.regions.secondary, PRIMARY_SUBSCRIPTION, ["regions", "secondary"]],
+    ...c.overflowSubscriptions.flatMap((s, i) => s.regions.map((r, j): [string, string, PropertyKey[]] => [r, s.name, ["overflowSubscriptions", i, "regions", j]])),
   ];
   const pool = (p: PtuPoolConfig, path: PropertyKey[], where: string): RequiredOffer =>
-    ({ sku: p.sku, model: p.model, version: p.version, region: p.region, path, where });
+    ({ sku: p.sku, model: p.model, version: p.version, region: p.region, subscription: PRIMARY_SUBSCRIPTION, path, where });
   return [
-    ...c.standard.models.flatMap((m, i) => standardRegions.map(([region, regionPath]): RequiredOffer => ({
-      sku: c.standard.deploymentType, model: m.name, version: m.version, region, path: ["standard", "models", i], where: configKey(regionPath),
+    ...c.standard.models.flatMap((m, i) => standardRegions.map(([region, subscription, regionPath]): RequiredOffer => ({
+      sku: c.standard.deploymentType, model: m.name, version: m.version, region, subscription, path: ["standard", "models", i], where: configKey(regionPath),
     }))),
     ...(c.enterprisePtu ? [pool(c.enterprisePtu, ["enterprisePtu", "region"], "enterprise PTU pool")] : []),
     ...c.workloadPtus.map((w, i) => pool(w, ["workloadPtus", i, "region"], `workload PTU pool '${w.name}'`)),

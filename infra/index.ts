@@ -53,11 +53,11 @@ async function userErrors<T>(fn: () => T | Promise<T>): Promise<T> {
 async function quotaLookup(config: BcdrConfig, options: ProgramOptions): Promise<QuotaLookup> {
   if (config.quota.source === "declared") return declaredQuota(config);
   const { subscriptionId } = await authorization.getClientConfig();
-  await checkLiveAvailability(config, subscriptionId, options.modelsClient ?? await azureModelsClient());
   const ids = Object.fromEntries([
     [PRIMARY_SUBSCRIPTION, subscriptionId],
     ...config.overflowSubscriptions.map(s => [s.name, s.subscriptionId]),
   ]);
+  await checkLiveAvailability(config, ids, options.modelsClient ?? await azureModelsClient());
   return liveQuota(ids, options.usagesClient ?? await azureUsagesClient());
 }
 

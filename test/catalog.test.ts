@@ -67,6 +67,15 @@ describe("quota.source live: the models API is asked too", () => {
   });
   const usages = { async *list() { yield { name: { value: "OpenAI.DataZoneStandard.gpt-4.1-mini" }, limit: 100 }; yield { name: { value: "OpenAI.DataZoneStandard.gpt-4o-mini" }, limit: 100 }; } };
 
+  test("an overflow subscription is asked about its own offers", async () => {
+    const overflow = "22222222-2222-4222-8222-222222222222";
+    const nothingForOverflow: ModelsClient = {
+      async *list(subscriptionId: string, location: string) { if (subscriptionId !== overflow) yield* matrixModelsClient().list(subscriptionId, location); },
+    };
+    await expect(runStack("prod", { edit: v => { v.quota = { source: "live" }; }, usagesClient: usages, modelsClient: nothingForOverflow }))
+      .rejects.toThrow(/aoai-bcdr:standard\.models\[0\]: gpt-4o 2024-11-20 is not offered as DataZoneStandard in eastus2 \(aoai-bcdr:overflowSubscriptions\[0\]\.regions\[0\]\)\. Source: Azure's models API for subscription 'sub-b'/);
+  });
+
   test("an offer the subscription does not get in a region is refused before anything is declared", async () => {
     await expect(runStack("dev", {
       edit: v => { v.quota = { source: "live" }; },
@@ -78,7 +87,7 @@ describe("quota.source live: the models API is asked too", () => {
 
 describe("model retirement", () => {
   const offers = (versions: [string, string, string][]) => versions.map(([sku, model, version]) =>
-    ({ sku: sku as any, model, version, region: "eastus2", path: [], where: "" }));
+    ({ sku: sku as any, model, version, region: "eastus2", subscription: "primary", path: [], where: "" }));
 
   test("a version within 90 days of its published date warns; one further away does not; one past it says so", () => {
     const warnings = retirementWarnings(offers([
