@@ -76,6 +76,12 @@ describe("names Azure refuses", () => {
     ]);
   });
 
+  test("a resource-group-scoped name may repeat in another group, not in its own", async () => {
+    const vnet = (n: string, rg: string) => new network.VirtualNetwork(n, { virtualNetworkName: "vnet-a", resourceGroupName: rg, location: "eastus2" });
+    const refusals = await refusalsOf(() => { vnet("one", "rg-1"); vnet("two", "rg-2"); vnet("three", "RG-1"); });
+    expect(refusals.map(r => [r.resource, r.message])).toEqual([["three", "virtualNetworkName 'vnet-a' is already taken by one (unique in its resourceGroup)"]]);
+  });
+
   test("an API Management backend id with a character APIM refuses", async () => {
     const refusals = await refusalsOf(() => {
       new apimanagement.Backend("backend", { backendId: "standard:primary", serviceName: "apim", resourceGroupName: "rg", url: "https://x", protocol: "http" });

@@ -2,11 +2,21 @@
  * The mock engine's name check: every name a resource carries must satisfy its type's rule
  * (infra/catalog/namingRules.ts) and be unique in the rule's scope, as ARM checks on PUT.
  */
-import { NAMING_RULES, UNNAMED_TYPE_PREFIXES, nameProblem } from "../../infra/catalog/namingRules";
+import { NAMING_RULES, NameScope, UNNAMED_TYPE_PREFIXES, nameProblem } from "../../infra/catalog/namingRules";
 import { AzureRefusal } from "./refusal";
 
 const read = (inputs: Record<string, any>, path: string): unknown =>
   path.split(".").reduce<any>((o, k) => (o == null ? undefined : o[k]), inputs);
+
+/** The part of a resource's ARM id that a name must be unique in. */
+function scopeOf(id: string, scope: NameScope): string {
+  switch (scope) {
+    case "global": return "";
+    case "subscription": return id.split("/").slice(0, 3).join("/");
+    case "resourceGroup": return id.split("/").slice(0, 5).join("/");
+    case "parent": return id.split("/").slice(0, -2).join("/");
+  }
+}
 
 export class NameRegistry {
   /** Scope key -> the resource that took the name. */
@@ -32,8 +42,8 @@ export class NameRegistry {
         refusals.push({ rule: "name", resource: logicalName, message: `${input} '${name}' ${problem}`, source: rule.source });
         return;
       }
-      // The ARM id already carries every scope but the global one; a second input has no id of its own.
-      const key = rule.scope === "global" || i > 0 ? `${type}|${input}|${rule.scope === "global" ? "" : id}|${name}`.toLowerCase() : id.toLowerCase();
+      // ARM names are case-insensitive.
+      const key = `${type}|${input}|${scopeOf(id, rule.scope)}|${name}`.toLowerCase();
       const holder = this.taken.get(key);
       if (holder && holder !== logicalName) {
         refusals.push({ rule: "name", resource: logicalName, message: `${input} '${name}' is already taken by ${holder} (unique ${rule.scope === "global" ? "across Azure" : `in its ${rule.scope}`})`, source: rule.source });
