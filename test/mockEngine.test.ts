@@ -224,6 +224,7 @@ test("a stack named with `_`, `.` and capitals, long enough to cut names, plans 
     const i = g.inputs as Record<string, string>;
     expect(i.roleAssignmentName).toBe(roleAssignmentName(i.scope, i.principalId, i.roleDefinitionId.split("/").pop()!));
   }
-  expect(new Set(run.pendingRefusals.map(r => r.rule))).toEqual(new Set(PENDING_ON_GATEWAY_BRANCH.map(id => `ordering:${id}`)));
+  // Only the tolerated rule may be pending (none once the gateway branch's identity-before-service is merged).
+  for (const r of run.pendingRefusals) expect(PENDING_ON_GATEWAY_BRANCH.map(id => `ordering:${id}`)).toContain(r.rule);
   expect(run.outputs.modelRetirements).toEqual(expect.arrayContaining([expect.objectContaining({ model: "gpt-4o-mini", version: "2024-07-18", retires: "2026-10-01" })]));
 });
