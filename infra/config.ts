@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { contains, hasHostBits, networkAddress, overlaps, parseCidr } from "./cidr";
 import { DATA_ZONES, DataZone, findRegion, knownRegions, regionsInZone } from "./regions";
+import { matrixCitation, offeringRegions } from "./catalog/modelMatrix";
 import {
   DeploymentSku, PROVISIONED_SKU, ProvisionedSku, STANDARD_SKUS, StandardSku, findModel, isDataZoneSku,
   knownModels, ptuIncrement,
@@ -101,7 +102,10 @@ const vnet = z.strictObject({
   apimSubnet: cidr,
   /** The subnet of the private endpoints (OpenAI accounts, Key Vault). */
   privateEndpointSubnet: cidr,
-  /** Optional: an existing hub VNet (ARM id) this VNet peers with. */
+  /**
+   * The hub VNet (ARM id) clients reach the gateway through: peered both ways with this VNet, linked to the
+   * gateway's DNS zone and this region's privatelink zones. Private mode requires it (no other way in).
+   */
   hubVnetId: z.string().regex(/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i, {
     error: "must be a VNet's ARM id: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>",
   }).optional(),
@@ -121,6 +125,14 @@ const schema = z.strictObject({
     /** How the gateway spreads standard traffic: both regions weighted, or primary before secondary. */
     routing: z.enum(["active-active", "active-passive"]).default("active-passive"),
     models: z.array(standardModel).min(1, { error: "must list at least one model" }),
+    /**
+     * What Azure does with every deployment when its model version retires. `OnceCurrentVersionExpired`
+     * (default) keeps the pinned version until it retires, then upgrades it to the default version, so both
+     * regions keep answering; `NoAutoUpgrade` lets the deployments fail together at retirement;
+     * `OnceNewDefaultVersionAvailable` upgrades early, region by region, so the pair may briefly differ.
+     * https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-versions
+     */
+    versionUpgradeOption: z.enum(["OnceCurrentVersionExpired", "OnceNewDefaultVersionAvailable", "NoAutoUpgrade"]).default("OnceCurrentVersionExpired"),
   }),
   quota: z.strictObject({
     /** `declared`: the table below; `live`: Azure's usages API at deploy time. */
@@ -195,6 +207,12 @@ const schema = z.strictObject({
     /** Private mode: the region whose gateway the private DNS name points at. Change it and run `pulumi up` to fail over. */
     activeGatewayRegion: region.optional(),
     /** Private mode: the host name clients call; defaults to the gateway's own `<service>.azure-api.net`. */
+    /**
+     * Private mode: the region of the resource group holding the gateway's DNS zone, which a failover
+     * changes. It must be none of the gateway regions: a region's outage makes its resource groups'
+     * metadata read-only, so the failover would need the failed region.
+     */
+    dnsRegion: region.optional(),
     gatewayDomain: z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
       error: "must be a lowercase DNS name such as aoai.contoso.internal",
     }).optional(),
@@ -336,6 +354,64 @@ function checkModels(c: Parsed, issues: Issues): void {
   }
 }
 
+/** One model version a stack deploys on one SKU in one region, and the config key that put it there. */
+export interface RequiredOffer {
+  readonly sku: DeploymentSku;
+  readonly model: string;
+  readonly version: string;
+  readonly region: string;
+  /** The subscription (`primary` or an overflow name) that deploys it. */
+  readonly subscription: string;
+  /** The config path to name when the offer is missing. */
+  readonly path: readonly PropertyKey[];
+  /** What deploys it, for the message. */
+  readonly where: string;
+}
+
+type OfferSources = Pick<Parsed, "regions" | "standard" | "overflowSubscriptions"> & {
+  readonly enterprisePtu?: PtuPoolConfig;
+  readonly workloadPtus: readonly WorkloadPtuConfig[];
+};
+
+/** Every model version x SKU x region the stack deploys. */
+export function requiredOffers(c: OfferSources): RequiredOffer[] {
+  const standardRegions: [string, string, PropertyKey[]][] = [
+    [c.regions.primary, PRIMARY_SUBSCRIPTION, ["regions", "primary"]],
+    [c.regions.secondary, PRIMARY_SUBSCRIPTION, ["regions", "secondary"]],
+    ...c.overflowSubscriptions.flatMap((s, i) => s.regions.map((r, j): [string, string, PropertyKey[]] => [r, s.name, ["overflowSubscriptions", i, "regions", j]])),
+  ];
+  const pool = (p: PtuPoolConfig, path: PropertyKey[], where: string): RequiredOffer =>
+    ({ sku: p.sku, model: p.model, version: p.version, region: p.region, subscription: PRIMARY_SUBSCRIPTION, path, where });
+  return [
+    ...c.standard.models.flatMap((m, i) => standardRegions.map(([region, subscription, regionPath]): RequiredOffer => ({
+      sku: c.standard.deploymentType, model: m.name, version: m.version, region, subscription, path: ["standard", "models", i], where: configKey(regionPath),
+    }))),
+    ...(c.enterprisePtu ? [pool(c.enterprisePtu, ["enterprisePtu", "region"], "enterprise PTU pool")] : []),
+    ...c.workloadPtus.map((w, i) => pool(w, ["workloadPtus", i, "region"], `workload PTU pool '${w.name}'`)),
+  ];
+}
+
+/** The refusal of an offer Azure does not make, with the regions that do make it. */
+export function unavailableOffer(o: RequiredOffer, source: string, regions?: readonly string[]): ConfigIssue {
+  const zone = findRegion(o.region)?.dataZone;
+  const alternatives = regions && (isDataZoneSku(o.sku) && zone ? regions.filter(r => findRegion(r)?.dataZone === zone) : regions);
+  return {
+    key: configKey(o.path),
+    message: `${o.model} ${o.version} is not offered as ${o.sku} in ${o.region} (${o.where})` +
+      `${alternatives ? `; regions offering it: ${alternatives.join(", ") || "none"}` : ""}. Source: ${source}`,
+  };
+}
+
+/** Refuses a model version that Microsoft's model matrix does not offer on the deployment's SKU in its region. */
+function checkAvailability(c: OfferSources, issues: Issues): void {
+  for (const o of requiredOffers(c)) {
+    const regions = offeringRegions(o.sku, o.model, o.version);
+    if (findModel(o.model)?.versions.includes(o.version) && !regions.includes(o.region)) {
+      issues.list.push(unavailableOffer(o, matrixCitation(o.sku), regions));
+    }
+  }
+}
+
 function checkPtuPools(c: Parsed, issues: Issues): { enterprisePtu: PtuPoolConfig | undefined; workloadPtus: WorkloadPtuConfig[] } {
   const enterprisePtu = c.enterprisePtu ? resolvePtuPool(c, c.enterprisePtu, ["enterprisePtu"], issues) : undefined;
   if (c.enterprisePtu && c.enterprisePtu.region === c.regions.primary) {
@@ -424,7 +500,7 @@ function checkNetwork(c: Parsed, issues: Issues): void {
   const n = c.network;
   const gatewayRegions = c.gateway.regions;
   if (n.mode === "public") {
-    const privateOnly = { vnets: Object.keys(n.vnets).length > 0, activeGatewayRegion: n.activeGatewayRegion, gatewayDomain: n.gatewayDomain };
+    const privateOnly = { vnets: Object.keys(n.vnets).length > 0, activeGatewayRegion: n.activeGatewayRegion, gatewayDomain: n.gatewayDomain, dnsRegion: n.dnsRegion };
     for (const [key, value] of Object.entries(privateOnly)) {
       if (value) issues.add(["network", key], "is used in private mode only; set network.mode: private, or remove it");
     }
@@ -438,6 +514,11 @@ function checkNetwork(c: Parsed, issues: Issues): void {
     issues.add(["network", "activeGatewayRegion"], `private mode needs the region whose gateway the private DNS name points at; one of ${gatewayRegions.join(", ")}`);
   } else if (!gatewayRegions.includes(n.activeGatewayRegion)) {
     issues.add(["network", "activeGatewayRegion"], `'${n.activeGatewayRegion}' is not a gateway region; one of ${gatewayRegions.join(", ")}`);
+  }
+  if (!n.dnsRegion) {
+    issues.add(["network", "dnsRegion"], `private mode needs a region for the gateway's DNS zone outside the gateway regions (${gatewayRegions.join(", ")}), so a failover never writes to the failed region`);
+  } else if (gatewayRegions.includes(n.dnsRegion)) {
+    issues.add(["network", "dnsRegion"], `'${n.dnsRegion}' is a gateway region: when it fails, its resource groups turn read-only and the failover cannot change the DNS record; choose a region outside ${gatewayRegions.join(", ")}`);
   }
   if (c.gateway.mode === "per-region" && !n.gatewayDomain) {
     issues.add(["network", "gatewayDomain"], "gateway.mode per-region runs one service per region, each under its own azure-api.net name: private mode needs one domain for all of them (a custom domain on every gateway), such as aoai.contoso.internal");
@@ -455,6 +536,9 @@ function checkNetwork(c: Parsed, issues: Issues): void {
     }
     if (overlaps(v.apimSubnet, v.privateEndpointSubnet)) {
       issues.add([...path, "privateEndpointSubnet"], `${v.privateEndpointSubnet} overlaps apimSubnet ${v.apimSubnet}; the two subnets need separate ranges`);
+    }
+    if (!v.hubVnetId) {
+      issues.add([...path, "hubVnetId"], "private mode needs a way in: the hub VNet (ARM id) whose clients call the gateway; it is peered both ways and linked to the gateway's DNS zone (on-premises clients forward DNS to the hub's resolver, see the README)");
     }
     if (parseCidr(v.apimSubnet).prefixLength > 29) {
       issues.add([...path, "apimSubnet"], `${v.apimSubnet} is too small for API Management: /29 or larger (a /27 leaves room to scale out)`);
@@ -486,6 +570,7 @@ export function parseConfig(raw: Record<string, unknown>): BcdrConfig {
   const dataZone = checkRegions(c, issues);
   checkModels(c, issues);
   const pools = checkPtuPools(c, issues);
+  checkAvailability({ ...c, ...pools }, issues);
   checkGateway(c, issues);
   checkNetwork(c, issues);
   checkReferences(c, issues);

@@ -16,6 +16,7 @@ import * as frontdoor from "@pulumi/azure-native/frontdoor";
 import * as resources from "@pulumi/azure-native/resources";
 import { EdgeConfig } from "./config";
 import { diagnosticSetting } from "./observability";
+import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 
@@ -107,7 +108,7 @@ export class FrontDoorEdge extends pulumi.ComponentResource {
 
     this.profile = new cdn.Profile(`${name}-profile`, {
       resourceGroupName: rg.name,
-      profileName: `afd-aoai-${args.stack}`,
+      profileName: azureName("azure-native:cdn:Profile", ["afd", "aoai", args.stack]),
       location: "global",
       sku: { name: c.frontDoorSku },
       originResponseTimeoutSeconds: ORIGIN_RESPONSE_TIMEOUT_SECONDS,
@@ -116,7 +117,7 @@ export class FrontDoorEdge extends pulumi.ComponentResource {
     const profileArgs = { resourceGroupName: rg.name, profileName: this.profile.name };
     this.endpoint = new cdn.AFDEndpoint(`${name}-endpoint`, {
       ...profileArgs,
-      endpointName: `afd-aoai-${args.stack}`,
+      endpointName: azureName("azure-native:cdn:AFDEndpoint", ["afd", "aoai", args.stack]),
       location: "global",
       enabledState: "Enabled",
       // The same name gets the same hash in this tenant: a recreated endpoint keeps its host name.
@@ -127,7 +128,7 @@ export class FrontDoorEdge extends pulumi.ComponentResource {
     this.wafPolicy = new frontdoor.Policy(`${name}-waf`, {
       resourceGroupName: rg.name,
       // Letters and digits only.
-      policyName: `waf${args.stack.replace(/[^a-zA-Z0-9]/g, "")}aoai`,
+      policyName: azureName("azure-native:frontdoor:Policy", ["waf", args.stack, "aoai"]),
       location: "Global",
       sku: { name: c.frontDoorSku },
       policySettings: { enabledState: "Enabled", mode: "Prevention", requestBodyCheck: "Enabled" },

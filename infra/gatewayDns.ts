@@ -2,22 +2,31 @@
  * Private mode's gateway failover. No private global load balancer exists, so clients reach the gateway
  * through a private DNS name whose A record points at the active region's gateway. The zone is the host
  * name itself (its apex is the only record), so it shadows no other name under `azure-api.net` or the
- * internal domain, and it is linked to every gateway region's VNet.
+ * internal domain, and it is linked to every gateway region's VNet and to every hub clients come from.
  *
- * Failing over is one config change (`network.activeGatewayRegion`) and `pulumi up`: the record's value
- * changes and nothing else; no name or URN depends on which region is active.
+ * Failing over is one config change (`network.activeGatewayRegion`) and a `pulumi up` targeted at the
+ * record: its value changes and nothing else; no name or URN depends on which region is active. The zone
+ * and its resource group live in `network.dnsRegion`, outside every gateway region: an outage makes a
+ * region's resource-group metadata read-only, and the failover must not need the region it leaves.
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/overview#resource-group-location-alignment
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as privatedns from "@pulumi/azure-native/privatedns";
+import * as resources from "@pulumi/azure-native/resources";
 import { DNS_LOCATION } from "./privateLink";
+import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 
 export interface GatewayDnsArgs {
   /** The host name clients call: the gateway's `<service>.azure-api.net` or a custom domain on every gateway. */
   readonly hostName: pulumi.Input<string>;
-  readonly resourceGroupName: pulumi.Input<string>;
-  /** Region -> VNet id: every VNet whose clients call the gateway. */
+  readonly stack: string;
+  /** Where the zone's resource group lives: none of the gateway regions (validated by the config). */
+  readonly dnsRegion: string;
+  /** Region -> VNet id: every gateway VNet (the gateway itself resolves its name). */
   readonly vnetIds: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Region -> hub VNet id: where clients come from; a hub shared by regions is linked once. */
+  readonly hubVnetIds: Readonly<Record<string, string>>;
   /** Region -> that region's gateway private IP. */
   readonly gatewayIps: pulumi.Input<Readonly<Record<string, pulumi.Input<string>>>>;
   /** The region the name resolves to. */
@@ -31,6 +40,7 @@ export interface GatewayDnsArgs {
 const RECORD_TTL_SECONDS = 10;
 
 export class GatewayDns extends pulumi.ComponentResource {
+  public readonly resourceGroup: resources.ResourceGroup;
   public readonly zone: privatedns.PrivateZone;
   public readonly record: privatedns.PrivateRecordSet;
   /** The gateway IP the name resolves to now. */
@@ -39,17 +49,24 @@ export class GatewayDns extends pulumi.ComponentResource {
   constructor(name: string, args: GatewayDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:gatewayDns:GatewayDns", name, {}, opts);
     const tags = roleTags(args.commonTags, "dns");
+    this.resourceGroup = resourceGroup(name, { stack: args.stack, purpose: "dns", region: args.dnsRegion, tags }, { parent: this, protect: args.protect });
+    const resourceGroupName = this.resourceGroup.name;
     this.zone = new privatedns.PrivateZone(`${name}-zone`, {
       privateZoneName: args.hostName,
-      resourceGroupName: args.resourceGroupName,
+      resourceGroupName,
       location: DNS_LOCATION,
       tags,
     }, { parent: this, protect: args.protect });
-    for (const [region, vnetId] of Object.entries(args.vnetIds)) {
-      new privatedns.VirtualNetworkLink(`${name}-link-${region}`, {
+    const hubs = [...new Map(Object.entries(args.hubVnetIds).reverse().map(([region, id]) => [id.toLowerCase(), [region, id] as const])).values()].reverse();
+    const links = [
+      ...Object.entries(args.vnetIds).map(([region, vnetId]) => [`link-${region}`, vnetId] as const),
+      ...hubs.map(([region, hubId]) => [`link-hub-${region}`, hubId] as const),
+    ];
+    for (const [linkName, vnetId] of links) {
+      new privatedns.VirtualNetworkLink(`${name}-${linkName}`, {
         privateZoneName: this.zone.name,
-        resourceGroupName: args.resourceGroupName,
-        virtualNetworkLinkName: `link-${region}`,
+        resourceGroupName,
+        virtualNetworkLinkName: linkName,
         location: DNS_LOCATION,
         virtualNetwork: { id: vnetId },
         registrationEnabled: false,
@@ -63,7 +80,7 @@ export class GatewayDns extends pulumi.ComponentResource {
     });
     this.record = new privatedns.PrivateRecordSet(`${name}-record`, {
       privateZoneName: this.zone.name,
-      resourceGroupName: args.resourceGroupName,
+      resourceGroupName,
       recordType: "A",
       relativeRecordSetName: "@",
       ttl: RECORD_TTL_SECONDS,

@@ -24,13 +24,25 @@ export interface RoleGrant {
   readonly subscriptionId: pulumi.Input<string>;
 }
 
-/** A role assignment for a managed identity; its name is derived from the logical name, so it is stable. */
+/**
+ * A role assignment for a managed identity. Its name is a GUID derived from scope, principal and role, as
+ * the Azure Verified Modules do (`guid(scope, principalId, roleDefinitionId)`): a replaced identity or
+ * scope gets a new name, so the new assignment never collides with the one being deleted (ARM refuses a
+ * second assignment under an existing name with RoleAssignmentExists / a changed principal with 400).
+ */
 export function grantRole(name: string, grant: RoleGrant, opts: pulumi.CustomResourceOptions): authorization.RoleAssignment {
+  const roleDefinitionId = pulumi.interpolate`/subscriptions/${grant.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[grant.role]}`;
   return new authorization.RoleAssignment(name, {
-    roleAssignmentName: stableGuid(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`),
+    roleAssignmentName: pulumi.all([grant.scope, grant.principalId, ROLES[grant.role]])
+      .apply(([scope, principal, role]) => roleAssignmentName(scope, principal, role)),
     scope: grant.scope,
     principalId: grant.principalId,
     principalType: "ServicePrincipal",
-    roleDefinitionId: pulumi.interpolate`/subscriptions/${grant.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[grant.role]}`,
+    roleDefinitionId,
   }, opts);
+}
+
+/** The deterministic name of the assignment of `role` (definition GUID) to `principalId` at `scope`. */
+export function roleAssignmentName(scope: string, principalId: string, role: string): string {
+  return stableGuid(`${scope.toLowerCase()}/${principalId}/${role}`);
 }

@@ -9,17 +9,19 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
-import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig } from "./config";
+import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig, requiredOffers } from "./config";
 import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "./edge";
 import { ApiGateway, ApiGatewayArgs } from "./gateway/gateway";
 import { KEY_SLOTS, SubscriptionKeys, subscriptionKeySecretName } from "./gateway/subscriptionKeys";
 import { GatewayDns } from "./gatewayDns";
 import { APP_ROLE_PREFIX, GatewayApp } from "./gateway/entraApp";
+import { azureModelsClient, checkLiveAvailability } from "./availability";
 import { SecretVault } from "./keyvault";
 import { PrivateNetwork } from "./network";
 import { Observability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
+import { retirementWarnings } from "./retirement";
 import { commonTags } from "./tags";
 import { Topology, applicationChains, buildTopology } from "./topology";
 
@@ -48,6 +50,7 @@ async function userErrors<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/** Live mode asks Azure which model versions the subscription may deploy where, and what quota it has. */
 async function quotaLookup(config: BcdrConfig, options: ProgramOptions): Promise<QuotaLookup> {
   if (config.quota.source === "declared") return declaredQuota(config);
   const { subscriptionId } = await authorization.getClientConfig();
@@ -55,6 +58,7 @@ async function quotaLookup(config: BcdrConfig, options: ProgramOptions): Promise
     [PRIMARY_SUBSCRIPTION, subscriptionId],
     ...config.overflowSubscriptions.map(s => [s.name, s.subscriptionId]),
   ]);
+  await checkLiveAvailability(config, ids, options.modelsClient ?? await azureModelsClient());
   return liveQuota(ids, options.usagesClient ?? await azureUsagesClient());
 }
 
@@ -64,7 +68,8 @@ function declare(config: BcdrConfig, topology: Topology) {
   const client = authorization.getClientConfigOutput();
   const home = config.regions.primary;
   // Stable per stack: globally unique names must not change between updates.
-  const suffix = new random.RandomString("name-suffix", { length: 6, special: false, upper: false });
+  // Every globally unique name ends with it: replacing it would replace all of them, so prod protects it.
+  const suffix = new random.RandomString("name-suffix", { length: 6, special: false, upper: false }, { protect: config.protect });
   // Extra subscriptions add quota; each gets an explicit provider.
   const providers = new Map(config.overflowSubscriptions.map(s =>
     [s.name, new Provider(`subscription-${s.name}`, { subscriptionId: s.subscriptionId })]));
@@ -83,6 +88,7 @@ function declare(config: BcdrConfig, topology: Topology) {
     privateNetwork: config.network.mode === "private",
     localAuth: config.openai.auth === "keys",
     protect: config.protect,
+    versionUpgradeOption: config.standard.versionUpgradeOption,
     workspaceId: observability.workspace.id,
   }, { provider: providers.get(spec.subscription) })]));
 
@@ -105,7 +111,7 @@ function declare(config: BcdrConfig, topology: Topology) {
 
   const privateNetwork = config.network.mode === "private" ? new PrivateNetwork("network", {
     stack, regions: config.gateway.regions, vnets: config.network.vnets,
-    accounts: [...accounts].map(([key, a]) => ({ key, accountId: a.account.id, subdomain: a.account.name })),
+    accounts: [...accounts].map(([key, a]) => ({ key, accountId: a.account.id, subdomain: a.account.name, settled: a.settled })),
     vault: { id: vault.vault.id, name: vault.vault.name }, commonTags: tags, protect: config.protect,
   }) : undefined;
   // Front Door exists before the gateway (whose policy checks its id) and routes to it after.
@@ -144,8 +150,9 @@ function declare(config: BcdrConfig, topology: Topology) {
   // No private global load balancer exists: a private DNS record sends the gateway's name to the active region.
   const gatewayDns = privateNetwork && new GatewayDns("gateway-dns", {
     hostName: config.network.gatewayDomain ?? gateways[0].service.gatewayUrl.apply(u => u.replace(/^https:\/\//, "")),
-    resourceGroupName: privateNetwork.regions[config.gateway.regions[0]].network.resourceGroup.name,
+    stack, dnsRegion: config.network.dnsRegion!,
     vnetIds: privateNetwork.vnetIds,
+    hubVnetIds: privateNetwork.hubVnetIds,
     gatewayIps: pulumi.all(gateways.map(g => g.privateIps)).apply(ps => Object.assign({}, ...ps) as Record<string, string>),
     activeRegion: config.network.activeGatewayRegion!,
     commonTags: tags, protect: config.protect,
@@ -186,9 +193,19 @@ function declare(config: BcdrConfig, topology: Topology) {
     },
     entry: edge
       ? { mode: "public", frontDoorHost: edge.endpointHostName }
-      : { mode: "private", gatewayHost: gatewayDns!.zone.name, activeRegion: config.network.activeGatewayRegion, activeIp: gatewayDns!.activeIp },
+      : {
+        mode: "private", gatewayHost: gatewayDns!.zone.name, activeRegion: config.network.activeGatewayRegion, activeIp: gatewayDns!.activeIp,
+        // The failover command targets this record alone (README, "Fail over"): it needs nothing in the failed region.
+        failoverTarget: gatewayDns!.record.urn,
+      },
     keyVaultUri: vault.vault.properties.vaultUri,
+    modelRetirements: retirements(config),
   };
+}
+
+/** Model versions past or near their published retirement: a stack output that `pulumi up` shows and the plan prints. */
+function retirements(config: BcdrConfig) {
+  return retirementWarnings(requiredOffers(config), new Date().toISOString().slice(0, 10));
 }
 
 async function main(options: ProgramOptions = {}) {

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { globalName } from "./naming";
+import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 
@@ -23,7 +23,9 @@ export interface SecretVaultArgs {
 
 export class SecretVault extends pulumi.ComponentResource {
   public readonly vault: keyvault.Vault;
-  /** Secret name -> versionless secret URI (APIM picks up a rotated secret without a redeploy). */
+  /**
+   * Secret name -> versionless secret URI (APIM picks up a rotated secret without a redeploy).
+   */
   public readonly secretUris: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: SecretVaultArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -31,8 +33,8 @@ export class SecretVault extends pulumi.ComponentResource {
     const tags = roleTags(args.commonTags, "vault");
     const rg = resourceGroup(name, { stack: args.stack, purpose: "vault", region: args.region, tags }, { parent: this, protect: args.protect });
     this.vault = new keyvault.Vault(`${name}-vault`, {
-      // 3-24 characters, globally unique.
-      vaultName: pulumi.output(args.nameSuffix).apply(s => globalName(["kv", args.stack], s, 24)),
+      // 3-24 characters, globally unique; the region keeps a vault in another region from meeting this one's name.
+      vaultName: pulumi.output(args.nameSuffix).apply(s => azureName("azure-native:keyvault:Vault", ["kv", args.stack, args.region], s)),
       resourceGroupName: rg.name,
       location: args.region,
       properties: {

@@ -2,9 +2,11 @@
  * Model catalog and deployment SKUs. Pure data: no Pulumi import.
  *
  * The catalog only lists what the program must know to refuse a config Azure would refuse: the model
- * versions, and the provisioned (PTU) minimum and increment of regional `ProvisionedManaged`
- * deployments. Add a model or a version here when Azure ships one.
+ * versions (those Microsoft's model matrix offers on some SKU, infra/catalog/modelMatrix.ts), and the
+ * provisioned (PTU) minimum and increment of regional `ProvisionedManaged` deployments. Add a model here
+ * and its offers to the matrix when Azure ships one.
  */
+import { matrixVersions } from "./catalog/modelMatrix";
 
 /** Pay-as-you-go deployment types, from the widest processing boundary to the narrowest. */
 export type StandardSku = "GlobalStandard" | "DataZoneStandard" | "Standard";
@@ -34,25 +36,26 @@ const PTU_DATA_ZONE_AND_GLOBAL: PtuIncrement = { minimum: 15, step: 5 };
 
 export interface ModelInfo {
   readonly name: string;
+  /** The versions the model matrix offers on some SKU in some region. */
   readonly versions: readonly string[];
   /** Regional `ProvisionedManaged` minimum and step; absent when the model has no provisioned offer. */
   readonly regionalPtu?: PtuIncrement;
 }
 
-const catalog: readonly ModelInfo[] = [
-  { name: "gpt-4o", versions: ["2024-05-13", "2024-08-06", "2024-11-20"], regionalPtu: { minimum: 50, step: 50 } },
-  { name: "gpt-4o-mini", versions: ["2024-07-18"], regionalPtu: { minimum: 25, step: 25 } },
-  { name: "gpt-4.1", versions: ["2025-04-14"], regionalPtu: { minimum: 50, step: 50 } },
-  { name: "gpt-4.1-mini", versions: ["2025-04-14"], regionalPtu: { minimum: 25, step: 25 } },
-  { name: "gpt-4.1-nano", versions: ["2025-04-14"], regionalPtu: { minimum: 25, step: 25 } },
-  { name: "gpt-5", versions: ["2025-08-07"], regionalPtu: { minimum: 50, step: 50 } },
-  { name: "gpt-5-mini", versions: ["2025-08-07"], regionalPtu: { minimum: 25, step: 25 } },
-  { name: "o3", versions: ["2025-04-16"], regionalPtu: { minimum: 50, step: 50 } },
-  { name: "o3-mini", versions: ["2025-01-31"], regionalPtu: { minimum: 25, step: 25 } },
-  { name: "o4-mini", versions: ["2025-04-16"], regionalPtu: { minimum: 25, step: 25 } },
-  { name: "text-embedding-3-large", versions: ["1"] },
-  { name: "text-embedding-3-small", versions: ["1"] },
-];
+const catalog: readonly ModelInfo[] = ([
+  { name: "gpt-4o", regionalPtu: { minimum: 50, step: 50 } },
+  { name: "gpt-4o-mini", regionalPtu: { minimum: 25, step: 25 } },
+  { name: "gpt-4.1", regionalPtu: { minimum: 50, step: 50 } },
+  { name: "gpt-4.1-mini", regionalPtu: { minimum: 25, step: 25 } },
+  { name: "gpt-4.1-nano", regionalPtu: { minimum: 25, step: 25 } },
+  { name: "gpt-5", regionalPtu: { minimum: 50, step: 50 } },
+  { name: "gpt-5-mini", regionalPtu: { minimum: 25, step: 25 } },
+  { name: "o3", regionalPtu: { minimum: 50, step: 50 } },
+  { name: "o3-mini", regionalPtu: { minimum: 25, step: 25 } },
+  { name: "o4-mini", regionalPtu: { minimum: 25, step: 25 } },
+  { name: "text-embedding-3-large" },
+  { name: "text-embedding-3-small" },
+] as Omit<ModelInfo, "versions">[]).map(m => ({ ...m, versions: matrixVersions(m.name) }));
 
 const byName = new Map(catalog.map(m => [m.name, m]));
 

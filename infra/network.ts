@@ -1,15 +1,17 @@
 /**
  * Private mode's network: in every gateway region a VNet with a subnet for API Management (internal VNet
- * mode) and one for private endpoints, optionally peered to an existing hub; and in that VNet the private
- * endpoints of every OpenAI account and the Key Vault, resolved through the region's own zones
- * (privateLink.ts).
+ * mode) and one for private endpoints, peered both ways with the region's hub VNet (the way in for clients
+ * and on-premises networks); and in that VNet the private endpoints of every OpenAI account and the Key
+ * Vault, resolved through the region's own zones (privateLink.ts), which the hub resolves too.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
+import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { VnetConfig } from "./config";
 import { PrivateLinkTarget, RegionalPrivateLink } from "./privateLink";
+import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 
@@ -45,12 +47,21 @@ export interface RegionalNetworkArgs {
   readonly protect: boolean;
 }
 
-/** One region's VNet: the APIM subnet with its NSG, the private endpoint subnet, the optional hub peering. */
+/** The parts of a VNet's ARM id. */
+export function parseVnetId(id: string): { subscriptionId: string; resourceGroupName: string; name: string } {
+  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)$/i.exec(id);
+  if (!m) throw new Error(`not a VNet id: ${id}`);
+  return { subscriptionId: m[1], resourceGroupName: m[2], name: m[3] };
+}
+
+/** One region's VNet: the APIM subnet with its NSG, the private endpoint subnet, the peerings with the hub. */
 export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly resourceGroup: resources.ResourceGroup;
   public readonly vnet: network.VirtualNetwork;
   public readonly apimSubnetId: pulumi.Output<string>;
   public readonly privateEndpointSubnetId: pulumi.Output<string>;
+  /** The hub VNet this VNet is peered with both ways. */
+  public readonly hubVnetId: string;
 
   constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:network:RegionalNetwork", name, {}, opts);
@@ -60,7 +71,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     const resourceGroupName = this.resourceGroup.name;
 
     const nsg = new network.NetworkSecurityGroup(`${name}-apim-nsg`, {
-      networkSecurityGroupName: `nsg-apim-${args.stack}-${region}`,
+      networkSecurityGroupName: azureName("azure-native:network:NetworkSecurityGroup", ["nsg", "apim", args.stack, region]),
       resourceGroupName,
       location: region,
       securityRules: APIM_SECURITY_RULES,
@@ -68,7 +79,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     }, { parent: this });
     // Subnets inline: declared as separate resources they would fight the VNet over its subnet list.
     this.vnet = new network.VirtualNetwork(`${name}-vnet`, {
-      virtualNetworkName: `vnet-aoai-${args.stack}-${region}`,
+      virtualNetworkName: azureName("azure-native:network:VirtualNetwork", ["vnet", "aoai", args.stack, region]),
       resourceGroupName,
       location: region,
       addressSpace: { addressPrefixes: [v.addressSpace] },
@@ -81,19 +92,28 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     this.apimSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${APIM_SUBNET}`;
     this.privateEndpointSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${PRIVATE_ENDPOINT_SUBNET}`;
 
-    if (v.hubVnetId) {
-      // Our side only: the hub's owners add the peering back (until then it stays `Initiated`).
-      new network.VirtualNetworkPeering(`${name}-hub-peering`, {
-        virtualNetworkPeeringName: "to-hub",
-        virtualNetworkName: this.vnet.name,
-        resourceGroupName,
-        remoteVirtualNetwork: { id: v.hubVnetId },
-        allowVirtualNetworkAccess: true,
-        // Traffic routed through the hub's firewall or NVA arrives forwarded.
-        allowForwardedTraffic: true,
-        useRemoteGateways: false,
-      }, { parent: this });
-    }
+    if (!v.hubVnetId) throw new Error(`no hub VNet for ${region}: the config requires network.vnets.${region}.hubVnetId`);
+    this.hubVnetId = v.hubVnetId;
+    // A peering is only `Connected` once both sides exist: one from the spoke, one from the hub.
+    // https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering
+    const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: false };
+    new network.VirtualNetworkPeering(`${name}-hub-peering`, {
+      ...peering,
+      virtualNetworkPeeringName: "to-hub",
+      virtualNetworkName: this.vnet.name,
+      resourceGroupName,
+      remoteVirtualNetwork: { id: v.hubVnetId },
+    }, { parent: this });
+    const hub = parseVnetId(v.hubVnetId);
+    // The hub may sit in the connectivity team's subscription: its side is written through a provider for it.
+    const hubProvider = new Provider(`${name}-hub-subscription`, { subscriptionId: hub.subscriptionId }, { parent: this });
+    new network.VirtualNetworkPeering(`${name}-hub-return-peering`, {
+      ...peering,
+      virtualNetworkPeeringName: this.vnet.name.apply(n => `to-${n}`),
+      virtualNetworkName: hub.name,
+      resourceGroupName: hub.resourceGroupName,
+      remoteVirtualNetwork: { id: this.vnet.id },
+    }, { parent: this, provider: hubProvider });
 
     this.registerOutputs({ vnetId: this.vnet.id, apimSubnetId: this.apimSubnetId, privateEndpointSubnetId: this.privateEndpointSubnetId });
   }
@@ -106,6 +126,8 @@ export interface PrivateAccount {
   readonly accountId: pulumi.Input<string>;
   /** Its custom subdomain (`<subdomain>.openai.azure.com`), which is also its name. */
   readonly subdomain: pulumi.Input<string>;
+  /** The account's last deployment: its private endpoints wait for it (409 while the account deploys). */
+  readonly settled: pulumi.Resource;
 }
 
 export interface PrivateNetworkArgs {
@@ -134,13 +156,17 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   public readonly apimSubnetIds: Readonly<Record<string, pulumi.Output<string>>>;
   /** Region -> the VNet (what the gateway's DNS zone links to). */
   public readonly vnetIds: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Region -> its hub VNet (the gateway's DNS zone links to each distinct hub). */
+  public readonly hubVnetIds: Readonly<Record<string, string>>;
 
   constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:network:PrivateNetwork", name, {}, opts);
     const targets: PrivateLinkTarget[] = [
-      ...args.accounts.map(a => ({ key: a.key, service: "openai" as const, resourceId: a.accountId, name: a.subdomain })),
+      ...args.accounts.map(a => ({ key: a.key, service: "openai" as const, resourceId: a.accountId, name: a.subdomain, settled: a.settled })),
       { key: "vault", service: "vault", resourceId: args.vault.id, name: args.vault.name },
     ];
+    // Azure links a VNet to one zone per name: a hub shared by regions resolves the first region's zones.
+    const hubsLinked = new Set<string>();
     this.regions = Object.fromEntries(args.regions.map(region => {
       const vnet = args.vnets[region];
       if (!vnet) throw new Error(`no VNet configured for gateway region ${region}`);
@@ -151,16 +177,19 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         region,
         resourceGroupName: regional.resourceGroup.name,
         vnetId: regional.vnet.id,
+        hubVnetId: hubsLinked.has(regional.hubVnetId.toLowerCase()) ? undefined : regional.hubVnetId,
         subnetId: regional.privateEndpointSubnetId,
         targets,
         commonTags: args.commonTags,
         protect: args.protect,
       }, { parent: this });
+      hubsLinked.add(regional.hubVnetId.toLowerCase());
       return [region, { network: regional, privateLink }];
     }));
     const each = <T>(f: (r: PrivateRegion) => T) => Object.fromEntries(Object.entries(this.regions).map(([region, r]) => [region, f(r)]));
     this.apimSubnetIds = each(r => r.network.apimSubnetId);
     this.vnetIds = each(r => r.network.vnet.id);
+    this.hubVnetIds = each(r => r.network.hubVnetId);
     this.registerOutputs({ apimSubnetIds: this.apimSubnetIds, vnetIds: this.vnetIds });
   }
 }

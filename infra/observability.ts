@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 
@@ -29,7 +30,7 @@ export class Observability extends pulumi.ComponentResource {
     const tags = roleTags(args.commonTags, "observability");
     const rg = resourceGroup(name, { stack: args.stack, purpose: "observability", region: args.region, tags }, { parent: this, protect: args.protect });
     this.workspace = new operationalinsights.Workspace(`${name}-workspace`, {
-      workspaceName: `log-aoai-${args.stack}`,
+      workspaceName: azureName("azure-native:operationalinsights:Workspace", ["log", "aoai", args.stack]),
       resourceGroupName: rg.name,
       location: args.region,
       sku: { name: "PerGB2018" },

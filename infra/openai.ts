@@ -23,8 +23,10 @@ export interface OpenAiAccountArgs {
   readonly privateNetwork: boolean;
   /** Key auth stays enabled only when the gateway authenticates with access keys. */
   readonly localAuth: boolean;
-  /** Protect the stateful resources (resource group, account, provisioned deployments). */
+  /** Protect the stateful resources (resource group, account, every deployment). */
   readonly protect: boolean;
+  /** What Azure does with the deployments when their model version retires (config `standard.versionUpgradeOption`). */
+  readonly versionUpgradeOption: "OnceCurrentVersionExpired" | "OnceNewDefaultVersionAvailable" | "NoAutoUpgrade";
   /** Log Analytics workspace that receives the account's diagnostic logs and metrics. */
   readonly workspaceId: pulumi.Input<string>;
 }
@@ -33,6 +35,11 @@ export class OpenAiAccount extends pulumi.ComponentResource {
   public readonly resourceGroup: resources.ResourceGroup;
   public readonly account: cognitiveservices.Account;
   public readonly deployments: cognitiveservices.Deployment[];
+  /**
+   * The account's last deployment (deployments are chained): the account is `Succeeded` again only once it
+   * is done, and Azure refuses other writes to the account (a private endpoint) with 409 until then.
+   */
+  public readonly settled: pulumi.Resource;
   public readonly endpoint: pulumi.Output<string>;
   public readonly principalId: pulumi.Output<string>;
   public readonly region: string;
@@ -69,7 +76,6 @@ export class OpenAiAccount extends pulumi.ComponentResource {
     this.deployments = [];
     for (const d of spec.deployments) {
       const previous = this.deployments[this.deployments.length - 1];
-      const provisioned = d.sku.endsWith("ProvisionedManaged");
       this.deployments.push(new cognitiveservices.Deployment(`${name}-${d.name}`, {
         accountName: this.account.name,
         resourceGroupName: this.resourceGroup.name,
@@ -77,17 +83,17 @@ export class OpenAiAccount extends pulumi.ComponentResource {
         sku: { name: d.sku, capacity: d.capacity },
         properties: {
           model: { format: "OpenAI", name: d.model, version: d.version },
-          // Paired deployments must stay on the same version: no independent auto-upgrades.
-          versionUpgradeOption: "NoAutoUpgrade",
+          versionUpgradeOption: args.versionUpgradeOption,
         },
         tags,
       }, {
         parent: this,
         dependsOn: previous ? [previous] : [],
-        // A released PTU reservation may not be available again: protect provisioned deployments too.
-        protect: args.protect && provisioned,
+        // A released PTU reservation, or standard quota handed to another deployment, may not come back.
+        protect: args.protect,
       }));
     }
+    this.settled = this.deployments[this.deployments.length - 1] ?? this.account;
 
     diagnosticSetting(`${name}-diagnostics`, this.account.id, args.workspaceId, { parent: this });
 

@@ -11,6 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
+import { azureName } from "./naming";
 import { Tags, roleTags } from "./tags";
 
 /** The private link services in use: the endpoint's group id and the zone Azure resolves it through. */
@@ -28,12 +29,16 @@ export interface PrivateLinkTarget {
   readonly resourceId: pulumi.Input<string>;
   /** The record's name in the zone: the account's custom subdomain, the vault's name. */
   readonly name: pulumi.Input<string>;
+  /** What the endpoint must wait for: the target accepts no endpoint while it still deploys. */
+  readonly settled?: pulumi.Resource;
 }
 
 export interface RegionalPrivateLinkArgs {
   readonly region: string;
   readonly resourceGroupName: pulumi.Input<string>;
   readonly vnetId: pulumi.Input<string>;
+  /** The region's hub VNet, linked to the zones too, so clients in the hub resolve the endpoints; undefined when another region's zones already use that hub. */
+  readonly hubVnetId?: string;
   /** The private endpoints' subnet. */
   readonly subnetId: pulumi.Input<string>;
   readonly targets: readonly PrivateLinkTarget[];
@@ -71,15 +76,17 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
         location: DNS_LOCATION,
         tags: dnsTags,
       }, { parent: this, protect: args.protect });
-      new privatedns.VirtualNetworkLink(`${name}-${service}-link`, {
+      const link = (logical: string, linkName: string, vnetId: pulumi.Input<string>) => new privatedns.VirtualNetworkLink(logical, {
         privateZoneName: zone.name,
         resourceGroupName,
-        virtualNetworkLinkName: `link-${args.region}`,
+        virtualNetworkLinkName: linkName,
         location: DNS_LOCATION,
-        virtualNetwork: { id: args.vnetId },
+        virtualNetwork: { id: vnetId },
         registrationEnabled: false,
         tags: dnsTags,
       }, { parent: this });
+      link(`${name}-${service}-link`, `link-${args.region}`, args.vnetId);
+      if (args.hubVnetId) link(`${name}-${service}-hub-link`, `link-hub-${args.region}`, args.hubVnetId);
       return [service, zone];
     }));
 
@@ -87,7 +94,7 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
     const records: Record<string, privatedns.PrivateRecordSet> = {};
     const endpointIps: Record<string, pulumi.Output<string>> = {};
     for (const target of args.targets) {
-      const endpointName = `pe-${target.key}-${args.region}`;
+      const endpointName = azureName("azure-native:network:PrivateEndpoint", ["pe", target.key, args.region]);
       const endpoint = new network.PrivateEndpoint(`${name}-pe-${target.key}`, {
         privateEndpointName: endpointName,
         resourceGroupName,
@@ -100,7 +107,7 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
           groupIds: [PRIVATE_LINK_SERVICES[target.service].groupId],
         }],
         tags: roleTags(args.commonTags, "network"),
-      }, { parent: this });
+      }, { parent: this, dependsOn: target.settled ? [target.settled] : [] });
       const ip = endpoint.customDnsConfigs.apply(configs => {
         const address = (configs ?? []).flatMap(c => c.ipAddresses ?? [])[0];
         if (!address) throw new Error(`private endpoint ${endpointName} reported no IP address`);

@@ -4,6 +4,7 @@
  * The quota comes from the stack's declared table or, with `quota.source: live`, from Azure's
  * Cognitive Services usages API. Pure apart from the optional Azure SDK client (loaded lazily).
  */
+import type { ModelsClient } from "./availability";
 import { BcdrConfig, ConfigError, ConfigIssue, configKey } from "./config";
 import { DeploymentSku } from "./models";
 import { CapacitySource, CapacityTable, StandardPlacement, standardPlacements } from "./topology";
@@ -24,6 +25,8 @@ export interface UsagesClient {
 export interface ProgramOptions {
   /** Answers Azure's usages API when `quota.source` is `live` (defaults to the Azure SDK client). */
   readonly usagesClient?: UsagesClient;
+  /** Answers Azure's models API when `quota.source` is `live` (defaults to the Azure SDK client). */
+  readonly modelsClient?: ModelsClient;
 }
 
 export interface QuotaLookup {

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
+import { azureName } from "./naming";
 import { Tags } from "./tags";
 
 export interface ResourceGroupArgs {
@@ -16,7 +17,7 @@ export interface ResourceGroupArgs {
 /** Declares `<owner>-rg` under `owner`; protected like every stateful resource when `protect` is set. */
 export function resourceGroup(owner: string, args: ResourceGroupArgs, opts: { parent: pulumi.Resource; protect: boolean }): resources.ResourceGroup {
   return new resources.ResourceGroup(`${owner}-rg`, {
-    resourceGroupName: `rg-aoai-${args.stack}-${args.purpose}-${args.region}`,
+    resourceGroupName: azureName("azure-native:resources:ResourceGroup", ["rg", "aoai", args.stack, args.purpose, args.region]),
     location: args.region,
     tags: args.tags,
   }, opts);

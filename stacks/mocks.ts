@@ -4,12 +4,21 @@
  * identities, regional gateway URLs, Key Vault URIs, private endpoint IPs allocated in their subnet,
  * Front Door host names and ids, the names Azure echoes back. Values are derived
  * from the resource's identity (never random), so two runs of the same stack answer the same.
+ *
+ * They also refuse what ARM refuses on PUT, from data with a cited source (stacks/azure/): a name that
+ * breaks its type's rule or is taken in its scope, a model version not offered on its SKU in the account's
+ * region, a VNet linked to two private zones of one name. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
+ * process) and stacks/runner.ts fails the run with every refusal once the program has finished.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { hostAddress } from "../infra/cidr";
 import { stableGuid } from "../infra/identity";
 import { ApimMock } from "./azure/apim";
+import { deploymentRefusal } from "./azure/availability";
+import { DnsLinkRegistry } from "./azure/dnsLinks";
+import { NameRegistry } from "./azure/names";
+import { AzureRefusal } from "./azure/refusal";
 
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000";
 export const TENANT_ID = "11111111-1111-4111-8111-111111111111";
@@ -116,6 +125,12 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   private readonly allocated = new Map<string, number>();
   /** API Management: per-tier outputs and refusals. */
   private readonly apim = new ApimMock();
+  private readonly names = new NameRegistry();
+  private readonly dnsLinks = new DnsLinkRegistry();
+  /** Account ARM id (lowercase) -> its region, for the deployments created on it. */
+  private readonly accountRegions = new Map<string, string>();
+  /** What Azure would have refused so far. */
+  readonly refusals: AzureRefusal[] = [];
 
   constructor(private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID) {}
 
@@ -147,6 +162,13 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       ? `/subscriptions/${this.subscriptionOf(args.provider)}/resourceGroups/${name}`
       : EXTENSION_PATHS[args.type]?.(inputs, name)
         ?? (ARM_PATHS[args.type] ? `${rgScope}/providers/${ARM_PATHS[args.type](inputs, name)}` : stableGuid(`${args.type}/${args.name}`));
+    this.refusals.push(...this.names.check(args.type, args.name, inputs, id));
+    if (args.type === "azure-native:privatedns:VirtualNetworkLink") this.refusals.push(...this.dnsLinks.check(args.name, inputs));
+    if (args.type === "azure-native:cognitiveservices:Account") this.accountRegions.set(id.toLowerCase(), inputs.location);
+    if (args.type === "azure-native:cognitiveservices:Deployment") {
+      const refusal = deploymentRefusal(args.name, inputs, this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase()));
+      if (refusal) this.refusals.push(refusal);
+    }
     // Subnets, declared on their own or inline in a VNet: remember their prefixes.
     if (inputs.addressPrefix) this.subnetPrefixes.set(id, inputs.addressPrefix);
     for (const subnet of inputs.subnets ?? []) this.subnetPrefixes.set(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);

@@ -6,7 +6,7 @@
  *
  *   npm run plan -- [--stack dev|prod] [--config path/to/Pulumi.<name>.yaml] [--out dir]
  *
- * Exit codes: 0 ok, 1 mandatory policy violation, 2 config or usage error.
+ * Exit codes: 0 ok, 1 mandatory policy violation or a request Azure would refuse (stacks/azure/), 2 config or usage error.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -14,6 +14,7 @@ import { parseArgs } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyConfigError, evaluateStack } from "../policies/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
+import { AzureRefusalError } from "./azure/refusal";
 import { PlannedResource, ProgramRun, StackFileError, loadStackConfig, runProgram, stackFile } from "./runner";
 
 export interface Violation {
@@ -66,12 +67,14 @@ export function summary(plan: Plan, files: readonly string[]): string {
   for (const r of plan.resources.filter(r => r.custom)) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const outputs = plan.outputs as unknown as TopologyOutputs;
   const mandatory = plan.violations.filter(v => v.enforcementLevel === "mandatory");
+  const retirements = (plan.outputs.modelRetirements ?? []) as { message: string }[];
   return [
     `${plan.project}/${plan.stack}: ${plan.resources.filter(r => r.custom).length} resources, ` +
       `${Object.keys(outputs.accounts ?? {}).length} OpenAI accounts, ${Object.keys(outputs.chains ?? {}).length} failover chains`,
     ...[...counts.entries()].sort().map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
     `policy: ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
     ...plan.violations.map(v => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`),
+    ...retirements.map(r => `warning: ${r.message}`),
     `wrote ${files.length} files: ${files.filter(f => !f.includes(`${path.sep}apim${path.sep}`)).join(", ")}` +
       `${files.some(f => f.includes(`${path.sep}apim${path.sep}`)) ? ` and ${files.filter(f => f.includes(`${path.sep}apim${path.sep}`)).length} APIM policies` : ""}`,
   ].join("\n");
@@ -105,6 +108,10 @@ async function cli(): Promise<number> {
     console.log(summary(plan, writePlan(plan, opts.out)));
     return plan.violations.some(v => v.enforcementLevel === "mandatory") ? 1 : 0;
   } catch (e) {
+    if (e instanceof AzureRefusalError) {
+      console.error(`plan: ${e.message}`);
+      return 1;
+    }
     if (!isUserError(e)) throw e;
     console.error(`plan: ${e.message}`);
     return 2;

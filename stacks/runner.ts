@@ -1,7 +1,9 @@
 /**
  * Runs the real program (infra/index.ts, the code `pulumi up` runs) in-process against Pulumi's mock
  * engine, and records what the engine would receive for every resource: URN, parent, provider,
- * inputs, protect and dependencies. Secrets are redacted as `[secret]`.
+ * inputs, protect and dependencies. Secrets are redacted as `[secret]`. The run fails, as a deployment
+ * would, when the mock engine recorded a refusal (a name, a model offer) or the dependency graph holds
+ * an ordering Azure rejects (stacks/azure/orderings.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -9,6 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../infra/config";
 import type { ProgramOptions } from "../infra/quota";
+import { matrixModelsClient } from "./azure/availability";
+import { Graph, GraphNode, orderingRefusals } from "./azure/orderings";
+import { AzureRefusalError } from "./azure/refusal";
 import { AzureMocks } from "./mocks";
 
 export const SECRET = "[secret]";
@@ -33,6 +38,9 @@ export interface ProgramRun {
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
 }
+
+/** What the mock engine answered for a resource: its id and output state (not part of the plan file). */
+type Answer = { id?: string; outputs: Record<string, any> };
 
 export interface StackConfig {
   /** Config values as the Pulumi CLI hands them to a program: `ns:key` -> string (objects as JSON). */
@@ -88,14 +96,15 @@ type RegisterRequest = {
   getProtect(): boolean | undefined; getDependenciesList(): string[];
   getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 };
-type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: { getUrn(): string }) => void): void };
+type RegisterResponse = { getUrn(): string; getId(): string; getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0] };
+type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: RegisterResponse) => void): void };
 
 /**
  * Records every registration the program sends to the (mock) engine. URNs are rewritten the way the
  * real engine builds them: the root stack's type is not part of its children's URNs, and a child's
  * type chain holds every ancestor (the mock monitor keeps only the nearest one).
  */
-function recordRegistrations(into: PlannedResource[]): void {
+function recordRegistrations(into: PlannedResource[], answers: Map<string, Answer>): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
   const register = monitor.registerResource.bind(monitor);
   const engineUrns = new Map<string, string>();
@@ -110,6 +119,7 @@ function recordRegistrations(into: PlannedResource[]): void {
       const qualifiedType = !parentType || parentType === "pulumi:pulumi:Stack" ? req.getType() : `${parentType}$${req.getType()}`;
       const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${req.getName()}`;
       engineUrns.set(res.getUrn(), urn);
+      answers.set(urn, { id: res.getId() || undefined, outputs: pulumi.runtime.deserializeProperties(res.getObject()) });
       into.push({
         urn,
         type: req.getType(),
@@ -140,19 +150,24 @@ type Program = (o?: ProgramOptions) => Promise<Record<string, unknown>>;
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
-  await pulumi.runtime.setMocks(new AzureMocks(subscriptionId), PROJECT, opts.stack, false);
+  const mocks = new AzureMocks(subscriptionId);
+  await pulumi.runtime.setMocks(mocks, PROJECT, opts.stack, false);
   pulumi.runtime.setAllConfig(opts.config.values, opts.config.secretKeys);
   const resources: PlannedResource[] = opts.record ?? [];
-  recordRegistrations(resources);
+  const answers = new Map<string, Answer>();
+  recordRegistrations(resources, answers);
   const main = opts.program ?? (require("../infra/index") as Program);
   // The same wrapper the Pulumi language host uses: it waits for every outstanding registration.
   // The program's error is caught inside the stack's init (where the language host would report it)
   // and rethrown once every outstanding registration has drained.
   let failure: { error: unknown } | undefined;
   const outputs = (await pulumi.runtime.runInPulumiStack(() =>
-    main({ usagesClient: opts.usagesClient }).catch(error => { failure = { error }; return {}; }))) ?? {};
+    main({ usagesClient: opts.usagesClient, modelsClient: opts.modelsClient ?? matrixModelsClient() }).catch(error => { failure = { error }; return {}; }))) ?? {};
   await pulumi.runtime.disconnect();
   if (failure) throw failure.error;
+  const graph = new Graph(resources.filter(r => r.custom).map((r): GraphNode => ({ ...r, inputs: r.inputs as Record<string, any>, ...answers.get(r.urn)! })));
+  const refusals = [...mocks.refusals, ...orderingRefusals(graph)];
+  if (refusals.length > 0) throw new AzureRefusalError(refusals);
   return {
     project: PROJECT,
     stack: opts.stack,

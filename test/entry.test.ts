@@ -86,12 +86,13 @@ describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gat
     }
   });
 
-  test("one privatelink zone per region, linked only to that region's VNet, whose records point at that region's endpoints", () => {
+  test("one privatelink zone per region, linked only to that region's VNet (and its hub), whose records point at that region's endpoints", () => {
+    const hubs = Object.values(stackValues("prod").network.vnets).map((v: any) => v.hubVnetId);
     const zones = ofType(run, N.zone).filter(z => inputs(z).privateZoneName === "privatelink.openai.azure.com");
     expect(zones).toHaveLength(2);
     for (const zone of zones) {
       const rg = inputs(zone).resourceGroupName;
-      const links = ofType(run, N.link).filter(l => inputs(l).privateZoneName === "privatelink.openai.azure.com" && inputs(l).resourceGroupName === rg);
+      const links = ofType(run, N.link).filter(l => inputs(l).privateZoneName === "privatelink.openai.azure.com" && inputs(l).resourceGroupName === rg && !hubs.includes(inputs(l).virtualNetwork.id));
       expect(links).toHaveLength(1);
       const region = vnetRegion(inputs(links[0]).virtualNetwork.id);
       const subnet = stackValues("prod").network.vnets[region].privateEndpointSubnet;

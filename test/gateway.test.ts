@@ -91,7 +91,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
     for (const nv of vaultBacked) {
       expect(nv.dependsOn).toContain(secretsUser.urn);
       expect(inputs(nv).keyVault).toEqual({
-        secretIdentifier: expect.stringMatching(/^https:\/\/kv-prod-[a-z0-9]+\.vault\.azure\.net\/secrets\/[a-z0-9-]+$/),
+        secretIdentifier: expect.stringMatching(/^https:\/\/kv-prod-[a-z0-9-]+\.vault\.azure\.net\/secrets\/[a-z0-9-]+$/),
         identityClientId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
       expect(inputs(nv).value).toBeUndefined();

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import { contains } from "../infra/cidr";
 import { VnetConfig } from "../infra/config";
 import { GatewayDns } from "../infra/gatewayDns";
@@ -18,32 +19,49 @@ const N = {
   record: "azure-native:privatedns:PrivateRecordSet",
 };
 const SUB = "00000000-0000-4000-8000-000000000000";
-const HUB = `/subscriptions/${SUB}/resourceGroups/rg-hub-eastus2/providers/Microsoft.Network/virtualNetworks/vnet-hub-eastus2`;
+/** The connectivity team's hubs, in their own subscription: one per region. */
+const HUB_SUB = "33333333-3333-4333-8333-333333333333";
+const hubOf = (region: string) => `/subscriptions/${HUB_SUB}/resourceGroups/rg-hub-${region}/providers/Microsoft.Network/virtualNetworks/vnet-hub-${region}`;
 const VNETS: Record<string, VnetConfig> = {
-  eastus2: { addressSpace: "10.40.0.0/22", apimSubnet: "10.40.0.0/27", privateEndpointSubnet: "10.40.1.0/26", hubVnetId: HUB },
-  centralus: { addressSpace: "10.41.0.0/22", apimSubnet: "10.41.0.0/27", privateEndpointSubnet: "10.41.1.0/26" },
+  eastus2: { addressSpace: "10.40.0.0/22", apimSubnet: "10.40.0.0/27", privateEndpointSubnet: "10.40.1.0/26", hubVnetId: hubOf("eastus2") },
+  centralus: { addressSpace: "10.41.0.0/22", apimSubnet: "10.41.0.0/27", privateEndpointSubnet: "10.41.1.0/26", hubVnetId: hubOf("centralus") },
 };
 const REGIONS = ["eastus2", "centralus"];
-const account = (key: string, region: string): PrivateAccount => {
-  const subdomain = `oai-test-${key}-${region}-abc123`;
-  return { key, subdomain, accountId: `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-${key}-${region}/providers/Microsoft.CognitiveServices/accounts/${subdomain}` };
-};
-const ACCOUNTS = [account("standard-primary", "eastus2"), account("standard-secondary", "centralus"), account("enterprise-ptu", "westus3")];
+const ACCOUNT_KEYS: [string, string][] = [["standard-primary", "eastus2"], ["standard-secondary", "centralus"], ["enterprise-ptu", "westus3"]];
+const subdomainOf = (key: string, region: string) => `oai-test-${key}-${region}-abc123`;
+const accountIdOf = (key: string, region: string) =>
+  `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-${key}-${region}/providers/Microsoft.CognitiveServices/accounts/${subdomainOf(key, region)}`;
+/** Each account with its (last) model deployment, which its private endpoints must wait for. */
+const accounts = (): PrivateAccount[] => ACCOUNT_KEYS.map(([key, region]) => {
+  const resourceGroupName = `rg-aoai-test-${key}-${region}`;
+  const account = new cognitiveservices.Account(`${key}-account`, {
+    accountName: subdomainOf(key, region), resourceGroupName, location: region, kind: "OpenAI",
+    properties: { customSubDomainName: subdomainOf(key, region) },
+  });
+  const settled = new cognitiveservices.Deployment(`${key}-gpt-4o`, {
+    accountName: account.name, resourceGroupName, deploymentName: "gpt-4o",
+    sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-4o", version: "2024-11-20" } },
+  });
+  return { key, subdomain: subdomainOf(key, region), accountId: account.id, settled };
+});
+const ACCOUNTS = ACCOUNT_KEYS.map(([key, region]) => ({ key, subdomain: subdomainOf(key, region), accountId: accountIdOf(key, region) }));
 const VAULT = { id: `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-vault-eastus2/providers/Microsoft.KeyVault/vaults/kv-test-abc123`, name: "kv-test-abc123" };
 const GATEWAY_HOST = "apim-test-abc123.azure-api.net";
 /** What the gateway reports: the first address of each region's APIM subnet. */
 const GATEWAY_IPS = { eastus2: "10.40.0.4", centralus: "10.41.0.4" };
 
-function runPrivate(opts: { activeRegion?: string; protect?: boolean } = {}): Promise<ProgramRun> {
+function runPrivate(opts: { activeRegion?: string; protect?: boolean; vnets?: Record<string, VnetConfig> } = {}): Promise<ProgramRun> {
   const protect = opts.protect ?? true;
   return runComponents(() => {
     const net = new PrivateNetwork("network", {
-      stack: "test", regions: REGIONS, vnets: VNETS, accounts: ACCOUNTS, vault: VAULT, commonTags: { environment: "test" }, protect,
+      stack: "test", regions: REGIONS, vnets: opts.vnets ?? VNETS, accounts: accounts(), vault: VAULT, commonTags: { environment: "test" }, protect,
     });
     new GatewayDns("gateway-dns", {
       hostName: GATEWAY_HOST,
-      resourceGroupName: net.regions.eastus2.network.resourceGroup.name,
+      stack: "test",
+      dnsRegion: "westus3",
       vnetIds: net.vnetIds,
+      hubVnetIds: net.hubVnetIds,
       gatewayIps: pulumi.output(GATEWAY_IPS),
       activeRegion: opts.activeRegion ?? "eastus2",
       commonTags: { environment: "test" },
@@ -96,17 +114,25 @@ describe("private network in eastus2 and centralus", () => {
     }
   });
 
-  test("only the region with a hub VNet peers with it", () => {
+  test("every VNet is peered with its hub both ways, the hub's side written in the hub's subscription", () => {
+    const flags = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: false };
     const peerings = ofType(run, N.peering);
-    expect(peerings.map(p => inputs(p))).toEqual([{
-      virtualNetworkPeeringName: "to-hub",
-      virtualNetworkName: "vnet-aoai-test-eastus2",
-      resourceGroupName: rgOf("eastus2"),
-      remoteVirtualNetwork: { id: HUB },
-      allowVirtualNetworkAccess: true,
-      allowForwardedTraffic: true,
-      useRemoteGateways: false,
-    }]);
+    expect(peerings).toHaveLength(2 * REGIONS.length);
+    for (const region of REGIONS) {
+      const spokeSide = peerings.find(p => inputs(p).virtualNetworkName === `vnet-aoai-test-${region}`)!;
+      expect(inputs(spokeSide)).toEqual({ ...flags, virtualNetworkPeeringName: "to-hub", virtualNetworkName: `vnet-aoai-test-${region}`, resourceGroupName: rgOf(region), remoteVirtualNetwork: { id: hubOf(region) } });
+      const hubSide = peerings.find(p => inputs(p).virtualNetworkName === `vnet-hub-${region}`)!;
+      expect(inputs(hubSide)).toEqual({ ...flags, virtualNetworkPeeringName: `to-vnet-aoai-test-${region}`, virtualNetworkName: `vnet-hub-${region}`, resourceGroupName: `rg-hub-${region}`, remoteVirtualNetwork: { id: vnetIdOf(region) } });
+      const provider = run.resources.find(r => r.urn === hubSide.provider?.split("::").slice(0, 4).join("::"))!;
+      expect(inputs(provider).subscriptionId).toBe(HUB_SUB);
+    }
+  });
+
+  test("private endpoints on an account wait for its last deployment (the account is busy until then: 409)", () => {
+    for (const e of ofType(run, N.endpoint).filter(e => inputs(e).privateLinkServiceConnections[0].groupIds[0] === "account")) {
+      const key = ACCOUNT_KEYS.find(([k, r]) => inputs(e).privateLinkServiceConnections[0].privateLinkServiceId === accountIdOf(k, r))![0];
+      expect(e.dependsOn).toContain(run.resources.find(r => r.name === `${key}-gpt-4o`)!.urn);
+    }
   });
 
   test("a private endpoint for every account and for the Key Vault in every gateway region, in that region's endpoint subnet", () => {
@@ -115,7 +141,7 @@ describe("private network in eastus2 and centralus", () => {
     for (const region of REGIONS) {
       const here = inRegion(endpoints, region).map(inputs);
       const connections = here.map(e => e.privateLinkServiceConnections.map((c: any) => [c.privateLinkServiceId, c.groupIds]));
-      expect(connections).toEqual([...ACCOUNTS.map(a => [[a.accountId, ["account"]]]), [[VAULT.id, ["vault"]]]]);
+      expect(connections.sort()).toEqual([...ACCOUNTS.map(a => [[a.accountId, ["account"]]]), [[VAULT.id, ["vault"]]]].sort());
       for (const e of here) {
         expect(e).toMatchObject({ location: region, subnet: { id: `${vnetIdOf(region)}/subnets/${PRIVATE_ENDPOINT_SUBNET}` } });
       }
@@ -125,14 +151,14 @@ describe("private network in eastus2 and centralus", () => {
   test.each([
     ["privatelink.openai.azure.com", ACCOUNTS.map(a => a.subdomain)],
     ["privatelink.vaultcore.azure.net", [VAULT.name]],
-  ])("split brain: a protected %s zone per region, in that region's resource group, linked to that region's VNet only", (zoneName, names) => {
+  ])("split brain: a protected %s zone per region, in that region's resource group, linked to that region's VNet and hub only", (zoneName, names) => {
     const zones = ofType(run, N.zone).filter(z => inputs(z).privateZoneName === zoneName);
     expect(zones.map(z => inputs(z).resourceGroupName)).toEqual(REGIONS.map(rgOf));
     for (const z of zones) expect(z.protect).toBe(true);
     for (const region of REGIONS) {
       const links = inRegion(ofType(run, N.link), region).filter(l => inputs(l).privateZoneName === zoneName);
-      expect(links.map(l => inputs(l).virtualNetwork.id)).toEqual([vnetIdOf(region)]);
-      expect(links.map(l => inputs(l).registrationEnabled)).toEqual([false]);
+      expect(links.map(l => inputs(l).virtualNetwork.id).sort()).toEqual([vnetIdOf(region), hubOf(region)].sort());
+      expect(links.map(l => inputs(l).registrationEnabled)).toEqual([false, false]);
       const records = inRegion(ofType(run, N.record), region).filter(r => inputs(r).privateZoneName === zoneName);
       expect(records.map(r => inputs(r).relativeRecordSetName)).toEqual(names);
     }
@@ -154,12 +180,14 @@ describe("private network in eastus2 and centralus", () => {
     }
   });
 
-  test("the gateway's name is a protected zone of its own, linked to every region's VNet, resolving to the active region's gateway", () => {
+  test("the gateway's name is a protected zone of its own, outside both gateway regions, linked to every VNet and hub, resolving to the active region's gateway", () => {
     const zone = ofType(run, N.zone).find(z => inputs(z).privateZoneName === GATEWAY_HOST)!;
     expect(zone.protect).toBe(true);
-    expect(inputs(zone)).toMatchObject({ location: "global", resourceGroupName: rgOf("eastus2"), tags: { environment: "test", "bcdr-role": "dns" } });
+    expect(inputs(zone)).toMatchObject({ location: "global", resourceGroupName: "rg-aoai-test-dns-westus3", tags: { environment: "test", "bcdr-role": "dns" } });
+    const group = ofType(run, N.resourceGroup).find(g => inputs(g).resourceGroupName === "rg-aoai-test-dns-westus3")!;
+    expect(REGIONS).not.toContain(inputs(group).location);
     const links = ofType(run, N.link).filter(l => inputs(l).privateZoneName === GATEWAY_HOST);
-    expect(links.map(l => inputs(l).virtualNetwork.id)).toEqual(REGIONS.map(vnetIdOf));
+    expect(links.map(l => inputs(l).virtualNetwork.id).sort()).toEqual([...REGIONS.map(vnetIdOf), ...REGIONS.map(hubOf)].sort());
     const records = ofType(run, N.record).filter(r => inputs(r).privateZoneName === GATEWAY_HOST);
     expect(records.map(inputs)).toEqual([expect.objectContaining({ relativeRecordSetName: "@", recordType: "A", ttl: 10, aRecords: [{ ipv4Address: GATEWAY_IPS.eastus2 }] })]);
   });
@@ -188,4 +216,16 @@ test("flipping activeGatewayRegion changes the gateway record's value and nothin
 test("without protect, nothing is protected", async () => {
   const run = await runPrivate({ protect: false });
   expect(run.resources.filter(r => r.protect)).toEqual([]);
+});
+
+test("a hub shared by both regions resolves the first region's privatelink zones and the gateway's zone, each linked once (Azure links a VNet to one zone per name)", async () => {
+  const shared = hubOf("eastus2");
+  const run = await runPrivate({ vnets: Object.fromEntries(REGIONS.map(r => [r, { ...VNETS[r], hubVnetId: shared }])) });
+  const hubLinks = ofType(run, N.link).filter(l => inputs(l).virtualNetwork.id === shared);
+  expect(hubLinks.map(l => [inputs(l).privateZoneName, inputs(l).resourceGroupName]).sort()).toEqual([
+    [GATEWAY_HOST, "rg-aoai-test-dns-westus3"],
+    ["privatelink.openai.azure.com", rgOf("eastus2")],
+    ["privatelink.vaultcore.azure.net", rgOf("eastus2")],
+  ]);
+  expect(ofType(run, N.peering).filter(p => inputs(p).virtualNetworkName === "vnet-hub-eastus2")).toHaveLength(2);
 });

@@ -7,9 +7,10 @@ const PROD_NETWORK = {
   mode: "private",
   vnets: {
     eastus2: { addressSpace: "10.40.0.0/22", apimSubnet: "10.40.0.0/27", privateEndpointSubnet: "10.40.1.0/26", hubVnetId: HUB },
-    centralus: { addressSpace: "10.41.0.0/22", apimSubnet: "10.41.0.0/27", privateEndpointSubnet: "10.41.1.0/26" },
+    centralus: { addressSpace: "10.41.0.0/22", apimSubnet: "10.41.0.0/27", privateEndpointSubnet: "10.41.1.0/26", hubVnetId: HUB },
   },
   activeGatewayRegion: "eastus2",
+  dnsRegion: "westus3",
 };
 
 /** Every refusal for the stack's values edited by `edit`: the schema's, the program's own rules, and the network rules. */
@@ -41,7 +42,7 @@ describe("network and edge config", () => {
 describe("refused network and edge configs name the key and what is allowed", () => {
   const cases: [string, string, (v: Record<string, any>) => void, string][] = [
     ["overlapping address spaces between regions", "prod", v => {
-      v.network.vnets.centralus = { addressSpace: "10.40.0.0/16", apimSubnet: "10.40.8.0/27", privateEndpointSubnet: "10.40.9.0/26" };
+      v.network.vnets.centralus = { addressSpace: "10.40.0.0/16", apimSubnet: "10.40.8.0/27", privateEndpointSubnet: "10.40.9.0/26", hubVnetId: HUB };
     },
       "aoai-bcdr:network.vnets.centralus.addressSpace: 10.40.0.0/16 overlaps network.vnets.eastus2.addressSpace (10.40.0.0/22); peered and hub-connected VNets need distinct ranges"],
     ["an APIM subnet outside its VNet", "prod", v => { v.network.vnets.eastus2.apimSubnet = "10.50.0.0/27"; },
@@ -54,7 +55,7 @@ describe("refused network and edge configs name the key and what is allowed", ()
       "aoai-bcdr:network.vnets.eastus2.apimSubnet: 10.40.0.0/30 is too small for API Management: /29 or larger (a /27 leaves room to scale out)"],
     ["private mode without a VNet for a gateway region", "prod", v => { delete v.network.vnets.centralus; },
       "aoai-bcdr:network.vnets: private mode needs a VNet for every gateway region; missing: centralus (gateway.regions: eastus2, centralus)"],
-    ["a VNet for a region without a gateway", "prod", v => { v.network.vnets.westus3 = { addressSpace: "10.42.0.0/22", apimSubnet: "10.42.0.0/27", privateEndpointSubnet: "10.42.1.0/26" }; },
+    ["a VNet for a region without a gateway", "prod", v => { v.network.vnets.westus3 = { addressSpace: "10.42.0.0/22", apimSubnet: "10.42.0.0/27", privateEndpointSubnet: "10.42.1.0/26", hubVnetId: HUB }; },
       "aoai-bcdr:network.vnets.westus3: 'westus3' is not a gateway region; VNets are declared per gateway region (gateway.regions: eastus2, centralus)"],
     ["private mode without an active gateway region", "prod", v => { delete v.network.activeGatewayRegion; },
       "aoai-bcdr:network.activeGatewayRegion: private mode needs the region whose gateway the private DNS name points at; one of eastus2, centralus"],
@@ -66,6 +67,14 @@ describe("refused network and edge configs name the key and what is allowed", ()
       "aoai-bcdr:network.vnets.eastus2.addressSpace: must be an IPv4 range in CIDR notation, such as 10.40.0.0/22"],
     ["an address range with host bits set", "prod", v => { v.network.vnets.eastus2.addressSpace = "10.40.1.0/22"; },
       "aoai-bcdr:network.vnets.eastus2.addressSpace: '10.40.1.0/22' has host bits set, which Azure refuses; use its network address 10.40.0.0/22"],
+    ["private mode without a way in (no hub VNet)", "prod", v => { delete v.network.vnets.centralus.hubVnetId; },
+      "aoai-bcdr:network.vnets.centralus.hubVnetId: private mode needs a way in: the hub VNet (ARM id) whose clients call the gateway"],
+    ["private mode without a region for the gateway's DNS zone", "prod", v => { delete v.network.dnsRegion; },
+      "aoai-bcdr:network.dnsRegion: private mode needs a region for the gateway's DNS zone outside the gateway regions (eastus2, centralus)"],
+    ["the gateway's DNS zone in a region it fails away from", "prod", v => { v.network.dnsRegion = "eastus2"; },
+      "aoai-bcdr:network.dnsRegion: 'eastus2' is a gateway region: when it fails, its resource groups turn read-only and the failover cannot change the DNS record"],
+    ["a DNS region in public mode", "dev", v => { v.network.dnsRegion = "westus3"; },
+      "aoai-bcdr:network.dnsRegion: is used in private mode only; set network.mode: private, or remove it"],
     ["a hub VNet id that is not an ARM id", "prod", v => { v.network.vnets.eastus2.hubVnetId = "vnet-hub-eastus2"; },
       "aoai-bcdr:network.vnets.eastus2.hubVnetId: must be a VNet's ARM id: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>"],
     ["a gateway domain that is not a DNS name", "prod", v => { v.network.gatewayDomain = "https://aoai.contoso.internal"; },

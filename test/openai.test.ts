@@ -126,11 +126,14 @@ describe("prod: the full topology", () => {
     }
   });
 
-  test("stateful resources are protected; pay-as-you-go deployments are not", () => {
-    for (const r of [...ofType(run, T.account), ...ofType(run, T.resourceGroup)]) expect(r.protect).toBe(true);
-    for (const d of ofType(run, T.deployment)) {
-      expect(d.protect).toBe(((d.inputs.sku as any).name as string).endsWith("ProvisionedManaged"));
-    }
+  test("stateful resources are protected: accounts, resource groups, every deployment (PTU and standard) and the name suffix", () => {
+    const protectedOnes = [...ofType(run, T.account), ...ofType(run, T.resourceGroup), ...ofType(run, T.deployment), ...ofType(run, "random:index/randomString:RandomString")];
+    expect(ofType(run, T.deployment).filter(d => !(d.inputs.sku as any).name.endsWith("ProvisionedManaged")).length).toBeGreaterThan(0);
+    for (const r of protectedOnes) expect([r.name, r.protect]).toEqual([r.name, true]);
+  });
+
+  test("the version upgrade option is the config's safe default on every deployment", () => {
+    for (const d of ofType(run, T.deployment)) expect((d.inputs.properties as any).versionUpgradeOption).toBe("OnceCurrentVersionExpired");
   });
 
   test("outputs give each account's endpoint and the resolved capacities", () => {

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../infra/config";
+import type { ModelsClient } from "../infra/availability";
 import { UsagesClient } from "../infra/quota";
 import { PlannedResource, ProgramRun, StackConfig, runProgram, stackFile } from "../stacks/runner";
 
@@ -28,9 +29,13 @@ export function toStackConfig(values: Record<string, unknown>): StackConfig {
 }
 
 export interface RunStackOptions {
+  /** The stack name the program sees (default: the stack file's). */
+  stack?: string;
   /** Edits the stack's values before the run. */
   edit?: (values: Record<string, any>) => void;
   usagesClient?: UsagesClient;
+  /** Answers the models API (default: the mock engine's, from the model matrix). */
+  modelsClient?: ModelsClient;
   /** Receives every registration, also when the run fails. */
   record?: PlannedResource[];
 }
@@ -38,7 +43,7 @@ export interface RunStackOptions {
 export async function runStack(stack: string, opts: RunStackOptions = {}): Promise<ProgramRun> {
   const values = stackValues(stack);
   opts.edit?.(values);
-  return runProgram({ stack, config: toStackConfig(values), usagesClient: opts.usagesClient, record: opts.record });
+  return runProgram({ stack: opts.stack ?? stack, config: toStackConfig(values), usagesClient: opts.usagesClient, modelsClient: opts.modelsClient, record: opts.record });
 }
 
 export function ofType(run: ProgramRun, type: string): PlannedResource[] {

@@ -13,6 +13,7 @@
  * https://learn.microsoft.com/azure/api-management/api-management-howto-use-managed-service-identity
  */
 import * as pulumi from "@pulumi/pulumi";
+import { azureName } from "../naming";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { RoleGrant, grantRole } from "../identity";
@@ -35,7 +36,7 @@ export interface GatewayIdentity {
 
 export function gatewayIdentity(name: string, args: GatewayIdentityArgs, parent: pulumi.Resource): GatewayIdentity {
   const identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
-    resourceName: `id-aoai-${args.stack}-gateway-${args.region}`,
+    resourceName: azureName("azure-native:managedidentity:UserAssignedIdentity", ["id", "aoai", args.stack, "gateway", args.region]),
     resourceGroupName: args.resourceGroupName,
     location: args.region,
     tags: args.tags,

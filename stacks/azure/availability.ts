@@ -1,0 +1,42 @@
+/**
+ * The mock engine's model availability: a deployment is refused unless Microsoft's model matrix offers its
+ * model version on its SKU in its account's region (infra/catalog/modelMatrix.ts), as Azure answers
+ * `InvalidResourceProperties` / "The specified SKU ... is not supported in this region". The same data
+ * answers the Cognitive Services models API (`GET .../locations/{location}/models`) for `quota.source: live`.
+ */
+import { MODEL_MATRIX, matrixCitation, offeringRegions } from "../../infra/catalog/modelMatrix";
+import type { DeploymentSku } from "../../infra/models";
+import type { ModelsClient, SupportedModel } from "../../infra/availability";
+import { AzureRefusal } from "./refusal";
+
+export function deploymentRefusal(logicalName: string, inputs: Record<string, any>, accountRegion: string | undefined): AzureRefusal | undefined {
+  const sku = inputs.sku?.name as DeploymentSku;
+  const model = inputs.properties?.model ?? {};
+  if (!accountRegion || !MODEL_MATRIX[sku]) {
+    return { rule: "model-availability", resource: logicalName, message: `unknown account region or SKU '${sku}'`, source: matrixCitation("DataZoneStandard") };
+  }
+  if (offeringRegions(sku, model.name, model.version).includes(accountRegion)) return undefined;
+  return {
+    rule: "model-availability", resource: logicalName,
+    message: `${model.name} ${model.version} is not offered as ${sku} in ${accountRegion}`,
+    source: matrixCitation(sku),
+  };
+}
+
+/** The models API answered from the matrix: every model version offered in `location`, with the SKUs that offer it there. */
+export function matrixModelsClient(): ModelsClient {
+  return {
+    async *list(_subscriptionId: string, location: string): AsyncIterable<SupportedModel> {
+      const offers = new Map<string, DeploymentSku[]>();
+      for (const [sku, table] of Object.entries(MODEL_MATRIX) as [DeploymentSku, Record<string, readonly string[]>][]) {
+        for (const [key, regions] of Object.entries(table)) {
+          if (regions.includes(location)) offers.set(key, [...(offers.get(key) ?? []), sku]);
+        }
+      }
+      for (const [key, skus] of offers) {
+        const [name, version] = key.split("@");
+        yield { kind: "OpenAI", model: { format: "OpenAI", name, version, skus: skus.map(s => ({ name: s })) } };
+      }
+    },
+  };
+}

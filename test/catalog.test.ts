@@ -1,0 +1,116 @@
+/**
+ * The availability catalog at config time (and against the live models API), and retirement warnings.
+ */
+import { ConfigError, parseConfig, requiredOffers } from "../infra/config";
+import { MODEL_MATRIX, RETRIEVED } from "../infra/catalog/modelMatrix";
+import { RETIREMENTS } from "../infra/catalog/retirements";
+import { knownModels, findModel } from "../infra/models";
+import { knownRegions } from "../infra/regions";
+import { retirementWarnings } from "../infra/retirement";
+import type { ModelsClient, SupportedModel } from "../infra/availability";
+import { matrixModelsClient } from "../stacks/azure/availability";
+import { runStack, stackValues } from "./support";
+
+function refusals(stack: string, edit: (v: Record<string, any>) => void): string[] {
+  const values = stackValues(stack);
+  edit(values);
+  try {
+    parseConfig(values);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues.map(i => `${i.key}: ${i.message}`);
+    throw e;
+  }
+}
+
+describe("the model matrix", () => {
+  test("names only known regions and models, and records when it was transcribed", () => {
+    expect(RETRIEVED).toMatch(/^\d{4}-\d\d-\d\d$/);
+    for (const table of Object.values(MODEL_MATRIX)) {
+      for (const [key, regions] of Object.entries(table)) {
+        expect(knownModels()).toContain(key.split("@")[0]);
+        for (const r of regions) expect(knownRegions()).toContain(r);
+      }
+    }
+    for (const m of knownModels()) expect(findModel(m)!.versions.length).toBeGreaterThan(0);
+  });
+
+  test("prod's old fraud pool (gpt-4o DataZoneProvisionedManaged in centralus) is refused naming the key, the offering regions and the source", () => {
+    expect(refusals("prod", v => { v.workloadPtus[1].region = "centralus"; })).toEqual([
+      expect.stringMatching(/^aoai-bcdr:workloadPtus\[1\]\.region: gpt-4o 2024-11-20 is not offered as DataZoneProvisionedManaged in centralus \(workload PTU pool 'fraud'\); regions offering it: eastus, eastus2, northcentralus, southcentralus, westus, westus3\. Source: https:\/\/learn\.microsoft\.com\/.*datazone-provisioned-managed\.md/),
+    ]);
+  });
+
+  test("a standard model a region does not offer on the stack's SKU is refused at its models entry, naming the region's key", () => {
+    expect(refusals("dev", v => {
+      v.standard = { ...v.standard, deploymentType: "Standard", allowRegionalStandard: true, models: [{ name: "gpt-4.1-nano", version: "2025-04-14", capacity: 10 }] };
+    })).toEqual([
+      expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]: gpt-4\.1-nano 2025-04-14 is not offered as Standard in eastus2 \(aoai-bcdr:regions\.primary\); regions offering it: northcentralus, swedencentral\./),
+      expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]: gpt-4\.1-nano 2025-04-14 is not offered as Standard in centralus \(aoai-bcdr:regions\.secondary\)/),
+    ]);
+  });
+
+  test("dev and prod are accepted", () => {
+    expect(refusals("dev", () => undefined)).toEqual([]);
+    expect(refusals("prod", () => undefined)).toEqual([]);
+  });
+});
+
+describe("quota.source live: the models API is asked too", () => {
+  /** The mock engine's models API, minus the offers `drop` names (`<sku>/<model>@<version>` in a location). */
+  const without = (location: string, drop: string): ModelsClient => ({
+    async *list(subscriptionId: string, at: string): AsyncIterable<SupportedModel> {
+      for await (const m of matrixModelsClient().list(subscriptionId, at)) {
+        yield at !== location ? m : { ...m, model: { ...m.model, skus: (m.model?.skus ?? []).filter(s => `${s.name}/${m.model?.name}@${m.model?.version}` !== drop) } };
+      }
+    },
+  });
+  const usages = { async *list() { yield { name: { value: "OpenAI.DataZoneStandard.gpt-4.1-mini" }, limit: 100 }; yield { name: { value: "OpenAI.DataZoneStandard.gpt-4o-mini" }, limit: 100 }; } };
+
+  test("an overflow subscription is asked about its own offers", async () => {
+    const overflow = "22222222-2222-4222-8222-222222222222";
+    const nothingForOverflow: ModelsClient = {
+      async *list(subscriptionId: string, location: string) { if (subscriptionId !== overflow) yield* matrixModelsClient().list(subscriptionId, location); },
+    };
+    await expect(runStack("prod", { edit: v => { v.quota = { source: "live" }; }, usagesClient: usages, modelsClient: nothingForOverflow }))
+      .rejects.toThrow(/aoai-bcdr:standard\.models\[0\]: gpt-4o 2024-11-20 is not offered as DataZoneStandard in eastus2 \(aoai-bcdr:overflowSubscriptions\[0\]\.regions\[0\]\)\. Source: Azure's models API for subscription 'sub-b'/);
+  });
+
+  test("an offer the subscription does not get in a region is refused before anything is declared", async () => {
+    await expect(runStack("dev", {
+      edit: v => { v.quota = { source: "live" }; },
+      usagesClient: usages,
+      modelsClient: without("centralus", "DataZoneStandard/gpt-4.1-mini@2025-04-14"),
+    })).rejects.toThrow(/aoai-bcdr:standard\.models\[1\]: gpt-4\.1-mini 2025-04-14 is not offered as DataZoneStandard in centralus \(aoai-bcdr:regions\.secondary\)\. Source: Azure's models API/);
+  });
+});
+
+describe("model retirement", () => {
+  const offers = (versions: [string, string, string][]) => versions.map(([sku, model, version]) =>
+    ({ sku: sku as any, model, version, region: "eastus2", subscription: "primary", path: [], where: "" }));
+
+  test("a version within 90 days of its published date warns; one further away does not; one past it says so", () => {
+    const warnings = retirementWarnings(offers([
+      ["DataZoneStandard", "gpt-5", "2025-08-07"], ["DataZoneStandard", "gpt-4.1", "2025-04-14"], ["DataZoneStandard", "text-embedding-3-large", "1"],
+    ]), "2026-09-01");
+    expect(warnings.map(w => [w.model, w.retires, w.daysLeft])).toEqual([["gpt-4.1", "2026-10-14", 43]]);
+    expect(warnings[0].message).toMatch(/retires on 2026-10-14, in 43 days; Microsoft suggests gpt-5; .*model-retirements/);
+    expect(retirementWarnings(offers([["DataZoneStandard", "gpt-4.1", "2025-04-14"]]), "2026-11-25")[0].message).toMatch(/retired on 2026-10-14 \(42 days ago\)/);
+  });
+
+  test("regional Standard gpt-4o retires earlier than the other SKUs", () => {
+    const [standard, dataZone] = [offers([["Standard", "gpt-4o", "2024-08-06"]]), offers([["DataZoneStandard", "gpt-4o", "2024-08-06"]])]
+      .map(o => retirementWarnings(o, "2026-03-01")[0]);
+    expect(standard.retires).toBe("2026-03-31");
+    expect(dataZone).toBeUndefined();
+    expect(RETIREMENTS["gpt-4o@2024-08-06"].date).toBe("2026-10-01");
+  });
+
+  test("the upgrade option is a config choice with a safe default", () => {
+    expect(parseConfig(stackValues("dev")).standard.versionUpgradeOption).toBe("OnceCurrentVersionExpired");
+    expect(refusals("dev", v => { v.standard.versionUpgradeOption = "Sometimes"; })).toEqual([
+      expect.stringMatching(/^aoai-bcdr:standard\.versionUpgradeOption: Invalid option: expected one of "OnceCurrentVersionExpired"\|"OnceNewDefaultVersionAvailable"\|"NoAutoUpgrade"/),
+    ]);
+    expect(requiredOffers(parseConfig(stackValues("prod"))).length).toBe(3 * 3 + 3);
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * The mock engine refuses what Azure refuses, from data with a cited source: names (naming rules), model
+ * offers (the model matrix) and orderings (the dependency graph). Components are declared directly, so
+ * the refusals are the engine's own, not the config's.
+ */
+import * as apimanagement from "@pulumi/azure-native/apimanagement";
+import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
+import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import * as resources from "@pulumi/azure-native/resources";
+import { AzureRefusal, AzureRefusalError } from "../stacks/azure/refusal";
+import { Graph, GraphNode, ORDERING_RULES, T, orderingRefusals } from "../stacks/azure/orderings";
+import { NameRegistry } from "../stacks/azure/names";
+import { runComponents } from "./components";
+import { roleAssignmentName } from "../infra/identity";
+import { ofType, runStack } from "./support";
+
+const SUB = "00000000-0000-4000-8000-000000000000";
+
+/** The refusals a run of `declare` ends with (none when it succeeds). */
+async function refusalsOf(declare: () => void): Promise<AzureRefusal[]> {
+  try {
+    await runComponents(declare);
+    return [];
+  } catch (e) {
+    if (e instanceof AzureRefusalError) return [...e.refusals];
+    throw e;
+  }
+}
+
+function openAi(name: string, region: string, deployment?: { sku: string; model: string; version: string }) {
+  const account = new cognitiveservices.Account(`${name}-account`, {
+    accountName: name, resourceGroupName: `rg-${name}`, location: region, kind: "OpenAI", properties: { customSubDomainName: name },
+  });
+  const deployments = deployment ? [new cognitiveservices.Deployment(`${name}-${deployment.model}`, {
+    accountName: account.name, resourceGroupName: `rg-${name}`, deploymentName: deployment.model,
+    sku: { name: deployment.sku, capacity: 50 }, properties: { model: { format: "OpenAI", name: deployment.model, version: deployment.version } },
+  })] : [];
+  return { account, deployments };
+}
+
+describe("names Azure refuses", () => {
+  test("a resource group over 90 characters, with the rule's source", async () => {
+    const refusals = await refusalsOf(() => { new resources.ResourceGroup("rg", { resourceGroupName: `rg-${"x".repeat(90)}`, location: "eastus2" }); });
+    expect(refusals).toEqual([expect.objectContaining({
+      rule: "name", resource: "rg", message: expect.stringMatching(/resourceGroupName 'rg-x+' is 93 characters; allowed 1 to 90/),
+      source: expect.stringMatching(/^https:\/\/learn\.microsoft\.com\/azure\/azure-resource-manager\/management\/resource-name-rules#microsoftresources/),
+    })]);
+  });
+
+  test("a custom subdomain over a 63-character DNS label, and a character a DNS label cannot hold", async () => {
+    const long = `oai-${"a".repeat(60)}`;
+    const refusals = await refusalsOf(() => {
+      new cognitiveservices.Account("long", { accountName: long.slice(0, 64), resourceGroupName: "rg", location: "eastus2", kind: "OpenAI", properties: { customSubDomainName: long } });
+      new cognitiveservices.Account("underscore", { accountName: "oai-a", resourceGroupName: "rg", location: "eastus2", kind: "OpenAI", properties: { customSubDomainName: "oai_a" } });
+    });
+    expect(refusals.map(r => [r.resource, r.message])).toEqual([
+      ["long", `properties.customSubDomainName '${long}' is 64 characters; allowed 2 to 63`],
+      ["underscore", "properties.customSubDomainName 'oai_a' breaks the character rule: lowercase letters, digits and hyphens; starts and ends with a letter or digit"],
+    ]);
+  });
+
+  test("two accounts with one subdomain, two API Management services with one name, in different resource groups", async () => {
+    const apim = (n: string, rg: string) => new apimanagement.ApiManagementService(n, {
+      serviceName: "apim-shared", resourceGroupName: rg, location: "eastus2", sku: { name: "Developer", capacity: 1 }, publisherEmail: "a@b.c", publisherName: "p",
+    });
+    const refusals = await refusalsOf(() => {
+      openAi("oai-shared", "eastus2");
+      new cognitiveservices.Account("twin-account", { accountName: "oai-shared", resourceGroupName: "rg-other", location: "centralus", kind: "OpenAI", properties: { customSubDomainName: "oai-shared" } });
+      apim("apim-a", "rg-a");
+      apim("apim-b", "rg-b");
+    });
+    expect(refusals.map(r => [r.resource, r.message])).toEqual([
+      ["twin-account", "properties.customSubDomainName 'oai-shared' is already taken by oai-shared-account (unique across Azure)"],
+      ["apim-b", "serviceName 'apim-shared' is already taken by apim-a (unique across Azure)"],
+    ]);
+  });
+
+  test("a resource-group-scoped name may repeat in another group, not in its own", async () => {
+    const vnet = (n: string, rg: string) => new network.VirtualNetwork(n, { virtualNetworkName: "vnet-a", resourceGroupName: rg, location: "eastus2" });
+    const refusals = await refusalsOf(() => { vnet("one", "rg-1"); vnet("two", "rg-2"); vnet("three", "RG-1"); });
+    expect(refusals.map(r => [r.resource, r.message])).toEqual([["three", "virtualNetworkName 'vnet-a' is already taken by one (unique in its resourceGroup)"]]);
+  });
+
+  test("an API Management backend id with a character APIM refuses", async () => {
+    const refusals = await refusalsOf(() => {
+      new apimanagement.Backend("backend", { backendId: "standard:primary", serviceName: "apim", resourceGroupName: "rg", url: "https://x", protocol: "http" });
+    });
+    expect(refusals).toEqual([expect.objectContaining({ resource: "backend", message: "backendId 'standard:primary' breaks the character rule: any characters except *#&+:<>?", source: expect.stringMatching(/#microsoftapimanagement$/) })]);
+  });
+
+  test("a type without a naming rule is refused rather than waved through", () => {
+    expect(new NameRegistry().check("azure-native:storage:StorageAccount", "sa", { accountName: "sa" }, "/x")).toEqual([
+      expect.objectContaining({ rule: "name", message: "azure-native:storage:StorageAccount has no naming rule: add it to infra/catalog/namingRules.ts" }),
+    ]);
+  });
+});
+
+test("a VNet linked to two private zones of one name (split-brain copies meeting in a hub) is refused", async () => {
+  const hub = `/subscriptions/${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
+  const refusals = await refusalsOf(() => {
+    for (const region of ["eastus2", "centralus"]) {
+      new privatedns.VirtualNetworkLink(`link-${region}`, {
+        privateZoneName: "privatelink.openai.azure.com", resourceGroupName: `rg-${region}`, virtualNetworkLinkName: "link-hub",
+        location: "global", virtualNetwork: { id: hub }, registrationEnabled: false,
+      });
+    }
+  });
+  expect(refusals).toEqual([expect.objectContaining({ rule: "dns-link", resource: "link-centralus", message: `${hub} is already linked to a zone named privatelink.openai.azure.com (by link-eastus2)` })]);
+});
+
+describe("model offers Azure refuses", () => {
+  test("gpt-4o 2024-11-20 as DataZoneProvisionedManaged in centralus (prod's old fraud pool), citing the matrix file", async () => {
+    const refusals = await refusalsOf(() => { openAi("oai-fraud", "centralus", { sku: "DataZoneProvisionedManaged", model: "gpt-4o", version: "2024-11-20" }); });
+    expect(refusals).toEqual([{
+      rule: "model-availability", resource: "oai-fraud-gpt-4o",
+      message: "gpt-4o 2024-11-20 is not offered as DataZoneProvisionedManaged in centralus",
+      source: expect.stringMatching(/model-summary-table-and-region-availability \(model-matrix\/datazone-provisioned-managed\.md, transcribed \d{4}-\d\d-\d\d\)$/),
+    }]);
+  });
+
+  test("the same deployment in southcentralus is accepted", async () => {
+    expect(await refusalsOf(() => { openAi("oai-fraud", "southcentralus", { sku: "DataZoneProvisionedManaged", model: "gpt-4o", version: "2024-11-20" }); })).toEqual([]);
+  });
+});
+
+describe("orderings Azure rejects, from the dependency graph", () => {
+  const endpointOn = (account: ReturnType<typeof openAi>, dependsOn: boolean) => new network.PrivateEndpoint("pe", {
+    privateEndpointName: "pe-oai", resourceGroupName: "rg-net", location: "eastus2", subnet: { id: `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/s` },
+    privateLinkServiceConnections: [{ name: "pe-oai", privateLinkServiceId: account.account.id, groupIds: ["account"] }],
+  }, { dependsOn: dependsOn ? account.deployments : [] });
+
+  test("a private endpoint created while the account still deploys is refused (409)", async () => {
+    const refusals = await refusalsOf(() => endpointOn(openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-4o", version: "2024-11-20" }), false));
+    expect(refusals).toEqual([expect.objectContaining({
+      rule: "ordering:private-endpoint-after-deployments",
+      message: expect.stringMatching(/^must come after deployment oai-a-gpt-4o of account oai-a: .*409 Conflict/),
+      source: expect.stringContaining("https://learn.microsoft.com/"),
+    })]);
+  });
+
+  test("the endpoint waiting for the account's deployment is accepted", async () => {
+    expect(await refusalsOf(() => endpointOn(openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-4o", version: "2024-11-20" }), true))).toEqual([]);
+  });
+});
+
+describe("Key Vault named values: role propagation and private reachability, on synthetic graphs", () => {
+  const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-a`;
+  const SECRETS_USER = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
+  const node = (urn: string, type: string, inputs: Record<string, any>, dependsOn: string[] = [], outputs: Record<string, any> = {}, id?: string): GraphNode =>
+    ({ urn, type, name: urn, inputs, dependsOn, outputs, id });
+  const vault = (publicNetworkAccess: string) => node("vault", T.vault, { vaultName: "kv-a", properties: { publicNetworkAccess } }, [], {}, VAULT_ID);
+  const grant = (principalId: string, dependsOn: string[]) => node("grant", T.roleAssignment, { principalId, scope: VAULT_ID, roleDefinitionId: SECRETS_USER }, dependsOn);
+  const namedValue = (dependsOn: string[], identityClientId?: string) => node("nv", T.namedValue, {
+    serviceName: "apim-a", keyVault: { secretIdentifier: "https://kv-a.vault.azure.net/secrets/s", identityClientId },
+  }, dependsOn);
+  const rules = (ids: string[]) => ORDERING_RULES.filter(r => ids.includes(r.id));
+  const propagation = rules(["named-value-after-role-propagation"]);
+
+  test("system-assigned identity: the grant can only follow the service, so the value races RBAC propagation (403)", () => {
+    const graph = new Graph([
+      vault("Enabled"),
+      node("service", T.service, { serviceName: "apim-a" }, [], { identity: { principalId: "p-system" } }),
+      grant("p-system", ["service", "vault"]),
+      namedValue(["service", "grant"]),
+    ]);
+    expect(orderingRefusals(graph, propagation)).toEqual([expect.objectContaining({
+      rule: "ordering:named-value-after-role-propagation", resource: "nv", message: expect.stringMatching(/propagate.*403/),
+    })]);
+  });
+
+  test("a user-assigned identity granted before the service exists is accepted", () => {
+    const graph = new Graph([
+      vault("Enabled"),
+      node("uai", T.userAssignedIdentity, {}, [], { principalId: "p-uai", clientId: "c-uai" }),
+      grant("p-uai", ["uai", "vault"]),
+      node("service", T.service, { serviceName: "apim-a" }, ["uai", "grant"]),
+      namedValue(["service"], "c-uai"),
+    ]);
+    expect(orderingRefusals(graph, propagation)).toEqual([]);
+  });
+
+  test("a documented wait after the grant is accepted too", () => {
+    const graph = new Graph([
+      vault("Enabled"),
+      node("service", T.service, { serviceName: "apim-a" }, [], { identity: { principalId: "p-system" } }),
+      grant("p-system", ["service", "vault"]),
+      node("wait", T.sleep, { createDuration: "5m" }, ["grant"]),
+      namedValue(["service", "wait"]),
+    ]);
+    expect(orderingRefusals(graph, propagation)).toEqual([]);
+  });
+
+  test("private mode: the value must follow the vault's private endpoint and its DNS record", () => {
+    const pe = node("pe-vault", T.privateEndpoint, { privateLinkServiceConnections: [{ privateLinkServiceId: VAULT_ID, groupIds: ["vault"] }] }, ["vault"]);
+    const record = node("record-vault", T.record, { privateZoneName: "privatelink.vaultcore.azure.net", relativeRecordSetName: "kv-a" }, ["pe-vault"]);
+    const reachability = rules(["named-value-after-vault-private-endpoint"]);
+    const racing = new Graph([vault("Disabled"), pe, record, namedValue(["vault"])]);
+    expect(orderingRefusals(racing, reachability).map(r => r.message.split(":")[0])).toEqual([
+      "must come after PrivateEndpoint pe-vault", "must come after PrivateRecordSet record-vault",
+    ]);
+    expect(orderingRefusals(new Graph([vault("Disabled"), pe, record, namedValue(["record-vault"])]), reachability)).toEqual([]);
+    expect(orderingRefusals(new Graph([vault("Enabled"), namedValue([])]), reachability)).toEqual([]);
+  });
+
+  test("every rule cites its source", () => {
+    for (const r of ORDERING_RULES) expect(r.source).toMatch(/https:\/\/learn\.microsoft\.com\//);
+  });
+});
+
+test("a stack named with `_`, `.` and capitals, long enough to cut names, plans clean (the mock engine refuses nothing), and reports its model retirements", async () => {
+  const stack = "Team_Platform.AI-experiments-with-a-rather-long-stack-name";
+  const run = await runStack("dev", { stack });
+  expect(run.stack).toBe(stack);
+  const workspace = ofType(run, "azure-native:operationalinsights:Workspace")[0].inputs.workspaceName as string;
+  expect(workspace).toMatch(/^log-aoai-team-platform-ai-experiments-with-a-rather-lo[a-z-]*-[0-9a-f]{6}$/);
+  expect(workspace.length).toBeLessThanOrEqual(63);
+  expect((ofType(run, "azure-native:cdn:AFDEndpoint")[0].inputs.endpointName as string).length).toBeLessThanOrEqual(46);
+  const grants = ofType(run, "azure-native:authorization:RoleAssignment");
+  expect(grants.length).toBeGreaterThan(0);
+  for (const g of grants) {
+    const i = g.inputs as Record<string, string>;
+    expect(i.roleAssignmentName).toBe(roleAssignmentName(i.scope, i.principalId, i.roleDefinitionId.split("/").pop()!));
+  }
+  expect(run.outputs.modelRetirements).toEqual(expect.arrayContaining([expect.objectContaining({ model: "gpt-4o-mini", version: "2024-07-18", retires: "2026-10-01" })]));
+});
