@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Command, EXIT, UsageError, countResources, main, parseCommand, runCommand, wholeNumber } from "./cli";
+import { Command, EXIT, Output, UsageError, countResources, main, parseCommand, runCommand, wholeNumber } from "./cli";
 import { stackFile } from "./runner";
 
 export const BENCH: Command = {
@@ -57,7 +57,7 @@ function measure(args: string[], out?: string): Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-export function benchCli(argv: readonly string[]): Promise<number> {
+export function benchCli(argv: readonly string[], out: Output = console): Promise<number> {
   return runCommand(BENCH, async () => {
     const opts = parseBenchArgs(argv);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-bench-"));
@@ -70,12 +70,12 @@ export function benchCli(argv: readonly string[]): Promise<number> {
       runs[opts.stacks[0]](); // warms the transpile cache, as any earlier plan would have
       const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(runs).map(k => [k, []]));
       for (let i = 0; i < opts.runs; i++) for (const [k, run] of Object.entries(runs)) samples[k].push(run());
-      console.log(report(samples, opts.runs));
+      out.log(report(samples, opts.runs));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
     return EXIT.ok;
-  });
+  }, out);
 }
 
 function report(samples: Record<string, Sample[]>, runs: number): string {

@@ -8,7 +8,7 @@
  */
 import * as path from "path";
 import { evaluatePack } from "../policies/evaluate";
-import { Command, EXIT, ResolvedPolicyConfig, UsageError, countResources, formatCount, main, parseCommand, runCommand, stackPolicyConfig } from "./cli";
+import { Command, EXIT, Output, ResolvedPolicyConfig, UsageError, countResources, formatCount, main, parseCommand, runCommand, stackPolicyConfig } from "./cli";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
 import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram, stackFile } from "./runner";
@@ -116,15 +116,15 @@ export function parsePlanArgs(argv: readonly string[]): PlanOptions {
   };
 }
 
-export function planCli(argv: readonly string[]): Promise<number> {
+export function planCli(argv: readonly string[], out: Output = console): Promise<number> {
   return runCommand(PLAN, async () => {
     const opts = parsePlanArgs(argv);
     checkOutDir(opts.out, PLAN.name);
     const policy = stackPolicyConfig(opts.stack, opts.policyConfig);
     const plan = await makePlan({ ...opts, policy });
-    console.log(summary(plan, writePlan(plan, opts.out), policy.source));
+    out.log(summary(plan, writePlan(plan, opts.out), policy.source));
     return plan.violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
-  });
+  }, out);
 }
 
 if (require.main === module) main(planCli);
