@@ -122,7 +122,7 @@ describe("--out never loses a file it did not write", () => {
     const dir = path.join(tmp(), "out");
     writePlan(plan, dir);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), "utf8"));
-    expect(manifest.files).toEqual(expect.arrayContaining(["plan.json", "topology.txt", "topology.mmd", "apim/api-policy.xml"]));
+    expect(manifest.files).toEqual(["plan.json", "apim/gateway-api-policy.xml", "topology.txt", "topology.mmd"]);
     fs.writeFileSync(path.join(dir, "apim", "stale.xml"), "<old/>");
     manifest.files.push("apim/stale.xml", "../outside.txt");
     fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify(manifest));
@@ -135,19 +135,20 @@ describe("--out never loses a file it did not write", () => {
 });
 
 describe("stack, policy config and quota", () => {
-  test("--config Pulumi.<name>.yaml plans stack <name>: its names, its policy config, out/<name>", async () => {
-    const file = editedStack("prod", () => undefined, "prod");
+  test("--config Pulumi.<name>.yaml plans stack <name>: its names, its policy config", async () => {
+    // dev's file copied elsewhere as Pulumi.prod.yaml: before, it was planned as dev, with dev's policy config.
+    const file = editedStack("prod", () => undefined, "dev");
     const out = path.join(tmp(), "o");
     const r = await run(planCli, "--config", file, "--out", out);
-    expect(r.code).toBe(EXIT.ok);
     expect(r.stdout).toContain("policy (config: policies/policy-config.prod.json)");
     const saved = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
     expect(saved.stack).toBe("prod");
-    expect(saved.resources[0].urn).toMatch(/^urn:pulumi:prod::/);
+    expect(saved.resources.every((x: { urn: string }) => x.urn.startsWith("urn:pulumi:prod::"))).toBe(true);
+    expect(saved.resources.find((x: { type: string }) => x.type === "azure-native:resources:ResourceGroup").inputs.resourceGroupName).toMatch(/^rg-aoai-prod-/);
   });
 
   test("a stack without a policy config runs the pack's defaults and says so; --policy-config chooses one", async () => {
-    const file = editedStack("staging", c => { c["aoai-bcdr:regions"].primary = "eastus"; c["aoai-bcdr:gateway"].regions = ["eastus", "centralus"]; });
+    const file = editedStack("staging", () => undefined);
     const defaults = await run(planCli, "--config", file, "--out", path.join(tmp(), "o"));
     expect(defaults.stdout).toContain("policy (config: the pack's defaults (no policies/policy-config.staging.json; give --policy-config to choose one))");
     const advisory = path.join(tmp(), "advisory.json");
@@ -159,7 +160,7 @@ describe("stack, policy config and quota", () => {
   });
 
   test("quota.source live offline: one line naming the key and what to do, exit 2, nothing written", async () => {
-    const file = editedStack("live", c => { c["aoai-bcdr:quota"].source = "live"; });
+    const file = editedStack("live", c => { c["aoai-bcdr:quota"] = { source: "live" }; });
     const out = path.join(tmp(), "o");
     const r = await run(planCli, "--config", file, "--out", out);
     expect(r.code).toBe(EXIT.usage);
