@@ -151,10 +151,7 @@ describe("stack, policy config and quota", () => {
     const file = editedStack("staging", () => undefined);
     const defaults = await run(planCli, "--config", file, "--out", path.join(tmp(), "o"));
     expect(defaults.stdout).toContain("policy (config: the pack's defaults (no policies/policy-config.staging.json; give --policy-config to choose one))");
-    const advisory = path.join(tmp(), "advisory.json");
-    fs.writeFileSync(advisory, JSON.stringify({ all: "advisory" }));
-    const chosen = await run(planCli, "--config", file, "--policy-config", advisory, "--out", path.join(tmp(), "o"));
-    expect(chosen.stdout).toContain(`policy (config: ${advisory})`);
+    // --policy-config taking effect is shown end to end by the exit-1 process test below.
     const missing = await run(planCli, "--config", file, "--policy-config", path.join(tmp(), "none.json"), "--out", path.join(tmp(), "o"));
     expect(missing).toMatchObject({ code: EXIT.usage, stderr: expect.stringMatching(/none\.json: no such file$/) });
   });
@@ -246,11 +243,12 @@ describe("the CLI as a process", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  test("a mandatory violation exits 1: prod switched to public mode breaks its private-mode policy", () => {
-    const file = editedStack("prod", c => { c["aoai-bcdr:network"] = { mode: "public" }; }, "prod");
+  test("a mandatory violation exits 1: public-mode dev planned with --policy-config of prod's private-mode policy", () => {
     const out = path.join(tmp(), "out");
-    const r = cli("--config", file, "--out", out);
+    const prodPolicy = path.join(root, "policies/policy-config.prod.json");
+    const r = cli("--stack", "dev", "--policy-config", prodPolicy, "--out", out);
     expect(r.status).toBe(EXIT.violation);
+    expect(r.stdout).toContain(`policy (config: ${prodPolicy})`);
     expect(r.stdout).toMatch(/\[mandatory\] private-account-access: /);
     const saved = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
     expect(saved.violations.some((v: { policy: string }) => v.policy === "private-account-access")).toBe(true);
