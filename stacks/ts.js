@@ -31,9 +31,14 @@ function transpile(source, filename) {
   return ts.transpileModule(source, { compilerOptions, fileName: filename }).outputText;
 }
 
-function compiled(source, filename) {
+/** Where the transpiled output of `source` is kept. */
+function cacheFile(source) {
   const key = crypto.createHash("sha256").update(salt).update("\0").update(source).digest("hex");
-  const cached = path.join(cacheDir, `${key}.js`);
+  return path.join(cacheDir, `${key}.js`);
+}
+
+function compiled(source, filename) {
+  const cached = cacheFile(source);
   try {
     return fs.readFileSync(cached, "utf8");
   } catch {
@@ -50,6 +55,8 @@ function compiled(source, filename) {
 Module._extensions[".ts"] = (module, filename) => {
   module._compile(compiled(fs.readFileSync(filename, "utf8"), filename), filename);
 };
+
+module.exports = { cacheFile };
 
 if (require.main === module) {
   const [entry, ...args] = process.argv.slice(2);
