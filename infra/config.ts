@@ -303,10 +303,14 @@ function checkPtuQuota(c: Parsed, pool: { region: string; model: string; ptu: nu
   const i = c.quota.declared.findIndex(q => q.subscription === PRIMARY_SUBSCRIPTION && q.region === pool.region && q.sku === sku && q.model === pool.model);
   if (i < 0) return;
   const declared = c.quota.declared[i].capacity;
+  // Pools in the same region draw on the same quota.
+  const sharing = [...(c.enterprisePtu ? [c.enterprisePtu] : []), ...c.workloadPtus].filter(p => p.region === pool.region && p.model === pool.model);
+  const total = sharing.reduce((sum, p) => sum + p.ptu, 0);
   if (declared === 0) {
     issues.add([...path, "ptu"], `the declared quota (quota.declared[${i}]) of ${pool.model} ${sku} in ${pool.region} is 0: request PTU quota for it first`);
-  } else if (pool.ptu > declared) {
-    issues.add([...path, "ptu"], `${pool.ptu} PTU exceeds the declared quota of ${declared} (quota.declared[${i}]) for ${pool.model} ${sku} in ${pool.region}; at most ${declared}`);
+  } else if (total > declared) {
+    const what = sharing.length > 1 ? `${total} PTU (the ${sharing.length} pools in ${pool.region} together)` : `${pool.ptu} PTU`;
+    issues.add([...path, "ptu"], `${what} exceeds the declared quota of ${declared} (quota.declared[${i}]) for ${pool.model} ${sku} in ${pool.region}; at most ${declared}`);
   }
 }
 

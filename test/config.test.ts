@@ -140,6 +140,10 @@ describe("refused configs name the key and what is allowed", () => {
     ["PTUs above the declared PTU quota", "prod", v => {
       v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-4o", capacity: 50 });
     }, /^aoai-bcdr:enterprisePtu\.ptu: 100 PTU exceeds the declared quota of 50 \(quota\.declared\[9\]\) for gpt-4o DataZoneProvisionedManaged in westus3/],
+    ["two pools in one region above its declared PTU quota together", "prod", v => {
+      v.workloadPtus.push({ name: "audit", region: "eastus2", model: "gpt-4o", ptu: 50 });
+      v.quota.declared.push({ region: "eastus2", sku: "DataZoneProvisionedManaged", model: "gpt-4o", capacity: 80 });
+    }, /^aoai-bcdr:workloadPtus\[0\]\.ptu: 100 PTU \(the 2 pools in eastus2 together\) exceeds the declared quota of 80/],
     ["a declared PTU quota of 0", "prod", v => {
       v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-4o", capacity: 0 });
     }, /^aoai-bcdr:enterprisePtu\.ptu: the declared quota \(quota\.declared\[9\]\) of gpt-4o DataZoneProvisionedManaged in westus3 is 0/],
