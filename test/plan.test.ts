@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { BENCH, benchCli } from "../stacks/bench";
-import { EXIT, countResources, formatCount } from "../stacks/cli";
+import { EXIT, countResources, formatCount, stackPolicyConfig } from "../stacks/cli";
 import { MANIFEST } from "../stacks/outDir";
 import { PLAN, Plan, makePlan, parsePlanArgs, planCli, writePlan } from "../stacks/plan";
 import { POLICY, policyCli } from "../stacks/policy";
@@ -135,25 +135,27 @@ describe("--out never loses a file it did not write", () => {
 });
 
 describe("stack, policy config and quota", () => {
-  test("--config Pulumi.<name>.yaml plans stack <name>: its names, its policy config", async () => {
-    // dev's file copied elsewhere as Pulumi.prod.yaml: before, it was planned as dev, with dev's policy config.
-    const file = editedStack("prod", () => undefined, "dev");
+  test("--config Pulumi.<name>.yaml plans stack <name>: its names; with no policy config of its own, the pack's defaults, said so", async () => {
+    // dev's file copied elsewhere as Pulumi.staging.yaml: before, it was planned as dev, with dev's names and policy config.
+    const file = editedStack("staging", () => undefined, "dev");
     const out = path.join(tmp(), "o");
     const r = await run(planCli, "--config", file, "--out", out);
-    expect(r.stdout).toContain("policy (config: policies/policy-config.prod.json)");
+    expect(r.stdout).toContain("policy (config: the pack's defaults (no policies/policy-config.staging.json; give --policy-config to choose one))");
     const saved = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
-    expect(saved.stack).toBe("prod");
-    expect(saved.resources.every((x: { urn: string }) => x.urn.startsWith("urn:pulumi:prod::"))).toBe(true);
-    expect(saved.resources.find((x: { type: string }) => x.type === "azure-native:resources:ResourceGroup").inputs.resourceGroupName).toMatch(/^rg-aoai-prod-/);
-  });
-
-  test("a stack without a policy config runs the pack's defaults and says so; --policy-config chooses one", async () => {
-    const file = editedStack("staging", () => undefined);
-    const defaults = await run(planCli, "--config", file, "--out", path.join(tmp(), "o"));
-    expect(defaults.stdout).toContain("policy (config: the pack's defaults (no policies/policy-config.staging.json; give --policy-config to choose one))");
+    expect(saved.stack).toBe("staging");
+    expect(saved.resources.every((x: { urn: string }) => x.urn.startsWith("urn:pulumi:staging::"))).toBe(true);
+    expect(saved.resources.find((x: { type: string }) => x.type === "azure-native:resources:ResourceGroup").inputs.resourceGroupName).toMatch(/^rg-aoai-staging-/);
     // --policy-config taking effect is shown end to end by the exit-1 process test below.
     const missing = await run(planCli, "--config", file, "--policy-config", path.join(tmp(), "none.json"), "--out", path.join(tmp(), "o"));
     expect(missing).toMatchObject({ code: EXIT.usage, stderr: expect.stringMatching(/none\.json: no such file$/) });
+  });
+
+  test("the policy config: --policy-config, else the stack's own file, else the pack's defaults", () => {
+    const own = stackPolicyConfig("prod");
+    expect(own.source).toMatch(/(^|\/)policies\/policy-config\.prod\.json$/);
+    expect(own.config).toEqual(JSON.parse(fs.readFileSync(path.join(root, "policies/policy-config.prod.json"), "utf8")));
+    expect(stackPolicyConfig("prod", path.join(root, "policies/policy-config.dev.json")).config).toEqual(stackPolicyConfig("dev").config);
+    expect(stackPolicyConfig("nope")).toEqual({ config: {}, source: expect.stringMatching(/^the pack's defaults \(no .*policy-config\.nope\.json/) });
   });
 
   test("quota.source live offline: one line naming the key and what to do, exit 2, nothing written", async () => {
