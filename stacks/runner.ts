@@ -166,6 +166,24 @@ export interface RunOptions extends ProgramOptions {
 
 type Program = (o?: ProgramOptions) => Promise<Record<string, unknown>>;
 
+/**
+ * Every @pulumi/azure-native v3 resource lists the type token of each earlier API version of its type as an
+ * alias (a VirtualNetwork: 60), so that a stack created with a versioned type keeps its state: `aliases` in the
+ * resource's generated constructor, e.g. node_modules/@pulumi/azure-native/resources/resourceGroup.js. The SDK
+ * turns each alias into an Output URN (pulumi/pulumi sdk/nodejs/resource.ts, collapseAliasToUrn): about 2,500
+ * for prod, most of the offline plan's run time. An offline plan has no earlier state for them to match, and
+ * aliases reach neither the plan nor the pack, so the plan drops exactly these aliases before the SDK sees
+ * them (transformations run first in the Resource constructor); any alias the program sets itself stays.
+ */
+export function withoutApiVersionAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
+  const aliases = args.opts.aliases;
+  if (!aliases?.length) return undefined;
+  const [pkg, module, name] = args.type.split(":");
+  const versioned = new RegExp(`^${pkg}:${module}/v[0-9a-z]+:${name}$`);
+  const kept = aliases.filter(a => !(typeof a === "object" && Object.keys(a).length === 1 && typeof (a as pulumi.Alias).type === "string" && versioned.test((a as pulumi.Alias).type as string)));
+  return kept.length === aliases.length ? undefined : { props: args.props, opts: { ...args.opts, aliases: kept } };
+}
+
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
@@ -178,8 +196,10 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   // The program's error is caught inside the stack's init (where the language host would report it)
   // and rethrown once every outstanding registration has drained.
   let failure: { error: unknown } | undefined;
-  const outputs = (await pulumi.runtime.runInPulumiStack(() =>
-    main({ usagesClient: opts.usagesClient }).catch(error => { failure = { error }; return {}; }))) ?? {};
+  const outputs = (await pulumi.runtime.runInPulumiStack(() => {
+    pulumi.runtime.registerStackTransformation(withoutApiVersionAliases);
+    return main({ usagesClient: opts.usagesClient }).catch(error => { failure = { error }; return {}; });
+  })) ?? {};
   await pulumi.runtime.disconnect();
   if (failure) throw failure.error;
   return {

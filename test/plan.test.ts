@@ -8,7 +8,8 @@ import { EXIT, countResources, formatCount, stackPolicyConfig } from "../stacks/
 import { MANIFEST } from "../stacks/outDir";
 import { PLAN, Plan, makePlan, parsePlanArgs, planCli, writePlan } from "../stacks/plan";
 import { POLICY, policyCli } from "../stacks/policy";
-import { SECRET, StackFileError, loadStackConfig, redactSecrets, stackFile } from "../stacks/runner";
+import * as pulumi from "@pulumi/pulumi";
+import { SECRET, StackFileError, loadStackConfig, redactSecrets, stackFile, withoutApiVersionAliases } from "../stacks/runner";
 
 const root = path.resolve(__dirname, "..");
 const made: string[] = [];
@@ -269,5 +270,29 @@ describe("the CLI as a process", () => {
     expect(r.code).toBe(EXIT.usage);
     expect(r.stderr).toContain(bad);
     expect(r.stderr.split("\n")).toHaveLength(1);
+  });
+});
+
+describe("the offline run drops only the SDK's API-version aliases", () => {
+  const args = (type: string, aliases: pulumi.Input<string | pulumi.Alias>[] | undefined): pulumi.ResourceTransformationArgs => ({
+    resource: undefined as unknown as pulumi.Resource, type, name: "n", props: { a: 1 }, opts: aliases ? { aliases, protect: true } : { protect: true },
+  });
+
+  test("versioned tokens of the resource's own type go; every other alias, the props and the other options stay", () => {
+    const mine: pulumi.Alias[] = [{ name: "old-name" }, { type: "aoai-bcdr:network:Old" }, { type: "azure-native:network:VirtualNetwork" }];
+    const sdk: pulumi.Alias[] = [{ type: "azure-native:network/v20230501:VirtualNetwork" }, { type: "azure-native:network/v20240101:VirtualNetwork" }];
+    const a = args("azure-native:network:VirtualNetwork", [...sdk, ...mine]);
+    const result = withoutApiVersionAliases(a)!;
+    expect(result.opts).toEqual({ aliases: mine, protect: true });
+    expect(result.props).toBe(a.props);
+    // Another type's versioned token, or a versioned token with more than a type, is not the SDK's own list.
+    const other: pulumi.Alias[] = [{ type: "azure-native:network/v20230501:Subnet" }, { type: "azure-native:network/v20230501:VirtualNetwork", name: "x" }];
+    expect(withoutApiVersionAliases(args("azure-native:network:VirtualNetwork", other))).toBeUndefined();
+    expect(withoutApiVersionAliases(args("azure-native:network:VirtualNetwork", undefined))).toBeUndefined();
+  });
+
+  test("the SDK does declare such aliases (what the transformation exists for)", () => {
+    const src = fs.readFileSync(require.resolve("@pulumi/azure-native/network/virtualNetwork.js"), "utf8");
+    expect(src).toMatch(/aliases: \[\{ type: "azure-native:network\/v[0-9a-z]+:VirtualNetwork" \}/);
   });
 });
