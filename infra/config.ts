@@ -11,6 +11,7 @@ import {
   DeploymentSku, PROVISIONED_SKU, ProvisionedSku, STANDARD_SKUS, StandardSku, findModel, isDataZoneSku,
   knownModels, ptuIncrement,
 } from "./models";
+import { tagProblems } from "./tags";
 
 export const PROJECT = "aoai-bcdr";
 
@@ -111,6 +112,9 @@ const vnet = z.strictObject({
   }).optional(),
 });
 
+const MAX_INT32 = 2_147_483_647;
+const PUBLISHER_MAX = 100;
+
 const schema = z.strictObject({
   regions: z.strictObject({
     primary: region,
@@ -146,7 +150,9 @@ const schema = z.strictObject({
     /** 1 is the most critical: lower-priority applications leave the PTU pools first. */
     priority: z.number().int().min(1).max(3, { error: "must be 1 (most critical), 2 or 3" }).default(2),
     workload: name.optional(),
-    tokensPerMinute: wholeAbove0("must be a whole number above 0 (tokens per minute)").optional(),
+    /** An APIM token-limit policy attribute: a 32-bit integer (README checklist: confirm on a dev instance). */
+    tokensPerMinute: wholeAbove0("must be a whole number above 0 (tokens per minute)")
+      .max(MAX_INT32, { error: `must be at most ${MAX_INT32} (APIM's token-limit policy takes a 32-bit integer)` }).optional(),
     /** Entra mode: the client applications (app ids) this application calls from; the gateway accepts only these. */
     clientApplicationIds: z.array(z.uuid({ error: "must be an Entra application (client) id, a GUID" })).default([]),
   })).default([]),
@@ -165,8 +171,11 @@ const schema = z.strictObject({
     capacity: wholeAbove0("must be a whole number above 0 (scale units per region)").default(1),
     /** Spread each region's units across availability zones (Premium only). */
     zoneRedundant: z.boolean().default(false),
-    publisherName: z.string().min(1).default("Platform team"),
-    publisherEmail: z.email({ error: "must be an e-mail address (APIM sends operational notices there)" }),
+    /** ARM's ApiManagementServiceProperties: publisherName and publisherEmail are at most 100 characters (README checklist). */
+    publisherName: z.string().min(1, { error: "must not be empty" })
+      .max(PUBLISHER_MAX, { error: `must be at most ${PUBLISHER_MAX} characters (API Management's limit)` }).default("Platform team"),
+    publisherEmail: z.email({ error: "must be an e-mail address (APIM sends operational notices there)" })
+      .max(PUBLISHER_MAX, { error: `must be at most ${PUBLISHER_MAX} characters (API Management's limit)` }),
     /** `backend-pool`: pools with circuit breakers and retry; `send-request`: the synchronous failover of the seed design. */
     strategy: z.enum(["backend-pool", "send-request"]).default("backend-pool"),
     /** How applications authenticate: Entra ID app roles, or APIM subscription keys (one product per application). */
@@ -296,8 +305,10 @@ function checkRegions(c: Parsed, issues: Issues): DataZone | undefined {
   if (primary === secondary) {
     issues.add(["regions", "secondary"], `must differ from regions.primary ('${primary}'): a regional outage would take both`);
   }
-  const zone = pinned ?? findRegion(primary)?.dataZone;
   const needsZone = isDataZoneSku(c.standard.deploymentType);
+  // A data-zone SKU binds every region to the primary's zone; a global or regional one binds them only to a
+  // pinned zone, so which region is primary never changes what is accepted.
+  const zone = pinned ?? (needsZone ? findRegion(primary)?.dataZone : commonZone(c));
   if (needsZone && !zone) {
     issues.add(["regions", "primary"], `'${primary}' is in no data zone, which ${c.standard.deploymentType} needs; allowed: ${regionsInZone("US").concat(regionsInZone("EU")).join(", ")}`);
     return undefined;
@@ -316,6 +327,35 @@ function checkRegions(c: Parsed, issues: Issues): DataZone | undefined {
   c.quota.declared.forEach((q, i) => inZone(q.region, ["quota", "declared", i, "region"]));
   c.gateway.regions.forEach((r, i) => inZone(r, ["gateway", "regions", i]));
   return zone;
+}
+
+/** Every region a stack uses. */
+function stackRegions(c: Parsed): string[] {
+  return [c.regions.primary, c.regions.secondary, ...(c.enterprisePtu ? [c.enterprisePtu.region] : []), ...c.workloadPtus.map(w => w.region),
+    ...c.overflowSubscriptions.flatMap(s => s.regions), ...c.gateway.regions];
+}
+
+/** The zone all of a stack's regions share, if they share one. */
+function commonZone(c: Parsed): DataZone | undefined {
+  const zones = new Set(stackRegions(c).map(r => findRegion(r)?.dataZone));
+  const [only] = zones;
+  return zones.size === 1 ? only : undefined;
+}
+
+/** A PTU pool checked against a provisioned quota the stack declares for it (a row of 0 is named as such). */
+function checkPtuQuota(c: Parsed, pool: { region: string; model: string; ptu: number }, sku: ProvisionedSku, path: PropertyKey[], issues: Issues): void {
+  const i = c.quota.declared.findIndex(q => q.subscription === PRIMARY_SUBSCRIPTION && q.region === pool.region && q.sku === sku && q.model === pool.model);
+  if (i < 0) return;
+  const declared = c.quota.declared[i].capacity;
+  // Pools in the same region draw on the same quota.
+  const sharing = [...(c.enterprisePtu ? [c.enterprisePtu] : []), ...c.workloadPtus].filter(p => p.region === pool.region && p.model === pool.model);
+  const total = sharing.reduce((sum, p) => sum + p.ptu, 0);
+  if (declared === 0) {
+    issues.add([...path, "ptu"], `the declared quota (quota.declared[${i}]) of ${pool.model} ${sku} in ${pool.region} is 0: request PTU quota for it first`);
+  } else if (total > declared) {
+    const what = sharing.length > 1 ? `${total} PTU (the ${sharing.length} pools in ${pool.region} together)` : `${pool.ptu} PTU`;
+    issues.add([...path, "ptu"], `${what} exceeds the declared quota of ${declared} (quota.declared[${i}]) for ${pool.model} ${sku} in ${pool.region}; at most ${declared}`);
+  }
 }
 
 function resolvePtuPool(
@@ -338,6 +378,7 @@ function resolvePtuPool(
   } else if (pool.ptu < inc.minimum || pool.ptu % inc.step !== 0) {
     issues.add([...path, "ptu"], `${pool.ptu} PTU is refused by Azure for ${pool.model} on ${sku}: at least ${inc.minimum}, in steps of ${inc.step}`);
   }
+  checkPtuQuota(c, pool, sku, path, issues);
   return { region: pool.region, model: pool.model, version, ptu: pool.ptu, sku };
 }
 
@@ -551,11 +592,61 @@ function checkNetwork(c: Parsed, issues: Issues): void {
   });
 }
 
+/** Namespaces of the providers the program configures; any other namespace close to the project's is a typo. */
+const KNOWN_NAMESPACES = ["azure-native", "azuread", "random", "pulumi", "azure"];
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * Keys whose namespace looks like a misspelling of the project's (`aoai-bdcr:workloadPtus`): Pulumi hands them
+ * to the program under their own namespace, so they would be dropped without a word.
+ */
+export function namespaceIssues(allKeys: readonly string[]): ConfigIssue[] {
+  return allKeys.flatMap(key => {
+    const [ns, ...rest] = key.split(":");
+    if (rest.length === 0 || ns === PROJECT || KNOWN_NAMESPACES.includes(ns)) return [];
+    const looksLikeOurs = editDistance(ns.toLowerCase(), PROJECT) <= 3 || [...ns.toLowerCase()].sort().join("") === [...PROJECT].sort().join("");
+    return looksLikeOurs ? [{ key, message: `unknown namespace '${ns}'; did you mean ${PROJECT}:${rest.join(":")}? (the program reads only ${PROJECT}:<key>)` }] : [];
+  });
+}
+
+function checkTags(c: Parsed, issues: Issues): void {
+  for (const p of tagProblems(c.tags)) issues.add(p.name === undefined ? ["tags"] : ["tags", p.name], p.message);
+}
+
+/** Settings the chosen mode would ignore are refused rather than silently dropped. */
+function checkModeSettings(raw: Record<string, unknown>, c: Parsed, issues: Issues): void {
+  if (raw.edge !== undefined && c.network.mode === "private") {
+    issues.add(["edge"], "is used in public mode only (Front Door in front of the gateways); private mode has no edge: remove it, or set network.mode: public");
+  }
+  if (c.standard.allowRegionalStandard && c.standard.deploymentType !== "Standard") {
+    issues.add(["standard", "allowRegionalStandard"], `applies only to deploymentType: Standard, not ${c.standard.deploymentType}; remove it`);
+  }
+  if (c.quota.source === "live" && c.quota.declared.length > 0) {
+    issues.add(["quota", "declared"], "is read only with quota.source: declared; with live the quota comes from Azure's usages API: remove the table, or set quota.source: declared");
+  }
+}
+
 /**
  * Validates raw config values (keyed without the namespace, already parsed from JSON) and returns the
- * typed configuration, or throws a ConfigError listing every problem found.
+ * typed configuration, or throws a ConfigError listing every problem found. `allKeys`: every config key of
+ * the stack, namespaced, to catch a misspelt namespace.
  */
-export function parseConfig(raw: Record<string, unknown>): BcdrConfig {
+export function parseConfig(raw: Record<string, unknown>, allKeys: readonly string[] = []): BcdrConfig {
+  const misspelt = namespaceIssues(allKeys);
+  if (misspelt.length > 0) throw new ConfigError(misspelt);
   const result = schema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map(i => ({
@@ -574,6 +665,8 @@ export function parseConfig(raw: Record<string, unknown>): BcdrConfig {
   checkGateway(c, issues);
   checkNetwork(c, issues);
   checkReferences(c, issues);
+  checkTags(c, issues);
+  checkModeSettings(raw, c, issues);
   if (issues.list.length > 0) throw new ConfigError(issues.list);
   return { ...c, ...pools, dataZone };
 }

@@ -209,7 +209,7 @@ function retirements(config: BcdrConfig) {
 }
 
 async function main(options: ProgramOptions = {}) {
-  const config = await userErrors(() => parseConfig(readRawConfig()));
+  const config = await userErrors(() => parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig())));
   const capacities = await userErrors(async () => resolveCapacities(config, await quotaLookup(config, options)));
   return declare(config, buildTopology(config, capacities));
 }

@@ -93,7 +93,11 @@ async function resolvePlacement(config: BcdrConfig, p: StandardPlacement, quota:
     const limit = await quota.limit(p.subscription, p.region, sku, m.name);
     const where = `${m.name} ${sku} in ${p.region} (subscription '${p.subscription}')`;
     if (m.capacity === "full") {
-      if (limit === undefined || limit <= 0) {
+      if (limit === 0) {
+        issues.push({ key, message: `"full" found a ${quota.source} quota of 0 for ${where}: request quota for it, or remove the model` });
+        continue;
+      }
+      if (limit === undefined || limit < 0) {
         issues.push({ key, message: quota.source === "declared"
           ? `"full" needs the quota of ${where}: add it to aoai-bcdr:quota.declared, or give a number`
           : `"full" found no ${usageName(sku, m.name)} quota for ${where} in Azure's usages API; request quota or give a number` });

@@ -1,59 +1,97 @@
 /**
- * Benchmark of the offline plan: wall time and peak memory of `plan` for each stack, beside the floor
- * (an empty program under the same mock engine), over several runs, each in a fresh process.
+ * Benchmark of the offline plan, side by side with its floor, each run in a fresh process and the rounds
+ * interleaved so both see the same machine load:
+ *   floor   node + @pulumi/pulumi + the mock runtime running an empty program (stacks/floor.js, plain JS)
+ *   <stack> exactly what `npm run plan -- --stack <stack>` runs (program, policy pack, files written)
  *
- *   npm run bench -- [--runs 5] [--stacks dev,prod]
+ * Usage and exit codes: BENCH.usage below, and the README's "Command line" section.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { parseArgs } from "util";
+import { Command, EXIT, Output, UsageError, countResources, main, parseCommand, runCommand, wholeNumber } from "./cli";
+import { benchDrill } from "./drill/bench";
+import { stackFile } from "./runner";
 
-interface Sample { processMs: number; runMs: number; maxRssMb: number; resources: number }
+export const BENCH: Command = {
+  name: "bench",
+  usage: [
+    "usage: npm run bench -- [--runs <n>] [--stacks <a,b>]",
+    "  --runs <n>      fresh processes per stack, 1 to 50 (default 5); the median is printed",
+    "  --stacks <a,b>  the stacks to plan (default dev,prod), each with its Pulumi.<stack>.yaml",
+    "  -h, --help      this text",
+    "exit codes: 0 measured, 2 a refused flag, 3 a run failed",
+  ].join("\n"),
+};
 
-const FLOOR = "floor";
-
-/** One measured run, in this (child) process. */
-async function child(stack: string): Promise<void> {
-  const started = process.hrtime.bigint();
-  const { runProgram, loadStackConfig, stackFile } = await import("./runner");
-  const config = loadStackConfig(stackFile(stack === FLOOR ? "dev" : stack));
-  const run = await runProgram({ stack, config, program: stack === FLOOR ? async () => ({}) : undefined });
-  const sample: Sample = {
-    processMs: 0,
-    runMs: Number(process.hrtime.bigint() - started) / 1e6,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
-    resources: run.resources.length,
-  };
-  console.log(JSON.stringify(sample));
+export interface BenchOptions {
+  runs: number;
+  stacks: string[];
 }
 
-function measure(stack: string): Sample {
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const { values } = parseCommand(BENCH, argv, { runs: { type: "string" }, stacks: { type: "string" } });
+  const runs = wholeNumber("runs", values.runs ?? "5", 1, 50);
+  const stacks = (values.stacks ?? "dev,prod").split(",").map(s => s.trim());
+  for (const s of stacks) {
+    if (!s || !fs.existsSync(stackFile(s))) throw new UsageError(`--stacks: no stack file for '${s}' (${stackFile(s)})\n${BENCH.usage}`);
+  }
+  return { runs, stacks };
+}
+
+const root = path.resolve(__dirname, "..");
+
+interface Sample { ms: number; resources?: string }
+
+/** One fresh process: wall time from spawn to exit. */
+function measure(args: string[], out?: string): Sample {
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", __filename, "--child", stack],
-    { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`bench run for ${stack} failed:\n${r.stderr}`);
-  const sample = JSON.parse(r.stdout.trim().split("\n").pop()!) as Sample;
-  return { ...sample, processMs: Number(process.hrtime.bigint() - started) / 1e6 };
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
+  if (!out) return { ms };
+  const plan = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+  const c = countResources(plan.resources);
+  return { ms, resources: `${c.resources}+${c.components}+${c.providers}` };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function main(): void {
-  const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, stacks: { type: "string", default: "dev,prod" }, child: { type: "string" } } });
-  if (values.child) { void child(values.child); return; }
-  const runs = Number(values.runs);
-  const stacks = [FLOOR, ...values.stacks!.split(",")];
-  const results = new Map(stacks.map(s => [s, Array.from({ length: runs }, () => measure(s))]));
-  const floor = results.get(FLOOR)!;
-  const f = { process: median(floor.map(x => x.processMs)), run: median(floor.map(x => x.runMs)), rss: median(floor.map(x => x.maxRssMb)) };
-  console.log(`offline plan, median of ${runs} runs per stack (node ${process.version}, ${require("os").cpus().length} cores)`);
-  console.log("stack   resources  process ms  (x floor)  load+run ms  (x floor)  peak RSS MB  (x floor)");
-  for (const [stack, samples] of results) {
-    const p = median(samples.map(x => x.processMs)), r = median(samples.map(x => x.runMs)), m = median(samples.map(x => x.maxRssMb));
-    console.log(`${stack.padEnd(7)} ${String(samples[0].resources).padStart(9)}  ${p.toFixed(0).padStart(10)}  ${(p / f.process).toFixed(2).padStart(9)}` +
-      `  ${r.toFixed(0).padStart(11)}  ${(r / f.run).toFixed(2).padStart(9)}  ${m.toFixed(0).padStart(11)}  ${(m / f.rss).toFixed(2).padStart(9)}`);
-  }
-  void import("./drill/bench").then(m => m.benchDrill());
+export function benchCli(argv: readonly string[], out: Output = console): Promise<number> {
+  return runCommand(BENCH, async () => {
+    const opts = parseBenchArgs(argv);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-bench-"));
+    try {
+      const runs: Record<string, () => Sample> = { floor: () => measure([path.join(__dirname, "floor.js")]) };
+      for (const s of opts.stacks) {
+        const out = path.join(tmp, s);
+        runs[s] = () => measure([path.join(__dirname, "ts.js"), path.join(__dirname, "plan.ts"), "--stack", s, "--out", out], out);
+      }
+      runs[opts.stacks[0]](); // warms the transpile cache, as any earlier plan would have
+      const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(runs).map(k => [k, []]));
+      for (let i = 0; i < opts.runs; i++) for (const [k, run] of Object.entries(runs)) samples[k].push(run());
+      out.log(report(samples, opts.runs));
+      // The drill benchmark simulates prod traffic: it needs the prod plan.
+      if (opts.stacks.includes("prod")) out.log(await benchDrill("prod"));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    return EXIT.ok;
+  }, out);
 }
 
-main();
+function report(samples: Record<string, Sample[]>, runs: number): string {
+  const floor = median(samples.floor.map(s => s.ms));
+  return [
+    `offline plan vs its floor: median wall time of ${runs} fresh process(es) each, rounds interleaved (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)})`,
+    "floor = node + @pulumi/pulumi + the mock runtime running an empty program; a stack = npm run plan -- --stack <stack> without npm",
+    "stack    resources+components+providers  wall ms   x floor",
+    ...Object.entries(samples).map(([k, xs]) => {
+      const ms = median(xs.map(s => s.ms));
+      return `${k.padEnd(8)} ${(xs[0].resources ?? "-").padStart(31)}  ${ms.toFixed(0).padStart(7)}  ${(ms / floor).toFixed(2).padStart(8)}`;
+    }),
+  ].join("\n");
+}
+
+if (require.main === module) main(benchCli);

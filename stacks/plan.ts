@@ -4,18 +4,28 @@
  *   <out>/apim/*.xml       every generated API Management policy document
  *   <out>/topology.txt     the topology at a glance; topology.mmd, the same as a Mermaid flowchart
  *
- *   npm run plan -- [--stack dev|prod] [--config path/to/Pulumi.<name>.yaml] [--out dir]
- *
- * Exit codes: 0 ok, 1 mandatory policy violation or a request Azure would refuse (stacks/azure/), 2 config or usage error.
+ * Usage and exit codes: PLAN.usage below, and the README's "Command line" section.
  */
-import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
-import * as pulumi from "@pulumi/pulumi";
-import { PolicyConfigError, evaluateStack } from "../policies/evaluate";
+import { evaluatePack } from "../policies/evaluate";
+import { Command, EXIT, Output, ResolvedPolicyConfig, UsageError, countResources, formatCount, main, parseCommand, runCommand, stackPolicyConfig } from "./cli";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { AzureRefusalError } from "./azure/refusal";
-import { PlannedResource, ProgramRun, StackFileError, loadStackConfig, runProgram, stackFile } from "./runner";
+import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
+import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram, stackFile } from "./runner";
+
+export const PLAN: Command = {
+  name: "plan",
+  usage: [
+    "usage: npm run plan -- [--stack <name>] [--config <path/to/Pulumi.<name>.yaml>] [--out <dir>] [--policy-config <file>]",
+    "  --stack <name>          the stack to plan (default: the <name> of --config's file name, else dev)",
+    "  --config <file>         its stack file (default: Pulumi.<stack>.yaml at the repository root)",
+    "  --out <dir>             where to write (default: out/<stack>); a new or empty directory, or one an earlier plan wrote",
+    "  --policy-config <file>  the policy pack's config (default: policies/policy-config.<stack>.json, else the pack's defaults)",
+    "  -h, --help              this text",
+    "exit codes: 0 planned, 1 a mandatory policy violation or a request Azure would refuse, 2 a refused flag, config, file or out directory (nothing written), 3 internal error",
+  ].join("\n"),
+};
 
 export interface Violation {
   policy: string;
@@ -30,8 +40,11 @@ export interface Plan extends ProgramRun {
 
 export interface PlanOptions {
   stack: string;
+  /** The stack file. */
   config: string;
   out: string;
+  /** An explicit policy pack config file. */
+  policyConfig?: string;
 }
 
 /** API Management policy documents: every `*Policy` resource of the apimanagement module. */
@@ -41,83 +54,88 @@ export function policyDocuments(resources: readonly PlannedResource[]): { file: 
     .map(r => ({ file: `${r.name}.xml`, xml: r.inputs.value as string }));
 }
 
-export async function makePlan(opts: Omit<PlanOptions, "out">): Promise<Plan> {
-  const run = await runProgram({ stack: opts.stack, config: loadStackConfig(opts.config) });
-  return { ...run, violations: await evaluateStack(run) };
+/** Runs the program offline (live quota refused) and evaluates the pack with the stack's policy config. */
+export async function makePlan(opts: { stack: string; config: string; policy?: ResolvedPolicyConfig }): Promise<Plan> {
+  const run = await runProgram({ stack: opts.stack, config: loadStackConfig(opts.config), usagesClient: offlineUsages });
+  const policy = opts.policy ?? stackPolicyConfig(opts.stack);
+  return { ...run, violations: (await evaluatePack(run.resources, policy.config)).violations };
 }
 
-export function writePlan(plan: Plan, out: string): string[] {
-  fs.rmSync(out, { recursive: true, force: true });
-  fs.mkdirSync(path.join(out, "apim"), { recursive: true });
-  const written: string[] = [];
-  const write = (rel: string, text: string) => {
-    fs.writeFileSync(path.join(out, rel), text);
-    written.push(path.join(out, rel));
-  };
-  write("plan.json", JSON.stringify(plan, null, 2) + "\n");
-  for (const doc of policyDocuments(plan.resources)) write(path.join("apim", doc.file), doc.xml);
+/** The files of a plan, paths relative to the out directory. */
+export function planFiles(plan: Plan): OutputFile[] {
   const outputs = plan.outputs as unknown as TopologyOutputs;
-  write("topology.txt", renderText(plan.project, plan.stack, outputs));
-  write("topology.mmd", renderMermaid(outputs));
-  return written;
+  return [
+    { path: "plan.json", text: JSON.stringify(plan, null, 2) + "\n" },
+    ...policyDocuments(plan.resources).map(doc => ({ path: `apim/${doc.file}`, text: doc.xml })),
+    { path: "topology.txt", text: renderText(plan.project, plan.stack, outputs) },
+    { path: "topology.mmd", text: renderMermaid(outputs) },
+  ];
 }
 
-export function summary(plan: Plan, files: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const r of plan.resources.filter(r => r.custom)) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+/** Writes the plan into `out`, replacing only what an earlier plan wrote there. */
+export function writePlan(plan: Plan, out: string): string[] {
+  return writeOutDir(out, PLAN.name, planFiles(plan));
+}
+
+export function summary(plan: Plan, files: readonly string[], policySource: string): string {
+  const byType = new Map<string, number>();
+  for (const r of plan.resources.filter(r => r.custom && !r.type.startsWith("pulumi:providers:"))) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
   const outputs = plan.outputs as unknown as TopologyOutputs;
   const mandatory = plan.violations.filter(v => v.enforcementLevel === "mandatory");
   const retirements = (plan.outputs.modelRetirements ?? []) as { message: string }[];
+  const apim = files.filter(f => f.includes(`${path.sep}apim${path.sep}`));
   return [
-    `${plan.project}/${plan.stack}: ${plan.resources.filter(r => r.custom).length} resources, ` +
+    `${plan.project}/${plan.stack}: ${formatCount(countResources(plan.resources))}, ` +
       `${Object.keys(outputs.accounts ?? {}).length} OpenAI accounts, ${Object.keys(outputs.chains ?? {}).length} failover chains`,
-    ...[...counts.entries()].sort().map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
-    `policy: ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
+    ...[...byType.entries()].sort().map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
+    `policy (config: ${policySource}): ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
     ...plan.violations.map(v => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`),
     ...retirements.map(r => `warning: ${r.message}`),
-    `wrote ${files.length} files: ${files.filter(f => !f.includes(`${path.sep}apim${path.sep}`)).join(", ")}` +
-      `${files.some(f => f.includes(`${path.sep}apim${path.sep}`)) ? ` and ${files.filter(f => f.includes(`${path.sep}apim${path.sep}`)).length} APIM policies` : ""}`,
+    `wrote ${files.length} files: ${files.filter(f => !apim.includes(f)).join(", ")}${apim.length ? ` and ${apim.length} APIM policies` : ""}`,
   ].join("\n");
 }
 
-export function parsePlanArgs(argv: string[]): PlanOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: { stack: { type: "string", default: "dev" }, config: { type: "string" }, out: { type: "string" } },
-    strict: true,
-    allowPositionals: false,
+/** `Pulumi.<name>.yaml` -> `<name>`. */
+export function stackOfFile(file: string): string {
+  const name = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
+  if (!name) throw new UsageError(`--config ${file}: cannot tell the stack from the file name; name it Pulumi.<stack>.yaml or give --stack <name>`);
+  return name;
+}
+
+/** Pulumi's stack names: letters, digits, hyphens, underscores and periods. */
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export function parsePlanArgs(argv: readonly string[]): PlanOptions {
+  const { values } = parseCommand(PLAN, argv, {
+    stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, "policy-config": { type: "string" },
   });
-  const stack = values.stack!;
+  const stack = values.stack ?? (values.config !== undefined ? stackOfFile(values.config) : "dev");
+  if (!STACK_NAME.test(stack)) throw new UsageError(`--stack '${stack}': a stack name has letters, digits, hyphens, underscores and periods`);
   return {
     stack,
     config: values.config ?? stackFile(stack),
     out: values.out ?? path.join("out", stack),
+    ...(values["policy-config"] !== undefined ? { policyConfig: values["policy-config"] } : {}),
   };
 }
 
-/** Errors a user can fix (bad flags, a broken stack file, a refused config) print without a stack trace. */
-export function isUserError(e: unknown): e is Error {
-  return e instanceof StackFileError || e instanceof pulumi.RunError || e instanceof PolicyConfigError
-    || (e instanceof Error && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") === true);
-}
-
-async function cli(): Promise<number> {
-  try {
-    const opts = parsePlanArgs(process.argv.slice(2));
-    const plan = await makePlan(opts);
-    console.log(summary(plan, writePlan(plan, opts.out)));
-    return plan.violations.some(v => v.enforcementLevel === "mandatory") ? 1 : 0;
-  } catch (e) {
-    if (e instanceof AzureRefusalError) {
-      console.error(`plan: ${e.message}`);
-      return 1;
+export function planCli(argv: readonly string[], out: Output = console): Promise<number> {
+  return runCommand(PLAN, async () => {
+    const opts = parsePlanArgs(argv);
+    checkOutDir(opts.out, PLAN.name);
+    const policy = stackPolicyConfig(opts.stack, opts.policyConfig);
+    let plan: Plan;
+    try {
+      plan = await makePlan({ ...opts, policy });
+    } catch (e) {
+      // What Azure would refuse (stacks/azure/) fails the plan like a mandatory violation: nothing is written.
+      if (!(e instanceof AzureRefusalError)) throw e;
+      out.error(`${PLAN.name}: ${e.message}`);
+      return EXIT.violation;
     }
-    if (!isUserError(e)) throw e;
-    console.error(`plan: ${e.message}`);
-    return 2;
-  }
+    out.log(summary(plan, writePlan(plan, opts.out), policy.source));
+    return plan.violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
+  }, out);
 }
 
-if (require.main === module) {
-  cli().then(code => process.exit(code), e => { console.error(e); process.exit(3); });
-}
+if (require.main === module) main(planCli);

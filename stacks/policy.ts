@@ -1,38 +1,35 @@
 /**
- * Evaluates the policy pack on a saved plan, as `pulumi preview --policy-pack policies` would:
+ * Evaluates the policy pack on a saved plan, as `pulumi preview --policy-pack policies` would, and prints
+ * every violation. Without --policy-config the plan's stack's own config applies
+ * (policies/policy-config.<stack>.json), else the pack's defaults, and the output says which.
  *
- *   npm run policy -- path/to/plan.json [--policy-config path/to/policy-config.json]
- *
- * Without --policy-config the plan's stack's own config applies (policies/policy-config.<stack>.json),
- * if it has one. Prints every violation.
- *
- * Exit codes: 0 no mandatory violation, 1 mandatory violation, 2 usage, file or policy config error.
+ * Usage and exit codes: POLICY.usage below, and the README's "Command line" section.
  */
 import * as fs from "fs";
-import { parseArgs } from "util";
-import { PolicyConfig, PolicyConfigError, StackResource, Violation, evaluatePack, policyConfigFile, readPolicyConfig } from "../policies/evaluate";
+import { StackResource, Violation, evaluatePack } from "../policies/evaluate";
+import { Command, EXIT, Output, UsageError, countResources, formatCount, main, parseCommand, runCommand, stackPolicyConfig } from "./cli";
+
+export { UsageError };
+
+export const POLICY: Command = {
+  name: "policy",
+  usage: [
+    "usage: npm run policy -- path/to/plan.json [--policy-config <file>]",
+    "  path/to/plan.json       a plan written by npm run plan",
+    "  --policy-config <file>  the policy pack's config (default: policies/policy-config.<the plan's stack>.json, else the pack's defaults)",
+    "  -h, --help              this text",
+    "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 a refused flag or file, 3 internal error",
+  ].join("\n"),
+};
 
 export interface PolicyOptions {
   plan: string;
   policyConfig?: string;
 }
 
-/** A mistake a user can fix (flags, a missing or malformed file): printed without a stack trace. */
-export class UsageError extends Error {}
-
-const USAGE = "usage: npm run policy -- path/to/plan.json [--policy-config path/to/policy-config.json]";
-
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: { "policy-config": { type: "string" } }, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
-  }
-}
-
-export function parsePolicyArgs(argv: string[]): PolicyOptions {
-  const { values, positionals } = parseFlags(argv);
-  if (positionals.length !== 1) throw new UsageError(USAGE);
+export function parsePolicyArgs(argv: readonly string[]): PolicyOptions {
+  const { values, positionals } = parseCommand(POLICY, argv, { "policy-config": { type: "string" } }, true);
+  if (positionals.length !== 1) throw new UsageError(`${positionals.length === 0 ? "no plan given" : `one plan at a time, not ${positionals.length}`}\n${POLICY.usage}`);
   return { plan: positionals[0], policyConfig: values["policy-config"] };
 }
 
@@ -76,35 +73,24 @@ function planProblem(plan: unknown): string | undefined {
   return undefined;
 }
 
-export function formatViolations(plan: SavedPlan, violations: readonly Violation[]): string {
+export function formatViolations(plan: SavedPlan, violations: readonly Violation[], policySource?: string): string {
   const mandatory = violations.filter(v => v.enforcementLevel === "mandatory").length;
   return [
-    `${plan.project ?? "(project)"}/${plan.stack}: ${plan.resources.length} resources, ${violations.length} violation(s), ${mandatory} mandatory`,
+    `${plan.project ?? "(project)"}/${plan.stack}: ${formatCount(countResources(plan.resources))}, ${violations.length} violation(s), ${mandatory} mandatory` +
+      `${policySource ? ` (policy config: ${policySource})` : ""}`,
     ...violations.map(v => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`),
   ].join("\n");
 }
 
-export interface Output {
-  log(text: string): void;
-  error(text: string): void;
-}
-
-export async function policyCli(argv: string[], out: Output = console): Promise<number> {
-  try {
+export function policyCli(argv: readonly string[], out: Output = console): Promise<number> {
+  return runCommand(POLICY, async () => {
     const opts = parsePolicyArgs(argv);
     const plan = readPlan(opts.plan);
-    const configFile = opts.policyConfig ?? policyConfigFile(plan.stack);
-    const config: PolicyConfig = opts.policyConfig !== undefined || fs.existsSync(configFile) ? readPolicyConfig(configFile) : {};
-    const { violations } = await evaluatePack(plan.resources, config);
-    out.log(formatViolations(plan, violations));
-    return violations.some(v => v.enforcementLevel === "mandatory") ? 1 : 0;
-  } catch (e) {
-    if (!(e instanceof UsageError || e instanceof PolicyConfigError)) throw e;
-    out.error(`policy: ${e.message}`);
-    return 2;
-  }
+    const policy = stackPolicyConfig(plan.stack, opts.policyConfig);
+    const { violations } = await evaluatePack(plan.resources, policy.config);
+    out.log(formatViolations(plan, violations, policy.source));
+    return violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
+  }, out);
 }
 
-if (require.main === module) {
-  policyCli(process.argv.slice(2)).then(code => process.exit(code), e => { console.error(e); process.exit(3); });
-}
+if (require.main === module) main(policyCli);

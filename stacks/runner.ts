@@ -10,10 +10,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../infra/config";
-import type { ProgramOptions } from "../infra/quota";
+import type { ProgramOptions, UsagesClient } from "../infra/quota";
 import { matrixModelsClient } from "./azure/availability";
 import { Graph, GraphNode, orderingRefusals } from "./azure/orderings";
 import { AzureRefusalError } from "./azure/refusal";
+import { UsageError } from "./errors";
 import { AzureMocks } from "./mocks";
 
 export const SECRET = "[secret]";
@@ -48,8 +49,27 @@ export interface StackConfig {
   secretKeys: string[];
 }
 
-/** A stack file that does not parse: reported with its path, no stack trace. */
-export class StackFileError extends Error {}
+/** A stack file that is missing, empty or not a stack file: reported in one line with its path. */
+export class StackFileError extends UsageError {}
+
+/** The top-level keys of a Pulumi stack file (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/). */
+const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptionsalt", "encryptedkey"];
+
+/** The stack file's `config:` map, or a one-line reason why the file is not a usable stack file. */
+function configBlock(file: string, doc: unknown): Record<string, unknown> {
+  const fail = (why: string) => new StackFileError(`${file}: ${why}`);
+  if (doc === null || doc === undefined) throw fail("the file is empty; a stack file holds a 'config:' map of aoai-bcdr:<key> settings");
+  if (typeof doc !== "object" || Array.isArray(doc)) throw fail("not a stack file: expected a map with a 'config:' key");
+  const keys = Object.keys(doc);
+  if (!keys.includes("config")) {
+    const hint = keys.includes("runtime") || keys.includes("name") ? " (this looks like the project file, Pulumi.yaml; a stack file is Pulumi.<stack>.yaml)" : "";
+    throw fail(`not a stack file: no 'config:' key${hint}; top-level keys found: ${keys.join(", ") || "(none)"}; a stack file has ${STACK_FILE_KEYS.join(", ")}`);
+  }
+  const config = (doc as { config: unknown }).config;
+  if (config === null) throw fail("'config' is empty; it must hold the stack's aoai-bcdr:<key> settings");
+  if (typeof config !== "object" || Array.isArray(config)) throw fail("'config' must be a map of keys to values");
+  return config as Record<string, unknown>;
+}
 
 /** Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands its `config:` block to the program. */
 export function loadStackConfig(file: string): StackConfig {
@@ -58,13 +78,11 @@ export function loadStackConfig(file: string): StackConfig {
   try {
     doc = parseYaml(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    throw new StackFileError(`${file}: ${(e as Error).message}`);
+    throw new StackFileError(`${file}: ${(e as Error).message.split("\n")[0]}`);
   }
-  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
-  if (typeof config !== "object" || Array.isArray(config)) throw new StackFileError(`${file}: 'config' must be a map of keys to values`);
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
-  for (const [rawKey, value] of Object.entries(config)) {
+  for (const [rawKey, value] of Object.entries(configBlock(file, doc))) {
     const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
     if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
       // Ciphertext only the Pulumi service can decrypt: offline it stays a redacted secret.
@@ -76,6 +94,17 @@ export function loadStackConfig(file: string): StackConfig {
   }
   return { values, secretKeys };
 }
+
+/**
+ * The usages client of the offline tools: there is no Azure to ask, so `quota.source: live` is refused with
+ * one line that says what to do instead (a declared table, or a `pulumi preview` logged in to Azure).
+ */
+export const offlineUsages: UsagesClient = {
+  list() {
+    throw new UsageError(`${PROJECT}:quota.source: live reads Azure's usages API, which the offline plan cannot reach; ` +
+      `set ${PROJECT}:quota.source: declared with a ${PROJECT}:quota.declared table (README, "Filling a new stack"), or run pulumi preview logged in to Azure`);
+  },
+};
 
 export function stackFile(stack: string, root = path.resolve(__dirname, "..")): string {
   return path.join(root, `Pulumi.${stack}.yaml`);
@@ -147,6 +176,24 @@ export interface RunOptions extends ProgramOptions {
 
 type Program = (o?: ProgramOptions) => Promise<Record<string, unknown>>;
 
+/**
+ * Every @pulumi/azure-native v3 resource lists the type token of each earlier API version of its type as an
+ * alias (a VirtualNetwork: 60), so that a stack created with a versioned type keeps its state: `aliases` in the
+ * resource's generated constructor, e.g. node_modules/@pulumi/azure-native/resources/resourceGroup.js. The SDK
+ * turns each alias into an Output URN (pulumi/pulumi sdk/nodejs/resource.ts, collapseAliasToUrn): about 2,500
+ * for prod, most of the offline plan's run time. An offline plan has no earlier state for them to match, and
+ * aliases reach neither the plan nor the pack, so the plan drops exactly these aliases before the SDK sees
+ * them (transformations run first in the Resource constructor); any alias the program sets itself stays.
+ */
+export function withoutApiVersionAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
+  const aliases = args.opts.aliases;
+  if (!aliases?.length) return undefined;
+  const [pkg, module, name] = args.type.split(":");
+  const versioned = new RegExp(`^${pkg}:${module}/v[0-9a-z]+:${name}$`);
+  const kept = aliases.filter(a => !(typeof a === "object" && Object.keys(a).length === 1 && typeof (a as pulumi.Alias).type === "string" && versioned.test((a as pulumi.Alias).type as string)));
+  return kept.length === aliases.length ? undefined : { props: args.props, opts: { ...args.opts, aliases: kept } };
+}
+
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
@@ -161,8 +208,10 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   // The program's error is caught inside the stack's init (where the language host would report it)
   // and rethrown once every outstanding registration has drained.
   let failure: { error: unknown } | undefined;
-  const outputs = (await pulumi.runtime.runInPulumiStack(() =>
-    main({ usagesClient: opts.usagesClient, modelsClient: opts.modelsClient ?? matrixModelsClient() }).catch(error => { failure = { error }; return {}; }))) ?? {};
+  const outputs = (await pulumi.runtime.runInPulumiStack(() => {
+    pulumi.runtime.registerStackTransformation(withoutApiVersionAliases);
+    return main({ usagesClient: opts.usagesClient, modelsClient: opts.modelsClient ?? matrixModelsClient() }).catch(error => { failure = { error }; return {}; });
+  })) ?? {};
   await pulumi.runtime.disconnect();
   if (failure) throw failure.error;
   const graph = new Graph(resources.filter(r => r.custom).map((r): GraphNode => ({ ...r, inputs: r.inputs as Record<string, any>, ...answers.get(r.urn)! })));

@@ -1,4 +1,5 @@
-import { ConfigError, parseConfig } from "../infra/config";
+import { ConfigError, namespaceIssues, parseConfig } from "../infra/config";
+import { resolveCapacities, declaredQuota } from "../infra/quota";
 import { stackValues } from "./support";
 
 /** The refusal messages for `values` edited by `edit`, starting from a valid stack. */
@@ -127,6 +128,37 @@ describe("refused configs name the key and what is allowed", () => {
       /^aoai-bcdr:applications\[2\]\.clientApplicationIds: must list at least one Entra client application id/],
     ["a duplicated quota entry", "dev", v => { v.quota.declared.push({ ...v.quota.declared[0] }); },
       /^aoai-bcdr:quota\.declared\[4\]: duplicate quota entry \(subscription\/region\/sku\/model\) 'primary\/eastus2\/DataZoneStandard\/gpt-4o-mini'/],
+    ["a reserved bcdr-* tag that would relabel a resource", "prod", v => { v.tags["bcdr-region-role"] = "secondary"; },
+      /^aoai-bcdr:tags\.bcdr-region-role: is set by the program \(managed-by, bcdr-stack, bcdr-role, bcdr-region-role, bcdr-workload; every bcdr-\* name is reserved\)/],
+    ["a reserved tag in another case", "dev", v => { v.tags["BCDR-Role"] = "edge"; }, /^aoai-bcdr:tags\.BCDR-Role: is set by the program/],
+    ["the program's managed-by tag", "dev", v => { v.tags["managed-by"] = "terraform"; }, /^aoai-bcdr:tags\.managed-by: is set by the program/],
+    ["a tag name with a character Azure refuses", "dev", v => { v.tags["team/ai"] = "x"; }, /^aoai-bcdr:tags\.team\/ai: tag names may not contain < > % & \\ \? \//],
+    ["a tag name over 512 characters", "dev", v => { v.tags["k".repeat(513)] = "x"; }, /: tag names are 1 to 512 characters/],
+    ["a tag value over 256 characters", "dev", v => { v.tags.owner = "v".repeat(257); }, /^aoai-bcdr:tags\.owner: the value has 257 characters; Azure allows at most 256/],
+    ["a tag name private DNS zones refuse", "prod", v => { v.tags["cost center"] = "x"; }, /^aoai-bcdr:tags\.cost center: private DNS zones refuse tag names with spaces/],
+    ["more tags than Azure allows beside the program's", "dev", v => { for (let i = 0; i < 46; i++) v.tags[`t${i}`] = "x"; },
+      /^aoai-bcdr:tags: 48 tags; Azure allows 50 per resource and the program sets up to 5 .* so at most 45/],
+    ["tokensPerMinute beyond a 32-bit integer", "prod", v => { v.applications[0].tokensPerMinute = 3_000_000_000; },
+      /^aoai-bcdr:applications\[0\]\.tokensPerMinute: must be at most 2147483647/],
+    ["a publisher name over 100 characters", "dev", v => { v.gateway.publisherName = "n".repeat(101); },
+      /^aoai-bcdr:gateway\.publisherName: must be at most 100 characters/],
+    ["an empty publisher name", "dev", v => { v.gateway.publisherName = ""; }, /^aoai-bcdr:gateway\.publisherName: must not be empty/],
+    ["PTUs above the declared PTU quota", "prod", v => {
+      v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-4o", capacity: 50 });
+    }, /^aoai-bcdr:enterprisePtu\.ptu: 100 PTU exceeds the declared quota of 50 \(quota\.declared\[9\]\) for gpt-4o DataZoneProvisionedManaged in westus3/],
+    ["two pools in one region above its declared PTU quota together", "prod", v => {
+      v.workloadPtus.push({ name: "audit", region: "eastus2", model: "gpt-4o", ptu: 50 });
+      v.quota.declared.push({ region: "eastus2", sku: "DataZoneProvisionedManaged", model: "gpt-4o", capacity: 80 });
+    }, /^aoai-bcdr:workloadPtus\[0\]\.ptu: 100 PTU \(the 2 pools in eastus2 together\) exceeds the declared quota of 80/],
+    ["a declared PTU quota of 0", "prod", v => {
+      v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-4o", capacity: 0 });
+    }, /^aoai-bcdr:enterprisePtu\.ptu: the declared quota \(quota\.declared\[9\]\) of gpt-4o DataZoneProvisionedManaged in westus3 is 0/],
+    ["edge settings in private mode", "prod", v => { v.edge = { routing: "active-active" }; },
+      /^aoai-bcdr:edge: is used in public mode only .* remove it, or set network\.mode: public/],
+    ["the regional opt-out on a data-zone stack", "dev", v => { v.standard.allowRegionalStandard = true; },
+      /^aoai-bcdr:standard\.allowRegionalStandard: applies only to deploymentType: Standard, not DataZoneStandard/],
+    ["a declared quota table with live quota", "dev", v => { v.quota.source = "live"; },
+      /^aoai-bcdr:quota\.declared: is read only with quota\.source: declared/],
   ];
 
   test.each(cases)("%s", (_what, stack, edit, expected) => {
@@ -140,6 +172,30 @@ describe("refused configs name the key and what is allowed", () => {
     expect(found).toHaveLength(2);
   });
 
+  test.each([
+    ["eastus2", "swedencentral"], ["swedencentral", "eastus2"], ["japaneast", "eastus2"], ["eastus2", "japaneast"],
+  ])("GlobalStandard: %s + %s is accepted whichever region is primary", (primary, secondary) => {
+    const found = refusals("dev", v => {
+      v.standard.deploymentType = "GlobalStandard";
+      v.regions = { primary, secondary };
+      v.gateway.regions = [primary, secondary];
+      v.quota.declared = [];
+      v.standard.models.forEach((m: any) => { m.capacity = 10; });
+    });
+    expect(found).toEqual([]);
+  });
+
+  test("GlobalStandard with a pinned zone still binds every region to it", () => {
+    const found = refusals("dev", v => {
+      v.standard.deploymentType = "GlobalStandard";
+      v.regions = { primary: "japaneast", secondary: "eastus2", dataZone: "US" };
+      v.gateway.regions = ["japaneast", "eastus2"];
+      v.quota.declared = [];
+      v.standard.models.forEach((m: any) => { m.capacity = 10; });
+    });
+    expect(found[0]).toMatch(/^aoai-bcdr:regions\.primary: 'japaneast' is outside the US data zone/);
+  });
+
   test("GlobalStandard stacks may use regions outside any data zone", () => {
     const found = refusals("dev", v => {
       v.standard.deploymentType = "GlobalStandard";
@@ -149,5 +205,24 @@ describe("refused configs name the key and what is allowed", () => {
       v.standard.models.forEach((m: any) => { m.capacity = 10; });
     });
     expect(found).toEqual([]);
+  });
+});
+
+describe("keys and quotas outside the schema", () => {
+  test("a misspelt project namespace is refused, naming the key it was meant to be", () => {
+    expect(namespaceIssues(["aoai-bdcr:workloadPtus", "aoai-bcdr:regions", "azure-native:location", "aoaibcdr:tags", "contoso:team"])).toEqual([
+      { key: "aoai-bdcr:workloadPtus", message: "unknown namespace 'aoai-bdcr'; did you mean aoai-bcdr:workloadPtus? (the program reads only aoai-bcdr:<key>)" },
+      { key: "aoaibcdr:tags", message: expect.stringMatching(/^unknown namespace 'aoaibcdr'; did you mean aoai-bcdr:tags\?/) },
+    ]);
+    expect(() => parseConfig(stackValues("prod"), ["aoai-bcdr:regions", "aoai-bdcr:workloadPtus"]))
+      .toThrow(/aoai-bdcr:workloadPtus: unknown namespace 'aoai-bdcr'; did you mean aoai-bcdr:workloadPtus\?/);
+  });
+
+  test("a declared standard quota of 0 is named as such, not as missing", async () => {
+    const values = stackValues("dev");
+    values.quota.declared[2].capacity = 0;
+    const config = parseConfig(values);
+    await expect(resolveCapacities(config, declaredQuota(config))).rejects.toThrow(
+      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found a declared quota of 0 for gpt-4\.1-mini DataZoneStandard in eastus2 \(subscription 'primary'\): request quota for it, or remove the model/);
   });
 });

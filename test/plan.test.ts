@@ -3,8 +3,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { Plan, makePlan, parsePlanArgs, writePlan } from "../stacks/plan";
-import { SECRET, loadStackConfig, redactSecrets, stackFile } from "../stacks/runner";
+import { BENCH, benchCli } from "../stacks/bench";
+import { EXIT, countResources, formatCount, stackPolicyConfig } from "../stacks/cli";
+import { MANIFEST } from "../stacks/outDir";
+import { PLAN, Plan, makePlan, parsePlanArgs, planCli, writePlan } from "../stacks/plan";
+import { POLICY, policyCli } from "../stacks/policy";
+import * as pulumi from "@pulumi/pulumi";
+import { SECRET, StackFileError, loadStackConfig, redactSecrets, stackFile, withoutApiVersionAliases } from "../stacks/runner";
 
 const root = path.resolve(__dirname, "..");
 const made: string[] = [];
@@ -14,20 +19,28 @@ const tmp = () => {
 };
 afterAll(() => made.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
 
+/** One plan of prod for the whole file. */
+let plan: Plan;
+beforeAll(async () => {
+  plan = await makePlan({ stack: "prod", config: stackFile("prod") });
+});
+
 describe("npm run plan", () => {
-  let plan: Plan;
   let out: string;
-  beforeAll(async () => {
-    plan = await makePlan({ stack: "prod", config: stackFile("prod") });
-    out = tmp();
+  beforeAll(() => {
+    out = path.join(tmp(), "out");
     writePlan(plan, out);
   });
 
-  test("flags: defaults to dev, out/<stack>, the stack's own file; --config takes any path", () => {
+  test("flags: defaults to dev, out/<stack>, the stack's own file; --config names the stack unless --stack does", () => {
     expect(parsePlanArgs([])).toEqual({ stack: "dev", config: stackFile("dev"), out: path.join("out", "dev") });
-    expect(parsePlanArgs(["--stack", "prod", "--config", "x/Pulumi.eu.yaml", "--out", "o"]))
-      .toEqual({ stack: "prod", config: "x/Pulumi.eu.yaml", out: "o" });
+    expect(parsePlanArgs(["--config", "x/Pulumi.eu-west.yaml"])).toEqual({ stack: "eu-west", config: "x/Pulumi.eu-west.yaml", out: path.join("out", "eu-west") });
+    expect(parsePlanArgs(["--stack", "prod", "--config", "x/Pulumi.eu.yaml", "--out", "o", "--policy-config", "p.json"]))
+      .toEqual({ stack: "prod", config: "x/Pulumi.eu.yaml", out: "o", policyConfig: "p.json" });
+    expect(() => parsePlanArgs(["--config", "x/stack.yaml"])).toThrow(/--config x\/stack\.yaml: cannot tell the stack from the file name; name it Pulumi\.<stack>\.yaml or give --stack <name>/);
+    expect(() => parsePlanArgs(["--stack", "../etc"])).toThrow(/--stack '\.\.\/etc': a stack name has letters, digits/);
     expect(() => parsePlanArgs(["--stak", "prod"])).toThrow(/Unknown option '--stak'/);
+    expect(() => parsePlanArgs(["prod"])).toThrow(/Unexpected argument 'prod'/);
   });
 
   test("plan.json has the documented shape", () => {
@@ -69,47 +82,218 @@ describe("secrets never reach plan.json", () => {
   });
 });
 
-describe("the CLI", () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath,
-    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(root, "stacks/plan.ts"), ...args],
+/** A command run in-process: its exit code and what it printed. */
+async function run(cli: (argv: string[], out: { log(t: string): void; error(t: string): void }) => Promise<number>, ...argv: string[]) {
+  const out = { log: [] as string[], error: [] as string[] };
+  const code = await cli(argv, { log: t => out.log.push(t), error: t => out.error.push(t) });
+  return { code, stdout: out.log.join("\n"), stderr: out.error.join("\n") };
+}
+const NO_TRACE = /\n\s+at /;
+
+/** The dev stack file with `edit` applied, written as Pulumi.<name>.yaml in a new directory. */
+function editedStack(name: string, edit: (config: Record<string, any>) => void, from = "dev"): string {
+  const doc = parseYaml(fs.readFileSync(stackFile(from), "utf8"));
+  edit(doc.config);
+  const file = path.join(tmp(), `Pulumi.${name}.yaml`);
+  fs.writeFileSync(file, stringifyYaml(doc));
+  return file;
+}
+
+describe("--out never loses a file it did not write", () => {
+  test("a directory holding someone else's files is refused, untouched, before the program runs", async () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, ".git"));
+    fs.writeFileSync(path.join(dir, ".git", "HEAD"), "ref: refs/heads/main\n");
+    fs.writeFileSync(path.join(dir, "notes.md"), "mine");
+    const r = await run(planCli, "--out", dir);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/^plan: --out .*: the directory holds files plan did not write \(\.git, notes\.md\); give a new or empty directory; nothing was changed$/);
+    expect(fs.readdirSync(dir).sort()).toEqual([".git", "notes.md"]);
+    expect(fs.readFileSync(path.join(dir, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
+  });
+
+  test("a file given as --out is refused", async () => {
+    const file = path.join(tmp(), "f.txt");
+    fs.writeFileSync(file, "x");
+    expect((await run(planCli, "--out", file)).stderr).toMatch(/--out .*f\.txt: is a file, not a directory/);
+    expect(fs.readFileSync(file, "utf8")).toBe("x");
+  });
+
+  test("a re-plan replaces exactly its own files: stale ones go, a file someone added stays", () => {
+    const dir = path.join(tmp(), "out");
+    writePlan(plan, dir);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), "utf8"));
+    expect(manifest.files).toEqual(["plan.json", "apim/gateway-api-policy.xml", "topology.txt", "topology.mmd"]);
+    fs.writeFileSync(path.join(dir, "apim", "stale.xml"), "<old/>");
+    manifest.files.push("apim/stale.xml", "../outside.txt");
+    fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify(manifest));
+    fs.writeFileSync(path.join(path.dirname(dir), "outside.txt"), "not in out");
+    fs.writeFileSync(path.join(dir, "README.local"), "added by a person");
+    writePlan({ ...plan, resources: plan.resources.filter(r => !r.type.endsWith("ApiPolicy")) }, dir);
+    expect(fs.readdirSync(dir).sort()).toEqual([MANIFEST, "README.local", "plan.json", "topology.mmd", "topology.txt"]);
+    expect(fs.readFileSync(path.join(path.dirname(dir), "outside.txt"), "utf8")).toBe("not in out");
+  });
+});
+
+describe("stack, policy config and quota", () => {
+  test("--config Pulumi.<name>.yaml plans stack <name>: its names; with no policy config of its own, the pack's defaults, said so", async () => {
+    // dev's file copied elsewhere as Pulumi.staging.yaml: before, it was planned as dev, with dev's names and policy config.
+    const file = editedStack("staging", () => undefined, "dev");
+    const out = path.join(tmp(), "o");
+    const r = await run(planCli, "--config", file, "--out", out);
+    expect(r.stdout).toContain("policy (config: the pack's defaults (no policies/policy-config.staging.json; give --policy-config to choose one))");
+    const saved = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    expect(saved.stack).toBe("staging");
+    expect(saved.resources.every((x: { urn: string }) => x.urn.startsWith("urn:pulumi:staging::"))).toBe(true);
+    expect(saved.resources.find((x: { type: string }) => x.type === "azure-native:resources:ResourceGroup").inputs.resourceGroupName).toMatch(/^rg-aoai-staging-/);
+    // --policy-config taking effect is shown end to end by the exit-1 process test below.
+    const missing = await run(planCli, "--config", file, "--policy-config", path.join(tmp(), "none.json"), "--out", path.join(tmp(), "o"));
+    expect(missing).toMatchObject({ code: EXIT.usage, stderr: expect.stringMatching(/none\.json: no such file$/) });
+  });
+
+  test("the policy config: --policy-config, else the stack's own file, else the pack's defaults", () => {
+    const own = stackPolicyConfig("prod");
+    expect(own.source).toMatch(/(^|\/)policies\/policy-config\.prod\.json$/);
+    expect(own.config).toEqual(JSON.parse(fs.readFileSync(path.join(root, "policies/policy-config.prod.json"), "utf8")));
+    expect(stackPolicyConfig("prod", path.join(root, "policies/policy-config.dev.json")).config).toEqual(stackPolicyConfig("dev").config);
+    expect(stackPolicyConfig("nope")).toEqual({ config: {}, source: expect.stringMatching(/^the pack's defaults \(no .*policy-config\.nope\.json/) });
+  });
+
+  test("quota.source live offline: one line naming the key and what to do, exit 2, nothing written", async () => {
+    const file = editedStack("live", c => { c["aoai-bcdr:quota"] = { source: "live" }; });
+    const out = path.join(tmp(), "o");
+    const r = await run(planCli, "--config", file, "--out", out);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/^plan: aoai-bcdr:quota\.source: live reads Azure's usages API, which the offline plan cannot reach; set aoai-bcdr:quota\.source: declared .*$/);
+    expect(r.stderr.split("\n")).toHaveLength(1);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test.each([
+    ["an empty file", "", /the file is empty; a stack file holds a 'config:' map/],
+    ["the project file", "name: aoai-bcdr\nruntime: nodejs\n", /not a stack file: no 'config:' key \(this looks like the project file, Pulumi\.yaml/],
+    ["a list", "- a\n- b\n", /not a stack file: expected a map with a 'config:' key/],
+    ["an empty config", "config:\n", /'config' is empty/],
+  ])("%s is refused in one line", (_what, text, message) => {
+    const file = path.join(tmp(), "Pulumi.x.yaml");
+    fs.writeFileSync(file, text);
+    expect(() => loadStackConfig(file)).toThrow(StackFileError);
+    expect(() => loadStackConfig(file)).toThrow(message);
+  });
+});
+
+describe("commands: help, arguments, exit codes, one resource count", () => {
+  test.each([["plan", planCli, PLAN], ["policy", policyCli, POLICY], ["bench", benchCli, BENCH]] as const)("%s --help prints its usage and exits 0", async (_name, cli, cmd) => {
+    for (const flag of ["--help", "-h"]) {
+      const r = await run(cli, flag);
+      expect(r).toEqual({ code: EXIT.ok, stdout: cmd.usage, stderr: "" });
+    }
+    expect(cmd.usage).toMatch(/^usage: npm run \w+ -- /);
+    expect(cmd.usage).toMatch(/\nexit codes: 0 .*, 2 .*, 3 /);
+  });
+
+  test.each([
+    [["--runs", "0"], /^bench: --runs must be a whole number from 1 to 50, not '0'$/],
+    [["--runs", "abc"], /^bench: --runs must be a whole number from 1 to 50, not 'abc'$/],
+    [["--runs", "2.5"], /not '2\.5'/],
+    [["--runs"], /^bench: Option '--runs <value>' argument missing/],
+    [["--stacks", "dev,nope"], /^bench: --stacks: no stack file for 'nope'/],
+    [["--stack", "dev"], /^bench: Unknown option '--stack'/],
+  ])("bench %j exits 2 without a stack trace", async (argv, message) => {
+    const r = await run(benchCli, ...argv);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+  });
+
+  test("every command's exit codes are documented in the README, word for word", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    for (const cmd of [PLAN, POLICY, BENCH]) expect(readme).toContain(cmd.usage.split("\n").pop()!);
+    for (const [name, code] of Object.entries(EXIT)) expect(readme).toMatch(new RegExp(`\\| ${code} \\| ${name} \\|`));
+  });
+
+  test("plan and policy count a plan's resources the same way: custom resources, then components and providers", async () => {
+    const dir = path.join(tmp(), "o");
+    writePlan(plan, dir);
+    const count = countResources(plan.resources);
+    expect(count.resources + count.components + count.providers).toBe(plan.resources.length);
+    expect(count).toEqual({
+      resources: plan.resources.filter(r => r.custom && !r.type.startsWith("pulumi:providers:")).length,
+      components: plan.resources.filter(r => !r.custom).length,
+      providers: plan.resources.filter(r => r.type.startsWith("pulumi:providers:")).length,
+    });
+    expect(count.providers).toBeGreaterThan(0);
+    const policy = await run(policyCli, path.join(dir, "plan.json"));
+    expect(policy.stdout.split("\n")[0]).toContain(`aoai-bcdr/prod: ${formatCount(count)},`);
+    const { summary } = await import("../stacks/plan");
+    expect(summary(plan, [], "x").split("\n")[0]).toContain(`aoai-bcdr/prod: ${formatCount(count)},`);
+    // A saved plan without the `custom` flag counts the same (this project's types are its components).
+    const stripped = plan.resources.map(r => ({ type: r.type }));
+    expect(countResources(stripped)).toEqual(count);
+  });
+});
+
+describe("the CLI as a process", () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "stacks/ts.js"), path.join(root, "stacks/plan.ts"), ...args],
     { cwd: root, encoding: "utf8", timeout: 60000 });
 
   test("a refused config exits 2 with the key named and no stack trace", () => {
-    const dir = tmp();
-    const bad = path.join(dir, "Pulumi.bad.yaml");
-    fs.writeFileSync(bad, fs.readFileSync(stackFile("dev"), "utf8").replace("secondary: centralus", "secondary: eastus2"));
-    const r = cli("--config", bad, "--out", path.join(dir, "out"));
-    expect(r.status).toBe(2);
+    const bad = editedStack("bad", c => { c["aoai-bcdr:regions"].secondary = "eastus2"; });
+    const out = path.join(tmp(), "out");
+    const r = cli("--config", bad, "--out", out);
+    expect(r.status).toBe(EXIT.usage);
     expect(r.stderr).toContain("aoai-bcdr:regions.secondary: must differ from regions.primary");
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(fs.existsSync(path.join(dir, "out", "plan.json"))).toBe(false);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(fs.existsSync(out)).toBe(false);
   });
 
-  test("a mandatory violation exits 1: prod switched to public mode breaks its private-mode policy", () => {
-    const dir = tmp();
-    const doc = parseYaml(fs.readFileSync(stackFile("prod"), "utf8"));
-    doc.config["aoai-bcdr:network"] = { mode: "public" };
-    const file = path.join(dir, "Pulumi.prod.yaml");
-    fs.writeFileSync(file, stringifyYaml(doc));
-    const r = cli("--stack", "prod", "--config", file, "--out", path.join(dir, "out"));
-    expect(r.status).toBe(1);
+  test("a mandatory violation exits 1: public-mode dev planned with --policy-config of prod's private-mode policy", () => {
+    const out = path.join(tmp(), "out");
+    const prodPolicy = path.join(root, "policies/policy-config.prod.json");
+    const r = cli("--stack", "dev", "--policy-config", prodPolicy, "--out", out);
+    expect(r.status).toBe(EXIT.violation);
+    expect(r.stdout).toContain(`policy (config: ${prodPolicy})`);
     expect(r.stdout).toMatch(/\[mandatory\] private-account-access: /);
-    const saved = JSON.parse(fs.readFileSync(path.join(dir, "out", "plan.json"), "utf8"));
+    const saved = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
     expect(saved.violations.some((v: { policy: string }) => v.policy === "private-account-access")).toBe(true);
   });
 
-  test("a missing stack file exits 2 and says how to name one", () => {
-    const r = cli("--stack", "staging", "--out", path.join(tmp(), "out"));
-    expect(r.status).toBe(2);
+  test("a missing stack file exits 2 and says how to name one", async () => {
+    const r = await run(planCli, "--stack", "staging", "--out", path.join(tmp(), "out"));
+    expect(r.code).toBe(EXIT.usage);
     expect(r.stderr).toMatch(/Pulumi\.staging\.yaml: no such stack file \(give --stack <name>/);
   });
 
-  test("a stack file that is not YAML exits 2 naming the file", () => {
-    const dir = tmp();
-    const bad = path.join(dir, "Pulumi.bad.yaml");
+  test("a stack file that is not YAML exits 2 naming the file, in one line", async () => {
+    const bad = path.join(tmp(), "Pulumi.bad.yaml");
     fs.writeFileSync(bad, "config:\n  aoai-bcdr:regions: {primary: eastus2\n");
-    const r = cli("--config", bad, "--out", path.join(dir, "out"));
-    expect(r.status).toBe(2);
+    const r = await run(planCli, "--config", bad, "--out", path.join(tmp(), "out"));
+    expect(r.code).toBe(EXIT.usage);
     expect(r.stderr).toContain(bad);
+    expect(r.stderr.split("\n")).toHaveLength(1);
+  });
+});
+
+describe("the offline run drops only the SDK's API-version aliases", () => {
+  const args = (type: string, aliases: pulumi.Input<string | pulumi.Alias>[] | undefined): pulumi.ResourceTransformationArgs => ({
+    resource: undefined as unknown as pulumi.Resource, type, name: "n", props: { a: 1 }, opts: aliases ? { aliases, protect: true } : { protect: true },
+  });
+
+  test("versioned tokens of the resource's own type go; every other alias, the props and the other options stay", () => {
+    const mine: pulumi.Alias[] = [{ name: "old-name" }, { type: "aoai-bcdr:network:Old" }, { type: "azure-native:network:VirtualNetwork" }];
+    const sdk: pulumi.Alias[] = [{ type: "azure-native:network/v20230501:VirtualNetwork" }, { type: "azure-native:network/v20240101:VirtualNetwork" }];
+    const a = args("azure-native:network:VirtualNetwork", [...sdk, ...mine]);
+    const result = withoutApiVersionAliases(a)!;
+    expect(result.opts).toEqual({ aliases: mine, protect: true });
+    expect(result.props).toBe(a.props);
+    // Another type's versioned token, or a versioned token with more than a type, is not the SDK's own list.
+    const other: pulumi.Alias[] = [{ type: "azure-native:network/v20230501:Subnet" }, { type: "azure-native:network/v20230501:VirtualNetwork", name: "x" }];
+    expect(withoutApiVersionAliases(args("azure-native:network:VirtualNetwork", other))).toBeUndefined();
+    expect(withoutApiVersionAliases(args("azure-native:network:VirtualNetwork", undefined))).toBeUndefined();
+  });
+
+  test("the SDK does declare such aliases (what the transformation exists for)", () => {
+    const src = fs.readFileSync(require.resolve("@pulumi/azure-native/network/virtualNetwork.js"), "utf8");
+    expect(src).toMatch(/aliases: \[\{ type: "azure-native:network\/v[0-9a-z]+:VirtualNetwork" \}/);
   });
 });

@@ -211,7 +211,7 @@ describe("npm run policy", () => {
   });
 
   test("the command exits with that code and no stack trace", () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(root, "stacks/policy.ts"), ...args],
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "stacks/ts.js"), path.join(root, "stacks/policy.ts"), ...args],
       { cwd: root, encoding: "utf8", timeout: 30000 });
     const missing = cli(path.join(dir, "none.json"));
     expect(missing.status).toBe(2);

@@ -10,7 +10,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { isUserError, makePlan, writePlan } from "../plan";
+import { isUserError } from "../cli";
+import { checkOutDir } from "../outDir";
+import { makePlan, writePlan } from "../plan";
 import { stackFile } from "../runner";
 import { renderChart } from "./chart";
 import { DrillConfigError, loadDrillConfig } from "./config";
@@ -29,6 +31,7 @@ async function loadPlan(values: { stack?: string; plan?: string }): Promise<{ pl
   }
   const stack = values.stack ?? "dev";
   const out = path.join("out", stack);
+  checkOutDir(out, "drill");
   const plan = await makePlan({ stack, config: stackFile(stack) });
   writePlan(plan, out);
   return { plan, file: path.join(out, "plan.json") };

@@ -1,0 +1,126 @@
+/**
+ * What the command-line tools (`plan`, `policy`, `bench`) share: argument parsing with `--help`, the exit
+ * codes, the policy config a stack runs with, and the one way every command counts resources.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs, ParseArgsConfig } from "util";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../infra/config";
+import { HelpRequested, UsageError } from "./errors";
+import { PolicyConfig, PolicyConfigError, policyConfigFile, readPolicyConfig } from "../policies/evaluate";
+
+/** Exit codes of every command (documented in the README's "Command line" section). */
+export const EXIT = {
+  /** Done; no mandatory policy violation. */
+  ok: 0,
+  /** Done, and the pack found a mandatory violation. */
+  violation: 1,
+  /** The user's input was refused: flags, a stack or policy config, a file, an out directory. Nothing was written. */
+  usage: 2,
+  /** A bug or an environment failure: printed with its stack trace. */
+  internal: 3,
+} as const;
+
+export { HelpRequested, UsageError };
+
+export interface Command {
+  /** `npm run <name>`. */
+  readonly name: string;
+  /** The synopsis and one line per flag. */
+  readonly usage: string;
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** node's util.parseArgs (strict), plus `--help`/`-h`; every refusal is a UsageError that ends with the usage. */
+export function parseCommand<O extends Options>(cmd: Command, argv: readonly string[], options: O, positionals = false) {
+  try {
+    const parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: positionals });
+    if ((parsed.values as { help?: boolean }).help) throw new HelpRequested(cmd.usage);
+    return parsed as unknown as { values: { [K in keyof O]?: O[K]["type"] extends "boolean" ? boolean : string }; positionals: string[] };
+  } catch (e) {
+    if (e instanceof HelpRequested) throw e;
+    throw new UsageError(`${(e as Error).message}\n${cmd.usage}`);
+  }
+}
+
+/** A whole number within bounds, for flags such as `--runs`. */
+export function wholeNumber(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, not '${value}'`);
+  return n;
+}
+
+export interface Output {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+/** Errors a user can fix: their message alone, exit 2. */
+export function isUserError(e: unknown): e is Error {
+  return e instanceof UsageError || e instanceof PolicyConfigError || e instanceof pulumi.RunError;
+}
+
+/** Runs a command: its own exit code, 0 for --help, 2 for a user error (one message), 3 for anything else. */
+export async function runCommand(cmd: Command, body: () => Promise<number>, out: Output = console): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      out.log(e.message);
+      return EXIT.ok;
+    }
+    if (isUserError(e)) {
+      out.error(`${cmd.name}: ${e.message}`);
+      return EXIT.usage;
+    }
+    out.error(`${cmd.name}: internal error (please report it):\n${(e as Error)?.stack ?? String(e)}`);
+    return EXIT.internal;
+  }
+}
+
+/** Entry point of a command module run as a script. */
+export function main(run: (argv: string[]) => Promise<number>): void {
+  run(process.argv.slice(2)).then(code => { process.exitCode = code; });
+}
+
+export interface ResolvedPolicyConfig {
+  readonly config: PolicyConfig;
+  /** Where it came from, for the summary: a file, or the pack's defaults. */
+  readonly source: string;
+}
+
+/** The policy config a stack runs with: `--policy-config`, else `policies/policy-config.<stack>.json`, else the pack's defaults. */
+export function stackPolicyConfig(stack: string, explicit?: string): ResolvedPolicyConfig {
+  if (explicit !== undefined) {
+    if (!fs.existsSync(explicit)) throw new UsageError(`--policy-config ${explicit}: no such file`);
+    return { config: readPolicyConfig(explicit), source: explicit };
+  }
+  const file = policyConfigFile(stack);
+  if (fs.existsSync(file)) return { config: readPolicyConfig(file), source: path.relative(process.cwd(), file) || file };
+  return { config: {}, source: `the pack's defaults (no ${path.relative(process.cwd(), file)}; give --policy-config to choose one)` };
+}
+
+/** The kinds of resource a plan holds, counted the same way by every command. */
+export interface ResourceCount {
+  /** Custom resources other than providers: what `pulumi up` creates in Azure, Entra ID or random state. */
+  readonly resources: number;
+  /** ComponentResources: groupings only, nothing is created for them. */
+  readonly components: number;
+  /** Explicit providers (one per extra subscription). */
+  readonly providers: number;
+}
+
+/** A component is a resource the engine records as not custom (a saved plan without the flag: this project's own types). */
+const isComponent = (r: { type: string; custom?: boolean }) => (r.custom === undefined ? r.type.startsWith(`${PROJECT}:`) : !r.custom);
+
+export function countResources(resources: readonly { type: string; custom?: boolean }[]): ResourceCount {
+  const providers = resources.filter(r => r.type.startsWith("pulumi:providers:")).length;
+  const components = resources.filter(isComponent).length;
+  return { resources: resources.length - components - providers, components, providers };
+}
+
+export function formatCount(c: ResourceCount): string {
+  return `${c.resources} resources, ${c.components} components, ${c.providers} providers`;
+}

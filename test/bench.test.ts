@@ -1,0 +1,54 @@
+/**
+ * The commands' runtime: `npm run bench` prints each stack's ratio to an honest floor, and stacks/ts.js
+ * transpiles each file once per content (a changed file is never served stale).
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { benchCli } from "../stacks/bench";
+import { EXIT } from "../stacks/cli";
+
+const root = path.resolve(__dirname, "..");
+const { cacheFile } = require("../stacks/ts.js") as { cacheFile(source: string): string };
+
+test("bench prints the median wall time of the floor and of each stack's plan, and the ratio to the floor", async () => {
+  const lines: string[] = [];
+  const code = await benchCli(["--runs", "1", "--stacks", "dev"], { log: t => lines.push(t), error: t => lines.push(t) });
+  expect(code).toBe(EXIT.ok);
+  const text = lines.join("\n");
+  expect(text).toContain("floor = node + @pulumi/pulumi + the mock runtime running an empty program");
+  const floor = /\nfloor\s+-\s+(\d+)\s+1\.00$/m.exec(text);
+  const dev = /\ndev\s+(\d+)\+(\d+)\+(\d+)\s+(\d+)\s+(\d+\.\d\d)$/m.exec(text);
+  expect(floor).not.toBeNull();
+  expect(dev).not.toBeNull();
+  expect(Number(dev![1])).toBeGreaterThan(50);
+  // The printed ratio is the plan's wall time over the floor's, not a constant.
+  expect(Number(dev![5])).toBeCloseTo(Number(dev![4]) / Number(floor![1]), 1);
+  expect(Number(dev![5])).toBeGreaterThan(1);
+});
+
+test("stacks/ts.js runs TypeScript and re-transpiles a file whose content changed", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-ts-"));
+  try {
+    const file = path.join(dir, "hello.ts");
+    const run = () => spawnSync(process.execPath, [path.join(root, "stacks/ts.js"), file, "x"], { encoding: "utf8" });
+    const source = (n: number) => `const n: number = ${n};\nconsole.log(\`\${n} \${process.argv.slice(2).join(" ")} ${Date.now()}\`);\n`;
+    const first = source(1);
+    fs.writeFileSync(file, first);
+    expect(fs.existsSync(cacheFile(first))).toBe(false);
+    expect(run().stdout).toMatch(/^1 x \d+\n$/);
+    expect(fs.readFileSync(cacheFile(first), "utf8")).toContain("const n = 1;");
+    expect(run().stdout).toMatch(/^1 x /);
+    const second = source(2);
+    fs.writeFileSync(file, second);
+    expect(run().stdout).toMatch(/^2 x /);
+    expect(fs.existsSync(cacheFile(second))).toBe(true);
+    for (const src of [first, second]) fs.rmSync(cacheFile(src));
+    const missing = spawnSync(process.execPath, [path.join(root, "stacks/ts.js")], { encoding: "utf8" });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^usage: node stacks\/ts\.js <file\.ts>/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
