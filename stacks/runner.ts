@@ -24,7 +24,11 @@ export interface PlannedResource {
   custom: boolean;
   protect: boolean;
   dependsOn: string[];
+  /** Input name -> the URNs of the resources whose outputs it was computed from. */
+  propertyDependencies: Record<string, string[]>;
   inputs: Record<string, unknown>;
+  /** The state the (mock) engine returned: what `pulumi up` records as the resource's outputs. */
+  outputs: Record<string, unknown>;
 }
 
 export interface ProgramRun {
@@ -86,9 +90,17 @@ export function redactSecrets(value: unknown): unknown {
 type RegisterRequest = {
   getType(): string; getName(): string; getParent(): string; getProvider(): string; getCustom(): boolean;
   getProtect(): boolean | undefined; getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 };
-type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: { getUrn(): string }) => void): void };
+type RegisterResponse = { getUrn(): string; getObject(): RegisterRequest["getObject"] extends () => infer O ? O : never };
+type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: RegisterResponse) => void): void };
+
+function propertyDependencies(req: RegisterRequest, engineRef: (ref: string) => string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => { out[key] = deps.getUrnsList().map(engineRef); });
+  return out;
+}
 
 /**
  * Records every registration the program sends to the (mock) engine. URNs are rewritten the way the
@@ -119,7 +131,9 @@ function recordRegistrations(into: PlannedResource[]): void {
         custom: req.getCustom(),
         protect: req.getProtect() === true,
         dependsOn: req.getDependenciesList().map(engineRef),
+        propertyDependencies: propertyDependencies(req, engineRef),
         inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>,
+        outputs: redactSecrets(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>,
       });
     }
     cb(err, res);
