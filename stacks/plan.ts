@@ -12,7 +12,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyConfigError, evaluateStack } from "../policies/evaluate";
+import { PolicyConfigError } from "./policyServer/config";
+import { evaluateStack } from "./policyServer/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { PlannedResource, ProgramRun, StackFileError, loadStackConfig, runProgram, stackFile } from "./runner";
 

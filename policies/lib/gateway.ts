@@ -18,14 +18,20 @@ export function gatewayServices(resources: readonly PolicyResource[]): ApimServi
   return ofType<ApimServiceOutputs>(resources, TYPES.apimService);
 }
 
-/** The regions a service runs its gateway in: its home location and every additional location. */
-export function serviceRegions(service: ApimService): string[] {
-  const { location, additionalLocations = [] } = service.props;
-  return [location, ...additionalLocations.map(l => l.location)].flatMap(l => regionName(l) ?? []);
+/**
+ * The regions a service runs its gateway in: its home location and every additional location. A service
+ * declared without additional locations has them unknown in a preview (not an input): `complete` is false.
+ */
+export function serviceRegions(service: ApimService): { readonly regions: string[]; readonly complete: boolean } {
+  const additional = known(() => (service.props.additionalLocations ?? []).map(l => l.location));
+  const regions = [service.props.location, ...(additional === UNKNOWN ? [] : additional)].flatMap(l => regionName(l) ?? []);
+  return { regions, complete: additional !== UNKNOWN };
 }
 
-export function gatewayRegions(resources: readonly PolicyResource[]): string[] {
-  return [...new Set(gatewayServices(resources).flatMap(serviceRegions))].sort();
+/** The gateway's regions, known so far; `complete` is false while some service's additional locations are unknown. */
+export function gatewayRegions(resources: readonly PolicyResource[]): { readonly regions: string[]; readonly complete: boolean } {
+  const each = gatewayServices(resources).map(serviceRegions);
+  return { regions: [...new Set(each.flatMap(e => e.regions))].sort(), complete: each.every(e => e.complete) };
 }
 
 /** The service a backend or policy belongs to (undefined, noted as undecided, if it is not linked). */

@@ -29,9 +29,9 @@ export const accountLocalAuth: StackValidationPolicy = {
   configSchema,
   validateStack: decide((args, verdict) => {
     const { backendAuth } = configOf<{ backendAuth: "auto" | "managedIdentity" | "keys" }>(args, configSchema);
-    const sendsKeys = ofType<BackendOutputs>(args.resources, TYPES.backend)
+    const sendsKeys = backendAuth === "auto" && ofType<BackendOutputs>(args.resources, TYPES.backend)
       .some(b => verdict.read(`the credentials of backend '${b.name}'`, () => Object.keys(b.props.credentials?.header ?? {}).some(h => h.toLowerCase() === "api-key")));
-    if (backendAuth === "keys" || (backendAuth === "auto" && sendsKeys)) args.notApplicable("the gateway authenticates with access keys");
+    if (backendAuth === "keys" || sendsKeys) args.notApplicable("the gateway authenticates with access keys");
     for (const account of openAiAccounts(args.resources).filter(a => verdict.read(`disableLocalAuth of '${a.name}'`, () => a.props.properties?.disableLocalAuth !== true))) {
       verdict.violation(`OpenAI account '${account.name}' allows key authentication although the gateway uses its managed identity: ` +
         `set properties.disableLocalAuth to true.`, account.urn);

@@ -20,8 +20,8 @@ const REGIONAL_GATEWAY_HOST = /^.+-([a-z0-9]+)-\d+\.regional\.azure-api\.net$/i;
 function originRegion(origin: Typed<OriginOutputs>, services: readonly ApimService[]): string | undefined | typeof UNKNOWN {
   const host = known(() => origin.props.hostName);
   if (host !== UNKNOWN) return REGIONAL_GATEWAY_HOST.exec(host ?? "")?.[1].toLowerCase();
-  const regions = services.filter(s => (origin.propertyDependencies.hostName ?? []).some(d => d.urn === s.urn)).flatMap(serviceRegions);
-  return regions.length === 1 ? regions[0] : UNKNOWN;
+  const placed = services.filter(s => (origin.propertyDependencies.hostName ?? []).some(d => d.urn === s.urn)).map(serviceRegions);
+  return placed.length === 1 && placed[0].complete && placed[0].regions.length === 1 ? placed[0].regions[0] : UNKNOWN;
 }
 
 function placedOrigins(origins: readonly Typed<OriginOutputs>[], groups: readonly Typed<OriginGroupOutputs>[], services: readonly ApimService[], verdict: Verdict) {
@@ -44,12 +44,13 @@ export const frontDoorOrigins: StackValidationPolicy = {
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: decide((args, verdict) => {
     requireNetworkMode(args, "public");
-    const regions = gatewayRegions(args.resources);
+    const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length === 0) args.notApplicable("the stack has no API Management gateway");
+    if (!complete) verdict.cannotDecide("the gateway's additional locations are unknown");
     const groups = ofType<OriginGroupOutputs>(args.resources, TYPES.originGroup);
     const origins = placedOrigins(ofType<OriginOutputs>(args.resources, TYPES.origin), groups, gatewayServices(args.resources), verdict);
     const serving = origins.filter(o => o.enabled === true && typeof o.region === "string" && regions.includes(o.region));
-    if (!origins.some(o => o.region === UNKNOWN || o.enabled === undefined)) {
+    if (complete && !origins.some(o => o.region === UNKNOWN || o.enabled === undefined)) {
       for (const region of regions.filter(r => !serving.some(o => o.region === r))) {
         verdict.violation(`No enabled Front Door origin sends to the gateway in ${region}: add an origin whose host name is the ${region} regional gateway ` +
           `(<service>-${region}-01.regional.azure-api.net) to the gateways' origin group.`, groups[0]?.urn);

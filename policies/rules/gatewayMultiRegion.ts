@@ -21,8 +21,9 @@ export const gatewayMultiRegion: StackValidationPolicy = {
   configSchema,
   validateStack: decide((args, verdict) => {
     const { minRegions } = configOf<{ minRegions: number }>(args, configSchema);
-    const regions = gatewayRegions(args.resources);
+    const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length >= minRegions) return;
+    if (!complete) return verdict.cannotDecide("the gateway's additional locations are unknown");
     const services = gatewayServices(args.resources);
     verdict.violation(services.length === 0
       ? `The stack has no API Management gateway; add one that runs in at least ${minRegions} regions in front of the OpenAI accounts.`

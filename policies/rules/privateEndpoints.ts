@@ -15,9 +15,11 @@ import { PrivateEndpointOutputs } from "../lib/shapes";
 
 type PrivateEndpoint = Typed<PrivateEndpointOutputs>;
 
+/** Whether the endpoint's connections name the account. An endpoint has automatic or manual connections (ARM), so the manual list is read only without automatic ones. */
 const namesAccount = (endpoint: PrivateEndpoint) => (account: Account) => {
-  const { privateLinkServiceConnections = [], manualPrivateLinkServiceConnections = [] } = endpoint.props;
-  return [...privateLinkServiceConnections, ...manualPrivateLinkServiceConnections].some(c => {
+  const automatic = endpoint.props.privateLinkServiceConnections ?? [];
+  const connections = automatic.length > 0 ? automatic : endpoint.props.manualPrivateLinkServiceConnections ?? [];
+  return connections.some(c => {
     const id = parseArmId(c.privateLinkServiceId);
     return id !== undefined && sameName(id.type, "Microsoft.CognitiveServices/accounts") && sameName(id.names[0], account.props.name);
   });
@@ -30,8 +32,9 @@ export const privateEndpoints: StackValidationPolicy = {
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: decide((args, verdict) => {
     requireNetworkMode(args, "private");
-    const regions = gatewayRegions(args.resources);
+    const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length === 0) args.notApplicable("the stack has no API Management gateway");
+    if (!complete) verdict.cannotDecide("the gateway's additional locations are unknown");
     const accounts = openAiAccounts(args.resources);
     const endpoints = ofType<PrivateEndpointOutputs>(args.resources, TYPES.privateEndpoint).map(endpoint => ({
       region: regionName(verdict.read(`the location of private endpoint '${endpoint.name}'`, () => endpoint.props.location)),

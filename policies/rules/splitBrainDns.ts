@@ -35,25 +35,30 @@ export const splitBrainDns: StackValidationPolicy = {
     }));
     const regionsLinkedTo = (zone: (typeof zones)[number]) =>
       [...new Set(links.filter(l => l.zone === zone).flatMap(l => regionName(l.vnet?.props.location) ?? []))].sort();
-    const zoneNames = new Map(zones.map(z => [z, verdict.read(`the name of private DNS zone '${z.name}'`, () => z.props.name)]));
+    // A zone's name is an output only after the update; in a preview, only a zone linked to one region is decided.
+    const gateway = gatewayRegions(args.resources);
+    if (!gateway.complete) verdict.cannotDecide("the gateway's additional locations are unknown");
+    const zoneNames = new Map(zones.map(z => [z, regionsLinkedTo(z).length > 1 || gateway.regions.length > 0
+      ? verdict.read(`the name of private DNS zone '${z.name}'`, () => z.props.name) : undefined]));
 
-    for (const zone of zones.filter(z => zoneNames.get(z) === undefined || zoneNames.get(z)!.toLowerCase().startsWith(PRIVATE_LINK_ZONE_PREFIX))) {
+    for (const zone of zones) {
       const regions = regionsLinkedTo(zone);
-      if (regions.length > 1) {
+      const name = zoneNames.get(zone);
+      if (regions.length > 1 && name !== undefined && name.toLowerCase().startsWith(PRIVATE_LINK_ZONE_PREFIX)) {
         verdict.violation(`Private DNS zone '${zone.name}' is linked to VNets in ${regions.join(", ")}: ` +
           `each region needs its own privatelink zone linked only to its own VNet; remove the links to the other regions' VNets.`, zone.urn);
       }
     }
     if ([...zoneNames.values()].includes(undefined) || links.some(l => !l.zone || !l.vnet)) return;
     const services = gatewayServices(args.resources);
-    for (const region of gatewayRegions(args.resources)) {
+    for (const region of gateway.regions) {
       const ownZone = zones.some(z => sameName(zoneNames.get(z), OPENAI_PRIVATE_LINK_ZONE) && regionsLinkedTo(z).join() === region);
       if (ownZone) continue;
       const hasVnet = vnets.some(v => regionName(v.props.location) === region);
       verdict.violation(hasVnet
         ? `Gateway region ${region} has no ${OPENAI_PRIVATE_LINK_ZONE} zone of its own: add one linked only to ${region}'s VNet, with A records for ${region}'s private endpoints.`
         : `Gateway region ${region} has no VNet: private mode needs a VNet per gateway region, with its own ${OPENAI_PRIVATE_LINK_ZONE} zone linked to it.`,
-        services.find(s => serviceRegions(s).includes(region))?.urn);
+        services.find(s => serviceRegions(s).regions.includes(region))?.urn);
     }
   }),
 };
