@@ -72,7 +72,7 @@ export function summary(plan: Plan, files: readonly string[]): string {
       `${Object.keys(outputs.accounts ?? {}).length} OpenAI accounts, ${Object.keys(outputs.chains ?? {}).length} failover chains`,
     ...[...counts.entries()].sort().map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
     `policy: ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
-    ...plan.violations.map(v => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`),
+    ...plan.violations.map(v => `  [${v.enforcementLevel}] ${v.policy}: ${v.message.replace(/\n/g, " ")}${v.urn ? `\n      at ${v.urn}` : ""}`),
     `wrote ${files.length} files: ${files.filter(f => !f.includes(`${path.sep}apim${path.sep}`)).join(", ")}` +
       `${files.some(f => f.includes(`${path.sep}apim${path.sep}`)) ? ` and ${files.filter(f => f.includes(`${path.sep}apim${path.sep}`)).length} APIM policies` : ""}`,
   ].join("\n");

@@ -1,16 +1,20 @@
 /**
- * Evaluates the policy pack on a saved plan, as `pulumi preview --policy-pack policies` would:
+ * Evaluates the policy pack on a saved plan through the real policy server, as `pulumi preview` and
+ * `pulumi up --policy-pack policies` would (stacks/policyServer):
  *
  *   npm run policy -- path/to/plan.json [--policy-config path/to/policy-config.json]
  *
  * Without --policy-config the plan's stack's own config applies (policies/policy-config.<stack>.json),
- * if it has one. Prints every violation.
+ * if it has one. Prints every violation with the phase it was found in, and warns about config entries the
+ * CLI would silently ignore (unknown policy names and settings).
  *
  * Exit codes: 0 no mandatory violation, 1 mandatory violation, 2 usage, file or policy config error.
  */
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { PolicyConfig, PolicyConfigError, StackResource, Violation, evaluatePack, policyConfigFile, readPolicyConfig } from "../policies/evaluate";
+import type { PlannedResource } from "./runner";
+import { PolicyConfig, PolicyConfigError, readPolicyConfig } from "./policyServer/config";
+import { PackEvaluator, Violation, policyConfigFile } from "./policyServer/evaluate";
 
 export interface PolicyOptions {
   plan: string;
@@ -37,9 +41,10 @@ export function parsePolicyArgs(argv: string[]): PolicyOptions {
 }
 
 export interface SavedPlan {
-  readonly project?: string;
+  readonly project: string;
   readonly stack: string;
-  readonly resources: readonly StackResource[];
+  readonly resources: readonly PlannedResource[];
+  readonly outputs?: Record<string, unknown>;
 }
 
 /** Reads a plan.json written by `npm run plan`, checking the fields the pack reads. */
@@ -65,12 +70,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 function planProblem(plan: unknown): string | undefined {
   if (!isObject(plan)) return "the top level must be an object";
+  if (typeof plan.project !== "string") return "'project' must be a string";
   if (typeof plan.stack !== "string") return "'stack' must be a string";
   if (!Array.isArray(plan.resources)) return "'resources' must be an array";
   for (const [i, r] of plan.resources.entries()) {
     if (!isObject(r)) return `resources[${i}] must be an object`;
     for (const key of ["urn", "type", "name"]) if (typeof r[key] !== "string") return `resources[${i}].${key} must be a string`;
-    if (!isObject(r.inputs)) return `resources[${i}].inputs must be an object`;
+    for (const key of ["inputs", "outputs", "propertyDependencies"]) if (!isObject(r[key])) return `resources[${i}].${key} must be an object`;
     if (r.dependsOn !== undefined && !(Array.isArray(r.dependsOn) && r.dependsOn.every(d => typeof d === "string"))) return `resources[${i}].dependsOn must be a list of URNs`;
   }
   return undefined;
@@ -79,8 +85,8 @@ function planProblem(plan: unknown): string | undefined {
 export function formatViolations(plan: SavedPlan, violations: readonly Violation[]): string {
   const mandatory = violations.filter(v => v.enforcementLevel === "mandatory").length;
   return [
-    `${plan.project ?? "(project)"}/${plan.stack}: ${plan.resources.length} resources, ${violations.length} violation(s), ${mandatory} mandatory`,
-    ...violations.map(v => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`),
+    `${plan.project}/${plan.stack}: ${plan.resources.length} resources, ${violations.length} violation(s), ${mandatory} mandatory`,
+    ...violations.map(v => `  [${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}${v.urn ? `\n      at ${v.urn}` : ""}`),
   ].join("\n");
 }
 
@@ -94,8 +100,15 @@ export async function policyCli(argv: string[], out: Output = console): Promise<
     const opts = parsePolicyArgs(argv);
     const plan = readPlan(opts.plan);
     const configFile = opts.policyConfig ?? policyConfigFile(plan.stack);
-    const config: PolicyConfig = opts.policyConfig !== undefined || fs.existsSync(configFile) ? readPolicyConfig(configFile) : {};
-    const { violations } = await evaluatePack(plan.resources, config);
+    const config: PolicyConfig = opts.policyConfig !== undefined || fs.existsSync(configFile) ? readPolicyConfig(configFile) : new Map();
+    const evaluator = await PackEvaluator.start();
+    let violations: Violation[];
+    try {
+      evaluator.warnings(config).forEach(w => out.error(`policy: warning: ${configFile}: ${w}`));
+      violations = await evaluator.evaluate(plan, config);
+    } finally {
+      evaluator.close();
+    }
     out.log(formatViolations(plan, violations));
     return violations.some(v => v.enforcementLevel === "mandatory") ? 1 : 0;
   } catch (e) {

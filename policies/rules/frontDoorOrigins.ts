@@ -57,8 +57,9 @@ export const frontDoorOrigins: StackValidationPolicy = {
       }
     }
     for (const group of new Set(serving.flatMap(o => o.group ?? []))) {
-      const probe = verdict.read(`the health probe of origin group '${group.name}'`, () => group.props.healthProbeSettings && { ...group.props.healthProbeSettings });
-      if (probe !== undefined && (!probe?.probePath || !probe.probeProtocol || sameName(probe.probeProtocol, "NotSet"))) {
+      const probe = known(() => group.props.healthProbeSettings && { ...group.props.healthProbeSettings });
+      if (probe === UNKNOWN) verdict.cannotDecide(`the health probe of origin group '${group.name}' is unknown`);
+      else if ((!probe?.probePath || !probe.probeProtocol || sameName(probe.probeProtocol, "NotSet"))) {
         verdict.violation(`Front Door origin group '${group.name}' does not probe its gateways: set healthProbeSettings (probePath "/status-0123456789abcdef", ` +
           `probeProtocol "Https", probeRequestType "GET") so traffic leaves a region whose gateway is down.`, group.urn);
       }

@@ -19,7 +19,7 @@ import { PrivateZoneOutputs, VirtualNetworkLinkOutputs, VirtualNetworkOutputs } 
 export const splitBrainDns: StackValidationPolicy = {
   name: "split-brain-dns",
   description: "In private mode, each gateway region has its own privatelink.openai.azure.com zone, linked to that region's VNet only. " +
-    "Zone-to-region links decide in preview and after update; zone names after update.",
+    "Decides after update (zone names are outputs only then); a privatelink zone linked to several regions is caught in preview where its name is known.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: decide((args, verdict) => {

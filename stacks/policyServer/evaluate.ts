@@ -64,26 +64,51 @@ export class PackEvaluator {
     return warnings(this.pack.policies, config);
   }
 
-  /** Analyze on every resource's inputs, then AnalyzeStack on the outputs of each requested phase. */
-  async evaluate(plan: PlannedStack, config: PolicyConfig, phases: readonly Exclude<Phase, "inputs">[] = ["preview", "update"]): Promise<Violation[]> {
-    const resources = [...rootStack(plan), ...plan.resources];
-    await this.server.configureStack({ project: plan.project, stack: plan.stack, dryRun: phases.includes("preview") });
+  /** Configures the server for a stack, as the CLI does before analyzing it: ConfigureStack, then Configure for every policy. */
+  async configure(plan: PlannedStack, config: PolicyConfig, dryRun: boolean): Promise<void> {
+    await this.server.configureStack({ project: plan.project, stack: plan.stack, dryRun });
     await this.server.configure(reconcile(this.pack.policies, config));
-    const byUrn = new Map(resources.map(r => [r.urn, r]));
-    const describe = (r: PlannedResource, properties: Record<string, unknown>): AnalyzerResource => {
-      const provider = r.provider ? byUrn.get(r.provider.split("::").slice(0, 4).join("::")) : undefined;
-      return {
-        urn: r.urn, type: r.type, name: r.name, properties, protect: r.protect, parent: r.parent,
-        dependencies: r.dependsOn, propertyDependencies: r.propertyDependencies,
-        ...(provider ? { provider: { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.inputs } } : {}),
-      };
+  }
+
+  /** Analyze on each resource's inputs (of those `only` selects). */
+  async analyzeInputs(plan: PlannedStack, only: (r: PlannedResource) => boolean = () => true): Promise<Violation[]> {
+    const resources = this.resources(plan);
+    const ds = await Promise.all(resources.filter(only).map(r => this.server.analyze(this.describe(r, r.inputs, resources))));
+    return ds.flat().map(d => ({ ...d, phase: "inputs" as const }));
+  }
+
+  /** AnalyzeStack on every resource's outputs, projected for a preview or as the update left them. */
+  async analyzeStack(plan: PlannedStack, phase: Exclude<Phase, "inputs">): Promise<Violation[]> {
+    const resources = this.resources(plan);
+    const outputs = (r: PlannedResource) => isProvider(r) ? r.inputs
+      : phase === "preview" ? this.projection.preview(r.type, r.custom ? r.inputs : {}) : this.projection.afterUpdate(r.type, r.outputs ?? {});
+    const ds = await this.server.analyzeStack(resources.map(r => this.describe(r, outputs(r), resources)));
+    return ds.map(d => ({ ...d, phase }));
+  }
+
+  /** As `pulumi preview` then `pulumi up` would: every phase, with the stack's config. */
+  async evaluate(plan: PlannedStack, config: PolicyConfig): Promise<Violation[]> {
+    const found: Violation[] = [];
+    for (const phase of ["preview", "update"] as const) {
+      await this.configure(plan, config, phase === "preview");
+      if (phase === "preview") found.push(...await this.analyzeInputs(plan));
+      found.push(...await this.analyzeStack(plan, phase));
+    }
+    return found;
+  }
+
+  private resources(plan: PlannedStack): PlannedResource[] {
+    return [...rootStack(plan), ...plan.resources];
+  }
+
+  private describe(r: PlannedResource, properties: Record<string, unknown>, all: readonly PlannedResource[]): AnalyzerResource {
+    const providerUrn = r.provider?.split("::").slice(0, 4).join("::");
+    const provider = providerUrn ? all.find(p => p.urn === providerUrn) : undefined;
+    return {
+      urn: r.urn, type: r.type, name: r.name, properties, protect: r.protect, parent: r.parent,
+      dependencies: r.dependsOn, propertyDependencies: r.propertyDependencies,
+      ...(provider ? { provider: { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.inputs } } : {}),
     };
-    const tag = (phase: Phase) => (ds: Diagnostic[]) => ds.map(d => ({ ...d, phase }));
-    const inputs = (await Promise.all(resources.map(r => this.server.analyze(describe(r, r.inputs))))).flat();
-    const outputs = (phase: Exclude<Phase, "inputs">) => resources.map(r => describe(r, isProvider(r) ? r.inputs
-      : phase === "preview" ? this.projection.preview(r.type, r.custom ? r.inputs : {}) : this.projection.afterUpdate(r.type, r.outputs ?? {})));
-    const stacks = await Promise.all(phases.map(async phase => tag(phase)(await this.server.analyzeStack(outputs(phase)))));
-    return [...tag("inputs")(inputs), ...stacks.flat()];
   }
 
   close(): void {
