@@ -14,7 +14,7 @@ import * as fs from "fs";
 import { parseArgs } from "util";
 import type { PlannedResource } from "./runner";
 import { PolicyConfig, PolicyConfigError, readPolicyConfig } from "./policyServer/config";
-import { PackEvaluator, Violation, policyConfigFile } from "./policyServer/evaluate";
+import { Violation, policyConfigFile, sharedEvaluator } from "./policyServer/evaluate";
 
 export interface PolicyOptions {
   plan: string;
@@ -101,14 +101,9 @@ export async function policyCli(argv: string[], out: Output = console): Promise<
     const plan = readPlan(opts.plan);
     const configFile = opts.policyConfig ?? policyConfigFile(plan.stack);
     const config: PolicyConfig = opts.policyConfig !== undefined || fs.existsSync(configFile) ? readPolicyConfig(configFile) : new Map();
-    const evaluator = await PackEvaluator.start();
-    let violations: Violation[];
-    try {
-      evaluator.warnings(config).forEach(w => out.error(`policy: warning: ${configFile}: ${w}`));
-      violations = await evaluator.evaluate(plan, config);
-    } finally {
-      evaluator.close();
-    }
+    const evaluator = await sharedEvaluator();
+    evaluator.warnings(config).forEach(w => out.error(`policy: warning: ${configFile}: ${w}`));
+    const violations = await evaluator.evaluate(plan, config);
     out.log(formatViolations(plan, violations));
     return violations.some(v => v.enforcementLevel === "mandatory") ? 1 : 0;
   } catch (e) {

@@ -228,14 +228,34 @@ describe("the stacks' plans through the real policy server", () => {
   });
 });
 
+/**
+ * Every breakage's diagnostics, computed together: one Configure per (stack, config), then every broken
+ * plan's AnalyzeStack (or Analyze) calls in flight at once, so the client's work overlaps the server's.
+ */
+const results = new Map<Breakage, Promise<Violation[]>>();
+beforeAll(async () => {
+  const groups = new Map<string, Breakage[]>();
+  for (const b of BREAKAGES) {
+    const key = `${b.stack}\n${JSON.stringify([...(b.config ?? stackPolicyConfig(b.stack))])}`;
+    groups.set(key, [...(groups.get(key) ?? []), b]);
+  }
+  for (const group of groups.values()) {
+    const [first] = group;
+    await server.current.configure(plans[first.stack], first.config ?? stackPolicyConfig(first.stack), true);
+    const settled = group.map(b => {
+      const broken = { ...plans[b.stack], resources: b.apply(clone(plans[b.stack].resources)) };
+      const found = isResourceRule(b.rule) ? server.current.analyzeInputs(broken)
+        : Promise.all([server.current.analyzeStack(broken, "preview"), server.current.analyzeStack(broken, "update")]).then(ds => ds.flat());
+      results.set(b, found);
+      return found;
+    });
+    await Promise.all(settled);
+  }
+}, 60000);
+
 describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s", (_rule, _breaks, b) => {
   let found: Violation[];
-  beforeAll(async () => {
-    const broken = { ...plans[b.stack], resources: b.apply(clone(plans[b.stack].resources)) };
-    await server.current.configure(broken, b.config ?? stackPolicyConfig(b.stack), true);
-    found = isResourceRule(b.rule) ? await server.current.analyzeInputs(broken)
-      : [...await server.current.analyzeStack(broken, "preview"), ...await server.current.analyzeStack(broken, "update")];
-  });
+  beforeAll(async () => { found = await results.get(b)!; });
 
   const decides = b.decides ?? (isResourceRule(b.rule) ? ["inputs"] : ["preview", "update"]);
   test.each(decides.map(p => [p]))("fails it in %s", phase => {

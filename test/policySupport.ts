@@ -3,7 +3,7 @@
  */
 import { Plan, makePlan } from "../stacks/plan";
 import { PlannedResource, ProgramRun, loadStackConfig, runProgram, stackFile } from "../stacks/runner";
-import { PackEvaluator } from "../stacks/policyServer/evaluate";
+import { PackEvaluator, sharedEvaluator } from "../stacks/policyServer/evaluate";
 
 export type Stack = "dev" | "prod";
 
@@ -17,11 +17,10 @@ export function programRun(stack: Stack): Promise<ProgramRun> {
   return runProgram({ stack, config: loadStackConfig(stackFile(stack)) });
 }
 
-/** One policy server for a test suite, started in beforeAll and closed in afterAll. */
+/** The suite's policy server (one per jest worker, shared with the plans it makes), started in beforeAll. */
 export function policyServer(): { readonly current: PackEvaluator } {
   const holder = {} as { current: PackEvaluator };
-  beforeAll(async () => { holder.current = await PackEvaluator.start(); }, 30000);
-  afterAll(() => holder.current?.close());
+  beforeAll(async () => { holder.current = await sharedEvaluator(); }, 60000);
   return holder;
 }
 

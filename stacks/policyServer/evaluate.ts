@@ -116,12 +116,15 @@ export class PackEvaluator {
   }
 }
 
-/** The plan's violations in every phase, with the stack's policy config: one server for the call. */
+let shared: Promise<PackEvaluator> | undefined;
+
+/** One server per process, started on first use (starting one type-checks the pack: seconds, not milliseconds). */
+export function sharedEvaluator(): Promise<PackEvaluator> {
+  shared ??= PackEvaluator.start();
+  return shared;
+}
+
+/** The plan's violations in every phase, with the stack's policy config. */
 export async function evaluateStack(plan: PlannedStack): Promise<Violation[]> {
-  const evaluator = await PackEvaluator.start();
-  try {
-    return await evaluator.evaluate(plan, stackPolicyConfig(plan.stack));
-  } finally {
-    evaluator.close();
-  }
+  return (await sharedEvaluator()).evaluate(plan, stackPolicyConfig(plan.stack));
 }

@@ -11,6 +11,7 @@
  * One server serves many stacks: Configure replaces the whole config each time.
  */
 import { ChildProcess, spawn } from "child_process";
+import type { Socket } from "net";
 import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
@@ -127,6 +128,10 @@ export class PolicyServer {
       });
       child.once("exit", code => reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr}`)));
     });
+    // The server does not keep this process alive, and never outlives it.
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) (stream as Socket).unref();
+    process.once("exit", () => child.kill());
     return new PolicyServer(child, new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
   }
 
