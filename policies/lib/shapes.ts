@@ -116,7 +116,7 @@ export interface OriginGroupOutputs extends Named {
 }
 
 export interface OriginOutputs extends Named {
-  readonly hostName: string;
+  readonly hostName?: string;
   readonly enabledState?: string;
 }
 

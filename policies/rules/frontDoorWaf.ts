@@ -7,7 +7,7 @@
  * against output names). Decides in preview and after update.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { parseArmId } from "../lib/armId";
+import { namesResource as names } from "../lib/armId";
 import { decide, link } from "../lib/links";
 import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
 import { TYPES, Typed, ofType, sameName } from "../lib/resources";
@@ -16,11 +16,6 @@ import { EndpointOutputs, FrontDoorProfileOutputs, SecurityPolicyOutputs, WafPol
 const FRONT_DOOR_SKUS = ["Standard_AzureFrontDoor", "Premium_AzureFrontDoor"];
 
 type SecurityPolicy = Typed<SecurityPolicyOutputs>;
-
-const names = (id: string | undefined, type: string, name: string | undefined) => {
-  const parsed = parseArmId(id);
-  return sameName(parsed?.type, type) && sameName(parsed?.names[parsed.names.length - 1], name);
-};
 
 const associates = (policy: SecurityPolicy) => (endpoint: Typed<EndpointOutputs>) => (policy.props.parameters?.associations ?? [])
   .some(a => (a.domains ?? []).some(d => names(d.id, "Microsoft.Cdn/profiles/afdEndpoints", endpoint.props.name)));

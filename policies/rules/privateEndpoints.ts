@@ -5,12 +5,12 @@
  * one whose name its privateLinkServiceId names). Decides in preview and after update.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { parseArmId } from "../lib/armId";
+import { namesResource } from "../lib/armId";
 import { gatewayRegions } from "../lib/gateway";
 import { decide, link } from "../lib/links";
 import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
 import { Account, openAiAccounts } from "../lib/openai";
-import { TYPES, Typed, ofType, regionName, sameName } from "../lib/resources";
+import { TYPES, Typed, ofType, regionName } from "../lib/resources";
 import { PrivateEndpointOutputs } from "../lib/shapes";
 
 type PrivateEndpoint = Typed<PrivateEndpointOutputs>;
@@ -19,10 +19,7 @@ type PrivateEndpoint = Typed<PrivateEndpointOutputs>;
 const namesAccount = (endpoint: PrivateEndpoint) => (account: Account) => {
   const automatic = endpoint.props.privateLinkServiceConnections ?? [];
   const connections = automatic.length > 0 ? automatic : endpoint.props.manualPrivateLinkServiceConnections ?? [];
-  return connections.some(c => {
-    const id = parseArmId(c.privateLinkServiceId);
-    return id !== undefined && sameName(id.type, "Microsoft.CognitiveServices/accounts") && sameName(id.names[0], account.props.name);
-  });
+  return connections.some(c => namesResource(c.privateLinkServiceId, "Microsoft.CognitiveServices/accounts", account.props.name));
 };
 
 export const privateEndpoints: StackValidationPolicy = {

@@ -9,7 +9,7 @@
  * the update.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { parseArmId } from "../lib/armId";
+import { namesResource } from "../lib/armId";
 import { gatewayRegions, gatewayServices, serviceRegions } from "../lib/gateway";
 import { decide, link } from "../lib/links";
 import { NETWORK_MODE_SCHEMA, OPENAI_PRIVATE_LINK_ZONE, PRIVATE_LINK_ZONE_PREFIX, requireNetworkMode } from "../lib/network";
@@ -30,7 +30,7 @@ export const splitBrainDns: StackValidationPolicy = {
       zone: verdict.resolve(link(l, "privateZoneName", zones, { what: `the zone of DNS link '${l.name}'` }))?.[0],
       vnet: verdict.resolve(link(l, "virtualNetwork", vnets, {
         what: `the VNet of DNS link '${l.name}'`,
-        matches: v => { const id = parseArmId(l.props.virtualNetwork?.id); return sameName(id?.type, "Microsoft.Network/virtualNetworks") && sameName(id?.names[0], v.props.name); },
+        matches: v => namesResource(l.props.virtualNetwork?.id, "Microsoft.Network/virtualNetworks", v.props.name),
       }))?.[0],
     }));
     const regionsLinkedTo = (zone: (typeof zones)[number]) =>
