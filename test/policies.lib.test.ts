@@ -17,10 +17,10 @@ describe("ARM ids", () => {
   });
 
   test("name a resource by type and name, case-insensitively", () => {
-    expect(namesResource(backend, "microsoft.apimanagement/service/backends", "Standard-Primary")).toBe(true);
-    expect(namesResource(backend, "Microsoft.ApiManagement/service/backends", "standard-secondary")).toBe(false);
-    expect(namesResource(backend, "Microsoft.ApiManagement/service", "standard-primary")).toBe(false);
-    expect(namesResource(backend, "Microsoft.ApiManagement/service/backends", undefined)).toBe(false);
+    expect(namesResource(backend, "microsoft.apimanagement/service/backends", () => "Standard-Primary")).toBe(true);
+    expect(namesResource(backend, "Microsoft.ApiManagement/service/backends", () => "standard-secondary")).toBe(false);
+    expect(namesResource(backend, "Microsoft.ApiManagement/service", () => "standard-primary")).toBe(false);
+    expect(namesResource(backend, "Microsoft.ApiManagement/service/backends", () => undefined)).toBe(false);
   });
 });
 

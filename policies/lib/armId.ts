@@ -30,8 +30,11 @@ export function parseArmId(id: string | undefined): ArmId | undefined {
 
 const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 
-/** Whether `id` is the ARM id of a resource of `type` named `name` (its last segment). */
-export function namesResource(id: string | undefined, type: string, name: string | undefined): boolean {
+/**
+ * Whether `id` is the ARM id of a resource of `type` named `name()` (its last segment). The name is read
+ * only for an id of that type: it may be an output a preview does not know.
+ */
+export function namesResource(id: string | undefined, type: string, name: () => string | undefined): boolean {
   const parsed = parseArmId(id);
-  return parsed !== undefined && same(parsed.type, type) && same(parsed.names[parsed.names.length - 1], name);
+  return parsed !== undefined && same(parsed.type, type) && same(parsed.names[parsed.names.length - 1], name());
 }

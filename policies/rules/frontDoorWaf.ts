@@ -18,7 +18,7 @@ const FRONT_DOOR_SKUS = ["Standard_AzureFrontDoor", "Premium_AzureFrontDoor"];
 type SecurityPolicy = Typed<SecurityPolicyOutputs>;
 
 const associates = (policy: SecurityPolicy) => (endpoint: Typed<EndpointOutputs>) => (policy.props.parameters?.associations ?? [])
-  .some(a => (a.domains ?? []).some(d => names(d.id, "Microsoft.Cdn/profiles/afdEndpoints", endpoint.props.name)));
+  .some(a => (a.domains ?? []).some(d => names(d.id, "Microsoft.Cdn/profiles/afdEndpoints", () => endpoint.props.name)));
 
 export const frontDoorWaf: StackValidationPolicy = {
   name: "front-door-waf",
@@ -39,7 +39,7 @@ export const frontDoorWaf: StackValidationPolicy = {
       endpoints: verdict.resolve(link(policy, "parameters", endpoints, { what: `the endpoints of security policy '${policy.name}'`, matches: associates(policy) })),
       waf: verdict.resolve(link(policy, "parameters", wafs, {
         what: `the WAF policy of security policy '${policy.name}'`,
-        matches: w => names(policy.props.parameters?.wafPolicy?.id, "Microsoft.Network/frontDoorWebApplicationFirewallPolicies", w.props.name),
+        matches: w => names(policy.props.parameters?.wafPolicy?.id, "Microsoft.Network/frontDoorWebApplicationFirewallPolicies", () => w.props.name),
       }))?.[0],
     }));
     if (guards.some(g => g.endpoints === undefined || g.waf === undefined && g.endpoints.length > 0)) return;

@@ -19,7 +19,7 @@ type PrivateEndpoint = Typed<PrivateEndpointOutputs>;
 const namesAccount = (endpoint: PrivateEndpoint) => (account: Account) => {
   const automatic = endpoint.props.privateLinkServiceConnections ?? [];
   const connections = automatic.length > 0 ? automatic : endpoint.props.manualPrivateLinkServiceConnections ?? [];
-  return connections.some(c => namesResource(c.privateLinkServiceId, "Microsoft.CognitiveServices/accounts", account.props.name));
+  return connections.some(c => namesResource(c.privateLinkServiceId, "Microsoft.CognitiveServices/accounts", () => account.props.name));
 };
 
 export const privateEndpoints: StackValidationPolicy = {

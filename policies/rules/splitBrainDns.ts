@@ -30,7 +30,7 @@ export const splitBrainDns: StackValidationPolicy = {
       zone: verdict.resolve(link(l, "privateZoneName", zones, { what: `the zone of DNS link '${l.name}'` }))?.[0],
       vnet: verdict.resolve(link(l, "virtualNetwork", vnets, {
         what: `the VNet of DNS link '${l.name}'`,
-        matches: v => namesResource(l.props.virtualNetwork?.id, "Microsoft.Network/virtualNetworks", v.props.name),
+        matches: v => namesResource(l.props.virtualNetwork?.id, "Microsoft.Network/virtualNetworks", () => v.props.name),
       }))?.[0],
     }));
     const regionsLinkedTo = (zone: (typeof zones)[number]) =>
