@@ -13,16 +13,12 @@ import * as path from "path";
 import { parseArgs } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyConfigError } from "./policyServer/config";
-import { evaluateStack } from "./policyServer/evaluate";
+import { Violation, evaluateStack } from "./policyServer/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { PlannedResource, ProgramRun, StackFileError, loadStackConfig, runProgram, stackFile } from "./runner";
 
-export interface Violation {
-  policy: string;
-  enforcementLevel: string;
-  urn?: string;
-  message: string;
-}
+/** A policy diagnostic from the real policy server, with the phase (inputs, preview, update) it was found in. */
+export type { Violation } from "./policyServer/evaluate";
 
 export interface Plan extends ProgramRun {
   violations: Violation[];

@@ -11,7 +11,10 @@ import { PACK_NAME, rules } from "../policies/pack";
 import { PolicyConfigError, parsePolicyConfig, reconcile, warnings } from "../stacks/policyServer/config";
 import { PolicyServer } from "../stacks/policyServer/server";
 import { policyCli } from "../stacks/policy";
-import { clone, edit, policyServer, programRun } from "./policySupport";
+import { Plan, makePlan } from "../stacks/plan";
+import { stackPolicyConfig } from "../stacks/policyServer/evaluate";
+import { stackFile } from "../stacks/runner";
+import { clone, edit, policyServer } from "./policySupport";
 
 const root = path.resolve(__dirname, "..");
 const policiesDir = path.join(root, "policies");
@@ -100,18 +103,26 @@ describe("policy config, as the CLI reads it", () => {
 });
 
 describe("npm run policy", () => {
+  let plan: Plan;
   let clean: string;
   let broken: string;
   beforeAll(async () => {
-    const run = await programRun("dev");
-    clean = write("plan.json", JSON.stringify(run));
-    broken = write("broken.json", JSON.stringify({ ...run, resources: edit("standard-secondary-account", p => { p.location = "eastus2"; })(clone(run.resources)) }));
+    plan = await makePlan({ stack: "dev", config: stackFile("dev") });
+    clean = write("plan.json", JSON.stringify(plan));
+    broken = write("broken.json", JSON.stringify({ ...plan, resources: edit("standard-secondary-account", p => { p.location = "eastus2"; })(clone(plan.resources)) }));
   }, 60000);
   const cli = async (...argv: string[]) => {
     const out = { log: [] as string[], error: [] as string[] };
     const code = await policyCli(argv, { log: t => out.log.push(t), error: t => out.error.push(t) });
     return { code, stdout: out.log.join("\n"), stderr: out.error.join("\n") };
   };
+
+  test("npm run plan and npm run policy report what the server reports", async () => {
+    expect(plan.violations).toEqual(await server.current.evaluate(plan, stackPolicyConfig("dev")));
+    expect(plan.violations.length).toBeGreaterThan(0);
+    const r = await cli(clean);
+    for (const v of plan.violations) expect(r.stdout).toContain(`[${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}`);
+  });
 
   test("a clean plan passes; what preview cannot decide is listed as advisory", async () => {
     const r = await cli(clean);
