@@ -93,8 +93,16 @@ type RegisterRequest = {
   getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 };
-type RegisterResponse = { getUrn(): string; getObject(): RegisterRequest["getObject"] extends () => infer O ? O : never };
+type RegisterResponse = { getUrn(): string; getObject: RegisterRequest["getObject"] };
 type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: RegisterResponse) => void): void };
+
+/**
+ * An output whose input of the same name was secret is secret too: the engine propagates secretness from
+ * inputs to outputs (https://www.pulumi.com/docs/iac/concepts/secrets/). The mock engine does not.
+ */
+function secretLike(inputs: Record<string, unknown>, outputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, inputs[k] === SECRET ? SECRET : v]));
+}
 
 function propertyDependencies(req: RegisterRequest, engineRef: (ref: string) => string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -122,6 +130,7 @@ function recordRegistrations(into: PlannedResource[]): void {
       const qualifiedType = !parentType || parentType === "pulumi:pulumi:Stack" ? req.getType() : `${parentType}$${req.getType()}`;
       const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${req.getName()}`;
       engineUrns.set(res.getUrn(), urn);
+      const inputs = redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>;
       into.push({
         urn,
         type: req.getType(),
@@ -132,8 +141,8 @@ function recordRegistrations(into: PlannedResource[]): void {
         protect: req.getProtect() === true,
         dependsOn: req.getDependenciesList().map(engineRef),
         propertyDependencies: propertyDependencies(req, engineRef),
-        inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>,
-        outputs: redactSecrets(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>,
+        inputs,
+        outputs: secretLike(inputs, redactSecrets(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>),
       });
     }
     cb(err, res);
