@@ -110,10 +110,6 @@ export class PackEvaluator {
       ...(provider ? { provider: { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.inputs } } : {}),
     };
   }
-
-  close(): void {
-    this.server.close();
-  }
 }
 
 let shared: Promise<PackEvaluator> | undefined;
