@@ -114,7 +114,8 @@ export class PolicyServer {
 
   /** Starts the pack as the CLI does; rejects with the pack's stderr if it exits before serving. */
   static async start(packDir = POLICY_PACK_DIR): Promise<PolicyServer> {
-    const child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], {
+    // ./parentWatch.js ends the server with this process, whichever way it ends (jest kills its workers).
+    const child = spawn(process.execPath, ["-r", path.join(__dirname, "parentWatch.js"), require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], {
       cwd: packDir, stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -131,7 +132,6 @@ export class PolicyServer {
     // The server does not keep this process alive, and never outlives it.
     child.unref();
     for (const stream of [child.stdout, child.stderr]) (stream as Socket).unref();
-    process.once("exit", () => child.kill());
     return new PolicyServer(child, new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
   }
 
