@@ -1,7 +1,7 @@
 /**
  * The aoai-bcdr-guardrails policy pack: its name, its settings and its rules, in the order they read in a
- * report. index.ts serves it to the Pulumi CLI; the offline plan, `npm run policy` and the tests evaluate
- * it in-process through evaluate.ts (serving starts a gRPC server, once per process).
+ * report. index.ts serves it to the Pulumi CLI; the offline plan, `npm run policy` and the tests run the
+ * same entry in the real policy server (stacks/policyServer), never in-process.
  */
 import type { PolicyPackArgs } from "@pulumi/policy";
 import { accountLocalAuth } from "./rules/accountLocalAuth";

@@ -8,7 +8,8 @@ import { parseArgs, ParseArgsConfig } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../infra/config";
 import { HelpRequested, UsageError } from "./errors";
-import { PolicyConfig, PolicyConfigError, policyConfigFile, readPolicyConfig } from "../policies/evaluate";
+import { PolicyConfig, PolicyConfigError, readPolicyConfig } from "./policyServer/config";
+import { policyConfigFile } from "./policyServer/evaluate";
 
 /** Exit codes of every command (documented in the README's "Command line" section). */
 export const EXIT = {
@@ -92,14 +93,14 @@ export interface ResolvedPolicyConfig {
 }
 
 /** The policy config a stack runs with: `--policy-config`, else `policies/policy-config.<stack>.json`, else the pack's defaults. */
-export function stackPolicyConfig(stack: string, explicit?: string): ResolvedPolicyConfig {
+export function resolvePolicyConfig(stack: string, explicit?: string): ResolvedPolicyConfig {
   if (explicit !== undefined) {
     if (!fs.existsSync(explicit)) throw new UsageError(`--policy-config ${explicit}: no such file`);
     return { config: readPolicyConfig(explicit), source: explicit };
   }
   const file = policyConfigFile(stack);
   if (fs.existsSync(file)) return { config: readPolicyConfig(file), source: path.relative(process.cwd(), file) || file };
-  return { config: {}, source: `the pack's defaults (no ${path.relative(process.cwd(), file)}; give --policy-config to choose one)` };
+  return { config: new Map(), source: `the pack's defaults (no ${path.relative(process.cwd(), file)}; give --policy-config to choose one)` };
 }
 
 /** The kinds of resource a plan holds, counted the same way by every command. */

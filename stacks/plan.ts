@@ -7,8 +7,8 @@
  * Usage and exit codes: PLAN.usage below, and the README's "Command line" section.
  */
 import * as path from "path";
-import { evaluatePack } from "../policies/evaluate";
-import { Command, EXIT, Output, ResolvedPolicyConfig, UsageError, countResources, formatCount, main, parseCommand, runCommand, stackPolicyConfig } from "./cli";
+import { Command, EXIT, Output, ResolvedPolicyConfig, UsageError, countResources, formatCount, main, parseCommand, resolvePolicyConfig, runCommand } from "./cli";
+import { Violation, sharedEvaluator } from "./policyServer/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { AzureRefusalError } from "./azure/refusal";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
@@ -27,12 +27,8 @@ export const PLAN: Command = {
   ].join("\n"),
 };
 
-export interface Violation {
-  policy: string;
-  enforcementLevel: string;
-  urn?: string;
-  message: string;
-}
+/** A policy diagnostic from the real policy server, with the phase (inputs, preview, update) it was found in. */
+export type { Violation } from "./policyServer/evaluate";
 
 export interface Plan extends ProgramRun {
   violations: Violation[];
@@ -57,8 +53,8 @@ export function policyDocuments(resources: readonly PlannedResource[]): { file: 
 /** Runs the program offline (live quota refused) and evaluates the pack with the stack's policy config. */
 export async function makePlan(opts: { stack: string; config: string; policy?: ResolvedPolicyConfig }): Promise<Plan> {
   const run = await runProgram({ stack: opts.stack, config: loadStackConfig(opts.config), usagesClient: offlineUsages });
-  const policy = opts.policy ?? stackPolicyConfig(opts.stack);
-  return { ...run, violations: (await evaluatePack(run.resources, policy.config)).violations };
+  const policy = opts.policy ?? resolvePolicyConfig(opts.stack);
+  return { ...run, violations: await (await sharedEvaluator()).evaluate(run, policy.config) };
 }
 
 /** The files of a plan, paths relative to the out directory. */
@@ -89,7 +85,7 @@ export function summary(plan: Plan, files: readonly string[], policySource: stri
       `${Object.keys(outputs.accounts ?? {}).length} OpenAI accounts, ${Object.keys(outputs.chains ?? {}).length} failover chains`,
     ...[...byType.entries()].sort().map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
     `policy (config: ${policySource}): ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
-    ...plan.violations.map(v => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`),
+    ...plan.violations.map(v => `  [${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}${v.urn ? `\n      at ${v.urn}` : ""}`),
     ...retirements.map(r => `warning: ${r.message}`),
     `wrote ${files.length} files: ${files.filter(f => !apim.includes(f)).join(", ")}${apim.length ? ` and ${apim.length} APIM policies` : ""}`,
   ].join("\n");
@@ -123,7 +119,7 @@ export function planCli(argv: readonly string[], out: Output = console): Promise
   return runCommand(PLAN, async () => {
     const opts = parsePlanArgs(argv);
     checkOutDir(opts.out, PLAN.name);
-    const policy = stackPolicyConfig(opts.stack, opts.policyConfig);
+    const policy = resolvePolicyConfig(opts.stack, opts.policyConfig);
     let plan: Plan;
     try {
       plan = await makePlan({ ...opts, policy });
@@ -133,6 +129,7 @@ export function planCli(argv: readonly string[], out: Output = console): Promise
       out.error(`${PLAN.name}: ${e.message}`);
       return EXIT.violation;
     }
+    (await sharedEvaluator()).warnings(policy.config).forEach(w => out.error(`${PLAN.name}: warning: ${policy.source}: ${w}`));
     out.log(summary(plan, writePlan(plan, opts.out), policy.source));
     return plan.violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
   }, out);

@@ -1,13 +1,15 @@
 /**
- * Evaluates the policy pack on a saved plan, as `pulumi preview --policy-pack policies` would, and prints
- * every violation. Without --policy-config the plan's stack's own config applies
+ * Evaluates the policy pack on a saved plan through the real policy server (stacks/policyServer), as
+ * `pulumi preview` and `pulumi up --policy-pack policies` would, and prints every violation with the phase it
+ * was found in, and warnings for config entries the CLI would silently ignore (unknown policy names, settings). Without --policy-config the plan's stack's own config applies
  * (policies/policy-config.<stack>.json), else the pack's defaults, and the output says which.
  *
  * Usage and exit codes: POLICY.usage below, and the README's "Command line" section.
  */
 import * as fs from "fs";
-import { StackResource, Violation, evaluatePack } from "../policies/evaluate";
-import { Command, EXIT, Output, UsageError, countResources, formatCount, main, parseCommand, runCommand, stackPolicyConfig } from "./cli";
+import { Command, EXIT, Output, UsageError, countResources, formatCount, main, parseCommand, resolvePolicyConfig, runCommand } from "./cli";
+import { Violation, sharedEvaluator } from "./policyServer/evaluate";
+import type { PlannedResource } from "./runner";
 
 export { UsageError };
 
@@ -34,9 +36,10 @@ export function parsePolicyArgs(argv: readonly string[]): PolicyOptions {
 }
 
 export interface SavedPlan {
-  readonly project?: string;
+  readonly project: string;
   readonly stack: string;
-  readonly resources: readonly StackResource[];
+  readonly resources: readonly PlannedResource[];
+  readonly outputs?: Record<string, unknown>;
 }
 
 /** Reads a plan.json written by `npm run plan`, checking the fields the pack reads. */
@@ -62,12 +65,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 function planProblem(plan: unknown): string | undefined {
   if (!isObject(plan)) return "the top level must be an object";
+  if (typeof plan.project !== "string") return "'project' must be a string";
   if (typeof plan.stack !== "string") return "'stack' must be a string";
   if (!Array.isArray(plan.resources)) return "'resources' must be an array";
   for (const [i, r] of plan.resources.entries()) {
     if (!isObject(r)) return `resources[${i}] must be an object`;
     for (const key of ["urn", "type", "name"]) if (typeof r[key] !== "string") return `resources[${i}].${key} must be a string`;
-    if (!isObject(r.inputs)) return `resources[${i}].inputs must be an object`;
+    for (const key of ["inputs", "outputs", "propertyDependencies"]) if (!isObject(r[key])) return `resources[${i}].${key} must be an object`;
     if (r.dependsOn !== undefined && !(Array.isArray(r.dependsOn) && r.dependsOn.every(d => typeof d === "string"))) return `resources[${i}].dependsOn must be a list of URNs`;
   }
   return undefined;
@@ -78,7 +82,7 @@ export function formatViolations(plan: SavedPlan, violations: readonly Violation
   return [
     `${plan.project ?? "(project)"}/${plan.stack}: ${formatCount(countResources(plan.resources))}, ${violations.length} violation(s), ${mandatory} mandatory` +
       `${policySource ? ` (policy config: ${policySource})` : ""}`,
-    ...violations.map(v => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`),
+    ...violations.map(v => `  [${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}${v.urn ? `\n      at ${v.urn}` : ""}`),
   ].join("\n");
 }
 
@@ -86,8 +90,10 @@ export function policyCli(argv: readonly string[], out: Output = console): Promi
   return runCommand(POLICY, async () => {
     const opts = parsePolicyArgs(argv);
     const plan = readPlan(opts.plan);
-    const policy = stackPolicyConfig(plan.stack, opts.policyConfig);
-    const { violations } = await evaluatePack(plan.resources, policy.config);
+    const policy = resolvePolicyConfig(plan.stack, opts.policyConfig);
+    const evaluator = await sharedEvaluator();
+    evaluator.warnings(policy.config).forEach(w => out.error(`policy: warning: ${policy.source}: ${w}`));
+    const violations = await evaluator.evaluate(plan, policy.config);
     out.log(formatViolations(plan, violations, policy.source));
     return violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
   }, out);

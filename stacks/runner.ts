@@ -30,7 +30,11 @@ export interface PlannedResource {
   custom: boolean;
   protect: boolean;
   dependsOn: string[];
+  /** Input name -> the URNs of the resources whose outputs it was computed from. */
+  propertyDependencies: Record<string, string[]>;
   inputs: Record<string, unknown>;
+  /** The state the (mock) engine returned: what `pulumi up` records as the resource's outputs. */
+  outputs: Record<string, unknown>;
 }
 
 export interface ProgramRun {
@@ -123,10 +127,25 @@ export function redactSecrets(value: unknown): unknown {
 type RegisterRequest = {
   getType(): string; getName(): string; getParent(): string; getProvider(): string; getCustom(): boolean;
   getProtect(): boolean | undefined; getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 };
-type RegisterResponse = { getUrn(): string; getId(): string; getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0] };
+type RegisterResponse = { getUrn(): string; getId(): string; getObject: RegisterRequest["getObject"] };
 type Monitor = { registerResource(req: RegisterRequest, cb: (err: unknown, res?: RegisterResponse) => void): void };
+
+/**
+ * An output whose input of the same name was secret is secret too: the engine propagates secretness from
+ * inputs to outputs (https://www.pulumi.com/docs/iac/concepts/secrets/). The mock engine does not.
+ */
+function secretLike(inputs: Record<string, unknown>, outputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, inputs[k] === SECRET ? SECRET : v]));
+}
+
+function propertyDependencies(req: RegisterRequest, engineRef: (ref: string) => string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => { out[key] = deps.getUrnsList().map(engineRef); });
+  return out;
+}
 
 /**
  * Records every registration the program sends to the (mock) engine. URNs are rewritten the way the
@@ -149,6 +168,7 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
       const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${req.getName()}`;
       engineUrns.set(res.getUrn(), urn);
       answers.set(urn, { id: res.getId() || undefined, outputs: pulumi.runtime.deserializeProperties(res.getObject()) });
+      const inputs = redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>;
       into.push({
         urn,
         type: req.getType(),
@@ -158,7 +178,9 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
         custom: req.getCustom(),
         protect: req.getProtect() === true,
         dependsOn: req.getDependenciesList().map(engineRef),
-        inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>,
+        propertyDependencies: propertyDependencies(req, engineRef),
+        inputs,
+        outputs: secretLike(inputs, redactSecrets(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>),
       });
     }
     cb(err, res);

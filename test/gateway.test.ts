@@ -294,7 +294,9 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
       const account = (inputs(b).backendId as string).split("--")[0];
       expect(inputs(b).credentials).toEqual({ header: { "api-key": [`{{openai-key-${account}}}`] } });
     }
-    expect(JSON.stringify(run.resources)).not.toMatch(/[0-9a-f]{32}"/);
+    for (const a of ofType(run, T.account)) expect(inputs(a).properties.disableLocalAuth).toBe(false);
+    // No key value anywhere in what the engine receives.
+    expect(JSON.stringify(run.resources.map(r => r.inputs))).not.toMatch(/[0-9a-f]{32}"/);
   });
 
   test("the gateway serves the custom domain with the named Key Vault certificate, read by its identity after its grant", () => {

@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { BENCH, benchCli } from "../stacks/bench";
-import { EXIT, countResources, formatCount, stackPolicyConfig } from "../stacks/cli";
+import { EXIT, countResources, formatCount, resolvePolicyConfig } from "../stacks/cli";
+import { readPolicyConfig } from "../stacks/policyServer/config";
 import { MANIFEST } from "../stacks/outDir";
 import { PLAN, Plan, makePlan, parsePlanArgs, planCli, writePlan } from "../stacks/plan";
 import { POLICY, policyCli } from "../stacks/policy";
@@ -152,11 +153,11 @@ describe("stack, policy config and quota", () => {
   });
 
   test("the policy config: --policy-config, else the stack's own file, else the pack's defaults", () => {
-    const own = stackPolicyConfig("prod");
+    const own = resolvePolicyConfig("prod");
     expect(own.source).toMatch(/(^|\/)policies\/policy-config\.prod\.json$/);
-    expect(own.config).toEqual(JSON.parse(fs.readFileSync(path.join(root, "policies/policy-config.prod.json"), "utf8")));
-    expect(stackPolicyConfig("prod", path.join(root, "policies/policy-config.dev.json")).config).toEqual(stackPolicyConfig("dev").config);
-    expect(stackPolicyConfig("nope")).toEqual({ config: {}, source: expect.stringMatching(/^the pack's defaults \(no .*policy-config\.nope\.json/) });
+    expect(own.config).toEqual(readPolicyConfig(path.join(root, "policies/policy-config.prod.json")));
+    expect(resolvePolicyConfig("prod", path.join(root, "policies/policy-config.dev.json")).config).toEqual(resolvePolicyConfig("dev").config);
+    expect(resolvePolicyConfig("nope")).toEqual({ config: new Map(), source: expect.stringMatching(/^the pack's defaults \(no .*policy-config\.nope\.json/) });
   });
 
   test("quota.source live offline: one line naming the key and what to do, exit 2, nothing written", async () => {
@@ -253,7 +254,7 @@ describe("the CLI as a process", () => {
     const r = cli("--stack", "dev", "--policy-config", prodPolicy, "--out", out);
     expect(r.status).toBe(EXIT.violation);
     expect(r.stdout).toContain(`policy (config: ${prodPolicy})`);
-    expect(r.stdout).toMatch(/\[mandatory\] private-account-access: /);
+    expect(r.stdout).toMatch(/\[mandatory\] private-account-access \(\w+\): /);
     const saved = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
     expect(saved.violations.some((v: { policy: string }) => v.policy === "private-account-access")).toBe(true);
   });

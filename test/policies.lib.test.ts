@@ -1,7 +1,7 @@
 /**
  * The pack's pure helpers: ARM ids, policy XML in both formats, secret shapes, status conditions, TLS versions.
  */
-import { parseArmId, refersTo } from "../policies/lib/armId";
+import { namesResource, parseArmId } from "../policies/lib/armId";
 import { descendants, escapeExpressions, parsePolicyDocument } from "../policies/lib/policyXml";
 import { isReference, secretShape } from "../policies/lib/secrets";
 import { admitsStatus } from "../policies/rules/apiPolicyFailover";
@@ -16,12 +16,11 @@ describe("ARM ids", () => {
     expect(parseArmId("standard-primary")).toBeUndefined();
   });
 
-  test("name a resource by type, name and group, case-insensitively", () => {
-    const target = { type: "microsoft.apimanagement/service/backends", name: "Standard-Primary", resourceGroup: "RG-GW" };
-    expect(refersTo(backend, target)).toBe(true);
-    expect(refersTo(backend, { ...target, resourceGroup: "rg-other" })).toBe(false);
-    expect(refersTo(backend, { ...target, name: "standard-secondary" })).toBe(false);
-    expect(refersTo(backend, { type: target.type, name: "standard-primary" })).toBe(true);
+  test("name a resource by type and name, case-insensitively", () => {
+    expect(namesResource(backend, "microsoft.apimanagement/service/backends", () => "Standard-Primary")).toBe(true);
+    expect(namesResource(backend, "Microsoft.ApiManagement/service/backends", () => "standard-secondary")).toBe(false);
+    expect(namesResource(backend, "Microsoft.ApiManagement/service", () => "standard-primary")).toBe(false);
+    expect(namesResource(backend, "Microsoft.ApiManagement/service/backends", () => undefined)).toBe(false);
   });
 });
 

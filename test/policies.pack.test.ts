@@ -1,60 +1,50 @@
 /**
- * The pack as a whole: what the Pulumi CLI is served, the invariants the policy server enforces with
- * process.exit, policy config as the CLI resolves it, the evaluator's fidelity to the server, and the
- * `npm run policy` command.
+ * The pack as the Pulumi CLI runs it: served by the real @pulumi/policy server started the way the CLI
+ * starts it (type-checked by ts-node), the invariants the server enforces by exiting, policy config read as
+ * the CLI reads it, and the `npm run policy` command.
  */
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { PolicyResource, ResourceValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { PolicyConfigError, evaluatePack, resolvePolicies } from "../policies/evaluate";
-import { PACK_NAME, packArgs, rules } from "../policies/pack";
+import { PACK_NAME, rules } from "../policies/pack";
+import { PolicyConfigError, parsePolicyConfig, reconcile, warnings } from "../stacks/policyServer/config";
+import { PolicyServer } from "../stacks/policyServer/server";
 import { policyCli } from "../stacks/policy";
-import { resource } from "./policySupport";
+import { Plan, makePlan } from "../stacks/plan";
+import { stackPolicyConfig } from "../stacks/policyServer/evaluate";
+import { stackFile } from "../stacks/runner";
+import { clone, edit, policyServer } from "./policySupport";
 
 const root = path.resolve(__dirname, "..");
 const policiesDir = path.join(root, "policies");
 const PACK_VERSION = JSON.parse(fs.readFileSync(path.join(policiesDir, "package.json"), "utf8")).version;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-policy-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, text: string) => {
+  fs.writeFileSync(path.join(dir, name), text);
+  return path.join(dir, name);
+};
 
-/** Serves the pack the way the Pulumi CLI runs it, and asks it what it serves over the analyzer protocol. */
-async function servedPack(): Promise<{ name: string; version: string; policies: [string, number][] }> {
-  // The client must use the same gRPC and protobuf copies as the SDK's generated stubs.
-  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdk] }));
-  const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [sdk] }));
-  const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-  // As `pulumi preview --policy-pack policies` does: @pulumi/pulumi's runner, in the pack's folder, TypeScript type-checked.
-  const child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], { cwd: policiesDir, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", d => { stderr += d; });
-  try {
-    const port = await new Promise<string>((resolve, reject) => {
-      child.stdout.once("data", d => resolve(String(d).trim()));
-      child.once("exit", code => reject(new Error(`the pack exited (${code}) before serving:\n${stderr}`)));
-    });
-    const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    try {
-      return await new Promise((resolve, reject) => client.getAnalyzerInfo(new Empty(), (err: Error | null, info: any) => err ? reject(err) : resolve({
-        name: info.getName(), version: info.getVersion(),
-        policies: info.getPoliciesList().map((p: any) => [p.getName(), p.getEnforcementlevel()]),
-      })));
-    } finally {
-      client.close();
-    }
-  } finally {
-    child.kill();
-  }
-}
+const server = policyServer();
 
-describe("the pack", () => {
-  test("serves every rule from policies/index.ts, as the Pulumi CLI runs it", async () => {
-    const served = await servedPack();
-    expect(served.name).toBe(PACK_NAME);
-    expect(served.version).toBe(PACK_VERSION);
-    // Enforcement levels on the wire: 0 advisory, 1 mandatory.
-    expect(served.policies).toEqual(rules.map(r => [r.name, r.enforcementLevel === "advisory" ? 0 : 1]));
-  }, 30000);
+describe("the pack, as the Pulumi CLI runs it", () => {
+  test("serves every rule from policies/index.ts, with its level and settings", () => {
+    const { name, version, policies } = server.current.pack;
+    expect([name, version]).toEqual([PACK_NAME, PACK_VERSION]);
+    expect(policies.map(p => [p.name, p.enforcementLevel])).toEqual(rules.map(r => [r.name, r.enforcementLevel]));
+    expect(policies.find(p => p.name === "paired-openai-accounts")!.configSchema!.properties.minRegions).toMatchObject({ default: 2, minimum: 2 });
+  });
+
+  test("a type error in a pack stops it from starting, as the CLI's ts-node type-check does", async () => {
+    const pack = fs.mkdtempSync(path.join(dir, "pack-"));
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(pack, "node_modules"));
+    fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify({ name: "broken", version: "0.0.1", main: "index.ts" }));
+    fs.writeFileSync(path.join(pack, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: true, module: "commonjs", target: "es2022" }, files: ["index.ts"] }));
+    fs.writeFileSync(path.join(pack, "index.ts"), 'import { PolicyPack } from "@pulumi/policy";\nconst level: number = "mandatory";\nnew PolicyPack("broken", { policies: [], enforcementLevel: level as never });\n');
+    // ts-node --transpile-only would run this file; the CLI's runner refuses it.
+    await expect(PolicyServer.start(pack)).rejects.toThrow(/TS2322: Type 'string' is not assignable to type 'number'/);
+  }, 60000);
 
   test("every rule a module under policies/rules exports is in the pack", () => {
     const exported = fs.readdirSync(path.join(policiesDir, "rules")).flatMap(file =>
@@ -65,157 +55,112 @@ describe("the pack", () => {
   });
 
   test("holds to the invariants the policy server enforces by exiting", () => {
-    expect(PACK_NAME).toMatch(/^[a-zA-Z0-9._-]+$/);
     const names = rules.map(r => r.name);
     expect(new Set(names).size).toBe(names.length);
     for (const rule of rules) {
       expect(rule.name).toMatch(/^[a-zA-Z0-9._-]{1,100}$/);
       expect(rule.name).not.toBe("all");
-      expect(rule.description.length).toBeGreaterThan(0);
-      expect(["advisory", "mandatory"]).toContain(rule.enforcementLevel);
       expect(rule.configSchema?.properties?.enforcementLevel).toBeUndefined();
-      expect(rule.configSchema?.required ?? []).not.toContain("enforcementLevel");
     }
   });
 });
 
-describe("policy config, as the CLI resolves it", () => {
-  const levels = (config: Parameters<typeof resolvePolicies>[0]) =>
-    Object.fromEntries(resolvePolicies(config).map(p => [p.policy.name, p.level]));
+describe("policy config, as the CLI reads it", () => {
+  const policies = () => server.current.pack.policies;
+  const resolved = (config: object) => reconcile(policies(), parsePolicyConfig(JSON.stringify(config), "config.json"));
 
-  test("a policy's own entry wins over `all`, which wins over the policy's default", () => {
-    const resolved = levels({ all: "advisory", "gateway-multi-region": { enforcementLevel: "mandatory" } });
-    expect(resolved["gateway-multi-region"]).toBe("mandatory");
-    expect(resolved["paired-openai-accounts"]).toBe("advisory");
-    expect(levels({})["regional-standard-deployment"]).toBe("advisory");
+  test("`all` as a string or an object sets every level; a policy's own entry wins; schema defaults fill the settings", () => {
+    for (const all of ["advisory", { enforcementLevel: "advisory" }]) {
+      const r = resolved({ all, "gateway-multi-region": { enforcementLevel: "mandatory" } });
+      expect(r.get("gateway-multi-region")!.enforcementLevel).toBe("mandatory");
+      expect(r.get("paired-openai-accounts")).toEqual({ enforcementLevel: "advisory", properties: { minRegions: 2 } });
+    }
+    expect(resolved({}).get("regional-standard-deployment")!.enforcementLevel).toBe("advisory");
+    expect(resolved({}).get("private-endpoints")!.properties).toEqual({ networkMode: "auto" });
   });
 
-  test("settings get the schema's defaults", () => {
-    const config = (name: string) => resolvePolicies({ "private-endpoints": "advisory" }).find(p => p.policy.name === name)!.config;
-    expect(config("private-endpoints")).toEqual({ networkMode: "auto" });
-    expect(config("paired-openai-accounts")).toEqual({ minRegions: 2 });
-    expect(config("data-zone-consistency")).toEqual({});
+  test("unknown names and settings pass, as in the CLI, and are warned about", () => {
+    const config = parsePolicyConfig(JSON.stringify({ "paired-openai-acounts": "disabled", "split-brain-dns": { networkmode: "private" }, all: { enforcementLevel: "mandatory", x: 1 } }), "c.json");
+    expect(() => reconcile(policies(), config)).not.toThrow();
+    expect(warnings(policies(), config)).toEqual([
+      expect.stringMatching(/^"paired-openai-acounts": no policy of that name in the pack; this entry is ignored/),
+      expect.stringMatching(/^"split-brain-dns": "networkmode" is no setting of this policy; it is ignored \(known: networkMode\)/),
+      expect.stringMatching(/^"all": setting "x" applies to no policy/),
+    ]);
+    expect(warnings(policies(), parsePolicyConfig(fs.readFileSync(path.join(policiesDir, "policy-config.prod.json"), "utf8"), "prod"))).toEqual([]);
   });
 
-  test("a config the CLI would refuse is refused, every problem named", () => {
-    expect(() => resolvePolicies({
-      "no-such-policy": "mandatory",
-      "paired-openai-accounts": { minRegions: 1 },
-      "data-zone-consistency": { allowedDataZones: ["APAC"] },
-      "split-brain-dns": { networkmode: "private" },
-      "minimum-tls": "strict" as never,
-    })).toThrow(new PolicyConfigError([
+  test("what the CLI refuses is refused, naming the key", () => {
+    expect(() => parsePolicyConfig('{"minimum-tls": "strict"}', "c.json")).toThrow(/c.json: "minimum-tls": "strict" is not an enforcement level/);
+    expect(() => parsePolicyConfig('{"all": {"enforcementLevel": 1}}', "c.json")).toThrow(/"all".enforcementLevel: 1 is not an enforcement level/);
+    expect(() => parsePolicyConfig('{"minimum-tls": 3}', "c.json")).toThrow(/"minimum-tls": must be an enforcement level or an object/);
+    expect(() => resolved({ "paired-openai-accounts": { minRegions: 1 }, "data-zone-consistency": { allowedDataZones: ["APAC"] } })).toThrow(new PolicyConfigError([
       "Invalid policy config:",
-      "  - no-such-policy: no such policy in aoai-bcdr-guardrails",
       "  - paired-openai-accounts.minRegions: must be >= 2",
       "  - data-zone-consistency.allowedDataZones.0: must be equal to one of the allowed values",
-      "  - split-brain-dns: must NOT have additional properties (networkmode)",
-      "  - minimum-tls: enforcement level must be one of advisory, mandatory, remediate, disabled, not \"strict\"",
     ].join("\n")));
-  });
-
-  test("the stacks' policy config files are valid", () => {
-    for (const stack of ["dev", "prod"]) expect(() => resolvePolicies(JSON.parse(fs.readFileSync(path.join(policiesDir, `policy-config.${stack}.json`), "utf8")))).not.toThrow();
-  });
-});
-
-describe("the evaluator, as the policy server runs a pack", () => {
-  const lone = [resource("azure-native:cognitiveservices:Account", "only", { kind: "OpenAI", location: "eastus2" })];
-
-  test("a disabled policy does not run; a remediate level reports as mandatory", async () => {
-    const only = (level: string) => evaluatePack(lone, { all: "disabled", "paired-openai-accounts": level as never });
-    expect((await only("disabled")).violations).toEqual([]);
-    expect((await only("remediate")).violations.map(v => [v.policy, v.enforcementLevel])).toEqual([["paired-openai-accounts", "mandatory"]]);
-  });
-
-  test("builds resource and stack arguments as the server does", async () => {
-    const seen: { resource?: ResourceValidationArgs; stack?: PolicyResource[] } = {};
-    const provider = resource("pulumi:providers:azure-native", "sub-b", { subscriptionId: "2222" });
-    const account = { ...resource("azure-native:cognitiveservices:Account", "a", { kind: "OpenAI", nested: { late: require("@pulumi/policy/proxy").unknownStringValue } }), provider: `${provider.urn}::id-1` };
-    const probe = { name: "probe", description: "records its arguments", enforcementLevel: "advisory" as const, configSchema: { properties: { limit: { type: "integer" as const, default: 3 } } } };
-    const pack = {
-      ...packArgs,
-      policies: [
-        { ...probe, validateResource: (args: ResourceValidationArgs) => { if (args.type === account.type) seen.resource = args; } },
-        { ...probe, name: "stack-probe", validateStack: (args => { seen.stack = args.resources; }) as StackValidationPolicy["validateStack"] },
-      ],
-    };
-    const { violations, notApplicable } = await evaluatePack([provider, account], {}, pack);
-    expect(violations).toEqual([]);
-    expect(notApplicable).toEqual([]);
-    const args = seen.resource!;
-    expect(args).toMatchObject({ urn: account.urn, name: "a", props: { kind: "OpenAI" }, provider: { urn: provider.urn, props: { subscriptionId: "2222" } } });
-    expect(args.getConfig()).toEqual({ limit: 3 });
-    expect(args.stackTags.size).toBe(0);
-    expect(() => args.props.nested.late).toThrow(/string value at .nested.late can't be known during preview/);
-    expect(() => args.notApplicable("why")).toThrow("why");
-    expect(args.isType({ __pulumiType: account.type } as never)).toBe(true);
-    // Providers are not analyzed as resources, but stack policies see every resource.
-    expect(seen.stack!.map(r => r.name)).toEqual(["sub-b", "a"]);
-  });
-
-  test("a rule that throws fails the evaluation, naming the rule and the resource", async () => {
-    const broken = { name: "broken", description: "throws", enforcementLevel: "mandatory" as const, validateResource: () => { throw new Error("boom"); } };
-    await expect(evaluatePack(lone, {}, { ...packArgs, policies: [broken] }))
-      .rejects.toThrow(`Error validating resource ${lone[0].urn} with policy 'broken' from policy pack 'aoai-bcdr-guardrails@v${PACK_VERSION}': boom`);
-  });
-
-  test("on a hand-built stack each missing piece is reported by its own rule, and rules of the other network mode do not apply", async () => {
-    const { violations, notApplicable } = await evaluatePack(lone, {});
-    // Public by inference (no VNet, no privatelink zone), so Front Door is required.
-    expect(violations.map(v => v.policy)).toEqual(["paired-openai-accounts", "gateway-multi-region", "front-door-waf", "account-local-auth"]);
-    expect(notApplicable.filter(n => !n.urn).map(n => n.policy)).toEqual([
-      "circuit-breaker-backends", "backend-pool-priorities", "api-policy-failover", "private-account-access", "private-endpoints", "split-brain-dns", "front-door-origins",
-    ]);
   });
 });
 
 describe("npm run policy", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-policy-"));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string) => {
-    fs.writeFileSync(path.join(dir, name), text);
-    return path.join(dir, name);
-  };
-  const planFile = write("plan.json", JSON.stringify({ project: "aoai-bcdr", stack: "test", resources: [
-    resource("azure-native:cognitiveservices:Account", "only", { kind: "OpenAI", location: "eastus2", properties: { disableLocalAuth: true } }),
-    resource("azure-native:apimanagement:ApiManagementService", "gw", { location: "eastus2", additionalLocations: [{ location: "centralus" }] }),
-  ] }));
-  const run = async (...argv: string[]) => {
+  let plan: Plan;
+  let clean: string;
+  let broken: string;
+  beforeAll(async () => {
+    plan = await makePlan({ stack: "dev", config: stackFile("dev") });
+    clean = write("plan.json", JSON.stringify(plan));
+    broken = write("broken.json", JSON.stringify({ ...plan, resources: edit("standard-secondary-account", p => { p.location = "eastus2"; })(clone(plan.resources)) }));
+  }, 60000);
+  const cli = async (...argv: string[]) => {
     const out = { log: [] as string[], error: [] as string[] };
     const code = await policyCli(argv, { log: t => out.log.push(t), error: t => out.error.push(t) });
     return { code, stdout: out.log.join("\n"), stderr: out.error.join("\n") };
   };
 
-  test("prints the violations and exits 1 on a mandatory one, 0 when all are advisory", async () => {
-    const strict = await run(planFile);
-    expect(strict.code).toBe(1);
-    expect(strict.stdout).toContain("aoai-bcdr/test: 2 resources,");
-    expect(strict.stdout).toMatch(/\[mandatory\] paired-openai-accounts: The OpenAI accounts span 1 region\(s\) \(eastus2\)[^\n]*\n {6}at urn:pulumi:test::aoai-bcdr::azure-native:cognitiveservices:Account::only/);
-    const lenient = await run(planFile, "--policy-config", write("advisory.json", JSON.stringify({ all: "advisory" })));
+  test("npm run plan and npm run policy report what the server reports", async () => {
+    expect(plan.violations).toEqual(await server.current.evaluate(plan, stackPolicyConfig("dev")));
+    expect(plan.violations.length).toBeGreaterThan(0);
+    const r = await cli(clean);
+    for (const v of plan.violations) expect(r.stdout).toContain(`[${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}`);
+  });
+
+  test("a clean plan passes; what preview cannot decide is listed as advisory", async () => {
+    const r = await cli(clean);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^aoai-bcdr\/dev: \d+ resources, \d+ components, \d+ providers, \d+ violation\(s\), 0 mandatory/);
+    expect(r.stdout).toMatch(/\[advisory\] backend-pool-priorities \(preview\): .*cannot decide until the update/);
+  });
+
+  test("a broken plan fails in preview and after update, and exits 1; `all: advisory` lets it through", async () => {
+    const r = await cli(broken);
+    expect(r.code).toBe(1);
+    for (const phase of ["preview", "update"]) expect(r.stdout).toContain(`[mandatory] paired-openai-accounts (${phase}): `);
+    const lenient = await cli(broken, "--policy-config", write("advisory.json", JSON.stringify({ all: { enforcementLevel: "advisory" } })));
     expect(lenient.code).toBe(0);
-    expect(lenient.stdout).toContain("[advisory] paired-openai-accounts");
+  });
+
+  test("warns about a misspelt policy name instead of ignoring it silently", async () => {
+    const r = await cli(broken, "--policy-config", write("typo.json", JSON.stringify({ "paired-openai-acounts": "disabled" })));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/policy: warning: .*typo\.json: "paired-openai-acounts": no policy of that name in the pack/);
   });
 
   test.each([
     ["a missing plan", () => [path.join(dir, "none.json")], /none\.json: no such file/],
     ["a plan that is not JSON", () => [write("bad.json", "{")], /bad\.json: not JSON/],
-    ["a JSON file that is not a plan", () => [write("other.json", JSON.stringify({ stack: "x", resources: [{ urn: "u", type: "t", name: "n" }] }))], /other\.json: not a plan written by `npm run plan`: resources\[0\]\.inputs must be an object/],
-    ["a refused policy config", () => [planFile, "--policy-config", write("config.json", JSON.stringify({ nope: "advisory" }))], /Invalid policy config:\n {2}- nope: no such policy/],
+    ["a JSON file that is not a plan", () => [write("other.json", JSON.stringify({ project: "p", stack: "x", resources: [{ urn: "u", type: "t", name: "n", inputs: {} }] }))], /other\.json: not a plan written by `npm run plan`: resources\[0\]\.outputs must be an object/],
+    ["a refused policy config", () => [clean, "--policy-config", write("config.json", JSON.stringify({ all: "strict" }))], /"all": "strict" is not an enforcement level/],
     ["no plan at all", () => [], /usage: npm run policy -- path\/to\/plan.json/],
-    ["an unknown flag", () => [planFile, "--polcy-config", "x"], /Unknown option '--polcy-config'/],
   ])("%s exits 2 with a message", async (_what, argv, message) => {
-    const result = await run(...argv());
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(message);
+    const r = await cli(...argv());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 
   test("the command exits with that code and no stack trace", () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "stacks/ts.js"), path.join(root, "stacks/policy.ts"), ...args],
+    const r = spawnSync(process.execPath, [path.join(root, "stacks/ts.js"), path.join(root, "stacks/policy.ts"), path.join(dir, "none.json")],
       { cwd: root, encoding: "utf8", timeout: 30000 });
-    const missing = cli(path.join(dir, "none.json"));
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/^policy: .*none\.json: no such file\n$/);
-    expect(cli(planFile).status).toBe(1);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^policy: .*none\.json: no such file\n$/);
   });
 });

@@ -1,40 +1,51 @@
 /**
- * Policy test helpers: the stacks' plans, broken copies of their resources, and the pack evaluated the
- * way the Pulumi CLI evaluates it (policies/evaluate.ts builds every argument as the policy server does).
+ * Policy test helpers: the stacks' plans, broken copies of them, and the real policy server (one per suite).
  */
-import { PolicyConfig, policyConfigFile, readPolicyConfig } from "../policies/evaluate";
 import { Plan, makePlan } from "../stacks/plan";
-import { PlannedResource, stackFile } from "../stacks/runner";
+import { PlannedResource, ProgramRun, loadStackConfig, runProgram, stackFile } from "../stacks/runner";
+import { PackEvaluator, sharedEvaluator } from "../stacks/policyServer/evaluate";
 
 export type Stack = "dev" | "prod";
 
-/** Makes a stack's offline plan, which also evaluates the pack on it with the stack's policy config. */
+/** Makes a stack's offline plan, which also evaluates the pack on it through the real server. */
 export function plan(stack: Stack): Promise<Plan> {
   return makePlan({ stack, config: stackFile(stack) });
 }
 
-export function stackPolicyConfig(stack: Stack): PolicyConfig {
-  return readPolicyConfig(policyConfigFile(stack));
+/** Runs a stack's program under the mocks, without evaluating the pack (the suite's own server does). */
+export function programRun(stack: Stack): Promise<ProgramRun> {
+  return runProgram({ stack, config: loadStackConfig(stackFile(stack)) });
 }
 
-/**
- * A deep copy made in the test's own realm. Not structuredClone: under jest it is the host's, its objects
- * fail the sandbox's `instanceof Object`, and the policy server's unknown-checking proxy leaves such
- * values unwrapped, so a preview's unknowns would go unnoticed.
- */
+/** The suite's policy server (one per jest worker, shared with the plans it makes), started in beforeAll. */
+export function policyServer(): { readonly current: PackEvaluator } {
+  const holder = {} as { current: PackEvaluator };
+  beforeAll(async () => { holder.current = await sharedEvaluator(); }, 60000);
+  return holder;
+}
+
+/** A deep copy in the test's own realm. */
 export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** Resource inputs, loosely typed so a test can break them. */
-export type Inputs = Record<string, any>;
+/** Resource properties, loosely typed so a test can break them. */
+export type Props = Record<string, any>;
 
 /** The resource a list holds under a logical name. */
-export function named(resources: readonly PlannedResource[], name: string): PlannedResource & { inputs: Inputs } {
+export function named(resources: readonly PlannedResource[], name: string): PlannedResource {
   const found = resources.find(r => r.name === name);
   if (!found) throw new Error(`no resource named ${name}; have: ${resources.map(r => r.name).join(", ")}`);
   return found;
 }
+
+/** Breaks a resource the way a changed program would: the same edit to its inputs and to the outputs the engine recorded. */
+export const edit = (name: string, change: (props: Props) => void) => (resources: PlannedResource[]) => {
+  const r = named(resources, name);
+  change(r.inputs);
+  change(r.outputs);
+  return resources;
+};
 
 /** A copy of `resources` without the ones named. */
 export function without(resources: readonly PlannedResource[], ...names: string[]): PlannedResource[] {
@@ -42,19 +53,12 @@ export function without(resources: readonly PlannedResource[], ...names: string[
   return resources.filter(r => !names.includes(r.name));
 }
 
-/** A copy of a resource under a new logical name (and URN), its inputs edited. */
-export function copyOf(resource: PlannedResource, name: string, edit: (inputs: Inputs) => void = () => undefined): PlannedResource {
+/** A copy of a resource under a new logical name (and URN), edited like `edit`. */
+export function copyOf(resource: PlannedResource, name: string, change: (props: Props) => void = () => undefined): PlannedResource {
   const copy = clone(resource);
   copy.urn = copy.urn.replace(/::[^:]+$/, `::${name}`);
   copy.name = name;
-  edit(copy.inputs);
+  change(copy.inputs);
+  change(copy.outputs);
   return copy;
-}
-
-/** A resource for a hand-built list, as the plan records one. */
-export function resource(type: string, name: string, inputs: Inputs, dependsOn: readonly PlannedResource[] = []): PlannedResource {
-  return {
-    urn: `urn:pulumi:test::aoai-bcdr::${type}::${name}`, type, name, custom: true, protect: false,
-    dependsOn: dependsOn.map(d => d.urn), inputs,
-  };
 }

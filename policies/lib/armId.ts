@@ -30,16 +30,11 @@ export function parseArmId(id: string | undefined): ArmId | undefined {
 
 const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 
-/** What an id must name: the type, the resource's own name and, when known, its resource group. */
-export interface ArmTarget {
-  readonly type: string;
-  readonly name: string | undefined;
-  readonly resourceGroup?: string;
-}
-
-/** Whether `id` names `target`. */
-export function refersTo(id: string | undefined, target: ArmTarget): boolean {
+/**
+ * Whether `id` is the ARM id of a resource of `type` named `name()` (its last segment). The name is read
+ * only for an id of that type: it may be an output a preview does not know.
+ */
+export function namesResource(id: string | undefined, type: string, name: () => string | undefined): boolean {
   const parsed = parseArmId(id);
-  if (!parsed || !same(parsed.type, target.type) || !same(parsed.names[parsed.names.length - 1], target.name)) return false;
-  return target.resourceGroup === undefined || same(parsed.resourceGroup, target.resourceGroup);
+  return parsed !== undefined && same(parsed.type, type) && same(parsed.names[parsed.names.length - 1], name());
 }

@@ -1,47 +1,70 @@
 /**
  * The API Management gateway: its services and regions, the backends that front the OpenAI accounts, the
- * backend pools of the failover chains, and the policy documents.
+ * backend pools of the failover chains, and the policy documents. Children (backends, policies) belong to
+ * the service whose output `name` their `serviceName` input was computed from.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { parseArmId } from "./armId";
+import { Link, Verdict, link } from "./links";
 import { Account } from "./openai";
-import { TYPES, Typed, ofType, referenced, regionName, sameName } from "./resources";
-import { ApimServiceInputs, BackendInputs, PolicyDocumentInputs } from "./shapes";
+import { TYPES, Typed, UNKNOWN, known, ofType, regionName, sameName } from "./resources";
+import { ApimServiceOutputs, BackendOutputs, PolicyDocumentOutputs } from "./shapes";
 
-export type ApimService = Typed<ApimServiceInputs>;
-export type Backend = Typed<BackendInputs>;
-export type PolicyDocument = Typed<PolicyDocumentInputs>;
+export type ApimService = Typed<ApimServiceOutputs>;
+export type Backend = Typed<BackendOutputs>;
+export type PolicyDocument = Typed<PolicyDocumentOutputs>;
 
 export function gatewayServices(resources: readonly PolicyResource[]): ApimService[] {
-  return ofType<ApimServiceInputs>(resources, TYPES.apimService);
+  return ofType<ApimServiceOutputs>(resources, TYPES.apimService);
 }
 
-/** The regions a service runs its gateway in: its home location and every additional location. */
-export function serviceRegions(service: ApimService): string[] {
-  const { location, additionalLocations = [] } = service.props;
-  return [location, ...additionalLocations.map(l => l.location)].flatMap(l => regionName(l) ?? []);
+/**
+ * The regions a service runs its gateway in: its home location and every additional location. A service
+ * declared without additional locations has them unknown in a preview (not an input): `complete` is false.
+ */
+export function serviceRegions(service: ApimService): { readonly regions: string[]; readonly complete: boolean } {
+  const additional = known(() => (service.props.additionalLocations ?? []).map(l => l.location));
+  const regions = [service.props.location, ...(additional === UNKNOWN ? [] : additional)].flatMap(l => regionName(l) ?? []);
+  return { regions, complete: additional !== UNKNOWN };
 }
 
-export function gatewayRegions(resources: readonly PolicyResource[]): string[] {
-  return [...new Set(gatewayServices(resources).flatMap(serviceRegions))].sort();
+/** The gateway's regions, known so far; `complete` is false while some service's additional locations are unknown. */
+export function gatewayRegions(resources: readonly PolicyResource[]): { readonly regions: string[]; readonly complete: boolean } {
+  const each = gatewayServices(resources).map(serviceRegions);
+  return { regions: [...new Set(each.flatMap(e => e.regions))].sort(), complete: each.every(e => e.complete) };
 }
 
-/** The service a backend, named value or policy belongs to: named by `serviceName` and `resourceGroupName`. */
-export function serviceOf(child: Typed<{ readonly serviceName?: string; readonly resourceGroupName?: string }>, services: readonly ApimService[]): ApimService | undefined {
-  return referenced(child, services, s =>
-    sameName(s.props.serviceName, child.props.serviceName) && sameName(s.props.resourceGroupName, child.props.resourceGroupName));
+/** The service a backend or policy belongs to (undefined, noted as undecided, if it is not linked). */
+export function serviceOf(child: PolicyResource, services: readonly ApimService[], verdict: Verdict): ApimService | undefined {
+  return verdict.resolve(link(child, "serviceName", services, { what: `the gateway service of '${child.name}'` }))?.[0];
 }
 
 export function isPool(backend: Backend): boolean {
-  return sameName(backend.props.type, "Pool");
+  return known(() => sameName(backend.props.type, "Pool")) === true;
 }
 
-const hostOf = (url: string | undefined) => (url !== undefined && URL.canParse(url) ? new URL(url).hostname : undefined);
+const hostOf = (url: string | undefined) => (url !== undefined && URL.canParse(url) ? new URL(url).hostname.toLowerCase() : undefined);
 
-/** The OpenAI account a (single) backend calls: its URL is the account's endpoint, `https://<subdomain>.openai.azure.com/...`. */
-export function backendAccount(backend: Backend, accounts: readonly Account[]): Account | undefined {
-  return referenced(backend, accounts, a =>
-    sameName(hostOf(backend.props.url), `${a.props.properties?.customSubDomainName ?? a.props.accountName}.openai.azure.com`));
+/** An account's host: its endpoint once known, else `<customSubDomainName>.openai.azure.com`. */
+function accountHost(account: Account): string | undefined {
+  const endpoint = known(() => account.props.properties?.endpoint);
+  if (endpoint !== UNKNOWN && endpoint !== undefined) return hostOf(endpoint);
+  const subdomain = account.props.properties?.customSubDomainName;
+  return subdomain === undefined ? undefined : `${subdomain}.openai.azure.com`.toLowerCase();
+}
+
+/** The OpenAI account a (single) backend calls: the account its `url` was computed from, else the one whose host it names. */
+export function backendAccount(backend: Backend, accounts: readonly Account[]): Link<Account> {
+  return link(backend, "url", accounts, {
+    what: `the account backend '${backend.name}' calls`,
+    matches: a => { const host = hostOf(backend.props.url); return host !== undefined && host === accountHost(a); },
+  });
+}
+
+/** The deployment a per-deployment backend's URL names (`.../openai/deployments/<name>`), if it names one. */
+export function backendDeployment(backend: Backend): string | undefined {
+  const url = known(() => backend.props.url);
+  return url === UNKNOWN ? undefined : /\/deployments\/([^/?#]+)/i.exec(url ?? "")?.[1];
 }
 
 export interface PoolMember {
@@ -51,16 +74,19 @@ export interface PoolMember {
   readonly backend?: Backend;
 }
 
-/** A pool's members: each references a backend by its ARM id, `.../service/<service>/backends/<backendId>`. */
-export function poolMembers(pool: Backend, siblings: readonly Backend[]): PoolMember[] {
-  return (pool.props.pool?.services ?? []).map(item => {
-    const id = parseArmId(item.id);
-    const named = id && sameName(id.type, "Microsoft.ApiManagement/service/backends")
-      ? siblings.find(b => sameName(b.props.backendId, id.names[1]))
-      : undefined;
-    // APIM's default priority is 0, the highest.
-    return { id: item.id, priority: item.priority ?? 0, backend: named };
-  });
+/**
+ * A pool's members. Each names a backend by ARM id (`.../service/<service>/backends/<backendId>`), matched
+ * against the backends' output `name`, unknown until they exist: undefined (and undecided) in a first preview.
+ */
+export function poolMembers(pool: Backend, siblings: readonly Backend[], verdict: Verdict): PoolMember[] | undefined {
+  const members = verdict.read(`the members of pool '${pool.name}'`, () => (pool.props.pool?.services ?? []).map(s => ({ id: s.id, priority: s.priority })));
+  if (!members) return undefined;
+  const named = verdict.read(`the backend names of pool '${pool.name}'`, () => members.map(m => {
+    const id = parseArmId(m.id);
+    return id && sameName(id.type, "Microsoft.ApiManagement/service/backends") ? siblings.find(b => sameName(b.props.name, id.names[1])) : undefined;
+  }));
+  // APIM's default priority is 0, the highest.
+  return named && members.map((m, i) => ({ id: m.id, priority: m.priority ?? 0, backend: named[i] }));
 }
 
 /** API Management types whose `value` is a policy document (API, service, product, operation, workspace, fragment). */

@@ -1,34 +1,40 @@
 /**
  * Azure OpenAI accounts and their model deployments, with the BCDR role each one plays (from its
  * `bcdr-role` tags): standard (primary, secondary, overflow), enterprise PTU pool, workload PTU pool.
+ * Read from outputs: kind, location, tags, SKU and model are inputs the preview projects unchanged.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { DeploymentSku, isDataZoneSku } from "../../infra/models";
-import { TAG, TYPES, Typed, ofType, referenced, regionName, sameName, tagOf } from "./resources";
-import { AccountInputs, DeploymentInputs } from "./shapes";
+import { Verdict, link } from "./links";
+import { TAG, TYPES, Typed, known, ofType, regionName, sameName, tagOf } from "./resources";
+import { AccountOutputs, DeploymentOutputs } from "./shapes";
 
-export type Account = Typed<AccountInputs>;
+export type Account = Typed<AccountOutputs>;
 export type AccountRole = "standard" | "enterprise-ptu" | "workload-ptu";
 
 /** Accounts of kind OpenAI (the Cognitive Services type also covers other kinds). */
 export function openAiAccounts(resources: readonly PolicyResource[]): Account[] {
-  return ofType<AccountInputs>(resources, TYPES.account).filter(a => sameName(a.props.kind, "OpenAI"));
+  return ofType<AccountOutputs>(resources, TYPES.account).filter(a => known(() => sameName(a.props.kind, "OpenAI")) === true);
 }
 
 export function accountsByRole(resources: readonly PolicyResource[], role: AccountRole): Account[] {
   return openAiAccounts(resources).filter(a => tagOf(a, TAG.role) === role);
 }
 
+/** The standard tier: accounts tagged `standard`, or every OpenAI account if none carries a role tag. */
+export function standardAccounts(resources: readonly PolicyResource[]): Account[] {
+  const accounts = openAiAccounts(resources);
+  return accounts.every(a => tagOf(a, TAG.role) === undefined) ? accounts : accounts.filter(a => tagOf(a, TAG.role) === "standard");
+}
+
 export function accountRegion(account: Account): string {
-  return regionName(account.props.location) ?? "(no location)";
+  return regionName(known(() => account.props.location) as string | undefined) ?? "(no location)";
 }
 
 /** A model deployment with the account it lives in. */
 export interface ModelDeployment {
-  readonly resource: Typed<DeploymentInputs>;
+  readonly resource: Typed<DeploymentOutputs>;
   readonly account: Account;
-  /** The deployment name: the alias clients call, the same on every account of a failover chain. */
-  readonly name: string;
   readonly model?: string;
   readonly version?: string;
   readonly sku?: string;
@@ -36,27 +42,18 @@ export interface ModelDeployment {
   readonly role?: string;
 }
 
-/** The account a deployment belongs to: named by `accountName` and `resourceGroupName`. */
-export function accountOf(deployment: Typed<DeploymentInputs>, accounts: readonly Account[]): Account | undefined {
-  return referenced(deployment, accounts, a =>
-    sameName(a.props.accountName, deployment.props.accountName) && sameName(a.props.resourceGroupName, deployment.props.resourceGroupName));
-}
-
-/** Every deployment whose OpenAI account is in the stack. */
-export function modelDeployments(resources: readonly PolicyResource[]): ModelDeployment[] {
+/**
+ * Every deployment with its account: the account whose output its `accountName` input was computed from
+ * (a deployment's outputs do not name its account). A deployment not linked so is undecided.
+ */
+export function modelDeployments(resources: readonly PolicyResource[], verdict: Verdict): ModelDeployment[] {
   const accounts = openAiAccounts(resources);
-  return ofType<DeploymentInputs>(resources, TYPES.deployment).flatMap(resource => {
-    const account = accountOf(resource, accounts);
+  return ofType<DeploymentOutputs>(resources, TYPES.deployment).flatMap(resource => {
+    const [account] = verdict.resolve(link(resource, "accountName", accounts, { what: `the account of deployment '${resource.name}'` })) ?? [];
     if (!account) return [];
-    const { deploymentName, sku, properties } = resource.props;
-    return [{
-      resource, account,
-      name: deploymentName ?? properties?.model?.name ?? resource.name,
-      model: properties?.model?.name,
-      version: properties?.model?.version,
-      sku: sku?.name,
-      role: tagOf(resource, TAG.role) ?? tagOf(account, TAG.role),
-    }];
+    const model = verdict.read(`the model of deployment '${resource.name}'`, () => resource.props.properties.model);
+    const sku = verdict.read(`the SKU of deployment '${resource.name}'`, () => resource.props.sku?.name);
+    return [{ resource, account, model: model?.name, version: model?.version, sku, role: tagOf(resource, TAG.role) ?? tagOf(account, TAG.role) }];
   });
 }
 

@@ -1,9 +1,11 @@
 /**
  * Typed, preview-safe access to the resources a policy sees.
  *
- * During `pulumi preview` the inputs that come from other resources' outputs (names with a random suffix,
- * ARM ids, endpoints) are not known yet, and reading one throws. The engine still records which
- * resources each one depends on, so references fall back to that record.
+ * Resource policies see a resource's inputs. Stack policies see every resource's outputs: during
+ * `pulumi preview` the provider's projection of the inputs onto the output schema, the rest unknown
+ * (reading an unknown value throws); after `pulumi up` the real outputs. azure-native outputs do not
+ * carry the names that form a resource's URL (`accountName`, `serviceName`, ...), so stack rules link
+ * resources through ./links.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { UnknownValueError } from "./sdk";
@@ -13,8 +15,6 @@ export const TYPES = {
   deployment: "azure-native:cognitiveservices:Deployment",
   apimService: "azure-native:apimanagement:ApiManagementService",
   backend: "azure-native:apimanagement:Backend",
-  apiPolicy: "azure-native:apimanagement:ApiPolicy",
-  servicePolicy: "azure-native:apimanagement:Policy",
   namedValue: "azure-native:apimanagement:NamedValue",
   vault: "azure-native:keyvault:Vault",
   privateEndpoint: "azure-native:network:PrivateEndpoint",
@@ -30,36 +30,25 @@ export const TYPES = {
   wafPolicy: "azure-native:frontdoor:Policy",
 } as const;
 
-/** A resource whose inputs are read through one of the shapes in ./shapes. */
+/** A resource whose properties are read through one of the shapes in ./shapes. */
 export type Typed<T> = Omit<PolicyResource, "props"> & { readonly props: T };
 
 export function ofType<T>(resources: readonly PolicyResource[], type: string): Typed<T>[] {
   return resources.filter(r => r.type === type) as unknown as Typed<T>[];
 }
 
-/** What `read` returns, or undefined when it reads a value the preview does not know yet. */
-export function known<T>(read: () => T): T | undefined {
+/** What a value the preview does not know reads as. */
+export const UNKNOWN: unique symbol = Symbol("unknown until the update");
+export type Maybe<T> = T | typeof UNKNOWN;
+
+/** What `read` returns, or UNKNOWN when it reads a value the preview does not know yet. */
+export function known<T>(read: () => T): Maybe<T> {
   try {
     return read();
   } catch (e) {
-    if (e instanceof UnknownValueError) return undefined;
+    if (e instanceof UnknownValueError) return UNKNOWN;
     throw e;
   }
-}
-
-/**
- * Whether `from` refers to `to`: as its inputs name it when they are known, else as the engine's
- * dependency record says.
- */
-export function references(from: Pick<PolicyResource, "dependencies">, to: Pick<PolicyResource, "urn">, names: () => boolean): boolean {
-  return known(names) ?? from.dependencies.some(d => d.urn === to.urn);
-}
-
-/** The first of `candidates` that `from` refers to. */
-export function referenced<T extends Pick<PolicyResource, "urn">>(
-  from: Pick<PolicyResource, "dependencies">, candidates: readonly T[], names: (candidate: T) => boolean,
-): T | undefined {
-  return candidates.find(c => references(from, c, () => names(c)));
 }
 
 /** ARM location names: `East US 2` and `eastus2` are the same region. */
@@ -69,8 +58,10 @@ export function regionName(location: string | undefined): string | undefined {
 
 export const TAG = { role: "bcdr-role", regionRole: "bcdr-region-role", workload: "bcdr-workload" } as const;
 
+/** A tag's value; tags are inputs and outputs alike, known in every phase unless computed. */
 export function tagOf(r: Typed<{ readonly tags?: Readonly<Record<string, string>> }>, key: string): string | undefined {
-  return r.props.tags?.[key];
+  const value = known(() => r.props.tags?.[key]);
+  return value === UNKNOWN ? undefined : value;
 }
 
 /** Case-insensitive equality of ARM names and enum values; false when either side is missing. */

@@ -4,8 +4,21 @@
  */
 import * as policySdk from "@pulumi/policy";
 
-export const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
-  /** Wraps resource inputs so that reading a value unknown during a preview throws an UnknownValueError. */
-  unknownCheckingProxy: <T>(props: T) => T;
-  UnknownValueError: abstract new (...args: never[]) => Error;
+export const { UnknownValueError } = policySdk as unknown as {
+  /**
+   * What reading a value unknown during a preview throws; the server reports a policy that throws it as
+   * advisory "can't run ... during preview: <message>" (@pulumi/policy server.ts, makeAnalyzeStackRpcFun).
+   */
+  UnknownValueError: new (unknownTypeSentinel: string, path: string[]) => Error;
 };
+
+/** The wire's unknown string (pulumi/pulumi sdk/nodejs/runtime/rpc.ts `unknownValue`), also @pulumi/policy's `unknownStringValue`. */
+const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Thrown by a stack rule whose verdict depends on values the preview does not know yet. */
+export class CannotDecideDuringPreview extends UnknownValueError {
+  constructor(reasons: readonly string[]) {
+    super(UNKNOWN_STRING, []);
+    this.message = `cannot decide until the update: ${reasons.join("; ")}`;
+  }
+}

@@ -1,45 +1,71 @@
 /**
- * The inputs the rules read, as the engine receives them for azure-native v3 resources: the subset of
- * each `<Resource>Args` the pack depends on. test/policyShapes.ts checks at build time that azure-native's
- * own (unwrapped) argument types still fit these, so an SDK upgrade that renames a field fails the build.
+ * The properties the rules read, as the engine sends them for azure-native v3 resources. Resource rules
+ * read inputs (`*Inputs`: a subset of each `<Resource>Args`); stack rules read outputs (`*Outputs`: a subset
+ * of each resource class's output properties). test/policyShapes.ts checks at build time that azure-native's
+ * own types still fit these, so an SDK upgrade that renames or retypes a field fails the build.
  */
 
 export type Tags = Readonly<Record<string, string>>;
 
-interface Named {
-  readonly resourceGroupName?: string;
+interface Tagged {
   readonly tags?: Tags;
 }
 
-export interface AccountInputs extends Named {
-  readonly accountName?: string;
+/** Every azure-native resource's output `name`: its ARM name (unknown in a preview unless it is an input). */
+interface Named extends Tagged {
+  readonly name?: string;
+}
+
+// Inputs, for resource policies.
+
+export interface DeploymentInputs extends Tagged {
+  readonly sku?: { readonly name?: string; readonly capacity?: number };
+}
+
+export interface ApimServiceInputs {
+  readonly customProperties?: Readonly<Record<string, string>>;
+}
+
+/** ApiPolicy, Policy and the other policy documents: `value` is the XML, `format` says how it is escaped. */
+export interface PolicyDocumentInputs {
+  readonly format?: string;
+  readonly value?: string;
+}
+
+export interface NamedValueInputs {
+  readonly namedValueId?: string;
+  readonly secret?: boolean;
+  readonly value?: string;
+  readonly keyVault?: { readonly secretIdentifier?: string };
+}
+
+export interface VaultInputs {
+  readonly properties?: { readonly enablePurgeProtection?: boolean; readonly enableRbacAuthorization?: boolean };
+}
+
+// Outputs, for stack policies.
+
+export interface AccountOutputs extends Named {
   readonly kind?: string;
   readonly location?: string;
   readonly properties?: {
     readonly customSubDomainName?: string;
     readonly disableLocalAuth?: boolean;
+    readonly endpoint?: string;
     readonly publicNetworkAccess?: string;
   };
 }
 
-export interface DeploymentInputs extends Named {
-  readonly accountName?: string;
-  readonly deploymentName?: string;
-  readonly sku?: { readonly name?: string; readonly capacity?: number };
-  readonly properties?: { readonly model?: { readonly name?: string; readonly version?: string } };
+export interface DeploymentOutputs extends Named {
+  readonly sku?: { readonly name: string; readonly capacity?: number };
+  readonly properties: { readonly model?: { readonly name?: string; readonly version?: string } };
 }
 
-export interface ApimServiceInputs extends Named {
-  readonly serviceName?: string;
-  readonly location?: string;
+export interface ApimServiceOutputs extends Named {
+  readonly location: string;
   readonly additionalLocations?: readonly { readonly location: string }[];
-  readonly customProperties?: Readonly<Record<string, string>>;
-}
-
-/** Children of an API Management service. */
-interface ApimChild {
-  readonly serviceName?: string;
-  readonly resourceGroupName?: string;
+  /** `https://<service>.azure-api.net`: an output only, unknown until the service exists. */
+  readonly gatewayUrl?: string;
 }
 
 export interface CircuitBreakerRule {
@@ -47,8 +73,7 @@ export interface CircuitBreakerRule {
   readonly failureCondition?: { readonly statusCodeRanges?: readonly { readonly min?: number; readonly max?: number }[] };
 }
 
-export interface BackendInputs extends ApimChild {
-  readonly backendId?: string;
+export interface BackendOutputs extends Named {
   readonly type?: string;
   readonly url?: string;
   readonly circuitBreaker?: { readonly rules?: readonly CircuitBreakerRule[] };
@@ -56,23 +81,9 @@ export interface BackendInputs extends ApimChild {
   readonly pool?: { readonly services?: readonly { readonly id: string; readonly priority?: number; readonly weight?: number }[] };
 }
 
-/** ApiPolicy, Policy and the other policy documents: `value` is the XML, `format` says how it is escaped. */
-export interface PolicyDocumentInputs extends ApimChild {
+export interface PolicyDocumentOutputs extends Named {
   readonly format?: string;
-  readonly value?: string;
-}
-
-export interface NamedValueInputs extends ApimChild {
-  readonly displayName?: string;
-  readonly namedValueId?: string;
-  readonly secret?: boolean;
-  readonly value?: string;
-  readonly keyVault?: { readonly secretIdentifier?: string };
-}
-
-export interface VaultInputs extends Named {
-  readonly vaultName?: string;
-  readonly properties?: { readonly enablePurgeProtection?: boolean; readonly enableRbacAuthorization?: boolean };
+  readonly value: string;
 }
 
 interface ServiceConnection {
@@ -80,60 +91,45 @@ interface ServiceConnection {
   readonly groupIds?: readonly string[];
 }
 
-export interface PrivateEndpointInputs extends Named {
+export interface PrivateEndpointOutputs extends Named {
   readonly location?: string;
   readonly privateLinkServiceConnections?: readonly ServiceConnection[];
   readonly manualPrivateLinkServiceConnections?: readonly ServiceConnection[];
 }
 
-export interface PrivateZoneInputs extends Named {
-  readonly privateZoneName?: string;
-}
+export type PrivateZoneOutputs = Named;
 
-export interface VirtualNetworkLinkInputs extends Named {
-  readonly privateZoneName?: string;
+export interface VirtualNetworkLinkOutputs extends Named {
   readonly virtualNetwork?: { readonly id?: string };
 }
 
-export interface VirtualNetworkInputs extends Named {
-  readonly virtualNetworkName?: string;
+export interface VirtualNetworkOutputs extends Named {
   readonly location?: string;
 }
 
-export interface FrontDoorProfileInputs extends Named {
-  readonly profileName?: string;
-  readonly sku?: { readonly name?: string };
+export interface FrontDoorProfileOutputs extends Named {
+  readonly sku: { readonly name?: string };
 }
 
-interface ProfileChild {
-  readonly profileName?: string;
-  readonly resourceGroupName?: string;
-}
+export type EndpointOutputs = Named;
 
-export interface EndpointInputs extends ProfileChild {
-  readonly endpointName?: string;
-}
-
-export interface OriginGroupInputs extends ProfileChild {
-  readonly originGroupName?: string;
+export interface OriginGroupOutputs extends Named {
   readonly healthProbeSettings?: { readonly probePath?: string; readonly probeProtocol?: string; readonly probeIntervalInSeconds?: number };
 }
 
-export interface OriginInputs extends ProfileChild {
-  readonly originGroupName?: string;
+export interface OriginOutputs extends Named {
   readonly hostName?: string;
   readonly enabledState?: string;
 }
 
-export interface SecurityPolicyInputs extends ProfileChild {
+export interface SecurityPolicyOutputs extends Named {
   readonly parameters?: {
-    readonly type?: string;
+    readonly type: string;
     readonly wafPolicy?: { readonly id?: string };
     readonly associations?: readonly { readonly domains?: readonly { readonly id?: string }[] }[];
   };
 }
 
-export interface WafPolicyInputs extends Named {
-  readonly policyName?: string;
+export interface WafPolicyOutputs extends Named {
   readonly policySettings?: { readonly enabledState?: string; readonly mode?: string };
 }

@@ -1,13 +1,20 @@
 /**
- * BCDR rule 5, backends: each gateway service has a backend for every OpenAI account, with a circuit
- * breaker that trips on 429 and on 5xx. The pool skips a tripped backend, which is how a request spills
- * over to the next tier instead of retrying a throttled or failing account.
+ * BCDR rule 5, backends: every OpenAI account (and, where backends are per deployment, every deployment)
+ * is reachable from each gateway service through a backend whose circuit breaker trips on 429 and on 5xx.
+ * The pool skips a tripped backend, which is how a request spills over to the next tier instead of
+ * retrying a throttled or failing account.
+ *
+ * ARM semantics only: a backend belongs to the service its `serviceName` was computed from, and calls the
+ * account its `url` was computed from (or whose host it names). Decides in every phase for per-account
+ * backends; a backend URL that names a deployment (`.../deployments/<name>`) is matched with deployment
+ * names, which are outputs only after the update.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { Backend, backendAccount, gatewayServices, isPool, serviceOf } from "../lib/gateway";
-import { openAiAccounts } from "../lib/openai";
-import { TYPES, ofType } from "../lib/resources";
-import { BackendInputs } from "../lib/shapes";
+import { Backend, backendAccount, backendDeployment, gatewayServices, isPool, serviceOf } from "../lib/gateway";
+import { decide } from "../lib/links";
+import { Account, modelDeployments, openAiAccounts } from "../lib/openai";
+import { TYPES, ofType, sameName } from "../lib/resources";
+import { BackendOutputs } from "../lib/shapes";
 
 /** Whether some rule of the breaker counts `status` as a failure. */
 function tripsOn(backend: Backend, status: number): boolean {
@@ -15,29 +22,50 @@ function tripsOn(backend: Backend, status: number): boolean {
     .some(range => (range.min ?? 0) <= status && status <= (range.max ?? range.min ?? 0)));
 }
 
+interface Target {
+  readonly backend: Backend;
+  readonly account: Account;
+  readonly deployment?: string;
+}
+
 export const circuitBreakerBackends: StackValidationPolicy = {
   name: "circuit-breaker-backends",
-  description: "Every gateway service has a backend for every OpenAI account, with a circuit breaker that trips on 429 and 5xx.",
+  description: "Each gateway service reaches every OpenAI account (and deployment, with per-deployment backends) through a backend whose circuit breaker trips on 429 and 5xx. " +
+    "Decides in preview and after update; deployment-named backends after update.",
   enforcementLevel: "mandatory",
-  validateStack: (args, report) => {
+  validateStack: decide((args, verdict) => {
     const services = gatewayServices(args.resources);
     if (services.length === 0) args.notApplicable("the stack has no API Management gateway");
     const accounts = openAiAccounts(args.resources);
-    const backends = ofType<BackendInputs>(args.resources, TYPES.backend).filter(b => !isPool(b));
+    const backends = ofType<BackendOutputs>(args.resources, TYPES.backend).filter(b => !isPool(b));
+    const linked = backends.map(backend => ({ backend, accounts: verdict.resolve(backendAccount(backend, accounts)), service: serviceOf(backend, services, verdict) }));
+    const targets = linked.flatMap(({ backend, accounts, service }) => (accounts ?? []).map(account => ({ backend, account, service, deployment: backendDeployment(backend) })));
+    for (const t of targets.filter(t => !tripsOn(t.backend, 429) || !tripsOn(t.backend, 500))) {
+      verdict.violation(`Backend '${t.backend.name}' (OpenAI account '${t.account.name}') has no circuit breaker tripping on both 429 and 5xx: ` +
+        `add circuitBreaker.rules with statusCodeRanges 429-429 and 500-599 (acceptRetryAfter: true) so its pool skips the account while it is throttled or failing.`, t.backend.urn);
+    }
+    // A backend the preview cannot place leaves "missing" undecided, never reported.
+    if (linked.some(l => l.accounts === undefined || l.service === undefined)) return;
+    const deployments = modelDeployments(args.resources, verdict);
     for (const service of services) {
-      const own = backends.filter(b => serviceOf(b, services) === service);
+      const own: Target[] = targets.filter(t => t.service === service);
       for (const account of accounts) {
-        // One backend per deployment of the account: each must have its breaker.
-        const accountBackends = own.filter(b => backendAccount(b, accounts) === account);
-        if (accountBackends.length === 0) {
-          report(`Gateway '${service.name}' has no backend for OpenAI account '${account.name}': add an API Management backend whose url is the account's endpoint, ` +
+        const reaching = own.filter(t => t.account === account);
+        if (reaching.length === 0) {
+          verdict.violation(`Gateway '${service.name}' has no backend for OpenAI account '${account.name}': add an API Management backend whose url is the account's endpoint, ` +
             `with a circuit breaker that trips on 429 and 5xx.`, service.urn);
+          continue;
         }
-        for (const backend of accountBackends.filter(b => !tripsOn(b, 429) || !tripsOn(b, 500))) {
-          report(`Backend '${backend.name}' (OpenAI account '${account.name}') has no circuit breaker tripping on both 429 and 5xx: ` +
-            `add circuitBreaker.rules with statusCodeRanges 429-429 and 500-599 (acceptRetryAfter: true) so its pool skips the account while it is throttled or failing.`, backend.urn);
+        if (reaching.some(t => t.deployment === undefined)) continue;
+        // Per-deployment backends: each of the account's deployments needs its own.
+        for (const d of deployments.filter(d => d.account === account)) {
+          const name = verdict.read(`the name of deployment '${d.resource.name}'`, () => d.resource.props.name);
+          if (name !== undefined && !reaching.some(t => sameName(t.deployment, name))) {
+            verdict.violation(`Gateway '${service.name}' has no backend for deployment '${name}' of OpenAI account '${account.name}': ` +
+              `add a backend whose url is the account's endpoint for that deployment, with a circuit breaker that trips on 429 and 5xx.`, service.urn);
+          }
         }
       }
     }
-  },
+  }),
 };

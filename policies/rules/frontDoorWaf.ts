@@ -1,54 +1,58 @@
 /**
  * BCDR rule 6, public mode: clients reach the gateways through Azure Front Door (Standard/Premium), whose
  * every endpoint is protected by a WAF policy that blocks (Prevention mode), not one that only logs.
+ *
+ * A security policy's `parameters` input is computed from the endpoints it associates and the WAF policy
+ * it applies: propertyDependencies of `parameters`, told apart by type (else the ARM ids it names, matched
+ * against output names). Decides in preview and after update.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { refersTo } from "../lib/armId";
+import { namesResource as names } from "../lib/armId";
+import { decide, link } from "../lib/links";
 import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
-import { TYPES, Typed, ofType, referenced, references, sameName } from "../lib/resources";
-import { EndpointInputs, FrontDoorProfileInputs, SecurityPolicyInputs, WafPolicyInputs } from "../lib/shapes";
+import { TYPES, Typed, ofType, sameName } from "../lib/resources";
+import { EndpointOutputs, FrontDoorProfileOutputs, SecurityPolicyOutputs, WafPolicyOutputs } from "../lib/shapes";
 
 const FRONT_DOOR_SKUS = ["Standard_AzureFrontDoor", "Premium_AzureFrontDoor"];
 
-type SecurityPolicy = Typed<SecurityPolicyInputs>;
-type WafPolicy = Typed<WafPolicyInputs>;
+type SecurityPolicy = Typed<SecurityPolicyOutputs>;
 
-function protects(policy: SecurityPolicy, endpoint: Typed<EndpointInputs>): boolean {
-  return references(policy, endpoint, () => (policy.props.parameters?.associations ?? []).some(a => (a.domains ?? []).some(d =>
-    refersTo(d.id, { type: "Microsoft.Cdn/profiles/afdEndpoints", name: endpoint.props.endpointName, resourceGroup: endpoint.props.resourceGroupName }))));
-}
-
-function wafOf(policy: SecurityPolicy, wafs: readonly WafPolicy[]): WafPolicy | undefined {
-  return referenced(policy, wafs, w => refersTo(policy.props.parameters?.wafPolicy?.id,
-    { type: "Microsoft.Network/frontDoorWebApplicationFirewallPolicies", name: w.props.policyName, resourceGroup: w.props.resourceGroupName }));
-}
-
-const blocks = (waf: WafPolicy) =>
-  sameName(waf.props.policySettings?.mode, "Prevention") && !sameName(waf.props.policySettings?.enabledState, "Disabled");
+const associates = (policy: SecurityPolicy) => (endpoint: Typed<EndpointOutputs>) => (policy.props.parameters?.associations ?? [])
+  .some(a => (a.domains ?? []).some(d => names(d.id, "Microsoft.Cdn/profiles/afdEndpoints", () => endpoint.props.name)));
 
 export const frontDoorWaf: StackValidationPolicy = {
   name: "front-door-waf",
-  description: "In public mode, Azure Front Door fronts the gateways and a WAF policy in Prevention mode protects every endpoint.",
+  description: "In public mode, Azure Front Door fronts the gateways and a WAF policy in Prevention mode protects every endpoint. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
-  validateStack: (args, report) => {
+  validateStack: decide((args, verdict) => {
     requireNetworkMode(args, "public");
-    const profiles = ofType<FrontDoorProfileInputs>(args.resources, TYPES.frontDoorProfile).filter(p => FRONT_DOOR_SKUS.includes(p.props.sku?.name ?? ""));
+    const profiles = ofType<FrontDoorProfileOutputs>(args.resources, TYPES.frontDoorProfile).filter(p => FRONT_DOOR_SKUS.includes(p.props.sku.name ?? ""));
     if (profiles.length === 0) {
-      report("The stack has no Azure Front Door (Standard_AzureFrontDoor or Premium_AzureFrontDoor) profile: public mode needs Front Door, " +
+      verdict.violation("The stack has no Azure Front Door (Standard_AzureFrontDoor or Premium_AzureFrontDoor) profile: public mode needs Front Door, " +
         "with a WAF policy in Prevention mode, in front of the regional gateways.");
       return;
     }
-    const securityPolicies = ofType<SecurityPolicyInputs>(args.resources, TYPES.securityPolicy);
-    const wafs = ofType<WafPolicyInputs>(args.resources, TYPES.wafPolicy);
-    for (const endpoint of ofType<EndpointInputs>(args.resources, TYPES.frontDoorEndpoint)) {
-      const guarding = securityPolicies.filter(p => protects(p, endpoint)).map(p => ({ policy: p, waf: wafOf(p, wafs) }));
-      if (guarding.some(g => g.waf && blocks(g.waf))) continue;
-      const lenient = guarding.find(g => g.waf)?.waf;
-      report(lenient
+    const endpoints = ofType<EndpointOutputs>(args.resources, TYPES.frontDoorEndpoint);
+    const wafs = ofType<WafPolicyOutputs>(args.resources, TYPES.wafPolicy);
+    const guards = ofType<SecurityPolicyOutputs>(args.resources, TYPES.securityPolicy).map(policy => ({
+      endpoints: verdict.resolve(link(policy, "parameters", endpoints, { what: `the endpoints of security policy '${policy.name}'`, matches: associates(policy) })),
+      waf: verdict.resolve(link(policy, "parameters", wafs, {
+        what: `the WAF policy of security policy '${policy.name}'`,
+        matches: w => names(policy.props.parameters?.wafPolicy?.id, "Microsoft.Network/frontDoorWebApplicationFirewallPolicies", () => w.props.name),
+      }))?.[0],
+    }));
+    if (guards.some(g => g.endpoints === undefined || g.waf === undefined && g.endpoints.length > 0)) return;
+    for (const endpoint of endpoints) {
+      const guarding = guards.filter(g => g.endpoints!.includes(endpoint) && g.waf);
+      const modes = guarding.map(g => ({ waf: g.waf!, blocks: verdict.read(`the mode of WAF policy '${g.waf!.name}'`, () =>
+        sameName(g.waf!.props.policySettings?.mode, "Prevention") && !sameName(g.waf!.props.policySettings?.enabledState, "Disabled")) }));
+      if (modes.some(m => m.blocks === true) || modes.some(m => m.blocks === undefined)) continue;
+      const lenient = modes[0]?.waf;
+      verdict.violation(lenient
         ? `WAF policy '${lenient.name}' protecting Front Door endpoint '${endpoint.name}' does not block: set policySettings.mode to "Prevention" and enabledState to "Enabled".`
         : `Front Door endpoint '${endpoint.name}' has no WAF: add a security policy (type WebApplicationFirewall) that associates a WAF policy in Prevention mode with it.`,
         (lenient ?? endpoint).urn);
     }
-  },
+  }),
 };

@@ -9,7 +9,7 @@ import { validateResourcesOf } from "../lib/validation";
 
 export const keyVaultHardening: ResourceValidationPolicy = {
   name: "key-vault-hardening",
-  description: "Key Vaults have purge protection and RBAC authorization enabled.",
+  description: "Key Vaults have purge protection and RBAC authorization enabled. Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: validateResourcesOf<VaultInputs>(TYPES.vault, (vault, args, report) => {
     const missing = [

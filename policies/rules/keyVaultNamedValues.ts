@@ -10,7 +10,7 @@ import { validateResourcesOf } from "../lib/validation";
 
 export const keyVaultNamedValues: ResourceValidationPolicy = {
   name: "key-vault-named-values",
-  description: "Secret API Management named values are Key Vault references; no secret is stored as a plain named value.",
+  description: "Secret API Management named values are Key Vault references; no secret is stored as a plain named value. Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: validateResourcesOf<NamedValueInputs>(TYPES.namedValue, (namedValue, args, report) => {
     const id = namedValue.namedValueId ?? args.name;
@@ -22,7 +22,7 @@ export const keyVaultNamedValues: ResourceValidationPolicy = {
       return;
     }
     const plain = namedValue.secret === true ? undefined : known(() => namedValue.value);
-    const shape = plain === undefined ? undefined : secretShape(plain);
+    const shape = typeof plain === "string" ? secretShape(plain) : undefined;
     if (shape) {
       report(`Named value '${id}' holds ${shape} in plain text: store it in Key Vault and make this a secret named value with keyVault.secretIdentifier.`);
     }

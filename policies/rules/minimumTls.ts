@@ -28,7 +28,7 @@ function tlsSettings(value: unknown, path: string): [string, string][] {
 
 export const minimumTls: ResourceValidationPolicy = {
   name: "minimum-tls",
-  description: "Every resource that has a minimum TLS setting requires TLS 1.2 or newer.",
+  description: "Every resource that has a minimum TLS setting requires TLS 1.2 or newer. Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     for (const [path, value] of tlsSettings(args.props, "")) {
@@ -37,7 +37,7 @@ export const minimumTls: ResourceValidationPolicy = {
     }
     if (args.type !== TYPES.apimService) return;
     const custom = (args.props as ApimServiceInputs).customProperties ?? {};
-    for (const key of Object.keys(custom).filter(k => APIM_PROTOCOL.test(k) && known(() => custom[k])?.toLowerCase() === "true")) {
+    for (const key of Object.keys(custom).filter(k => APIM_PROTOCOL.test(k) && String(known(() => custom[k])).toLowerCase() === "true")) {
       report(`API Management service '${args.name}' enables a protocol older than TLS 1.2: set customProperties["${key}"] to "False".`);
     }
   },

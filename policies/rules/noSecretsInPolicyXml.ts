@@ -31,7 +31,7 @@ function literalCredentials(e: PolicyElement): string[] {
 
 export const noSecretsInPolicyXml: ResourceValidationPolicy = {
   name: "no-secrets-in-policy-xml",
-  description: "API Management policy documents hold no secret literal: credentials come from Key Vault-backed named values.",
+  description: "API Management policy documents hold no secret literal: credentials come from Key Vault-backed named values. Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: validateResourcesOf<PolicyDocumentInputs>(isPolicyDocumentType, (document, args, report) => {
     const parsed = parsePolicyDocument(document.value ?? "", document.format);

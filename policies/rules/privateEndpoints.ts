@@ -1,41 +1,50 @@
 /**
  * BCDR rule 7, private mode: every gateway region reaches every OpenAI account through a private endpoint
  * in its own VNet, so a region's gateway never depends on another region's network to fail over.
+ * An endpoint connects to the account its `privateLinkServiceConnections` were computed from (else the
+ * one whose name its privateLinkServiceId names). Decides in preview and after update.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { namesResource } from "../lib/armId";
 import { gatewayRegions } from "../lib/gateway";
+import { decide, link } from "../lib/links";
 import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
 import { Account, openAiAccounts } from "../lib/openai";
-import { refersTo } from "../lib/armId";
-import { TYPES, Typed, ofType, referenced, regionName } from "../lib/resources";
-import { PrivateEndpointInputs } from "../lib/shapes";
+import { TYPES, Typed, ofType, regionName } from "../lib/resources";
+import { PrivateEndpointOutputs } from "../lib/shapes";
 
-type PrivateEndpoint = Typed<PrivateEndpointInputs>;
+type PrivateEndpoint = Typed<PrivateEndpointOutputs>;
 
-/** The account a private endpoint connects to, by the ARM id of its (manual or automatic) connection. */
-function endpointAccount(endpoint: PrivateEndpoint, accounts: readonly Account[]): Account | undefined {
-  const { privateLinkServiceConnections = [], manualPrivateLinkServiceConnections = [] } = endpoint.props;
-  return referenced(endpoint, accounts, a => [...privateLinkServiceConnections, ...manualPrivateLinkServiceConnections].some(c =>
-    refersTo(c.privateLinkServiceId, { type: "Microsoft.CognitiveServices/accounts", name: a.props.accountName, resourceGroup: a.props.resourceGroupName })));
-}
+/** Whether the endpoint's connections name the account. An endpoint has automatic or manual connections (ARM), so the manual list is read only without automatic ones. */
+const namesAccount = (endpoint: PrivateEndpoint) => (account: Account) => {
+  const automatic = endpoint.props.privateLinkServiceConnections ?? [];
+  const connections = automatic.length > 0 ? automatic : endpoint.props.manualPrivateLinkServiceConnections ?? [];
+  return connections.some(c => namesResource(c.privateLinkServiceId, "Microsoft.CognitiveServices/accounts", () => account.props.name));
+};
 
 export const privateEndpoints: StackValidationPolicy = {
   name: "private-endpoints",
-  description: "In private mode, every OpenAI account has a private endpoint in every gateway region.",
+  description: "In private mode, every OpenAI account has a private endpoint in every gateway region. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
-  validateStack: (args, report) => {
+  validateStack: decide((args, verdict) => {
     requireNetworkMode(args, "private");
-    const regions = gatewayRegions(args.resources);
+    const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length === 0) args.notApplicable("the stack has no API Management gateway");
+    if (!complete) verdict.cannotDecide("the gateway's additional locations are unknown");
     const accounts = openAiAccounts(args.resources);
-    const endpoints = ofType<PrivateEndpointInputs>(args.resources, TYPES.privateEndpoint)
-      .map(endpoint => ({ region: regionName(endpoint.props.location), account: endpointAccount(endpoint, accounts) }));
+    const endpoints = ofType<PrivateEndpointOutputs>(args.resources, TYPES.privateEndpoint).map(endpoint => ({
+      region: regionName(verdict.read(`the location of private endpoint '${endpoint.name}'`, () => endpoint.props.location)),
+      accounts: verdict.resolve(link(endpoint, "privateLinkServiceConnections", accounts,
+        { what: `the account private endpoint '${endpoint.name}' connects to`, matches: namesAccount(endpoint) })),
+    }));
+    // An endpoint the preview cannot place leaves "missing" undecided, never reported.
+    if (endpoints.some(e => e.region === undefined || e.accounts === undefined)) return;
     for (const account of accounts) {
-      for (const region of regions.filter(r => !endpoints.some(e => e.account === account && e.region === r))) {
-        report(`OpenAI account '${account.name}' has no private endpoint in gateway region ${region}: add one in ${region}'s VNet ` +
+      for (const region of regions.filter(r => !endpoints.some(e => e.accounts!.includes(account) && e.region === r))) {
+        verdict.violation(`OpenAI account '${account.name}' has no private endpoint in gateway region ${region}: add one in ${region}'s VNet ` +
           `(group id "account") with an A record in that region's privatelink.openai.azure.com zone.`, account.urn);
       }
     }
-  },
+  }),
 };

@@ -9,7 +9,7 @@ import { validateResourcesOf } from "../lib/validation";
 
 export const regionalStandardDeployment: ResourceValidationPolicy = {
   name: "regional-standard-deployment",
-  description: "Standard-tier deployments avoid the regional Standard SKU, which gives up the data-zone capacity pool.",
+  description: "Standard-tier deployments avoid the regional Standard SKU, which gives up the data-zone capacity pool. Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "advisory",
   validateResource: validateResourcesOf<DeploymentInputs>(TYPES.deployment, (deployment, args, report) => {
     if (deployment.tags?.[TAG.role] !== "standard") args.notApplicable("not a standard-tier deployment");

@@ -10,7 +10,7 @@ import { validateResourcesOf } from "../lib/validation";
 
 export const standardDeploymentSku: ResourceValidationPolicy = {
   name: "standard-deployment-sku",
-  description: "Standard-tier deployments use a standard SKU: DataZoneStandard, GlobalStandard (or regional Standard).",
+  description: "Standard-tier deployments use a standard SKU: DataZoneStandard, GlobalStandard (or regional Standard). Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: validateResourcesOf<DeploymentInputs>(TYPES.deployment, (deployment, args, report) => {
     if (deployment.tags?.[TAG.role] !== "standard") args.notApplicable("not a standard-tier deployment");

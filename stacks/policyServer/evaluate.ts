@@ -1,0 +1,126 @@
+/**
+ * The pack's verdict on a planned stack, from the real policy server (./server), in the three shapes the
+ * engine sends: every resource's inputs to resource policies (`Analyze`), and every resource's outputs to
+ * stack policies (`AnalyzeStack`) as a `pulumi preview` projects them and as they are after `pulumi up`.
+ * The offline plan, `npm run policy` and the tests use it; one server serves every stack of a process.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { PlannedResource } from "../runner";
+import { PolicyConfig, readPolicyConfig, reconcile, warnings } from "./config";
+import { OutputProjection } from "./projection";
+import { AnalyzerResource, Diagnostic, PackInfo, POLICY_PACK_DIR, PolicyServer } from "./server";
+
+export type Phase = "inputs" | "preview" | "update";
+
+export interface Violation extends Diagnostic {
+  /** What the policy saw: resource inputs, preview outputs or post-update outputs. */
+  readonly phase: Phase;
+}
+
+export interface PlannedStack {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: readonly PlannedResource[];
+  readonly outputs?: Record<string, unknown>;
+}
+
+/** Where a stack's policy config lives: policies/policy-config.<stack>.json. */
+export function policyConfigFile(stack: string): string {
+  return path.join(POLICY_PACK_DIR, `policy-config.${stack}.json`);
+}
+
+/** The stack's own policy config, if it has one. */
+export function stackPolicyConfig(stack: string): PolicyConfig {
+  const file = policyConfigFile(stack);
+  return fs.existsSync(file) ? readPolicyConfig(file) : new Map();
+}
+
+const isProvider = (r: PlannedResource) => r.type.startsWith("pulumi:providers:");
+
+/** The root Stack resource the runner leaves out: the parent of every top-level resource. */
+function rootStack(plan: PlannedStack): PlannedResource[] {
+  const urn = plan.resources.map(r => r.parent).find(p => p?.split("::")[2] === "pulumi:pulumi:Stack");
+  return urn ? [{ urn, type: "pulumi:pulumi:Stack", name: urn.split("::")[3], custom: false, protect: false, dependsOn: [], propertyDependencies: {}, inputs: {}, outputs: plan.outputs ?? {} }] : [];
+}
+
+export class PackEvaluator {
+  private readonly projection = new OutputProjection();
+
+  private constructor(private readonly server: PolicyServer, readonly pack: PackInfo) {}
+
+  static async start(): Promise<PackEvaluator> {
+    const server = await PolicyServer.start();
+    try {
+      return new PackEvaluator(server, await server.info());
+    } catch (e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** What the CLI would silently ignore in `config`. */
+  warnings(config: PolicyConfig): string[] {
+    return warnings(this.pack.policies, config);
+  }
+
+  /** Configures the server for a stack, as the CLI does before analyzing it: ConfigureStack, then Configure for every policy. */
+  async configure(plan: PlannedStack, config: PolicyConfig, dryRun: boolean): Promise<void> {
+    await this.server.configureStack({ project: plan.project, stack: plan.stack, dryRun });
+    await this.server.configure(reconcile(this.pack.policies, config));
+  }
+
+  /** Analyze on each resource's inputs (of those `only` selects). */
+  async analyzeInputs(plan: PlannedStack, only: (r: PlannedResource) => boolean = () => true): Promise<Violation[]> {
+    const resources = this.resources(plan);
+    const ds = await Promise.all(resources.filter(only).map(r => this.server.analyze(this.describe(r, r.inputs, resources))));
+    return ds.flat().map(d => ({ ...d, phase: "inputs" as const }));
+  }
+
+  /** AnalyzeStack on every resource's outputs, projected for a preview or as the update left them. */
+  async analyzeStack(plan: PlannedStack, phase: Exclude<Phase, "inputs">): Promise<Violation[]> {
+    const resources = this.resources(plan);
+    const outputs = (r: PlannedResource) => isProvider(r) ? r.inputs
+      : phase === "preview" ? this.projection.preview(r.type, r.custom ? r.inputs : {}) : this.projection.afterUpdate(r.type, r.outputs ?? {});
+    const ds = await this.server.analyzeStack(resources.map(r => this.describe(r, outputs(r), resources)));
+    return ds.map(d => ({ ...d, phase }));
+  }
+
+  /** As `pulumi preview` then `pulumi up` would: every phase, with the stack's config. */
+  async evaluate(plan: PlannedStack, config: PolicyConfig): Promise<Violation[]> {
+    const found: Violation[] = [];
+    for (const phase of ["preview", "update"] as const) {
+      await this.configure(plan, config, phase === "preview");
+      if (phase === "preview") found.push(...await this.analyzeInputs(plan));
+      found.push(...await this.analyzeStack(plan, phase));
+    }
+    return found;
+  }
+
+  private resources(plan: PlannedStack): PlannedResource[] {
+    return [...rootStack(plan), ...plan.resources];
+  }
+
+  private describe(r: PlannedResource, properties: Record<string, unknown>, all: readonly PlannedResource[]): AnalyzerResource {
+    const providerUrn = r.provider?.split("::").slice(0, 4).join("::");
+    const provider = providerUrn ? all.find(p => p.urn === providerUrn) : undefined;
+    return {
+      urn: r.urn, type: r.type, name: r.name, properties, protect: r.protect, parent: r.parent,
+      dependencies: r.dependsOn, propertyDependencies: r.propertyDependencies,
+      ...(provider ? { provider: { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.inputs } } : {}),
+    };
+  }
+}
+
+let shared: Promise<PackEvaluator> | undefined;
+
+/** One server per process, started on first use (starting one type-checks the pack: seconds, not milliseconds). */
+export function sharedEvaluator(): Promise<PackEvaluator> {
+  shared ??= PackEvaluator.start();
+  return shared;
+}
+
+/** The plan's violations in every phase, with the stack's policy config. */
+export async function evaluateStack(plan: PlannedStack): Promise<Violation[]> {
+  return (await sharedEvaluator()).evaluate(plan, stackPolicyConfig(plan.stack));
+}

@@ -1,0 +1,195 @@
+/**
+ * The real @pulumi/policy server, started and driven the way the Pulumi CLI drives a Node.js pack:
+ *   - launch (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go `NewPolicyAnalyzer`): in the pack's
+ *     folder, `node <@pulumi/pulumi/cmd/run-policy-pack> <engine address> .`, which registers ts-node with
+ *     type-checking on (sdk/nodejs/cmd/run-policy-pack/run.ts) and loads the pack's `main`; `new PolicyPack`
+ *     serves on 127.0.0.1:0 and prints the port as the first stdout line (pulumi/pulumi-policy
+ *     sdk/nodejs/policy/server.ts `serve`). A type error in the pack stops it here.
+ *   - calls: ConfigureStack, GetAnalyzerInfo, Configure (every policy), Analyze per resource on its inputs,
+ *     AnalyzeStack on every resource's outputs with parent, dependencies and propertyDependencies (empty
+ *     lists skipped, as the CLI's `AnalyzeStack` marshalling does).
+ * One server serves many stacks: Configure replaces the whole config each time.
+ */
+import { ChildProcess, spawn } from "child_process";
+import type { Socket } from "net";
+import * as path from "path";
+import type * as grpcTypes from "@grpc/grpc-js";
+import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
+import type { AnalyzerClient as Client } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { EnforcementLevel, PolicyConfigEntry, PolicyInfo } from "./config";
+
+// The gRPC and protobuf copies the SDK's generated stubs were built with.
+const SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const grpc: typeof grpcTypes = require(require.resolve("@grpc/grpc-js", { paths: [SDK] }));
+const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [SDK] })) as { Struct: { fromJavaScript(v: object): never } };
+const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [SDK] })) as { Empty: new () => never };
+const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as { AnalyzerClient: new (address: string, credentials: unknown) => Client };
+
+/** Enforcement levels by their wire number (analyzer.proto `EnforcementLevel`). */
+const WIRE_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+
+export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
+
+/** A resource as the engine describes it to the analyzer. */
+export interface AnalyzerResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly properties: Record<string, unknown>;
+  readonly protect?: boolean;
+  readonly parent?: string;
+  readonly provider?: { readonly urn: string; readonly type: string; readonly name: string; readonly properties: Record<string, unknown> };
+  readonly dependencies?: readonly string[];
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface Diagnostic {
+  readonly policy: string;
+  readonly enforcementLevel: EnforcementLevel;
+  readonly urn?: string;
+  /** The server's message: the policy's description, a newline, the rule's own message. */
+  readonly message: string;
+}
+
+export interface PackInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly policies: readonly PolicyInfo[];
+}
+
+/** A Struct of plain values: properties left undefined are absent on the wire. */
+const struct = (props: Record<string, unknown>) => Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
+
+function options(r: AnalyzerResource): analyzer.AnalyzerResourceOptions {
+  const o = new analyzer.AnalyzerResourceOptions();
+  o.setProtect(r.protect === true);
+  if (r.parent) o.setParent(r.parent);
+  o.setCustomtimeouts(new analyzer.AnalyzerResourceOptions.CustomTimeouts());
+  return o;
+}
+
+function provider(r: AnalyzerResource): analyzer.AnalyzerProviderResource | undefined {
+  if (!r.provider) return undefined;
+  const p = new analyzer.AnalyzerProviderResource();
+  p.setUrn(r.provider.urn);
+  p.setType(r.provider.type);
+  p.setName(r.provider.name);
+  p.setProperties(struct(r.provider.properties));
+  return p;
+}
+
+function stackResource(r: AnalyzerResource): analyzer.AnalyzerResource {
+  const m = new analyzer.AnalyzerResource();
+  m.setUrn(r.urn);
+  m.setType(r.type);
+  m.setName(r.name);
+  m.setProperties(struct(r.properties));
+  m.setOptions(options(r));
+  const p = provider(r);
+  if (p) m.setProvider(p);
+  if (r.parent) m.setParent(r.parent);
+  m.setDependenciesList([...(r.dependencies ?? [])]);
+  for (const [key, urns] of Object.entries(r.propertyDependencies ?? {}).filter(([, urns]) => urns.length > 0)) {
+    const deps = new analyzer.AnalyzerPropertyDependencies();
+    deps.setUrnsList([...urns]);
+    m.getPropertydependenciesMap().set(key, deps);
+  }
+  return m;
+}
+
+function diagnostics(response: analyzer.AnalyzeResponse): Diagnostic[] {
+  return response.getDiagnosticsList().map(d => ({
+    policy: d.getPolicyname(),
+    enforcementLevel: WIRE_LEVELS[d.getEnforcementlevel()],
+    ...(d.getUrn() ? { urn: d.getUrn() } : {}),
+    message: d.getMessage(),
+  }));
+}
+
+const call = <Req, Res>(method: (req: Req, cb: (err: grpcTypes.ServiceError | null, res: Res) => void) => unknown, req: Req) =>
+  new Promise<Res>((resolve, reject) => method(req, (err, res) => (err ? reject(err) : resolve(res))));
+
+export class PolicyServer {
+  private constructor(private readonly child: ChildProcess, private readonly client: Client) {}
+
+  /** Starts the pack as the CLI does; rejects with the pack's stderr if it exits before serving. */
+  static async start(packDir = POLICY_PACK_DIR): Promise<PolicyServer> {
+    // ./parentWatch.js ends the server with this process, whichever way it ends (jest kills its workers).
+    const child = spawn(process.execPath, ["-r", path.join(__dirname, "parentWatch.js"), require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], {
+      cwd: packDir, stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", d => { stderr += d; });
+    const port = await new Promise<string>((resolve, reject) => {
+      let stdout = "";
+      child.stdout!.on("data", d => {
+        stdout += d;
+        const line = stdout.split("\n")[0];
+        if (stdout.includes("\n")) /^\d+$/.test(line.trim()) ? resolve(line.trim()) : reject(new Error(`the policy pack printed ${JSON.stringify(line)} instead of its port:\n${stderr}`));
+      });
+      child.once("exit", code => reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr}`)));
+    });
+    // The server does not keep this process alive, and never outlives it.
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) (stream as Socket).unref();
+    return new PolicyServer(child, new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
+  }
+
+  async configureStack(stack: { project: string; stack: string; dryRun: boolean }): Promise<void> {
+    const req = new analyzer.AnalyzerStackConfigureRequest();
+    req.setProject(stack.project);
+    req.setStack(stack.stack);
+    req.setDryRun(stack.dryRun);
+    await call(this.client.configureStack.bind(this.client), req);
+  }
+
+  async info(): Promise<PackInfo> {
+    const info = await call<never, analyzer.AnalyzerInfo>(this.client.getAnalyzerInfo.bind(this.client) as never, new Empty());
+    return {
+      name: info.getName(),
+      version: info.getVersion(),
+      policies: info.getPoliciesList().map(p => {
+        const schema = p.getConfigschema();
+        return {
+          name: p.getName(),
+          enforcementLevel: WIRE_LEVELS[p.getEnforcementlevel()],
+          ...(schema ? { configSchema: { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, object>, required: schema.getRequiredList() } } : {}),
+        };
+      }),
+    };
+  }
+
+  async configure(config: ReadonlyMap<string, PolicyConfigEntry>): Promise<void> {
+    const req = new analyzer.ConfigureAnalyzerRequest();
+    for (const [name, entry] of config) {
+      const c = new analyzer.PolicyConfig();
+      c.setEnforcementlevel(WIRE_LEVELS.indexOf(entry.enforcementLevel ?? "advisory") as analyzer.EnforcementLevel);
+      c.setProperties(struct(entry.properties));
+      req.getPolicyconfigMap().set(name, c);
+    }
+    await call(this.client.configure.bind(this.client), req);
+  }
+
+  async analyze(r: AnalyzerResource): Promise<Diagnostic[]> {
+    const req = new analyzer.AnalyzeRequest();
+    req.setUrn(r.urn);
+    req.setType(r.type);
+    req.setName(r.name);
+    req.setProperties(struct(r.properties));
+    req.setOptions(options(r));
+    const p = provider(r);
+    if (p) req.setProvider(p);
+    return diagnostics(await call(this.client.analyze.bind(this.client), req));
+  }
+
+  async analyzeStack(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
+    const req = new analyzer.AnalyzeStackRequest();
+    req.setResourcesList(resources.map(stackResource));
+    return diagnostics(await call(this.client.analyzeStack.bind(this.client), req));
+  }
+
+  close(): void {
+    this.client.close();
+    this.child.kill();
+  }
+}
