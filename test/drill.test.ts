@@ -41,8 +41,7 @@ function untouched(t: DrillTopology, s: Scenario, chain: string): string[] {
 
 /** A fault the gateway only sees as a missing response (connection failure, timeout). */
 const transport = (s: Scenario) => s.faults.some(f => f.kind === "down" && f.as !== "5xx");
-const handlesTransport = (t: DrillTopology) => t.gateways.every(g => g.retry.onNoResponse
-  && Object.values(g.backends).every(b => b.rules.some(r => r.errorReasons.length > 0)));
+const handlesTransport = (t: DrillTopology) => t.gateways.every(g => Object.keys(t.chains).every(c => (g.fallback[c] ?? []).length > 0));
 
 describe.each(["dev", "prod"])("drill on %s", stack => {
   let run: ProgramRun;
@@ -62,8 +61,13 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
         expect(members).toEqual(chain.tiers);
       }
       const xml = run.resources.find(r => r.type === "azure-native:apimanagement:ApiPolicy" && r.inputs.serviceName === g.service)!.inputs.value as string;
-      expect(xml).toContain(`count="${g.retry.count}"`);
-      expect(xml).toContain(`timeout="${g.timeoutS}"`);
+      // Retries and per-tier timeouts are policy variables now: one retry per further tier, a timeout per tier.
+      for (const [name, chain] of Object.entries(chains)) {
+        const r = g.routes[name];
+        expect(r.tierTimeoutsS).toHaveLength(chain.tiers.length);
+        expect(xml).toContain(`name="tier-timeouts" value="${r.tierTimeoutsS.join(",")}"`);
+        expect(r.retryCount).toBe(Math.max(1, chain.tiers.length - 1));
+      }
     }
     const apps = run.outputs.applications as Record<string, { priority: number }>;
     expect(topo.applications.map(a => [a.name, a.priority])).toEqual(Object.entries(apps).map(([n, a]) => [n, a.priority]));
