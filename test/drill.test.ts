@@ -88,13 +88,22 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     expect(checked).toBeGreaterThanOrEqual(topo.applications.length * 4);
   });
 
-  test("a connection failure or timeout is lost unless the gateway retries and trips on it, and the drill says why", () => {
-    const losses = reports.filter(r => r.faults.some(f => f.kind === "down" && f.as !== "5xx"))
-      .flatMap(r => r.applications.filter(a => a.served < 1).map(a => a.failures));
-    if (handlesTransport(topo)) return expect(losses).toEqual([]);
+  test("a region that stops answering is failed over within the tier timeouts (on-error walk); without the walk the drill reports the loss", () => {
+    const down = reports.filter(r => r.faults.some(f => f.kind === "down" && f.as !== "5xx"));
+    expect(down.length).toBeGreaterThan(0);
+    expect(handlesTransport(topo)).toBe(true);
+    for (const r of down) for (const a of r.applications) expect([r.name, a.name, a.served]).toEqual([r.name, a.name, 1]);
+    // A hand-edited plan whose policy has no on-error send-request: a dead region's requests are lost.
+    const broken = edited(run, p => {
+      for (const r of p.resources.filter(x => x.type === "azure-native:apimanagement:ApiPolicy")) {
+        r.inputs.value = String(r.inputs.value).replace(/<on-error>[\s\S]*<\/on-error>/, "<on-error><base /></on-error>");
+      }
+    });
+    expect(handlesTransport(broken)).toBe(false);
+    const scenarios = scenarioSet(broken, config()).filter(s => s.faults.some(f => f.kind === "down" && f.as !== "5xx"));
+    const losses = scenarios.flatMap(s => runScenario(broken, s, config()).applications.filter(a => a.served < 1));
     expect(losses.length).toBeGreaterThan(0);
-    for (const f of losses) expect(Object.keys(f)).toContain("503: no response (on-error)");
-    expect(drill(topo, config(), []).report.assumptions.join("\n")).toMatch(/does not test for a missing response/);
+    for (const a of losses) expect(Object.keys(a.failures)).toContain("503: no response (on-error)");
   });
 
   test("an active gateway outage costs what the entry's failover takes, then settles", () => {
@@ -158,9 +167,14 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
       const pool = poolOf(plan, "pool-shared-gpt-4.1");
       pool.services = pool.services.filter((m: { id: string }) => !m.id.includes("/backends/standard-secondary--"));
     });
+    // The on-error walk reaches the secondary by send-request even when the pool lacks it (the pool empties,
+    // set-backend-service fails, on-error runs): the chain is only cut when that step is gone too.
+    const rescued = runScenario(broken, s, config());
+    for (const g of broken.gateways) for (const c of Object.keys(g.fallback)) g.fallback[c] = g.fallback[c].filter(x => !x.backend.startsWith("standard-secondary--"));
     const cut = runScenario(broken, s, config());
     for (const name of ["doc-search", "hr-chatbot"]) {
       expect(app(whole, name).served).toBe(1);
+      expect(app(rescued, name).served).toBeGreaterThan(0.95);
       expect(app(cut, name).served).toBeLessThan(0.75);
       expect(app(cut, name).tpmShort).toBeGreaterThan(0);
       expect(app(cut, name).settleS).toBeNull();

@@ -138,7 +138,10 @@ class Simulation {
   private attempt(req: Request, t: number): void {
     req.attempts++;
     const backend = this.pick(req.gateway, req.route, t);
-    if (!backend) return req.stream.app.onFailed(req.arrival, "503: every backend of the pool is tripped", req.attempts - 1);
+    if (!backend) {
+      if ((req.gateway.g.fallback[req.stream.chain] ?? []).length > 0) return this.walk(req, { transport: true }, t);
+      return req.stream.app.onFailed(req.arrival, "503: every backend of the pool is tripped", req.attempts - 1);
+    }
     // Attempt n waits as long as the nth tier allows (the last tier's timeout after).
     const timeouts = req.route.tierTimeoutsS;
     const { at, outcome } = this.forward(req, backend, t, timeouts[Math.min(req.attempts - 1, timeouts.length - 1)]);
