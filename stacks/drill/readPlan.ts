@@ -101,7 +101,7 @@ export function conditionStatuses(condition: string): StatusRange[] {
 
 interface PolicyFacts {
   retry: RetryPolicy; chainPools: Record<string, string>; routes: Record<string, ChainRoute>; shed: Record<string, ShedRule>;
-  fallback: Record<string, FallbackStep[]>; tokenLimits: Record<string, number>; notes: string[];
+  fallback: Record<string, FallbackStep[]>; tokenLimits: Record<string, number>;
 }
 type Element = { tag: string; attrs: Record<string, string>; children: XmlNode[] };
 
@@ -174,7 +174,6 @@ export function readPolicy(xml: string, field: string): PolicyFacts {
     ...routes(all, field),
     fallback: fallback(all),
     tokenLimits,
-    notes: [],
   };
 }
 

@@ -266,10 +266,10 @@ export function simulate(topo: DrillTopology, scenario: Scenario, config: DrillC
 export function assumptions(topo: DrillTopology): string[] {
   const gaps: string[] = [];
   for (const g of new Map(topo.gateways.map(g => [g.service, g])).values()) {
-    if (!g.retry.onNoResponse) gaps.push(`${g.service}: the retry condition ${g.retry.condition} does not test for a missing response: a connection failure or timeout is not retried`);
+    const walkless = Object.keys(topo.chains).filter(c => (g.fallback[c] ?? []).length === 0);
+    if (walkless.length > 0) gaps.push(`${g.service}: no on-error send-request walk for ${walkless.join(", ")}: a connection failure or timeout that ends the retry is answered 503`);
     const deaf = Object.values(g.backends).filter(b => b.rules.every(r => r.errorReasons.length === 0)).map(b => b.id);
     if (deaf.length > 0) gaps.push(`${g.service}: breaker rules without errorReasons (transport failures never trip them): ${deaf.join(", ")}`);
-    gaps.push(...g.notes);
   }
   return [...Object.values(ASSUMPTIONS), ...gaps.map(g => `plan: ${g}`)];
 }

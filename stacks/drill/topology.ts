@@ -82,8 +82,6 @@ export interface GatewayRegion {
   retry: RetryPolicy;
   /** Application -> tokens per minute of its gateway token limit. */
   tokenLimits: Record<string, number>;
-  /** What the reader could not map exactly, printed with the assumptions. */
-  notes: string[];
 }
 
 export interface DrillDeployment { model: string; sku: string; capacity: number }
