@@ -41,8 +41,7 @@ function untouched(t: DrillTopology, s: Scenario, chain: string): string[] {
 
 /** A fault the gateway only sees as a missing response (connection failure, timeout). */
 const transport = (s: Scenario) => s.faults.some(f => f.kind === "down" && f.as !== "5xx");
-const handlesTransport = (t: DrillTopology) => t.gateways.every(g => g.retry.onNoResponse
-  && Object.values(g.backends).every(b => b.rules.some(r => r.errorReasons.length > 0)));
+const handlesTransport = (t: DrillTopology) => t.gateways.every(g => Object.keys(t.chains).every(c => (g.fallback[c] ?? []).length > 0));
 
 describe.each(["dev", "prod"])("drill on %s", stack => {
   let run: ProgramRun;
@@ -62,8 +61,13 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
         expect(members).toEqual(chain.tiers);
       }
       const xml = run.resources.find(r => r.type === "azure-native:apimanagement:ApiPolicy" && r.inputs.serviceName === g.service)!.inputs.value as string;
-      expect(xml).toContain(`count="${g.retry.count}"`);
-      expect(xml).toContain(`timeout="${g.timeoutS}"`);
+      // Retries and per-tier timeouts are policy variables now: one retry per further tier, a timeout per tier.
+      for (const [name, chain] of Object.entries(chains)) {
+        const r = g.routes[name];
+        expect(r.tierTimeoutsS).toHaveLength(chain.tiers.length);
+        expect(xml).toContain(`name="tier-timeouts" value="${r.tierTimeoutsS.join(",")}"`);
+        expect(r.retryCount).toBe(Math.max(1, chain.tiers.length - 1));
+      }
     }
     const apps = run.outputs.applications as Record<string, { priority: number }>;
     expect(topo.applications.map(a => [a.name, a.priority])).toEqual(Object.entries(apps).map(([n, a]) => [n, a.priority]));
@@ -84,13 +88,30 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     expect(checked).toBeGreaterThanOrEqual(topo.applications.length * 4);
   });
 
-  test("a connection failure or timeout is lost unless the gateway retries and trips on it, and the drill says why", () => {
-    const losses = reports.filter(r => r.faults.some(f => f.kind === "down" && f.as !== "5xx"))
-      .flatMap(r => r.applications.filter(a => a.served < 1).map(a => a.failures));
-    if (handlesTransport(topo)) return expect(losses).toEqual([]);
+  test("a region that stops answering is failed over within the tier timeouts (on-error walk); without the walk the drill reports the loss", () => {
+    const down = reports.filter(r => r.faults.some(f => f.kind === "down" && f.as !== "5xx"));
+    expect(down.length).toBeGreaterThan(0);
+    expect(handlesTransport(topo)).toBe(true);
+    for (const r of down) {
+      for (const a of r.applications) {
+        expect([r.name, a.name, a.served]).toEqual([r.name, a.name, 1]);
+        // Within the tier timeouts: no request waits longer than the walk of its chain's tiers.
+        const bound = Math.max(...topo.applications.find(x => x.name === a.name)!.chains
+          .map(c => topo.gateways[0].routes[c].tierTimeoutsS.reduce((s, x) => s + x, 0)));
+        expect(a.addedLatencyP95S).toBeLessThanOrEqual(bound + 1);
+      }
+    }
+    // A hand-edited plan whose policy has no on-error send-request: a dead region's requests are lost.
+    const broken = edited(run, p => {
+      for (const r of p.resources.filter(x => x.type === "azure-native:apimanagement:ApiPolicy")) {
+        r.inputs.value = String(r.inputs.value).replace(/<on-error>[\s\S]*<\/on-error>/, "<on-error><base /></on-error>");
+      }
+    });
+    expect(handlesTransport(broken)).toBe(false);
+    const scenarios = scenarioSet(broken, config()).filter(s => s.faults.some(f => f.kind === "down" && f.as !== "5xx"));
+    const losses = scenarios.flatMap(s => runScenario(broken, s, config()).applications.filter(a => a.served < 1));
     expect(losses.length).toBeGreaterThan(0);
-    for (const f of losses) expect(Object.keys(f)).toContain("503: no response (on-error)");
-    expect(drill(topo, config(), []).report.assumptions.join("\n")).toMatch(/does not test for a missing response/);
+    for (const a of losses) expect(Object.keys(a.failures)).toContain("503: no response (on-error)");
   });
 
   test("an active gateway outage costs what the entry's failover takes, then settles", () => {
@@ -147,6 +168,59 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     expect(Object.keys(app(both, "playground").servedBy).sort()).toEqual(["standard-primary@eastus2", "standard-secondary@centralus"]);
   });
 
+  test("PTU budget per priority class: under budget a priority-2/3 caller stays on the PTU; over it the whole class is shed (defect)", () => {
+    const t = readPlan(prod);
+    const g = t.gateways[0];
+    const caller = t.applications.find(a => a.priority > 1 && a.chains.some(c => g.shed[c]))!;
+    const chain = caller.chains.find(c => g.shed[c])!;
+    const budget = g.shed[chain].budgets[caller.priority];
+    expect(Object.keys(g.shed[chain].budgets)).toEqual(["2", "3"]);
+    const deployment = t.chains[chain].deployment;
+    const ptu = g.pools[g.routes[chain].pool].members.map(m => g.backends[m.backend].account)
+      .filter(a => isProvisioned(t.accounts[a].deployments[deployment].sku));
+    // The class's budget is shared by every caller of the class; one caller over it needs a token limit above it.
+    for (const x of t.gateways) x.tokenLimits[caller.name] = 4 * budget;
+    const onPtu = (share: number, topo = t) => {
+      const demand = { [caller.name]: { tokensPerMinute: share * budget, mix: { [deployment]: 1 } } };
+      const r = app(runScenario(topo, { name: "baseline", faults: [] }, config({ demand })), caller.name);
+      expect(r.served).toBe(1);
+      return ptu.reduce((s, a) => s + (r.servedBy[`${a}@${t.accounts[a].region}`] ?? 0), 0);
+    };
+    // Reference: the same plan without shed routes (the PTU's own 429s still send some traffic on).
+    const unshed = structuredClone(t);
+    for (const x of unshed.gateways) x.shed = {};
+    const [under, over] = [onPtu(0.8), onPtu(2)];
+    expect(under).toBeCloseTo(onPtu(0.8, unshed), 1);
+    // Defect in the generated policy: the class's counter (azure-openai-token-limit before the shed decision)
+    // also counts the tokens it sheds, so a class asking twice its budget keeps the counter above the budget
+    // and gets almost none of the PTU, not the budget's half.
+    expect(over).toBeLessThan(0.2);
+    expect(onPtu(2, unshed)).toBeGreaterThan(2 * over);
+  });
+
+  test("each attempt waits its tier's timeout, read from the policy's tier-timeouts", () => {
+    const timed = edited(prod, plan => {
+      const policy = plan.resources.find(r => r.type === "azure-native:apimanagement:ApiPolicy")!;
+      policy.inputs.value = String(policy.inputs.value).replace(
+        /(value="shared-gpt-4o"\s*\/>\s*<set-variable name="chain-pool"[^>]*>\s*<set-variable name="retry-count"[^>]*>\s*<set-variable name="tier-timeouts" value=")[^"]*/,
+        "$17,9,11,13");
+    });
+    expect(timed.gateways[0].routes["shared-gpt-4o"].tierTimeoutsS).toEqual([7, 9, 11, 13]);
+    // The PTU answers 503 (fast); the second tier hangs. Before the PTU's breaker opens, attempt 2 waits 9 s and
+    // on-error hands the request to tier 3. Once it is open the hanging account is attempt 1: it waits the PTU's
+    // 7 s, and on-error, which counts attempts and not tiers, replays it on the same hanging tier (send-request,
+    // its own 120 s bound) before tier 3: a defect of the generated walk the drill shows as a 127 s p95.
+    const s: Scenario = { name: "ptu 5xx, standard-primary hangs", faults: [
+      { kind: "down", account: "enterprise-ptu", as: "5xx" }, { kind: "down", account: "standard-primary", as: "timeout" }] };
+    const r = app(runScenario(timed, s, config({ demand: { "hr-chatbot": { mix: { "gpt-4o": 1 } } } })), "hr-chatbot");
+    expect(r.served).toBe(1);
+    const hung = timed.gateways[0].fallback["shared-gpt-4o"].find(x => x.index === 1)!;
+    expect(hung.backend).toBe("standard-primary--gpt-4o");
+    expect(r.addedLatencyP50S).toBeGreaterThanOrEqual(7);
+    expect(r.addedLatencyP95S).toBeGreaterThanOrEqual(7 + hung.timeoutS);
+    expect(r.addedLatencyP95S).toBeLessThan(7 + hung.timeoutS + 1);
+  });
+
   test("a pool missing the secondary: the drill reports the loss when the primary region goes", () => {
     const s: Scenario = { name: "eastus2 down", faults: [{ kind: "down", region: "eastus2", as: "5xx" }] };
     const whole = runScenario(readPlan(prod), s, config());
@@ -154,9 +228,14 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
       const pool = poolOf(plan, "pool-shared-gpt-4.1");
       pool.services = pool.services.filter((m: { id: string }) => !m.id.includes("/backends/standard-secondary--"));
     });
+    // The on-error walk reaches the secondary by send-request even when the pool lacks it (the pool empties,
+    // set-backend-service fails, on-error runs): the chain is only cut when that step is gone too.
+    const rescued = runScenario(broken, s, config());
+    for (const g of broken.gateways) for (const c of Object.keys(g.fallback)) g.fallback[c] = g.fallback[c].filter(x => !x.backend.startsWith("standard-secondary--"));
     const cut = runScenario(broken, s, config());
     for (const name of ["doc-search", "hr-chatbot"]) {
       expect(app(whole, name).served).toBe(1);
+      expect(app(rescued, name).served).toBeGreaterThan(0.95);
       expect(app(cut, name).served).toBeLessThan(0.75);
       expect(app(cut, name).tpmShort).toBeGreaterThan(0);
       expect(app(cut, name).settleS).toBeNull();

@@ -49,13 +49,17 @@ export const ASSUMPTIONS = {
   // the information on the same instance" (https://learn.microsoft.com/azure/api-management/backends#circuit-breaker).
   breakerPerRegion: "gateway instances: one breaker state per gateway location, as if each location were one unit (several " +
     "units would each learn on their own, documented); token-limit counters per location too (undocumented)",
-  poolEmpty: "pool: when every member's breaker is open, set-backend-service fails and on-error answers 503",
+  poolEmpty: "pool: when every member's breaker is open, set-backend-service fails and on-error walks the tiers after the one aimed at",
+  onError: "on-error: send-request replays the request on each later tier within that tier's timeout, ignoring breakers (ignore-error: " +
+    "a missing response is a failed tier; https://learn.microsoft.com/azure/api-management/send-request-policy)",
   arrivals: "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains; callers do not retry",
   frontDoor: "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
     "interval from a random phase; requests sent to a down origin fail",
   dnsToggle: "private entry: an operator flips gateway.activeRegion and runs pulumi up after the drill's operatorMinutes; clients " +
     "follow after the record's TTL",
-  shedding: "PTU load shedding by priority (cache-lookup-value of the PTU utilisation) is not modelled: every caller starts at its chain's pool",
+  // Undocumented: how azure-openai-token-limit refills its counter; the generator reads "limit - remaining" as tokens used.
+  shedding: "PTU shedding: the per-class counter is a sliding minute of the class's requested tokens; a priority-2/3 caller whose " +
+    "class reached its budget takes the standard route (counter refill is not documented)",
 };
 
 /** Round trip between a gateway location and an account; the figures are the assumption above. */

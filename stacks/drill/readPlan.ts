@@ -6,10 +6,11 @@
  *                                                               (name, failureCondition.count/interval/statusCodeRanges/
  *                                                               errorReasons, tripDuration, acceptRetryAfter),
  *                                                               pool.services[].id/priority/weight
- *              azure-native:apimanagement:ApiPolicy             serviceName, value (XML): retry count/interval/
- *                                                               first-fast-retry/condition, forward-request timeout,
- *                                                               set-variable chain + chain-pool, token-limit counter-key +
- *                                                               tokens-per-minute
+ *              azure-native:apimanagement:ApiPolicy             serviceName, value (XML): retry interval/first-fast-retry/
+ *                                                               condition; per chain set-variable chain, chain-pool,
+ *                                                               retry-count, tier-timeouts, first-tier and the shed route
+ *                                                               with its per-class budgets; per application its
+ *                                                               token-limit; on-error send-request steps
  *              azure-native:cdn:AFDOriginGroup / AFDOrigin      healthProbeSettings, loadBalancingSettings;
  *                                                               hostName, priority, weight, enabledState
  *              azure-native:privatedns:PrivateRecordSet          ttl of the gateway host's record
@@ -18,7 +19,7 @@
  */
 import { XMLParser } from "fast-xml-parser";
 import {
-  BreakerRule, DrillAccount, DrillApplication, DrillBackend, DrillEntry, DrillPool, DrillTopology,
+  BreakerRule, ChainRoute, DrillAccount, FallbackStep, ShedRule, DrillApplication, DrillBackend, DrillEntry, DrillPool, DrillTopology,
   GatewayRegion, RetryPolicy, StatusRange,
 } from "./topology";
 
@@ -99,37 +100,80 @@ export function conditionStatuses(condition: string): StatusRange[] {
 }
 
 interface PolicyFacts {
-  retry: RetryPolicy; timeoutS: number; chainPools: Record<string, string>; tokenLimits: Record<string, number>; notes: string[];
+  retry: RetryPolicy; chainPools: Record<string, string>; routes: Record<string, ChainRoute>; shed: Record<string, ShedRule>;
+  fallback: Record<string, FallbackStep[]>; tokenLimits: Record<string, number>;
+}
+type Element = { tag: string; attrs: Record<string, string>; children: XmlNode[] };
+
+const varsOf = (e: Element) => new Map(e.children.filter(c => tagOf(c) === "set-variable").map(c => [attrs(c).name, attrs(c).value]));
+/** The literal a `when` condition compares a variable with: `context.Variables["chain"] == "x"`. */
+const compared = (condition: string | undefined, name: string) =>
+  new RegExp(`context\\.Variables\\["${name}"\\]\\)?\\s*==\\s*"([^"]+)"`).exec(condition ?? "")?.[1];
+
+function route(vars: Map<string, string | undefined>, field: string): ChainRoute {
+  const tiers = (vars.get("tier-timeouts") ?? fail(field, "a chain-pool without tier-timeouts")).split(",").map(Number);
+  return { pool: vars.get("chain-pool")!, retryCount: Number(vars.get("retry-count")), tierTimeoutsS: tiers, firstTier: Number(vars.get("first-tier") ?? 0) };
+}
+
+/** Routes per chain (set-variable chain beside chain-pool) and the shed route nested under it. */
+function routes(all: Element[], field: string): Pick<PolicyFacts, "chainPools" | "routes" | "shed"> {
+  const out: Pick<PolicyFacts, "chainPools" | "routes" | "shed"> = { chainPools: {}, routes: {}, shed: {} };
+  for (const e of all) {
+    const vars = varsOf(e);
+    const chain = vars.get("chain");
+    if (!chain || !vars.has("chain-pool")) continue;
+    out.chainPools[chain] = vars.get("chain-pool")!;
+    out.routes[chain] = route(vars, `${field} chain ${chain}`);
+    const nested = [...elements(e.children)].find(w => w.tag === "when" && varsOf(w).has("chain-pool"));
+    if (!nested) continue;
+    // The shed condition compares the used tokens with a per-class budget: (priority == "2" ? N : M).
+    const b = /==\s*"2"\s*\?\s*(\d+)L\s*:\s*(\d+)L/.exec(nested.attrs.condition ?? "")
+      ?? fail(`${field} chain ${chain}`, "a shed route whose condition names no per-class budget");
+    out.shed[chain] = { budgets: { 2: Number(b[1]), 3: Number(b[2]) }, route: route(varsOf(nested), `${field} chain ${chain} (shed)`) };
+  }
+  return out;
+}
+
+/** on-error's walk: each step's chain, the tier index it needs, its send-request timeout and backend (served-by). */
+function fallback(all: Element[]): Record<string, FallbackStep[]> {
+  const onError = all.find(e => e.tag === "on-error");
+  const out: Record<string, FallbackStep[]> = {};
+  if (!onError) return out;
+  for (const w of elements(onError.children)) {
+    const send = w.tag === "when" && w.children.find(c => tagOf(c) === "send-request");
+    const chain = compared(w.attrs.condition, "chain");
+    const index = /<\s*(\d+)\s*&&/.exec(w.attrs.condition ?? "")?.[1];
+    if (!send || !chain || index === undefined) continue;
+    // send-request: "timeout ... default 60" (https://learn.microsoft.com/azure/api-management/send-request-policy)
+    (out[chain] ??= []).push({ index: Number(index), backend: varsOf(w).get("served-by")!, timeoutS: Number(attrs(send).timeout ?? 60) });
+  }
+  return out;
 }
 
 export function readPolicy(xml: string, field: string): PolicyFacts {
   const doc = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml) as XmlNode[];
   const all = [...elements(doc)];
   const retry = all.find(e => e.tag === "retry") ?? fail(field, "no <retry> element: the drill models the backend-pool strategy");
-  const forwards = all.filter(e => e.tag === "forward-request");
-  if (forwards.length === 0) fail(field, "no <forward-request> element");
-  // forward-request: "timeout ... default 300" (https://learn.microsoft.com/azure/api-management/forward-request-policy)
-  const timeouts = [...new Set(forwards.map(f => Number(f.attrs.timeout ?? 300)))];
+  if (!all.some(e => e.tag === "forward-request")) fail(field, "no <forward-request> element");
   const condition = retry.attrs.condition ?? "";
-  const chainPools: Record<string, string> = {};
-  for (const e of all) {
-    const vars = new Map(e.children.filter(c => tagOf(c) === "set-variable").map(c => [attrs(c).name, attrs(c).value]));
-    if (vars.has("chain") && vars.has("chain-pool")) chainPools[vars.get("chain")!] = vars.get("chain-pool")!;
+  // Application token limits: the azure-openai-token-limit with a literal budget inside the application's `when`.
+  const tokenLimits: Record<string, number> = {};
+  for (const w of all.filter(e => e.tag === "when")) {
+    const limit = w.children.find(c => /token-limit$/.test(tagOf(c)));
+    const name = compared(w.attrs.condition, "application");
+    if (limit && name) tokenLimits[name] = Number(attrs(limit)["tokens-per-minute"]);
   }
-  const tokenLimits = Object.fromEntries(all.filter(e => /token-limit$/.test(e.tag))
-    .map(e => [e.attrs["counter-key"], Number(e.attrs["tokens-per-minute"])]));
   return {
     retry: {
-      count: Number(retry.attrs.count), intervalS: Number(retry.attrs.interval ?? 0),
+      intervalS: Number(retry.attrs.interval ?? 0),
       firstFastRetry: retry.attrs["first-fast-retry"] === "true", condition,
       statusRanges: conditionStatuses(condition),
       // Transport failures leave context.Response null; a condition that never tests for it cannot retry them.
       onNoResponse: /Response\s*==\s*null|LastError/.test(condition),
     },
-    timeoutS: timeouts[0],
-    chainPools,
+    ...routes(all, field),
+    fallback: fallback(all),
     tokenLimits,
-    notes: timeouts.length > 1 ? [`${field}: several forward-request timeouts (${timeouts.join(", ")} s); the drill applies the first to every request`] : [],
   };
 }
 

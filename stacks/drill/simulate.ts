@@ -10,18 +10,26 @@ import {
 import { DrillConfig, Scenario } from "./config";
 import { Bucket, EventQueue, hash, rng } from "./engine";
 import { FaultTimeline, entryRouter, weightedPick } from "./faults";
-import { DrillAccount, DrillBackend, DrillTopology, GatewayRegion, inRanges, isProvisioned } from "./topology";
+import { ChainRoute, DrillAccount, DrillBackend, DrillTopology, GatewayRegion, inRanges, isProvisioned } from "./topology";
 import { AppRecorder, ScenarioRun } from "./record";
 
 interface Stream { app: AppRecorder; chain: string; intervalS: number; prompt: number; completion: number; streamingShare: number }
-interface Request { stream: Stream; arrival: number; gateway: GatewayState; attempts: number; streaming: boolean }
+interface Request {
+  stream: Stream; arrival: number; gateway: GatewayState; attempts: number; streaming: boolean; route: ChainRoute;
+  /** Set once on-error walks the remaining tiers: the index of the step in flight. */
+  step?: number;
+}
 interface Outcome { status?: number; transport?: boolean; retryAfterS?: number; served?: boolean }
 type Event = { t: number; seq: number } & (
   | { kind: "arrive"; stream: Stream }
   | { kind: "retry"; req: Request }
   | { kind: "response"; req: Request; backend: DrillBackend; outcome: Outcome; startedAt: number });
 
-interface GatewayState { g: GatewayRegion; openUntil: Map<string, number>; failures: Map<string, number[]>; limits: Map<string, Bucket> }
+interface GatewayState {
+  g: GatewayRegion; openUntil: Map<string, number>; failures: Map<string, number[]>; limits: Map<string, Bucket>;
+  /** Tokens counted per (chain, priority class) for PTU shedding: (time, tokens) within the last minute. */
+  spent: Map<string, { t: number; tokens: number }[]>;
+}
 
 interface DeploymentState { tokens: Bucket; requests?: Bucket; weightOut: number; tokensPerSecond: number }
 
@@ -40,7 +48,7 @@ class Simulation {
     this.random = rng(config.seed ^ hash(scenario.name));
     this.timeline = new FaultTimeline(scenario, config);
     this.route = entryRouter(topo, this.timeline, config, this.random);
-    this.gateways = new Map(topo.gateways.map(g => [g.region, { g, openUntil: new Map(), failures: new Map(), limits: new Map() }]));
+    this.gateways = new Map(topo.gateways.map(g => [g.region, { g, openUntil: new Map(), failures: new Map(), limits: new Map(), spent: new Map() }]));
     this.run = new ScenarioRun(scenario, config, topo);
   }
 
@@ -92,7 +100,26 @@ class Simulation {
       if (!bucket) gateway.limits.set(stream.app.name, bucket = new Bucket(limit / 60, limit));
       if (!bucket.take(stream.prompt + stream.completion, t).ok) return stream.app.onLimited(t);
     }
-    this.attempt({ stream, arrival: t, gateway, attempts: 0, streaming: this.random() < stream.streamingShare }, t);
+    const route = this.shed(gateway, stream, t);
+    this.attempt({ stream, arrival: t, gateway, attempts: 0, streaming: this.random() < stream.streamingShare, route }, t);
+  }
+
+  /**
+   * PTU shedding: a priority-2/3 caller whose class already used its budget of the PTU deployment in
+   * the last minute takes the standard route. The counter is modelled as a sliding minute of tokens
+   * (ASSUMPTIONS.shedCounter); a shed request is still counted, as the token-limit counts it first.
+   */
+  private shed(gateway: GatewayState, stream: Stream, t: number): ChainRoute {
+    const main = gateway.g.routes[stream.chain];
+    const rule = gateway.g.shed[stream.chain];
+    const priority = this.topo.applications.find(a => a.name === stream.app.name)!.priority;
+    if (!rule || rule.budgets[priority] === undefined) return main;
+    const key = `${main.pool}#${priority}`;
+    const window = (gateway.spent.get(key) ?? []).filter(x => x.t > t - 60);
+    const used = window.reduce((s, x) => s + x.tokens, 0);
+    window.push({ t, tokens: stream.prompt + stream.completion });
+    gateway.spent.set(key, window);
+    return used >= rule.budgets[priority] ? rule.route : main;
   }
 
   /**
@@ -100,8 +127,8 @@ class Simulation {
    * weight; a member whose circuit breaker is open is skipped
    * (https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool).
    */
-  private pick(gateway: GatewayState, chain: string, t: number): DrillBackend | undefined {
-    const pool = gateway.g.pools[gateway.g.chainPools[chain]];
+  private pick(gateway: GatewayState, route: ChainRoute, t: number): DrillBackend | undefined {
+    const pool = gateway.g.pools[route.pool];
     const open = pool.members.filter(m => (gateway.openUntil.get(m.backend) ?? -1) <= t);
     if (open.length === 0) return undefined;
     const best = Math.min(...open.map(m => m.priority));
@@ -110,17 +137,21 @@ class Simulation {
 
   private attempt(req: Request, t: number): void {
     req.attempts++;
-    const backend = this.pick(req.gateway, req.stream.chain, t);
-    if (!backend) return req.stream.app.onFailed(req.arrival, "503: every backend of the pool is tripped", req.attempts - 1);
-    const { at, outcome } = this.forward(req, backend, t);
+    const backend = this.pick(req.gateway, req.route, t);
+    if (!backend) {
+      if ((req.gateway.g.fallback[req.stream.chain] ?? []).length > 0) return this.walk(req, { transport: true }, t);
+      return req.stream.app.onFailed(req.arrival, "503: every backend of the pool is tripped", req.attempts - 1);
+    }
+    // Attempt n waits as long as the nth tier allows (the last tier's timeout after).
+    const timeouts = req.route.tierTimeoutsS;
+    const { at, outcome } = this.forward(req, backend, t, timeouts[Math.min(req.attempts - 1, timeouts.length - 1)]);
     this.queue.push({ t: at, kind: "response", req, backend, outcome, startedAt: t });
   }
 
   /** What the account answers and when the gateway has the response headers (or gives up). */
-  private forward(req: Request, backend: DrillBackend, t: number): { at: number; outcome: Outcome } {
+  private forward(req: Request, backend: DrillBackend, t: number, timeout: number): { at: number; outcome: Outcome } {
     const account = this.topo.accounts[backend.account];
     const rtt = rttS(req.gateway.g.region, account.region);
-    const timeout = req.gateway.g.timeoutS;
     const fault = this.timeline.accountFault(account, t);
     if (fault?.kind === "down") {
       if (fault.as === "5xx") return { at: t + rtt, outcome: { status: 503 } };
@@ -172,17 +203,39 @@ class Simulation {
       const extraRtt = rttS(req.gateway.g.region, this.topo.accounts[backend.account].region) - RTT.sameRegionS;
       return app.onServed(req.arrival, startedAt - req.arrival + extraRtt, req.attempts, backend.account);
     }
+    if (req.step !== undefined) return this.walk(req, outcome, t);
     this.trip(req.gateway, backend, outcome, t);
     const retry = req.gateway.g.retry;
     const retryable = outcome.transport ? retry.onNoResponse : inRanges(outcome.status!, retry.statusRanges);
-    if (retryable && req.attempts <= retry.count) {
+    if (retryable && req.attempts <= req.route.retryCount) {
       const delay = req.attempts === 1 && retry.firstFastRetry ? 0 : retry.intervalS;
       if (delay === 0) return this.attempt(req, t);
       return this.queue.push({ t: t + delay, kind: "retry", req });
     }
+    if (outcome.transport && (req.gateway.g.fallback[req.stream.chain] ?? []).length > 0) return this.walk(req, outcome, t);
     // Outbound turns a final 5xx into 503; a transport error goes to on-error, which answers 503.
     const reason = outcome.transport ? "503: no response (on-error)" : outcome.status === 429 ? "429: throttled" : `${outcome.status}`;
     app.onFailed(req.arrival, reason, req.attempts);
+  }
+
+  /**
+   * on-error: the failed attempt aimed at tier `first-tier + attempt`; send-request replays the request
+   * on each later tier in turn, within that tier's timeout, no breaker or pool involved, until one
+   * answers well; a last 429 or 503 is the caller's (https://learn.microsoft.com/azure/api-management/send-request-policy).
+   */
+  private walk(req: Request, last: Outcome, t: number): void {
+    const failed = last.transport || inRanges(last.status!, req.gateway.g.retry.statusRanges);
+    const after = req.step ?? req.route.firstTier + req.attempts - 1;
+    const next = failed ? (req.gateway.g.fallback[req.stream.chain] ?? []).find(s => s.index > after) : undefined;
+    if (!next) {
+      const reason = last.transport ? "503: no response (on-error)" : last.status === 429 ? "429: throttled" : `${last.status}`;
+      return req.stream.app.onFailed(req.arrival, reason, req.attempts);
+    }
+    req.step = next.index;
+    req.attempts++;
+    const backend = req.gateway.g.backends[next.backend];
+    const { at, outcome } = this.forward(req, backend, t, next.timeoutS);
+    this.queue.push({ t: at, kind: "response", req, backend, outcome, startedAt: t });
   }
 
   /**
@@ -213,10 +266,10 @@ export function simulate(topo: DrillTopology, scenario: Scenario, config: DrillC
 export function assumptions(topo: DrillTopology): string[] {
   const gaps: string[] = [];
   for (const g of new Map(topo.gateways.map(g => [g.service, g])).values()) {
-    if (!g.retry.onNoResponse) gaps.push(`${g.service}: the retry condition ${g.retry.condition} does not test for a missing response: a connection failure or timeout is not retried`);
+    const walkless = Object.keys(topo.chains).filter(c => (g.fallback[c] ?? []).length === 0);
+    if (walkless.length > 0) gaps.push(`${g.service}: no on-error send-request walk for ${walkless.join(", ")}: a connection failure or timeout that ends the retry is answered 503`);
     const deaf = Object.values(g.backends).filter(b => b.rules.every(r => r.errorReasons.length === 0)).map(b => b.id);
     if (deaf.length > 0) gaps.push(`${g.service}: breaker rules without errorReasons (transport failures never trip them): ${deaf.join(", ")}`);
-    gaps.push(...g.notes);
   }
   return [...Object.values(ASSUMPTIONS), ...gaps.map(g => `plan: ${g}`)];
 }

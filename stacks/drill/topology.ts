@@ -36,7 +36,6 @@ export interface DrillPool { id: string; members: PoolMember[] }
 
 /** The `retry` around `forward-request` in the generated API policy. */
 export interface RetryPolicy {
-  count: number;
   intervalS: number;
   firstFastRetry: boolean;
   /** Status codes the retry condition retries on, read from the condition expression. */
@@ -46,6 +45,27 @@ export interface RetryPolicy {
   condition: string;
 }
 
+/**
+ * Where the policy sends a chain: its pool, the retries (one per further tier) and each attempt's
+ * timeout (attempt n waits as long as the nth tier of the pool allows, the last tier's after).
+ */
+export interface ChainRoute {
+  pool: string;
+  retryCount: number;
+  tierTimeoutsS: number[];
+  /** The tier index the request starts at (0, or the first standard tier when shed). */
+  firstTier: number;
+}
+
+/**
+ * Over-budget shedding of priority-2/3 callers from the chain's first PTU deployment: past
+ * `budgets[priority]` tokens in the counter's minute the request takes `route` (the standard pool).
+ */
+export interface ShedRule { budgets: Record<number, number>; route: ChainRoute }
+
+/** One step of the on-error walk: a new request to `backend` when the failed attempt aimed before `index`. */
+export interface FallbackStep { index: number; backend: string; timeoutS: number }
+
 /** One API Management gateway location; multi-region services have one per location. */
 export interface GatewayRegion {
   region: string;
@@ -54,13 +74,14 @@ export interface GatewayRegion {
   pools: Record<string, DrillPool>;
   /** Failover chain -> the pool the policy sends it to. */
   chainPools: Record<string, string>;
+  routes: Record<string, ChainRoute>;
+  /** Chain -> shedding rule, for chains starting at a PTU deployment. */
+  shed: Record<string, ShedRule>;
+  /** Chain -> on-error steps (send-request to the remaining tiers); empty when on-error does not replay. */
+  fallback: Record<string, FallbackStep[]>;
   retry: RetryPolicy;
-  /** `forward-request timeout`: seconds to wait for response headers. */
-  timeoutS: number;
   /** Application -> tokens per minute of its gateway token limit. */
   tokenLimits: Record<string, number>;
-  /** What the reader could not map exactly, printed with the assumptions. */
-  notes: string[];
 }
 
 export interface DrillDeployment { model: string; sku: string; capacity: number }
