@@ -136,6 +136,46 @@ describe("--out never loses a file it did not write", () => {
   });
 });
 
+describe("--out follows no symbolic link", () => {
+  /** A planned directory, and a folder elsewhere holding a file that must survive. */
+  function setup() {
+    const dir = path.join(tmp(), "out");
+    writePlan(plan, dir);
+    const elsewhere = tmp();
+    fs.writeFileSync(path.join(elsewhere, "gateway-api-policy.xml"), "keep");
+    return { dir, elsewhere };
+  }
+  const kept = (elsewhere: string) => expect(fs.readFileSync(path.join(elsewhere, "gateway-api-policy.xml"), "utf8")).toBe("keep");
+
+  test("a symbolic link as --out is refused", async () => {
+    const { elsewhere } = setup();
+    const link = path.join(tmp(), "link");
+    fs.symlinkSync(elsewhere, link);
+    const r = await run(planCli, "--out", link);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/^plan: .*link: is a symbolic link; .*nothing was changed$/);
+    kept(elsewhere);
+  });
+
+  test("a subfolder replaced by a symbolic link is refused: nothing is deleted or written through it", () => {
+    const { dir, elsewhere } = setup();
+    fs.rmSync(path.join(dir, "apim"), { recursive: true });
+    fs.symlinkSync(elsewhere, path.join(dir, "apim"));
+    expect(() => writePlan(plan, dir)).toThrow(/apim: is a symbolic link/);
+    kept(elsewhere);
+    expect(fs.readdirSync(elsewhere)).toEqual(["gateway-api-policy.xml"]);
+  });
+
+  test("a file replaced by a symbolic link is refused, its target untouched", () => {
+    const { dir, elsewhere } = setup();
+    const file = path.join(dir, "apim", "gateway-api-policy.xml");
+    fs.rmSync(file);
+    fs.symlinkSync(path.join(elsewhere, "gateway-api-policy.xml"), file);
+    expect(() => writePlan(plan, dir)).toThrow(/gateway-api-policy\.xml: is a symbolic link/);
+    kept(elsewhere);
+  });
+});
+
 describe("stack, policy config and quota", () => {
   test("--config Pulumi.<name>.yaml plans stack <name>: its names; with no policy config of its own, the pack's defaults, said so", async () => {
     // dev's file copied elsewhere as Pulumi.staging.yaml: before, it was planned as dev, with dev's names and policy config.
