@@ -54,6 +54,13 @@ describe("npm run plan", () => {
     expect(Object.keys(saved.outputs.accounts)).toHaveLength(6);
   });
 
+  test("the README quotes prod's count as plan prints it", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const quoted = [...readme.matchAll(/`aoai-bcdr\/prod: (\d+ resources, \d+ components, \d+ providers)`/g)].map(m => m[1]);
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const q of quoted) expect(q).toBe(formatCount(countResources(plan.resources)));
+  });
+
   test("is deterministic: the same stack plans the same, byte for byte", async () => {
     const again = await makePlan({ stack: "prod", config: stackFile("prod") });
     expect(JSON.stringify(again)).toBe(JSON.stringify(plan));
