@@ -50,6 +50,11 @@ describe("flags and exit codes (the shared CLI)", () => {
     expect(r.stdout).toMatch(/exit codes: 0 drilled, 2 .*, 3 internal error/);
   });
 
+  test("the README documents drill's exit codes word for word", () => {
+    const readme = fs.readFileSync(path.join(cwd, "README.md"), "utf8");
+    expect(readme).toContain(`- drill — ${DRILL.usage.split("\n").pop()}`);
+  });
+
   test.each([
     [["--stak", "dev"], /^drill: Unknown option '--stak'/],
     [["--seed", "abc"], /^drill: --seed must be a whole number from 0 to 2147483647, not 'abc'/],
