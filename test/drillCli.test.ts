@@ -51,7 +51,7 @@ describe("flags and exit codes (the shared CLI)", () => {
   });
 
   test("the README documents drill's exit codes word for word", () => {
-    const readme = fs.readFileSync(path.join(cwd, "README.md"), "utf8");
+    const readme = fs.readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
     expect(readme).toContain(`- drill — ${DRILL.usage.split("\n").pop()}`);
   });
 
