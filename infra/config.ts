@@ -264,9 +264,6 @@ const schema = z.strictObject({
 });
 
 type Parsed = z.output<typeof schema>;
-export type StandardModel = Parsed["standard"]["models"][number];
-export type QuotaEntry = Parsed["quota"]["declared"][number];
-export type OverflowSubscription = Parsed["overflowSubscriptions"][number];
 export type Application = Parsed["applications"][number];
 export type GatewayConfig = Parsed["gateway"];
 export type NetworkConfig = Parsed["network"];
