@@ -62,8 +62,20 @@ const modelVersion = z.union([z.string().min(1), z.number()], { error: "must be 
 const wholeAbove0 = (message: string) =>
   z.number({ error: message }).int({ error: message }).positive({ error: message });
 
+/**
+ * Standard capacity (deployments and declared quota) is in units of 1,000 tokens per minute. Azure documents
+ * no per-deployment maximum for it (https://learn.microsoft.com/azure/ai-foundry/openai/quotas-limits lists
+ * quota per subscription, region and model); the bound is that its tokens per minute must fit the 32-bit
+ * integers it reaches (APIM's token-limit attributes, ARM's `sku.capacity`). README checklist: confirm.
+ */
+const MAX_STANDARD_CAPACITY = Math.floor(2_147_483_647 / 1000);
+const atMostCapacity = { error: `must be at most ${MAX_STANDARD_CAPACITY} (thousands of tokens per minute: the most a 32-bit integer holds)` };
+
+/** "Maximum number of Provisioned throughput units per deployment: 100,000" (https://learn.microsoft.com/azure/ai-foundry/openai/quotas-limits). */
+const MAX_PTU_PER_DEPLOYMENT = 100_000;
+
 const CAPACITY_RULE = "must be \"full\" (the whole declared quota) or a whole number above 0 (thousands of tokens per minute)";
-const capacity = z.union([z.literal("full"), wholeAbove0(CAPACITY_RULE)], { error: CAPACITY_RULE });
+const capacity = z.union([z.literal("full"), wholeAbove0(CAPACITY_RULE).max(MAX_STANDARD_CAPACITY, atMostCapacity)], { error: CAPACITY_RULE });
 
 const standardModel = z.strictObject({
   name: modelName,
@@ -76,8 +88,9 @@ const quotaEntry = z.strictObject({
   region,
   sku: z.enum([...STANDARD_SKUS, ...Object.values(PROVISIONED_SKU)] as [DeploymentSku, ...DeploymentSku[]]),
   model: modelName,
+  /** Thousands of tokens per minute (standard SKUs) or PTUs (provisioned SKUs, far below the same bound). */
   capacity: z.number({ error: "must be a whole number, 0 or more" }).int({ error: "must be a whole number, 0 or more" })
-    .nonnegative({ error: "must be a whole number, 0 or more" }),
+    .nonnegative({ error: "must be a whole number, 0 or more" }).max(MAX_STANDARD_CAPACITY, atMostCapacity),
 });
 
 const ptuPool = {
@@ -85,7 +98,8 @@ const ptuPool = {
   model: modelName,
   /** Defaults to the version of the same model's standard deployments. */
   version: modelVersion.optional(),
-  ptu: wholeAbove0("must be a whole number above 0 (provisioned throughput units)"),
+  ptu: wholeAbove0("must be a whole number above 0 (provisioned throughput units)")
+    .max(MAX_PTU_PER_DEPLOYMENT, { error: `must be at most ${MAX_PTU_PER_DEPLOYMENT} (Azure's maximum of provisioned throughput units per deployment)` }),
 };
 
 /** forward-request: values above 240 s may not be honoured (network infrastructure drops idle connections). */
@@ -250,9 +264,6 @@ const schema = z.strictObject({
 });
 
 type Parsed = z.output<typeof schema>;
-export type StandardModel = Parsed["standard"]["models"][number];
-export type QuotaEntry = Parsed["quota"]["declared"][number];
-export type OverflowSubscription = Parsed["overflowSubscriptions"][number];
 export type Application = Parsed["applications"][number];
 export type GatewayConfig = Parsed["gateway"];
 export type NetworkConfig = Parsed["network"];

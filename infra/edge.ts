@@ -88,6 +88,35 @@ function managedRuleSets(): frontdoor.PolicyArgs["managedRules"] {
 }
 
 /** The Front Door profile, its endpoint, and the WAF policy attached to the endpoint. */
+/** The WAF policy: a rate limit per client IP, and on Premium the managed rule sets. */
+function wafPolicy(name: string, args: FrontDoorEdgeArgs, resourceGroupName: pulumi.Input<string>, tags: Tags, opts: pulumi.CustomResourceOptions) {
+  const c = args.config;
+  return new frontdoor.Policy(`${name}-waf`, {
+    resourceGroupName,
+    // Letters and digits only.
+    policyName: azureName("azure-native:frontdoor:Policy", ["waf", args.stack, "aoai"]),
+    location: "Global",
+    sku: { name: c.frontDoorSku },
+    policySettings: { enabledState: "Enabled", mode: "Prevention", requestBodyCheck: "Enabled" },
+    customRules: {
+      rules: [{
+        name: "RateLimitPerClientIp",
+        priority: 100,
+        enabledState: "Enabled",
+        ruleType: "RateLimitRule",
+        rateLimitDurationInMinutes: 1,
+        rateLimitThreshold: c.wafRateLimitPerMinute,
+        // The TCP peer, not X-Forwarded-For, which a client can forge. Each Front Door POP counts on its own.
+        groupBy: [{ variableName: "SocketAddr" }],
+        matchConditions: [{ matchVariable: "RemoteAddr", operator: "IPMatch", matchValue: ["0.0.0.0/0", "::/0"] }],
+        action: "Block",
+      }],
+    },
+    managedRules: c.frontDoorSku === "Premium_AzureFrontDoor" ? managedRuleSets() : undefined,
+    tags,
+  }, opts);
+}
+
 export class FrontDoorEdge extends pulumi.ComponentResource {
   public readonly resourceGroup: resources.ResourceGroup;
   public readonly profile: cdn.Profile;
@@ -125,30 +154,7 @@ export class FrontDoorEdge extends pulumi.ComponentResource {
       tags,
     }, child);
 
-    this.wafPolicy = new frontdoor.Policy(`${name}-waf`, {
-      resourceGroupName: rg.name,
-      // Letters and digits only.
-      policyName: azureName("azure-native:frontdoor:Policy", ["waf", args.stack, "aoai"]),
-      location: "Global",
-      sku: { name: c.frontDoorSku },
-      policySettings: { enabledState: "Enabled", mode: "Prevention", requestBodyCheck: "Enabled" },
-      customRules: {
-        rules: [{
-          name: "RateLimitPerClientIp",
-          priority: 100,
-          enabledState: "Enabled",
-          ruleType: "RateLimitRule",
-          rateLimitDurationInMinutes: 1,
-          rateLimitThreshold: c.wafRateLimitPerMinute,
-          // The TCP peer, not X-Forwarded-For, which a client can forge. Each Front Door POP counts on its own.
-          groupBy: [{ variableName: "SocketAddr" }],
-          matchConditions: [{ matchVariable: "RemoteAddr", operator: "IPMatch", matchValue: ["0.0.0.0/0", "::/0"] }],
-          action: "Block",
-        }],
-      },
-      managedRules: c.frontDoorSku === "Premium_AzureFrontDoor" ? managedRuleSets() : undefined,
-      tags,
-    }, child);
+    this.wafPolicy = wafPolicy(name, args, rg.name, tags, child);
     new cdn.SecurityPolicy(`${name}-security-policy`, {
       ...profileArgs,
       securityPolicyName: "waf",

@@ -22,7 +22,7 @@ import { Observability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
 import { retirementWarnings } from "./retirement";
-import { commonTags } from "./tags";
+import { Tags, commonTags } from "./tags";
 import { Topology, applicationChains, buildTopology } from "./topology";
 
 /** Raw `aoai-bcdr:*` values: Pulumi hands structured values over as JSON text. */
@@ -62,135 +62,164 @@ async function quotaLookup(config: BcdrConfig, options: ProgramOptions): Promise
   return liveQuota(ids, options.usagesClient ?? await azureUsagesClient());
 }
 
-function declare(config: BcdrConfig, topology: Topology) {
-  const stack = pulumi.getStack();
-  const tags = commonTags(config.tags, PROJECT, stack);
-  const client = authorization.getClientConfigOutput();
-  const home = config.regions.primary;
-  // Stable per stack: globally unique names must not change between updates.
-  // Every globally unique name ends with it: replacing it would replace all of them, so prod protects it.
+/** What every part of the stack shares. */
+interface StackContext {
+  readonly config: BcdrConfig;
+  readonly topology: Topology;
+  readonly stack: string;
+  readonly tags: Tags;
+  /** The deployer's tenant and (primary) subscription. */
+  readonly client: pulumi.Output<authorization.GetClientConfigResult>;
+  /** The primary region: home of the stack-wide resources (logs, vault, Front Door profile). */
+  readonly home: string;
+  /** Stable per stack: every globally unique name ends with it. */
+  readonly nameSuffix: pulumi.Output<string>;
+  /** An explicit provider per overflow subscription. */
+  readonly providers: ReadonlyMap<string, Provider>;
+}
+
+function stackContext(config: BcdrConfig, topology: Topology): StackContext {
+  // Replacing the suffix would replace every globally unique name: prod protects it.
   const suffix = new random.RandomString("name-suffix", { length: 6, special: false, upper: false }, { protect: config.protect });
-  // Extra subscriptions add quota; each gets an explicit provider.
-  const providers = new Map(config.overflowSubscriptions.map(s =>
-    [s.name, new Provider(`subscription-${s.name}`, { subscriptionId: s.subscriptionId })]));
-  const subscriptionIdOf = (name: string) =>
-    config.overflowSubscriptions.find(s => s.name === name)?.subscriptionId ?? client.subscriptionId;
-
-  const observability = new Observability("observability", {
-    stack, region: home, commonTags: tags, retentionInDays: config.observability.retentionInDays, protect: config.protect,
-  });
-
-  const accounts = new Map(topology.accounts.map(spec => [spec.key, new OpenAiAccount(spec.key, {
-    spec,
-    stack,
+  return {
+    config, topology,
+    stack: pulumi.getStack(),
+    tags: commonTags(config.tags, PROJECT, pulumi.getStack()),
+    client: authorization.getClientConfigOutput(),
+    home: config.regions.primary,
     nameSuffix: suffix.result,
-    commonTags: tags,
+    // Extra subscriptions add quota; each gets an explicit provider.
+    providers: new Map(config.overflowSubscriptions.map(s => [s.name, new Provider(`subscription-${s.name}`, { subscriptionId: s.subscriptionId })])),
+  };
+}
+
+function declareAccounts(ctx: StackContext, observability: Observability): Map<string, OpenAiAccount> {
+  const { config } = ctx;
+  return new Map(ctx.topology.accounts.map(spec => [spec.key, new OpenAiAccount(spec.key, {
+    spec,
+    stack: ctx.stack,
+    nameSuffix: ctx.nameSuffix,
+    commonTags: ctx.tags,
     privateNetwork: config.network.mode === "private",
     localAuth: config.openai.auth === "keys",
     protect: config.protect,
     versionUpgradeOption: config.standard.versionUpgradeOption,
     workspaceId: observability.workspace.id,
-  }, { provider: providers.get(spec.subscription) })]));
+  }, { provider: ctx.providers.get(spec.subscription) })]));
+}
 
-  const secretNames = { telemetry: "appinsights-connection-string", accountKey: (key: string) => `openai-key-${key}` };
-  // Generated once, kept in Key Vault, set on every region's gateway: a failover keeps every caller's key valid.
-  const subscriptionKeys = config.gateway.callerAuth === "subscription-key"
-    ? new SubscriptionKeys("gateway-keys", { applications: config.applications })
-    : undefined;
-  const vault = new SecretVault("vault", {
-    stack, region: home, tenantId: client.tenantId, nameSuffix: suffix.result, commonTags: tags,
+const SECRET_NAMES = { telemetry: "appinsights-connection-string", accountKey: (key: string) => `openai-key-${key}` };
+
+function declareVault(ctx: StackContext, accounts: Map<string, OpenAiAccount>, observability: Observability, subscriptionKeys?: SubscriptionKeys) {
+  const { config } = ctx;
+  return new SecretVault("vault", {
+    stack: ctx.stack, region: ctx.home, tenantId: ctx.client.tenantId, nameSuffix: ctx.nameSuffix, commonTags: ctx.tags,
     privateNetwork: config.network.mode === "private", protect: config.protect,
     secrets: {
-      [secretNames.telemetry]: observability.connectionString,
+      [SECRET_NAMES.telemetry]: observability.connectionString,
       ...(config.openai.auth === "keys"
-        ? Object.fromEntries([...accounts].map(([key, a]) => [secretNames.accountKey(key), a.primaryKey()]))
+        ? Object.fromEntries([...accounts].map(([key, a]) => [SECRET_NAMES.accountKey(key), a.primaryKey()]))
         : {}),
       ...subscriptionKeys?.secrets(),
     },
   });
+}
 
-  const privateNetwork = config.network.mode === "private" ? new PrivateNetwork("network", {
-    stack, regions: config.gateway.regions, vnets: config.network.vnets,
-    accounts: [...accounts].map(([key, a]) => ({ key, accountId: a.account.id, subdomain: a.account.name, settled: a.settled })),
-    vault: { id: vault.vault.id, name: vault.vault.name }, commonTags: tags, protect: config.protect,
-  }) : undefined;
-  // Front Door exists before the gateway (whose policy checks its id) and routes to it after.
-  const edge = config.network.mode === "public" ? new FrontDoorEdge("edge", {
-    stack, region: home, config: config.edge, commonTags: tags, protect: config.protect, workspaceId: observability.workspace.id,
-  }) : undefined;
+/** The resources the gateways are wired to. */
+interface GatewayInputs {
+  readonly accounts: Map<string, OpenAiAccount>;
+  readonly vault: SecretVault;
+  readonly observability: Observability;
+  readonly subscriptionKeys?: SubscriptionKeys;
+  readonly entraApp?: GatewayApp;
+  readonly privateNetwork?: PrivateNetwork;
+  readonly edge?: FrontDoorEdge;
+}
 
-  const entraApp = config.gateway.callerAuth === "entra"
-    ? new GatewayApp("gateway-app", { project: PROJECT, stack, tenantId: client.tenantId, applications: config.applications })
-    : undefined;
+/** One multi-region gateway, or one per region. */
+function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[] {
+  const { config, client } = ctx;
+  const { accounts, entraApp, privateNetwork } = inputs;
+  const subscriptionIdOf = (name: string) =>
+    config.overflowSubscriptions.find(s => s.name === name)?.subscriptionId ?? client.subscriptionId;
   const gatewayArgs = (regions: readonly string[]): ApiGatewayArgs => ({
-    stack, config: config.gateway, regions, topology, applications: config.applications,
+    stack: ctx.stack, config: config.gateway, regions, topology: ctx.topology, applications: config.applications,
     targets: new Map([...accounts].map(([key, account]) => [key, { account, subscriptionId: subscriptionIdOf(account.spec.subscription) }])),
     entra: entraApp && { tenantId: client.tenantId, audience: entraApp.audience, clientId: entraApp.application.clientId, rolePrefix: APP_ROLE_PREFIX },
-    subscriptionKeys,
+    subscriptionKeys: inputs.subscriptionKeys,
     customDomain: config.network.gatewayDomain && config.gateway.certificate
       ? { hostName: config.network.gatewayDomain, ...config.gateway.certificate } : undefined,
     backendAuth: config.openai.auth,
-    vault, vaultSubscriptionId: client.subscriptionId, secretNames, observability,
-    nameSuffix: suffix.result, commonTags: tags, protect: config.protect,
-    subnetIds: privateNetwork?.apimSubnetIds, frontDoorId: edge?.frontDoorId,
+    vault: inputs.vault, vaultSubscriptionId: client.subscriptionId, secretNames: SECRET_NAMES, observability: inputs.observability,
+    nameSuffix: ctx.nameSuffix, commonTags: ctx.tags, protect: config.protect,
+    subnetIds: privateNetwork?.apimSubnetIds, frontDoorId: inputs.edge?.frontDoorId,
     // A component as a dependency stands for all its children: the vault's endpoint, zone, link and record.
     vaultAccess: privateNetwork && regions.map(r => privateNetwork.regions[r].privateLink),
   });
-  const gateways = config.gateway.mode === "multi-region"
+  return config.gateway.mode === "multi-region"
     ? [new ApiGateway("gateway", gatewayArgs(config.gateway.regions))]
     : config.gateway.regions.map(r => new ApiGateway(`gateway-${r}`, gatewayArgs([r])));
-  const gatewayHosts = pulumi.all(gateways.map(g => g.gatewayHosts)).apply(hs => Object.assign({}, ...hs) as Record<string, string>);
+}
 
+const mergeByRegion = (parts: pulumi.Output<Record<string, string>>[]) =>
+  pulumi.all(parts).apply(ps => Object.assign({}, ...ps) as Record<string, string>);
+
+/** No private global load balancer exists: a private DNS record sends the gateway's name to the active region. */
+function declareGatewayDns(ctx: StackContext, privateNetwork: PrivateNetwork, gateways: ApiGateway[]): GatewayDns {
+  const { config } = ctx;
+  return new GatewayDns("gateway-dns", {
+    hostName: config.network.gatewayDomain ?? gateways[0].service.gatewayUrl.apply(u => u.replace(/^https:\/\//, "")),
+    stack: ctx.stack, dnsRegion: config.network.dnsRegion!,
+    vnetIds: privateNetwork.vnetIds,
+    hubVnetIds: privateNetwork.hubVnetIds,
+    gatewayIps: mergeByRegion(gateways.map(g => g.privateIps)),
+    activeRegion: config.network.activeGatewayRegion!,
+    commonTags: ctx.tags, protect: config.protect,
+  });
+}
+
+function declare(config: BcdrConfig, topology: Topology) {
+  const ctx = stackContext(config, topology);
+  const observability = new Observability("observability", {
+    stack: ctx.stack, region: ctx.home, commonTags: ctx.tags, retentionInDays: config.observability.retentionInDays, protect: config.protect,
+  });
+  const accounts = declareAccounts(ctx, observability);
+  // Generated once, kept in Key Vault, set on every region's gateway: a failover keeps every caller's key valid.
+  const subscriptionKeys = config.gateway.callerAuth === "subscription-key"
+    ? new SubscriptionKeys("gateway-keys", { applications: config.applications })
+    : undefined;
+  const vault = declareVault(ctx, accounts, observability, subscriptionKeys);
+  const privateNetwork = config.network.mode === "private" ? new PrivateNetwork("network", {
+    stack: ctx.stack, regions: config.gateway.regions, vnets: config.network.vnets,
+    accounts: [...accounts].map(([key, a]) => ({ key, accountId: a.account.id, subdomain: a.account.name, settled: a.settled })),
+    vault: { id: vault.vault.id, name: vault.vault.name }, commonTags: ctx.tags, protect: config.protect,
+  }) : undefined;
+  // Front Door exists before the gateway (whose policy checks its id) and routes to it after.
+  const edge = config.network.mode === "public" ? new FrontDoorEdge("edge", {
+    stack: ctx.stack, region: ctx.home, config: config.edge, commonTags: ctx.tags, protect: config.protect, workspaceId: observability.workspace.id,
+  }) : undefined;
+  const entraApp = config.gateway.callerAuth === "entra"
+    ? new GatewayApp("gateway-app", { project: PROJECT, stack: ctx.stack, tenantId: ctx.client.tenantId, applications: config.applications })
+    : undefined;
+  const gateways = declareGateways(ctx, { accounts, vault, observability, subscriptionKeys, entraApp, privateNetwork, edge });
+  const gatewayHosts = mergeByRegion(gateways.map(g => g.gatewayHosts));
   if (edge) {
     new FrontDoorRoute("edge-route", {
       edge, origins: edgeOrigins(config.edge.routing, config.gateway.regions, r => gatewayHosts.apply(h => h[r])),
       probeIntervalSeconds: config.edge.probeIntervalSeconds,
     });
   }
-  // No private global load balancer exists: a private DNS record sends the gateway's name to the active region.
-  const gatewayDns = privateNetwork && new GatewayDns("gateway-dns", {
-    hostName: config.network.gatewayDomain ?? gateways[0].service.gatewayUrl.apply(u => u.replace(/^https:\/\//, "")),
-    stack, dnsRegion: config.network.dnsRegion!,
-    vnetIds: privateNetwork.vnetIds,
-    hubVnetIds: privateNetwork.hubVnetIds,
-    gatewayIps: pulumi.all(gateways.map(g => g.privateIps)).apply(ps => Object.assign({}, ...ps) as Record<string, string>),
-    activeRegion: config.network.activeGatewayRegion!,
-    commonTags: tags, protect: config.protect,
-  });
-
+  const gatewayDns = privateNetwork && declareGatewayDns(ctx, privateNetwork, gateways);
   return {
     dataZone: topology.dataZone ?? "none",
-    accounts: Object.fromEntries([...accounts].map(([key, a]) => {
-      const spec = a.spec;
-      return [key, {
-        role: spec.role,
-        regionRole: spec.regionRole,
-        workload: spec.workload,
-        region: spec.region,
-        subscription: spec.subscription,
-        name: a.account.name,
-        endpoint: a.endpoint,
-        deployments: Object.fromEntries(spec.deployments.map(d => [d.name, {
-          model: d.model, version: d.version, sku: d.sku, capacity: d.capacity, capacitySource: d.capacitySource,
-        }])),
-      }];
-    })),
+    accounts: accountOutputs(accounts),
     chains: Object.fromEntries(topology.chains.map(c => [c.name, c])),
     applications: Object.fromEntries(config.applications.map(a => [a.name, {
       priority: a.priority,
       workload: a.workload,
       chains: applicationChains(topology, a.workload).map(c => c.name),
     }])),
-    gateway: {
-      mode: config.gateway.mode,
-      strategy: config.gateway.strategy,
-      callerAuth: config.gateway.callerAuth,
-      audience: entraApp?.audience,
-      // Where each application's team reads its subscription key pair (Key Vault secret names).
-      subscriptionKeySecrets: subscriptionKeys && Object.fromEntries(config.applications.map(a =>
-        [a.name, Object.fromEntries(KEY_SLOTS.map(slot => [slot, subscriptionKeySecretName(a.name, slot)]))])),
-      hosts: gatewayHosts,
-    },
+    gateway: gatewayOutputs(config, gatewayHosts, entraApp, subscriptionKeys),
     entry: edge
       ? { mode: "public", frontDoorHost: edge.endpointHostName }
       : {
@@ -200,6 +229,38 @@ function declare(config: BcdrConfig, topology: Topology) {
       },
     keyVaultUri: vault.vault.properties.vaultUri,
     modelRetirements: retirements(config),
+  };
+}
+
+/** Each account's place in the topology, name, endpoint and deployments. */
+function accountOutputs(accounts: Map<string, OpenAiAccount>) {
+  return Object.fromEntries([...accounts].map(([key, a]) => {
+    const spec = a.spec;
+    return [key, {
+      role: spec.role,
+      regionRole: spec.regionRole,
+      workload: spec.workload,
+      region: spec.region,
+      subscription: spec.subscription,
+      name: a.account.name,
+      endpoint: a.endpoint,
+      deployments: Object.fromEntries(spec.deployments.map(d => [d.name, {
+        model: d.model, version: d.version, sku: d.sku, capacity: d.capacity, capacitySource: d.capacitySource,
+      }])),
+    }];
+  }));
+}
+
+function gatewayOutputs(config: BcdrConfig, hosts: pulumi.Output<Record<string, string>>, entraApp?: GatewayApp, subscriptionKeys?: SubscriptionKeys) {
+  return {
+    mode: config.gateway.mode,
+    strategy: config.gateway.strategy,
+    callerAuth: config.gateway.callerAuth,
+    audience: entraApp?.audience,
+    // Where each application's team reads its subscription key pair (Key Vault secret names).
+    subscriptionKeySecrets: subscriptionKeys && Object.fromEntries(config.applications.map(a =>
+      [a.name, Object.fromEntries(KEY_SLOTS.map(slot => [slot, subscriptionKeySecretName(a.name, slot)]))])),
+    hosts,
   };
 }
 

@@ -64,65 +64,16 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionalPrivateLinkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:privateLink:RegionalPrivateLink", name, {}, opts);
-    const dnsTags = roleTags(args.commonTags, "dns");
-    const { resourceGroupName } = args;
-
     const services = [...new Set(args.targets.map(t => t.service))];
-    this.zones = Object.fromEntries(services.map(service => {
-      // The same zone name in every region's resource group: that is the split brain.
-      const zone = new privatedns.PrivateZone(`${name}-${service}-zone`, {
-        privateZoneName: PRIVATE_LINK_SERVICES[service].zone,
-        resourceGroupName,
-        location: DNS_LOCATION,
-        tags: dnsTags,
-      }, { parent: this, protect: args.protect });
-      const link = (logical: string, linkName: string, vnetId: pulumi.Input<string>) => new privatedns.VirtualNetworkLink(logical, {
-        privateZoneName: zone.name,
-        resourceGroupName,
-        virtualNetworkLinkName: linkName,
-        location: DNS_LOCATION,
-        virtualNetwork: { id: vnetId },
-        registrationEnabled: false,
-        tags: dnsTags,
-      }, { parent: this });
-      link(`${name}-${service}-link`, `link-${args.region}`, args.vnetId);
-      if (args.hubVnetId) link(`${name}-${service}-hub-link`, `link-hub-${args.region}`, args.hubVnetId);
-      return [service, zone];
-    }));
-
+    this.zones = Object.fromEntries(services.map(service => [service, this.zone(name, service, args)]));
     const endpoints: Record<string, network.PrivateEndpoint> = {};
     const records: Record<string, privatedns.PrivateRecordSet> = {};
     const endpointIps: Record<string, pulumi.Output<string>> = {};
     for (const target of args.targets) {
-      const endpointName = azureName("azure-native:network:PrivateEndpoint", ["pe", target.key, args.region]);
-      const endpoint = new network.PrivateEndpoint(`${name}-pe-${target.key}`, {
-        privateEndpointName: endpointName,
-        resourceGroupName,
-        location: args.region,
-        subnet: { id: args.subnetId },
-        customNetworkInterfaceName: `${endpointName}-nic`,
-        privateLinkServiceConnections: [{
-          name: endpointName,
-          privateLinkServiceId: target.resourceId,
-          groupIds: [PRIVATE_LINK_SERVICES[target.service].groupId],
-        }],
-        tags: roleTags(args.commonTags, "network"),
-      }, { parent: this, dependsOn: target.settled ? [target.settled] : [] });
-      const ip = endpoint.customDnsConfigs.apply(configs => {
-        const address = (configs ?? []).flatMap(c => c.ipAddresses ?? [])[0];
-        if (!address) throw new Error(`private endpoint ${endpointName} reported no IP address`);
-        return address;
-      });
-      records[target.key] = new privatedns.PrivateRecordSet(`${name}-record-${target.key}`, {
-        privateZoneName: this.zones[target.service]!.name,
-        resourceGroupName,
-        recordType: "A",
-        relativeRecordSetName: target.name,
-        ttl: RECORD_TTL_SECONDS,
-        aRecords: [{ ipv4Address: ip }],
-      }, { parent: this });
+      const { endpoint, ip } = this.endpoint(name, target, args);
       endpoints[target.key] = endpoint;
       endpointIps[target.key] = ip;
+      records[target.key] = this.record(name, target, ip, args);
     }
     this.endpoints = endpoints;
     this.records = records;
@@ -131,5 +82,65 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
       zoneIds: Object.fromEntries(Object.entries(this.zones).map(([s, z]) => [s, z.id])),
       endpointIps,
     });
+  }
+
+  /** The service's zone in this region, linked to the region's VNet and hub. The same zone name in every region's resource group: that is the split brain. */
+  private zone(name: string, service: PrivateLinkService, args: RegionalPrivateLinkArgs): privatedns.PrivateZone {
+    const { resourceGroupName } = args;
+    const tags = roleTags(args.commonTags, "dns");
+    const zone = new privatedns.PrivateZone(`${name}-${service}-zone`, {
+      privateZoneName: PRIVATE_LINK_SERVICES[service].zone,
+      resourceGroupName,
+      location: DNS_LOCATION,
+      tags,
+    }, { parent: this, protect: args.protect });
+    const link = (logical: string, linkName: string, vnetId: pulumi.Input<string>) => new privatedns.VirtualNetworkLink(logical, {
+      privateZoneName: zone.name,
+      resourceGroupName,
+      virtualNetworkLinkName: linkName,
+      location: DNS_LOCATION,
+      virtualNetwork: { id: vnetId },
+      registrationEnabled: false,
+      tags,
+    }, { parent: this });
+    link(`${name}-${service}-link`, `link-${args.region}`, args.vnetId);
+    if (args.hubVnetId) link(`${name}-${service}-hub-link`, `link-hub-${args.region}`, args.hubVnetId);
+    return zone;
+  }
+
+  /** The target's private endpoint in this region's endpoint subnet, and the address Azure gives it. */
+  private endpoint(name: string, target: PrivateLinkTarget, args: RegionalPrivateLinkArgs) {
+    const endpointName = azureName("azure-native:network:PrivateEndpoint", ["pe", target.key, args.region]);
+    const endpoint = new network.PrivateEndpoint(`${name}-pe-${target.key}`, {
+      privateEndpointName: endpointName,
+      resourceGroupName: args.resourceGroupName,
+      location: args.region,
+      subnet: { id: args.subnetId },
+      customNetworkInterfaceName: `${endpointName}-nic`,
+      privateLinkServiceConnections: [{
+        name: endpointName,
+        privateLinkServiceId: target.resourceId,
+        groupIds: [PRIVATE_LINK_SERVICES[target.service].groupId],
+      }],
+      tags: roleTags(args.commonTags, "network"),
+    }, { parent: this, dependsOn: target.settled ? [target.settled] : [] });
+    const ip = endpoint.customDnsConfigs.apply(configs => {
+      const address = (configs ?? []).flatMap(c => c.ipAddresses ?? [])[0];
+      if (!address) throw new Error(`private endpoint ${endpointName} reported no IP address`);
+      return address;
+    });
+    return { endpoint, ip };
+  }
+
+  /** The target's A record in this region's zone, pointing at this region's endpoint. */
+  private record(name: string, target: PrivateLinkTarget, ip: pulumi.Output<string>, args: RegionalPrivateLinkArgs) {
+    return new privatedns.PrivateRecordSet(`${name}-record-${target.key}`, {
+      privateZoneName: this.zones[target.service]!.name,
+      resourceGroupName: args.resourceGroupName,
+      recordType: "A",
+      relativeRecordSetName: target.name,
+      ttl: RECORD_TTL_SECONDS,
+      aRecords: [{ ipv4Address: ip }],
+    }, { parent: this });
   }
 }

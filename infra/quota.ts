@@ -106,7 +106,9 @@ async function resolvePlacement(config: BcdrConfig, p: StandardPlacement, quota:
       resolved.set(m.name, { capacity: limit, source: quota.source });
     } else {
       if (limit !== undefined && m.capacity > limit) {
-        issues.push({ key, message: `${m.capacity} exceeds the ${quota.source} quota of ${limit} for ${where}; at most ${limit}, or "full"` });
+        issues.push({ key, message: limit === 0
+          ? `${m.capacity} exceeds the ${quota.source} quota of ${where}, which is 0: request quota for it, or remove the model`
+          : `${m.capacity} exceeds the ${quota.source} quota of ${limit} for ${where}; at most ${limit}, or "full"` });
         continue;
       }
       resolved.set(m.name, { capacity: m.capacity, source: "config" });

@@ -116,6 +116,62 @@ const EXTENSION_PATHS: Record<string, (i: Inputs, name: string) => string> = {
 
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 
+/** A resource as the mock engine creates it. */
+interface Created {
+  readonly logicalName: string;
+  /** Its Azure name. */
+  readonly name: string;
+  readonly id: string;
+  readonly inputs: Inputs;
+}
+
+/** A system-assigned identity gets its principal in the tenant. */
+const systemIdentity = ({ id, inputs }: Created): Inputs => (inputs.identity?.type?.includes("SystemAssigned")
+  ? { identity: { ...inputs.identity, principalId: stableGuid(`principal/${id}`), tenantId: TENANT_ID } }
+  : {});
+
+/** The random provider's result: deterministic per stack and logical name, so two plans are identical. */
+function randomResult({ logicalName, inputs }: Created): Inputs {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = createHash("sha256").update(`${pulumi.getStack()}/${logicalName}`).digest();
+  return { result: Array.from(bytes.subarray(0, inputs.length), b => alphabet[b % alphabet.length]).join("") };
+}
+
+function secretProperties({ name, id, inputs }: Created): Inputs {
+  const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${name}`;
+  // ARM never returns a secret's value.
+  return { properties: { contentType: inputs.properties?.contentType, secretUri: uri, secretUriWithVersion: `${uri}/${hex(id, 32)}` } };
+}
+
+function appInsightsKeys({ id, inputs }: Created): Inputs {
+  const key = stableGuid(`instrumentation/${id}`);
+  return {
+    instrumentationKey: key,
+    connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${inputs.location}-1.in.applicationinsights.azure.com/`,
+  };
+}
+
+/** Properties Azure, Entra ID or the random provider compute, for the types whose answer needs no engine state. */
+const COMPUTED: Record<string, (r: Created) => Inputs> = {
+  "random:index/randomString:RandomString": randomResult,
+  "random:index/randomPassword:RandomPassword": randomResult,
+  "azure-native:cognitiveservices:Account": r => ({
+    ...systemIdentity(r),
+    properties: { ...r.inputs.properties, endpoint: `https://${r.inputs.properties.customSubDomainName}.openai.azure.com/`, provisioningState: "Succeeded" },
+  }),
+  "azure-native:cognitiveservices:Deployment": ({ inputs }) => ({ properties: { ...inputs.properties, provisioningState: "Succeeded" } }),
+  "azure-native:keyvault:Vault": ({ name, inputs }) => ({ properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` } }),
+  "azure-native:keyvault:Secret": secretProperties,
+  "azure-native:operationalinsights:Workspace": ({ id }) => ({ customerId: stableGuid(`workspace/${id}`) }),
+  "azure-native:applicationinsights:Component": appInsightsKeys,
+  "azure-native:network:VirtualNetwork": ({ id, inputs }) => ({ subnets: (inputs.subnets ?? []).map((s: Inputs) => ({ ...s, id: `${id}/subnets/${s.name}` })) }),
+  "azure-native:cdn:Profile": ({ id }) => ({ frontDoorId: stableGuid(`frontdoor/${id}`) }),
+  "azure-native:cdn:AFDEndpoint": ({ name, id }) => ({ hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` }),
+  "azure-native:managedidentity:UserAssignedIdentity": ({ id }) => ({ principalId: stableGuid(`principal/${id}`), clientId: stableGuid(`client/${id}`), tenantId: TENANT_ID }),
+  "azuread:index/application:Application": ({ logicalName }) => ({ clientId: stableGuid(`client/${logicalName}`), objectId: stableGuid(`object/${logicalName}`) }),
+  "azuread:index/servicePrincipal:ServicePrincipal": ({ logicalName }) => ({ objectId: stableGuid(`sp/${logicalName}`) }),
+};
+
 export class AzureMocks implements pulumi.runtime.Mocks {
   /** Subscription per provider name, so resources behind an explicit provider land in its subscription. */
   private readonly providerSubscriptions = new Map<string, string>();
@@ -176,45 +232,12 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     return { id, state };
   }
 
-  /** Properties Azure computes for each type. */
+  /** Properties Azure computes for each type: those that need the engine's state here, the rest in COMPUTED. */
   private computed(type: string, logicalName: string, name: string, id: string, inputs: Inputs): Inputs {
-    const identity = inputs.identity?.type?.includes("SystemAssigned")
-      ? { identity: { ...inputs.identity, principalId: stableGuid(`principal/${id}`), tenantId: TENANT_ID } }
-      : {};
+    const created: Created = { logicalName, name, id, inputs };
     switch (type) {
-      case "random:index/randomString:RandomString":
-      case "random:index/randomPassword:RandomPassword": {
-        const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        const bytes = createHash("sha256").update(`${pulumi.getStack()}/${logicalName}`).digest();
-        return { result: Array.from(bytes.subarray(0, inputs.length), b => alphabet[b % alphabet.length]).join("") };
-      }
-      case "azure-native:cognitiveservices:Account":
-        return {
-          ...identity,
-          properties: { ...inputs.properties, endpoint: `https://${inputs.properties.customSubDomainName}.openai.azure.com/`, provisioningState: "Succeeded" },
-        };
-      case "azure-native:cognitiveservices:Deployment":
-        return { properties: { ...inputs.properties, provisioningState: "Succeeded" } };
       case "azure-native:apimanagement:ApiManagementService":
-        return { ...identity, publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`], ...this.apim.service(name, inputs, subnet => this.privateIp(subnet)) };
-      case "azure-native:keyvault:Vault":
-        return { properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` } };
-      case "azure-native:keyvault:Secret": {
-        const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${name}`;
-        // ARM never returns a secret's value.
-        return { properties: { contentType: inputs.properties?.contentType, secretUri: uri, secretUriWithVersion: `${uri}/${hex(id, 32)}` } };
-      }
-      case "azure-native:operationalinsights:Workspace":
-        return { customerId: stableGuid(`workspace/${id}`) };
-      case "azure-native:applicationinsights:Component": {
-        const key = stableGuid(`instrumentation/${id}`);
-        return {
-          instrumentationKey: key,
-          connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${inputs.location}-1.in.applicationinsights.azure.com/`,
-        };
-      }
-      case "azure-native:network:VirtualNetwork":
-        return { subnets: (inputs.subnets ?? []).map((s: Inputs) => ({ ...s, id: `${id}/subnets/${s.name}` })) };
+        return { ...systemIdentity(created), publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`], ...this.apim.service(name, inputs, subnet => this.privateIp(subnet)) };
       case "azure-native:network:PrivateEndpoint": {
         const [connection] = inputs.privateLinkServiceConnections ?? [];
         const target = String(connection?.privateLinkServiceId ?? "").split("/").pop() ?? "";
@@ -225,21 +248,11 @@ export class AzureMocks implements pulumi.runtime.Mocks {
           provisioningState: "Succeeded",
         };
       }
-      case "azure-native:cdn:Profile":
-        return { frontDoorId: stableGuid(`frontdoor/${id}`) };
-      case "azure-native:cdn:AFDEndpoint":
-        return { hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` };
       case "azure-native:network:PublicIPAddress":
         this.apim.publicIp(id, inputs);
         return { ipAddress: `20.${parseInt(hex(id, 2), 16)}.${parseInt(hex(id + "/2", 2), 16)}.10` };
-      case "azure-native:managedidentity:UserAssignedIdentity":
-        return { principalId: stableGuid(`principal/${id}`), clientId: stableGuid(`client/${id}`), tenantId: TENANT_ID };
-      case "azuread:index/application:Application":
-        return { clientId: stableGuid(`client/${logicalName}`), objectId: stableGuid(`object/${logicalName}`) };
-      case "azuread:index/servicePrincipal:ServicePrincipal":
-        return { objectId: stableGuid(`sp/${logicalName}`) };
       default:
-        return identity;
+        return (COMPUTED[type] ?? systemIdentity)(created);
     }
   }
 

@@ -53,6 +53,15 @@ describe("refused configs name the key and what is allowed", () => {
       /^aoai-bcdr:workloadPtus\[0\]\.region: must differ from enterprisePtu\.region 'westus3'/],
     ["a PTU pool in a region outside the data zone", "prod", v => { v.enterprisePtu.region = "swedencentral"; },
       /^aoai-bcdr:enterprisePtu\.region: 'swedencentral' is outside the US data zone/],
+    // Upper bounds (infra/config.ts cites them): Azure's 100,000 PTU per deployment; standard capacity within 32 bits of tokens per minute.
+    ["PTUs above Azure's per-deployment maximum", "prod", v => { v.enterprisePtu.ptu = 100_005; },
+      /^aoai-bcdr:enterprisePtu\.ptu: must be at most 100000 \(Azure's maximum of provisioned throughput units per deployment\)$/],
+    ["a workload pool above Azure's per-deployment maximum", "prod", v => { v.workloadPtus[0].ptu = 1_000_000; },
+      /^aoai-bcdr:workloadPtus\[0\]\.ptu: must be at most 100000/],
+    ["a standard capacity beyond 32 bits of tokens per minute", "dev", v => { v.standard.models[0].capacity = 99_999_999; },
+      /^aoai-bcdr:standard\.models\[0\]\.capacity: must be at most 2147483 \(thousands of tokens per minute/],
+    ["a declared quota beyond 32 bits of tokens per minute", "dev", v => { v.quota.declared[0].capacity = 99_999_999; },
+      /^aoai-bcdr:quota\.declared\[0\]\.capacity: must be at most 2147483/],
     ["capacity 0", "dev", v => { v.standard.models[0].capacity = 0; },
       /^aoai-bcdr:standard\.models\[0\]\.capacity: must be "full" \(the whole declared quota\) or a whole number above 0/],
     ["a negative capacity", "dev", v => { v.standard.models[0].capacity = -10; },
@@ -216,6 +225,18 @@ describe("keys and quotas outside the schema", () => {
     ]);
     expect(() => parseConfig(stackValues("prod"), ["aoai-bcdr:regions", "aoai-bdcr:workloadPtus"]))
       .toThrow(/aoai-bdcr:workloadPtus: unknown namespace 'aoai-bdcr'; did you mean aoai-bcdr:workloadPtus\?/);
+  });
+
+  test("a number against a declared quota of 0 is told so, without offering \"full\" (which 0 refuses too)", async () => {
+    const values = stackValues("dev");
+    const model = values.standard.models[0];
+    model.capacity = 10;
+    const row = values.quota.declared.findIndex((q: any) => q.model === model.name && q.region === values.regions.primary);
+    values.quota.declared[row].capacity = 0;
+    const config = parseConfig(values);
+    const refused = resolveCapacities(config, declaredQuota(config));
+    await expect(refused).rejects.toThrow(new RegExp(`aoai-bcdr:standard\\.models\\[0\\]\\.capacity: 10 exceeds the declared quota of ${model.name.replace(/\./g, "\\.")} \\S+ in ${values.regions.primary} .*, which is 0: request quota for it, or remove the model`));
+    await expect(refused).rejects.not.toThrow(/"full"/);
   });
 
   test("a declared standard quota of 0 is named as such, not as missing", async () => {

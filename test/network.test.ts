@@ -129,7 +129,9 @@ describe("private network in eastus2 and centralus", () => {
   });
 
   test("private endpoints on an account wait for its last deployment (the account is busy until then: 409)", () => {
-    for (const e of ofType(run, N.endpoint).filter(e => inputs(e).privateLinkServiceConnections[0].groupIds[0] === "account")) {
+    const accountEndpoints = ofType(run, N.endpoint).filter(e => inputs(e).privateLinkServiceConnections[0].groupIds[0] === "account");
+    expect(accountEndpoints).toHaveLength(ACCOUNTS.length * REGIONS.length);
+    for (const e of accountEndpoints) {
       const key = ACCOUNT_KEYS.find(([k, r]) => inputs(e).privateLinkServiceConnections[0].privateLinkServiceId === accountIdOf(k, r))![0];
       expect(e.dependsOn).toContain(run.resources.find(r => r.name === `${key}-gpt-4o`)!.urn);
     }

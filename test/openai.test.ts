@@ -1,7 +1,16 @@
 import { findRegion } from "../infra/regions";
+import { BcdrRole } from "../infra/tags";
+import { AccountRole } from "../infra/topology";
 import { PlannedResource, ProgramRun } from "../stacks/runner";
 import { T, ofType, runStack, takesArmTags } from "./support";
 
+/** Every role the program tags with; typed by the role unions, so the compiler keeps both lists exact. */
+const ACCOUNT_ROLE_SET: Record<AccountRole, true> = { standard: true, "enterprise-ptu": true, "workload-ptu": true };
+const OTHER_ROLE_SET: Record<Exclude<BcdrRole, AccountRole>, true> = {
+  gateway: true, edge: true, network: true, dns: true, vault: true, observability: true, identity: true,
+};
+const ACCOUNT_ROLES = Object.keys(ACCOUNT_ROLE_SET);
+const ROLES = [...ACCOUNT_ROLES, ...Object.keys(OTHER_ROLE_SET)];
 const tagsOf = (r: PlannedResource) => r.inputs.tags as Record<string, string>;
 const accountOf = (run: ProgramRun, d: PlannedResource) =>
   ofType(run, T.account).find(a => a.inputs.accountName === d.inputs.accountName)!;
@@ -50,8 +59,9 @@ describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
     expect(new Set(taggable.map(r => r.type)).size).toBeGreaterThanOrEqual(8);
     for (const r of taggable) {
       expect(tagsOf(r)).toMatchObject({ "managed-by": "pulumi", "bcdr-stack": `aoai-bcdr/${stack}`, environment: stack });
-      expect(tagsOf(r)["bcdr-role"]).toBeDefined();
+      expect(ROLES).toContain(tagsOf(r)["bcdr-role"]);
     }
+    for (const a of ofType(run, T.account)) expect(ACCOUNT_ROLES).toContain(tagsOf(a)["bcdr-role"]);
     for (const a of standardAccounts()) expect(["primary", "secondary", "overflow"]).toContain(tagsOf(a)["bcdr-region-role"]);
   });
 });

@@ -54,6 +54,13 @@ describe("npm run plan", () => {
     expect(Object.keys(saved.outputs.accounts)).toHaveLength(6);
   });
 
+  test("the README quotes prod's count as plan prints it", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const quoted = [...readme.matchAll(/`aoai-bcdr\/prod: (\d+ resources, \d+ components, \d+ providers)`/g)].map(m => m[1]);
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const q of quoted) expect(q).toBe(formatCount(countResources(plan.resources)));
+  });
+
   test("is deterministic: the same stack plans the same, byte for byte", async () => {
     const again = await makePlan({ stack: "prod", config: stackFile("prod") });
     expect(JSON.stringify(again)).toBe(JSON.stringify(plan));
@@ -133,6 +140,46 @@ describe("--out never loses a file it did not write", () => {
     writePlan({ ...plan, resources: plan.resources.filter(r => !r.type.endsWith("ApiPolicy")) }, dir);
     expect(fs.readdirSync(dir).sort()).toEqual([MANIFEST, "README.local", "plan.json", "topology.mmd", "topology.txt"]);
     expect(fs.readFileSync(path.join(path.dirname(dir), "outside.txt"), "utf8")).toBe("not in out");
+  });
+});
+
+describe("--out follows no symbolic link", () => {
+  /** A planned directory, and a folder elsewhere holding a file that must survive. */
+  function setup() {
+    const dir = path.join(tmp(), "out");
+    writePlan(plan, dir);
+    const elsewhere = tmp();
+    fs.writeFileSync(path.join(elsewhere, "gateway-api-policy.xml"), "keep");
+    return { dir, elsewhere };
+  }
+  const kept = (elsewhere: string) => expect(fs.readFileSync(path.join(elsewhere, "gateway-api-policy.xml"), "utf8")).toBe("keep");
+
+  test("a symbolic link as --out is refused", async () => {
+    const { elsewhere } = setup();
+    const link = path.join(tmp(), "link");
+    fs.symlinkSync(elsewhere, link);
+    const r = await run(planCli, "--out", link);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/^plan: .*link: is a symbolic link; .*nothing was changed$/);
+    kept(elsewhere);
+  });
+
+  test("a subfolder replaced by a symbolic link is refused: nothing is deleted or written through it", () => {
+    const { dir, elsewhere } = setup();
+    fs.rmSync(path.join(dir, "apim"), { recursive: true });
+    fs.symlinkSync(elsewhere, path.join(dir, "apim"));
+    expect(() => writePlan(plan, dir)).toThrow(/apim: is a symbolic link/);
+    kept(elsewhere);
+    expect(fs.readdirSync(elsewhere)).toEqual(["gateway-api-policy.xml"]);
+  });
+
+  test("a file replaced by a symbolic link is refused, its target untouched", () => {
+    const { dir, elsewhere } = setup();
+    const file = path.join(dir, "apim", "gateway-api-policy.xml");
+    fs.rmSync(file);
+    fs.symlinkSync(path.join(elsewhere, "gateway-api-policy.xml"), file);
+    expect(() => writePlan(plan, dir)).toThrow(/gateway-api-policy\.xml: is a symbolic link/);
+    kept(elsewhere);
   });
 });
 

@@ -1,75 +1,127 @@
 /**
  * The failover drill: replays outages against the topology a plan declares and shows what callers get.
  *
- *   npm run drill -- [--stack dev|prod | --plan path/to/plan.json] [--drill FILE] [--json FILE] [--seed N]
- *
  * --stack plans the stack first (as `npm run plan` does, into out/<stack>/); --plan drills a saved plan.
- * The drill file defaults to stacks/drill/<stack>.yaml when it exists. Charts (one SVG per scenario) are
- * written to drill/ beside the plan. Exit codes: 0 ok, 2 usage, plan or drill-file error.
+ * The drill file defaults to stacks/drill/<stack>.yaml when it exists. Charts (one SVG per scenario) go to
+ * drill/ beside the plan, a directory the drill owns (stacks/outDir.ts: it replaces only its own charts and
+ * refuses a folder holding anyone else's files); `--json` replaces only a report the drill wrote.
+ *
+ * Usage and exit codes: DRILL.usage below, and the README's "Command line" section.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
-import { isUserError } from "../cli";
-import { checkOutDir } from "../outDir";
-import { makePlan, writePlan } from "../plan";
+import { Command, EXIT, Output, UsageError, main, parseCommand, runCommand, wholeNumber } from "../cli";
+import { OutputFile, checkOutDir, checkOwnedJson, writeOutDir, writeOwnedJson } from "../outDir";
+import { PLAN, Plan, makePlan, writePlan } from "../plan";
 import { stackFile } from "../runner";
 import { renderChart } from "./chart";
-import { DrillConfigError, loadDrillConfig } from "./config";
+import { DrillConfig, DrillConfigError, loadDrillConfig } from "./config";
 import { drill } from "./drill";
 import { DrillPlanError, PlanLike, readPlan } from "./readPlan";
-import { renderTable, toJson } from "./report";
+import { renderTable } from "./report";
 import { DrillError } from "./simulate";
+
+export const DRILL: Command = {
+  name: "drill",
+  usage: [
+    "usage: npm run drill -- [--stack <name> | --plan <path/to/plan.json>] [--drill <file>] [--json <file>] [--seed <n>]",
+    "  --stack <name>   plan this stack first, into out/<name>/ (default: dev)",
+    "  --plan <file>    drill a saved (or hand-edited) plan instead",
+    "  --drill <file>   scenarios, demand and window (default: stacks/drill/<stack>.yaml when it exists)",
+    "  --json <file>    also write the report as JSON: a new file, or one an earlier drill wrote",
+    `  --seed <n>       the simulation's seed, 0 to ${2 ** 31 - 1} (default: the drill file's, else 1)`,
+    "  -h, --help       this text",
+    "exit codes: 0 drilled, 2 a refused flag, plan, drill file or output path (nothing written), 3 internal error",
+  ].join("\n"),
+};
+
+/** The writer named in the manifest of the charts' directory and in the JSON report. */
+const WRITER = DRILL.name;
 
 export const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9.]+/g, "-").replace(/^-|-$/g, "");
 
-async function loadPlan(values: { stack?: string; plan?: string }): Promise<{ plan: PlanLike; file: string }> {
-  if (values.plan && values.stack) throw new DrillConfigError("give --stack or --plan, not both");
-  if (values.plan) {
-    if (!fs.existsSync(values.plan)) throw new DrillConfigError(`${values.plan}: no such plan (npm run plan -- --stack <name> writes out/<name>/plan.json)`);
-    return { plan: JSON.parse(fs.readFileSync(values.plan, "utf8")) as PlanLike, file: values.plan };
-  }
-  const stack = values.stack ?? "dev";
+export interface DrillOptions {
+  stack?: string;
+  plan?: string;
+  drill?: string;
+  json?: string;
+  seed?: number;
+}
+
+export function parseDrillArgs(argv: readonly string[]): DrillOptions {
+  const { values } = parseCommand(DRILL, argv, {
+    stack: { type: "string" }, plan: { type: "string" }, drill: { type: "string" }, json: { type: "string" }, seed: { type: "string" },
+  });
+  if (values.plan !== undefined && values.stack !== undefined) throw new UsageError(`give --stack or --plan, not both\n${DRILL.usage}`);
+  const { seed, ...rest } = values;
+  return { ...rest, ...(seed !== undefined ? { seed: wholeNumber("seed", seed, 0, 2 ** 31 - 1) } : {}) };
+}
+
+const chartsDir = (planFile: string) => path.join(path.dirname(planFile), "drill");
+const chartsLabel = (planFile: string) => `the charts' directory ${chartsDir(planFile)}`;
+const checkChartsDir = (planFile: string) => checkOutDir(chartsDir(planFile), WRITER, chartsLabel(planFile));
+
+/** `--stack`: plans into out/<stack> as `npm run plan` does (the plan's own manifest), the charts beside it. */
+export async function planStack(stack: string, make: (stack: string) => Promise<Plan> = s => makePlan({ stack: s, config: stackFile(s) })) {
   const out = path.join("out", stack);
-  checkOutDir(out, "drill");
-  const plan = await makePlan({ stack, config: stackFile(stack) });
+  checkOutDir(out, PLAN.name);
+  const file = path.join(out, "plan.json");
+  checkChartsDir(file);
+  const plan = await make(stack);
   writePlan(plan, out);
-  return { plan, file: path.join(out, "plan.json") };
+  return { plan: plan as PlanLike, file };
 }
 
-export async function cli(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv, allowPositionals: false, strict: true,
-    options: { stack: { type: "string" }, plan: { type: "string" }, drill: { type: "string" }, json: { type: "string" }, seed: { type: "string" } },
-  });
-  const { plan, file } = await loadPlan(values);
-  const defaultDrill = path.resolve(__dirname, `${plan.stack}.yaml`);
-  const config = loadDrillConfig(values.drill ?? (fs.existsSync(defaultDrill) ? defaultDrill : undefined));
-  if (values.seed !== undefined) config.seed = Number(values.seed);
-  const topology = readPlan(plan);
+function readSavedPlan(file: string): { plan: PlanLike; file: string } {
+  if (!fs.existsSync(file)) throw new UsageError(`--plan ${file}: no such plan (npm run plan -- --stack <name> writes out/<name>/plan.json)`);
+  checkChartsDir(file);
+  try {
+    return { plan: JSON.parse(fs.readFileSync(file, "utf8")) as PlanLike, file };
+  } catch (e) {
+    throw new UsageError(`--plan ${file}: not JSON (${(e as Error).message})`);
+  }
+}
+
+function drillConfig(opts: DrillOptions, stack: string): DrillConfig {
+  const byDefault = path.resolve(__dirname, `${stack}.yaml`);
+  const config = loadDrillConfig(opts.drill ?? (fs.existsSync(byDefault) ? byDefault : undefined));
+  return opts.seed === undefined ? config : { ...config, seed: opts.seed };
+}
+
+const LEGEND = "served: share of requests arriving during the fault that got an answer; p50+/p95+: latency added by failover;\n" +
+  "tries: attempts per request; settle: time until every 10 s is served at 99 %; TPM short: demand left unserved once settled.";
+
+async function run(opts: DrillOptions, out: Output): Promise<number> {
+  if (opts.json !== undefined) checkOwnedJson("--json", opts.json, WRITER);
+  const { plan, file } = opts.plan !== undefined ? readSavedPlan(opts.plan) : await planStack(opts.stack ?? "dev");
+  const config = drillConfig(opts, plan.stack);
   const started = Date.now();
-  const { report, runs } = drill(topology, config);
-  console.log(`failover drill: ${plan.project}/${plan.stack}, ${runs.length} scenarios, ${config.window.minutes} simulated minutes each ` +
+  const { report, runs } = drill(readPlan(plan), config);
+  out.log(`failover drill: ${plan.project}/${plan.stack}, ${runs.length} scenarios, ${config.window.minutes} simulated minutes each ` +
     `(fault from minute ${config.window.faultFrom} to ${config.window.faultTo}), seed ${config.seed}, ${Date.now() - started} ms\n`);
-  console.log(renderTable(runs));
-  console.log("\nserved: share of requests arriving during the fault that got an answer; p50+/p95+: latency added by failover;\n" +
-    "tries: attempts per request; settle: time until every 10 s is served at 99 %; TPM short: demand left unserved once settled.");
-  console.log(`\nassumptions (where the documentation is silent, or the plan shows a gap):\n${report.assumptions.map(a => `  - ${a}`).join("\n")}`);
-  const charts = path.join(path.dirname(file), "drill");
-  fs.mkdirSync(charts, { recursive: true });
-  for (const run of runs) fs.writeFileSync(path.join(charts, `${slug(run.name)}.svg`), await renderChart(run));
-  console.log(`\nwrote ${runs.length} charts to ${charts}${values.json ? ` and ${values.json}` : ""}`);
-  if (values.json) fs.writeFileSync(values.json, toJson(report));
-  return 0;
+  out.log(renderTable(runs));
+  out.log(`\n${LEGEND}`);
+  out.log(`\nassumptions (where the documentation is silent, or the plan shows a gap):\n${report.assumptions.map(a => `  - ${a}`).join("\n")}`);
+  const charts: OutputFile[] = await Promise.all(runs.map(async r => ({ path: `${slug(r.name)}.svg`, text: await renderChart(r) })));
+  writeOutDir(chartsDir(file), WRITER, charts, chartsLabel(file));
+  if (opts.json !== undefined) writeOwnedJson("--json", opts.json, WRITER, report);
+  out.log(`\nwrote ${runs.length} charts to ${chartsDir(file)}${opts.json !== undefined ? ` and ${opts.json}` : ""}`);
+  return EXIT.ok;
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2)).then(code => process.exit(code), e => {
-    if (e instanceof DrillPlanError || e instanceof DrillConfigError || e instanceof DrillError || isUserError(e)) {
-      console.error(`drill: ${e.message}`);
-      process.exit(2);
+/** The plan or drill file a user gave, refused: their message alone, exit 2. */
+const asUsage = (e: unknown) =>
+  (e instanceof DrillPlanError || e instanceof DrillConfigError || e instanceof DrillError ? new UsageError(e.message) : e);
+
+export function cli(argv: readonly string[], out: Output = console): Promise<number> {
+  return runCommand(DRILL, async () => {
+    const opts = parseDrillArgs(argv);
+    try {
+      return await run(opts, out);
+    } catch (e) {
+      throw asUsage(e);
     }
-    console.error(e);
-    process.exit(3);
-  });
+  }, out);
 }
+
+if (require.main === module) main(cli);

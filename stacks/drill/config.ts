@@ -30,7 +30,6 @@ const DemandSchema = z.object({
   /** Share of the demand per deployment name; the rest of the application's chains get nothing. */
   mix: z.record(z.string(), z.number().min(0)).optional(),
 }).strict();
-export type Demand = z.infer<typeof DemandSchema>;
 
 export const DrillConfigSchema = z.object({
   seed: z.number().int().default(1),

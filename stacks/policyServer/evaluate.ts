@@ -119,8 +119,3 @@ export function sharedEvaluator(): Promise<PackEvaluator> {
   shared ??= PackEvaluator.start();
   return shared;
 }
-
-/** The plan's violations in every phase, with the stack's policy config. */
-export async function evaluateStack(plan: PlannedStack): Promise<Violation[]> {
-  return (await sharedEvaluator()).evaluate(plan, stackPolicyConfig(plan.stack));
-}

@@ -1,0 +1,136 @@
+/**
+ * `npm run drill` as a command: the shared flags, help and exit codes, and files it never loses: its charts
+ * live in a directory of their own (a manifest, like the plan's) beside the plan, `--json` replaces only a
+ * report the drill wrote. One program run (dev) for the suite; a 4-minute drill window.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EXIT } from "../stacks/cli";
+import { DRILL, cli, planStack, slug } from "../stacks/drill/cli";
+import { GENERATED_BY, MANIFEST } from "../stacks/outDir";
+import { Plan, writePlan } from "../stacks/plan";
+import { runStack } from "./support";
+
+let dir: string;
+let plan: Plan;
+let drillFile: string;
+const cwd = process.cwd();
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-cli-"));
+  // The drill reads no violations; the plan's other fields are the program's own.
+  plan = { ...(await runStack("dev")), violations: [] };
+  drillFile = path.join(dir, "short.yaml");
+  fs.writeFileSync(drillFile, "window: { minutes: 4, faultFrom: 1, faultTo: 3 }\noperatorMinutes: 1\n");
+  process.chdir(dir);
+});
+afterAll(() => {
+  process.chdir(cwd);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The drill run in-process: its exit code and what it printed. */
+async function drill(...argv: string[]) {
+  const out = { log: [] as string[], error: [] as string[] };
+  const code = await cli(argv, { log: t => out.log.push(t), error: t => out.error.push(t) });
+  return { code, stdout: out.log.join("\n"), stderr: out.error.join("\n") };
+}
+const NO_TRACE = /\n\s+at /;
+const savedPlan = (name: string) => {
+  const file = path.join(dir, name, "plan.json");
+  writePlan(plan, path.dirname(file));
+  return file;
+};
+
+describe("flags and exit codes (the shared CLI)", () => {
+  test("--help prints the usage with the exit codes and exits 0", async () => {
+    const r = await drill("--help");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toBe(DRILL.usage);
+    expect(r.stdout).toMatch(/exit codes: 0 drilled, 2 .*, 3 internal error/);
+  });
+
+  test("the README documents drill's exit codes word for word", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
+    expect(readme).toContain(`- drill — ${DRILL.usage.split("\n").pop()}`);
+  });
+
+  test.each([
+    [["--stak", "dev"], /^drill: Unknown option '--stak'/],
+    [["--seed", "abc"], /^drill: --seed must be a whole number from 0 to 2147483647, not 'abc'/],
+    [["--seed", "1.5"], /^drill: --seed must be a whole number/],
+    [["--stack", "dev", "--plan", "x.json"], /^drill: give --stack or --plan, not both/],
+    [["--plan", "missing.json"], /^drill: --plan missing\.json: no such plan/],
+  ])("%j exits 2 with one message, no stack trace, nothing written", async (argv, message) => {
+    const before = fs.readdirSync(dir).sort();
+    const r = await drill(...argv);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
+  });
+
+  test("--seed is used: the report says which", async () => {
+    const r = await drill("--plan", savedPlan("seeded"), "--drill", drillFile, "--seed", "7");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toMatch(/, seed 7, /);
+  });
+});
+
+describe("plan and drill share out/<stack>", () => {
+  test("npm run plan, then drill --stack, twice each: both work; each replaces only its own files", async () => {
+    const out = path.join("out", plan.stack);
+    writePlan(plan, out); // npm run plan
+    for (let i = 0; i < 2; i++) {
+      await planStack(plan.stack, async () => plan); // what drill --stack does before drilling
+      expect((await drill("--plan", path.join(out, "plan.json"), "--drill", drillFile)).code).toBe(EXIT.ok);
+      writePlan(plan, out);
+    }
+    const charts = fs.readdirSync(path.join(out, "drill")).filter(f => f !== MANIFEST);
+    expect(charts.length).toBeGreaterThan(1);
+    expect(charts).toContain(`${slug("baseline")}.svg`);
+    expect(JSON.parse(fs.readFileSync(path.join(out, "drill", MANIFEST), "utf8"))).toEqual({ writer: "drill", files: expect.arrayContaining(charts) });
+    expect(fs.readdirSync(out)).toEqual(expect.arrayContaining(["plan.json", "drill", MANIFEST]));
+  });
+});
+
+describe("the drill never overwrites a file it did not write", () => {
+  test("--json: a file someone else wrote is refused before the drill runs; the drill's own report is replaced", async () => {
+    const file = path.join(dir, "notes.json");
+    fs.writeFileSync(file, '{"mine": true}\n');
+    const planFile = savedPlan("json");
+    const r = await drill("--plan", planFile, "--drill", drillFile, "--json", file);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/--json .*notes\.json: the file exists and drill did not write it; give a new file name; nothing was changed$/);
+    expect(fs.readFileSync(file, "utf8")).toBe('{"mine": true}\n');
+    expect(fs.existsSync(path.join(path.dirname(planFile), "drill"))).toBe(false);
+
+    const own = path.join(dir, "report.json");
+    for (let i = 0; i < 2; i++) expect((await drill("--plan", planFile, "--drill", drillFile, "--json", own)).code).toBe(EXIT.ok);
+    const report = JSON.parse(fs.readFileSync(own, "utf8"));
+    expect(report[GENERATED_BY]).toBe("drill");
+    expect(report.scenarios[0].applications[0]).toEqual(expect.objectContaining({ served: expect.any(Number) }));
+  });
+
+  test("--json through a symbolic link is refused", async () => {
+    const target = path.join(dir, "target.txt");
+    fs.writeFileSync(target, "kept");
+    fs.symlinkSync(target, path.join(dir, "link.json"));
+    const r = await drill("--plan", savedPlan("link"), "--drill", drillFile, "--json", path.join(dir, "link.json"));
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/link\.json: is a symbolic link/);
+    expect(fs.readFileSync(target, "utf8")).toBe("kept");
+  });
+
+  test("--plan X: a drill/ folder beside X holding someone else's files is refused, untouched", async () => {
+    const planFile = savedPlan("foreign");
+    const charts = path.join(path.dirname(planFile), "drill");
+    fs.mkdirSync(charts);
+    fs.writeFileSync(path.join(charts, "baseline.svg"), "<svg>mine</svg>");
+    const r = await drill("--plan", planFile, "--drill", drillFile);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/^drill: the charts' directory .*drill: the directory holds files drill did not write \(baseline\.svg\)/);
+    expect(fs.readdirSync(charts)).toEqual(["baseline.svg"]);
+    expect(fs.readFileSync(path.join(charts, "baseline.svg"), "utf8")).toBe("<svg>mine</svg>");
+  });
+});
