@@ -21,7 +21,7 @@ import { PrivateNetwork } from "./network";
 import { Observability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
-import { retirementWarnings } from "./retirement";
+import { planDate, retirementWarnings } from "./retirement";
 import { commonTags } from "./tags";
 import { Topology, applicationChains, buildTopology } from "./topology";
 
@@ -62,7 +62,7 @@ async function quotaLookup(config: BcdrConfig, options: ProgramOptions): Promise
   return liveQuota(ids, options.usagesClient ?? await azureUsagesClient());
 }
 
-function declare(config: BcdrConfig, topology: Topology) {
+function declare(config: BcdrConfig, topology: Topology, today: string) {
   const stack = pulumi.getStack();
   const tags = commonTags(config.tags, PROJECT, stack);
   const client = authorization.getClientConfigOutput();
@@ -199,19 +199,16 @@ function declare(config: BcdrConfig, topology: Topology) {
         failoverTarget: gatewayDns!.record.urn,
       },
     keyVaultUri: vault.vault.properties.vaultUri,
-    modelRetirements: retirements(config),
+    // Model versions near their published retirement: a stack output that `pulumi up` shows and the plan prints.
+    modelRetirements: retirementWarnings(requiredOffers(config), today),
   };
 }
 
-/** Model versions past or near their published retirement: a stack output that `pulumi up` shows and the plan prints. */
-function retirements(config: BcdrConfig) {
-  return retirementWarnings(requiredOffers(config), new Date().toISOString().slice(0, 10));
-}
-
 async function main(options: ProgramOptions = {}) {
-  const config = await userErrors(() => parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig())));
+  const today = options.today ?? planDate();
+  const config = await userErrors(() => parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig()), { today }));
   const capacities = await userErrors(async () => resolveCapacities(config, await quotaLookup(config, options)));
-  return declare(config, buildTopology(config, capacities));
+  return declare(config, buildTopology(config, capacities), today);
 }
 
 export = main;

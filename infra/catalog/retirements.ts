@@ -37,7 +37,15 @@ export const RETIREMENTS: Readonly<Record<string, Retirement>> = {
   "o4-mini@2025-04-16": { date: "2026-10-16" },
   "gpt-5@2025-08-07": { date: "2027-02-06" },
   "gpt-5-mini@2025-08-07": { date: "2027-02-06" },
+  "gpt-5-nano@2025-08-07": { date: "2027-02-06" },
+  "gpt-5.1@2025-11-13": { date: "2027-05-15" },
 };
+
+/** True when `model` `version` on `sku` has a published retirement date on or before `today` (ISO dates compare as strings). */
+export function isRetired(model: string, version: string, sku: DeploymentSku, today: string): boolean {
+  const date = retirementDate(model, version, sku);
+  return date !== undefined && date <= today;
+}
 
 /** The published retirement date of `model` `version` on `sku`, if any. */
 export function retirementDate(model: string, version: string, sku: DeploymentSku): string | undefined {
