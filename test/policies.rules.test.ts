@@ -121,7 +121,7 @@ const BREAKAGES: readonly Breakage[] = [
   },
   {
     rule: "backend-pool-priorities", stack: "prod", breaks: "a pool member that is no backend", decides: ["update"],
-    apply: edit("gateway-pool-shared-gpt-5", p => { p.pool.services[0].id = p.pool.services[0].id.replace(/standard-primary--gpt-4\.1$/, "retired"); }),
+    apply: edit("gateway-pool-shared-gpt-5", p => { p.pool.services[0].id = p.pool.services[0].id.replace(/standard-primary--gpt-5$/, "retired"); }),
     message: /Pool 'gateway-pool-shared-gpt-5' lists .*\/backends\/retired, which is no backend of its gateway/,
   },
   {

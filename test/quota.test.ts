@@ -46,7 +46,7 @@ describe("live quota (Azure's usages API)", () => {
 
   test("full with no quota row in Azure is refused", async () => {
     await expect(runStack("dev", { edit: live, usagesClient: usagesClient({}) })).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found no OpenAI\.DataZoneStandard\.gpt-4\.1-mini quota/);
+      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found no OpenAI\.DataZoneStandard\.gpt-5-nano quota/);
   });
 });
 
