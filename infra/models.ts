@@ -49,10 +49,10 @@ const catalog: readonly ModelInfo[] = ([
   { name: "gpt-4.1-mini", regionalPtu: { minimum: 25, step: 25 } },
   { name: "gpt-4.1-nano", regionalPtu: { minimum: 25, step: 25 } },
   { name: "gpt-5", regionalPtu: { minimum: 50, step: 50 } },
-  // Regional PTU of gpt-5.1 as gpt-5's; the matrix has no regional provisioned offer of it transcribed yet.
+  // Minimums and steps: https://learn.microsoft.com/azure/ai-foundry/openai/how-to/provisioned-throughput-onboarding
+  // (gpt-5.1: regional 50/50, read 2026-11-25); the matrix has no regional provisioned offer of it transcribed yet.
   { name: "gpt-5.1", regionalPtu: { minimum: 50, step: 50 } },
   { name: "gpt-5-mini", regionalPtu: { minimum: 25, step: 25 } },
-  { name: "gpt-5-nano" },
   { name: "o3", regionalPtu: { minimum: 50, step: 50 } },
   { name: "o3-mini", regionalPtu: { minimum: 25, step: 25 } },
   { name: "o4-mini", regionalPtu: { minimum: 25, step: 25 } },

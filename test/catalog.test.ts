@@ -104,7 +104,7 @@ describe("retired model versions are refused at config time", () => {
   test("the shipped stacks deploy no version that retires within the warning window, except gpt-5's family (2027-02-06)", () => {
     const warned = (stack: string) => retirementWarnings(requiredOffers(parseConfig(stackValues(stack))), "2026-11-25").map(w => `${w.model}@${w.version}`);
     expect([...new Set(warned("prod"))]).toEqual(["gpt-5@2025-08-07", "gpt-5-mini@2025-08-07"]);
-    expect([...new Set(warned("dev"))]).toEqual(["gpt-5-mini@2025-08-07", "gpt-5-nano@2025-08-07"]);
+    expect([...new Set(warned("dev"))]).toEqual(["gpt-5-mini@2025-08-07", "gpt-5@2025-08-07"]);
   });
 });
 
@@ -117,7 +117,7 @@ describe("quota.source live: the models API is asked too", () => {
       }
     },
   });
-  const usages = { async *list() { yield { name: { value: "OpenAI.DataZoneStandard.gpt-5-nano" }, limit: 100 }; yield { name: { value: "OpenAI.DataZoneStandard.gpt-5-mini" }, limit: 100 }; } };
+  const usages = { async *list() { yield { name: { value: "OpenAI.DataZoneStandard.gpt-5" }, limit: 100 }; yield { name: { value: "OpenAI.DataZoneStandard.gpt-5-mini" }, limit: 100 }; } };
 
   test("an overflow subscription is asked about its own offers", async () => {
     const overflow = "22222222-2222-4222-8222-222222222222";
@@ -132,8 +132,8 @@ describe("quota.source live: the models API is asked too", () => {
     await expect(runStack("dev", {
       edit: v => { v.quota = { source: "live" }; },
       usagesClient: usages,
-      modelsClient: without("centralus", "DataZoneStandard/gpt-5-nano@2025-08-07"),
-    })).rejects.toThrow(/aoai-bcdr:standard\.models\[1\]: gpt-5-nano 2025-08-07 is not offered as DataZoneStandard in centralus \(aoai-bcdr:regions\.secondary\)\. Source: Azure's models API/);
+      modelsClient: without("centralus", "DataZoneStandard/gpt-5@2025-08-07"),
+    })).rejects.toThrow(/aoai-bcdr:standard\.models\[1\]: gpt-5 2025-08-07 is not offered as DataZoneStandard in centralus \(aoai-bcdr:regions\.secondary\)\. Source: Azure's models API/);
   });
 });
 

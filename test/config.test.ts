@@ -172,13 +172,13 @@ describe("refused configs name the key and what is allowed", () => {
     expect(found).toHaveLength(2);
   });
 
-  /** Dev as a GlobalStandard stack in `regions`; its gpt-5-nano is transcribed for DataZoneStandard only, so it runs gpt-5. */
+  /** Dev as a GlobalStandard stack in `regions`, without its declared Data Zone quota. */
   const globalStandard = (v: any, regions: { primary: string; secondary: string; dataZone?: string }) => {
     v.standard.deploymentType = "GlobalStandard";
     v.regions = regions;
     v.gateway.regions = [regions.primary, regions.secondary];
     v.quota.declared = [];
-    v.standard.models = [{ name: "gpt-5-mini", version: "2025-08-07", capacity: 10 }, { name: "gpt-5", version: "2025-08-07", capacity: 10 }];
+    v.standard.models.forEach((m: any) => { m.capacity = 10; });
   };
 
   test.each([
@@ -220,6 +220,6 @@ describe("keys and quotas outside the schema", () => {
     values.quota.declared[2].capacity = 0;
     const config = parseConfig(values);
     await expect(resolveCapacities(config, declaredQuota(config))).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found a declared quota of 0 for gpt-5-nano DataZoneStandard in eastus2 \(subscription 'primary'\): request quota for it, or remove the model/);
+      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found a declared quota of 0 for gpt-5 DataZoneStandard in eastus2 \(subscription 'primary'\): request quota for it, or remove the model/);
   });
 });

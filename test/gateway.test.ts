@@ -356,7 +356,7 @@ describe("active/passive standard routing", () => {
   test("the passive region's accounts, overflow included, stand behind every account of the active region", async () => {
     const values = stackValues("dev");
     values.overflowSubscriptions = [{ name: "sub-b", subscriptionId: "22222222-2222-4222-8222-222222222222", regions: ["eastus2", "centralus"] }];
-    for (const region of ["eastus2", "centralus"]) for (const model of ["gpt-5-mini", "gpt-5-nano"]) {
+    for (const region of ["eastus2", "centralus"]) for (const model of ["gpt-5-mini", "gpt-5"]) {
       values.quota.declared.push({ subscription: "sub-b", region, sku: "DataZoneStandard", model, capacity: 100 });
     }
     const config = parseConfig(values);

@@ -75,10 +75,10 @@ describe("dev: cheap and public", () => {
 
   test("capacities: a number is taken as given, full is the declared quota", () => {
     const caps = ofType(run, T.deployment).map(d => [d.inputs.deploymentName, (d.inputs.sku as any).capacity]);
-    expect(caps).toEqual(expect.arrayContaining([["gpt-5-mini", 50], ["gpt-5-nano", 100]]));
+    expect(caps).toEqual(expect.arrayContaining([["gpt-5-mini", 50], ["gpt-5", 100]]));
     const out = (run.outputs.accounts as any)["standard-primary"].deployments;
     expect(out["gpt-5-mini"]).toMatchObject({ capacity: 50, capacitySource: "config" });
-    expect(out["gpt-5-nano"]).toMatchObject({ capacity: 100, capacitySource: "declared" });
+    expect(out["gpt-5"]).toMatchObject({ capacity: 100, capacitySource: "declared" });
   });
 });
 

@@ -51,8 +51,8 @@ const BREAKAGES: readonly Breakage[] = [
   },
   {
     rule: "standard-model-parity", stack: "dev", breaks: "a secondary deployment removed",
-    apply: resources => without(resources, "standard-secondary-gpt-5-nano"),
-    message: /Standard model gpt-5-nano .* is missing in centralus: deploy it on account 'standard-secondary-account'/,
+    apply: resources => without(resources, "standard-secondary-gpt-5"),
+    message: /Standard model gpt-5 .* is missing in centralus: deploy it on account 'standard-secondary-account'/,
   },
   {
     rule: "standard-deployment-sku", stack: "dev", breaks: "a provisioned SKU on the standard tier",
@@ -110,7 +110,7 @@ const BREAKAGES: readonly Breakage[] = [
   {
     rule: "circuit-breaker-backends", stack: "dev", breaks: "an account no backend of one gateway calls",
     // One backend per deployment: every one of the account's backends in that gateway goes elsewhere.
-    apply: resources => ["gpt-5-mini", "gpt-5-nano"].reduce((rs, d) =>
+    apply: resources => ["gpt-5-mini", "gpt-5"].reduce((rs, d) =>
       relink(`gateway-centralus-backend-standard-primary--${d}`, "url", [], p => { p.url = "https://elsewhere.example.com/openai"; })(rs), resources),
     message: /Gateway 'gateway-centralus-service' has no backend for OpenAI account 'standard-primary-account'/,
   },

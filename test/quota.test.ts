@@ -21,24 +21,24 @@ const live = (v: Record<string, any>) => { v.quota = { source: "live" }; };
 describe("live quota (Azure's usages API)", () => {
   test("full becomes the quota limit read for each subscription and region, marked live", async () => {
     const client = usagesClient({
-      [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: { [usageName("DataZoneStandard", "gpt-5-nano")]: 120, "OpenAI.Standard.gpt-5-nano": 999 },
-      [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: { [usageName("DataZoneStandard", "gpt-5-nano")]: 80, [usageName("DataZoneStandard", "gpt-5-mini")]: 60 },
+      [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: { [usageName("DataZoneStandard", "gpt-5")]: 120, "OpenAI.Standard.gpt-5": 999 },
+      [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: { [usageName("DataZoneStandard", "gpt-5")]: 80, [usageName("DataZoneStandard", "gpt-5-mini")]: 60 },
     });
     const run = await runStack("dev", { edit: live, usagesClient: client });
     const caps = ofType(run, T.deployment).map(d => `${d.inputs.accountName}:${d.inputs.deploymentName}=${(d.inputs.sku as any).capacity}`);
     expect(caps).toEqual(expect.arrayContaining([
-      expect.stringMatching(/primary-eastus2-.*:gpt-5-nano=120$/),
-      expect.stringMatching(/secondary-centralus-.*:gpt-5-nano=80$/),
+      expect.stringMatching(/primary-eastus2-.*:gpt-5=120$/),
+      expect.stringMatching(/secondary-centralus-.*:gpt-5=80$/),
     ]));
-    expect((run.outputs.accounts as any)["standard-primary"].deployments["gpt-5-nano"].capacitySource).toBe("live");
+    expect((run.outputs.accounts as any)["standard-primary"].deployments["gpt-5"].capacitySource).toBe("live");
     // The stack owns the quota: its own deployments' current usage must not shrink it (currentValue = limit above).
     expect(client.calls.sort()).toEqual([`${DEFAULT_SUBSCRIPTION_ID}/centralus`, `${DEFAULT_SUBSCRIPTION_ID}/eastus2`]);
   });
 
   test("a numeric capacity above the live quota is refused", async () => {
     const client = usagesClient({
-      [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: { [usageName("DataZoneStandard", "gpt-5-nano")]: 100, [usageName("DataZoneStandard", "gpt-5-mini")]: 20 },
-      [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: { [usageName("DataZoneStandard", "gpt-5-nano")]: 100, [usageName("DataZoneStandard", "gpt-5-mini")]: 200 },
+      [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: { [usageName("DataZoneStandard", "gpt-5")]: 100, [usageName("DataZoneStandard", "gpt-5-mini")]: 20 },
+      [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: { [usageName("DataZoneStandard", "gpt-5")]: 100, [usageName("DataZoneStandard", "gpt-5-mini")]: 200 },
     });
     await expect(runStack("dev", { edit: live, usagesClient: client })).rejects.toThrow(
       /aoai-bcdr:standard\.models\[0\]\.capacity: 50 exceeds the live quota of 20 for gpt-5-mini DataZoneStandard in eastus2/);
@@ -46,7 +46,7 @@ describe("live quota (Azure's usages API)", () => {
 
   test("full with no quota row in Azure is refused", async () => {
     await expect(runStack("dev", { edit: live, usagesClient: usagesClient({}) })).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found no OpenAI\.DataZoneStandard\.gpt-5-nano quota/);
+      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found no OpenAI\.DataZoneStandard\.gpt-5 quota/);
   });
 });
 

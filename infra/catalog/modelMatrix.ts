@@ -39,8 +39,6 @@ const GLOBAL_BUT_ITALY = GLOBAL.filter(r => r !== "italynorth");
 
 /** Transcribed for the Data Zone SKUs only (datazone-standard.md, datazone-provisioned-managed.md, read 2026-11-25). */
 const GPT_5_1 = "gpt-5.1@2025-11-13";
-/** Transcribed for DataZoneStandard only (datazone-standard.md, read 2026-11-25); no Data Zone provisioned offer. */
-const GPT_5_NANO = "gpt-5-nano@2025-08-07";
 const CHAT = ["gpt-5@2025-08-07", "gpt-5-mini@2025-08-07", "o3@2025-04-16", "o4-mini@2025-04-16", "gpt-4.1@2025-04-14",
   "gpt-4.1-mini@2025-04-14", "gpt-4.1-nano@2025-04-14", "o3-mini@2025-01-31", "gpt-4o@2024-11-20", "gpt-4o@2024-08-06",
   "gpt-4o@2024-05-13", "gpt-4o-mini@2024-07-18"] as const;
@@ -63,7 +61,6 @@ export const MODEL_MATRIX: Readonly<Record<DeploymentSku, OfferTable>> = {
       "gpt-4o@2024-05-13": [...US_DATA_ZONE, ...EU_BUT_ITALY],
     }),
     [GPT_5_1]: [...US_DATA_ZONE, "francecentral", "swedencentral"],
-    [GPT_5_NANO]: [...US_DATA_ZONE, ...EU_DATA_ZONE],
   },
   GlobalProvisionedManaged: everywhere(CHAT, [...GLOBAL, "canadacentral"]),
   // Central US offers no Data Zone provisioned deployment; Italy North only the newer models.

@@ -37,7 +37,6 @@ export const RETIREMENTS: Readonly<Record<string, Retirement>> = {
   "o4-mini@2025-04-16": { date: "2026-10-16" },
   "gpt-5@2025-08-07": { date: "2027-02-06" },
   "gpt-5-mini@2025-08-07": { date: "2027-02-06" },
-  "gpt-5-nano@2025-08-07": { date: "2027-02-06" },
   "gpt-5.1@2025-11-13": { date: "2027-05-15" },
 };
 
