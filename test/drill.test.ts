@@ -216,7 +216,8 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     expect(r.served).toBe(1);
     const hung = timed.gateways[0].fallback["shared-gpt-5.1"].find(x => x.index === 1)!;
     expect(hung.backend).toBe("standard-primary--gpt-5.1");
-    expect(r.addedLatencyP50S).toBeGreaterThanOrEqual(7);
+    // No p50 bound: it follows the model's output speed (gpt-4o's 25 tokens/s made healthy non-streaming answers
+    // outlast the 7 s tier timeout; gpt-5.1's 50 do not), while the p95 is the hung attempts' 7 s + walk timeout.
     expect(r.addedLatencyP95S).toBeGreaterThanOrEqual(7 + hung.timeoutS);
     expect(r.addedLatencyP95S).toBeLessThan(7 + hung.timeoutS + 1);
   });
