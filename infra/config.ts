@@ -485,7 +485,7 @@ function checkRetirements(c: OfferSources, today: string, issues: Issues): void 
     issues.list.push({
       key,
       message: `${model} ${version} (${sku}) retired on ${retirementDate(model, version, sku)} (as of ${today}): Azure refuses new deployments of it. ` +
-        `${replacement ? `Microsoft suggests ${replacement}; ` : ""}current versions offered as ${sku} in ${regions.join(", ")}: ${currentOffers(sku, regions, today).join(", ") || "none"}. ` +
+        `${replacement ? `Microsoft suggests ${replacement}. ` : ""}Current versions offered as ${sku} in ${regions.join(", ")}: ${currentOffers(sku, regions, today).join(", ") || "none"}. ` +
         `Sources: ${RETIREMENTS_SOURCE}; ${matrixCitation(sku)}`,
     });
   }
