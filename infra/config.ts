@@ -7,7 +7,7 @@ import { z } from "zod";
 import { contains, hasHostBits, networkAddress, overlaps, parseCidr } from "./cidr";
 import { DATA_ZONES, DataZone, findRegion, knownRegions, regionsInZone } from "./regions";
 import { MODEL_MATRIX, matrixCitation, offeringRegions } from "./catalog/modelMatrix";
-import { RETIREMENTS, RETIREMENTS_SOURCE, isRetired, retirementDate } from "./catalog/retirements";
+import { RETIREMENTS_SOURCE, currentReplacement, isRetired, retirementDate } from "./catalog/retirements";
 import { planDate } from "./retirement";
 import {
   DeploymentSku, PROVISIONED_SKU, ProvisionedSku, STANDARD_SKUS, StandardSku, findModel, isDataZoneSku,
@@ -481,11 +481,11 @@ function checkRetirements(c: OfferSources, today: string, issues: Issues): void 
   for (const [key, offers] of byKey) {
     const { model, version, sku } = offers[0];
     const regions = [...new Set(offers.map(o => o.region))];
-    const replacement = RETIREMENTS[`${model}@${version}`]?.replacement;
+    const replacement = currentReplacement(model, version, sku, today);
     issues.list.push({
       key,
       message: `${model} ${version} (${sku}) retired on ${retirementDate(model, version, sku)} (as of ${today}): Azure refuses new deployments of it. ` +
-        `${replacement ? `Microsoft suggests ${replacement}. ` : ""}Current versions offered as ${sku} in ${regions.join(", ")}: ${currentOffers(sku, regions, today).join(", ") || "none"}. ` +
+        `${replacement ? `Suggested replacement (Microsoft's, followed past retired ones): ${replacement}. ` : ""}Current versions offered as ${sku} in ${regions.join(", ")}: ${currentOffers(sku, regions, today).join(", ") || "none"}. ` +
         `Sources: ${RETIREMENTS_SOURCE}; ${matrixCitation(sku)}`,
     });
   }

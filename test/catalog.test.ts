@@ -71,7 +71,7 @@ describe("retired model versions are refused at config time", () => {
     expect(found.map(f => f.split(":").slice(0, 2).join(":"))).toEqual([
       "aoai-bcdr:standard.models[0].version", "aoai-bcdr:enterprisePtu.version", "aoai-bcdr:workloadPtus[0].version", "aoai-bcdr:workloadPtus[1].version",
     ]);
-    expect(found[0]).toMatch(/^aoai-bcdr:standard\.models\[0\]\.version: gpt-4o 2024-11-20 \(DataZoneStandard\) retired on 2026-10-01 \(as of 2026-11-25\): Azure refuses new deployments of it\. Microsoft suggests gpt-5\.1\. Current versions offered as DataZoneStandard in eastus2, centralus: [^.]*gpt-5\.1 2025-11-13/);
+    expect(found[0]).toMatch(/^aoai-bcdr:standard\.models\[0\]\.version: gpt-4o 2024-11-20 \(DataZoneStandard\) retired on 2026-10-01 \(as of 2026-11-25\): Azure refuses new deployments of it\. Suggested replacement \(Microsoft's, followed past retired ones\): gpt-5\.1\. Current versions offered as DataZoneStandard in eastus2, centralus: [^.]*gpt-5\.1 2025-11-13/);
     expect(found[0]).not.toMatch(/gpt-4\.1 2025-04-14|gpt-4o-mini/);
     expect(found[0]).toMatch(/Sources: https:\/\/learn\.microsoft\.com\/azure\/ai-foundry\/openai\/concepts\/model-retirements; .*datazone-standard\.md/);
     expect(found[1]).toMatch(/^aoai-bcdr:enterprisePtu\.version: gpt-4o 2024-11-20 \(DataZoneProvisionedManaged\) retired on 2026-10-01 .* in westus3: /);
@@ -82,6 +82,13 @@ describe("retired model versions are refused at config time", () => {
     expect(refusals("prod", oldProd, "2026-10-01")).toHaveLength(4);
     expect(refusals("dev", v => { v.standard.models[0] = { name: "gpt-4o-mini", version: "2024-07-18", capacity: 50 }; v.quota.declared = []; }, "2026-10-01"))
       .toEqual([expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]\.version: gpt-4o-mini 2024-07-18 \(DataZoneStandard\) retired on 2026-10-01/)]);
+  });
+
+  test("a suggested replacement that has retired too is followed to the current one", () => {
+    const mini = (today: string) => refusals("dev", v => { v.standard.models[0] = { name: "gpt-4o-mini", version: "2024-07-18", capacity: 50 }; v.quota.declared = []; }, today);
+    // gpt-4o-mini -> gpt-4.1-mini (Microsoft's suggestion; retired 2026-10-14) -> gpt-5-mini.
+    expect(mini("2026-10-01")[0]).toMatch(/replacement [^:]*: gpt-4\.1-mini\. /);
+    expect(mini("2026-11-25")[0]).toMatch(/replacement [^:]*: gpt-5-mini\. /);
   });
 
   test("a SKU's own date counts: regional Standard gpt-4o 2024-08-06 retired months before the other SKUs", () => {

@@ -130,7 +130,7 @@ describe("retired model versions Azure no longer deploys", () => {
     const refusals = await refusalsOf(() => { openAi("oai-old", "eastus2", { sku: "DataZoneStandard", model: "gpt-4o", version: "2024-11-20" }); });
     expect(refusals).toEqual([{
       rule: "model-retired", resource: "oai-old-gpt-4o",
-      message: "gpt-4o 2024-11-20 (DataZoneStandard) retired on 2026-10-01 (plan date 2026-11-25): no new deployments; Microsoft suggests gpt-5.1",
+      message: "gpt-4o 2024-11-20 (DataZoneStandard) retired on 2026-10-01 (plan date 2026-11-25): no new deployments; suggested replacement: gpt-5.1",
       source: expect.stringMatching(/^https:\/\/learn\.microsoft\.com\/azure\/ai-foundry\/openai\/concepts\/model-retirements \(transcribed \d{4}-\d\d-\d\d\)$/),
     }]);
   });

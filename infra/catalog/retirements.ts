@@ -46,6 +46,24 @@ export function isRetired(model: string, version: string, sku: DeploymentSku, to
   return date !== undefined && date <= today;
 }
 
+/**
+ * Microsoft's suggested replacement of `model` `version`, followed while the suggestion has itself retired by
+ * `today` (gpt-4o-mini -> gpt-4.1-mini, retired -> gpt-5-mini): the model to move to now.
+ */
+export function currentReplacement(model: string, version: string, sku: DeploymentSku, today: string): string | undefined {
+  let next = RETIREMENTS[`${model}@${version}`]?.replacement;
+  const seen = new Set<string>();
+  while (next && !seen.has(next)) {
+    seen.add(next);
+    const versions = Object.keys(RETIREMENTS).filter(k => k.startsWith(`${next}@`));
+    const retired = versions.length > 0 && versions.every(k => isRetired(next!, k.slice(next!.length + 1), sku, today));
+    const onward = versions.map(k => RETIREMENTS[k].replacement).find(r => r);
+    if (!retired || !onward) return next;
+    next = onward;
+  }
+  return next;
+}
+
 /** The published retirement date of `model` `version` on `sku`, if any. */
 export function retirementDate(model: string, version: string, sku: DeploymentSku): string | undefined {
   const r = RETIREMENTS[`${model}@${version}`];
