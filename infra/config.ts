@@ -6,7 +6,9 @@
 import { z } from "zod";
 import { contains, hasHostBits, networkAddress, overlaps, parseCidr } from "./cidr";
 import { DATA_ZONES, DataZone, findRegion, knownRegions, regionsInZone } from "./regions";
-import { matrixCitation, offeringRegions } from "./catalog/modelMatrix";
+import { MODEL_MATRIX, matrixCitation, offeringRegions } from "./catalog/modelMatrix";
+import { RETIREMENTS_SOURCE, currentReplacement, isRetired, retirementDate } from "./catalog/retirements";
+import { planDate } from "./retirement";
 import {
   DeploymentSku, PROVISIONED_SKU, ProvisionedSku, STANDARD_SKUS, StandardSku, findModel, isDataZoneSku,
   knownModels, ptuIncrement,
@@ -416,6 +418,8 @@ export interface RequiredOffer {
   readonly subscription: string;
   /** The config path to name when the offer is missing. */
   readonly path: readonly PropertyKey[];
+  /** The config path that chose the version (a pool's version defaults to its standard deployment's). */
+  readonly versionPath: readonly PropertyKey[];
   /** What deploys it, for the message. */
   readonly where: string;
 }
@@ -432,14 +436,17 @@ export function requiredOffers(c: OfferSources): RequiredOffer[] {
     [c.regions.secondary, PRIMARY_SUBSCRIPTION, ["regions", "secondary"]],
     ...c.overflowSubscriptions.flatMap((s, i) => s.regions.map((r, j): [string, string, PropertyKey[]] => [r, s.name, ["overflowSubscriptions", i, "regions", j]])),
   ];
-  const pool = (p: PtuPoolConfig, path: PropertyKey[], where: string): RequiredOffer =>
-    ({ sku: p.sku, model: p.model, version: p.version, region: p.region, subscription: PRIMARY_SUBSCRIPTION, path, where });
+  const pool = (p: PtuPoolConfig, poolPath: PropertyKey[], where: string): RequiredOffer => ({
+    sku: p.sku, model: p.model, version: p.version, region: p.region, subscription: PRIMARY_SUBSCRIPTION,
+    path: [...poolPath, "region"], versionPath: [...poolPath, "version"], where,
+  });
   return [
     ...c.standard.models.flatMap((m, i) => standardRegions.map(([region, subscription, regionPath]): RequiredOffer => ({
-      sku: c.standard.deploymentType, model: m.name, version: m.version, region, subscription, path: ["standard", "models", i], where: configKey(regionPath),
+      sku: c.standard.deploymentType, model: m.name, version: m.version, region, subscription,
+      path: ["standard", "models", i], versionPath: ["standard", "models", i, "version"], where: configKey(regionPath),
     }))),
-    ...(c.enterprisePtu ? [pool(c.enterprisePtu, ["enterprisePtu", "region"], "enterprise PTU pool")] : []),
-    ...c.workloadPtus.map((w, i) => pool(w, ["workloadPtus", i, "region"], `workload PTU pool '${w.name}'`)),
+    ...(c.enterprisePtu ? [pool(c.enterprisePtu, ["enterprisePtu"], "enterprise PTU pool")] : []),
+    ...c.workloadPtus.map((w, i) => pool(w, ["workloadPtus", i], `workload PTU pool '${w.name}'`)),
   ];
 }
 
@@ -461,6 +468,37 @@ function checkAvailability(c: OfferSources, issues: Issues): void {
     if (findModel(o.model)?.versions.includes(o.version) && !regions.includes(o.region)) {
       issues.list.push(unavailableOffer(o, matrixCitation(o.sku), regions));
     }
+  }
+}
+
+/** The model versions offered as `sku` in every one of `regions` and not retired by `today`: what to move to. */
+function currentOffers(sku: DeploymentSku, regions: readonly string[], today: string): string[] {
+  return Object.entries(MODEL_MATRIX[sku])
+    .filter(([key, offered]) => regions.every(r => offered.includes(r)) && !isRetired(...(key.split("@") as [string, string]), sku, today))
+    .map(([key]) => key.replace("@", " "));
+}
+
+/**
+ * Refuses a model version whose published retirement date is on or before `today`: Azure refuses new
+ * deployments of a retired version (https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements),
+ * so the first `pulumi up` would fail. One issue per config key, naming the regions it deploys to.
+ */
+function checkRetirements(c: OfferSources, today: string, issues: Issues): void {
+  const byKey = new Map<string, RequiredOffer[]>();
+  for (const o of requiredOffers(c).filter(o => isRetired(o.model, o.version, o.sku, today))) {
+    const key = configKey(o.versionPath);
+    byKey.set(key, [...(byKey.get(key) ?? []), o]);
+  }
+  for (const [key, offers] of byKey) {
+    const { model, version, sku } = offers[0];
+    const regions = [...new Set(offers.map(o => o.region))];
+    const replacement = currentReplacement(model, version, sku, today);
+    issues.list.push({
+      key,
+      message: `${model} ${version} (${sku}) retired on ${retirementDate(model, version, sku)} (as of ${today}): Azure refuses new deployments of it. ` +
+        `${replacement ? `Suggested replacement (Microsoft's, followed past retired ones): ${replacement}. ` : ""}Current versions offered as ${sku} in ${regions.join(", ")}: ${currentOffers(sku, regions, today).join(", ") || "none"}. ` +
+        `Sources: ${RETIREMENTS_SOURCE}; ${matrixCitation(sku)}`,
+    });
   }
 }
 
@@ -650,12 +688,17 @@ function checkModeSettings(raw: Record<string, unknown>, c: Parsed, issues: Issu
   }
 }
 
+export interface ParseOptions {
+  /** The ISO date retirements are judged on (defaults to planDate(): AOAI_BCDR_TODAY, else today in UTC). */
+  readonly today?: string;
+}
+
 /**
  * Validates raw config values (keyed without the namespace, already parsed from JSON) and returns the
  * typed configuration, or throws a ConfigError listing every problem found. `allKeys`: every config key of
  * the stack, namespaced, to catch a misspelt namespace.
  */
-export function parseConfig(raw: Record<string, unknown>, allKeys: readonly string[] = []): BcdrConfig {
+export function parseConfig(raw: Record<string, unknown>, allKeys: readonly string[] = [], options: ParseOptions = {}): BcdrConfig {
   const misspelt = namespaceIssues(allKeys);
   if (misspelt.length > 0) throw new ConfigError(misspelt);
   const result = schema.safeParse(raw);
@@ -673,6 +716,7 @@ export function parseConfig(raw: Record<string, unknown>, allKeys: readonly stri
   checkModels(c, issues);
   const pools = checkPtuPools(c, issues);
   checkAvailability({ ...c, ...pools }, issues);
+  checkRetirements({ ...c, ...pools }, options.today ?? planDate(), issues);
   checkGateway(c, issues);
   checkNetwork(c, issues);
   checkReferences(c, issues);

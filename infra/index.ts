@@ -21,7 +21,7 @@ import { PrivateNetwork } from "./network";
 import { Observability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
-import { retirementWarnings } from "./retirement";
+import { planDate, retirementWarnings } from "./retirement";
 import { Tags, commonTags } from "./tags";
 import { Topology, applicationChains, buildTopology } from "./topology";
 
@@ -178,7 +178,7 @@ function declareGatewayDns(ctx: StackContext, privateNetwork: PrivateNetwork, ga
   });
 }
 
-function declare(config: BcdrConfig, topology: Topology) {
+function declare(config: BcdrConfig, topology: Topology, today: string) {
   const ctx = stackContext(config, topology);
   const observability = new Observability("observability", {
     stack: ctx.stack, region: ctx.home, commonTags: ctx.tags, retentionInDays: config.observability.retentionInDays, protect: config.protect,
@@ -228,7 +228,7 @@ function declare(config: BcdrConfig, topology: Topology) {
         failoverTarget: gatewayDns!.record.urn,
       },
     keyVaultUri: vault.vault.properties.vaultUri,
-    modelRetirements: retirements(config),
+    modelRetirements: retirements(config, today),
   };
 }
 
@@ -265,14 +265,16 @@ function gatewayOutputs(config: BcdrConfig, hosts: pulumi.Output<Record<string, 
 }
 
 /** Model versions past or near their published retirement: a stack output that `pulumi up` shows and the plan prints. */
-function retirements(config: BcdrConfig) {
-  return retirementWarnings(requiredOffers(config), new Date().toISOString().slice(0, 10));
+function retirements(config: BcdrConfig, today: string) {
+  return retirementWarnings(requiredOffers(config), today);
 }
 
 async function main(options: ProgramOptions = {}) {
-  const config = await userErrors(() => parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig())));
+  // The plan's date decides which model versions are retired (AOAI_BCDR_TODAY plans "as of" another day).
+  const today = options.today ?? planDate();
+  const config = await userErrors(() => parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig()), { today }));
   const capacities = await userErrors(async () => resolveCapacities(config, await quotaLookup(config, options)));
-  return declare(config, buildTopology(config, capacities));
+  return declare(config, buildTopology(config, capacities), today);
 }
 
 export = main;

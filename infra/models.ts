@@ -49,6 +49,9 @@ const catalog: readonly ModelInfo[] = ([
   { name: "gpt-4.1-mini", regionalPtu: { minimum: 25, step: 25 } },
   { name: "gpt-4.1-nano", regionalPtu: { minimum: 25, step: 25 } },
   { name: "gpt-5", regionalPtu: { minimum: 50, step: 50 } },
+  // Minimums and steps: https://learn.microsoft.com/azure/ai-foundry/openai/how-to/provisioned-throughput-onboarding
+  // (gpt-5.1: regional 50/50, read 2026-11-25); the matrix has no regional provisioned offer of it transcribed yet.
+  { name: "gpt-5.1", regionalPtu: { minimum: 50, step: 50 } },
   { name: "gpt-5-mini", regionalPtu: { minimum: 25, step: 25 } },
   { name: "o3", regionalPtu: { minimum: 50, step: 50 } },
   { name: "o3-mini", regionalPtu: { minimum: 25, step: 25 } },

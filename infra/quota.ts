@@ -27,6 +27,8 @@ export interface ProgramOptions {
   readonly usagesClient?: UsagesClient;
   /** Answers Azure's models API when `quota.source` is `live` (defaults to the Azure SDK client). */
   readonly modelsClient?: ModelsClient;
+  /** The ISO date model retirements are judged on (defaults to planDate(): AOAI_BCDR_TODAY, else today in UTC). */
+  readonly today?: string;
 }
 
 export interface QuotaLookup {

@@ -4,7 +4,7 @@
  * stack outputs them (`modelRetirements`), so a version nearing retirement is seen at every deploy and in
  * every plan, long before Azure upgrades or stops the deployments. Pure.
  */
-import { RequiredOffer } from "./config";
+import type { RequiredOffer } from "./config";
 import { RETIREMENTS, RETIREMENTS_RETRIEVED, RETIREMENTS_SOURCE, retirementDate } from "./catalog/retirements";
 
 /** Azure notifies 60 days ahead for GA models; warn a month earlier to leave time to test the next version. */
@@ -19,6 +19,16 @@ export interface RetirementWarning {
   readonly daysLeft: number;
   readonly replacement?: string;
   readonly message: string;
+}
+
+/**
+ * The date retirements are judged on: `AOAI_BCDR_TODAY` (an ISO date: plan "as of" a coming date, and what the
+ * tests pin so they never depend on the calendar), else today in UTC.
+ */
+export function planDate(env: NodeJS.ProcessEnv = process.env): string {
+  const pinned = env.AOAI_BCDR_TODAY;
+  if (pinned !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(pinned)) throw new Error(`AOAI_BCDR_TODAY must be an ISO date (YYYY-MM-DD), not '${pinned}'`);
+  return pinned ?? new Date().toISOString().slice(0, 10);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -16,6 +16,8 @@ import { hostAddress } from "../infra/cidr";
 import { stableGuid } from "../infra/identity";
 import { ApimMock } from "./azure/apim";
 import { deploymentRefusal } from "./azure/availability";
+import { retiredDeploymentRefusal } from "./azure/retirements";
+import { planDate } from "../infra/retirement";
 import { DnsLinkRegistry } from "./azure/dnsLinks";
 import { NameRegistry } from "./azure/names";
 import { AzureRefusal } from "./azure/refusal";
@@ -188,7 +190,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   /** What Azure would have refused so far. */
   readonly refusals: AzureRefusal[] = [];
 
-  constructor(private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID) {}
+  /** `today`: the ISO date model retirements are judged on. */
+  constructor(private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID, private readonly today = planDate()) {}
 
   private subscriptionOf(provider: string | undefined): string {
     // A provider reference is `<provider urn>::<id>`; the urn ends with the provider's name.
@@ -222,8 +225,10 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     if (args.type === "azure-native:privatedns:VirtualNetworkLink") this.refusals.push(...this.dnsLinks.check(args.name, inputs));
     if (args.type === "azure-native:cognitiveservices:Account") this.accountRegions.set(id.toLowerCase(), inputs.location);
     if (args.type === "azure-native:cognitiveservices:Deployment") {
-      const refusal = deploymentRefusal(args.name, inputs, this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase()));
-      if (refusal) this.refusals.push(refusal);
+      const region = this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase());
+      for (const refusal of [deploymentRefusal(args.name, inputs, region), retiredDeploymentRefusal(args.name, inputs, this.today)]) {
+        if (refusal) this.refusals.push(refusal);
+      }
     }
     // Subnets, declared on their own or inline in a VNet: remember their prefixes.
     if (inputs.addressPrefix) this.subnetPrefixes.set(id, inputs.addressPrefix);

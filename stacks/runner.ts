@@ -219,7 +219,7 @@ export function withoutApiVersionAliases(args: pulumi.ResourceTransformationArgs
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
-  const mocks = new AzureMocks(subscriptionId);
+  const mocks = new AzureMocks(subscriptionId, opts.today);
   await pulumi.runtime.setMocks(mocks, PROJECT, opts.stack, false);
   pulumi.runtime.setAllConfig(opts.config.values, opts.config.secretKeys);
   const resources: PlannedResource[] = opts.record ?? [];
@@ -232,7 +232,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   let failure: { error: unknown } | undefined;
   const outputs = (await pulumi.runtime.runInPulumiStack(() => {
     pulumi.runtime.registerStackTransformation(withoutApiVersionAliases);
-    return main({ usagesClient: opts.usagesClient, modelsClient: opts.modelsClient ?? matrixModelsClient() }).catch(error => { failure = { error }; return {}; });
+    return main({ usagesClient: opts.usagesClient, modelsClient: opts.modelsClient ?? matrixModelsClient(), today: opts.today }).catch(error => { failure = { error }; return {}; });
   })) ?? {};
   await pulumi.runtime.disconnect();
   if (failure) throw failure.error;

@@ -6,16 +6,17 @@ import { MODEL_MATRIX, RETRIEVED } from "../infra/catalog/modelMatrix";
 import { RETIREMENTS } from "../infra/catalog/retirements";
 import { knownModels, findModel } from "../infra/models";
 import { knownRegions } from "../infra/regions";
-import { retirementWarnings } from "../infra/retirement";
+import { planDate, retirementWarnings } from "../infra/retirement";
 import type { ModelsClient, SupportedModel } from "../infra/availability";
 import { matrixModelsClient } from "../stacks/azure/availability";
 import { runStack, stackValues } from "./support";
 
-function refusals(stack: string, edit: (v: Record<string, any>) => void): string[] {
+/** The config issues of `stack` after `edit`, judged as of `today` (jest pins the default: jest.config.js). */
+function refusals(stack: string, edit: (v: Record<string, any>) => void, today?: string): string[] {
   const values = stackValues(stack);
   edit(values);
   try {
-    parseConfig(values);
+    parseConfig(values, [], { today });
     return [];
   } catch (e) {
     if (e instanceof ConfigError) return e.issues.map(i => `${i.key}: ${i.message}`);
@@ -35,16 +36,17 @@ describe("the model matrix", () => {
     for (const m of knownModels()) expect(findModel(m)!.versions.length).toBeGreaterThan(0);
   });
 
-  test("prod's old fraud pool (gpt-4o DataZoneProvisionedManaged in centralus) is refused naming the key, the offering regions and the source", () => {
+  test("prod's fraud pool in centralus (no Data Zone provisioned offer there) is refused naming the key, the offering regions and the source", () => {
     expect(refusals("prod", v => { v.workloadPtus[1].region = "centralus"; })).toEqual([
-      expect.stringMatching(/^aoai-bcdr:workloadPtus\[1\]\.region: gpt-4o 2024-11-20 is not offered as DataZoneProvisionedManaged in centralus \(workload PTU pool 'fraud'\); regions offering it: eastus, eastus2, northcentralus, southcentralus, westus, westus3\. Source: https:\/\/learn\.microsoft\.com\/.*datazone-provisioned-managed\.md/),
+      expect.stringMatching(/^aoai-bcdr:workloadPtus\[1\]\.region: gpt-5\.1 2025-11-13 is not offered as DataZoneProvisionedManaged in centralus \(workload PTU pool 'fraud'\); regions offering it: eastus, eastus2, northcentralus, southcentralus, westus, westus3\. Source: https:\/\/learn\.microsoft\.com\/.*datazone-provisioned-managed\.md/),
     ]);
   });
 
   test("a standard model a region does not offer on the stack's SKU is refused at its models entry, naming the region's key", () => {
+    // Judged before gpt-4.1-nano retired, so the matrix alone refuses it.
     expect(refusals("dev", v => {
       v.standard = { ...v.standard, deploymentType: "Standard", allowRegionalStandard: true, models: [{ name: "gpt-4.1-nano", version: "2025-04-14", capacity: 10 }] };
-    })).toEqual([
+    }, "2026-06-01")).toEqual([
       expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]: gpt-4\.1-nano 2025-04-14 is not offered as Standard in eastus2 \(aoai-bcdr:regions\.primary\); regions offering it: northcentralus, swedencentral\./),
       expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]: gpt-4\.1-nano 2025-04-14 is not offered as Standard in centralus \(aoai-bcdr:regions\.secondary\)/),
     ]);
@@ -53,6 +55,63 @@ describe("the model matrix", () => {
   test("dev and prod are accepted", () => {
     expect(refusals("dev", () => undefined)).toEqual([]);
     expect(refusals("prod", () => undefined)).toEqual([]);
+  });
+});
+
+describe("retired model versions are refused at config time", () => {
+  /** Prod as shipped before: gpt-4o 2024-11-20 on the standard deployments and (inherited) on every PTU pool. */
+  const oldProd = (v: Record<string, any>) => {
+    v.standard.models[0] = { name: "gpt-4o", version: "2024-11-20", capacity: "full" };
+    v.quota.declared = v.quota.declared.map((q: any) => q.model === "gpt-5.1" ? { ...q, model: "gpt-4o" } : q);
+    for (const pool of [v.enterprisePtu, ...v.workloadPtus]) pool.model = "gpt-4o";
+  };
+
+  test("gpt-4o 2024-11-20 in prod is refused at every key that deploys it, with the replacement and the current versions", () => {
+    const found = refusals("prod", oldProd, "2026-11-25");
+    expect(found.map(f => f.split(":").slice(0, 2).join(":"))).toEqual([
+      "aoai-bcdr:standard.models[0].version", "aoai-bcdr:enterprisePtu.version", "aoai-bcdr:workloadPtus[0].version", "aoai-bcdr:workloadPtus[1].version",
+    ]);
+    expect(found[0]).toMatch(/^aoai-bcdr:standard\.models\[0\]\.version: gpt-4o 2024-11-20 \(DataZoneStandard\) retired on 2026-10-01 \(as of 2026-11-25\): Azure refuses new deployments of it\. Suggested replacement \(Microsoft's, followed past retired ones\): gpt-5\.1\. Current versions offered as DataZoneStandard in eastus2, centralus: [^.]*gpt-5\.1 2025-11-13/);
+    expect(found[0]).not.toMatch(/gpt-4\.1 2025-04-14|gpt-4o-mini/);
+    expect(found[0]).toMatch(/Sources: https:\/\/learn\.microsoft\.com\/azure\/ai-foundry\/openai\/concepts\/model-retirements; .*datazone-standard\.md/);
+    expect(found[1]).toMatch(/^aoai-bcdr:enterprisePtu\.version: gpt-4o 2024-11-20 \(DataZoneProvisionedManaged\) retired on 2026-10-01 .* in westus3: /);
+  });
+
+  test("the refusal starts on the published date itself; the day before only warns", () => {
+    expect(refusals("prod", oldProd, "2026-09-30")).toEqual([]);
+    expect(refusals("prod", oldProd, "2026-10-01")).toHaveLength(4);
+    expect(refusals("dev", v => { v.standard.models[0] = { name: "gpt-4o-mini", version: "2024-07-18", capacity: 50 }; v.quota.declared = []; }, "2026-10-01"))
+      .toEqual([expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]\.version: gpt-4o-mini 2024-07-18 \(DataZoneStandard\) retired on 2026-10-01/)]);
+  });
+
+  test("a suggested replacement that has retired too is followed to the current one", () => {
+    const mini = (today: string) => refusals("dev", v => { v.standard.models[0] = { name: "gpt-4o-mini", version: "2024-07-18", capacity: 50 }; v.quota.declared = []; }, today);
+    // gpt-4o-mini -> gpt-4.1-mini (Microsoft's suggestion; retired 2026-10-14) -> gpt-5-mini.
+    expect(mini("2026-10-01")[0]).toMatch(/replacement [^:]*: gpt-4\.1-mini\. /);
+    expect(mini("2026-11-25")[0]).toMatch(/replacement [^:]*: gpt-5-mini\. /);
+  });
+
+  test("a SKU's own date counts: regional Standard gpt-4o 2024-08-06 retired months before the other SKUs", () => {
+    const regional = (v: Record<string, any>) => {
+      v.standard = { ...v.standard, deploymentType: "Standard", allowRegionalStandard: true, models: [{ name: "gpt-4o", version: "2024-08-06", capacity: 10 }] };
+      v.regions = { primary: "eastus2", secondary: "westus3" };
+      v.gateway.regions = ["eastus2", "westus3"];
+      v.quota.declared = [];
+    };
+    expect(refusals("dev", regional, "2026-04-01")).toEqual([expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]\.version: gpt-4o 2024-08-06 \(Standard\) retired on 2026-03-31/)]);
+    expect(refusals("dev", regional, "2026-03-30")).toEqual([]);
+  });
+
+  test("the plan date comes from AOAI_BCDR_TODAY, else the clock; a malformed one is refused", () => {
+    expect(planDate({ AOAI_BCDR_TODAY: "2027-03-01" })).toBe("2027-03-01");
+    expect(planDate({})).toBe(new Date().toISOString().slice(0, 10));
+    expect(() => planDate({ AOAI_BCDR_TODAY: "March 1" })).toThrow(/AOAI_BCDR_TODAY must be an ISO date/);
+  });
+
+  test("the shipped stacks deploy no version that retires within the warning window, except gpt-5's family (2027-02-06)", () => {
+    const warned = (stack: string) => retirementWarnings(requiredOffers(parseConfig(stackValues(stack))), "2026-11-25").map(w => `${w.model}@${w.version}`);
+    expect([...new Set(warned("prod"))]).toEqual(["gpt-5@2025-08-07", "gpt-5-mini@2025-08-07"]);
+    expect([...new Set(warned("dev"))]).toEqual(["gpt-5-mini@2025-08-07", "gpt-5@2025-08-07"]);
   });
 });
 
@@ -65,7 +124,7 @@ describe("quota.source live: the models API is asked too", () => {
       }
     },
   });
-  const usages = { async *list() { yield { name: { value: "OpenAI.DataZoneStandard.gpt-4.1-mini" }, limit: 100 }; yield { name: { value: "OpenAI.DataZoneStandard.gpt-4o-mini" }, limit: 100 }; } };
+  const usages = { async *list() { yield { name: { value: "OpenAI.DataZoneStandard.gpt-5" }, limit: 100 }; yield { name: { value: "OpenAI.DataZoneStandard.gpt-5-mini" }, limit: 100 }; } };
 
   test("an overflow subscription is asked about its own offers", async () => {
     const overflow = "22222222-2222-4222-8222-222222222222";
@@ -73,21 +132,21 @@ describe("quota.source live: the models API is asked too", () => {
       async *list(subscriptionId: string, location: string) { if (subscriptionId !== overflow) yield* matrixModelsClient().list(subscriptionId, location); },
     };
     await expect(runStack("prod", { edit: v => { v.quota = { source: "live" }; }, usagesClient: usages, modelsClient: nothingForOverflow }))
-      .rejects.toThrow(/aoai-bcdr:standard\.models\[0\]: gpt-4o 2024-11-20 is not offered as DataZoneStandard in eastus2 \(aoai-bcdr:overflowSubscriptions\[0\]\.regions\[0\]\)\. Source: Azure's models API for subscription 'sub-b'/);
+      .rejects.toThrow(/aoai-bcdr:standard\.models\[0\]: gpt-5\.1 2025-11-13 is not offered as DataZoneStandard in eastus2 \(aoai-bcdr:overflowSubscriptions\[0\]\.regions\[0\]\)\. Source: Azure's models API for subscription 'sub-b'/);
   });
 
   test("an offer the subscription does not get in a region is refused before anything is declared", async () => {
     await expect(runStack("dev", {
       edit: v => { v.quota = { source: "live" }; },
       usagesClient: usages,
-      modelsClient: without("centralus", "DataZoneStandard/gpt-4.1-mini@2025-04-14"),
-    })).rejects.toThrow(/aoai-bcdr:standard\.models\[1\]: gpt-4\.1-mini 2025-04-14 is not offered as DataZoneStandard in centralus \(aoai-bcdr:regions\.secondary\)\. Source: Azure's models API/);
+      modelsClient: without("centralus", "DataZoneStandard/gpt-5@2025-08-07"),
+    })).rejects.toThrow(/aoai-bcdr:standard\.models\[1\]: gpt-5 2025-08-07 is not offered as DataZoneStandard in centralus \(aoai-bcdr:regions\.secondary\)\. Source: Azure's models API/);
   });
 });
 
 describe("model retirement", () => {
   const offers = (versions: [string, string, string][]) => versions.map(([sku, model, version]) =>
-    ({ sku: sku as any, model, version, region: "eastus2", subscription: "primary", path: [], where: "" }));
+    ({ sku: sku as any, model, version, region: "eastus2", subscription: "primary", path: [], versionPath: [], where: "" }));
 
   test("a version within 90 days of its published date warns; one further away does not; one past it says so", () => {
     const warnings = retirementWarnings(offers([

@@ -29,7 +29,7 @@ describe("stack config", () => {
 
   test("PTU pools inherit the standard version and the provisioned SKU of the stack's boundary", () => {
     const c = parseConfig(stackValues("prod"));
-    expect(c.enterprisePtu).toEqual({ region: "westus3", model: "gpt-4o", version: "2024-11-20", ptu: 100, sku: "DataZoneProvisionedManaged" });
+    expect(c.enterprisePtu).toEqual({ region: "westus3", model: "gpt-5.1", version: "2025-11-13", ptu: 100, sku: "DataZoneProvisionedManaged" });
   });
 });
 
@@ -69,15 +69,15 @@ describe("refused configs name the key and what is allowed", () => {
     ["a malformed capacity", "dev", v => { v.standard.models[0].capacity = "lots"; },
       /^aoai-bcdr:standard\.models\[0\]\.capacity: must be "full"/],
     ["duplicate model names", "dev", v => { v.standard.models.push({ ...v.standard.models[0] }); },
-      /^aoai-bcdr:standard\.models\[2\]\.name: duplicate model 'gpt-4o-mini'/],
+      /^aoai-bcdr:standard\.models\[2\]\.name: duplicate model 'gpt-5-mini'/],
     ["an unknown model", "dev", v => { v.standard.models[0].name = "gpt-17"; },
       /^aoai-bcdr:standard\.models\[0\]\.name: unknown model 'gpt-17'; known models: gpt-4o,/],
     ["an unknown model version", "dev", v => { v.standard.models[0].version = "2020-01-01"; },
-      /^aoai-bcdr:standard\.models\[0\]\.version: unknown version '2020-01-01' of gpt-4o-mini; known: 2024-07-18/],
+      /^aoai-bcdr:standard\.models\[0\]\.version: unknown version '2020-01-01' of gpt-5-mini; known: 2025-08-07/],
     ["a PTU model missing from the standard models", "prod", v => { v.enterprisePtu.model = "o3"; },
       /^aoai-bcdr:enterprisePtu\.model: model 'o3' is not among standard\.models/],
     ["a PTU version that differs from the standard one", "prod", v => { v.workloadPtus[0].version = "2024-08-06"; },
-      /^aoai-bcdr:workloadPtus\[0\]\.version: must equal the standard deployment's version of gpt-4o/],
+      /^aoai-bcdr:workloadPtus\[0\]\.version: must equal the standard deployment's version of gpt-5.1/],
     ["duplicate workload names", "prod", v => { v.workloadPtus[1].name = v.workloadPtus[0].name; },
       /^aoai-bcdr:workloadPtus\[1\]\.name: duplicate workload name 'claims'/],
     ["an application pointing at a missing workload", "prod", v => { v.applications[0].workload = "billing"; },
@@ -85,12 +85,12 @@ describe("refused configs name the key and what is allowed", () => {
     ["duplicate application names", "prod", v => { v.applications[1].name = v.applications[0].name; },
       /^aoai-bcdr:applications\[1\]\.name: duplicate application name 'claims-assistant'/],
     ["data-zone PTUs below 15", "prod", v => { v.enterprisePtu.ptu = 10; },
-      /^aoai-bcdr:enterprisePtu\.ptu: 10 PTU is refused by Azure for gpt-4o on DataZoneProvisionedManaged: at least 15, in steps of 5/],
+      /^aoai-bcdr:enterprisePtu\.ptu: 10 PTU is refused by Azure for gpt-5.1 on DataZoneProvisionedManaged: at least 15, in steps of 5/],
     ["data-zone PTUs off the step of 5", "prod", v => { v.workloadPtus[0].ptu = 52; },
       /^aoai-bcdr:workloadPtus\[0\]\.ptu: 52 PTU is refused .* at least 15, in steps of 5/],
     ["regional PTUs off the model's own step", "prod", v => {
       v.standard.deploymentType = "Standard"; v.standard.allowRegionalStandard = true; v.enterprisePtu.ptu = 75;
-    }, /^aoai-bcdr:enterprisePtu\.ptu: 75 PTU is refused by Azure for gpt-4o on ProvisionedManaged: at least 50, in steps of 50/],
+    }, /^aoai-bcdr:enterprisePtu\.ptu: 75 PTU is refused by Azure for gpt-5.1 on ProvisionedManaged: at least 50, in steps of 50/],
     ["a negative PTU count", "prod", v => { v.enterprisePtu.ptu = -5; },
       /^aoai-bcdr:enterprisePtu\.ptu: must be a whole number above 0 \(provisioned throughput units\)/],
     ["regional Standard without the explicit opt-out", "dev", v => { v.standard.deploymentType = "Standard"; },
@@ -136,7 +136,7 @@ describe("refused configs name the key and what is allowed", () => {
     ["entra callers without a client application id", "prod", v => { delete v.applications[2].clientApplicationIds; },
       /^aoai-bcdr:applications\[2\]\.clientApplicationIds: must list at least one Entra client application id/],
     ["a duplicated quota entry", "dev", v => { v.quota.declared.push({ ...v.quota.declared[0] }); },
-      /^aoai-bcdr:quota\.declared\[4\]: duplicate quota entry \(subscription\/region\/sku\/model\) 'primary\/eastus2\/DataZoneStandard\/gpt-4o-mini'/],
+      /^aoai-bcdr:quota\.declared\[4\]: duplicate quota entry \(subscription\/region\/sku\/model\) 'primary\/eastus2\/DataZoneStandard\/gpt-5-mini'/],
     ["a reserved bcdr-* tag that would relabel a resource", "prod", v => { v.tags["bcdr-region-role"] = "secondary"; },
       /^aoai-bcdr:tags\.bcdr-region-role: is set by the program \(managed-by, bcdr-stack, bcdr-role, bcdr-region-role, bcdr-workload; every bcdr-\* name is reserved\)/],
     ["a reserved tag in another case", "dev", v => { v.tags["BCDR-Role"] = "edge"; }, /^aoai-bcdr:tags\.BCDR-Role: is set by the program/],
@@ -153,15 +153,15 @@ describe("refused configs name the key and what is allowed", () => {
       /^aoai-bcdr:gateway\.publisherName: must be at most 100 characters/],
     ["an empty publisher name", "dev", v => { v.gateway.publisherName = ""; }, /^aoai-bcdr:gateway\.publisherName: must not be empty/],
     ["PTUs above the declared PTU quota", "prod", v => {
-      v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-4o", capacity: 50 });
-    }, /^aoai-bcdr:enterprisePtu\.ptu: 100 PTU exceeds the declared quota of 50 \(quota\.declared\[9\]\) for gpt-4o DataZoneProvisionedManaged in westus3/],
+      v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-5.1", capacity: 50 });
+    }, /^aoai-bcdr:enterprisePtu\.ptu: 100 PTU exceeds the declared quota of 50 \(quota\.declared\[9\]\) for gpt-5.1 DataZoneProvisionedManaged in westus3/],
     ["two pools in one region above its declared PTU quota together", "prod", v => {
-      v.workloadPtus.push({ name: "audit", region: "eastus2", model: "gpt-4o", ptu: 50 });
-      v.quota.declared.push({ region: "eastus2", sku: "DataZoneProvisionedManaged", model: "gpt-4o", capacity: 80 });
+      v.workloadPtus.push({ name: "audit", region: "eastus2", model: "gpt-5.1", ptu: 50 });
+      v.quota.declared.push({ region: "eastus2", sku: "DataZoneProvisionedManaged", model: "gpt-5.1", capacity: 80 });
     }, /^aoai-bcdr:workloadPtus\[0\]\.ptu: 100 PTU \(the 2 pools in eastus2 together\) exceeds the declared quota of 80/],
     ["a declared PTU quota of 0", "prod", v => {
-      v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-4o", capacity: 0 });
-    }, /^aoai-bcdr:enterprisePtu\.ptu: the declared quota \(quota\.declared\[9\]\) of gpt-4o DataZoneProvisionedManaged in westus3 is 0/],
+      v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-5.1", capacity: 0 });
+    }, /^aoai-bcdr:enterprisePtu\.ptu: the declared quota \(quota\.declared\[9\]\) of gpt-5.1 DataZoneProvisionedManaged in westus3 is 0/],
     ["edge settings in private mode", "prod", v => { v.edge = { routing: "active-active" }; },
       /^aoai-bcdr:edge: is used in public mode only .* remove it, or set network\.mode: public/],
     ["the regional opt-out on a data-zone stack", "dev", v => { v.standard.allowRegionalStandard = true; },
@@ -181,37 +181,34 @@ describe("refused configs name the key and what is allowed", () => {
     expect(found).toHaveLength(2);
   });
 
+  /** Dev as a GlobalStandard stack in `regions`, without its declared Data Zone quota. */
+  const globalStandard = (v: any, regions: { primary: string; secondary: string; dataZone?: string }) => {
+    v.standard.deploymentType = "GlobalStandard";
+    v.regions = regions;
+    v.gateway.regions = [regions.primary, regions.secondary];
+    v.quota.declared = [];
+    v.standard.models.forEach((m: any) => { m.capacity = 10; });
+  };
+
   test.each([
     ["eastus2", "swedencentral"], ["swedencentral", "eastus2"], ["japaneast", "eastus2"], ["eastus2", "japaneast"],
   ])("GlobalStandard: %s + %s is accepted whichever region is primary", (primary, secondary) => {
     const found = refusals("dev", v => {
-      v.standard.deploymentType = "GlobalStandard";
-      v.regions = { primary, secondary };
-      v.gateway.regions = [primary, secondary];
-      v.quota.declared = [];
-      v.standard.models.forEach((m: any) => { m.capacity = 10; });
+      globalStandard(v, { primary, secondary });
     });
     expect(found).toEqual([]);
   });
 
   test("GlobalStandard with a pinned zone still binds every region to it", () => {
     const found = refusals("dev", v => {
-      v.standard.deploymentType = "GlobalStandard";
-      v.regions = { primary: "japaneast", secondary: "eastus2", dataZone: "US" };
-      v.gateway.regions = ["japaneast", "eastus2"];
-      v.quota.declared = [];
-      v.standard.models.forEach((m: any) => { m.capacity = 10; });
+      globalStandard(v, { primary: "japaneast", secondary: "eastus2", dataZone: "US" });
     });
     expect(found[0]).toMatch(/^aoai-bcdr:regions\.primary: 'japaneast' is outside the US data zone/);
   });
 
   test("GlobalStandard stacks may use regions outside any data zone", () => {
     const found = refusals("dev", v => {
-      v.standard.deploymentType = "GlobalStandard";
-      v.regions = { primary: "japaneast", secondary: "australiaeast" };
-      v.gateway.regions = ["japaneast", "australiaeast"];
-      v.quota.declared = [];
-      v.standard.models.forEach((m: any) => { m.capacity = 10; });
+      globalStandard(v, { primary: "japaneast", secondary: "australiaeast" });
     });
     expect(found).toEqual([]);
   });
@@ -244,6 +241,6 @@ describe("keys and quotas outside the schema", () => {
     values.quota.declared[2].capacity = 0;
     const config = parseConfig(values);
     await expect(resolveCapacities(config, declaredQuota(config))).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found a declared quota of 0 for gpt-4\.1-mini DataZoneStandard in eastus2 \(subscription 'primary'\): request quota for it, or remove the model/);
+      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found a declared quota of 0 for gpt-5 DataZoneStandard in eastus2 \(subscription 'primary'\): request quota for it, or remove the model/);
   });
 });

@@ -203,21 +203,22 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const timed = edited(prod, plan => {
       const policy = plan.resources.find(r => r.type === "azure-native:apimanagement:ApiPolicy")!;
       policy.inputs.value = String(policy.inputs.value).replace(
-        /(value="shared-gpt-4o"\s*\/>\s*<set-variable name="chain-pool"[^>]*>\s*<set-variable name="retry-count"[^>]*>\s*<set-variable name="tier-timeouts" value=")[^"]*/,
+        /(value="shared-gpt-5.1"\s*\/>\s*<set-variable name="chain-pool"[^>]*>\s*<set-variable name="retry-count"[^>]*>\s*<set-variable name="tier-timeouts" value=")[^"]*/,
         "$17,9,11,13");
     });
-    expect(timed.gateways[0].routes["shared-gpt-4o"].tierTimeoutsS).toEqual([7, 9, 11, 13]);
+    expect(timed.gateways[0].routes["shared-gpt-5.1"].tierTimeoutsS).toEqual([7, 9, 11, 13]);
     // The PTU answers 503 (fast); the second tier hangs. Before the PTU's breaker opens, attempt 2 waits 9 s and
     // on-error hands the request to tier 3. Once it is open the hanging account is attempt 1: it waits the PTU's
     // 7 s, and on-error, which counts attempts and not tiers, replays it on the same hanging tier (send-request,
     // its own 120 s bound) before tier 3: a defect of the generated walk the drill shows as a 127 s p95.
     const s: Scenario = { name: "ptu 5xx, standard-primary hangs", faults: [
       { kind: "down", account: "enterprise-ptu", as: "5xx" }, { kind: "down", account: "standard-primary", as: "timeout" }] };
-    const r = app(runScenario(timed, s, config({ demand: { "hr-chatbot": { mix: { "gpt-4o": 1 } } } })), "hr-chatbot");
+    const r = app(runScenario(timed, s, config({ demand: { "hr-chatbot": { mix: { "gpt-5.1": 1 } } } })), "hr-chatbot");
     expect(r.served).toBe(1);
-    const hung = timed.gateways[0].fallback["shared-gpt-4o"].find(x => x.index === 1)!;
-    expect(hung.backend).toBe("standard-primary--gpt-4o");
-    expect(r.addedLatencyP50S).toBeGreaterThanOrEqual(7);
+    const hung = timed.gateways[0].fallback["shared-gpt-5.1"].find(x => x.index === 1)!;
+    expect(hung.backend).toBe("standard-primary--gpt-5.1");
+    // No p50 bound: it follows the model's output speed (gpt-5.1's 25 tokens/s made healthy non-streaming answers
+    // outlast the 7 s tier timeout; gpt-5.1's 50 do not), while the p95 is the hung attempts' 7 s + walk timeout.
     expect(r.addedLatencyP95S).toBeGreaterThanOrEqual(7 + hung.timeoutS);
     expect(r.addedLatencyP95S).toBeLessThan(7 + hung.timeoutS + 1);
   });
@@ -226,7 +227,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const s: Scenario = { name: "eastus2 down", faults: [{ kind: "down", region: "eastus2", as: "5xx" }] };
     const whole = runScenario(readPlan(prod), s, config());
     const broken = edited(prod, plan => {
-      const pool = poolOf(plan, "pool-shared-gpt-4.1");
+      const pool = poolOf(plan, "pool-shared-gpt-5");
       pool.services = pool.services.filter((m: { id: string }) => !m.id.includes("/backends/standard-secondary--"));
     });
     // The on-error walk reaches the secondary by send-request even when the pool lacks it (the pool empties,
@@ -245,7 +246,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
 
   test("a pool that puts the standard tier ahead of the PTU: the PTU stops serving and the drill shows who took its traffic", () => {
     const s: Scenario = { name: "baseline", faults: [] };
-    const claims = { "claims-assistant": { mix: { "gpt-4o": 1 }, tokensPerMinute: 60000 } };
+    const claims = { "claims-assistant": { mix: { "gpt-5.1": 1 }, tokensPerMinute: 60000 } };
     const whole = runScenario(readPlan(prod), s, config({ demand: claims }));
     // Standard members first (priority 1), then the workload PTU (2) and the enterprise PTU (3).
     const broken = edited(prod, plan => {
@@ -296,8 +297,8 @@ describe("the drill file", () => {
     expect(() => scenarioSet(topo, c)).toThrow(DrillConfigError);
     expect(() => scenarioSet(topo, c)).toThrow(/scenarios\.0\.faults\.0\.region: "mars" is not in the plan; allowed: eastus2, centralus/);
     expect(() => scenarioSet(topo, config({ demand: { playgrond: {} } }))).toThrow(/demand\.playgrond: not an application of the plan; allowed: playground/);
-    expect(() => scenarioSet(topo, config({ demand: { playground: { mix: { "gpt-4o": 1 } } } })))
-      .toThrow(/demand\.playground\.mix\.gpt-4o: playground calls gpt-4o-mini, gpt-4.1-mini/);
+    expect(() => scenarioSet(topo, config({ demand: { playground: { mix: { "gpt-5.1": 1 } } } })))
+      .toThrow(/demand\.playground\.mix\.gpt-5.1: playground calls gpt-5-mini, gpt-5/);
   });
 });
 

@@ -164,7 +164,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
     const claims = pools(run).find(p => inputs(p).backendId === "pool-workload-claims")!;
     expect(memberIds(claims).map(roleOf)).toEqual(["workload-ptu", "enterprise-ptu", "standard", "standard", "standard"]);
     expect(inputs(claims).pool.services.map((s: any) => s.priority)).toEqual([1, 2, 3, 3, 3]);
-    const standard = pools(run).find(p => inputs(p).backendId === "pool-standard-gpt-4o")!;
+    const standard = pools(run).find(p => inputs(p).backendId === "pool-standard-gpt-5.1")!;
     expect(memberIds(standard).map(roleOf)).toEqual(["standard", "standard", "standard"]);
   });
 
@@ -174,7 +174,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
     // API Management's URL template matching: `{name}` is one path segment, a trailing `*` the rest of the path.
     const matches = (template: string, path: string) => new RegExp(`^${template.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/]+").replace(/\*$/, ".*")}$`).test(path);
     const calls: [string, string][] = [
-      ["POST", "/deployments/gpt-4o/chat/completions"], ["POST", "/deployments/gpt-4o/completions"], ["POST", "/deployments/text-embedding-3-large/embeddings"],
+      ["POST", "/deployments/gpt-5.1/chat/completions"], ["POST", "/deployments/gpt-5.1/completions"], ["POST", "/deployments/text-embedding-3-large/embeddings"],
       ["POST", "/deployments/dall-e-3/images/generations"], ["POST", "/deployments/whisper/audio/transcriptions"], ["POST", "/deployments/tts/audio/speech"],
       ["POST", "/responses"], ["GET", "/responses/resp_1"], ["DELETE", "/responses/resp_1"],
       ["POST", "/v1/responses"], ["GET", "/v1/responses/resp_1/input_items"], ["DELETE", "/v1/responses/resp_1"],
@@ -343,12 +343,12 @@ test("a custom gateway domain without its certificate is refused, naming the key
 
 describe("backend ids", () => {
   test("fit API Management's 80 characters, deterministically, and stay distinct", () => {
-    expect(backendId("standard-primary", "gpt-4o")).toBe("standard-primary--gpt-4o");
-    const long = (region: string) => backendId(`overflow-${"a".repeat(24)}-${region}`, "gpt-4o-mini-realtime-preview-2024-12-17");
+    expect(backendId("standard-primary", "gpt-5.1")).toBe("standard-primary--gpt-5.1");
+    const long = (region: string) => backendId(`overflow-${"a".repeat(24)}-${region}`, "gpt-5-mini-realtime-preview-2024-12-17");
     expect(long("australiasoutheast").length).toBeLessThanOrEqual(BACKEND_ID_MAX);
     expect(long("australiasoutheast")).toBe(long("australiasoutheast"));
     expect(long("australiasoutheast")).not.toBe(long("germanywestcentral"));
-    expect(long("australiasoutheast")).toMatch(/^overflow-a+-australiasoutheast--gpt-4o-mini-.*-[0-9a-f]{8}$/);
+    expect(long("australiasoutheast")).toMatch(/^overflow-a+-australiasoutheast--gpt-5-mini-.*-[0-9a-f]{8}$/);
   });
 });
 
@@ -356,7 +356,7 @@ describe("active/passive standard routing", () => {
   test("the passive region's accounts, overflow included, stand behind every account of the active region", async () => {
     const values = stackValues("dev");
     values.overflowSubscriptions = [{ name: "sub-b", subscriptionId: "22222222-2222-4222-8222-222222222222", regions: ["eastus2", "centralus"] }];
-    for (const region of ["eastus2", "centralus"]) for (const model of ["gpt-4o-mini", "gpt-4.1-mini"]) {
+    for (const region of ["eastus2", "centralus"]) for (const model of ["gpt-5-mini", "gpt-5"]) {
       values.quota.declared.push({ subscription: "sub-b", region, sku: "DataZoneStandard", model, capacity: 100 });
     }
     const config = parseConfig(values);

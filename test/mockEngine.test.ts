@@ -8,6 +8,7 @@ import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as resources from "@pulumi/azure-native/resources";
+import { retiredDeploymentRefusal } from "../stacks/azure/retirements";
 import { AzureRefusal, AzureRefusalError } from "../stacks/azure/refusal";
 import { Graph, GraphNode, ORDERING_RULES, T, orderingRefusals } from "../stacks/azure/orderings";
 import { NameRegistry } from "../stacks/azure/names";
@@ -110,17 +111,35 @@ test("a VNet linked to two private zones of one name (split-brain copies meeting
 });
 
 describe("model offers Azure refuses", () => {
-  test("gpt-4o 2024-11-20 as DataZoneProvisionedManaged in centralus (prod's old fraud pool), citing the matrix file", async () => {
-    const refusals = await refusalsOf(() => { openAi("oai-fraud", "centralus", { sku: "DataZoneProvisionedManaged", model: "gpt-4o", version: "2024-11-20" }); });
+  test("gpt-5.1 2025-11-13 as DataZoneProvisionedManaged in centralus (prod's old fraud pool), citing the matrix file", async () => {
+    const refusals = await refusalsOf(() => { openAi("oai-fraud", "centralus", { sku: "DataZoneProvisionedManaged", model: "gpt-5.1", version: "2025-11-13" }); });
     expect(refusals).toEqual([{
-      rule: "model-availability", resource: "oai-fraud-gpt-4o",
-      message: "gpt-4o 2024-11-20 is not offered as DataZoneProvisionedManaged in centralus",
+      rule: "model-availability", resource: "oai-fraud-gpt-5.1",
+      message: "gpt-5.1 2025-11-13 is not offered as DataZoneProvisionedManaged in centralus",
       source: expect.stringMatching(/model-summary-table-and-region-availability \(model-matrix\/datazone-provisioned-managed\.md, transcribed \d{4}-\d\d-\d\d\)$/),
     }]);
   });
 
   test("the same deployment in southcentralus is accepted", async () => {
-    expect(await refusalsOf(() => { openAi("oai-fraud", "southcentralus", { sku: "DataZoneProvisionedManaged", model: "gpt-4o", version: "2024-11-20" }); })).toEqual([]);
+    expect(await refusalsOf(() => { openAi("oai-fraud", "southcentralus", { sku: "DataZoneProvisionedManaged", model: "gpt-5.1", version: "2025-11-13" }); })).toEqual([]);
+  });
+});
+
+describe("retired model versions Azure no longer deploys", () => {
+  test("a hand-built deployment of gpt-4o 2024-11-20 (retired 2026-10-01) is refused, citing the retirements page", async () => {
+    const refusals = await refusalsOf(() => { openAi("oai-old", "eastus2", { sku: "DataZoneStandard", model: "gpt-4o", version: "2024-11-20" }); });
+    expect(refusals).toEqual([{
+      rule: "model-retired", resource: "oai-old-gpt-4o",
+      message: "gpt-4o 2024-11-20 (DataZoneStandard) retired on 2026-10-01 (plan date 2026-11-25): no new deployments; suggested replacement: gpt-5.1",
+      source: expect.stringMatching(/^https:\/\/learn\.microsoft\.com\/azure\/ai-foundry\/openai\/concepts\/model-retirements \(transcribed \d{4}-\d\d-\d\d\)$/),
+    }]);
+  });
+
+  test("the rule judges the plan's date and each SKU's own retirement date", () => {
+    const deployment = (sku: string) => ({ sku: { name: sku }, properties: { model: { name: "gpt-4o", version: "2024-08-06" } } });
+    expect(retiredDeploymentRefusal("d", deployment("DataZoneStandard"), "2026-09-30")).toBeUndefined();
+    expect(retiredDeploymentRefusal("d", deployment("Standard"), "2026-09-30")?.message).toMatch(/\(Standard\) retired on 2026-03-31/);
+    expect(retiredDeploymentRefusal("d", { sku: { name: "DataZoneStandard" }, properties: { model: { name: "gpt-5.1", version: "2025-11-13" } } }, "2026-11-25")).toBeUndefined();
   });
 });
 
@@ -131,16 +150,16 @@ describe("orderings Azure rejects, from the dependency graph", () => {
   }, { dependsOn: dependsOn ? account.deployments : [] });
 
   test("a private endpoint created while the account still deploys is refused (409)", async () => {
-    const refusals = await refusalsOf(() => endpointOn(openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-4o", version: "2024-11-20" }), false));
+    const refusals = await refusalsOf(() => endpointOn(openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-5.1", version: "2025-11-13" }), false));
     expect(refusals).toEqual([expect.objectContaining({
       rule: "ordering:private-endpoint-after-deployments",
-      message: expect.stringMatching(/^must come after deployment oai-a-gpt-4o of account oai-a: .*409 Conflict/),
+      message: expect.stringMatching(/^must come after deployment oai-a-gpt-5.1 of account oai-a: .*409 Conflict/),
       source: expect.stringContaining("https://learn.microsoft.com/"),
     })]);
   });
 
   test("the endpoint waiting for the account's deployment is accepted", async () => {
-    expect(await refusalsOf(() => endpointOn(openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-4o", version: "2024-11-20" }), true))).toEqual([]);
+    expect(await refusalsOf(() => endpointOn(openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-5.1", version: "2025-11-13" }), true))).toEqual([]);
   });
 });
 
@@ -222,5 +241,5 @@ test("a stack named with `_`, `.` and capitals, long enough to cut names, plans 
     const i = g.inputs as Record<string, string>;
     expect(i.roleAssignmentName).toBe(roleAssignmentName(i.scope, i.principalId, i.roleDefinitionId.split("/").pop()!));
   }
-  expect(run.outputs.modelRetirements).toEqual(expect.arrayContaining([expect.objectContaining({ model: "gpt-4o-mini", version: "2024-07-18", retires: "2026-10-01" })]));
+  expect(run.outputs.modelRetirements).toEqual(expect.arrayContaining([expect.objectContaining({ model: "gpt-5-mini", version: "2025-08-07", retires: "2027-02-06", daysLeft: 73 })]));
 });

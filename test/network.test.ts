@@ -38,9 +38,9 @@ const accounts = (): PrivateAccount[] => ACCOUNT_KEYS.map(([key, region]) => {
     accountName: subdomainOf(key, region), resourceGroupName, location: region, kind: "OpenAI",
     properties: { customSubDomainName: subdomainOf(key, region) },
   });
-  const settled = new cognitiveservices.Deployment(`${key}-gpt-4o`, {
-    accountName: account.name, resourceGroupName, deploymentName: "gpt-4o",
-    sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-4o", version: "2024-11-20" } },
+  const settled = new cognitiveservices.Deployment(`${key}-gpt-5.1`, {
+    accountName: account.name, resourceGroupName, deploymentName: "gpt-5.1",
+    sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-5.1", version: "2025-11-13" } },
   });
   return { key, subdomain: subdomainOf(key, region), accountId: account.id, settled };
 });
@@ -133,7 +133,7 @@ describe("private network in eastus2 and centralus", () => {
     expect(accountEndpoints).toHaveLength(ACCOUNTS.length * REGIONS.length);
     for (const e of accountEndpoints) {
       const key = ACCOUNT_KEYS.find(([k, r]) => inputs(e).privateLinkServiceConnections[0].privateLinkServiceId === accountIdOf(k, r))![0];
-      expect(e.dependsOn).toContain(run.resources.find(r => r.name === `${key}-gpt-4o`)!.urn);
+      expect(e.dependsOn).toContain(run.resources.find(r => r.name === `${key}-gpt-5.1`)!.urn);
     }
   });
 

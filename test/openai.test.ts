@@ -85,10 +85,10 @@ describe("dev: cheap and public", () => {
 
   test("capacities: a number is taken as given, full is the declared quota", () => {
     const caps = ofType(run, T.deployment).map(d => [d.inputs.deploymentName, (d.inputs.sku as any).capacity]);
-    expect(caps).toEqual(expect.arrayContaining([["gpt-4o-mini", 50], ["gpt-4.1-mini", 100]]));
+    expect(caps).toEqual(expect.arrayContaining([["gpt-5-mini", 50], ["gpt-5", 100]]));
     const out = (run.outputs.accounts as any)["standard-primary"].deployments;
-    expect(out["gpt-4o-mini"]).toMatchObject({ capacity: 50, capacitySource: "config" });
-    expect(out["gpt-4.1-mini"]).toMatchObject({ capacity: 100, capacitySource: "declared" });
+    expect(out["gpt-5-mini"]).toMatchObject({ capacity: 50, capacitySource: "config" });
+    expect(out["gpt-5"]).toMatchObject({ capacity: 100, capacitySource: "declared" });
   });
 });
 
@@ -102,7 +102,7 @@ describe("prod: the full topology", () => {
     expect(d).toHaveLength(9);
     for (const x of d) {
       expect((x.inputs.sku as any).name).toBe("DataZoneStandard");
-      expect((x.inputs.sku as any).capacity).toBe({ "gpt-4o": 450, "gpt-4.1": 300, "gpt-4o-mini": 2000 }[x.inputs.deploymentName as string]);
+      expect((x.inputs.sku as any).capacity).toBe({ "gpt-5.1": 450, "gpt-5": 300, "gpt-5-mini": 2000 }[x.inputs.deploymentName as string]);
     }
   });
 
@@ -112,7 +112,7 @@ describe("prod: the full topology", () => {
     expect(enterprise.inputs.location).not.toBe(primary.inputs.location);
     const [pool] = ofType(run, T.deployment).filter(d => accountOf(run, d) === enterprise);
     expect(pool.inputs.sku).toEqual({ name: "DataZoneProvisionedManaged", capacity: 100 });
-    expect(pool.inputs.deploymentName).toBe("gpt-4o");
+    expect(pool.inputs.deploymentName).toBe("gpt-5.1");
   });
 
   test("workload PTU pools have their own accounts, never in the enterprise pool's region", () => {
@@ -149,7 +149,7 @@ describe("prod: the full topology", () => {
   test("outputs give each account's endpoint and the resolved capacities", () => {
     const accounts = run.outputs.accounts as any;
     expect(accounts["standard-secondary"].endpoint).toMatch(/^https:\/\/oai-prod-standard-secondary-centralus-[a-z0-9]{6}\.openai\.azure\.com\/$/);
-    expect(accounts["enterprise-ptu"].deployments["gpt-4o"]).toMatchObject({ capacity: 100, capacitySource: "config", sku: "DataZoneProvisionedManaged" });
+    expect(accounts["enterprise-ptu"].deployments["gpt-5.1"]).toMatchObject({ capacity: 100, capacitySource: "config", sku: "DataZoneProvisionedManaged" });
   });
 });
 

@@ -69,7 +69,7 @@ describe("npm run plan", () => {
   test("the diagram shows every region, account and chain", () => {
     const text = fs.readFileSync(path.join(out, "topology.txt"), "utf8");
     for (const region of ["eastus2", "centralus", "westus3"]) expect(text).toContain(`\n  ${region}\n`);
-    expect(text).toMatch(/workload-claims \(gpt-4o\): \[1\] workload-claims@eastus2 -> \[2\] enterprise-ptu@westus3 -> \[3\] standard-primary@eastus2/);
+    expect(text).toMatch(/workload-claims \(gpt-5.1\): \[1\] workload-claims@eastus2 -> \[2\] enterprise-ptu@westus3 -> \[3\] standard-primary@eastus2/);
     const mermaid = fs.readFileSync(path.join(out, "topology.mmd"), "utf8");
     expect(mermaid.startsWith("flowchart LR\n")).toBe(true);
     expect(mermaid).toContain('subgraph westus3["westus3"]');

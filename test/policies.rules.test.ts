@@ -46,25 +46,25 @@ const BREAKAGES: readonly Breakage[] = [
   },
   {
     rule: "standard-model-parity", stack: "prod", breaks: "another model version in the secondary region",
-    apply: edit("standard-secondary-gpt-4o", p => { p.properties.model.version = "2024-08-06"; }),
-    message: /'standard-secondary-gpt-4o' runs gpt-4o 2024-08-06 DataZoneStandard but 'standard-primary-gpt-4o' runs gpt-4o 2024-11-20/,
+    apply: edit("standard-secondary-gpt-5.1", p => { p.properties.model.version = "2024-08-06"; }),
+    message: /'standard-secondary-gpt-5.1' runs gpt-5.1 2024-08-06 DataZoneStandard but 'standard-primary-gpt-5.1' runs gpt-5.1 2025-11-13/,
   },
   {
     rule: "standard-model-parity", stack: "dev", breaks: "a secondary deployment removed",
-    apply: resources => without(resources, "standard-secondary-gpt-4.1-mini"),
-    message: /Standard model gpt-4.1-mini .* is missing in centralus: deploy it on account 'standard-secondary-account'/,
+    apply: resources => without(resources, "standard-secondary-gpt-5"),
+    message: /Standard model gpt-5 .* is missing in centralus: deploy it on account 'standard-secondary-account'/,
   },
   {
     rule: "standard-deployment-sku", stack: "dev", breaks: "a provisioned SKU on the standard tier",
-    apply: resources => ["standard-primary-gpt-4o-mini", "standard-secondary-gpt-4o-mini"]
+    apply: resources => ["standard-primary-gpt-5-mini", "standard-secondary-gpt-5-mini"]
       .reduce((rs, name) => edit(name, p => { p.sku.name = "GlobalProvisionedManaged"; })(rs), resources),
-    message: /'standard-primary-gpt-4o-mini' uses SKU GlobalProvisionedManaged/,
+    message: /'standard-primary-gpt-5-mini' uses SKU GlobalProvisionedManaged/,
   },
   {
     rule: "regional-standard-deployment", stack: "dev", breaks: "regional Standard deployments",
-    apply: resources => ["standard-primary-gpt-4o-mini", "standard-secondary-gpt-4o-mini"]
+    apply: resources => ["standard-primary-gpt-5-mini", "standard-secondary-gpt-5-mini"]
       .reduce((rs, name) => edit(name, p => { p.sku.name = "Standard"; })(rs), resources),
-    message: /'standard-secondary-gpt-4o-mini' uses the regional Standard SKU/,
+    message: /'standard-secondary-gpt-5-mini' uses the regional Standard SKU/,
   },
   {
     rule: "data-zone-consistency", stack: "prod", breaks: "an account outside the allowed zones",
@@ -79,8 +79,8 @@ const BREAKAGES: readonly Breakage[] = [
   },
   {
     rule: "one-deployment-per-model", stack: "dev", breaks: "a model deployment duplicated",
-    apply: resources => [...resources, copyOf(named(resources, "standard-primary-gpt-4o-mini"), "standard-primary-gpt-4o-mini-2", renameDeployment("gpt-4o-mini-2"))],
-    message: /'standard-primary-account' deploys gpt-4o-mini twice \('standard-primary-gpt-4o-mini' and 'standard-primary-gpt-4o-mini-2'\)/,
+    apply: resources => [...resources, copyOf(named(resources, "standard-primary-gpt-5-mini"), "standard-primary-gpt-5-mini-2", renameDeployment("gpt-5-mini-2"))],
+    message: /'standard-primary-account' deploys gpt-5-mini twice \('standard-primary-gpt-5-mini' and 'standard-primary-gpt-5-mini-2'\)/,
   },
   {
     rule: "ptu-region-separation", stack: "prod", breaks: "the enterprise pool in the primary region",
@@ -99,30 +99,30 @@ const BREAKAGES: readonly Breakage[] = [
   },
   {
     rule: "circuit-breaker-backends", stack: "dev", breaks: "a backend without circuit breaker",
-    apply: edit("gateway-eastus2-backend-standard-secondary--gpt-4o-mini", p => { p.circuitBreaker = { rules: [] }; }),
-    message: /Backend 'gateway-eastus2-backend-standard-secondary--gpt-4o-mini' \(OpenAI account 'standard-secondary-account'\) has no circuit breaker/,
+    apply: edit("gateway-eastus2-backend-standard-secondary--gpt-5-mini", p => { p.circuitBreaker = { rules: [] }; }),
+    message: /Backend 'gateway-eastus2-backend-standard-secondary--gpt-5-mini' \(OpenAI account 'standard-secondary-account'\) has no circuit breaker/,
   },
   {
     rule: "circuit-breaker-backends", stack: "prod", breaks: "a breaker that ignores 429",
-    apply: edit("gateway-backend-enterprise-ptu--gpt-4o", p => { p.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [{ min: 500, max: 599 }]; }),
-    message: /Backend 'gateway-backend-enterprise-ptu--gpt-4o' .* no circuit breaker tripping on both 429 and 5xx/,
+    apply: edit("gateway-backend-enterprise-ptu--gpt-5.1", p => { p.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [{ min: 500, max: 599 }]; }),
+    message: /Backend 'gateway-backend-enterprise-ptu--gpt-5.1' .* no circuit breaker tripping on both 429 and 5xx/,
   },
   {
     rule: "circuit-breaker-backends", stack: "dev", breaks: "an account no backend of one gateway calls",
     // One backend per deployment: every one of the account's backends in that gateway goes elsewhere.
-    apply: resources => ["gpt-4o-mini", "gpt-4.1-mini"].reduce((rs, d) =>
+    apply: resources => ["gpt-5-mini", "gpt-5"].reduce((rs, d) =>
       relink(`gateway-centralus-backend-standard-primary--${d}`, "url", [], p => { p.url = "https://elsewhere.example.com/openai"; })(rs), resources),
     message: /Gateway 'gateway-centralus-service' has no backend for OpenAI account 'standard-primary-account'/,
   },
   {
     rule: "backend-pool-priorities", stack: "prod", breaks: "a workload PTU served after the enterprise pool", decides: ["update"],
     apply: edit("gateway-pool-workload-claims", p => { p.pool.services[0].priority = 5; }),
-    message: /Pool 'gateway-pool-workload-claims' does not serve 'gateway-backend-workload-claims--gpt-4o' \(workload-ptu, priority 5\) before 'gateway-backend-enterprise-ptu--gpt-4o' \(enterprise-ptu, priority 2\)/,
+    message: /Pool 'gateway-pool-workload-claims' does not serve 'gateway-backend-workload-claims--gpt-5.1' \(workload-ptu, priority 5\) before 'gateway-backend-enterprise-ptu--gpt-5.1' \(enterprise-ptu, priority 2\)/,
   },
   {
     rule: "backend-pool-priorities", stack: "prod", breaks: "a pool member that is no backend", decides: ["update"],
-    apply: edit("gateway-pool-shared-gpt-4.1", p => { p.pool.services[0].id = p.pool.services[0].id.replace(/standard-primary--gpt-4\.1$/, "retired"); }),
-    message: /Pool 'gateway-pool-shared-gpt-4.1' lists .*\/backends\/retired, which is no backend of its gateway/,
+    apply: edit("gateway-pool-shared-gpt-5", p => { p.pool.services[0].id = p.pool.services[0].id.replace(/standard-primary--gpt-5$/, "retired"); }),
+    message: /Pool 'gateway-pool-shared-gpt-5' lists .*\/backends\/retired, which is no backend of its gateway/,
   },
   {
     rule: "api-policy-failover", stack: "dev", breaks: "a failover that never moves on 429 (throttling)",
@@ -282,11 +282,11 @@ describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s
 
 describe("links the preview cannot know", () => {
   test("a backend whose account link is unknown is 'cannot decide', not a missing backend", async () => {
-    const broken = { ...plans.prod, resources: relink("gateway-backend-enterprise-ptu--gpt-4o", "url", [], p => { p.url = UNKNOWN; })(clone(plans.prod.resources)) };
+    const broken = { ...plans.prod, resources: relink("gateway-backend-enterprise-ptu--gpt-5.1", "url", [], p => { p.url = UNKNOWN; })(clone(plans.prod.resources)) };
     await server.current.configure(broken, stackPolicyConfig("prod"), true);
     const found = (await server.current.analyzeStack(broken, "preview")).filter(v => v.policy === "circuit-breaker-backends");
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ enforcementLevel: "advisory", message: expect.stringMatching(/cannot decide until the update: the account backend 'gateway-backend-enterprise-ptu--gpt-4o' calls is unknown/) });
+    expect(found[0]).toMatchObject({ enforcementLevel: "advisory", message: expect.stringMatching(/cannot decide until the update: the account backend 'gateway-backend-enterprise-ptu--gpt-5.1' calls is unknown/) });
   });
 
   test("the CLI's config forms: `all` as an object, unknown settings ignored", async () => {

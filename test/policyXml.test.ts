@@ -217,7 +217,7 @@ describe("backend-pool strategy (prod)", () => {
     expect(claims.tiers.map(t => t.role)).toEqual(["workload-ptu", "enterprise-ptu", "standard", "standard", "standard"]);
     expect(variableSet(route("workload-claims"), "retry-count")[0]).toBe("4");
     expect(variableSet(route("workload-claims"), "tier-timeouts")[0]).toBe("60,60,120,120,120");
-    expect(variableSet(route("shared-gpt-4o-mini"), "retry-count")[0]).toBe(String(variants.prod.input.chains.find(c => c.name === "shared-gpt-4o-mini")!.tiers.length - 1));
+    expect(variableSet(route("shared-gpt-5-mini"), "retry-count")[0]).toBe(String(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.tiers.length - 1));
     expect(one(section(variants.prod.doc, "backend"), "forward-request").attrs.timeout).toContain('(string)context.Variables["tier-timeouts"]');
   });
 
@@ -237,16 +237,16 @@ describe("backend-pool strategy (prod)", () => {
     const inbound = section(variants.prod.doc, "inbound");
     const counters = all(inbound, "azure-openai-token-limit").filter(l => l.attrs["remaining-tokens-variable-name"] === "ptu-budget-remaining");
     expect(counters.map(c => c.attrs["counter-key"])).toEqual([
-      '@("ptu-budget:workload-claims--gpt-4o:priority-" + (string)context.Variables["app-priority"])',
-      '@("ptu-budget:workload-fraud--gpt-4o:priority-" + (string)context.Variables["app-priority"])',
-      '@("ptu-budget:enterprise-ptu--gpt-4o:priority-" + (string)context.Variables["app-priority"])',
+      '@("ptu-budget:workload-claims--gpt-5.1:priority-" + (string)context.Variables["app-priority"])',
+      '@("ptu-budget:workload-fraud--gpt-5.1:priority-" + (string)context.Variables["app-priority"])',
+      '@("ptu-budget:enterprise-ptu--gpt-5.1:priority-" + (string)context.Variables["app-priority"])',
     ]);
     for (const c of counters) expect(c.attrs["tokens-per-minute"]).toBe(String(SHED_COUNTER_LIMIT));
     // Enterprise PTU: 100 PTU x 1500 (priority 2) and x 750 (priority 3) tokens per minute.
     const shed = all(inbound, "when").find(w => w.attrs.condition.includes("ptu-budget-remaining") && w.attrs.condition.includes("150000L"))!;
     expect(shed.attrs.condition).toContain("75000L");
     expect(shed.attrs.condition).toContain("long.TryParse");
-    expect(variableSet(shed, "chain-pool")).toEqual(["pool-standard-gpt-4o"]);
+    expect(variableSet(shed, "chain-pool")).toEqual(["pool-standard-gpt-5.1"]);
     // The walk (send-request, or the pool's on-error fallback) starts at the first standard tier.
     expect(variableSet(shed, "first-tier")).toEqual(["1"]);
     // Priority 1 is never counted nor shed.
@@ -338,9 +338,9 @@ describe("send-request strategy (prod)", () => {
 describe("chains", () => {
   test("one backend per (account, deployment), each tier timed by its role", () => {
     const claims = variants.prod.input.chains.find(c => c.name === "workload-claims")!;
-    expect(claims.tiers.map(t => t.backendId)).toEqual(["workload-claims--gpt-4o", "enterprise-ptu--gpt-4o", ...claims.tiers.slice(2).map(t => `${t.accountKey}--gpt-4o`)]);
-    expect(claims.firstPtu).toEqual({ backendId: "workload-claims--gpt-4o", units: 50 });
-    expect(variants.prod.input.chains.find(c => c.name === "shared-gpt-4o-mini")!.firstPtu).toBeUndefined();
+    expect(claims.tiers.map(t => t.backendId)).toEqual(["workload-claims--gpt-5.1", "enterprise-ptu--gpt-5.1", ...claims.tiers.slice(2).map(t => `${t.accountKey}--gpt-5.1`)]);
+    expect(claims.firstPtu).toEqual({ backendId: "workload-claims--gpt-5.1", units: 50 });
+    expect(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.firstPtu).toBeUndefined();
   });
 });
 
@@ -356,8 +356,8 @@ describe("behind Front Door", () => {
 describe("the deployment expression", () => {
   const pattern = new RegExp(/Regex\.Match\(context\.Request\.OriginalUrl\.Path, "([^"]+)"\)/.exec(DEPLOYMENT_EXPRESSION)![1]);
   test.each([
-    ["/openai/deployments/gpt-4o/chat/completions", "gpt-4o"],
-    ["/openai/deployments/gpt-4.1/responses", "gpt-4.1"],
+    ["/openai/deployments/gpt-5.1/chat/completions", "gpt-5.1"],
+    ["/openai/deployments/gpt-5/responses", "gpt-5"],
     ["/openai/deployments/whisper/audio/transcriptions", "whisper"],
     ["/openai/v1/chat/completions", undefined],
     ["/openai/responses", undefined],

@@ -37,6 +37,8 @@ const GLOBAL = [
 ];
 const GLOBAL_BUT_ITALY = GLOBAL.filter(r => r !== "italynorth");
 
+/** Transcribed for the Data Zone SKUs only (datazone-standard.md, datazone-provisioned-managed.md, read 2026-11-25). */
+const GPT_5_1 = "gpt-5.1@2025-11-13";
 const CHAT = ["gpt-5@2025-08-07", "gpt-5-mini@2025-08-07", "o3@2025-04-16", "o4-mini@2025-04-16", "gpt-4.1@2025-04-14",
   "gpt-4.1-mini@2025-04-14", "gpt-4.1-nano@2025-04-14", "o3-mini@2025-01-31", "gpt-4o@2024-11-20", "gpt-4o@2024-08-06",
   "gpt-4o@2024-05-13", "gpt-4o-mini@2024-07-18"] as const;
@@ -53,14 +55,17 @@ export const MODEL_MATRIX: Readonly<Record<DeploymentSku, OfferTable>> = {
     "gpt-4o@2024-08-06": GLOBAL_BUT_ITALY,
     "gpt-4o@2024-05-13": GLOBAL_BUT_ITALY,
   }),
-  DataZoneStandard: everywhere([...CHAT, ...EMBEDDINGS], [...US_DATA_ZONE, ...EU_DATA_ZONE], {
-    "gpt-4o@2024-08-06": [...US_DATA_ZONE, ...EU_BUT_ITALY],
-    "gpt-4o@2024-05-13": [...US_DATA_ZONE, ...EU_BUT_ITALY],
-  }),
+  DataZoneStandard: {
+    ...everywhere([...CHAT, ...EMBEDDINGS], [...US_DATA_ZONE, ...EU_DATA_ZONE], {
+      "gpt-4o@2024-08-06": [...US_DATA_ZONE, ...EU_BUT_ITALY],
+      "gpt-4o@2024-05-13": [...US_DATA_ZONE, ...EU_BUT_ITALY],
+    }),
+    [GPT_5_1]: [...US_DATA_ZONE, "francecentral", "swedencentral"],
+  },
   GlobalProvisionedManaged: everywhere(CHAT, [...GLOBAL, "canadacentral"]),
   // Central US offers no Data Zone provisioned deployment; Italy North only the newer models.
-  DataZoneProvisionedManaged: everywhere(CHAT, [...US_PROVISIONED_DATA_ZONE, ...EU_BUT_ITALY], Object.fromEntries(
-    ["gpt-5@2025-08-07", "gpt-5-mini@2025-08-07", "o3@2025-04-16", "o4-mini@2025-04-16", "gpt-4.1@2025-04-14", "gpt-4.1-nano@2025-04-14"]
+  DataZoneProvisionedManaged: everywhere([GPT_5_1, ...CHAT], [...US_PROVISIONED_DATA_ZONE, ...EU_BUT_ITALY], Object.fromEntries(
+    [GPT_5_1, "gpt-5@2025-08-07", "gpt-5-mini@2025-08-07", "o3@2025-04-16", "o4-mini@2025-04-16", "gpt-4.1@2025-04-14", "gpt-4.1-nano@2025-04-14"]
       .map(k => [k, [...US_PROVISIONED_DATA_ZONE, ...EU_DATA_ZONE]]))),
   ProvisionedManaged: {
     "gpt-5@2025-08-07": ["australiaeast", "canadaeast", "centralus", "eastus", "eastus2", "japaneast", "koreacentral", "northcentralus", "southcentralus", "southindia", "uksouth", "westus", "westus3"],

@@ -37,7 +37,32 @@ export const RETIREMENTS: Readonly<Record<string, Retirement>> = {
   "o4-mini@2025-04-16": { date: "2026-10-16" },
   "gpt-5@2025-08-07": { date: "2027-02-06" },
   "gpt-5-mini@2025-08-07": { date: "2027-02-06" },
+  "gpt-5.1@2025-11-13": { date: "2027-05-15" },
 };
+
+/** True when `model` `version` on `sku` has a published retirement date on or before `today` (ISO dates compare as strings). */
+export function isRetired(model: string, version: string, sku: DeploymentSku, today: string): boolean {
+  const date = retirementDate(model, version, sku);
+  return date !== undefined && date <= today;
+}
+
+/**
+ * Microsoft's suggested replacement of `model` `version`, followed while the suggestion has itself retired by
+ * `today` (gpt-4o-mini -> gpt-4.1-mini, retired -> gpt-5-mini): the model to move to now.
+ */
+export function currentReplacement(model: string, version: string, sku: DeploymentSku, today: string): string | undefined {
+  let next = RETIREMENTS[`${model}@${version}`]?.replacement;
+  const seen = new Set<string>();
+  while (next && !seen.has(next)) {
+    seen.add(next);
+    const versions = Object.keys(RETIREMENTS).filter(k => k.startsWith(`${next}@`));
+    const retired = versions.length > 0 && versions.every(k => isRetired(next!, k.slice(next!.length + 1), sku, today));
+    const onward = versions.map(k => RETIREMENTS[k].replacement).find(r => r);
+    if (!retired || !onward) return next;
+    next = onward;
+  }
+  return next;
+}
 
 /** The published retirement date of `model` `version` on `sku`, if any. */
 export function retirementDate(model: string, version: string, sku: DeploymentSku): string | undefined {

@@ -11,6 +11,11 @@
  * https://ai.azure.com/resource/calculator). `tokensPerSecond` is the table's "Latency Target Value".
  */
 export const PTU_THROUGHPUT: Record<string, { inputTpmPerPtu: number; outputTokenWeight: number; tokensPerSecond: number }> = {
+  // gpt-5 family: "Output-to-input ratio" 8 in the same table (MicrosoftDocs/azure-ai-docs
+  // articles/foundry/openai/includes/how-to-provisioned-throughput-onboarding-3.md, read 2026-11-25).
+  "gpt-5.1": { inputTpmPerPtu: 4750, outputTokenWeight: 8, tokensPerSecond: 50 },
+  "gpt-5": { inputTpmPerPtu: 4750, outputTokenWeight: 8, tokensPerSecond: 50 },
+  "gpt-5-mini": { inputTpmPerPtu: 23750, outputTokenWeight: 8, tokensPerSecond: 80 },
   "gpt-4.1": { inputTpmPerPtu: 3000, outputTokenWeight: 4, tokensPerSecond: 44 },
   "gpt-4.1-mini": { inputTpmPerPtu: 14900, outputTokenWeight: 4, tokensPerSecond: 50 },
   "gpt-4.1-nano": { inputTpmPerPtu: 59400, outputTokenWeight: 4, tokensPerSecond: 50 },
