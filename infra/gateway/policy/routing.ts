@@ -31,7 +31,12 @@ export const DEPLOYMENT_EXPRESSION = [
 ].join("\n");
 
 const failoverRetries = (tiers: readonly PolicyTier[]) => Math.max(1, tiers.length - 1);
-const timeouts = (tiers: readonly PolicyTier[]) => tiers.map(t => t.timeoutSeconds).join(",");
+/**
+ * Per tier, the longest timeout among the tiers sharing its priority: a weighted pool may send attempt n
+ * to any tier of that priority (https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool).
+ */
+const timeouts = (tiers: readonly PolicyTier[]) => tiers.map(t =>
+  Math.max(...tiers.filter(o => o.priority === t.priority).map(o => o.timeoutSeconds))).join(",");
 
 /** The variables the failover reads: the pool, its retry budget, each attempt's timeout, where the walk starts. */
 function chainTarget(poolId: string, tiers: readonly PolicyTier[], firstTier: number): Element[] {
