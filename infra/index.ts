@@ -24,6 +24,7 @@ import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuot
 import { retirementWarnings } from "./retirement";
 import { commonTags } from "./tags";
 import { Topology, applicationChains, buildTopology } from "./topology";
+import { checkFailoverFitsEntry } from "./gateway/chains";
 
 /** Raw `aoai-bcdr:*` values: Pulumi hands structured values over as JSON text. */
 function readRawConfig(): Record<string, unknown> {
@@ -211,7 +212,9 @@ function retirements(config: BcdrConfig) {
 async function main(options: ProgramOptions = {}) {
   const config = await userErrors(() => parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig())));
   const capacities = await userErrors(async () => resolveCapacities(config, await quotaLookup(config, options)));
-  return declare(config, buildTopology(config, capacities));
+  const topology = buildTopology(config, capacities);
+  await userErrors(() => checkFailoverFitsEntry(config, topology));
+  return declare(config, topology);
 }
 
 export = main;

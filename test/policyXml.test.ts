@@ -279,7 +279,6 @@ describe("backend-pool strategy (prod)", () => {
   test("tells callers which account answered only when the stack exposes names", () => {
     expect(all(section(variants.prod.doc, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain("X-Served-By");
     const exposed = parse(buildApiPolicy({ ...variants.prod.input, exposeBackendNames: true }));
-    const servedBy = all(section(exposed, "outbound"), "set-header").find(h => h.attrs.name === "X-Served-By")!;
     // Pool answers: no documented value names the member that answered, so no X-Served-By there (review item 9);
     // the on-error walk's answers name the tier the policy chose itself.
     expect(all(section(exposed, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain("X-Served-By");
