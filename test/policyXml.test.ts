@@ -256,15 +256,35 @@ describe("backend-pool strategy (prod)", () => {
     expect(variableSet(section(variants.prod.doc, "backend"), "backend-retry-after")[0]).toContain("int.TryParse");
   });
 
-  test("sheds priority-2 and -3 callers by a per-PTU token budget keyed by the PTU deployment, to the standard pool", () => {
-    const inbound = section(variants.prod.doc, "inbound");
-    const counters = all(inbound, "azure-openai-token-limit").filter(l => l.attrs["remaining-tokens-variable-name"] === "ptu-budget-remaining");
-    expect(counters.map(c => c.attrs["counter-key"])).toEqual([
-      '@("ptu-budget:workload-claims--gpt-4o:priority-" + (string)context.Variables["app-priority"])',
-      '@("ptu-budget:workload-fraud--gpt-4o:priority-" + (string)context.Variables["app-priority"])',
-      '@("ptu-budget:enterprise-ptu--gpt-4o:priority-" + (string)context.Variables["app-priority"])',
-    ]);
-    for (const c of counters) expect(c.attrs["tokens-per-minute"]).toBe(String(SHED_COUNTER_LIMIT));
+  test("sheds priority-2 and -3 callers by a per-PTU token budget, counting only what each PTU deployment answered", () => {
+    const { doc, input } = variants.prod;
+    const inbound = section(doc, "inbound");
+    const route = (chain: string) => all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === chain))!;
+    const key = (backend: string) => `@("ptu-budget:${backend}:priority-" + (string)context.Variables["app-priority"])`;
+    for (const chain of input.chains.filter(c => c.firstPtu)) {
+      const ptus = chain.tiers.filter(t => t.role !== "standard");
+      const counters = all(route(chain.name), "rate-limit-by-key");
+      // One counter per PTU deployment the chain reaches (a workload chain spills into the enterprise PTU too),
+      // keyed by that deployment, incremented only when that deployment answered, by the tokens Azure reported.
+      expect(counters.map(c => c.attrs["counter-key"])).toEqual(ptus.map(t => key(t.backendId)));
+      counters.forEach((c, i) => {
+        expect(c.attrs["increment-condition"]).toBe(`@(context.Variables.GetValueOrDefault<string>("served-by", "") == "${ptus[i].backendId}" && context.Response.StatusCode < 400)`);
+        expect(c.attrs["increment-count"]).toBe('@(context.Variables.GetValueOrDefault<int>("tokens-consumed", 0))');
+        expect(c.attrs.calls).toBe(String(SHED_COUNTER_LIMIT));
+      });
+      // The decision reads the first PTU's counter only.
+      expect(counters.map(c => c.attrs["remaining-calls-variable-name"])).toEqual(["ptu-budget-remaining", ...ptus.slice(1).map(() => undefined)]);
+      // Nothing counts a request against a PTU when it arrives (the defect: shed requests kept the counter above budget).
+      const measure = one(route(chain.name), "azure-openai-token-limit");
+      expect(measure.attrs).toMatchObject({ "counter-key": '@("ptu-tokens:" + (string)context.Variables["application"])', "tokens-consumed-variable-name": "tokens-consumed" });
+      expect(measure.attrs["remaining-tokens-variable-name"]).toBeUndefined();
+    }
+    // The enterprise PTU's key is shared by every chain that reaches it: one counter per deployment, not per chain.
+    const enterprise = input.chains.flatMap(c => c.tiers).find(t => t.role === "enterprise-ptu")!.backendId;
+    expect(all(inbound, "rate-limit-by-key").filter(c => c.attrs["counter-key"] === key(enterprise)).length).toBe(input.chains.filter(c => c.firstPtu).length);
+    // The answering backend: the pool's forward (by host), or the walk's own choice.
+    const retry = one(section(doc, "backend"), "retry");
+    expect(variableSet(retry, "served-by")[0]).toContain(`return "${enterprise}";`);
     // Enterprise PTU: 100 PTU x 1500 (priority 2) and x 750 (priority 3) tokens per minute.
     const shed = all(inbound, "when").find(w => w.attrs.condition.includes("ptu-budget-remaining") && w.attrs.condition.includes("150000L"))!;
     expect(shed.attrs.condition).toContain("75000L");
@@ -273,7 +293,8 @@ describe("backend-pool strategy (prod)", () => {
     // The walk (send-request, or the pool's on-error fallback) starts at the first standard tier.
     expect(variableSet(shed, "first-tier")).toEqual(["1"]);
     // Priority 1 is never counted nor shed.
-    expect(all(inbound, "when").find(w => w.children.includes(counters[0]))!.attrs.condition).toBe('@((string)context.Variables["app-priority"] != "1")');
+    const counted = all(inbound, "when").find(w => w.children.some(c => c.tag === "rate-limit-by-key"))!;
+    expect(counted.attrs.condition).toBe('@((string)context.Variables["app-priority"] != "1")');
   });
 
   test("tells callers which account answered only when the stack exposes names", () => {
@@ -329,8 +350,8 @@ describe("backend-pool strategy (prod)", () => {
     expect(failed).toContain('Math.Min(int.Parse((string)context.Variables["first-tier"]) + int.Parse((string)context.Variables["attempt"])');
     // The attempt counter moves only after an answer, so on error it names the attempt that got none.
     const retry = one(section(doc, "backend"), "retry");
-    expect(retry.children.map(c => c.tag)).toEqual(["set-backend-service", "set-variable", "forward-request", "set-variable", "set-variable", "set-variable"]);
-    expect(retry.children[4].attrs.name).toBe("attempt");
+    expect(retry.children.map(c => c.tag)).toEqual(["set-backend-service", "set-variable", "forward-request", "set-variable", "set-variable", "set-variable", "set-variable"]);
+    expect(retry.children[5].attrs.name).toBe("attempt");
     expect(variableSet(section(doc, "inbound"), "request-body")).toHaveLength(1);
   });
 

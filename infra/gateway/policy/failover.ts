@@ -49,13 +49,14 @@ const attemptTimeout = `@{ var t = (${variable("tier-timeouts")}).Split(','); re
  * https://learn.microsoft.com/azure/api-management/forward-request-policy
  * https://learn.microsoft.com/azure/api-management/retry-policy (count 1-50 and condition accept expressions)
  */
-export function poolBackend(): Element {
+export function poolBackend(input: ApiPolicyInput): Element {
   return el("backend", {},
     el("retry", { condition: `@(${FAILOVER_CONDITION})`, count: `@(int.Parse(${variable("retry-count")}))`, interval: 0, "first-fast-retry": true },
       el("set-backend-service", { "backend-id": `@(${variable("chain-pool")})` }),
       setVariable(AWAITING, "true"),
       el("forward-request", { timeout: attemptTimeout, "buffer-request-body": true, "buffer-response": false }),
       setVariable(AWAITING, "false"),
+      forwardedBackend(input),
       setVariable("attempt", `@((${attempt} + 1).ToString())`),
       rememberRetryAfter("context.Response.Headers.GetValueOrDefault(\"Retry-After\", \"\")")));
 }
@@ -130,25 +131,33 @@ export function sendRequestBackend(input: ApiPolicyInput): Element {
 }
 
 /**
- * Backend-pool strategy, on-error: which tier got no answer. APIM does not document which member a pool
- * forwarded to; the forwarded URL's host (`context.Request.Url.Host`) is taken as that member's account
- * (README, dev-instance checklist), and when it names no tier of the chain, attempt n is taken to have
- * reached tier `first-tier + n`. Named values are substituted before an expression runs
- * (https://learn.microsoft.com/azure/api-management/api-management-howto-properties).
+ * Which tier of the caller's chain the pool forwarded to. APIM does not document which member a pool
+ * chose; the forwarded URL's host (`context.Request.Url.Host`) is taken as that member's account
+ * (README, dev-instance checklist). Named values are substituted before an expression runs
+ * (https://learn.microsoft.com/azure/api-management/api-management-howto-properties). `otherwise`: the
+ * expression's last lines when the host names no tier.
  */
-function failedTier(input: ApiPolicyInput): Element {
+function byForwardedHost(input: ApiPolicyInput, value: (tier: PolicyTier, index: number) => string, otherwise: readonly string[]): string {
   const matches = input.chains.flatMap(c => c.tiers.map((t, i) =>
-    `    if (chain == ${cs(c.name)} && "${namedValue(t.endpointNamedValue)}".ToLowerInvariant().Contains(host)) { return "${i}"; }`));
-  return setVariable("failed-tier", [
+    `    if (chain == ${cs(c.name)} && "${namedValue(t.endpointNamedValue)}".ToLowerInvariant().Contains(host)) { return ${cs(value(t, i))}; }`));
+  return [
     "@{",
     `    var chain = ${variable("chain")};`,
     "    var host = \"//\" + context.Request.Url.Host.ToLowerInvariant() + \"/\";",
     ...matches,
-    `    var tiers = (${variable("tier-timeouts")}).Split(',');`,
-    `    return Math.Min(${firstTier} + ${attempt}, tiers.Length - 1).ToString();`,
+    ...otherwise,
     "}",
-  ].join("\n"));
+  ].join("\n");
 }
+
+/** The tier that got no answer; when the host names none, attempt n is taken to have reached tier `first-tier + n`. */
+const failedTier = (input: ApiPolicyInput) => setVariable("failed-tier", byForwardedHost(input, (_, i) => String(i), [
+  `    var tiers = (${variable("tier-timeouts")}).Split(',');`,
+  `    return Math.Min(${firstTier} + ${attempt}, tiers.Length - 1).ToString();`,
+]));
+
+/** The backend that answered a pool's forward (the PTU budget counters read it); empty when unknown. */
+const forwardedBackend = (input: ApiPolicyInput) => setVariable("served-by", byForwardedHost(input, t => t.backendId, ["    return string.Empty;"]));
 
 /**
  * The tiers a walk may hand over to once tier `failed` got no answer: every other tier at its priority
