@@ -110,7 +110,7 @@ class Simulation {
   /**
    * PTU shedding: a priority-2/3 caller whose class already used its budget of the chain's first PTU
    * deployment in the last minute takes the standard route. The counter is modelled as a sliding minute
-   * of tokens (ASSUMPTIONS.shedCounter), read here and added to when a PTU deployment answers (count()).
+   * of tokens (ASSUMPTIONS.shedding), read here and added to when a PTU deployment answers (count()).
    */
   private shed(gateway: GatewayState, stream: Stream, priority: number, t: number): ChainRoute {
     const main = gateway.g.routes[stream.chain];
