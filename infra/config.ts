@@ -53,7 +53,7 @@ const region = z.string({ error: "must be an Azure region name such as eastus2" 
   error: iss => `unknown region '${String(iss.input)}'; allowed: ${knownRegions().join(", ")}`,
 });
 
-const modelName = z.string({ error: "must be a model name such as gpt-4o" }).refine(m => findModel(m), {
+const modelName = z.string({ error: "must be a model name such as gpt-5.1" }).refine(m => findModel(m), {
   error: iss => `unknown model '${String(iss.input)}'; known models: ${knownModels().join(", ")}`,
 });
 

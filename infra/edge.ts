@@ -15,6 +15,7 @@ import * as cdn from "@pulumi/azure-native/cdn";
 import * as frontdoor from "@pulumi/azure-native/frontdoor";
 import * as resources from "@pulumi/azure-native/resources";
 import { EdgeConfig } from "./config";
+import { ORIGIN_RESPONSE_TIMEOUT_SECONDS } from "./gateway/chains";
 import { diagnosticSetting } from "./observability";
 import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
@@ -52,8 +53,6 @@ export interface FrontDoorEdgeArgs {
 export const API_ROUTE_PATTERN = "/openai/*";
 /** API Management's built-in health endpoint, served by every regional gateway. */
 export const PROBE_PATH = "/status-0123456789abcdef";
-/** Front Door's ceiling: long completions must not be cut off at the edge before the gateway's own timeout. */
-const ORIGIN_RESPONSE_TIMEOUT_SECONDS = 240;
 
 /**
  * JSON body fields that carry prompt text in the OpenAI API: `messages` (chat), `prompt` (completions),

@@ -24,6 +24,7 @@ import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuot
 import { planDate, retirementWarnings } from "./retirement";
 import { Tags, commonTags } from "./tags";
 import { Topology, applicationChains, buildTopology } from "./topology";
+import { checkFailoverFitsEntry } from "./gateway/chains";
 
 /** Raw `aoai-bcdr:*` values: Pulumi hands structured values over as JSON text. */
 function readRawConfig(): Record<string, unknown> {
@@ -274,7 +275,9 @@ async function main(options: ProgramOptions = {}) {
   const today = options.today ?? planDate();
   const config = await userErrors(() => parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig()), { today }));
   const capacities = await userErrors(async () => resolveCapacities(config, await quotaLookup(config, options)));
-  return declare(config, buildTopology(config, capacities), today);
+  const topology = buildTopology(config, capacities);
+  await userErrors(() => checkFailoverFitsEntry(config, topology));
+  return declare(config, topology, today);
 }
 
 export = main;

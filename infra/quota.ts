@@ -45,7 +45,7 @@ export function declaredQuota(config: BcdrConfig): QuotaLookup {
   };
 }
 
-/** Azure names quota rows `OpenAI.<sku>.<model>` (e.g. `OpenAI.DataZoneStandard.gpt-4o`). */
+/** Azure names quota rows `OpenAI.<sku>.<model>` (e.g. `OpenAI.DataZoneStandard.gpt-5.1`). */
 export function usageName(sku: DeploymentSku, model: string): string {
   return `OpenAI.${sku}.${model}`;
 }

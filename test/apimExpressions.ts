@@ -27,8 +27,11 @@ export const ALLOWED_TYPES: Readonly<Record<string, Members>> = {
   TimeSpan: "All", Uri: "All", Encoding: "All", StringBuilder: "All", Enumerable: "All",
   Dictionary: "All", HashSet: "All", List: "All", IEnumerable: "All", KeyValuePair: "All",
   Regex: ["Match", "Matches", "IsMatch", "Replace", "Unescape", "Split"],
-  // APIM's own types (context table)
+  // APIM's own types: Jwt from the context-variable table of the policy-expressions page;
   Jwt: ["Algorithm", "Audiences", "Claims", "ExpirationTime", "Id", "Issuer", "IssuedAt", "NotBefore", "Subject", "Type"],
+  // IResponse is what send-request stores in response-variable-name ("response-variable-name: ... of type
+  // IResponse"), https://learn.microsoft.com/azure/api-management/send-request-policy; its members are the
+  // context table's Response members (Body, Headers, StatusCode, StatusReason).
   IResponse: ["Body", "Headers", "StatusCode", "StatusReason"],
 };
 

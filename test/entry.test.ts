@@ -61,7 +61,8 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
 });
 
 test("multi-region Premium behind Front Door: one origin per region, on that region's regional gateway URL", async () => {
-  const run = await runStack("prod", { edit: v => { v.network = { mode: "public" }; } });
+  // Behind Front Door the five-tier chains must fail over within its 240 s origin timeout (gateway.tierTimeoutSeconds).
+  const run = await runStack("prod", { edit: v => { v.network = { mode: "public" }; v.gateway.tierTimeoutSeconds = { workloadPtu: 40, enterprisePtu: 40, standard: 50 }; } });
   const [service] = ofType(run, N.service);
   const name = inputs(service).serviceName as string;
   expect(ofType(run, N.origin).map(o => [inputs(o).hostName, inputs(o).priority]).sort()).toEqual([

@@ -131,7 +131,9 @@ describe("prod: one Premium gateway spanning both regions", () => {
       const account = accounts.find(a => (inputs(b).backendId as string).startsWith(`${a.name.replace(/-account$/, "")}--`))!;
       expect(inputs(b).url).toBe(`https://${inputs(account).properties.customSubDomainName}.openai.azure.com/openai`);
       expect(inputs(b).circuitBreaker.rules).toEqual([expect.objectContaining({
-        acceptRetryAfter: true, failureCondition: expect.objectContaining({ count: 1, statusCodeRanges: [{ min: 429, max: 429 }, { min: 500, max: 599 }] }),
+        acceptRetryAfter: true, failureCondition: expect.objectContaining({ count: 1, statusCodeRanges: [{ min: 429, max: 429 }, { min: 500, max: 599 }],
+          // Timeouts and connection failures trip it too (LastError.Reason values).
+          errorReasons: ["BackendConnectionFailure", "Timeout"] }),
       })]);
     }
   });

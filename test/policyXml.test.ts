@@ -39,6 +39,29 @@ const variableSet = (n: Node, name: string) => all(n, "set-variable").filter(v =
 /** Every policy expression of a document: attribute values and texts starting with `@(` or `@{`. */
 const expressions = (doc: Node) => walk(doc).flatMap(n => [...Object.values(n.attrs), n.text]).filter(v => /^@[({]/.test(v));
 
+/**
+ * Runs the walk steps (each a `when` holding a send-request) of a document section the way APIM runs
+ * them: in document order, a step whose condition holds sends and sets `attempt-status`. The conditions
+ * are read from the parsed XML and evaluated after a literal translation of the few C# forms they use.
+ * `answers` gives each backend's status, 0 for no answer. Returns the backends tried, in order.
+ */
+function runWalk(section: Node, vars: Record<string, string>, answers: (backend: string) => number): string[] {
+  const tried: string[] = [];
+  let status = -1;
+  for (const w of all(section, "when").filter(x => x.children.some(c => c.tag === "send-request"))) {
+    const js = w.attrs.condition.replace(/^@\(([\s\S]*)\)$/, "$1")
+      .replace(/\(string\)context\.Variables\["([^"]+)"\]/g, (_, n) => JSON.stringify(vars[n] ?? ""))
+      .replace(/context\.Variables\.GetValueOrDefault<int>\("attempt-status", -1\)/g, "status")
+      .replace(/int\.Parse\(/g, "Number(").replace(/\.Contains\(/g, ".includes(");
+    expect(js).not.toMatch(/context\./);
+    if (!new Function("status", `return ${js};`)(status)) continue;
+    const backend = variableSet(w, "served-by")[0];
+    tried.push(backend);
+    status = answers(backend);
+  }
+  return tried;
+}
+
 const ENTRA = { kind: "entra" as const, tenantId: "tenant-guid", audiences: ["api://aoai-bcdr-prod-gateway", "11111111-2222-4333-8444-555555555555"], clientApplicationIds: ["3f1c2a4e-0b1d-4c8e-9a6f-1d2e3f4a5b61"], rolePrefix: "app." };
 
 async function inputOf(stack: string, edit?: (v: any) => void): Promise<ApiPolicyInput> {
@@ -205,9 +228,9 @@ describe("backend-pool strategy (prod)", () => {
     const retry = one(section(variants.prod.doc, "backend"), "retry");
     expect(retry.attrs.condition).toBe("@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)");
     expect(retry.attrs).toMatchObject({ interval: "0", "first-fast-retry": "true", count: '@(int.Parse((string)context.Variables["retry-count"]))' });
-    expect(retry.children.map(c => c.tag).slice(0, 2)).toEqual(["set-backend-service", "forward-request"]);
+    expect(retry.children.map(c => c.tag).slice(0, 3)).toEqual(["set-backend-service", "set-variable", "forward-request"]);
     expect(retry.children[0].attrs["backend-id"]).toBe('@((string)context.Variables["chain-pool"])');
-    expect(retry.children[1].attrs).toMatchObject({ "buffer-request-body": "true", "buffer-response": "false" });
+    expect(retry.children[2].attrs).toMatchObject({ "buffer-request-body": "true", "buffer-response": "false" });
   });
 
   test("sizes the retry budget per chain (one retry per further backend) and bounds each attempt by its tier's timeout", () => {
@@ -233,15 +256,35 @@ describe("backend-pool strategy (prod)", () => {
     expect(variableSet(section(variants.prod.doc, "backend"), "backend-retry-after")[0]).toContain("int.TryParse");
   });
 
-  test("sheds priority-2 and -3 callers by a per-PTU token budget keyed by the PTU deployment, to the standard pool", () => {
-    const inbound = section(variants.prod.doc, "inbound");
-    const counters = all(inbound, "azure-openai-token-limit").filter(l => l.attrs["remaining-tokens-variable-name"] === "ptu-budget-remaining");
-    expect(counters.map(c => c.attrs["counter-key"])).toEqual([
-      '@("ptu-budget:workload-claims--gpt-5.1:priority-" + (string)context.Variables["app-priority"])',
-      '@("ptu-budget:workload-fraud--gpt-5.1:priority-" + (string)context.Variables["app-priority"])',
-      '@("ptu-budget:enterprise-ptu--gpt-5.1:priority-" + (string)context.Variables["app-priority"])',
-    ]);
-    for (const c of counters) expect(c.attrs["tokens-per-minute"]).toBe(String(SHED_COUNTER_LIMIT));
+  test("sheds priority-2 and -3 callers by a per-PTU token budget, counting only what each PTU deployment answered", () => {
+    const { doc, input } = variants.prod;
+    const inbound = section(doc, "inbound");
+    const route = (chain: string) => all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === chain))!;
+    const key = (backend: string) => `@("ptu-budget:${backend}:priority-" + (string)context.Variables["app-priority"])`;
+    for (const chain of input.chains.filter(c => c.firstPtu)) {
+      const ptus = chain.tiers.filter(t => t.role !== "standard");
+      const counters = all(route(chain.name), "rate-limit-by-key");
+      // One counter per PTU deployment the chain reaches (a workload chain spills into the enterprise PTU too),
+      // keyed by that deployment, incremented only when that deployment answered, by the tokens Azure reported.
+      expect(counters.map(c => c.attrs["counter-key"])).toEqual(ptus.map(t => key(t.backendId)));
+      counters.forEach((c, i) => {
+        expect(c.attrs["increment-condition"]).toBe(`@(context.Variables.GetValueOrDefault<string>("served-by", "") == "${ptus[i].backendId}" && context.Response.StatusCode < 400)`);
+        expect(c.attrs["increment-count"]).toBe('@(context.Variables.GetValueOrDefault<int>("tokens-consumed", 0))');
+        expect(c.attrs.calls).toBe(String(SHED_COUNTER_LIMIT));
+      });
+      // The decision reads the first PTU's counter only.
+      expect(counters.map(c => c.attrs["remaining-calls-variable-name"])).toEqual(["ptu-budget-remaining", ...ptus.slice(1).map(() => undefined)]);
+      // Nothing counts a request against a PTU when it arrives (the defect: shed requests kept the counter above budget).
+      const measure = one(route(chain.name), "azure-openai-token-limit");
+      expect(measure.attrs).toMatchObject({ "counter-key": '@("ptu-tokens:" + (string)context.Variables["application"])', "tokens-consumed-variable-name": "tokens-consumed" });
+      expect(measure.attrs["remaining-tokens-variable-name"]).toBeUndefined();
+    }
+    // The enterprise PTU's key is shared by every chain that reaches it: one counter per deployment, not per chain.
+    const enterprise = input.chains.flatMap(c => c.tiers).find(t => t.role === "enterprise-ptu")!.backendId;
+    expect(all(inbound, "rate-limit-by-key").filter(c => c.attrs["counter-key"] === key(enterprise)).length).toBe(input.chains.filter(c => c.firstPtu).length);
+    // The answering backend: the pool's forward (by host), or the walk's own choice.
+    const retry = one(section(doc, "backend"), "retry");
+    expect(variableSet(retry, "served-by")[0]).toContain(`return "${enterprise}";`);
     // Enterprise PTU: 100 PTU x 1500 (priority 2) and x 750 (priority 3) tokens per minute.
     const shed = all(inbound, "when").find(w => w.attrs.condition.includes("ptu-budget-remaining") && w.attrs.condition.includes("150000L"))!;
     expect(shed.attrs.condition).toContain("75000L");
@@ -250,14 +293,19 @@ describe("backend-pool strategy (prod)", () => {
     // The walk (send-request, or the pool's on-error fallback) starts at the first standard tier.
     expect(variableSet(shed, "first-tier")).toEqual(["1"]);
     // Priority 1 is never counted nor shed.
-    expect(all(inbound, "when").find(w => w.children.includes(counters[0]))!.attrs.condition).toBe('@((string)context.Variables["app-priority"] != "1")');
+    const counted = all(inbound, "when").find(w => w.children.some(c => c.tag === "rate-limit-by-key"))!;
+    expect(counted.attrs.condition).toBe('@((string)context.Variables["app-priority"] != "1")');
   });
 
   test("tells callers which account answered only when the stack exposes names", () => {
     expect(all(section(variants.prod.doc, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain("X-Served-By");
     const exposed = parse(buildApiPolicy({ ...variants.prod.input, exposeBackendNames: true }));
-    const servedBy = all(section(exposed, "outbound"), "set-header").find(h => h.attrs.name === "X-Served-By")!;
-    expect(servedBy.children[0].text).toBe("@(context.Request.Url.Host.Split('.')[0])");
+    // Pool answers: no documented value names the member that answered, so no X-Served-By there (review item 9);
+    // the on-error walk's answers name the tier the policy chose itself.
+    expect(all(section(exposed, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain("X-Served-By");
+    expect(JSON.stringify(exposed)).not.toContain("Url.Host.Split");
+    const walked = all(section(exposed, "on-error"), "set-header").filter(h => h.attrs.name === "X-Served-By");
+    expect(walked.map(h => h.children[0].text)).toEqual(['@((string)context.Variables["served-by"])', '@((string)context.Variables["served-by"])']);
   });
 
   test("calls OpenAI with the gateway's managed identity; key mode uses Key Vault-backed named values, never a literal key", async () => {
@@ -272,18 +320,66 @@ describe("backend-pool strategy (prod)", () => {
     for (const h of sent) expect(h.children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
   });
 
-  test("hands a request that got no answer to the tiers after the one that failed, each bounded by its own timeout", () => {
+  test("hands a request that got no answer to the other tiers of its chain, skipping the one that failed, each bounded by its own timeout", () => {
     const { doc, input } = variants.prod;
     const claims = input.chains.find(c => c.name === "workload-claims")!;
-    const steps = all(section(doc, "on-error"), "when").filter(w => w.attrs.condition.includes('"workload-claims"'));
-    // The first tier is never "after the failed one": the walk covers the others.
+    const onError = section(doc, "on-error");
+    const steps = all(onError, "when").filter(w => w.attrs.condition.includes('"workload-claims"') && w.children.some(c => c.tag === "send-request"));
+    // The first tier (priority 1, alone) is never after a failed one: the walk covers the others.
     expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(claims.tiers.slice(1).map(t => String(t.timeoutSeconds)));
-    steps.forEach((s, i) => expect(s.attrs.condition).toContain(`int.Parse((string)context.Variables["first-tier"]) + int.Parse((string)context.Variables["attempt"]) < ${i + 1}`));
+    const ptu = claims.tiers.filter(t => t.role !== "standard").length;
+    const standard = claims.tiers.slice(ptu).map(t => t.backendId);
+    const vars = (failed: number) => ({ chain: "workload-claims", "first-tier": "0", "failed-tier": String(failed) });
+    // The review's eastus2 outage: claims PTU timed out (failed-tier 0), enterprise PTU 429, the first standard tier
+    // gets no answer (status 0): the walk goes on to the next standard tier and is served there.
+    const dead = new Set([standard[0]]);
+    const tried = runWalk(onError, vars(0), b => b.startsWith("enterprise-ptu--") ? 429 : dead.has(b) ? 0 : 200);
+    expect(tried.slice(0, 3)).toEqual([claims.tiers[1].backendId, standard[0], standard[1]]);
+    // Two dead tiers in a row: the third gets it.
+    const two = new Set([claims.tiers[1].backendId, standard[0]]);
+    expect(runWalk(onError, vars(0), b => two.has(b) ? 0 : 200)).toEqual([claims.tiers[1].backendId, standard[0], standard[1]]);
+    // Weighted standard tiers share a priority: when the pool sent the attempt to a later one, the walk skips it,
+    // never replays the dead tier, and still tries the others of its priority.
+    const failedStd = ptu + 1;
+    const fromSecond = runWalk(onError, vars(failedStd), () => 0);
+    expect(fromSecond).not.toContain(claims.tiers[failedStd].backendId);
+    expect(fromSecond).toEqual(claims.tiers.filter((t, i) => i !== failedStd && t.priority >= claims.tiers[failedStd].priority).map(t => t.backendId));
+    // The failed tier is told by the forwarded host, matched against each tier's endpoint, else by the attempt count.
+    const failed = variableSet(onError, "failed-tier")[0];
+    claims.tiers.forEach((t, i) => expect(failed).toContain(`if (chain == "workload-claims" && "{{${t.endpointNamedValue}}}".ToLowerInvariant().Contains(host)) { return "${i}"; }`));
+    expect(failed).toContain('Math.Min(int.Parse((string)context.Variables["first-tier"]) + int.Parse((string)context.Variables["attempt"])');
     // The attempt counter moves only after an answer, so on error it names the attempt that got none.
     const retry = one(section(doc, "backend"), "retry");
-    expect(retry.children.map(c => c.tag)).toEqual(["set-backend-service", "forward-request", "set-variable", "set-variable"]);
-    expect(retry.children[2].attrs.name).toBe("attempt");
+    expect(retry.children.map(c => c.tag)).toEqual(["set-backend-service", "set-variable", "forward-request", "set-variable", "set-variable", "set-variable", "set-variable"]);
+    expect(retry.children[5].attrs.name).toBe("attempt");
     expect(variableSet(section(doc, "inbound"), "request-body")).toHaveLength(1);
+  });
+
+  test("each attempt waits the longest timeout of the tiers at its priority (a weighted pool may reach any of them)", async () => {
+    const input = await inputOf("prod", v => { v.gateway.tierTimeoutSeconds = { workloadPtu: 30, enterprisePtu: 45, standard: 90 }; });
+    const mixed = { ...input, chains: input.chains.map(c => ({ ...c, tiers: c.tiers.map((t, i) => i === 1 ? { ...t, priority: c.tiers[0].priority } : t) })) };
+    const inbound = section(parse(buildApiPolicy(mixed)), "inbound");
+    const claims = all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === "workload-claims"))!;
+    const tiers = mixed.chains.find(c => c.name === "workload-claims")!.tiers;
+    expect(variableSet(claims, "tier-timeouts")[0]).toBe(`45,45,${tiers.slice(2).map(() => 90).join(",")}`);
+  });
+
+  test("replays only what it can replay whole: before any answer arrived, JSON bodies only, with the caller's headers minus credentials", () => {
+    const { doc } = variants.prod;
+    const onError = section(doc, "on-error");
+    const guard = all(onError, "when").find(w => w.children.some(c => c.attrs.name === "failed-tier"))!;
+    // A stream cut after the headers (awaiting-answer false) or a multipart body is never replayed.
+    expect(guard.attrs.condition).toBe('@((string)context.Variables["awaiting-answer"] == "true" && (string)context.Variables["replayable"] == "true")');
+    const retry = one(section(doc, "backend"), "retry");
+    expect(retry.children.filter(c => c.attrs.name === "awaiting-answer").map(c => c.attrs.value)).toEqual(["true", "false"]);
+    const inbound = section(doc, "inbound");
+    expect(variableSet(inbound, "replayable")[0]).toContain('type.Contains("json")');
+    expect(variableSet(inbound, "request-body")[0]).toContain('!((string)context.Variables["replayable"] == "true") ? string.Empty');
+    for (const send of all(onError, "send-request")) {
+      const names = all(send, "set-header").map(h => h.attrs.name);
+      expect(names).toEqual(expect.arrayContaining(["Content-Type", "Accept", "OpenAI-Beta"]));
+      for (const credential of ["Authorization", "Ocp-Apim-Subscription-Key"]) expect(names).not.toContain(credential);
+    }
   });
 });
 
@@ -294,7 +390,10 @@ describe("send-request strategy (prod)", () => {
     const path = variableSet(section(doc(), "inbound"), "request-path")[0];
     expect(path).toContain('.Where(p => p.Key.ToLowerInvariant() != "api-key" && p.Key.ToLowerInvariant() != "subscription-key")');
     expect(path).not.toContain("QueryString");
-    expect(variableSet(section(doc(), "inbound"), "request-body")).toEqual(["@(context.Request.Body == null ? string.Empty : context.Request.Body.As<string>(preserveContent: true))"]);
+    expect(variableSet(section(doc(), "inbound"), "request-body")).toHaveLength(1);
+    // A body that is not JSON is refused with 415 rather than replayed as corrupt text.
+    const refusal = all(section(doc(), "backend"), "when").find(w => w.attrs.condition.includes("replayable"))!;
+    expect(one(refusal, "set-status").attrs.code).toBe("415");
     expect(all(doc(), "forward-request")).toEqual([]);
     expect(all(doc(), "retry")).toEqual([]);
     for (const s of ["backend", "outbound"]) expect(JSON.stringify(section(doc(), s))).not.toContain("Body.As");
@@ -310,14 +409,21 @@ describe("send-request strategy (prod)", () => {
     expect(steps.map(s => one(s, "set-url").text)).toEqual(claims.tiers.map(t => `@("{{${t.endpointNamedValue}}}" + (string)context.Variables["request-path"])`));
     for (const s of sends) {
       expect(s.attrs).toMatchObject({ mode: "new", "ignore-error": "true" });
-      expect(s.children.map(c => c.tag)).toEqual(["set-url", "set-method", "set-header", "set-body", "authentication-managed-identity"]);
+      expect(s.children.map(c => c.tag)).toEqual(["set-url", "set-method", ...Array(5).fill("set-header"), "set-body", "authentication-managed-identity"]);
     }
     expect(variableSet(steps[0], "attempt-status")[0]).toContain("== null ? 0 :");
-    expect(steps[1].attrs.condition).toContain('GetValueOrDefault<int>("attempt-status", -1) == 408');
+    // A dead first tier (no answer, status 0) hands over to the next: two dead tiers in a row, the third answers.
+    const vars = { chain: "workload-claims", "first-tier": "0" };
+    const dead = new Set(claims.tiers.slice(0, 2).map(t => t.backendId));
+    expect(runWalk(section(doc(), "backend"), vars, b => dead.has(b) ? 0 : 200)).toEqual(claims.tiers.slice(0, 3).map(t => t.backendId));
+    // Good answers stop the walk; 429 and 5xx move it on.
+    expect(runWalk(section(doc(), "backend"), vars, b => dead.has(b) ? 503 : 200)).toHaveLength(3);
+    expect(runWalk(section(doc(), "backend"), vars, () => 200)).toHaveLength(1);
   });
 
   test("returns the first good answer, Azure's last 429, or the clean 503 (never a raw 5xx)", () => {
-    const final = section(doc(), "backend").children.at(-1)!;
+    // Inside the 415 refusal's otherwise: the last choose of the walk.
+    const final = section(doc(), "backend").children[0].children.at(-1)!.children.at(-1)!;
     const [good, throttled] = final.children.filter(c => c.tag === "when");
     expect(good.attrs.condition).toContain("> 0 && !(");
     expect(one(good, "return-response").attrs["response-variable-name"]).toBe("attempt-response");
@@ -329,8 +435,8 @@ describe("send-request strategy (prod)", () => {
   test("sends each next account's Key Vault-backed key in key mode, after the body", async () => {
     const sends = all(parse(buildApiPolicy(await inputOf("prod", v => { v.gateway.strategy = "send-request"; v.openai = { auth: "keys" }; }))), "send-request");
     for (const s of sends) {
-      expect(s.children.map(c => c.tag)).toEqual(["set-url", "set-method", "set-header", "set-header", "set-body"]);
-      expect(s.children[3].children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
+      expect(s.children.map(c => c.tag)).toEqual(["set-url", "set-method", ...Array(6).fill("set-header"), "set-body"]);
+      expect(s.children[7].children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
     }
   });
 });

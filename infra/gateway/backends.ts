@@ -5,7 +5,7 @@
  * Why per deployment: Azure OpenAI quota and rate limits are set per deployment
  * (https://learn.microsoft.com/azure/ai-services/openai/quotas-limits), so a 429 says one deployment is
  * full, not that the account is. A breaker trips for the backend it belongs to; with one backend per
- * account a gpt-4o-mini 429 would take gpt-4o and gpt-4.1 of that account out of every pool.
+ * account a gpt-5-mini 429 would take gpt-5.1 and gpt-5 of that account out of every pool.
  *
  * API Management facts relied on (https://learn.microsoft.com/azure/api-management/backends):
  * - a circuit breaker rule trips the backend on `count` failures matching `statusCodeRanges` within
@@ -28,7 +28,17 @@ export interface BackendsArgs {
   readonly keyNamedValues: ReadonlyMap<string, apimanagement.NamedValue>;
 }
 
-/** Trips on the first 429 or 5xx and stays open as long as the deployment's Retry-After says. */
+/**
+ * The transport failures that trip a breaker too: a timeout and a connection that could not be made or
+ * was dropped. ARM's backend schema has `failureCondition.errorReasons`, "the error reasons which are
+ * considered as failure" (https://learn.microsoft.com/azure/templates/microsoft.apimanagement/service/backends),
+ * without listing its values; these are the `context.LastError.Reason` values APIM documents for them
+ * (https://learn.microsoft.com/azure/api-management/api-management-error-handling-policies). That the
+ * breaker matches them is on the README's dev-instance checklist.
+ */
+export const BREAKER_ERROR_REASONS = ["BackendConnectionFailure", "Timeout"];
+
+/** Trips on the first 429, 5xx, timeout or connection failure, and stays open as long as the deployment's Retry-After says. */
 export const CIRCUIT_BREAKER: apimanagement.BackendArgs["circuitBreaker"] = {
   rules: [{
     name: "spill-over",
@@ -36,6 +46,7 @@ export const CIRCUIT_BREAKER: apimanagement.BackendArgs["circuitBreaker"] = {
       count: 1,
       interval: "PT10S",
       statusCodeRanges: [{ min: 429, max: 429 }, { min: 500, max: 599 }],
+      errorReasons: BREAKER_ERROR_REASONS,
     },
     tripDuration: "PT10S",
     acceptRetryAfter: true,

@@ -61,7 +61,7 @@ export function isDataZoneDeployment(d: ModelDeployment): boolean {
   return d.sku !== undefined && isDataZoneSku(d.sku as DeploymentSku);
 }
 
-/** `gpt-4o 2024-11-20 DataZoneStandard`: how a message names what a deployment runs. */
+/** `gpt-5.1 2025-11-13 DataZoneStandard`: how a message names what a deployment runs. */
 export function describeModel(d: ModelDeployment): string {
   return `${d.model ?? "(no model)"} ${d.version ?? "(no version)"} ${d.sku ?? "(no SKU)"}`;
 }

@@ -46,7 +46,8 @@ export const ASSUMPTIONS = {
     "until it would, at most 60 s",
   tokens: "tokens: a request costs its prompt plus completion tokens against the deployment and the token limit when it is " +
     "admitted (the service estimates from max_tokens; the gateway counts the usage it reads)",
-  breakerTransport: "breaker: a transport failure (connection failure, timeout) counts only when the rule lists errorReasons; " +
+  breakerTransport: "breaker: a transport failure counts when the rule lists its LastError.Reason (Timeout, BackendConnectionFailure; " +
+    "the values errorReasons accepts are undocumented); " +
     "after tripDuration (or Retry-After) the backend takes traffic again, without a half-open probe",
   retryTransport: "retry: a forward-request error (no response) leaves the retry loop for on-error unless the condition tests for " +
     "a missing response (APIM raises an error: https://learn.microsoft.com/azure/api-management/forward-request-policy)",
@@ -54,17 +55,19 @@ export const ASSUMPTIONS = {
   // the information on the same instance" (https://learn.microsoft.com/azure/api-management/backends#circuit-breaker).
   breakerPerRegion: "gateway instances: one breaker state per gateway location, as if each location were one unit (several " +
     "units would each learn on their own, documented); token-limit counters per location too (undocumented)",
-  poolEmpty: "pool: when every member's breaker is open, set-backend-service fails and on-error walks the tiers after the one aimed at",
-  onError: "on-error: send-request replays the request on each later tier within that tier's timeout, ignoring breakers (ignore-error: " +
-    "a missing response is a failed tier; https://learn.microsoft.com/azure/api-management/send-request-policy)",
+  poolEmpty: "pool: when every member's breaker is open, set-backend-service fails and on-error, told no member, takes attempt n " +
+    "to have reached tier first-tier + n",
+  onError: "on-error: the failed tier is the member the pool forwarded to (the policy reads the forwarded host, undocumented); " +
+    "send-request replays the request on each other tier at its priority or after, within that tier's timeout, ignoring breakers " +
+    "(ignore-error: a missing response is a failed tier; https://learn.microsoft.com/azure/api-management/send-request-policy)",
   arrivals: "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains; callers do not retry",
   frontDoor: "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
     "interval from a random phase; requests sent to a down origin fail",
   dnsToggle: "private entry: an operator flips gateway.activeRegion and runs pulumi up after the drill's operatorMinutes; clients " +
     "follow after the record's TTL",
-  // Undocumented: how azure-openai-token-limit refills its counter; the generator reads "limit - remaining" as tokens used.
-  shedding: "PTU shedding: the per-class counter is a sliding minute of the class's requested tokens; a priority-2/3 caller whose " +
-    "class reached its budget takes the standard route (counter refill is not documented)",
+  // Undocumented: how rate-limit-by-key's window slides with a deferred increment; the generator reads "calls - remaining" as tokens used.
+  shedding: "PTU shedding: one counter per (PTU deployment, class), a sliding minute of the tokens that deployment answered; a " +
+    "priority-2/3 caller whose class reached its budget of the chain's first PTU takes the standard route",
 };
 
 /** Round trip between a gateway location and an account; the figures are the assumption above. */

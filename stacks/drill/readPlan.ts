@@ -9,8 +9,11 @@
  *              azure-native:apimanagement:ApiPolicy             serviceName, value (XML): retry interval/first-fast-retry/
  *                                                               condition; per chain set-variable chain, chain-pool,
  *                                                               retry-count, tier-timeouts, first-tier and the shed route
- *                                                               with its per-class budgets; per application its
- *                                                               token-limit; on-error send-request steps
+ *                                                               with its per-class budgets and rate-limit-by-key
+ *                                                               counters (counter-key, increment-condition, remaining-
+ *                                                               calls-variable-name); per application its token-limit;
+ *                                                               on-error send-request steps (tier index, failed-tier
+ *                                                               list, whether status 0 moves the walk on)
  *              azure-native:cdn:AFDOriginGroup / AFDOrigin      healthProbeSettings, loadBalancingSettings;
  *                                                               hostName, priority, weight, enabledState
  *              azure-native:privatedns:PrivateRecordSet          ttl of the gateway host's record
@@ -101,7 +104,7 @@ export function conditionStatuses(condition: string): StatusRange[] {
 
 interface PolicyFacts {
   retry: RetryPolicy; chainPools: Record<string, string>; routes: Record<string, ChainRoute>; shed: Record<string, ShedRule>;
-  fallback: Record<string, FallbackStep[]>; tokenLimits: Record<string, number>;
+  fallback: Record<string, FallbackStep[]>; noAnswerMovesOn: boolean; tokenLimits: Record<string, number>;
 }
 type Element = { tag: string; attrs: Record<string, string>; children: XmlNode[] };
 
@@ -113,6 +116,21 @@ const compared = (condition: string | undefined, name: string) =>
 function route(vars: Map<string, string | undefined>, field: string): ChainRoute {
   const tiers = (vars.get("tier-timeouts") ?? fail(field, "a chain-pool without tier-timeouts")).split(",").map(Number);
   return { pool: vars.get("chain-pool")!, retryCount: Number(vars.get("retry-count")), tierTimeoutsS: tiers, firstTier: Number(vars.get("first-tier") ?? 0) };
+}
+
+/**
+ * The PTU budget counters of a chain: rate-limit-by-key keyed `ptu-budget:<backend>:priority-N`, counting
+ * when `served-by` names that backend; the decision reads the one with remaining-calls-variable-name.
+ */
+function counters(e: Element, field: string): Pick<ShedRule, "decidedBy" | "countedOn"> {
+  const limits = [...elements(e.children)].filter(x => x.tag === "rate-limit-by-key");
+  const backendOf = (x: Element) => /"ptu-budget:([^:"]+):priority-/.exec(x.attrs["counter-key"] ?? "")?.[1]
+    ?? fail(field, `a budget counter keyed ${JSON.stringify(x.attrs["counter-key"])}, not ptu-budget:<backend>:priority-<class>`);
+  const decider = limits.find(x => x.attrs["remaining-calls-variable-name"] === "ptu-budget-remaining")
+    ?? fail(field, "a shed route without a rate-limit-by-key counter reporting ptu-budget-remaining");
+  // A counter counts the requests its increment-condition says its backend served.
+  const countedOn = limits.filter(x => (x.attrs["increment-condition"] ?? "").includes(`"served-by", "") == "${backendOf(x)}"`)).map(backendOf);
+  return { decidedBy: backendOf(decider), countedOn };
 }
 
 /** Routes per chain (set-variable chain beside chain-pool) and the shed route nested under it. */
@@ -129,26 +147,38 @@ function routes(all: Element[], field: string): Pick<PolicyFacts, "chainPools" |
     // The shed condition compares the used tokens with a per-class budget: (priority == "2" ? N : M).
     const b = /==\s*"2"\s*\?\s*(\d+)L\s*:\s*(\d+)L/.exec(nested.attrs.condition ?? "")
       ?? fail(`${field} chain ${chain}`, "a shed route whose condition names no per-class budget");
-    out.shed[chain] = { budgets: { 2: Number(b[1]), 3: Number(b[2]) }, route: route(varsOf(nested), `${field} chain ${chain} (shed)`) };
+    out.shed[chain] = { budgets: { 2: Number(b[1]), 3: Number(b[2]) }, route: route(varsOf(nested), `${field} chain ${chain} (shed)`), ...counters(e, `${field} chain ${chain}`) };
   }
   return out;
 }
 
-/** on-error's walk: each step's chain, the tier index it needs, its send-request timeout and backend (served-by). */
+/**
+ * on-error's walk: each step's chain, its tier index (`first-tier <= i`), the failed tiers it follows
+ * (`",0,1,".Contains(... failed-tier ...)`), its send-request timeout and backend (served-by).
+ */
 function fallback(all: Element[]): Record<string, FallbackStep[]> {
   const onError = all.find(e => e.tag === "on-error");
   const out: Record<string, FallbackStep[]> = {};
   if (!onError) return out;
   for (const w of elements(onError.children)) {
     const send = w.tag === "when" && w.children.find(c => tagOf(c) === "send-request");
-    const chain = compared(w.attrs.condition, "chain");
-    const index = /<\s*(\d+)\s*&&/.exec(w.attrs.condition ?? "")?.[1];
+    const condition = w.attrs.condition ?? "";
+    const chain = compared(condition, "chain");
+    const index = /<=\s*(\d+)\s*&&/.exec(condition)?.[1];
+    const after = /",([\d,]+),"\.Contains\(/.exec(condition)?.[1];
     if (!send || !chain || index === undefined) continue;
     // send-request: "timeout ... default 60" (https://learn.microsoft.com/azure/api-management/send-request-policy)
-    (out[chain] ??= []).push({ index: Number(index), backend: varsOf(w).get("served-by")!, timeoutS: Number(attrs(send).timeout ?? 60) });
+    (out[chain] ??= []).push({
+      index: Number(index), backend: varsOf(w).get("served-by")!, timeoutS: Number(attrs(send).timeout ?? 60),
+      afterFailed: after ? after.split(",").map(Number) : [],
+    });
   }
   return out;
 }
+
+/** Whether a step's condition lets the walk go on after a step that got no answer (status 0). */
+const movesOnWithoutAnswer = (all: Element[]) => all.some(e => e.tag === "when"
+  && /GetValueOrDefault<int>\("attempt-status", -1\)\s*<=\s*0/.test(e.attrs.condition ?? ""));
 
 export function readPolicy(xml: string, field: string): PolicyFacts {
   const doc = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml) as XmlNode[];
@@ -173,6 +203,7 @@ export function readPolicy(xml: string, field: string): PolicyFacts {
     },
     ...routes(all, field),
     fallback: fallback(all),
+    noAnswerMovesOn: movesOnWithoutAnswer(all),
     tokenLimits,
   };
 }

@@ -16,10 +16,12 @@ import { AppRecorder, ScenarioRun } from "./record";
 interface Stream { app: AppRecorder; chain: string; intervalS: number; prompt: number; completion: number; streamingShare: number }
 interface Request {
   stream: Stream; arrival: number; gateway: GatewayState; attempts: number; streaming: boolean; route: ChainRoute;
-  /** Set once on-error walks the remaining tiers: the index of the step in flight. */
-  step?: number;
+  priority: number;
+  /** Set once on-error walks the remaining tiers: the position of the step in flight, and the tier that failed. */
+  walk?: { position: number; failedTier: number };
 }
-interface Outcome { status?: number; transport?: boolean; retryAfterS?: number; served?: boolean }
+/** `reason`: the LastError.Reason a transport failure raises (Timeout, BackendConnectionFailure). */
+interface Outcome { status?: number; transport?: boolean; reason?: string; retryAfterS?: number; served?: boolean }
 type Event = { t: number; seq: number } & (
   | { kind: "arrive"; stream: Stream }
   | { kind: "retry"; req: Request }
@@ -27,7 +29,7 @@ type Event = { t: number; seq: number } & (
 
 interface GatewayState {
   g: GatewayRegion; openUntil: Map<string, number>; failures: Map<string, number[]>; limits: Map<string, Bucket>;
-  /** Tokens counted per (chain, priority class) for PTU shedding: (time, tokens) within the last minute. */
+  /** Tokens counted per (PTU backend, priority class) for PTU shedding: (time, tokens) within the last minute. */
   spent: Map<string, { t: number; tokens: number }[]>;
 }
 
@@ -100,26 +102,36 @@ class Simulation {
       if (!bucket) gateway.limits.set(stream.app.name, bucket = new Bucket(limit / 60, limit));
       if (!bucket.take(stream.prompt + stream.completion, t).ok) return stream.app.onLimited(t);
     }
-    const route = this.shed(gateway, stream, t);
-    this.attempt({ stream, arrival: t, gateway, attempts: 0, streaming: this.random() < stream.streamingShare, route }, t);
+    const priority = this.topo.applications.find(a => a.name === stream.app.name)!.priority;
+    const route = this.shed(gateway, stream, priority, t);
+    this.attempt({ stream, arrival: t, gateway, attempts: 0, streaming: this.random() < stream.streamingShare, route, priority }, t);
   }
 
   /**
-   * PTU shedding: a priority-2/3 caller whose class already used its budget of the PTU deployment in
-   * the last minute takes the standard route. The counter is modelled as a sliding minute of tokens
-   * (ASSUMPTIONS.shedCounter); a shed request is still counted, as the token-limit counts it first.
+   * PTU shedding: a priority-2/3 caller whose class already used its budget of the chain's first PTU
+   * deployment in the last minute takes the standard route. The counter is modelled as a sliding minute
+   * of tokens (ASSUMPTIONS.shedding), read here and added to when a PTU deployment answers (count()).
    */
-  private shed(gateway: GatewayState, stream: Stream, t: number): ChainRoute {
+  private shed(gateway: GatewayState, stream: Stream, priority: number, t: number): ChainRoute {
     const main = gateway.g.routes[stream.chain];
     const rule = gateway.g.shed[stream.chain];
-    const priority = this.topo.applications.find(a => a.name === stream.app.name)!.priority;
     if (!rule || rule.budgets[priority] === undefined) return main;
-    const key = `${main.pool}#${priority}`;
+    return this.spent(gateway, `${rule.decidedBy}#${priority}`, t) >= rule.budgets[priority] ? rule.route : main;
+  }
+
+  private spent(gateway: GatewayState, key: string, t: number): number {
     const window = (gateway.spent.get(key) ?? []).filter(x => x.t > t - 60);
-    const used = window.reduce((s, x) => s + x.tokens, 0);
-    window.push({ t, tokens: stream.prompt + stream.completion });
     gateway.spent.set(key, window);
-    return used >= rule.budgets[priority] ? rule.route : main;
+    return window.reduce((s, x) => s + x.tokens, 0);
+  }
+
+  /** rate-limit-by-key's deferred increment: the tokens of an answer count on the counter of the PTU that gave it. */
+  private count(req: Request, backend: DrillBackend, t: number): void {
+    const rule = req.gateway.g.shed[req.stream.chain];
+    if (!rule || rule.budgets[req.priority] === undefined || !rule.countedOn.includes(backend.id)) return;
+    const key = `${backend.id}#${req.priority}`;
+    this.spent(req.gateway, key, t);
+    req.gateway.spent.get(key)!.push({ t, tokens: req.stream.prompt + req.stream.completion });
   }
 
   /**
@@ -139,7 +151,7 @@ class Simulation {
     req.attempts++;
     const backend = this.pick(req.gateway, req.route, t);
     if (!backend) {
-      if ((req.gateway.g.fallback[req.stream.chain] ?? []).length > 0) return this.walk(req, { transport: true }, t);
+      if ((req.gateway.g.fallback[req.stream.chain] ?? []).length > 0) return this.walk(req, { transport: true }, t, undefined);
       return req.stream.app.onFailed(req.arrival, "503: every backend of the pool is tripped", req.attempts - 1);
     }
     // Attempt n waits as long as the nth tier allows (the last tier's timeout after).
@@ -155,7 +167,8 @@ class Simulation {
     const fault = this.timeline.accountFault(account, t);
     if (fault?.kind === "down") {
       if (fault.as === "5xx") return { at: t + rtt, outcome: { status: 503 } };
-      return { at: t + (fault.as === "timeout" ? timeout : rtt), outcome: { transport: true } };
+      if (fault.as === "timeout") return { at: t + timeout, outcome: { transport: true, reason: "Timeout" } };
+      return { at: t + rtt, outcome: { transport: true, reason: "BackendConnectionFailure" } };
     }
     if (fault?.kind === "errors" && this.random() < fault.rate) return { at: t + rtt, outcome: { status: fault.status } };
     const name = backend.deployment ?? this.topo.chains[req.stream.chain].deployment;
@@ -171,7 +184,7 @@ class Simulation {
     }
     const headersAfter = rtt + FIRST_TOKEN_S + (req.streaming ? 0 : req.stream.completion / state.tokensPerSecond);
     // forward-request timeout: no response headers within `timeout` seconds raises an error.
-    if (headersAfter > timeout) return { at: t + timeout, outcome: { transport: true } };
+    if (headersAfter > timeout) return { at: t + timeout, outcome: { transport: true, reason: "Timeout" } };
     return { at: t + headersAfter, outcome: { served: true } };
   }
 
@@ -200,10 +213,11 @@ class Simulation {
   private respond(req: Request, backend: DrillBackend, outcome: Outcome, startedAt: number, t: number): void {
     const app = req.stream.app;
     if (outcome.served) {
+      this.count(req, backend, t);
       const extraRtt = rttS(req.gateway.g.region, this.topo.accounts[backend.account].region) - RTT.sameRegionS;
       return app.onServed(req.arrival, startedAt - req.arrival + extraRtt, req.attempts, backend.account);
     }
-    if (req.step !== undefined) return this.walk(req, outcome, t);
+    if (req.walk) return this.walk(req, outcome, t, backend);
     this.trip(req.gateway, backend, outcome, t);
     const retry = req.gateway.g.retry;
     const retryable = outcome.transport ? retry.onNoResponse : inRanges(outcome.status!, retry.statusRanges);
@@ -212,30 +226,46 @@ class Simulation {
       if (delay === 0) return this.attempt(req, t);
       return this.queue.push({ t: t + delay, kind: "retry", req });
     }
-    if (outcome.transport && (req.gateway.g.fallback[req.stream.chain] ?? []).length > 0) return this.walk(req, outcome, t);
+    if (outcome.transport && (req.gateway.g.fallback[req.stream.chain] ?? []).length > 0) return this.walk(req, outcome, t, backend);
     // Outbound turns a final 5xx into 503; a transport error goes to on-error, which answers 503.
     const reason = outcome.transport ? "503: no response (on-error)" : outcome.status === 429 ? "429: throttled" : `${outcome.status}`;
     app.onFailed(req.arrival, reason, req.attempts);
   }
 
   /**
-   * on-error: the failed attempt aimed at tier `first-tier + attempt`; send-request replays the request
-   * on each later tier in turn, within that tier's timeout, no breaker or pool involved, until one
-   * answers well; a last 429 or 503 is the caller's (https://learn.microsoft.com/azure/api-management/send-request-policy).
+   * on-error: the tier that failed is the pool member the attempt went to (the policy reads it from the
+   * forwarded host; attempt n -> tier `first-tier + n` when the pool forwarded nowhere). send-request
+   * replays the request on each step whose condition holds, in document order, within that step's
+   * timeout, no breaker or pool involved, until one answers well; a step that got no answer moves the
+   * walk on only if the policy's condition says so; a last 429 or 503 is the caller's
+   * (https://learn.microsoft.com/azure/api-management/send-request-policy).
    */
-  private walk(req: Request, last: Outcome, t: number): void {
-    const failed = last.transport || inRanges(last.status!, req.gateway.g.retry.statusRanges);
-    const after = req.step ?? req.route.firstTier + req.attempts - 1;
-    const next = failed ? (req.gateway.g.fallback[req.stream.chain] ?? []).find(s => s.index > after) : undefined;
-    if (!next) {
+  private walk(req: Request, last: Outcome, t: number, backend: DrillBackend | undefined): void {
+    const { g } = req.gateway;
+    const steps = g.fallback[req.stream.chain] ?? [];
+    if (!req.walk) {
+      const members = g.pools[g.routes[req.stream.chain].pool].members.map(m => m.backend);
+      const lastTier = req.route.tierTimeoutsS.length - 1;
+      const byHost = backend ? members.indexOf(backend.id) : -1;
+      req.walk = { position: -1, failedTier: byHost >= 0 ? byHost : Math.min(req.route.firstTier + req.attempts - 1, lastTier) };
+    } else if (last.transport && !g.noAnswerMovesOn) {
+      return req.stream.app.onFailed(req.arrival, "503: no response (on-error)", req.attempts);
+    }
+    const failed = last.transport || inRanges(last.status!, g.retry.statusRanges);
+    const { failedTier } = req.walk;
+    const position = failed
+      ? steps.findIndex((s, i) => i > req.walk!.position && s.index >= req.route.firstTier && s.afterFailed.includes(failedTier))
+      : -1;
+    if (position < 0) {
       const reason = last.transport ? "503: no response (on-error)" : last.status === 429 ? "429: throttled" : `${last.status}`;
       return req.stream.app.onFailed(req.arrival, reason, req.attempts);
     }
-    req.step = next.index;
+    req.walk.position = position;
     req.attempts++;
-    const backend = req.gateway.g.backends[next.backend];
-    const { at, outcome } = this.forward(req, backend, t, next.timeoutS);
-    this.queue.push({ t: at, kind: "response", req, backend, outcome, startedAt: t });
+    const next = steps[position];
+    const target = g.backends[next.backend];
+    const { at, outcome } = this.forward(req, target, t, next.timeoutS);
+    this.queue.push({ t: at, kind: "response", req, backend: target, outcome, startedAt: t });
   }
 
   /**
@@ -245,7 +275,7 @@ class Simulation {
    */
   private trip(gateway: GatewayState, backend: DrillBackend, outcome: Outcome, t: number): void {
     backend.rules.forEach((rule, i) => {
-      const counts = outcome.transport ? rule.errorReasons.length > 0 : inRanges(outcome.status!, rule.statusRanges);
+      const counts = outcome.transport ? rule.errorReasons.includes(outcome.reason!) : inRanges(outcome.status!, rule.statusRanges);
       if (!counts) return;
       const key = `${backend.id}#${i}`;
       const recent = (gateway.failures.get(key) ?? []).filter(x => x > t - rule.intervalS);

@@ -60,11 +60,18 @@ export interface ChainRoute {
 /**
  * Over-budget shedding of priority-2/3 callers from the chain's first PTU deployment: past
  * `budgets[priority]` tokens in the counter's minute the request takes `route` (the standard pool).
+ * `decidedBy` is the PTU backend whose counter the decision reads; `countedOn` the PTU backends whose
+ * counters take the tokens of the requests they answered.
  */
-export interface ShedRule { budgets: Record<number, number>; route: ChainRoute }
+export interface ShedRule { budgets: Record<number, number>; route: ChainRoute; decidedBy: string; countedOn: string[] }
 
-/** One step of the on-error walk: a new request to `backend` when the failed attempt aimed before `index`. */
-export interface FallbackStep { index: number; backend: string; timeoutS: number }
+/**
+ * One step of the on-error walk: a new request to `backend` (tier `index` of the chain), taken when the
+ * walk started at or before `index` and the tier that failed is one of `afterFailed`.
+ */
+export interface FallbackStep { index: number; backend: string; timeoutS: number; afterFailed: number[] }
+
+
 
 /** One API Management gateway location; multi-region services have one per location. */
 export interface GatewayRegion {
@@ -79,6 +86,8 @@ export interface GatewayRegion {
   shed: Record<string, ShedRule>;
   /** Chain -> on-error steps (send-request to the remaining tiers); empty when on-error does not replay. */
   fallback: Record<string, FallbackStep[]>;
+  /** Whether a walk step that got no answer (status 0) moves the walk on to the next step. */
+  noAnswerMovesOn: boolean;
   retry: RetryPolicy;
   /** Application -> tokens per minute of its gateway token limit. */
   tokenLimits: Record<string, number>;

@@ -54,7 +54,7 @@ function inbound(input: ApiPolicyInput): Element {
 export function buildApiPolicy(input: ApiPolicyInput): string {
   return serialize(el("policies", {},
     inbound(input),
-    input.strategy === "backend-pool" ? poolBackend() : sendRequestBackend(input),
+    input.strategy === "backend-pool" ? poolBackend(input) : sendRequestBackend(input),
     outbound(input),
     onError(input.strategy === "backend-pool" ? poolFallback(input) : [unavailable(input)])));
 }

@@ -16,14 +16,15 @@ export function unavailable(input: ApiPolicyInput): Element {
 }
 
 /**
- * `X-Served-By` only when the stack exposes account names: the backend the walk chose (send-request),
- * or the host of the backend URL the request was forwarded to (backend-pool; the account's subdomain).
+ * `X-Served-By` only when the stack exposes account names, and only where the policy itself chose the
+ * backend (a send-request step). A pool's forward names no member in any documented value
+ * (https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool), so pool answers carry
+ * none until a dev instance confirms one (README, dev-instance checklist).
  * `X-Gateway-Region` is `context.Deployment.Region` (policy expressions reference).
  */
 export function servedByHeaders(input: ApiPolicyInput, source: "walk" | "forward"): Child[] {
-  const servedBy = source === "walk" ? `@(${variable("served-by")})` : "@(context.Request.Url.Host.Split('.')[0])";
   return [
-    input.exposeBackendNames && header("X-Served-By", servedBy),
+    input.exposeBackendNames && source === "walk" && header("X-Served-By", `@(${variable("served-by")})`),
     header("X-Gateway-Region", "@(context.Deployment.Region)"),
   ];
 }

@@ -31,7 +31,12 @@ export const DEPLOYMENT_EXPRESSION = [
 ].join("\n");
 
 const failoverRetries = (tiers: readonly PolicyTier[]) => Math.max(1, tiers.length - 1);
-const timeouts = (tiers: readonly PolicyTier[]) => tiers.map(t => t.timeoutSeconds).join(",");
+/**
+ * Per tier, the longest timeout among the tiers sharing its priority: a weighted pool may send attempt n
+ * to any tier of that priority (https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool).
+ */
+const timeouts = (tiers: readonly PolicyTier[]) => tiers.map(t =>
+  Math.max(...tiers.filter(o => o.priority === t.priority).map(o => o.timeoutSeconds))).join(",");
 
 /** The variables the failover reads: the pool, its retry budget, each attempt's timeout, where the walk starts. */
 function chainTarget(poolId: string, tiers: readonly PolicyTier[], firstTier: number): Element[] {
@@ -44,12 +49,34 @@ function chainTarget(poolId: string, tiers: readonly PolicyTier[], firstTier: nu
   ];
 }
 
+/** The PTU deployments a chain can reach, in walking order: each keeps its own per-class budget counter. */
+const ptuTiers = (chain: PolicyChain) => chain.tiers.filter(t => t.role !== "standard");
+const budgetKey = (backendId: string) => `@("ptu-budget:${backendId}:priority-" + ${variable("app-priority")})`;
+
+/**
+ * One counter per (PTU deployment, class), counting only the tokens of requests that PTU deployment
+ * answered: `rate-limit-by-key` with `increment-condition` and `increment-count` as expressions, which
+ * APIM evaluates, and counts, at the end of the outbound pipeline
+ * (https://learn.microsoft.com/azure/api-management/rate-limit-by-key-policy). The tokens are what
+ * Azure OpenAI reported for the request (`tokens-consumed-variable-name` of azure-openai-token-limit,
+ * https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy). `calls` is far above
+ * any demand, so the counters never refuse. The first PTU's counter reports its use in inbound.
+ */
+function budgetCounters(chain: PolicyChain): Element[] {
+  return ptuTiers(chain).map((t, i) => el("rate-limit-by-key", {
+    calls: SHED_COUNTER_LIMIT, "renewal-period": 60,
+    "increment-condition": `@(context.Variables.GetValueOrDefault<string>("served-by", "") == ${cs(t.backendId)} && context.Response.StatusCode < 400)`,
+    "increment-count": "@(context.Variables.GetValueOrDefault<int>(\"tokens-consumed\", 0))",
+    "counter-key": budgetKey(t.backendId),
+    "remaining-calls-variable-name": i === 0 ? "ptu-budget-remaining" : undefined,
+  }));
+}
+
 /**
  * Priority-2 and priority-3 callers may use a fixed number of tokens per minute of the PTU deployment
  * the chain starts at (units × per-PTU budget); past it they go to the standard tier until the
- * window frees tokens. One `azure-openai-token-limit` counter per (PTU deployment, class), keyed
- * by the PTU deployment; a missing or odd remaining value means no shedding.
- * https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy
+ * window frees tokens. Requests shed to the standard tier, and a workload chain's spill into the
+ * enterprise PTU, count where they were served. A missing or odd remaining value means no shedding.
  */
 function shedding(input: ApiPolicyInput, chain: PolicyChain): Child[] {
   const ptu = chain.firstPtu;
@@ -67,11 +94,13 @@ function shedding(input: ApiPolicyInput, chain: PolicyChain): Child[] {
   return choose([{
     condition: `@(${priority} != "1")`,
     then: [
+      // Measures this request's tokens for the counters; its own counter (per application) never refuses.
       el("azure-openai-token-limit", {
-        "counter-key": `@("ptu-budget:${ptu.backendId}:priority-" + ${priority})`,
+        "counter-key": `@("ptu-tokens:" + ${variable("application")})`,
         "tokens-per-minute": SHED_COUNTER_LIMIT, "estimate-prompt-tokens": false,
-        "remaining-tokens-variable-name": "ptu-budget-remaining",
+        "tokens-consumed-variable-name": "tokens-consumed",
       }),
+      ...budgetCounters(chain),
       ...choose([{
         condition: spent,
         then: chainTarget(chain.standardPoolId, standard, chain.tiers.indexOf(standard[0])),
