@@ -9,7 +9,7 @@ import * as path from "path";
 import type { PlannedResource } from "../runner";
 import { PolicyConfig, readPolicyConfig, reconcile, warnings } from "./config";
 import { OutputProjection } from "./projection";
-import { AnalyzerResource, Diagnostic, PackInfo, POLICY_PACK_DIR, PolicyServer } from "./server";
+import { AnalyzerResource, Diagnostic, Launch, PackInfo, POLICY_PACK_DIR, PolicyServer } from "./server";
 
 export type Phase = "inputs" | "preview" | "update";
 
@@ -49,8 +49,8 @@ export class PackEvaluator {
 
   private constructor(private readonly server: PolicyServer, readonly pack: PackInfo) {}
 
-  static async start(): Promise<PackEvaluator> {
-    const server = await PolicyServer.start();
+  static async start(launch?: Launch): Promise<PackEvaluator> {
+    const server = await PolicyServer.start({ launch });
     try {
       return new PackEvaluator(server, await server.info());
     } catch (e) {
@@ -97,6 +97,11 @@ export class PackEvaluator {
     return found;
   }
 
+  /** Stops the server this evaluator started. */
+  close(): void {
+    this.server.close();
+  }
+
   private resources(plan: PlannedStack): PlannedResource[] {
     return [...rootStack(plan), ...plan.resources];
   }
@@ -114,7 +119,7 @@ export class PackEvaluator {
 
 let shared: Promise<PackEvaluator> | undefined;
 
-/** One server per process, started on first use (starting one type-checks the pack: seconds, not milliseconds). */
+/** One server per process, started on first use (the transpiled launch: see ./server). */
 export function sharedEvaluator(): Promise<PackEvaluator> {
   shared ??= PackEvaluator.start();
   return shared;
