@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PlannedResource } from "../runner";
 import { PolicyConfig, readPolicyConfig, reconcile, warnings } from "./config";
-import { OutputProjection } from "./projection";
+import { CachedProjection } from "./projectionCache";
 import { AnalyzerResource, Diagnostic, Launch, PackInfo, POLICY_PACK_DIR, PolicyServer } from "./server";
 
 export type Phase = "inputs" | "preview" | "update";
@@ -45,7 +45,7 @@ function rootStack(plan: PlannedStack): PlannedResource[] {
 }
 
 export class PackEvaluator {
-  private readonly projection = new OutputProjection();
+  private readonly projection = new CachedProjection();
 
   private constructor(private readonly server: PolicyServer, readonly pack: PackInfo) {}
 
@@ -82,7 +82,9 @@ export class PackEvaluator {
     const resources = this.resources(plan);
     const outputs = (r: PlannedResource) => isProvider(r) ? r.inputs
       : phase === "preview" ? this.projection.preview(r.type, r.custom ? r.inputs : {}) : this.projection.afterUpdate(r.type, r.outputs ?? {});
-    const ds = await this.server.analyzeStack(resources.map(r => this.describe(r, outputs(r), resources)));
+    const described = resources.map(r => this.describe(r, outputs(r), resources));
+    this.projection.save();
+    const ds = await this.server.analyzeStack(described);
     return ds.map(d => ({ ...d, phase }));
   }
 
