@@ -13,6 +13,4 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   maxWorkers: "100%",
   testTimeout: 60000,
-  // Jest defaults to cores - 1 workers: one on a 2-core machine, where the parent process sits idle.
-  maxWorkers: 2,
 };

@@ -52,9 +52,11 @@ export function policyDocuments(resources: readonly PlannedResource[]): { file: 
 
 /** Runs the program offline (live quota refused) and evaluates the pack with the stack's policy config. */
 export async function makePlan(opts: { stack: string; config: string; policy?: ResolvedPolicyConfig }): Promise<Plan> {
-  const run = await runProgram({ stack: opts.stack, config: loadStackConfig(opts.config), usagesClient: offlineUsages });
+  const config = loadStackConfig(opts.config);
   const policy = opts.policy ?? resolvePolicyConfig(opts.stack);
-  return { ...run, violations: await (await sharedEvaluator()).evaluate(run, policy.config) };
+  // The policy server starts in its own process while the program runs in this one.
+  const [run, evaluator] = await Promise.all([runProgram({ stack: opts.stack, config, usagesClient: offlineUsages }), sharedEvaluator()]);
+  return { ...run, violations: await evaluator.evaluate(run, policy.config) };
 }
 
 /** The files of a plan, paths relative to the out directory. */

@@ -1,6 +1,7 @@
 /**
  * The commands' runtime: `npm run bench` prints each stack's ratio to an honest floor, and stacks/ts.js
- * transpiles each file once per content (a changed file is never served stale).
+ * transpiles each file once per content (a changed file is never served stale), and the output projection's
+ * cache answers what the projection answers.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -8,6 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { benchCli } from "../stacks/bench";
 import { EXIT } from "../stacks/cli";
+import { OutputProjection } from "../stacks/policyServer/projection";
+import { CachedProjection } from "../stacks/policyServer/projectionCache";
 
 const root = path.resolve(__dirname, "..");
 const { cacheFile } = require("../stacks/ts.js") as { cacheFile(source: string): string };
@@ -48,6 +51,31 @@ test("stacks/ts.js runs TypeScript and re-transpiles a file whose content change
     const missing = spawnSync(process.execPath, [path.join(root, "stacks/ts.js")], { encoding: "utf8" });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^usage: node stacks\/ts\.js <file\.ts>/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the projection cache answers exactly what the projection does, and projects afresh what it has not kept", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-projection-"));
+  try {
+    const direct = new OutputProjection();
+    const type = "azure-native:cognitiveservices:Account";
+    const inputs = { accountName: "aoai-a", location: "eastus2", kind: "OpenAI", sku: { name: "S0" }, properties: { publicNetworkAccess: "Disabled" } };
+    const first = new CachedProjection(dir);
+    expect(first.preview(type, inputs)).toEqual(direct.preview(type, inputs));
+    expect(first.afterUpdate(type, inputs)).toEqual(direct.afterUpdate(type, inputs));
+    expect(first.allKept).toBe(false);
+    first.save();
+    const second = new CachedProjection(dir);
+    expect(second.preview(type, inputs)).toEqual(direct.preview(type, inputs));
+    expect(second.afterUpdate(type, inputs)).toEqual(direct.afterUpdate(type, inputs));
+    expect(second.allKept).toBe(true);
+    // A property the cache has not seen is projected, not answered from a neighbour.
+    const changed = { ...inputs, properties: { publicNetworkAccess: "Enabled" } };
+    expect(second.preview(type, changed)).toEqual(direct.preview(type, changed));
+    expect(second.preview(type, changed)).not.toEqual(direct.preview(type, inputs));
+    expect(second.allKept).toBe(false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,18 +1,19 @@
 /**
- * The pack as the Pulumi CLI runs it: served by the real @pulumi/policy server started the way the CLI
- * starts it (type-checked by ts-node), the invariants the server enforces by exiting, policy config read as
- * the CLI reads it, and the `npm run policy` command.
+ * The pack as the Pulumi CLI runs it: served by the real @pulumi/policy server (the suite's loaded through the
+ * cached transpile; one started exactly the way the CLI starts it, type-checked by ts-node, must agree), the
+ * invariants the server enforces by exiting, policy config read as the CLI reads it, and `npm run policy`.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as ts from "typescript";
 import { PACK_NAME, rules } from "../policies/pack";
 import { PolicyConfigError, parsePolicyConfig, reconcile, warnings } from "../stacks/policyServer/config";
 import { PolicyServer } from "../stacks/policyServer/server";
 import { policyCli } from "../stacks/policy";
 import { Plan, makePlan } from "../stacks/plan";
-import { stackPolicyConfig } from "../stacks/policyServer/evaluate";
+import { PackEvaluator, stackPolicyConfig } from "../stacks/policyServer/evaluate";
 import { stackFile } from "../stacks/runner";
 import { clone, edit, policyServer } from "./policySupport";
 
@@ -43,8 +44,16 @@ describe("the pack, as the Pulumi CLI runs it", () => {
     fs.writeFileSync(path.join(pack, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: true, module: "commonjs", target: "es2022" }, files: ["index.ts"] }));
     fs.writeFileSync(path.join(pack, "index.ts"), 'import { PolicyPack } from "@pulumi/policy";\nconst level: number = "mandatory";\nnew PolicyPack("broken", { policies: [], enforcementLevel: level as never });\n');
     // ts-node --transpile-only would run this file; the CLI's runner refuses it.
-    await expect(PolicyServer.start(pack)).rejects.toThrow(/TS2322: Type 'string' is not assignable to type 'number'/);
+    await expect(PolicyServer.start({ packDir: pack, launch: "cli" })).rejects.toThrow(/TS2322: Type 'string' is not assignable to type 'number'/);
   }, 60000);
+
+  test("npm test type-checks every file of the pack: tsconfig.json, which tsc runs over, includes policies/", () => {
+    const { config } = ts.readConfigFile(path.join(root, "tsconfig.json"), ts.sys.readFile);
+    const checked = new Set(ts.parseJsonConfigFileContent(config, ts.sys, root).fileNames.map(f => path.resolve(f)));
+    const pack = ts.sys.readDirectory(policiesDir, [".ts"], ["node_modules"]).map(f => path.resolve(f));
+    expect(pack).toContain(path.join(policiesDir, "index.ts"));
+    expect(pack.filter(f => !checked.has(f))).toEqual([]);
+  });
 
   test("every rule a module under policies/rules exports is in the pack", () => {
     const exported = fs.readdirSync(path.join(policiesDir, "rules")).flatMap(file =>
@@ -123,6 +132,21 @@ describe("npm run policy", () => {
     const r = await cli(clean);
     for (const v of plan.violations) expect(r.stdout).toContain(`[${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}`);
   });
+
+  test("started the CLI's way (run-policy-pack, ts-node type-check), the pack serves the same rules and verdicts", async () => {
+    const cliLaunched = await PackEvaluator.start("cli");
+    try {
+      expect(cliLaunched.pack).toEqual(server.current.pack);
+      for (const [file, config] of [[clean, stackPolicyConfig("dev")], [broken, stackPolicyConfig("dev")]] as const) {
+        const saved = JSON.parse(fs.readFileSync(file, "utf8"));
+        const verdicts = await cliLaunched.evaluate(saved, config);
+        expect(verdicts).toEqual(await server.current.evaluate(saved, config));
+        if (file === broken) expect(verdicts.filter(v => v.enforcementLevel === "mandatory").length).toBeGreaterThan(0);
+      }
+    } finally {
+      cliLaunched.close();
+    }
+  }, 60000);
 
   test("a clean plan passes; what preview cannot decide is listed as advisory", async () => {
     const r = await cli(clean);

@@ -2,7 +2,8 @@
  * Policy test helpers: the stacks' plans, broken copies of them, and the real policy server (one per suite).
  */
 import { Plan, makePlan } from "../stacks/plan";
-import { PlannedResource, ProgramRun, loadStackConfig, runProgram, stackFile } from "../stacks/runner";
+import { PlannedResource, ProgramRun, loadStackConfig, stackFile } from "../stacks/runner";
+import { sharedRun } from "./support";
 import { PackEvaluator, sharedEvaluator } from "../stacks/policyServer/evaluate";
 
 export type Stack = "dev" | "prod";
@@ -14,7 +15,7 @@ export function plan(stack: Stack): Promise<Plan> {
 
 /** Runs a stack's program under the mocks, without evaluating the pack (the suite's own server does). */
 export function programRun(stack: Stack): Promise<ProgramRun> {
-  return runProgram({ stack, config: loadStackConfig(stackFile(stack)) });
+  return sharedRun(stack, loadStackConfig(stackFile(stack)));
 }
 
 /** The suite's policy server (one per jest worker, shared with the plans it makes), started in beforeAll. */

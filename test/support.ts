@@ -1,6 +1,7 @@
 /**
  * Test helpers: run the real program for a stack file (optionally edited) under the Azure mocks.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
@@ -43,7 +44,50 @@ export interface RunStackOptions {
 export async function runStack(stack: string, opts: RunStackOptions = {}): Promise<ProgramRun> {
   const values = stackValues(stack);
   opts.edit?.(values);
-  return runProgram({ stack: opts.stack ?? stack, config: toStackConfig(values), usagesClient: opts.usagesClient, modelsClient: opts.modelsClient, record: opts.record });
+  const config = toStackConfig(values);
+  if (Object.keys(opts).length === 0) return sharedRun(stack, config);
+  return runProgram({ stack: opts.stack ?? stack, config, usagesClient: opts.usagesClient, modelsClient: opts.modelsClient, record: opts.record });
+}
+
+const root = path.resolve(__dirname, "..");
+const RUN_CACHE = path.join(root, "node_modules", ".cache", "aoai-bcdr-runs");
+/** Stands for `undefined` in a cached run: JSON would drop the key, and a test may see the difference. */
+const UNDEFINED = "\u0000undefined";
+
+/** Every file a program run depends on: the program, the offline runtime and mocks, stack files, the lock file. */
+function runInputs(): string[] {
+  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap(e =>
+    e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+  const top = fs.readdirSync(root).filter(f => /^Pulumi\..*ya?ml$/.test(f) || ["package-lock.json", "tsconfig.json"].includes(f)).map(f => path.join(root, f));
+  return [...files(path.join(root, "infra")), ...files(path.join(root, "stacks")), ...top, __filename].sort();
+}
+
+function restoreUndefined(value: unknown): unknown {
+  if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) (value as Record<string, unknown>)[k] = v === UNDEFINED ? undefined : restoreUndefined(v);
+  }
+  return value;
+}
+
+/**
+ * An unedited run of a stack, computed once for the whole test run and shared by every suite and worker: the
+ * program is deterministic, so the run is keyed by the content of everything it depends on (runInputs) and the
+ * config, and kept under node_modules/.cache/aoai-bcdr-runs/. Each caller gets its own copy, in its own realm.
+ * Runs with edits, clients or a record always run the program.
+ */
+export async function sharedRun(stack: string, config: StackConfig): Promise<ProgramRun> {
+  const hash = crypto.createHash("sha256").update(JSON.stringify([stack, config]));
+  for (const file of runInputs()) hash.update(`\0${path.relative(root, file)}\0`).update(fs.readFileSync(file));
+  const file = path.join(RUN_CACHE, `${hash.digest("hex")}.json`);
+  if (!fs.existsSync(file)) {
+    const run = await runProgram({ stack, config });
+    fs.mkdirSync(RUN_CACHE, { recursive: true });
+    // Write then rename: workers running side by side never read half a file.
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, JSON.stringify(run, (_k, v) => (v === undefined ? UNDEFINED : v)));
+    fs.renameSync(partial, file);
+  }
+  return restoreUndefined(JSON.parse(fs.readFileSync(file, "utf8"))) as ProgramRun;
 }
 
 export function ofType(run: ProgramRun, type: string): PlannedResource[] {

@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PlannedResource } from "../runner";
 import { PolicyConfig, readPolicyConfig, reconcile, warnings } from "./config";
-import { OutputProjection } from "./projection";
-import { AnalyzerResource, Diagnostic, PackInfo, POLICY_PACK_DIR, PolicyServer } from "./server";
+import { CachedProjection } from "./projectionCache";
+import { AnalyzerResource, Diagnostic, Launch, PackInfo, POLICY_PACK_DIR, PolicyServer } from "./server";
 
 export type Phase = "inputs" | "preview" | "update";
 
@@ -45,12 +45,12 @@ function rootStack(plan: PlannedStack): PlannedResource[] {
 }
 
 export class PackEvaluator {
-  private readonly projection = new OutputProjection();
+  private readonly projection = new CachedProjection();
 
   private constructor(private readonly server: PolicyServer, readonly pack: PackInfo) {}
 
-  static async start(): Promise<PackEvaluator> {
-    const server = await PolicyServer.start();
+  static async start(launch?: Launch): Promise<PackEvaluator> {
+    const server = await PolicyServer.start({ launch });
     try {
       return new PackEvaluator(server, await server.info());
     } catch (e) {
@@ -82,7 +82,9 @@ export class PackEvaluator {
     const resources = this.resources(plan);
     const outputs = (r: PlannedResource) => isProvider(r) ? r.inputs
       : phase === "preview" ? this.projection.preview(r.type, r.custom ? r.inputs : {}) : this.projection.afterUpdate(r.type, r.outputs ?? {});
-    const ds = await this.server.analyzeStack(resources.map(r => this.describe(r, outputs(r), resources)));
+    const described = resources.map(r => this.describe(r, outputs(r), resources));
+    this.projection.save();
+    const ds = await this.server.analyzeStack(described);
     return ds.map(d => ({ ...d, phase }));
   }
 
@@ -95,6 +97,11 @@ export class PackEvaluator {
       found.push(...await this.analyzeStack(plan, phase));
     }
     return found;
+  }
+
+  /** Stops the server this evaluator started. */
+  close(): void {
+    this.server.close();
   }
 
   private resources(plan: PlannedStack): PlannedResource[] {
@@ -114,7 +121,7 @@ export class PackEvaluator {
 
 let shared: Promise<PackEvaluator> | undefined;
 
-/** One server per process, started on first use (starting one type-checks the pack: seconds, not milliseconds). */
+/** One server per process, started on first use (the transpiled launch: see ./server). */
 export function sharedEvaluator(): Promise<PackEvaluator> {
   shared ??= PackEvaluator.start();
   return shared;

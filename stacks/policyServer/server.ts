@@ -1,10 +1,16 @@
 /**
  * The real @pulumi/policy server, started and driven the way the Pulumi CLI drives a Node.js pack:
- *   - launch (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go `NewPolicyAnalyzer`): in the pack's
- *     folder, `node <@pulumi/pulumi/cmd/run-policy-pack> <engine address> .`, which registers ts-node with
+ *   - launch "cli" (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go `NewPolicyAnalyzer`): in the
+ *     pack's folder, `node <@pulumi/pulumi/cmd/run-policy-pack> <engine address> .`, which registers ts-node with
  *     type-checking on (sdk/nodejs/cmd/run-policy-pack/run.ts) and loads the pack's `main`; `new PolicyPack`
  *     serves on 127.0.0.1:0 and prints the port as the first stdout line (pulumi/pulumi-policy
- *     sdk/nodejs/policy/server.ts `serve`). A type error in the pack stops it here.
+ *     sdk/nodejs/policy/server.ts `serve`). A type error in the pack stops it here. Type-checking the pack
+ *     costs seconds of CPU at every start.
+ *   - launch "transpiled" (the default): the same pack `main`, the same `new PolicyPack` and gRPC server, loaded
+ *     through stacks/ts.js's cached transpile instead of run-policy-pack's ts-node type-check: a start costs
+ *     what loading @pulumi/policy costs. The type-check is not lost: `npm test` runs tsc over policies/
+ *     (tsconfig.json includes it), and test/policies.pack.test.ts starts the pack the CLI's way, proves a type
+ *     error stops it and that both launches serve the same pack with the same verdicts.
  *   - calls: ConfigureStack, GetAnalyzerInfo, Configure (every policy), Analyze per resource on its inputs,
  *     AnalyzeStack on every resource's outputs with parent, dependencies and propertyDependencies (empty
  *     lists skipped, as the CLI's `AnalyzeStack` marshalling does).
@@ -29,6 +35,14 @@ const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
 const WIRE_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 
 export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
+
+/** How the pack's process starts, in the pack's folder (see the header). */
+export type Launch = "cli" | "transpiled";
+const LAUNCH: Record<Launch, readonly string[]> = {
+  cli: [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."],
+  // `.` resolves the package's `main` as run-policy-pack's require does, .ts included once stacks/ts.js is loaded.
+  transpiled: ["-r", path.resolve(__dirname, "..", "ts.js"), "."],
+};
 
 /** A resource as the engine describes it to the analyzer. */
 export interface AnalyzerResource {
@@ -112,11 +126,11 @@ const call = <Req, Res>(method: (req: Req, cb: (err: grpcTypes.ServiceError | nu
 export class PolicyServer {
   private constructor(private readonly child: ChildProcess, private readonly client: Client) {}
 
-  /** Starts the pack as the CLI does; rejects with the pack's stderr if it exits before serving. */
-  static async start(packDir = POLICY_PACK_DIR): Promise<PolicyServer> {
+  /** Starts the pack (see the launches above); rejects with the pack's stderr if it exits before serving. */
+  static async start(opts: { packDir?: string; launch?: Launch } = {}): Promise<PolicyServer> {
     // ./parentWatch.js ends the server with this process, whichever way it ends (jest kills its workers).
-    const child = spawn(process.execPath, ["-r", path.join(__dirname, "parentWatch.js"), require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], {
-      cwd: packDir, stdio: ["ignore", "pipe", "pipe"],
+    const child = spawn(process.execPath, ["-r", path.join(__dirname, "parentWatch.js"), ...LAUNCH[opts.launch ?? "transpiled"]], {
+      cwd: opts.packDir ?? POLICY_PACK_DIR, stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
     child.stderr!.on("data", d => { stderr += d; });
