@@ -13,7 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as resources from "@pulumi/azure-native/resources";
-import { DNS_LOCATION } from "./privateLink";
+import { DNS_LOCATION, zoneLink } from "./privateLink";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 
@@ -63,15 +63,7 @@ export class GatewayDns extends pulumi.ComponentResource {
       ...hubs.map(([region, hubId]) => [`link-hub-${region}`, hubId] as const),
     ];
     for (const [linkName, vnetId] of links) {
-      new privatedns.VirtualNetworkLink(`${name}-${linkName}`, {
-        privateZoneName: this.zone.name,
-        resourceGroupName,
-        virtualNetworkLinkName: linkName,
-        location: DNS_LOCATION,
-        virtualNetwork: { id: vnetId },
-        registrationEnabled: false,
-        tags,
-      }, { parent: this });
+      zoneLink(`${name}-${linkName}`, { zoneName: this.zone.name, resourceGroupName, linkName, vnetId, tags }, this);
     }
     this.activeIp = pulumi.output(args.gatewayIps).apply(ips => {
       const ip = ips[args.activeRegion];

@@ -49,6 +49,27 @@ export interface RegionalPrivateLinkArgs {
 
 /** Private DNS zones resolve everywhere they are linked: `global` is their only location. */
 export const DNS_LOCATION = "global";
+
+export interface ZoneLinkArgs {
+  readonly zoneName: pulumi.Input<string>;
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly linkName: string;
+  readonly vnetId: pulumi.Input<string>;
+  readonly tags: Tags;
+}
+
+/** A private DNS zone's link to a VNet: resolution only (no auto-registration of the VNet's VMs). */
+export function zoneLink(logical: string, args: ZoneLinkArgs, parent: pulumi.Resource): privatedns.VirtualNetworkLink {
+  return new privatedns.VirtualNetworkLink(logical, {
+    privateZoneName: args.zoneName,
+    resourceGroupName: args.resourceGroupName,
+    virtualNetworkLinkName: args.linkName,
+    location: DNS_LOCATION,
+    virtualNetwork: { id: args.vnetId },
+    registrationEnabled: false,
+    tags: args.tags,
+  }, { parent });
+}
 /** What Azure's own DNS zone groups write: a recreated endpoint's new IP is picked up at once. */
 const RECORD_TTL_SECONDS = 10;
 
@@ -94,15 +115,8 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
       location: DNS_LOCATION,
       tags,
     }, { parent: this, protect: args.protect });
-    const link = (logical: string, linkName: string, vnetId: pulumi.Input<string>) => new privatedns.VirtualNetworkLink(logical, {
-      privateZoneName: zone.name,
-      resourceGroupName,
-      virtualNetworkLinkName: linkName,
-      location: DNS_LOCATION,
-      virtualNetwork: { id: vnetId },
-      registrationEnabled: false,
-      tags,
-    }, { parent: this });
+    const link = (logical: string, linkName: string, vnetId: pulumi.Input<string>) =>
+      zoneLink(logical, { zoneName: zone.name, resourceGroupName, linkName, vnetId, tags }, this);
     link(`${name}-${service}-link`, `link-${args.region}`, args.vnetId);
     if (args.hubVnetId) link(`${name}-${service}-hub-link`, `link-hub-${args.region}`, args.hubVnetId);
     return zone;

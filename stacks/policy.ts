@@ -8,8 +8,7 @@
  */
 import * as fs from "fs";
 import { Command, EXIT, Output, UsageError, countResources, formatCount, main, parseCommand, resolvePolicyConfig, runCommand } from "./cli";
-import { Violation, sharedEvaluator } from "./policyServer/evaluate";
-import type { PlannedResource } from "./runner";
+import { PlannedStack, Violation, sharedEvaluator } from "./policyServer/evaluate";
 
 export { UsageError };
 
@@ -35,12 +34,8 @@ export function parsePolicyArgs(argv: readonly string[]): PolicyOptions {
   return { plan: positionals[0], policyConfig: values["policy-config"] };
 }
 
-export interface SavedPlan {
-  readonly project: string;
-  readonly stack: string;
-  readonly resources: readonly PlannedResource[];
-  readonly outputs?: Record<string, unknown>;
-}
+/** A plan.json as `npm run plan` writes it: what the pack evaluates. */
+export type SavedPlan = PlannedStack;
 
 /** Reads a plan.json written by `npm run plan`, checking the fields the pack reads. */
 export function readPlan(file: string): SavedPlan {
