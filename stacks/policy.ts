@@ -6,8 +6,8 @@
  *
  * Usage and exit codes: POLICY.usage below, and the README's "Command line" section.
  */
-import * as fs from "fs";
 import { Command, EXIT, Output, UsageError, countResources, formatCount, main, parseCommand, resolvePolicyConfig, runCommand } from "./cli";
+import { readUserFile } from "./errors";
 import { PlannedStack, Violation, sharedEvaluator } from "./policyServer/evaluate";
 
 export { UsageError };
@@ -39,12 +39,7 @@ export type SavedPlan = PlannedStack;
 
 /** Reads a plan.json written by `npm run plan`, checking the fields the pack reads. */
 export function readPlan(file: string): SavedPlan {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
+  const text = readUserFile(file, m => new UsageError(m));
   let plan: unknown;
   try {
     plan = JSON.parse(text);

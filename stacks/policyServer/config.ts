@@ -6,8 +6,8 @@
  * (unknown settings pass), and a name the pack does not have is ignored. The CLI says nothing about the last
  * two; `warnings` does, so a typo does not silently disable a rule.
  */
-import * as fs from "fs";
 import Ajv from "ajv";
+import { readUserFile } from "../errors";
 
 export const LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 export type EnforcementLevel = (typeof LEVELS)[number];
@@ -55,12 +55,7 @@ export function parsePolicyConfig(text: string, source: string): PolicyConfig {
 }
 
 export function readPolicyConfig(file: string): PolicyConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new PolicyConfigError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
+  const text = readUserFile(file, m => new PolicyConfigError(m));
   return parsePolicyConfig(text, file);
 }
 
