@@ -163,6 +163,25 @@ describe("orderings Azure rejects, from the dependency graph", () => {
   });
 });
 
+describe("API policies wait for the named values they reference, on synthetic graphs", () => {
+  const node = (urn: string, type: string, inputs: Record<string, any>, dependsOn: string[] = []): GraphNode =>
+    ({ urn, type, name: urn, inputs, dependsOn, outputs: {} });
+  const policy = (dependsOn: string[]) => node("policy", T.apiPolicy, { serviceName: "apim-a", value: "<policies><inbound><set-header name=\"x\"><value>{{front-door-id}}</value></set-header></inbound></policies>" }, dependsOn);
+  const namedValue = node("nv", T.namedValue, { serviceName: "apim-a", namedValueId: "front-door-id" });
+  const rules = ORDERING_RULES.filter(r => r.id === "api-policy-after-named-values");
+
+  test("a policy that may be saved before its named value exists is refused", () => {
+    expect(orderingRefusals(new Graph([namedValue, policy([])]), rules)).toEqual([expect.objectContaining({
+      rule: "ordering:api-policy-after-named-values", message: expect.stringMatching(/^must come after named value front-door-id of service apim-a: /),
+    })]);
+  });
+
+  test("a policy naming a value the service does not have is refused; one that waits for it is accepted", () => {
+    expect(orderingRefusals(new Graph([policy([])]), rules)).toHaveLength(1);
+    expect(orderingRefusals(new Graph([namedValue, policy(["nv"])]), rules)).toEqual([]);
+  });
+});
+
 describe("Key Vault named values: role propagation and private reachability, on synthetic graphs", () => {
   const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-a`;
   const SECRETS_USER = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;

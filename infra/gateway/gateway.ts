@@ -132,7 +132,7 @@ export class ApiGateway extends pulumi.ComponentResource {
       [k, vaultNamedValue(name, keyNamedValue(k), args.vault.secretUris[args.secretNames.accountKey(k)], service, reader, this)] as const) : []);
     const endpoints = new Map([...args.targets].map(([key, t]) => [key, t.account.endpoint] as const));
     // Both strategies replay requests on other accounts with send-request (the pool's on-error fallback).
-    for (const [key, endpoint] of endpoints) plainNamedValue(name, endpointNamedValue(key), endpoint, service, this);
+    const endpointNamedValues = [...endpoints].map(([key, endpoint]) => plainNamedValue(name, endpointNamedValue(key), endpoint, service, this));
     const frontDoor = args.frontDoorId === undefined ? undefined : plainNamedValue(name, FRONT_DOOR_ID_NAMED_VALUE, args.frontDoorId, service, this);
     const pools = declareBackends(name, { service, topology: args.topology, endpoints, keyNamedValues }, this);
 
@@ -156,7 +156,7 @@ export class ApiGateway extends pulumi.ComponentResource {
       exposeBackendNames: g.exposeBackendNames,
       frontDoorIdNamedValue: frontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
     }));
-    openAiApiPolicy(name, service, xml, [api, ...pools, ...keyNamedValues.values(), ...(frontDoor ? [frontDoor] : [])], this);
+    openAiApiPolicy(name, service, xml, [api, ...pools, ...endpointNamedValues, ...keyNamedValues.values(), ...(frontDoor ? [frontDoor] : [])], this);
 
     if (g.callerAuth === "subscription-key") {
       if (!args.subscriptionKeys) throw new Error("subscription-key callers need the applications' shared subscription keys");

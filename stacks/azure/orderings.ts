@@ -23,6 +23,7 @@ export const T = {
   privateEndpoint: "azure-native:network:PrivateEndpoint",
   record: "azure-native:privatedns:PrivateRecordSet",
   namedValue: "azure-native:apimanagement:NamedValue",
+  apiPolicy: "azure-native:apimanagement:ApiPolicy",
   service: "azure-native:apimanagement:ApiManagementService",
   vault: "azure-native:keyvault:Vault",
   roleAssignment: "azure-native:authorization:RoleAssignment",
@@ -133,9 +134,23 @@ export const RELATIONS = {
     if (endpoints.length === 0) return [{ anyOf: [], what: `a private endpoint of vault ${vault.inputs.vaultName} (public access is disabled)` }];
     return [...endpoints, ...records].map(n => ({ anyOf: [n.urn], what: `${n.type.split(":").pop()} ${n.name}` }));
   },
+
+  /** An API policy follows every named value (`{{name}}`) its document references, on the same service. */
+  "referenced-named-values": (policy, graph) => [...new Set([...String(policy.inputs.value ?? "").matchAll(/\{\{([^{}]+)\}\}/g)].map(m => m[1]))]
+    .map(id => ({
+      anyOf: graph.ofType(T.namedValue).filter(nv => nv.inputs.serviceName === policy.inputs.serviceName && lower(nv.inputs.namedValueId) === lower(id)).map(nv => nv.urn),
+      what: `named value ${id} of service ${policy.inputs.serviceName}`,
+    })),
 } satisfies Record<string, Relation>;
 
 export const ORDERING_RULES: readonly OrderingRule[] = [
+  {
+    id: "api-policy-after-named-values",
+    subject: T.apiPolicy,
+    relation: "referenced-named-values",
+    fact: "API Management validates a policy document when it is saved, and refuses one that references a named value the service does not have (400 ValidationError \"Cannot find a property\")",
+    source: "https://learn.microsoft.com/azure/api-management/api-management-howto-properties#use-a-named-value (a named value must exist to be used in a policy); the error text is as API Management returns it (README checklist)",
+  },
   {
     id: "private-endpoint-after-deployments",
     subject: T.privateEndpoint,
