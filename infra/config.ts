@@ -320,8 +320,10 @@ function checkRegions(c: Parsed, issues: Issues): DataZone | undefined {
   }
   const needsZone = isDataZoneSku(c.standard.deploymentType);
   // A data-zone SKU binds every region to the primary's zone; a global or regional one binds them only to a
-  // pinned zone, so which region is primary never changes what is accepted.
-  const zone = pinned ?? (needsZone ? findRegion(primary)?.dataZone : commonZone(c));
+  // pinned zone, so which region is primary never changes what is accepted. Unpinned, a global or regional
+  // stack only reports the zone its regions happen to share: nothing is checked against it.
+  if (!pinned && !needsZone) return commonZone(c);
+  const zone = pinned ?? findRegion(primary)?.dataZone;
   if (needsZone && !zone) {
     issues.add(["regions", "primary"], `'${primary}' is in no data zone, which ${c.standard.deploymentType} needs; allowed: ${regionsInZone("US").concat(regionsInZone("EU")).join(", ")}`);
     return undefined;

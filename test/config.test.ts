@@ -206,6 +206,14 @@ describe("refused configs name the key and what is allowed", () => {
     expect(found[0]).toMatch(/^aoai-bcdr:regions\.primary: 'japaneast' is outside the US data zone/);
   });
 
+  test("GlobalStandard in US regions accepts a declared quota row in an EU region (no data-zone rule applies)", () => {
+    const found = refusals("dev", v => {
+      globalStandard(v, { primary: "eastus2", secondary: "centralus" });
+      v.quota.declared = [{ region: "swedencentral", sku: "GlobalStandard", model: v.standard.models[0].name, capacity: 10 }];
+    });
+    expect(found).toEqual([]);
+  });
+
   test("GlobalStandard stacks may use regions outside any data zone", () => {
     const found = refusals("dev", v => {
       globalStandard(v, { primary: "japaneast", secondary: "australiaeast" });
