@@ -44,6 +44,9 @@ function fit(raw: string, max: number, suffix: string | undefined, alphanumericO
  */
 export function azureName(type: string, parts: readonly string[], suffix?: string): string {
   const rule = namingRule(type);
+  const joined = [...parts, ...(suffix ? [suffix] : [])].join(rule.alphanumericOnly ? "" : "-");
+  // A name its type's rule already accepts (a resource group of a stack named `team_a`) stays as it is.
+  if (!nameProblem(joined, rule)) return joined;
   const name = fit(parts.join("-"), rule.max, suffix, rule.alphanumericOnly === true);
   const problem = nameProblem(name, rule);
   if (problem) throw new Error(`generated ${type} name '${name}' ${problem}`);

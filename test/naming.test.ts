@@ -14,6 +14,8 @@ describe("azureName", () => {
     expect(azureName(RG, ["rg", "aoai", "prod", "standard-primary", "eastus2"])).toBe("rg-aoai-prod-standard-primary-eastus2");
     expect(azureName("azure-native:keyvault:Vault", ["kv", "prod", "eastus2"], "abc123")).toBe("kv-prod-eastus2-abc123");
     expect(azureName("azure-native:frontdoor:Policy", ["waf", "dev", "aoai"])).toBe("wafdevaoai");
+    // A resource group may hold `_` and `.`: a stack named team_a keeps its groups' names (no replacement).
+    expect(azureName(RG, ["rg", "aoai", "team_a", "gateway", "eastus2"])).toBe("rg-aoai-team_a-gateway-eastus2");
   });
 
   test("`_` and `.` from a stack name become hyphens plus a hash, so team_a.dev and team-a-dev never meet", () => {
