@@ -14,7 +14,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { hostAddress } from "../infra/cidr";
 import { stableGuid } from "../infra/identity";
-import { ApimMock } from "./azure/apim";
+import { APIM_REFUSAL_SOURCE, ApimMock, ApimRefusal } from "./azure/apim";
 import { deploymentRefusal } from "./azure/availability";
 import { retiredDeploymentRefusal } from "./azure/retirements";
 import { planDate } from "../infra/retirement";
@@ -237,12 +237,23 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     return { id, state };
   }
 
+  /** A service's outputs; what its tier cannot do is recorded as a refusal like every other (the run then fails). */
+  private apimService(logicalName: string, name: string, inputs: Inputs): Inputs {
+    try {
+      return this.apim.service(name, inputs, subnet => this.privateIp(subnet));
+    } catch (e) {
+      if (!(e instanceof ApimRefusal)) throw e;
+      this.refusals.push({ rule: "apim-tier", resource: logicalName, message: e.message, source: APIM_REFUSAL_SOURCE });
+      return {};
+    }
+  }
+
   /** Properties Azure computes for each type: those that need the engine's state here, the rest in COMPUTED. */
   private computed(type: string, logicalName: string, name: string, id: string, inputs: Inputs): Inputs {
     const created: Created = { logicalName, name, id, inputs };
     switch (type) {
       case "azure-native:apimanagement:ApiManagementService":
-        return { ...systemIdentity(created), publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`], ...this.apim.service(name, inputs, subnet => this.privateIp(subnet)) };
+        return { ...systemIdentity(created), publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`], ...this.apimService(logicalName, name, inputs) };
       case "azure-native:network:PrivateEndpoint": {
         const [connection] = inputs.privateLinkServiceConnections ?? [];
         const target = String(connection?.privateLinkServiceId ?? "").split("/").pop() ?? "";

@@ -40,6 +40,21 @@ function openAi(name: string, region: string, deployment?: { sku: string; model:
   return { account, deployments };
 }
 
+describe("API Management tiers", () => {
+  test("a StandardV2 service with an additional location is refused like any other request, with its source (not a crash)", async () => {
+    const refusals = await refusalsOf(() => {
+      new apimanagement.ApiManagementService("apim", {
+        serviceName: "apim-tier-test", resourceGroupName: "rg-apim", location: "eastus2", sku: { name: "StandardV2", capacity: 1 },
+        publisherName: "p", publisherEmail: "p@example.com", additionalLocations: [{ location: "centralus", sku: { name: "StandardV2", capacity: 1 } }],
+      });
+    });
+    expect(refusals).toEqual([expect.objectContaining({
+      rule: "apim-tier", resource: "apim", message: expect.stringMatching(/additional locations need the Premium tier/),
+      source: expect.stringContaining("https://learn.microsoft.com/azure/api-management/api-management-features"),
+    })]);
+  });
+});
+
 describe("names Azure refuses", () => {
   test("a resource group over 90 characters, with the rule's source", async () => {
     const refusals = await refusalsOf(() => { new resources.ResourceGroup("rg", { resourceGroupName: `rg-${"x".repeat(90)}`, location: "eastus2" }); });

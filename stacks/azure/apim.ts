@@ -37,8 +37,13 @@ export const APIM_TIERS: Readonly<Record<string, ApimTier>> = {
   StandardV2: v2(true),
 };
 
-/** Azure's refusal of a service create, as the mocks raise it. */
+/** Azure's refusal of a service create, as ApimMock raises it; the mock engine records it as an AzureRefusal. */
 export class ApimRefusal extends Error {}
+
+/** Where the tier facts behind a refusal come from. */
+export const APIM_REFUSAL_SOURCE = "https://learn.microsoft.com/azure/api-management/api-management-features; " +
+  "https://learn.microsoft.com/azure/api-management/enable-availability-zone-support; " +
+  "https://learn.microsoft.com/azure/api-management/configure-custom-domain#domain-certificate-options";
 
 /** Public IPs by ARM id with their zones: a zone-redundant gateway needs zone-redundant public IPs. */
 export class ApimMock {
