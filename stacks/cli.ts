@@ -7,6 +7,7 @@ import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../infra/config";
+import { AzureRefusalError } from "./azure/refusal";
 import { HelpRequested, UsageError } from "./errors";
 import { PolicyConfig, PolicyConfigError, readPolicyConfig } from "./policyServer/config";
 import { policyConfigFile } from "./policyServer/evaluate";
@@ -63,7 +64,7 @@ export function isUserError(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof PolicyConfigError || e instanceof pulumi.RunError;
 }
 
-/** Runs a command: its own exit code, 0 for --help, 2 for a user error (one message), 3 for anything else. */
+/** Runs a command: its own exit code, 0 for --help, 1 for what Azure would refuse, 2 for a user error (one message), 3 for anything else. */
 export async function runCommand(cmd: Command, body: () => Promise<number>, out: Output = console): Promise<number> {
   try {
     return await body();
@@ -75,6 +76,11 @@ export async function runCommand(cmd: Command, body: () => Promise<number>, out:
     if (isUserError(e)) {
       out.error(`${cmd.name}: ${e.message}`);
       return EXIT.usage;
+    }
+    // What Azure would refuse (stacks/azure/) fails a command like a mandatory violation: nothing is written.
+    if (e instanceof AzureRefusalError) {
+      out.error(`${cmd.name}: ${e.message}`);
+      return EXIT.violation;
     }
     out.error(`${cmd.name}: internal error (please report it):\n${(e as Error)?.stack ?? String(e)}`);
     return EXIT.internal;

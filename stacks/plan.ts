@@ -10,7 +10,6 @@ import * as path from "path";
 import { Command, EXIT, Output, ResolvedPolicyConfig, UsageError, countResources, formatCount, main, parseCommand, resolvePolicyConfig, runCommand } from "./cli";
 import { Violation, sharedEvaluator } from "./policyServer/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
-import { AzureRefusalError } from "./azure/refusal";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
 import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram, stackFile } from "./runner";
 
@@ -122,15 +121,7 @@ export function planCli(argv: readonly string[], out: Output = console): Promise
     const opts = parsePlanArgs(argv);
     checkOutDir(opts.out, PLAN.name);
     const policy = resolvePolicyConfig(opts.stack, opts.policyConfig);
-    let plan: Plan;
-    try {
-      plan = await makePlan({ ...opts, policy });
-    } catch (e) {
-      // What Azure would refuse (stacks/azure/) fails the plan like a mandatory violation: nothing is written.
-      if (!(e instanceof AzureRefusalError)) throw e;
-      out.error(`${PLAN.name}: ${e.message}`);
-      return EXIT.violation;
-    }
+    const plan = await makePlan({ ...opts, policy });
     (await sharedEvaluator()).warnings(policy.config).forEach(w => out.error(`${PLAN.name}: warning: ${policy.source}: ${w}`));
     out.log(summary(plan, writePlan(plan, opts.out), policy.source));
     return plan.violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;

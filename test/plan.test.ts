@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { BENCH, benchCli } from "../stacks/bench";
-import { EXIT, countResources, formatCount, resolvePolicyConfig } from "../stacks/cli";
+import { EXIT, countResources, formatCount, resolvePolicyConfig, runCommand } from "../stacks/cli";
+import { AzureRefusalError } from "../stacks/azure/refusal";
 import { readPolicyConfig } from "../stacks/policyServer/config";
 import { MANIFEST } from "../stacks/outDir";
 import { PLAN, Plan, makePlan, parsePlanArgs, planCli, writePlan } from "../stacks/plan";
@@ -231,6 +232,15 @@ describe("stack, policy config and quota", () => {
 });
 
 describe("commands: help, arguments, exit codes, one resource count", () => {
+  test("what Azure would refuse ends every command with exit 1 and the refusal, no stack trace", async () => {
+    const lines: string[] = [];
+    const refusal = { rule: "name", resource: "rg", message: "resourceGroupName 'x' is too long", source: "https://learn.microsoft.com/" };
+    const code = await runCommand(PLAN, async () => { throw new AzureRefusalError([refusal]); }, { log: t => lines.push(t), error: t => lines.push(t) });
+    expect(code).toBe(EXIT.violation);
+    expect(lines.join("\n")).toMatch(/^plan: Azure would refuse this deployment:\n  - \[name\] rg: resourceGroupName 'x' is too long/);
+    expect(lines.join("\n")).not.toMatch(/\n\s+at /);
+  });
+
   test.each([["plan", planCli, PLAN], ["policy", policyCli, POLICY], ["bench", benchCli, BENCH]] as const)("%s --help prints its usage and exits 0", async (_name, cli, cmd) => {
     for (const flag of ["--help", "-h"]) {
       const r = await run(cli, flag);

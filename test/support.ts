@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../infra/config";
 import type { ModelsClient } from "../infra/availability";
 import { UsagesClient } from "../infra/quota";
+import { planDate } from "../infra/retirement";
 import { PlannedResource, ProgramRun, StackConfig, runProgram, stackFile } from "../stacks/runner";
 
 /** The `aoai-bcdr:*` values of a stack file as plain objects, keyed without the namespace. */
@@ -76,7 +77,8 @@ function restoreUndefined(value: unknown): unknown {
  * Runs with edits, clients or a record always run the program.
  */
 export async function sharedRun(stack: string, config: StackConfig): Promise<ProgramRun> {
-  const hash = crypto.createHash("sha256").update(JSON.stringify([stack, config]));
+  // The plan date decides which versions are retired: a run is only good for the date it was made on.
+  const hash = crypto.createHash("sha256").update(JSON.stringify([stack, config, planDate()]));
   for (const file of runInputs()) hash.update(`\0${path.relative(root, file)}\0`).update(fs.readFileSync(file));
   const file = path.join(RUN_CACHE, `${hash.digest("hex")}.json`);
   if (!fs.existsSync(file)) {
