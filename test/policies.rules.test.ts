@@ -103,6 +103,12 @@ const BREAKAGES: readonly Breakage[] = [
     message: /Backend 'gateway-eastus2-backend-standard-secondary--gpt-5-mini' \(OpenAI account 'standard-secondary-account'\) has no circuit breaker/,
   },
   {
+    // No breaker at all: a preview projects it as unknown (cannot decide); after the update it is missing.
+    rule: "circuit-breaker-backends", stack: "prod", breaks: "a backend whose breaker is left out", decides: ["update"],
+    apply: edit("gateway-backend-workload-fraud--gpt-5.1", p => { delete p.circuitBreaker; }),
+    message: /Backend 'gateway-backend-workload-fraud--gpt-5.1' \(OpenAI account 'workload-fraud-account'\) has no circuit breaker/,
+  },
+  {
     rule: "circuit-breaker-backends", stack: "prod", breaks: "a breaker that ignores 429",
     apply: edit("gateway-backend-enterprise-ptu--gpt-5.1", p => { p.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [{ min: 500, max: 599 }]; }),
     message: /Backend 'gateway-backend-enterprise-ptu--gpt-5.1' .* no circuit breaker tripping on both 429 and 5xx/,
@@ -278,6 +284,22 @@ describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s
       expect(own.map(v => [v.enforcementLevel, CANNOT_DECIDE.test(v.message)])).toEqual([["advisory", true]]);
     });
   }
+});
+
+describe("stacks the pack meets org-wide", () => {
+  test("a stack without Azure OpenAI is not applicable to the topology rules, in every phase", async () => {
+    const other = { ...plans.dev, resources: plans.dev.resources.filter(r => r.type === "azure-native:resources:ResourceGroup") };
+    const found = await server.current.evaluate(other, stackPolicyConfig("dev"));
+    expect(found.filter(v => ["paired-openai-accounts", "gateway-multi-region", "front-door-waf"].includes(v.policy))).toEqual([]);
+  });
+
+  test("an endpoint guarded by a WAF outside the stack is accepted; another endpoint without WAF is still caught", async () => {
+    const resources = clone(plans.dev.resources).filter(r => r.name !== "edge-waf");
+    const endpoint = resources.find(r => r.type === "azure-native:cdn:AFDEndpoint")!;
+    resources.push(copyOf(endpoint, "edge-endpoint-unguarded", p => { p.endpointName = "unguarded"; if ("name" in p) p.name = "unguarded"; }));
+    const found = (await server.current.evaluate({ ...plans.dev, resources }, stackPolicyConfig("dev"))).filter(v => v.policy === "front-door-waf" && v.phase === "update");
+    expect(found.map(v => v.message)).toEqual([expect.stringMatching(/Front Door endpoint 'edge-endpoint-unguarded' has no WAF/)]);
+  });
 });
 
 describe("links the preview cannot know", () => {

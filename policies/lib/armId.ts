@@ -2,6 +2,7 @@
  * ARM resource ids: `/subscriptions/<id>/resourceGroups/<group>/providers/<namespace>/<type>/<name>[/<type>/<name>...]`.
  * Resources refer to each other by these ids; ARM compares them case-insensitively.
  */
+import { sameName } from "./resources";
 
 export interface ArmId {
   readonly subscriptionId: string;
@@ -28,13 +29,11 @@ export function parseArmId(id: string | undefined): ArmId | undefined {
   };
 }
 
-const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
-
 /**
  * Whether `id` is the ARM id of a resource of `type` named `name()` (its last segment). The name is read
  * only for an id of that type: it may be an output a preview does not know.
  */
 export function namesResource(id: string | undefined, type: string, name: () => string | undefined): boolean {
   const parsed = parseArmId(id);
-  return parsed !== undefined && same(parsed.type, type) && same(parsed.names[parsed.names.length - 1], name());
+  return parsed !== undefined && sameName(parsed.type, type) && sameName(parsed.names[parsed.names.length - 1], name());
 }

@@ -17,6 +17,14 @@ export function openAiAccounts(resources: readonly PolicyResource[]): Account[] 
   return ofType<AccountOutputs>(resources, TYPES.account).filter(a => known(() => sameName(a.props.kind, "OpenAI")) === true);
 }
 
+/**
+ * The pack guards Azure OpenAI topologies; enabled org-wide (`pulumi policy enable`), it also meets stacks
+ * without any: a rule that would report something missing calls this first, so those stacks are not applicable.
+ */
+export function requireOpenAi(args: { resources: readonly PolicyResource[]; notApplicable(reason?: string): never }): void {
+  if (ofType<AccountOutputs>(args.resources, TYPES.account).length === 0) args.notApplicable("the stack has no Azure OpenAI account");
+}
+
 export function accountsByRole(resources: readonly PolicyResource[], role: AccountRole): Account[] {
   return openAiAccounts(resources).filter(a => tagOf(a, TAG.role) === role);
 }

@@ -40,7 +40,10 @@ export const circuitBreakerBackends: StackValidationPolicy = {
     const backends = ofType<BackendOutputs>(args.resources, TYPES.backend).filter(b => !isPool(b));
     const linked = backends.map(backend => ({ backend, accounts: verdict.resolve(backendAccount(backend, accounts)), service: serviceOf(backend, services, verdict) }));
     const targets = linked.flatMap(({ backend, accounts, service }) => (accounts ?? []).map(account => ({ backend, account, service, deployment: backendDeployment(backend) })));
-    for (const t of targets.filter(t => !tripsOn(t.backend, 429) || !tripsOn(t.backend, 500))) {
+    // A breaker left out is unknown in a preview (an output not given as input): undecided there, not a crash.
+    const untripped = targets.filter(t => verdict.read(`the circuit breaker of backend '${t.backend.name}'`,
+      () => tripsOn(t.backend, 429) && tripsOn(t.backend, 500)) === false);
+    for (const t of untripped) {
       verdict.violation(`Backend '${t.backend.name}' (OpenAI account '${t.account.name}') has no circuit breaker tripping on both 429 and 5xx: ` +
         `add circuitBreaker.rules with statusCodeRanges 429-429 and 500-599 (acceptRetryAfter: true) so its pool skips the account while it is throttled or failing.`, t.backend.urn);
     }

@@ -10,6 +10,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { namesResource as names } from "../lib/armId";
 import { decide, link } from "../lib/links";
 import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
+import { requireOpenAi } from "../lib/openai";
 import { TYPES, Typed, ofType, sameName } from "../lib/resources";
 import { EndpointOutputs, FrontDoorProfileOutputs, SecurityPolicyOutputs, WafPolicyOutputs } from "../lib/shapes";
 
@@ -27,6 +28,7 @@ export const frontDoorWaf: StackValidationPolicy = {
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: decide((args, verdict) => {
     requireNetworkMode(args, "public");
+    requireOpenAi(args);
     const profiles = ofType<FrontDoorProfileOutputs>(args.resources, TYPES.frontDoorProfile).filter(p => FRONT_DOOR_SKUS.includes(p.props.sku.name ?? ""));
     if (profiles.length === 0) {
       verdict.violation("The stack has no Azure Front Door (Standard_AzureFrontDoor or Premium_AzureFrontDoor) profile: public mode needs Front Door, " +
@@ -37,13 +39,15 @@ export const frontDoorWaf: StackValidationPolicy = {
     const wafs = ofType<WafPolicyOutputs>(args.resources, TYPES.wafPolicy);
     const guards = ofType<SecurityPolicyOutputs>(args.resources, TYPES.securityPolicy).map(policy => ({
       endpoints: verdict.resolve(link(policy, "parameters", endpoints, { what: `the endpoints of security policy '${policy.name}'`, matches: associates(policy) })),
-      waf: verdict.resolve(link(policy, "parameters", wafs, {
+      // [] when the WAF policy is outside the stack (a shared one): its mode cannot be read here, so it is accepted.
+      wafs: verdict.resolve(link(policy, "parameters", wafs, {
         what: `the WAF policy of security policy '${policy.name}'`,
         matches: w => names(policy.props.parameters?.wafPolicy?.id, "Microsoft.Network/frontDoorWebApplicationFirewallPolicies", () => w.props.name),
-      }))?.[0],
-    }));
-    if (guards.some(g => g.endpoints === undefined || g.waf === undefined && g.endpoints.length > 0)) return;
+      })),
+    })).map(g => ({ ...g, waf: g.wafs?.[0], external: g.wafs?.length === 0 }));
+    if (guards.some(g => g.endpoints === undefined || g.wafs === undefined && g.endpoints.length > 0)) return;
     for (const endpoint of endpoints) {
+      if (guards.some(g => g.endpoints!.includes(endpoint) && g.external)) continue;
       const guarding = guards.filter(g => g.endpoints!.includes(endpoint) && g.waf);
       const modes = guarding.map(g => ({ waf: g.waf!, blocks: verdict.read(`the mode of WAF policy '${g.waf!.name}'`, () =>
         sameName(g.waf!.props.policySettings?.mode, "Prevention") && !sameName(g.waf!.props.policySettings?.enabledState, "Disabled")) }));

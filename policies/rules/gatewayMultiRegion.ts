@@ -1,12 +1,13 @@
 /**
  * BCDR rule 5: the gateway runs in at least two regions, as one Premium service with additional
  * locations or one service per region, so it survives the outage of the region it fronts. Decides in
- * every phase (location and additionalLocations are inputs).
+ * preview and after update; a service declared without additionalLocations has them unknown in a preview.
  */
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { configOf } from "../lib/config";
 import { gatewayRegions, gatewayServices } from "../lib/gateway";
 import { decide } from "../lib/links";
+import { requireOpenAi } from "../lib/openai";
 
 const configSchema: PolicyConfigSchema = {
   properties: {
@@ -20,6 +21,7 @@ export const gatewayMultiRegion: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: decide((args, verdict) => {
+    requireOpenAi(args);
     const { minRegions } = configOf<{ minRegions: number }>(args, configSchema);
     const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length >= minRegions) return;

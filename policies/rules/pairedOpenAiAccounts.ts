@@ -6,7 +6,7 @@
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { configOf } from "../lib/config";
 import { decide } from "../lib/links";
-import { accountRegion, standardAccounts } from "../lib/openai";
+import { accountRegion, requireOpenAi, standardAccounts } from "../lib/openai";
 
 const configSchema: PolicyConfigSchema = {
   properties: {
@@ -20,6 +20,7 @@ export const pairedOpenAiAccounts: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: decide((args, verdict) => {
+    requireOpenAi(args);
     const { minRegions } = configOf<{ minRegions: number }>(args, configSchema);
     const accounts = standardAccounts(args.resources);
     const regions = [...new Set(accounts.map(accountRegion))].sort();
