@@ -290,6 +290,11 @@ describe("backend-pool strategy (prod)", () => {
     expect(shed.attrs.condition).toContain("75000L");
     expect(shed.attrs.condition).toContain("long.TryParse");
     expect(variableSet(shed, "chain-pool")).toEqual(["pool-standard-gpt-5.1"]);
+    // Pool answers carry usage; under send-request none can be read, so the measure estimates the prompt there.
+    const measures = (d: Node) => all(section(d, "inbound"), "azure-openai-token-limit").filter(l => l.attrs["counter-key"].startsWith('@("ptu-tokens:'));
+    expect(measures(doc).map(m => m.attrs["estimate-prompt-tokens"])).toEqual(measures(doc).map(() => "false"));
+    expect(measures(variants["prod send-request"].doc).map(m => m.attrs["estimate-prompt-tokens"])).toEqual(measures(variants["prod send-request"].doc).map(() => "true"));
+    expect(measures(variants["prod send-request"].doc).length).toBeGreaterThan(0);
     // The walk (send-request, or the pool's on-error fallback) starts at the first standard tier.
     expect(variableSet(shed, "first-tier")).toEqual(["1"]);
     // Priority 1 is never counted nor shed.
@@ -347,7 +352,8 @@ describe("backend-pool strategy (prod)", () => {
     // The failed tier is told by the forwarded host, matched against each tier's endpoint, else by the attempt count.
     const failed = variableSet(onError, "failed-tier")[0];
     claims.tiers.forEach((t, i) => expect(failed).toContain(`if (chain == "workload-claims" && "{{${t.endpointNamedValue}}}".ToLowerInvariant().Contains(host)) { return "${i}"; }`));
-    expect(failed).toContain('Math.Min(int.Parse((string)context.Variables["first-tier"]) + int.Parse((string)context.Variables["attempt"])');
+    // Counted from the first tier of the pool in use: a shed caller's pool is the standard tiers only.
+    expect(failed).toContain('return (int.Parse((string)context.Variables["first-tier"]) + Math.Min(int.Parse((string)context.Variables["attempt"]), tiers.Length - 1)).ToString();');
     // The attempt counter moves only after an answer, so on error it names the attempt that got none.
     const retry = one(section(doc, "backend"), "retry");
     expect(retry.children.map(c => c.tag)).toEqual(["set-backend-service", "set-variable", "forward-request", "set-variable", "set-variable", "set-variable", "set-variable"]);

@@ -150,10 +150,13 @@ function byForwardedHost(input: ApiPolicyInput, value: (tier: PolicyTier, index:
   ].join("\n");
 }
 
-/** The tier that got no answer; when the host names none, attempt n is taken to have reached tier `first-tier + n`. */
+/**
+ * The tier that got no answer; when the host names none, attempt n is taken to have reached the pool's n-th
+ * tier, counted from `first-tier` (the pool in use, shed or whole, lists only its own tiers' timeouts).
+ */
 const failedTier = (input: ApiPolicyInput) => setVariable("failed-tier", byForwardedHost(input, (_, i) => String(i), [
   `    var tiers = (${variable("tier-timeouts")}).Split(',');`,
-  `    return Math.Min(${firstTier} + ${attempt}, tiers.Length - 1).ToString();`,
+  `    return (${firstTier} + Math.Min(${attempt}, tiers.Length - 1)).ToString();`,
 ]));
 
 /** The backend that answered a pool's forward (the PTU budget counters read it); empty when unknown. */

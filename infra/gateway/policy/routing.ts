@@ -97,7 +97,9 @@ function shedding(input: ApiPolicyInput, chain: PolicyChain): Child[] {
       // Measures this request's tokens for the counters; its own counter (per application) never refuses.
       el("azure-openai-token-limit", {
         "counter-key": `@("ptu-tokens:" + ${variable("application")})`,
-        "tokens-per-minute": SHED_COUNTER_LIMIT, "estimate-prompt-tokens": false,
+        // Under send-request no answer carries usage the policy can read: the prompt is estimated, as for the
+        // application's own limit (callers.ts), or the counters would never move and no one would be shed.
+        "tokens-per-minute": SHED_COUNTER_LIMIT, "estimate-prompt-tokens": input.strategy === "send-request",
         "tokens-consumed-variable-name": "tokens-consumed",
       }),
       ...budgetCounters(chain),
