@@ -544,6 +544,8 @@ function checkGateway(c: Parsed, issues: Issues): void {
   if (c.network.mode === "private" && c.network.gatewayDomain && !g.certificate) {
     issues.add(["gateway", "certificate"], `network.gatewayDomain '${c.network.gatewayDomain}' needs the TLS certificate the gateway serves for it: ` +
       "set gateway.certificate to { keyVaultId: <ARM id of the vault>, secretName: <secret holding the PFX> }");
+  } else if (g.certificate && c.network.mode === "public") {
+    issues.add(["gateway", "certificate"], "is the certificate for network.gatewayDomain, which private mode uses only (public mode's entry is Front Door's host): remove it");
   } else if (g.certificate && !c.network.gatewayDomain) {
     issues.add(["gateway", "certificate"], "is the certificate for network.gatewayDomain: set network.gatewayDomain, or remove it");
   }

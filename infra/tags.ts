@@ -40,8 +40,9 @@ export function tagProblems(userTags: Tags): { name?: string; message: string }[
       problems.push({ name, message: `tag names are 1 to ${TAG_LIMITS.nameLength} characters` });
     } else if (FORBIDDEN_IN_NAME.test(name)) {
       problems.push({ name, message: "tag names may not contain < > % & \\ ? /" });
-    } else if (/\s/.test(name) || /^\d/.test(name)) {
-      problems.push({ name, message: "private DNS zones refuse tag names with spaces or starting with a digit" });
+    } else if (/[\s()]|[^\x20-\x7e]/.test(name) || /^\d/.test(name)) {
+      // https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations (Azure DNS zones)
+      problems.push({ name, message: "private DNS zones refuse tag names with spaces, parentheses, non-ASCII characters or a leading digit" });
     }
     if (value.length > TAG_LIMITS.valueLength) problems.push({ name, message: `the value has ${value.length} characters; Azure allows at most ${TAG_LIMITS.valueLength}` });
   }
