@@ -104,7 +104,10 @@ const ptuPool = {
     .max(MAX_PTU_PER_DEPLOYMENT, { error: `must be at most ${MAX_PTU_PER_DEPLOYMENT} (Azure's maximum of provisioned throughput units per deployment)` }),
 };
 
-/** forward-request: values above 240 s may not be honoured (network infrastructure drops idle connections). */
+/**
+ * forward-request: values above 240 s may not be honoured (network infrastructure drops idle connections):
+ * https://learn.microsoft.com/azure/api-management/forward-request-policy#attributes
+ */
 const tierTimeout = wholeAbove0("must be a whole number of seconds above 0").max(240, { error: "must be at most 240 seconds (APIM's forward-request limit)" });
 
 const CIDR_RULE = "must be an IPv4 range in CIDR notation, such as 10.40.0.0/22";
@@ -553,7 +556,8 @@ function checkGateway(c: Parsed, issues: Issues): void {
     issues.add(["gateway", "ptuBudget", "priority3"], `must be at most ptuBudget.priority2 (${g.ptuBudget.priority2}): lower-priority applications leave the PTU pools first`);
   }
   if (g.callerAuth === "entra") {
-    // validate-azure-ad-token requires at least one client application id.
+    // validate-azure-ad-token requires at least one client application id:
+    // https://learn.microsoft.com/azure/api-management/validate-azure-ad-token-policy#elements
     c.applications.forEach((a, i) => {
       if (a.clientApplicationIds.length === 0) {
         issues.add(["applications", i, "clientApplicationIds"], "must list at least one Entra client application id in callerAuth: entra (the gateway accepts tokens only from listed client applications)");

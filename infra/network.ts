@@ -165,7 +165,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       ...args.accounts.map(a => ({ key: a.key, service: "openai" as const, resourceId: a.accountId, name: a.subdomain, settled: a.settled })),
       { key: "vault", service: "vault", resourceId: args.vault.id, name: args.vault.name },
     ];
-    // Azure links a VNet to one zone per name: a hub shared by regions resolves the first region's zones.
+    // Azure links a VNet to one zone per name (https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links):
+    // a hub shared by regions resolves the first region's zones.
     const hubsLinked = new Set<string>();
     this.regions = Object.fromEntries(args.regions.map(region => {
       const vnet = args.vnets[region];

@@ -37,7 +37,9 @@ export class OpenAiAccount extends pulumi.ComponentResource {
   public readonly deployments: cognitiveservices.Deployment[];
   /**
    * The account's last deployment (deployments are chained): the account is `Succeeded` again only once it
-   * is done, and Azure refuses other writes to the account (a private endpoint) with 409 until then.
+   * is done, and Azure refuses other writes to the account (a private endpoint) with 409 until then
+   * (https://learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks#use-private-endpoints;
+   * the mock engine's rule in stacks/azure/orderings.ts).
    */
   public readonly settled: pulumi.Resource;
   public readonly endpoint: pulumi.Output<string>;

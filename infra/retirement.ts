@@ -5,7 +5,7 @@
  * every plan, long before Azure upgrades or stops the deployments. Pure.
  */
 import type { RequiredOffer } from "./config";
-import { RETIREMENTS, RETIREMENTS_RETRIEVED, RETIREMENTS_SOURCE, retirementDate } from "./catalog/retirements";
+import { RETIREMENTS_RETRIEVED, RETIREMENTS_SOURCE, currentReplacement, retirementDate } from "./catalog/retirements";
 
 /** Azure notifies 60 days ahead for GA models; warn a month earlier to leave time to test the next version. */
 export const RETIREMENT_WARNING_DAYS = 90;
@@ -44,7 +44,8 @@ export function retirementWarnings(offers: readonly RequiredOffer[], today: stri
     seen.add(key);
     const daysLeft = Math.round((Date.parse(retires) - Date.parse(today)) / DAY_MS);
     if (daysLeft > windowDays) continue;
-    const replacement = RETIREMENTS[`${o.model}@${o.version}`]?.replacement;
+    // The same suggestion the refusal gives: Microsoft's, followed past suggestions that retired too.
+    const replacement = currentReplacement(o.model, o.version, o.sku, today);
     const when = daysLeft < 0 ? `retired on ${retires} (${-daysLeft} days ago) by the published date` : `retires on ${retires}, in ${daysLeft} days`;
     warnings.push({
       model: o.model, version: o.version, sku: o.sku, retires, daysLeft, replacement,
