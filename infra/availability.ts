@@ -5,6 +5,7 @@
  * (https://learn.microsoft.com/rest/api/aiservices/accountmanagement/models/list). A required offer it
  * does not list is refused naming the config key, as the static catalog refuses it offline.
  */
+import { cognitiveServicesClients } from "./cognitiveServicesClient";
 import { BcdrConfig, ConfigError, ConfigIssue, requiredOffers, unavailableOffer } from "./config";
 
 const MODELS_API = "https://learn.microsoft.com/rest/api/aiservices/accountmanagement/models/list";
@@ -22,11 +23,8 @@ export interface ModelsClient {
 
 /** The Azure SDK models client, authenticated like the azure-native provider. */
 export async function azureModelsClient(): Promise<ModelsClient> {
-  const [{ CognitiveServicesManagementClient }, { DefaultAzureCredential }] = await Promise.all([
-    import("@azure/arm-cognitiveservices"), import("@azure/identity"),
-  ]);
-  const credential = new DefaultAzureCredential();
-  return { list: (subscriptionId, location) => new CognitiveServicesManagementClient(credential, subscriptionId).models.list(location) };
+  const client = await cognitiveServicesClients();
+  return { list: (subscriptionId, location) => client(subscriptionId).models.list(location) };
 }
 
 /**

@@ -5,6 +5,7 @@
  * Cognitive Services usages API. Pure apart from the optional Azure SDK client (loaded lazily).
  */
 import type { ModelsClient } from "./availability";
+import { cognitiveServicesClients } from "./cognitiveServicesClient";
 import { BcdrConfig, ConfigError, ConfigIssue, configKey } from "./config";
 import { DeploymentSku } from "./models";
 import { CapacitySource, CapacityTable, StandardPlacement, standardPlacements } from "./topology";
@@ -80,11 +81,8 @@ export function liveQuota(subscriptionIds: Readonly<Record<string, string>>, cli
 
 /** The Azure SDK usages client, authenticated like the azure-native provider (CLI, OIDC, managed identity). */
 export async function azureUsagesClient(): Promise<UsagesClient> {
-  const [{ CognitiveServicesManagementClient }, { DefaultAzureCredential }] = await Promise.all([
-    import("@azure/arm-cognitiveservices"), import("@azure/identity"),
-  ]);
-  const credential = new DefaultAzureCredential();
-  return { list: (subscriptionId, location) => new CognitiveServicesManagementClient(credential, subscriptionId).usages.list(location) };
+  const client = await cognitiveServicesClients();
+  return { list: (subscriptionId, location) => client(subscriptionId).usages.list(location) };
 }
 
 async function resolvePlacement(config: BcdrConfig, p: StandardPlacement, quota: QuotaLookup, issues: ConfigIssue[]) {
