@@ -4,6 +4,7 @@
  * invariants the server enforces by exiting, policy config read as the CLI reads it, and `npm run policy`.
  */
 import { spawnSync } from "child_process";
+import { resolvePolicyConfig } from "../stacks/cli";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,7 +14,7 @@ import { PolicyConfigError, parsePolicyConfig, reconcile, warnings } from "../st
 import { PolicyServer } from "../stacks/policyServer/server";
 import { policyCli } from "../stacks/policy";
 import { Plan, makePlan } from "../stacks/plan";
-import { PackEvaluator, stackPolicyConfig } from "../stacks/policyServer/evaluate";
+import { PackEvaluator } from "../stacks/policyServer/evaluate";
 import { stackFile } from "../stacks/runner";
 import { clone, edit, policyServer } from "./policySupport";
 
@@ -127,7 +128,7 @@ describe("npm run policy", () => {
   };
 
   test("npm run plan and npm run policy report what the server reports", async () => {
-    expect(plan.violations).toEqual(await server.current.evaluate(plan, stackPolicyConfig("dev")));
+    expect(plan.violations).toEqual(await server.current.evaluate(plan, resolvePolicyConfig("dev").config));
     expect(plan.violations.length).toBeGreaterThan(0);
     const r = await cli(clean);
     for (const v of plan.violations) expect(r.stdout).toContain(`[${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}`);
@@ -137,7 +138,7 @@ describe("npm run policy", () => {
     const cliLaunched = await PackEvaluator.start("cli");
     try {
       expect(cliLaunched.pack).toEqual(server.current.pack);
-      for (const [file, config] of [[clean, stackPolicyConfig("dev")], [broken, stackPolicyConfig("dev")]] as const) {
+      for (const [file, config] of [[clean, resolvePolicyConfig("dev").config], [broken, resolvePolicyConfig("dev").config]] as const) {
         const saved = JSON.parse(fs.readFileSync(file, "utf8"));
         const verdicts = await cliLaunched.evaluate(saved, config);
         expect(verdicts).toEqual(await server.current.evaluate(saved, config));

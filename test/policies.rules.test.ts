@@ -5,8 +5,9 @@
  * in the others.
  */
 import type { PlannedResource } from "../stacks/runner";
+import { resolvePolicyConfig } from "../stacks/cli";
 import { PolicyConfig, parsePolicyConfig } from "../stacks/policyServer/config";
-import { Phase, Violation, stackPolicyConfig } from "../stacks/policyServer/evaluate";
+import { Phase, Violation } from "../stacks/policyServer/evaluate";
 import { UNKNOWN } from "../stacks/policyServer/projection";
 import { ProgramRun } from "../stacks/runner";
 import { rules } from "../policies/pack";
@@ -74,7 +75,7 @@ const BREAKAGES: readonly Breakage[] = [
   {
     rule: "data-zone-consistency", stack: "dev", breaks: "data-zone deployments in two zones",
     apply: edit("standard-secondary-account", p => { p.location = "francecentral"; }),
-    config: new Map([...stackPolicyConfig("dev")].filter(([k]) => k !== "data-zone-consistency")),
+    config: new Map([...resolvePolicyConfig("dev").config].filter(([k]) => k !== "data-zone-consistency")),
     message: /'standard-secondary-account' has data-zone deployments in the EU zone \(francecentral\) but the stack's others are in the US zone/,
   },
   {
@@ -223,7 +224,7 @@ const afterUpdateOnly = rules.filter(r => /Decides after update/.test(r.descript
 
 describe("the stacks' plans through the real policy server", () => {
   test.each(["dev", "prod"] as const)("%s: no mandatory violation in any shape; preview advisories only say what cannot be decided yet", async stack => {
-    const found = await server.current.evaluate(plans[stack], stackPolicyConfig(stack));
+    const found = await server.current.evaluate(plans[stack], resolvePolicyConfig(stack).config);
     expect(found.filter(v => v.enforcementLevel !== "advisory")).toEqual([]);
     expect(found.filter(v => v.phase !== "preview")).toEqual([]);
     for (const v of found) {
@@ -246,12 +247,12 @@ const results = new Map<Breakage, Promise<Violation[]>>();
 beforeAll(async () => {
   const groups = new Map<string, Breakage[]>();
   for (const b of BREAKAGES) {
-    const key = `${b.stack}\n${JSON.stringify([...(b.config ?? stackPolicyConfig(b.stack))])}`;
+    const key = `${b.stack}\n${JSON.stringify([...(b.config ?? resolvePolicyConfig(b.stack).config)])}`;
     groups.set(key, [...(groups.get(key) ?? []), b]);
   }
   for (const group of groups.values()) {
     const [first] = group;
-    await server.current.configure(plans[first.stack], first.config ?? stackPolicyConfig(first.stack), true);
+    await server.current.configure(plans[first.stack], first.config ?? resolvePolicyConfig(first.stack).config, true);
     const settled = group.map(b => {
       const broken = { ...plans[b.stack], resources: b.apply(clone(plans[b.stack].resources)) };
       const found = isResourceRule(b.rule) ? server.current.analyzeInputs(broken)
@@ -289,7 +290,7 @@ describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s
 describe("stacks the pack meets org-wide", () => {
   test("a stack without Azure OpenAI is not applicable to the topology rules, in every phase", async () => {
     const other = { ...plans.dev, resources: plans.dev.resources.filter(r => r.type === "azure-native:resources:ResourceGroup") };
-    const found = await server.current.evaluate(other, stackPolicyConfig("dev"));
+    const found = await server.current.evaluate(other, resolvePolicyConfig("dev").config);
     expect(found.filter(v => ["paired-openai-accounts", "gateway-multi-region", "front-door-waf"].includes(v.policy))).toEqual([]);
   });
 
@@ -297,7 +298,7 @@ describe("stacks the pack meets org-wide", () => {
     const resources = clone(plans.dev.resources).filter(r => r.name !== "edge-waf");
     const endpoint = resources.find(r => r.type === "azure-native:cdn:AFDEndpoint")!;
     resources.push(copyOf(endpoint, "edge-endpoint-unguarded", p => { p.endpointName = "unguarded"; if ("name" in p) p.name = "unguarded"; }));
-    const found = (await server.current.evaluate({ ...plans.dev, resources }, stackPolicyConfig("dev"))).filter(v => v.policy === "front-door-waf" && v.phase === "update");
+    const found = (await server.current.evaluate({ ...plans.dev, resources }, resolvePolicyConfig("dev").config)).filter(v => v.policy === "front-door-waf" && v.phase === "update");
     expect(found.map(v => v.message)).toEqual([expect.stringMatching(/Front Door endpoint 'edge-endpoint-unguarded' has no WAF/)]);
   });
 });
@@ -305,7 +306,7 @@ describe("stacks the pack meets org-wide", () => {
 describe("links the preview cannot know", () => {
   test("a backend whose account link is unknown is 'cannot decide', not a missing backend", async () => {
     const broken = { ...plans.prod, resources: relink("gateway-backend-enterprise-ptu--gpt-5.1", "url", [], p => { p.url = UNKNOWN; })(clone(plans.prod.resources)) };
-    await server.current.configure(broken, stackPolicyConfig("prod"), true);
+    await server.current.configure(broken, resolvePolicyConfig("prod").config, true);
     const found = (await server.current.analyzeStack(broken, "preview")).filter(v => v.policy === "circuit-breaker-backends");
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ enforcementLevel: "advisory", message: expect.stringMatching(/cannot decide until the update: the account backend 'gateway-backend-enterprise-ptu--gpt-5.1' calls is unknown/) });

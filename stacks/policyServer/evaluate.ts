@@ -4,10 +4,9 @@
  * stack policies (`AnalyzeStack`) as a `pulumi preview` projects them and as they are after `pulumi up`.
  * The offline plan, `npm run policy` and the tests use it; one server serves every stack of a process.
  */
-import * as fs from "fs";
 import * as path from "path";
 import type { PlannedResource } from "../runner";
-import { PolicyConfig, readPolicyConfig, reconcile, warnings } from "./config";
+import { PolicyConfig, reconcile, warnings } from "./config";
 import { CachedProjection } from "./projectionCache";
 import { AnalyzerResource, Diagnostic, Launch, PackInfo, POLICY_PACK_DIR, PolicyServer } from "./server";
 
@@ -30,11 +29,6 @@ export function policyConfigFile(stack: string): string {
   return path.join(POLICY_PACK_DIR, `policy-config.${stack}.json`);
 }
 
-/** The stack's own policy config, if it has one. */
-export function stackPolicyConfig(stack: string): PolicyConfig {
-  const file = policyConfigFile(stack);
-  return fs.existsSync(file) ? readPolicyConfig(file) : new Map();
-}
 
 const isProvider = (r: PlannedResource) => r.type.startsWith("pulumi:providers:");
 
