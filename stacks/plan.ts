@@ -8,7 +8,7 @@
  */
 import * as path from "path";
 import { Command, EXIT, Output, ResolvedPolicyConfig, UsageError, countResources, formatCount, main, parseCommand, resolvePolicyConfig, runCommand } from "./cli";
-import { Violation, sharedEvaluator } from "./policyServer/evaluate";
+import { Violation, formatViolation, sharedEvaluator } from "./policyServer/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
 import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram, stackFile } from "./runner";
@@ -86,7 +86,7 @@ export function summary(plan: Plan, files: readonly string[], policySource: stri
       `${Object.keys(outputs.accounts ?? {}).length} OpenAI accounts, ${Object.keys(outputs.chains ?? {}).length} failover chains`,
     ...[...byType.entries()].sort().map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
     `policy (config: ${policySource}): ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
-    ...plan.violations.map(v => `  [${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}${v.urn ? `\n      at ${v.urn}` : ""}`),
+    ...plan.violations.map(formatViolation),
     ...retirements.map(r => `warning: ${r.message}`),
     `wrote ${files.length} files: ${files.filter(f => !apim.includes(f)).join(", ")}${apim.length ? ` and ${apim.length} APIM policies` : ""}`,
   ].join("\n");

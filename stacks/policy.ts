@@ -8,7 +8,7 @@
  */
 import { Command, EXIT, Output, UsageError, countResources, formatCount, main, parseCommand, resolvePolicyConfig, runCommand } from "./cli";
 import { readUserFile } from "./errors";
-import { PlannedStack, Violation, sharedEvaluator } from "./policyServer/evaluate";
+import { PlannedStack, Violation, formatViolation, sharedEvaluator } from "./policyServer/evaluate";
 
 export { UsageError };
 
@@ -72,7 +72,7 @@ export function formatViolations(plan: SavedPlan, violations: readonly Violation
   return [
     `${plan.project ?? "(project)"}/${plan.stack}: ${formatCount(countResources(plan.resources))}, ${violations.length} violation(s), ${mandatory} mandatory` +
       `${policySource ? ` (policy config: ${policySource})` : ""}`,
-    ...violations.map(v => `  [${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}${v.urn ? `\n      at ${v.urn}` : ""}`),
+    ...violations.map(formatViolation),
   ].join("\n");
 }
 

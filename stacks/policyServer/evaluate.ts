@@ -17,6 +17,11 @@ export interface Violation extends Diagnostic {
   readonly phase: Phase;
 }
 
+/** One violation as plan and policy print it: level, policy, phase, message on one line, then where. */
+export function formatViolation(v: Violation): string {
+  return `  [${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}${v.urn ? `\n      at ${v.urn}` : ""}`;
+}
+
 export interface PlannedStack {
   readonly project: string;
   readonly stack: string;
