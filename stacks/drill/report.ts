@@ -29,7 +29,3 @@ export function renderTable(scenarios: readonly ScenarioReport[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
   return [row(header, widths), ...rows.map(r => row(r, widths))].join("\n");
 }
-
-export function toJson(report: DrillReport): string {
-  return JSON.stringify(report, null, 2) + "\n";
-}
