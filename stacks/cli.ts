@@ -87,6 +87,17 @@ export async function runCommand(cmd: Command, body: () => Promise<number>, out:
   }
 }
 
+/**
+ * The node arguments of an npm script (package.json `scripts`, each `node <args>`), so that a benchmark or a
+ * test runs a command exactly as `npm run <name>` does, preloads included.
+ */
+export function npmScript(name: string): string[] {
+  const scripts = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "package.json"), "utf8")).scripts as Record<string, string>;
+  const [node, ...args] = (scripts[name] ?? "").split(" ");
+  if (node !== "node") throw new Error(`package.json: script '${name}' is not a 'node <args>' command: ${scripts[name]}`);
+  return args;
+}
+
 /** Entry point of a command module run as a script. */
 export function main(run: (argv: string[]) => Promise<number>): void {
   run(process.argv.slice(2)).then(code => { process.exitCode = code; });

@@ -1,11 +1,10 @@
 /**
- * Runs a TypeScript entry point of the offline tools with each file transpiled once per content: the output
- * of TypeScript's own transpileModule (the tsconfig's options; isolatedModules, so per file, like ts-node
- * --transpile-only and ts-jest) is kept under node_modules/.cache/aoai-bcdr-ts/, keyed by a hash of the
- * source, the tsconfig and the TypeScript version. A warm run loads no compiler and transpiles nothing.
+ * Loads the offline tools' TypeScript (`node -r ./stacks/ts.js <file.ts>`, as the npm scripts run them) with
+ * each file transpiled once per content: the output of TypeScript's own transpileModule (the tsconfig's
+ * options; isolatedModules, so per file, like ts-node --transpile-only and ts-jest) is kept under
+ * node_modules/.cache/aoai-bcdr-ts/, keyed by a hash of the source, the tsconfig and the TypeScript version.
+ * A warm run loads no compiler and transpiles nothing.
  * `npm run build` stays the type-check.
- *
- *   node stacks/ts.js stacks/plan.ts [args...]
  *
  * Plain JavaScript on purpose: it is what loads the TypeScript.
  */
@@ -57,14 +56,3 @@ Module._extensions[".ts"] = (module, filename) => {
 };
 
 module.exports = { cacheFile };
-
-if (require.main === module) {
-  const [entry, ...args] = process.argv.slice(2);
-  if (!entry) {
-    console.error("usage: node stacks/ts.js <file.ts> [args...]");
-    process.exit(2);
-  }
-  const file = path.resolve(entry);
-  process.argv = [process.argv[0], file, ...args];
-  Module.runMain(file);
-}

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { BENCH, benchCli } from "../stacks/bench";
-import { EXIT, countResources, formatCount, resolvePolicyConfig, runCommand } from "../stacks/cli";
+import { BENCH, benchCli } from "../stacks/bench/cli";
+import { EXIT, countResources, formatCount, npmScript, resolvePolicyConfig, runCommand } from "../stacks/cli";
 import { AzureRefusalError } from "../stacks/azure/refusal";
 import { readPolicyConfig } from "../stacks/policyServer/config";
 import { MANIFEST } from "../stacks/outDir";
@@ -292,7 +292,7 @@ describe("commands: help, arguments, exit codes, one resource count", () => {
 });
 
 describe("the CLI as a process", () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "stacks/ts.js"), path.join(root, "stacks/plan.ts"), ...args],
+  const cli = (...args: string[]) => spawnSync(process.execPath, [...npmScript("plan"), ...args],
     { cwd: root, encoding: "utf8", timeout: 60000 });
 
   test("a refused config exits 2 with the key named and no stack trace", () => {
@@ -303,6 +303,14 @@ describe("the CLI as a process", () => {
     expect(r.stderr).toContain("aoai-bcdr:regions.secondary: must differ from regions.primary");
     expect(r.stderr).not.toMatch(NO_TRACE);
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test("a command that ends before asking for the policy server it preloaded (--help, a refused flag) exits at once", () => {
+    const help = cli("--help");
+    expect([help.status, help.signal]).toEqual([EXIT.ok, null]);
+    expect(help.stdout).toContain(PLAN.usage);
+    const refused = cli("--stak", "dev");
+    expect([refused.status, refused.signal]).toEqual([EXIT.usage, null]);
   });
 
   test("a mandatory violation exits 1: public-mode dev planned with --policy-config of prod's private-mode policy", () => {

@@ -4,7 +4,7 @@
  * invariants the server enforces by exiting, policy config read as the CLI reads it, and `npm run policy`.
  */
 import { spawnSync } from "child_process";
-import { resolvePolicyConfig } from "../stacks/cli";
+import { npmScript, resolvePolicyConfig } from "../stacks/cli";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,6 +12,7 @@ import * as ts from "typescript";
 import { PACK_NAME, rules } from "../policies/pack";
 import { PolicyConfigError, parsePolicyConfig, reconcile, warnings } from "../stacks/policyServer/config";
 import { PolicyServer } from "../stacks/policyServer/server";
+import { adoptEarly, launchEarly, serving } from "../stacks/policyServer/launch";
 import { policyCli } from "../stacks/policy";
 import { Plan, makePlan } from "../stacks/plan";
 import { PackEvaluator } from "../stacks/policyServer/evaluate";
@@ -46,6 +47,24 @@ describe("the pack, as the Pulumi CLI runs it", () => {
     fs.writeFileSync(path.join(pack, "index.ts"), 'import { PolicyPack } from "@pulumi/policy";\nconst level: number = "mandatory";\nnew PolicyPack("broken", { policies: [], enforcementLevel: level as never });\n');
     // ts-node --transpile-only would run this file; the CLI's runner refuses it.
     await expect(PolicyServer.start({ packDir: pack, launch: "cli" })).rejects.toThrow(/TS2322: Type 'string' is not assignable to type 'number'/);
+  }, 60000);
+
+  test("the server npm run plan preloads (early.ts) is the one its first default start takes, once; other launches start their own", async () => {
+    launchEarly();
+    expect(adoptEarly({ launch: "cli" })).toBeUndefined();
+    expect(adoptEarly({ packDir: policiesDir })).toBeUndefined();
+    const adopted = await PolicyServer.start();
+    try {
+      expect(adoptEarly({})).toBeUndefined();
+      expect((await adopted.info()).policies.map(p => p.name)).toEqual(server.current.pack.policies.map(p => p.name));
+    } finally {
+      adopted.close();
+    }
+    launchEarly();
+    const early = adoptEarly({})!;
+    expect(await serving(early)).toMatch(/^\d+$/);
+    expect(adoptEarly({})).toBeUndefined();
+    early.child.kill();
   }, 60000);
 
   test("npm test type-checks every file of the pack: tsconfig.json, which tsc runs over, includes policies/", () => {
@@ -183,7 +202,7 @@ describe("npm run policy", () => {
   });
 
   test("the command exits with that code and no stack trace", () => {
-    const r = spawnSync(process.execPath, [path.join(root, "stacks/ts.js"), path.join(root, "stacks/policy.ts"), path.join(dir, "none.json")],
+    const r = spawnSync(process.execPath, [...npmScript("policy"), path.join(dir, "none.json")],
       { cwd: root, encoding: "utf8", timeout: 30000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^policy: .*none\.json: no such file\n$/);

@@ -8,7 +8,8 @@ import * as path from "path";
 import type { PlannedResource } from "../runner";
 import { PolicyConfig, reconcile, warnings } from "./config";
 import { CachedProjection } from "./projectionCache";
-import { AnalyzerResource, Diagnostic, Launch, PackInfo, POLICY_PACK_DIR, PolicyServer } from "./server";
+import { Launch, POLICY_PACK_DIR } from "./launch";
+import { AnalyzerResource, Diagnostic, PackInfo, PolicyServer } from "./server";
 
 export type Phase = "inputs" | "preview" | "update";
 

@@ -16,13 +16,13 @@
  *     lists skipped, as the CLI's `AnalyzeStack` marshalling does).
  * One server serves many stacks: Configure replaces the whole config each time.
  */
-import { ChildProcess, spawn } from "child_process";
-import type { Socket } from "net";
+import type { ChildProcess } from "child_process";
 import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import type { AnalyzerClient as Client } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { EnforcementLevel, PolicyConfigEntry, PolicyInfo } from "./config";
+import { LaunchOptions, adoptEarly, launch, serving } from "./launch";
 
 // The gRPC and protobuf copies the SDK's generated stubs were built with.
 const SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -33,16 +33,6 @@ const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
 
 /** Enforcement levels by their wire number (analyzer.proto `EnforcementLevel`). */
 const WIRE_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
-
-export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
-
-/** How the pack's process starts, in the pack's folder (see the header). */
-export type Launch = "cli" | "transpiled";
-const LAUNCH: Record<Launch, readonly string[]> = {
-  cli: [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."],
-  // `.` resolves the package's `main` as run-policy-pack's require does, .ts included once stacks/ts.js is loaded.
-  transpiled: ["-r", path.resolve(__dirname, "..", "ts.js"), "."],
-};
 
 /** A resource as the engine describes it to the analyzer. */
 export interface AnalyzerResource {
@@ -126,27 +116,11 @@ const call = <Req, Res>(method: (req: Req, cb: (err: grpcTypes.ServiceError | nu
 export class PolicyServer {
   private constructor(private readonly child: ChildProcess, private readonly client: Client) {}
 
-  /** Starts the pack (see the launches above); rejects with the pack's stderr if it exits before serving. */
-  static async start(opts: { packDir?: string; launch?: Launch } = {}): Promise<PolicyServer> {
-    // ./parentWatch.js ends the server with this process, whichever way it ends (jest kills its workers).
-    const child = spawn(process.execPath, ["-r", path.join(__dirname, "parentWatch.js"), ...LAUNCH[opts.launch ?? "transpiled"]], {
-      cwd: opts.packDir ?? POLICY_PACK_DIR, stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr!.on("data", d => { stderr += d; });
-    const port = await new Promise<string>((resolve, reject) => {
-      let stdout = "";
-      child.stdout!.on("data", d => {
-        stdout += d;
-        const line = stdout.split("\n")[0];
-        if (stdout.includes("\n")) /^\d+$/.test(line.trim()) ? resolve(line.trim()) : reject(new Error(`the policy pack printed ${JSON.stringify(line)} instead of its port:\n${stderr}`));
-      });
-      child.once("exit", code => reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr}`)));
-    });
-    // The server does not keep this process alive, and never outlives it.
-    child.unref();
-    for (const stream of [child.stdout, child.stderr]) (stream as Socket).unref();
-    return new PolicyServer(child, new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
+  /** Starts the pack (see ./launch), or takes the one ./early started; rejects with the pack's stderr if it exits before serving. */
+  static async start(opts: LaunchOptions = {}): Promise<PolicyServer> {
+    const launched = adoptEarly(opts) ?? launch(opts);
+    const port = await serving(launched);
+    return new PolicyServer(launched.child, new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
   }
 
   async configureStack(stack: { project: string; stack: string; dryRun: boolean }): Promise<void> {

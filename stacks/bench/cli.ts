@@ -1,8 +1,10 @@
 /**
- * Benchmark of the offline plan, side by side with its floor, each run in a fresh process and the rounds
- * interleaved so both see the same machine load:
- *   floor   node + @pulumi/pulumi + the mock runtime running an empty program (stacks/floor.js, plain JS)
- *   <stack> exactly what `npm run plan -- --stack <stack>` runs (program, policy pack, files written)
+ * Benchmark of the offline plan, side by side with its references, each run in a fresh process and the rounds
+ * interleaved so all see the same machine load:
+ *   floor            node + @pulumi/pulumi + the mock runtime running an empty program (./floor.js, plain JS)
+ *   <stack>:resources the plan's resources alone, declared again through their SDK classes on the same mock
+ *                    engine (./replay.ts): what any program declaring them pays, before its logic and the pack
+ *   <stack>          exactly what `npm run plan -- --stack <stack>` runs (program, policy pack, files written)
  *
  * Usage and exit codes: BENCH.usage below, and the README's "Command line" section.
  */
@@ -10,9 +12,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Command, EXIT, Output, UsageError, countResources, main, parseCommand, runCommand, wholeNumber } from "./cli";
-import { benchDrill } from "./drill/bench";
-import { stackFile } from "./runner";
+import { Command, EXIT, Output, UsageError, countResources, main, npmScript, parseCommand, runCommand, wholeNumber } from "../cli";
+import { benchDrill } from "../drill/bench";
+import { ProgramRun, stackFile } from "../runner";
 
 export const BENCH: Command = {
   name: "bench",
@@ -40,21 +42,22 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   return { runs, stacks };
 }
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 
 interface Sample { ms: number; resources?: string }
 
-/** One fresh process: wall time from spawn to exit. */
-function measure(args: string[], out?: string): Sample {
+/** One fresh process: wall time from spawn to exit, and the resources of the plan it planned or replayed. */
+function measure(args: string[], plan?: string): Sample {
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
-  if (!out) return { ms };
-  const plan = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
-  const c = countResources(plan.resources);
+  if (!plan) return { ms };
+  const c = countResources(readRun(plan).resources);
   return { ms, resources: `${c.resources}+${c.components}+${c.providers}` };
 }
+
+const readRun = (file: string): ProgramRun => JSON.parse(fs.readFileSync(file, "utf8"));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -64,16 +67,18 @@ export function benchCli(argv: readonly string[], out: Output = console): Promis
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-bench-"));
     try {
       const runs: Record<string, () => Sample> = { floor: () => measure([path.join(__dirname, "floor.js")]) };
+      const plans = Object.fromEntries(opts.stacks.map(s => [s, path.join(tmp, s, "plan.json")]));
       for (const s of opts.stacks) {
-        const out = path.join(tmp, s);
-        runs[s] = () => measure([path.join(__dirname, "ts.js"), path.join(__dirname, "plan.ts"), "--stack", s, "--out", out], out);
+        const plan = () => measure([...npmScript("plan"), "--stack", s, "--out", path.dirname(plans[s])], plans[s]);
+        plan(); // warms the transpile and projection caches, as an earlier plan would have, and writes what replay reads
+        runs[`${s}:resources`] = () => measure(["-r", path.join(__dirname, "..", "ts.js"), path.join(__dirname, "replay.ts"), plans[s]], plans[s]);
+        runs[s] = plan;
       }
-      for (const s of opts.stacks) runs[s](); // warms the transpile and projection caches, as an earlier plan would have
       const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(runs).map(k => [k, []]));
       for (let i = 0; i < opts.runs; i++) for (const [k, run] of Object.entries(runs)) samples[k].push(run());
       out.log(report(samples, opts.runs));
-      // The drill benchmark simulates prod traffic: it needs the prod plan.
-      if (opts.stacks.includes("prod")) out.log(await benchDrill("prod"));
+      // The drill benchmark simulates prod traffic on the prod plan.
+      if (plans.prod) out.log(benchDrill(readRun(plans.prod)));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -85,11 +90,12 @@ function report(samples: Record<string, Sample[]>, runs: number): string {
   const floor = median(samples.floor.map(s => s.ms));
   return [
     `offline plan vs its floor: median wall time of ${runs} fresh process(es) each, rounds interleaved (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)})`,
-    "floor = node + @pulumi/pulumi + the mock runtime running an empty program; a stack = npm run plan -- --stack <stack> without npm",
-    "stack    resources+components+providers  wall ms   x floor",
+    "floor = node + @pulumi/pulumi + the mock runtime running an empty program; a stack = npm run plan -- --stack <stack> without npm;",
+    "<stack>:resources = the stack's planned resources alone, declared through their SDK classes on the same mock engine (no program logic, no pack)",
+    "run              resources+components+providers  wall ms   x floor",
     ...Object.entries(samples).map(([k, xs]) => {
       const ms = median(xs.map(s => s.ms));
-      return `${k.padEnd(8)} ${(xs[0].resources ?? "-").padStart(31)}  ${ms.toFixed(0).padStart(7)}  ${(ms / floor).toFixed(2).padStart(8)}`;
+      return `${k.padEnd(16)} ${(xs[0].resources ?? "-").padStart(31)}  ${ms.toFixed(0).padStart(7)}  ${(ms / floor).toFixed(2).padStart(8)}`;
     }),
   ].join("\n");
 }

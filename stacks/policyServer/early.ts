@@ -1,0 +1,7 @@
+/**
+ * Preloaded by `npm run plan` and `npm run policy` (`node -r`, after stacks/ts.js): starts the pack's server
+ * before the command's own modules load (see ./launch).
+ */
+import { launchEarly } from "./launch";
+
+launchEarly();
