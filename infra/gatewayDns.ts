@@ -25,7 +25,7 @@ export interface GatewayDnsArgs {
   readonly dnsRegion: string;
   /** Region -> VNet id: every gateway VNet (the gateway itself resolves its name). */
   readonly vnetIds: Readonly<Record<string, pulumi.Input<string>>>;
-  /** Region -> hub VNet id: where clients come from; a hub shared by regions is linked once. */
+  /** Region -> hub VNet id: where clients come from, one entry per distinct hub (PrivateNetwork.hubVnetIds). */
   readonly hubVnetIds: Readonly<Record<string, string>>;
   /** Region -> that region's gateway private IP. */
   readonly gatewayIps: pulumi.Input<Readonly<Record<string, pulumi.Input<string>>>>;
@@ -57,10 +57,9 @@ export class GatewayDns extends pulumi.ComponentResource {
       location: DNS_LOCATION,
       tags,
     }, { parent: this, protect: args.protect });
-    const hubs = [...new Map(Object.entries(args.hubVnetIds).reverse().map(([region, id]) => [id.toLowerCase(), [region, id] as const])).values()].reverse();
     const links = [
       ...Object.entries(args.vnetIds).map(([region, vnetId]) => [`link-${region}`, vnetId] as const),
-      ...hubs.map(([region, hubId]) => [`link-hub-${region}`, hubId] as const),
+      ...Object.entries(args.hubVnetIds).map(([region, hubId]) => [`link-hub-${region}`, hubId] as const),
     ];
     for (const [linkName, vnetId] of links) {
       zoneLink(`${name}-${linkName}`, { zoneName: this.zone.name, resourceGroupName, linkName, vnetId, tags }, this);

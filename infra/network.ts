@@ -54,6 +54,17 @@ export function parseVnetId(id: string): { subscriptionId: string; resourceGroup
   return { subscriptionId: m[1], resourceGroupName: m[2], name: m[3] };
 }
 
+/** Region -> hub VNet id for the first of `regions` peered with each hub (ARM ids compare case-insensitively). */
+function firstRegionPerHub(regions: readonly string[], vnets: Readonly<Record<string, VnetConfig>>): Record<string, string> {
+  const seen = new Set<string>();
+  return Object.fromEntries(regions.flatMap(region => {
+    const hub = vnets[region]?.hubVnetId;
+    if (!hub || seen.has(hub.toLowerCase())) return [];
+    seen.add(hub.toLowerCase());
+    return [[region, hub]];
+  }));
+}
+
 /** One region's VNet: the APIM subnet with its NSG, the private endpoint subnet, the peerings with the hub. */
 export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly resourceGroup: resources.ResourceGroup;
@@ -156,7 +167,11 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   public readonly apimSubnetIds: Readonly<Record<string, pulumi.Output<string>>>;
   /** Region -> the VNet (what the gateway's DNS zone links to). */
   public readonly vnetIds: Readonly<Record<string, pulumi.Output<string>>>;
-  /** Region -> its hub VNet (the gateway's DNS zone links to each distinct hub). */
+  /**
+   * Region -> its hub VNet, for the first region of each distinct hub: what the zones link to. Azure links a VNet
+   * to one zone per name (https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links), so a hub
+   * shared by regions resolves the first region's zones.
+   */
   public readonly hubVnetIds: Readonly<Record<string, string>>;
 
   constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -165,9 +180,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       ...args.accounts.map(a => ({ key: a.key, service: "openai" as const, resourceId: a.accountId, name: a.subdomain, settled: a.settled })),
       { key: "vault", service: "vault", resourceId: args.vault.id, name: args.vault.name },
     ];
-    // Azure links a VNet to one zone per name (https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links):
-    // a hub shared by regions resolves the first region's zones.
-    const hubsLinked = new Set<string>();
+    this.hubVnetIds = firstRegionPerHub(args.regions, args.vnets);
     this.regions = Object.fromEntries(args.regions.map(region => {
       const vnet = args.vnets[region];
       if (!vnet) throw new Error(`no VNet configured for gateway region ${region}`);
@@ -178,19 +191,17 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         region,
         resourceGroupName: regional.resourceGroup.name,
         vnetId: regional.vnet.id,
-        hubVnetId: hubsLinked.has(regional.hubVnetId.toLowerCase()) ? undefined : regional.hubVnetId,
+        hubVnetId: this.hubVnetIds[region],
         subnetId: regional.privateEndpointSubnetId,
         targets,
         commonTags: args.commonTags,
         protect: args.protect,
       }, { parent: this });
-      hubsLinked.add(regional.hubVnetId.toLowerCase());
       return [region, { network: regional, privateLink }];
     }));
     const each = <T>(f: (r: PrivateRegion) => T) => Object.fromEntries(Object.entries(this.regions).map(([region, r]) => [region, f(r)]));
     this.apimSubnetIds = each(r => r.network.apimSubnetId);
     this.vnetIds = each(r => r.network.vnet.id);
-    this.hubVnetIds = each(r => r.network.hubVnetId);
     this.registerOutputs({ apimSubnetIds: this.apimSubnetIds, vnetIds: this.vnetIds });
   }
 }

@@ -222,8 +222,9 @@ test("without protect, nothing is protected", async () => {
 
 test("a hub shared by both regions resolves the first region's privatelink zones and the gateway's zone, each linked once (Azure links a VNet to one zone per name)", async () => {
   const shared = hubOf("eastus2");
-  const run = await runPrivate({ vnets: Object.fromEntries(REGIONS.map(r => [r, { ...VNETS[r], hubVnetId: shared }])) });
-  const hubLinks = ofType(run, N.link).filter(l => inputs(l).virtualNetwork.id === shared);
+  // ARM ids compare case-insensitively: the second region names the same hub in other case.
+  const run = await runPrivate({ vnets: Object.fromEntries(REGIONS.map((r, i) => [r, { ...VNETS[r], hubVnetId: i === 0 ? shared : shared.replace("/resourceGroups/", "/resourcegroups/") }])) });
+  const hubLinks = ofType(run, N.link).filter(l => inputs(l).virtualNetwork.id.toLowerCase() === shared.toLowerCase());
   expect(hubLinks.map(l => [inputs(l).privateZoneName, inputs(l).resourceGroupName]).sort()).toEqual([
     [GATEWAY_HOST, "rg-aoai-test-dns-westus3"],
     ["privatelink.openai.azure.com", rgOf("eastus2")],
