@@ -15,13 +15,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
-import { ChainSpec, Topology } from "../topology";
-import { API_PATH, backendId, keyNamedValue, poolId, standardPoolId } from "./ids";
+import { Topology } from "../topology";
+import { API_PATH, backendId, keyNamedValue } from "./ids";
 import { ServiceRef } from "./namedValues";
+import { PolicyChain, PolicyTier } from "./policy";
 
 export interface BackendsArgs {
   readonly service: ServiceRef;
   readonly topology: Topology;
+  /** The chains the policy walks (./chains): one pool each, in the same tier order. */
+  readonly chains: readonly PolicyChain[];
   /** Account key -> its endpoint, `https://<subdomain>.openai.azure.com/`. */
   readonly endpoints: ReadonlyMap<string, pulumi.Input<string>>;
   /** Key mode: account key -> the Key Vault-backed named value holding its key. */
@@ -68,44 +71,28 @@ function deploymentBackend(name: string, args: BackendsArgs, account: string, de
   }, { parent, dependsOn: key ? [key] : [] });
 }
 
-interface PoolMember { readonly account: string; readonly priority: number; readonly weight: number }
-
-function pool(name: string, args: BackendsArgs, id: string, title: string, deployment: string, members: readonly PoolMember[],
+function pool(name: string, args: BackendsArgs, id: string, title: string, tiers: readonly PolicyTier[],
   backends: ReadonlyMap<string, apimanagement.Backend>, parent: pulumi.Resource): apimanagement.Backend {
-  const ordered = [...members].sort((a, b) => a.priority - b.priority);
-  const of = (m: PoolMember) => backends.get(backendId(m.account, deployment))!;
+  const members = tiers.map(t => ({ tier: t, backend: backends.get(t.backendId)! }));
   return new apimanagement.Backend(`${name}-${id}`, {
     ...args.service,
     backendId: id,
     title,
     type: "Pool",
-    pool: { services: ordered.map(m => ({ id: of(m).id, priority: m.priority, weight: m.weight })) },
-  }, { parent, dependsOn: ordered.map(of) });
-}
-
-const roleOf = (topology: Topology, account: string) => topology.accounts.find(a => a.key === account)?.role;
-
-/** The standard tier of a chain: where lower-priority callers go when its PTU pool runs hot. */
-function standardTier(topology: Topology, chain: ChainSpec): readonly PoolMember[] {
-  return chain.tiers.filter(t => roleOf(topology, t.account) === "standard");
-}
-
-function startsAtPtu(topology: Topology, chain: ChainSpec): boolean {
-  const [first] = [...chain.tiers].sort((a, b) => a.priority - b.priority);
-  return roleOf(topology, first.account) !== "standard";
+    pool: { services: members.map(m => ({ id: m.backend.id, priority: m.tier.priority, weight: m.tier.weight })) },
+  }, { parent, dependsOn: members.map(m => m.backend) });
 }
 
 /** Declares every backend and pool; returns the pools (the policy names them, so it must wait for them). */
 export function declareBackends(name: string, args: BackendsArgs, parent: pulumi.Resource): apimanagement.Backend[] {
-  const { topology } = args;
-  const backends = new Map(topology.accounts.flatMap(a => a.deployments.map(d =>
+  const backends = new Map(args.topology.accounts.flatMap(a => a.deployments.map(d =>
     [backendId(a.key, d.name), deploymentBackend(name, args, a.key, d.name, a.region, parent)] as const)));
-  const chainPools = topology.chains.map(c =>
-    pool(name, args, poolId(c.name), `Failover chain ${c.name}`, c.deployment, c.tiers, backends, parent));
-  const shedTargets = [...new Set(topology.chains.filter(c => startsAtPtu(topology, c)).map(c => c.deployment))];
+  const chainPools = args.chains.map(c => pool(name, args, c.poolId, `Failover chain ${c.name}`, c.tiers, backends, parent));
+  // Callers shed from a chain that starts at a PTU go to its deployment's standard tier, as the shared chain lists it.
+  const shedTargets = [...new Set(args.chains.filter(c => c.firstPtu).map(c => c.deployment))];
   const standardPools = shedTargets.map(d => {
-    const shared = topology.chains.find(c => c.deployment === d && !c.workload)!;
-    return pool(name, args, standardPoolId(d), `Standard tier of ${d}`, d, standardTier(topology, shared), backends, parent);
+    const shared = args.chains.find(c => c.deployment === d && !c.workload)!;
+    return pool(name, args, shared.standardPoolId, `Standard tier of ${d}`, shared.tiers.filter(t => t.role === "standard"), backends, parent);
   });
   return [...chainPools, ...standardPools];
 }

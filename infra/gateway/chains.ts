@@ -31,7 +31,7 @@ export function policyChains(topology: Topology, backendAuth: "managedIdentity" 
       poolId: poolId(c.name),
       standardPoolId: standardPoolId(c.deployment),
       tiers: tiers.map(t => ({
-        backendId: backendId(t.account, c.deployment), accountKey: t.account, role: t.spec.role, priority: t.priority,
+        backendId: backendId(t.account, c.deployment), accountKey: t.account, role: t.spec.role, priority: t.priority, weight: t.weight,
         timeoutSeconds: timeoutOf(timeouts, t.spec.role),
         endpointNamedValue: endpointNamedValue(t.account),
         keyNamedValue: backendAuth === "keys" ? keyNamedValue(t.account) : undefined,

@@ -134,7 +134,8 @@ export class ApiGateway extends pulumi.ComponentResource {
     // Both strategies replay requests on other accounts with send-request (the pool's on-error fallback).
     const endpointNamedValues = [...endpoints].map(([key, endpoint]) => plainNamedValue(name, endpointNamedValue(key), endpoint, service, this));
     const frontDoor = args.frontDoorId === undefined ? undefined : plainNamedValue(name, FRONT_DOOR_ID_NAMED_VALUE, args.frontDoorId, service, this);
-    const pools = declareBackends(name, { service, topology: args.topology, endpoints, keyNamedValues }, this);
+    const chains = policyChains(args.topology, args.backendAuth, g.tierTimeoutSeconds);
+    const pools = declareBackends(name, { service, topology: args.topology, chains, endpoints, keyNamedValues }, this);
 
     const { api } = openAiApi(name, { service, subscriptionRequired: g.callerAuth === "subscription-key" }, this);
     const entra = args.entra;
@@ -150,7 +151,7 @@ export class ApiGateway extends pulumi.ComponentResource {
       backendAuth: args.backendAuth,
       identityClientId: clientId,
       applications: args.applications,
-      chains: policyChains(args.topology, args.backendAuth, g.tierTimeoutSeconds),
+      chains,
       retryAfterSeconds: g.retryAfterSeconds,
       ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
       exposeBackendNames: g.exposeBackendNames,

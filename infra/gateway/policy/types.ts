@@ -18,6 +18,8 @@ export interface PolicyTier {
   readonly accountKey: string;
   readonly role: AccountRole;
   readonly priority: number;
+  /** Its share among the tiers of its priority (the pool's `weight`). */
+  readonly weight: number;
   /** Seconds the gateway waits for this tier's response headers before moving on. */
   readonly timeoutSeconds: number;
   /** Named value holding the account's endpoint (`https://<subdomain>.openai.azure.com/`). */
