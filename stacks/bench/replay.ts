@@ -10,8 +10,7 @@
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedResource, ProgramRun } from "../runner";
-import { loadStackConfig, runProgram, stackFile } from "../runner";
+import { PlannedResource, ProgramRun, loadStackConfig, runProgram, stackFile } from "../runner";
 
 type SdkClass = new (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 

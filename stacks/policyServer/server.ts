@@ -82,8 +82,8 @@ function provider(r: AnalyzerResource): analyzer.AnalyzerProviderResource | unde
   return p;
 }
 
-function stackResource(r: AnalyzerResource): analyzer.AnalyzerResource {
-  const m = new analyzer.AnalyzerResource();
+/** What Analyze's request and AnalyzeStack's resources both carry: URN, type, name, properties, options, provider. */
+function describe<M extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(m: M, r: AnalyzerResource): M {
   m.setUrn(r.urn);
   m.setType(r.type);
   m.setName(r.name);
@@ -91,6 +91,11 @@ function stackResource(r: AnalyzerResource): analyzer.AnalyzerResource {
   m.setOptions(options(r));
   const p = provider(r);
   if (p) m.setProvider(p);
+  return m;
+}
+
+function stackResource(r: AnalyzerResource): analyzer.AnalyzerResource {
+  const m = describe(new analyzer.AnalyzerResource(), r);
   if (r.parent) m.setParent(r.parent);
   m.setDependenciesList([...(r.dependencies ?? [])]);
   for (const [key, urns] of Object.entries(r.propertyDependencies ?? {}).filter(([, urns]) => urns.length > 0)) {
@@ -159,15 +164,7 @@ export class PolicyServer {
   }
 
   async analyze(r: AnalyzerResource): Promise<Diagnostic[]> {
-    const req = new analyzer.AnalyzeRequest();
-    req.setUrn(r.urn);
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setProperties(struct(r.properties));
-    req.setOptions(options(r));
-    const p = provider(r);
-    if (p) req.setProvider(p);
-    return diagnostics(await call(this.client.analyze.bind(this.client), req));
+    return diagnostics(await call(this.client.analyze.bind(this.client), describe(new analyzer.AnalyzeRequest(), r)));
   }
 
   async analyzeStack(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
