@@ -31,26 +31,35 @@ export async function azureModelsClient(): Promise<ModelsClient> {
  * Throws a ConfigError naming every required offer the live API does not make to the subscription that
  * deploys it. `subscriptionIds` maps `primary` and each overflow name to its subscription id.
  */
-export async function checkLiveAvailability(config: BcdrConfig, subscriptionIds: Readonly<Record<string, string>>, client: ModelsClient): Promise<void> {
+export async function checkLiveAvailability(
+  config: BcdrConfig,
+  subscriptionIds: Readonly<Record<string, string>>,
+  client: ModelsClient,
+): Promise<void> {
   const offered = new Map<string, Promise<Set<string>>>();
   const offersIn = (subscriptionId: string, region: string) => {
     const key = `${subscriptionId}/${region}`;
     if (!offered.has(key)) {
-      offered.set(key, (async () => {
-        const here = new Set<string>();
-        for await (const m of client.list(subscriptionId, region)) {
-          if (m.kind !== undefined && m.kind !== "OpenAI") continue;
-          for (const sku of m.model?.skus ?? []) here.add(`${sku.name}/${m.model?.name}@${m.model?.version}`);
-        }
-        return here;
-      })());
+      offered.set(
+        key,
+        (async () => {
+          const here = new Set<string>();
+          for await (const m of client.list(subscriptionId, region)) {
+            if (m.kind !== undefined && m.kind !== "OpenAI") continue;
+            for (const sku of m.model?.skus ?? []) here.add(`${sku.name}/${m.model?.name}@${m.model?.version}`);
+          }
+          return here;
+        })(),
+      );
     }
     return offered.get(key)!;
   };
   const issues: ConfigIssue[] = [];
   for (const o of requiredOffers(config)) {
     if (!(await offersIn(subscriptionIds[o.subscription], o.region)).has(`${o.sku}/${o.model}@${o.version}`)) {
-      issues.push(unavailableOffer(o, `Azure's models API for subscription '${o.subscription}' in ${o.region} (${MODELS_API})`));
+      issues.push(
+        unavailableOffer(o, `Azure's models API for subscription '${o.subscription}' in ${o.region} (${MODELS_API})`),
+      );
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);

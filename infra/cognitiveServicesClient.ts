@@ -5,9 +5,12 @@
  */
 import type { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 
-export async function cognitiveServicesClients(): Promise<(subscriptionId: string) => CognitiveServicesManagementClient> {
+export async function cognitiveServicesClients(): Promise<
+  (subscriptionId: string) => CognitiveServicesManagementClient
+> {
   const [{ CognitiveServicesManagementClient: Client }, { DefaultAzureCredential }] = await Promise.all([
-    import("@azure/arm-cognitiveservices"), import("@azure/identity"),
+    import("@azure/arm-cognitiveservices"),
+    import("@azure/identity"),
   ]);
   const credential = new DefaultAzureCredential();
   const clients = new Map<string, CognitiveServicesManagementClient>();

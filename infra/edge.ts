@@ -65,13 +65,26 @@ export const PROMPT_FIELDS = ["messages", "prompt", "input"] as const;
 export const PROMPT_RULE_GROUPS = ["SQLI", "MS-ThreatIntel-SQLI", "XSS", "RCE", "PHP", "JAVA", "NODEJS"] as const;
 
 /** Gateway origins in `regions` order: one priority for active/active, priority 1, 2, ... for active/passive. */
-export function edgeOrigins(routing: EdgeConfig["routing"], regions: readonly string[], hostName: (region: string) => pulumi.Input<string>): EdgeOrigin[] {
-  return regions.map((region, i) => ({ region, hostName: hostName(region), priority: routing === "active-active" ? 1 : i + 1, weight: 50 }));
+export function edgeOrigins(
+  routing: EdgeConfig["routing"],
+  regions: readonly string[],
+  hostName: (region: string) => pulumi.Input<string>,
+): EdgeOrigin[] {
+  return regions.map((region, i) => ({
+    region,
+    hostName: hostName(region),
+    priority: routing === "active-active" ? 1 : i + 1,
+    weight: 50,
+  }));
 }
 
 /** Premium's managed rule sets, with the prompt fields excluded from the prompt-sensitive groups only. */
 function managedRuleSets(): frontdoor.PolicyArgs["managedRules"] {
-  const promptExclusions = PROMPT_FIELDS.map(selector => ({ matchVariable: "RequestBodyJsonArgNames", selectorMatchOperator: "Equals", selector }));
+  const promptExclusions = PROMPT_FIELDS.map(selector => ({
+    matchVariable: "RequestBodyJsonArgNames",
+    selectorMatchOperator: "Equals",
+    selector,
+  }));
   return {
     managedRuleSets: [
       {
@@ -88,32 +101,44 @@ function managedRuleSets(): frontdoor.PolicyArgs["managedRules"] {
 
 /** The Front Door profile, its endpoint, and the WAF policy attached to the endpoint. */
 /** The WAF policy: a rate limit per client IP, and on Premium the managed rule sets. */
-function wafPolicy(name: string, args: FrontDoorEdgeArgs, resourceGroupName: pulumi.Input<string>, tags: Tags, opts: pulumi.CustomResourceOptions) {
+function wafPolicy(
+  name: string,
+  args: FrontDoorEdgeArgs,
+  resourceGroupName: pulumi.Input<string>,
+  tags: Tags,
+  opts: pulumi.CustomResourceOptions,
+) {
   const c = args.config;
-  return new frontdoor.Policy(`${name}-waf`, {
-    resourceGroupName,
-    // Letters and digits only.
-    policyName: azureName("azure-native:frontdoor:Policy", ["waf", args.stack, "aoai"]),
-    location: "Global",
-    sku: { name: c.frontDoorSku },
-    policySettings: { enabledState: "Enabled", mode: "Prevention", requestBodyCheck: "Enabled" },
-    customRules: {
-      rules: [{
-        name: "RateLimitPerClientIp",
-        priority: 100,
-        enabledState: "Enabled",
-        ruleType: "RateLimitRule",
-        rateLimitDurationInMinutes: 1,
-        rateLimitThreshold: c.wafRateLimitPerMinute,
-        // The TCP peer, not X-Forwarded-For, which a client can forge. Each Front Door POP counts on its own.
-        groupBy: [{ variableName: "SocketAddr" }],
-        matchConditions: [{ matchVariable: "RemoteAddr", operator: "IPMatch", matchValue: ["0.0.0.0/0", "::/0"] }],
-        action: "Block",
-      }],
+  return new frontdoor.Policy(
+    `${name}-waf`,
+    {
+      resourceGroupName,
+      // Letters and digits only.
+      policyName: azureName("azure-native:frontdoor:Policy", ["waf", args.stack, "aoai"]),
+      location: "Global",
+      sku: { name: c.frontDoorSku },
+      policySettings: { enabledState: "Enabled", mode: "Prevention", requestBodyCheck: "Enabled" },
+      customRules: {
+        rules: [
+          {
+            name: "RateLimitPerClientIp",
+            priority: 100,
+            enabledState: "Enabled",
+            ruleType: "RateLimitRule",
+            rateLimitDurationInMinutes: 1,
+            rateLimitThreshold: c.wafRateLimitPerMinute,
+            // The TCP peer, not X-Forwarded-For, which a client can forge. Each Front Door POP counts on its own.
+            groupBy: [{ variableName: "SocketAddr" }],
+            matchConditions: [{ matchVariable: "RemoteAddr", operator: "IPMatch", matchValue: ["0.0.0.0/0", "::/0"] }],
+            action: "Block",
+          },
+        ],
+      },
+      managedRules: c.frontDoorSku === "Premium_AzureFrontDoor" ? managedRuleSets() : undefined,
+      tags,
     },
-    managedRules: c.frontDoorSku === "Premium_AzureFrontDoor" ? managedRuleSets() : undefined,
-    tags,
-  }, opts);
+    opts,
+  );
 }
 
 export class FrontDoorEdge extends pulumi.ComponentResource {
@@ -131,40 +156,57 @@ export class FrontDoorEdge extends pulumi.ComponentResource {
     const { config: c } = args;
     const tags = roleTags(args.commonTags, "edge");
     const child = { parent: this };
-    const rg = resourceGroup(name, { stack: args.stack, purpose: "edge", region: args.region, tags }, { parent: this, protect: args.protect });
+    const rg = resourceGroup(
+      name,
+      { stack: args.stack, purpose: "edge", region: args.region, tags },
+      { parent: this, protect: args.protect },
+    );
     this.resourceGroup = rg;
 
-    this.profile = new cdn.Profile(`${name}-profile`, {
-      resourceGroupName: rg.name,
-      profileName: azureName("azure-native:cdn:Profile", ["afd", "aoai", args.stack]),
-      location: "global",
-      sku: { name: c.frontDoorSku },
-      originResponseTimeoutSeconds: ORIGIN_RESPONSE_TIMEOUT_SECONDS,
-      tags,
-    }, child);
+    this.profile = new cdn.Profile(
+      `${name}-profile`,
+      {
+        resourceGroupName: rg.name,
+        profileName: azureName("azure-native:cdn:Profile", ["afd", "aoai", args.stack]),
+        location: "global",
+        sku: { name: c.frontDoorSku },
+        originResponseTimeoutSeconds: ORIGIN_RESPONSE_TIMEOUT_SECONDS,
+        tags,
+      },
+      child,
+    );
     const profileArgs = { resourceGroupName: rg.name, profileName: this.profile.name };
-    this.endpoint = new cdn.AFDEndpoint(`${name}-endpoint`, {
-      ...profileArgs,
-      endpointName: azureName("azure-native:cdn:AFDEndpoint", ["afd", "aoai", args.stack]),
-      location: "global",
-      enabledState: "Enabled",
-      // The same name gets the same hash in this tenant: a recreated endpoint keeps its host name.
-      autoGeneratedDomainNameLabelScope: "TenantReuse",
-      tags,
-    }, child);
+    this.endpoint = new cdn.AFDEndpoint(
+      `${name}-endpoint`,
+      {
+        ...profileArgs,
+        endpointName: azureName("azure-native:cdn:AFDEndpoint", ["afd", "aoai", args.stack]),
+        location: "global",
+        enabledState: "Enabled",
+        // The same name gets the same hash in this tenant: a recreated endpoint keeps its host name.
+        autoGeneratedDomainNameLabelScope: "TenantReuse",
+        tags,
+      },
+      child,
+    );
 
     this.wafPolicy = wafPolicy(name, args, rg.name, tags, child);
-    new cdn.SecurityPolicy(`${name}-security-policy`, {
-      ...profileArgs,
-      securityPolicyName: "waf",
-      parameters: {
-        type: "WebApplicationFirewall",
-        wafPolicy: { id: this.wafPolicy.id },
-        associations: [{ domains: [{ id: this.endpoint.id }], patternsToMatch: ["/*"] }],
+    new cdn.SecurityPolicy(
+      `${name}-security-policy`,
+      {
+        ...profileArgs,
+        securityPolicyName: "waf",
+        parameters: {
+          type: "WebApplicationFirewall",
+          wafPolicy: { id: this.wafPolicy.id },
+          associations: [{ domains: [{ id: this.endpoint.id }], patternsToMatch: ["/*"] }],
+        },
       },
-    }, child);
+      child,
+    );
 
-    if (args.workspaceId !== undefined) diagnosticSetting(`${name}-diagnostics`, this.profile.id, args.workspaceId, child);
+    if (args.workspaceId !== undefined)
+      diagnosticSetting(`${name}-diagnostics`, this.profile.id, args.workspaceId, child);
 
     this.endpointHostName = this.endpoint.hostName;
     this.frontDoorId = this.profile.frontDoorId;
@@ -190,52 +232,68 @@ export class FrontDoorRoute extends pulumi.ComponentResource {
     const child = { parent: this };
     const profileArgs = { resourceGroupName: edge.resourceGroup.name, profileName: edge.profile.name };
 
-    const originGroup = new cdn.AFDOriginGroup(`${name}-origin-group`, {
-      ...profileArgs,
-      originGroupName: "gateways",
-      healthProbeSettings: {
-        probePath: PROBE_PATH,
-        probeProtocol: "Https",
-        probeRequestType: "GET",
-        probeIntervalInSeconds: args.probeIntervalSeconds,
+    const originGroup = new cdn.AFDOriginGroup(
+      `${name}-origin-group`,
+      {
+        ...profileArgs,
+        originGroupName: "gateways",
+        healthProbeSettings: {
+          probePath: PROBE_PATH,
+          probeProtocol: "Https",
+          probeRequestType: "GET",
+          probeIntervalInSeconds: args.probeIntervalSeconds,
+        },
+        loadBalancingSettings: {
+          sampleSize: 4,
+          successfulSamplesRequired: 3,
+          // Origins sharing a priority (active/active) in one latency bucket: their weights, not proximity, split the load.
+          additionalLatencyInMilliseconds:
+            new Set(args.origins.map(o => o.priority)).size < args.origins.length ? 1000 : 50,
+        },
+        sessionAffinityState: "Disabled",
       },
-      loadBalancingSettings: {
-        sampleSize: 4,
-        successfulSamplesRequired: 3,
-        // Origins sharing a priority (active/active) in one latency bucket: their weights, not proximity, split the load.
-        additionalLatencyInMilliseconds: new Set(args.origins.map(o => o.priority)).size < args.origins.length ? 1000 : 50,
-      },
-      sessionAffinityState: "Disabled",
-    }, child);
-    const origins = args.origins.map(o => new cdn.AFDOrigin(`${name}-origin-${o.region}`, {
-      ...profileArgs,
-      originGroupName: originGroup.name,
-      originName: `gateway-${o.region}`,
-      hostName: o.hostName,
-      // APIM routes by host name: send the gateway's own.
-      originHostHeader: o.hostName,
-      httpPort: 80,
-      httpsPort: 443,
-      priority: o.priority,
-      weight: o.weight,
-      enabledState: "Enabled",
-      enforceCertificateNameCheck: true,
-    }, child));
+      child,
+    );
+    const origins = args.origins.map(
+      o =>
+        new cdn.AFDOrigin(
+          `${name}-origin-${o.region}`,
+          {
+            ...profileArgs,
+            originGroupName: originGroup.name,
+            originName: `gateway-${o.region}`,
+            hostName: o.hostName,
+            // APIM routes by host name: send the gateway's own.
+            originHostHeader: o.hostName,
+            httpPort: 80,
+            httpsPort: 443,
+            priority: o.priority,
+            weight: o.weight,
+            enabledState: "Enabled",
+            enforceCertificateNameCheck: true,
+          },
+          child,
+        ),
+    );
 
-    this.route = new cdn.Route(`${name}-openai`, {
-      ...profileArgs,
-      endpointName: edge.endpoint.name,
-      routeName: "openai",
-      originGroup: { id: originGroup.id },
-      patternsToMatch: [API_ROUTE_PATTERN],
-      // Plain HTTP is accepted only to be redirected; the gateways are called over HTTPS alone.
-      supportedProtocols: ["Http", "Https"],
-      httpsRedirect: "Enabled",
-      forwardingProtocol: "HttpsOnly",
-      linkToDefaultDomain: "Enabled",
-      enabledState: "Enabled",
-      // No cacheConfiguration: completions are per request and must never be served from cache.
-    }, { parent: this, dependsOn: origins });
+    this.route = new cdn.Route(
+      `${name}-openai`,
+      {
+        ...profileArgs,
+        endpointName: edge.endpoint.name,
+        routeName: "openai",
+        originGroup: { id: originGroup.id },
+        patternsToMatch: [API_ROUTE_PATTERN],
+        // Plain HTTP is accepted only to be redirected; the gateways are called over HTTPS alone.
+        supportedProtocols: ["Http", "Https"],
+        httpsRedirect: "Enabled",
+        forwardingProtocol: "HttpsOnly",
+        linkToDefaultDomain: "Enabled",
+        enabledState: "Enabled",
+        // No cacheConfiguration: completions are per request and must never be served from cache.
+      },
+      { parent: this, dependsOn: origins },
+    );
     this.registerOutputs({ routeId: this.route.id });
   }
 }

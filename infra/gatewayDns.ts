@@ -49,14 +49,22 @@ export class GatewayDns extends pulumi.ComponentResource {
   constructor(name: string, args: GatewayDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:gatewayDns:GatewayDns", name, {}, opts);
     const tags = roleTags(args.commonTags, "dns");
-    this.resourceGroup = resourceGroup(name, { stack: args.stack, purpose: "dns", region: args.dnsRegion, tags }, { parent: this, protect: args.protect });
+    this.resourceGroup = resourceGroup(
+      name,
+      { stack: args.stack, purpose: "dns", region: args.dnsRegion, tags },
+      { parent: this, protect: args.protect },
+    );
     const resourceGroupName = this.resourceGroup.name;
-    this.zone = new privatedns.PrivateZone(`${name}-zone`, {
-      privateZoneName: args.hostName,
-      resourceGroupName,
-      location: DNS_LOCATION,
-      tags,
-    }, { parent: this, protect: args.protect });
+    this.zone = new privatedns.PrivateZone(
+      `${name}-zone`,
+      {
+        privateZoneName: args.hostName,
+        resourceGroupName,
+        location: DNS_LOCATION,
+        tags,
+      },
+      { parent: this, protect: args.protect },
+    );
     const links = [
       ...Object.entries(args.vnetIds).map(([region, vnetId]) => [`link-${region}`, vnetId] as const),
       ...Object.entries(args.hubVnetIds).map(([region, hubId]) => [`link-hub-${region}`, hubId] as const),
@@ -66,17 +74,24 @@ export class GatewayDns extends pulumi.ComponentResource {
     }
     this.activeIp = pulumi.output(args.gatewayIps).apply(ips => {
       const ip = ips[args.activeRegion];
-      if (!ip) throw new Error(`no gateway private IP for the active region ${args.activeRegion}; gateway regions: ${Object.keys(ips).join(", ")}`);
+      if (!ip)
+        throw new Error(
+          `no gateway private IP for the active region ${args.activeRegion}; gateway regions: ${Object.keys(ips).join(", ")}`,
+        );
       return ip;
     });
-    this.record = new privatedns.PrivateRecordSet(`${name}-record`, {
-      privateZoneName: this.zone.name,
-      resourceGroupName,
-      recordType: "A",
-      relativeRecordSetName: "@",
-      ttl: RECORD_TTL_SECONDS,
-      aRecords: [{ ipv4Address: this.activeIp }],
-    }, { parent: this });
+    this.record = new privatedns.PrivateRecordSet(
+      `${name}-record`,
+      {
+        privateZoneName: this.zone.name,
+        resourceGroupName,
+        recordType: "A",
+        relativeRecordSetName: "@",
+        ttl: RECORD_TTL_SECONDS,
+        aRecords: [{ ipv4Address: this.activeIp }],
+      },
+      { parent: this },
+    );
     this.registerOutputs({ zoneId: this.zone.id, activeIp: this.activeIp });
   }
 }

@@ -30,16 +30,25 @@ export interface RoleGrant {
  * scope gets a new name, so the new assignment never collides with the one being deleted (ARM refuses a
  * second assignment under an existing name with RoleAssignmentExists / a changed principal with 400).
  */
-export function grantRole(name: string, grant: RoleGrant, opts: pulumi.CustomResourceOptions): authorization.RoleAssignment {
+export function grantRole(
+  name: string,
+  grant: RoleGrant,
+  opts: pulumi.CustomResourceOptions,
+): authorization.RoleAssignment {
   const roleDefinitionId = pulumi.interpolate`/subscriptions/${grant.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[grant.role]}`;
-  return new authorization.RoleAssignment(name, {
-    roleAssignmentName: pulumi.all([grant.scope, grant.principalId, ROLES[grant.role]])
-      .apply(([scope, principal, role]) => roleAssignmentName(scope, principal, role)),
-    scope: grant.scope,
-    principalId: grant.principalId,
-    principalType: "ServicePrincipal",
-    roleDefinitionId,
-  }, opts);
+  return new authorization.RoleAssignment(
+    name,
+    {
+      roleAssignmentName: pulumi
+        .all([grant.scope, grant.principalId, ROLES[grant.role]])
+        .apply(([scope, principal, role]) => roleAssignmentName(scope, principal, role)),
+      scope: grant.scope,
+      principalId: grant.principalId,
+      principalType: "ServicePrincipal",
+      roleDefinitionId,
+    },
+    opts,
+  );
 }
 
 /** The deterministic name of the assignment of `role` (definition GUID) to `principalId` at `scope`. */

@@ -59,8 +59,8 @@ async function quotaLookup(config: BcdrConfig, options: ProgramOptions): Promise
     [PRIMARY_SUBSCRIPTION, subscriptionId],
     ...config.overflowSubscriptions.map(s => [s.name, s.subscriptionId]),
   ]);
-  await checkLiveAvailability(config, ids, options.modelsClient ?? await azureModelsClient());
-  return liveQuota(ids, options.usagesClient ?? await azureUsagesClient());
+  await checkLiveAvailability(config, ids, options.modelsClient ?? (await azureModelsClient()));
+  return liveQuota(ids, options.usagesClient ?? (await azureUsagesClient()));
 }
 
 /** What every part of the stack shares. */
@@ -81,41 +81,70 @@ interface StackContext {
 
 function stackContext(config: BcdrConfig, topology: Topology): StackContext {
   // Replacing the suffix would replace every globally unique name: prod protects it.
-  const suffix = new random.RandomString("name-suffix", { length: 6, special: false, upper: false }, { protect: config.protect });
+  const suffix = new random.RandomString(
+    "name-suffix",
+    { length: 6, special: false, upper: false },
+    { protect: config.protect },
+  );
   return {
-    config, topology,
+    config,
+    topology,
     stack: pulumi.getStack(),
     tags: commonTags(config.tags, PROJECT, pulumi.getStack()),
     client: authorization.getClientConfigOutput(),
     home: config.regions.primary,
     nameSuffix: suffix.result,
     // Extra subscriptions add quota; each gets an explicit provider.
-    providers: new Map(config.overflowSubscriptions.map(s => [s.name, new Provider(`subscription-${s.name}`, { subscriptionId: s.subscriptionId })])),
+    providers: new Map(
+      config.overflowSubscriptions.map(s => [
+        s.name,
+        new Provider(`subscription-${s.name}`, { subscriptionId: s.subscriptionId }),
+      ]),
+    ),
   };
 }
 
 function declareAccounts(ctx: StackContext, observability: Observability): Map<string, OpenAiAccount> {
   const { config } = ctx;
-  return new Map(ctx.topology.accounts.map(spec => [spec.key, new OpenAiAccount(spec.key, {
-    spec,
-    stack: ctx.stack,
-    nameSuffix: ctx.nameSuffix,
-    commonTags: ctx.tags,
-    privateNetwork: config.network.mode === "private",
-    localAuth: config.openai.auth === "keys",
-    protect: config.protect,
-    versionUpgradeOption: config.standard.versionUpgradeOption,
-    workspaceId: observability.workspace.id,
-  }, { provider: ctx.providers.get(spec.subscription) })]));
+  return new Map(
+    ctx.topology.accounts.map(spec => [
+      spec.key,
+      new OpenAiAccount(
+        spec.key,
+        {
+          spec,
+          stack: ctx.stack,
+          nameSuffix: ctx.nameSuffix,
+          commonTags: ctx.tags,
+          privateNetwork: config.network.mode === "private",
+          localAuth: config.openai.auth === "keys",
+          protect: config.protect,
+          versionUpgradeOption: config.standard.versionUpgradeOption,
+          workspaceId: observability.workspace.id,
+        },
+        { provider: ctx.providers.get(spec.subscription) },
+      ),
+    ]),
+  );
 }
 
 const SECRET_NAMES = { telemetry: "appinsights-connection-string", accountKey: (key: string) => `openai-key-${key}` };
 
-function declareVault(ctx: StackContext, accounts: Map<string, OpenAiAccount>, observability: Observability, subscriptionKeys?: SubscriptionKeys) {
+function declareVault(
+  ctx: StackContext,
+  accounts: Map<string, OpenAiAccount>,
+  observability: Observability,
+  subscriptionKeys?: SubscriptionKeys,
+) {
   const { config } = ctx;
   return new SecretVault("vault", {
-    stack: ctx.stack, region: ctx.home, tenantId: ctx.client.tenantId, nameSuffix: ctx.nameSuffix, commonTags: ctx.tags,
-    privateNetwork: config.network.mode === "private", protect: config.protect,
+    stack: ctx.stack,
+    region: ctx.home,
+    tenantId: ctx.client.tenantId,
+    nameSuffix: ctx.nameSuffix,
+    commonTags: ctx.tags,
+    privateNetwork: config.network.mode === "private",
+    protect: config.protect,
     secrets: {
       [SECRET_NAMES.telemetry]: observability.connectionString,
       ...(config.openai.auth === "keys"
@@ -144,16 +173,38 @@ function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[]
   const subscriptionIdOf = (name: string) =>
     config.overflowSubscriptions.find(s => s.name === name)?.subscriptionId ?? client.subscriptionId;
   const gatewayArgs = (regions: readonly string[]): ApiGatewayArgs => ({
-    stack: ctx.stack, config: config.gateway, regions, topology: ctx.topology, applications: config.applications,
-    targets: new Map([...accounts].map(([key, account]) => [key, { account, subscriptionId: subscriptionIdOf(account.spec.subscription) }])),
-    entra: entraApp && { tenantId: client.tenantId, audience: entraApp.audience, clientId: entraApp.application.clientId, rolePrefix: APP_ROLE_PREFIX },
+    stack: ctx.stack,
+    config: config.gateway,
+    regions,
+    topology: ctx.topology,
+    applications: config.applications,
+    targets: new Map(
+      [...accounts].map(([key, account]) => [
+        key,
+        { account, subscriptionId: subscriptionIdOf(account.spec.subscription) },
+      ]),
+    ),
+    entra: entraApp && {
+      tenantId: client.tenantId,
+      audience: entraApp.audience,
+      clientId: entraApp.application.clientId,
+      rolePrefix: APP_ROLE_PREFIX,
+    },
     subscriptionKeys: inputs.subscriptionKeys,
-    customDomain: config.network.gatewayDomain && config.gateway.certificate
-      ? { hostName: config.network.gatewayDomain, ...config.gateway.certificate } : undefined,
+    customDomain:
+      config.network.gatewayDomain && config.gateway.certificate
+        ? { hostName: config.network.gatewayDomain, ...config.gateway.certificate }
+        : undefined,
     backendAuth: config.openai.auth,
-    vault: inputs.vault, vaultSubscriptionId: client.subscriptionId, secretNames: SECRET_NAMES, observability: inputs.observability,
-    nameSuffix: ctx.nameSuffix, commonTags: ctx.tags, protect: config.protect,
-    subnetIds: privateNetwork?.apimSubnetIds, frontDoorId: inputs.edge?.frontDoorId,
+    vault: inputs.vault,
+    vaultSubscriptionId: client.subscriptionId,
+    secretNames: SECRET_NAMES,
+    observability: inputs.observability,
+    nameSuffix: ctx.nameSuffix,
+    commonTags: ctx.tags,
+    protect: config.protect,
+    subnetIds: privateNetwork?.apimSubnetIds,
+    frontDoorId: inputs.edge?.frontDoorId,
     // A component as a dependency stands for all its children: the vault's endpoint, zone, link and record.
     vaultAccess: privateNetwork && regions.map(r => privateNetwork.regions[r].privateLink),
   });
@@ -170,43 +221,85 @@ function declareGatewayDns(ctx: StackContext, privateNetwork: PrivateNetwork, ga
   const { config } = ctx;
   return new GatewayDns("gateway-dns", {
     hostName: config.network.gatewayDomain ?? gateways[0].service.gatewayUrl.apply(u => u.replace(/^https:\/\//, "")),
-    stack: ctx.stack, dnsRegion: config.network.dnsRegion!,
+    stack: ctx.stack,
+    dnsRegion: config.network.dnsRegion!,
     vnetIds: privateNetwork.vnetIds,
     hubVnetIds: privateNetwork.hubVnetIds,
     gatewayIps: mergeByRegion(gateways.map(g => g.privateIps)),
     activeRegion: config.network.activeGatewayRegion!,
-    commonTags: ctx.tags, protect: config.protect,
+    commonTags: ctx.tags,
+    protect: config.protect,
   });
 }
 
 function declare(config: BcdrConfig, topology: Topology, today: string) {
   const ctx = stackContext(config, topology);
   const observability = new Observability("observability", {
-    stack: ctx.stack, region: ctx.home, commonTags: ctx.tags, retentionInDays: config.observability.retentionInDays, protect: config.protect,
+    stack: ctx.stack,
+    region: ctx.home,
+    commonTags: ctx.tags,
+    retentionInDays: config.observability.retentionInDays,
+    protect: config.protect,
   });
   const accounts = declareAccounts(ctx, observability);
   // Generated once, kept in Key Vault, set on every region's gateway: a failover keeps every caller's key valid.
-  const subscriptionKeys = config.gateway.callerAuth === "subscription-key"
-    ? new SubscriptionKeys("gateway-keys", { applications: config.applications })
-    : undefined;
+  const subscriptionKeys =
+    config.gateway.callerAuth === "subscription-key"
+      ? new SubscriptionKeys("gateway-keys", { applications: config.applications })
+      : undefined;
   const vault = declareVault(ctx, accounts, observability, subscriptionKeys);
-  const privateNetwork = config.network.mode === "private" ? new PrivateNetwork("network", {
-    stack: ctx.stack, regions: config.gateway.regions, vnets: config.network.vnets,
-    accounts: [...accounts].map(([key, a]) => ({ key, accountId: a.account.id, subdomain: a.account.name, settled: a.settled })),
-    vault: { id: vault.vault.id, name: vault.vault.name }, commonTags: ctx.tags, protect: config.protect,
-  }) : undefined;
+  const privateNetwork =
+    config.network.mode === "private"
+      ? new PrivateNetwork("network", {
+          stack: ctx.stack,
+          regions: config.gateway.regions,
+          vnets: config.network.vnets,
+          accounts: [...accounts].map(([key, a]) => ({
+            key,
+            accountId: a.account.id,
+            subdomain: a.account.name,
+            settled: a.settled,
+          })),
+          vault: { id: vault.vault.id, name: vault.vault.name },
+          commonTags: ctx.tags,
+          protect: config.protect,
+        })
+      : undefined;
   // Front Door exists before the gateway (whose policy checks its id) and routes to it after.
-  const edge = config.network.mode === "public" ? new FrontDoorEdge("edge", {
-    stack: ctx.stack, region: ctx.home, config: config.edge, commonTags: ctx.tags, protect: config.protect, workspaceId: observability.workspace.id,
-  }) : undefined;
-  const entraApp = config.gateway.callerAuth === "entra"
-    ? new GatewayApp("gateway-app", { project: PROJECT, stack: ctx.stack, tenantId: ctx.client.tenantId, applications: config.applications })
-    : undefined;
-  const gateways = declareGateways(ctx, { accounts, vault, observability, subscriptionKeys, entraApp, privateNetwork, edge });
+  const edge =
+    config.network.mode === "public"
+      ? new FrontDoorEdge("edge", {
+          stack: ctx.stack,
+          region: ctx.home,
+          config: config.edge,
+          commonTags: ctx.tags,
+          protect: config.protect,
+          workspaceId: observability.workspace.id,
+        })
+      : undefined;
+  const entraApp =
+    config.gateway.callerAuth === "entra"
+      ? new GatewayApp("gateway-app", {
+          project: PROJECT,
+          stack: ctx.stack,
+          tenantId: ctx.client.tenantId,
+          applications: config.applications,
+        })
+      : undefined;
+  const gateways = declareGateways(ctx, {
+    accounts,
+    vault,
+    observability,
+    subscriptionKeys,
+    entraApp,
+    privateNetwork,
+    edge,
+  });
   const gatewayHosts = mergeByRegion(gateways.map(g => g.gatewayHosts));
   if (edge) {
     new FrontDoorRoute("edge-route", {
-      edge, origins: edgeOrigins(config.edge.routing, config.gateway.regions, r => gatewayHosts.apply(h => h[r])),
+      edge,
+      origins: edgeOrigins(config.edge.routing, config.gateway.regions, r => gatewayHosts.apply(h => h[r])),
       probeIntervalSeconds: config.edge.probeIntervalSeconds,
     });
   }
@@ -215,19 +308,27 @@ function declare(config: BcdrConfig, topology: Topology, today: string) {
     dataZone: topology.dataZone ?? "none",
     accounts: accountOutputs(accounts),
     chains: Object.fromEntries(topology.chains.map(c => [c.name, c])),
-    applications: Object.fromEntries(config.applications.map(a => [a.name, {
-      priority: a.priority,
-      workload: a.workload,
-      chains: applicationChains(topology, a.workload).map(c => c.name),
-    }])),
+    applications: Object.fromEntries(
+      config.applications.map(a => [
+        a.name,
+        {
+          priority: a.priority,
+          workload: a.workload,
+          chains: applicationChains(topology, a.workload).map(c => c.name),
+        },
+      ]),
+    ),
     gateway: gatewayOutputs(config, gatewayHosts, entraApp, subscriptionKeys),
     entry: edge
       ? { mode: "public", frontDoorHost: edge.endpointHostName }
       : {
-        mode: "private", gatewayHost: gatewayDns!.zone.name, activeRegion: config.network.activeGatewayRegion, activeIp: gatewayDns!.activeIp,
-        // The failover command targets this record alone (README, "Fail over"): it needs nothing in the failed region.
-        failoverTarget: gatewayDns!.record.urn,
-      },
+          mode: "private",
+          gatewayHost: gatewayDns!.zone.name,
+          activeRegion: config.network.activeGatewayRegion,
+          activeIp: gatewayDns!.activeIp,
+          // The failover command targets this record alone (README, "Fail over"): it needs nothing in the failed region.
+          failoverTarget: gatewayDns!.record.urn,
+        },
     keyVaultUri: vault.vault.properties.vaultUri,
     modelRetirements: retirements(config, today),
   };
@@ -235,32 +336,57 @@ function declare(config: BcdrConfig, topology: Topology, today: string) {
 
 /** Each account's place in the topology, name, endpoint and deployments. */
 function accountOutputs(accounts: Map<string, OpenAiAccount>) {
-  return Object.fromEntries([...accounts].map(([key, a]) => {
-    const spec = a.spec;
-    return [key, {
-      role: spec.role,
-      regionRole: spec.regionRole,
-      workload: spec.workload,
-      region: spec.region,
-      subscription: spec.subscription,
-      name: a.account.name,
-      endpoint: a.endpoint,
-      deployments: Object.fromEntries(spec.deployments.map(d => [d.name, {
-        model: d.model, version: d.version, sku: d.sku, capacity: d.capacity, capacitySource: d.capacitySource,
-      }])),
-    }];
-  }));
+  return Object.fromEntries(
+    [...accounts].map(([key, a]) => {
+      const spec = a.spec;
+      return [
+        key,
+        {
+          role: spec.role,
+          regionRole: spec.regionRole,
+          workload: spec.workload,
+          region: spec.region,
+          subscription: spec.subscription,
+          name: a.account.name,
+          endpoint: a.endpoint,
+          deployments: Object.fromEntries(
+            spec.deployments.map(d => [
+              d.name,
+              {
+                model: d.model,
+                version: d.version,
+                sku: d.sku,
+                capacity: d.capacity,
+                capacitySource: d.capacitySource,
+              },
+            ]),
+          ),
+        },
+      ];
+    }),
+  );
 }
 
-function gatewayOutputs(config: BcdrConfig, hosts: pulumi.Output<Record<string, string>>, entraApp?: GatewayApp, subscriptionKeys?: SubscriptionKeys) {
+function gatewayOutputs(
+  config: BcdrConfig,
+  hosts: pulumi.Output<Record<string, string>>,
+  entraApp?: GatewayApp,
+  subscriptionKeys?: SubscriptionKeys,
+) {
   return {
     mode: config.gateway.mode,
     strategy: config.gateway.strategy,
     callerAuth: config.gateway.callerAuth,
     audience: entraApp?.audience,
     // Where each application's team reads its subscription key pair (Key Vault secret names).
-    subscriptionKeySecrets: subscriptionKeys && Object.fromEntries(config.applications.map(a =>
-      [a.name, Object.fromEntries(KEY_SLOTS.map(slot => [slot, subscriptionKeySecretName(a.name, slot)]))])),
+    subscriptionKeySecrets:
+      subscriptionKeys &&
+      Object.fromEntries(
+        config.applications.map(a => [
+          a.name,
+          Object.fromEntries(KEY_SLOTS.map(slot => [slot, subscriptionKeySecretName(a.name, slot)])),
+        ]),
+      ),
     hosts,
   };
 }
@@ -273,7 +399,9 @@ function retirements(config: BcdrConfig, today: string) {
 async function main(options: ProgramOptions = {}) {
   // The plan's date decides which model versions are retired (AOAI_BCDR_TODAY plans "as of" another day).
   const today = options.today ?? planDate();
-  const config = await userErrors(() => parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig()), { today }));
+  const config = await userErrors(() =>
+    parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig()), { today }),
+  );
   const capacities = await userErrors(async () => resolveCapacities(config, await quotaLookup(config, options)));
   const topology = buildTopology(config, capacities);
   await userErrors(() => checkFailoverFitsEntry(config, topology));

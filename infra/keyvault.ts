@@ -31,34 +31,50 @@ export class SecretVault extends pulumi.ComponentResource {
   constructor(name: string, args: SecretVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:keyvault:SecretVault", name, {}, opts);
     const tags = roleTags(args.commonTags, "vault");
-    const rg = resourceGroup(name, { stack: args.stack, purpose: "vault", region: args.region, tags }, { parent: this, protect: args.protect });
-    this.vault = new keyvault.Vault(`${name}-vault`, {
-      // 3-24 characters, globally unique; the region keeps a vault in another region from meeting this one's name.
-      vaultName: pulumi.output(args.nameSuffix).apply(s => azureName("azure-native:keyvault:Vault", ["kv", args.stack, args.region], s)),
-      resourceGroupName: rg.name,
-      location: args.region,
-      properties: {
-        tenantId: args.tenantId,
-        sku: { family: "A", name: "standard" },
-        enableRbacAuthorization: true,
-        enableSoftDelete: true,
-        softDeleteRetentionInDays: 90,
-        enablePurgeProtection: true,
-        publicNetworkAccess: args.privateNetwork ? "Disabled" : "Enabled",
-        networkAcls: { bypass: "AzureServices", defaultAction: args.privateNetwork ? "Deny" : "Allow" },
-      },
-      tags,
-    }, { parent: this, protect: args.protect });
-    this.secretUris = Object.fromEntries(Object.entries(args.secrets).map(([secretName, value]) => {
-      const secret = new keyvault.Secret(`${name}-${secretName}`, {
-        secretName,
-        vaultName: this.vault.name,
+    const rg = resourceGroup(
+      name,
+      { stack: args.stack, purpose: "vault", region: args.region, tags },
+      { parent: this, protect: args.protect },
+    );
+    this.vault = new keyvault.Vault(
+      `${name}-vault`,
+      {
+        // 3-24 characters, globally unique; the region keeps a vault in another region from meeting this one's name.
+        vaultName: pulumi
+          .output(args.nameSuffix)
+          .apply(s => azureName("azure-native:keyvault:Vault", ["kv", args.stack, args.region], s)),
         resourceGroupName: rg.name,
-        properties: { value: pulumi.secret(value), contentType: "text/plain" },
+        location: args.region,
+        properties: {
+          tenantId: args.tenantId,
+          sku: { family: "A", name: "standard" },
+          enableRbacAuthorization: true,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: 90,
+          enablePurgeProtection: true,
+          publicNetworkAccess: args.privateNetwork ? "Disabled" : "Enabled",
+          networkAcls: { bypass: "AzureServices", defaultAction: args.privateNetwork ? "Deny" : "Allow" },
+        },
         tags,
-      }, { parent: this });
-      return [secretName, secret.properties.secretUri];
-    }));
+      },
+      { parent: this, protect: args.protect },
+    );
+    this.secretUris = Object.fromEntries(
+      Object.entries(args.secrets).map(([secretName, value]) => {
+        const secret = new keyvault.Secret(
+          `${name}-${secretName}`,
+          {
+            secretName,
+            vaultName: this.vault.name,
+            resourceGroupName: rg.name,
+            properties: { value: pulumi.secret(value), contentType: "text/plain" },
+            tags,
+          },
+          { parent: this },
+        );
+        return [secretName, secret.properties.secretUri];
+      }),
+    );
     this.registerOutputs({ vaultId: this.vault.id, vaultUri: this.vault.properties.vaultUri });
   }
 }

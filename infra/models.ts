@@ -42,23 +42,25 @@ export interface ModelInfo {
   readonly regionalPtu?: PtuIncrement;
 }
 
-const catalog: readonly ModelInfo[] = ([
-  { name: "gpt-4o", regionalPtu: { minimum: 50, step: 50 } },
-  { name: "gpt-4o-mini", regionalPtu: { minimum: 25, step: 25 } },
-  { name: "gpt-4.1", regionalPtu: { minimum: 50, step: 50 } },
-  { name: "gpt-4.1-mini", regionalPtu: { minimum: 25, step: 25 } },
-  { name: "gpt-4.1-nano", regionalPtu: { minimum: 25, step: 25 } },
-  { name: "gpt-5", regionalPtu: { minimum: 50, step: 50 } },
-  // Minimums and steps: https://learn.microsoft.com/azure/ai-foundry/openai/how-to/provisioned-throughput-onboarding
-  // (gpt-5.1: regional 50/50, read 2026-11-25); the matrix has no regional provisioned offer of it transcribed yet.
-  { name: "gpt-5.1", regionalPtu: { minimum: 50, step: 50 } },
-  { name: "gpt-5-mini", regionalPtu: { minimum: 25, step: 25 } },
-  { name: "o3", regionalPtu: { minimum: 50, step: 50 } },
-  { name: "o3-mini", regionalPtu: { minimum: 25, step: 25 } },
-  { name: "o4-mini", regionalPtu: { minimum: 25, step: 25 } },
-  { name: "text-embedding-3-large" },
-  { name: "text-embedding-3-small" },
-] as Omit<ModelInfo, "versions">[]).map(m => ({ ...m, versions: matrixVersions(m.name) }));
+const catalog: readonly ModelInfo[] = (
+  [
+    { name: "gpt-4o", regionalPtu: { minimum: 50, step: 50 } },
+    { name: "gpt-4o-mini", regionalPtu: { minimum: 25, step: 25 } },
+    { name: "gpt-4.1", regionalPtu: { minimum: 50, step: 50 } },
+    { name: "gpt-4.1-mini", regionalPtu: { minimum: 25, step: 25 } },
+    { name: "gpt-4.1-nano", regionalPtu: { minimum: 25, step: 25 } },
+    { name: "gpt-5", regionalPtu: { minimum: 50, step: 50 } },
+    // Minimums and steps: https://learn.microsoft.com/azure/ai-foundry/openai/how-to/provisioned-throughput-onboarding
+    // (gpt-5.1: regional 50/50, read 2026-11-25); the matrix has no regional provisioned offer of it transcribed yet.
+    { name: "gpt-5.1", regionalPtu: { minimum: 50, step: 50 } },
+    { name: "gpt-5-mini", regionalPtu: { minimum: 25, step: 25 } },
+    { name: "o3", regionalPtu: { minimum: 50, step: 50 } },
+    { name: "o3-mini", regionalPtu: { minimum: 25, step: 25 } },
+    { name: "o4-mini", regionalPtu: { minimum: 25, step: 25 } },
+    { name: "text-embedding-3-large" },
+    { name: "text-embedding-3-small" },
+  ] as Omit<ModelInfo, "versions">[]
+).map(m => ({ ...m, versions: matrixVersions(m.name) }));
 
 const byName = new Map(catalog.map(m => [m.name, m]));
 

@@ -19,7 +19,10 @@ function clean(text: string, alphanumericOnly: boolean): string {
   const lowered = text.toLowerCase();
   return alphanumericOnly
     ? lowered.replace(/[^a-z0-9]/g, "")
-    : lowered.replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+    : lowered
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^-|-$/g, "");
 }
 
 /**

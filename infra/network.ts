@@ -18,9 +18,22 @@ import { Tags, roleTags } from "./tags";
 export const APIM_SUBNET = "snet-apim";
 export const PRIVATE_ENDPOINT_SUBNET = "snet-private-endpoints";
 
-const allow = (name: string, priority: number, direction: "Inbound" | "Outbound", from: string, to: string, ports: string[]): inputs.network.SecurityRuleArgs => ({
-  name, priority, direction, access: "Allow", protocol: "Tcp",
-  sourceAddressPrefix: from, sourcePortRange: "*", destinationAddressPrefix: to,
+const allow = (
+  name: string,
+  priority: number,
+  direction: "Inbound" | "Outbound",
+  from: string,
+  to: string,
+  ports: string[],
+): inputs.network.SecurityRuleArgs => ({
+  name,
+  priority,
+  direction,
+  access: "Allow",
+  protocol: "Tcp",
+  sourceAddressPrefix: from,
+  sourcePortRange: "*",
+  destinationAddressPrefix: to,
   ...(ports.length === 1 ? { destinationPortRange: ports[0] } : { destinationPortRanges: ports }),
 });
 
@@ -49,20 +62,28 @@ export interface RegionalNetworkArgs {
 
 /** The parts of a VNet's ARM id. */
 export function parseVnetId(id: string): { subscriptionId: string; resourceGroupName: string; name: string } {
-  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)$/i.exec(id);
+  const m =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)$/i.exec(
+      id,
+    );
   if (!m) throw new Error(`not a VNet id: ${id}`);
   return { subscriptionId: m[1], resourceGroupName: m[2], name: m[3] };
 }
 
 /** Region -> hub VNet id for the first of `regions` peered with each hub (ARM ids compare case-insensitively). */
-function firstRegionPerHub(regions: readonly string[], vnets: Readonly<Record<string, VnetConfig>>): Record<string, string> {
+function firstRegionPerHub(
+  regions: readonly string[],
+  vnets: Readonly<Record<string, VnetConfig>>,
+): Record<string, string> {
   const seen = new Set<string>();
-  return Object.fromEntries(regions.flatMap(region => {
-    const hub = vnets[region]?.hubVnetId;
-    if (!hub || seen.has(hub.toLowerCase())) return [];
-    seen.add(hub.toLowerCase());
-    return [[region, hub]];
-  }));
+  return Object.fromEntries(
+    regions.flatMap(region => {
+      const hub = vnets[region]?.hubVnetId;
+      if (!hub || seen.has(hub.toLowerCase())) return [];
+      seen.add(hub.toLowerCase());
+      return [[region, hub]];
+    }),
+  );
 }
 
 /** One region's VNet: the APIM subnet with its NSG, the private endpoint subnet, the peerings with the hub. */
@@ -78,55 +99,93 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     super("aoai-bcdr:network:RegionalNetwork", name, {}, opts);
     const { region, vnet: v } = args;
     const tags = roleTags(args.commonTags, "network");
-    this.resourceGroup = resourceGroup(name, { stack: args.stack, purpose: "network", region, tags }, { parent: this, protect: args.protect });
+    this.resourceGroup = resourceGroup(
+      name,
+      { stack: args.stack, purpose: "network", region, tags },
+      { parent: this, protect: args.protect },
+    );
     const resourceGroupName = this.resourceGroup.name;
 
-    const nsg = new network.NetworkSecurityGroup(`${name}-apim-nsg`, {
-      networkSecurityGroupName: azureName("azure-native:network:NetworkSecurityGroup", ["nsg", "apim", args.stack, region]),
-      resourceGroupName,
-      location: region,
-      securityRules: APIM_SECURITY_RULES,
-      tags,
-    }, { parent: this });
+    const nsg = new network.NetworkSecurityGroup(
+      `${name}-apim-nsg`,
+      {
+        networkSecurityGroupName: azureName("azure-native:network:NetworkSecurityGroup", [
+          "nsg",
+          "apim",
+          args.stack,
+          region,
+        ]),
+        resourceGroupName,
+        location: region,
+        securityRules: APIM_SECURITY_RULES,
+        tags,
+      },
+      { parent: this },
+    );
     // Subnets inline: declared as separate resources they would fight the VNet over its subnet list.
-    this.vnet = new network.VirtualNetwork(`${name}-vnet`, {
-      virtualNetworkName: azureName("azure-native:network:VirtualNetwork", ["vnet", "aoai", args.stack, region]),
-      resourceGroupName,
-      location: region,
-      addressSpace: { addressPrefixes: [v.addressSpace] },
-      subnets: [
-        { name: APIM_SUBNET, addressPrefix: v.apimSubnet, networkSecurityGroup: { id: nsg.id } },
-        { name: PRIVATE_ENDPOINT_SUBNET, addressPrefix: v.privateEndpointSubnet, privateEndpointNetworkPolicies: "Disabled" },
-      ],
-      tags,
-    }, { parent: this, protect: args.protect });
+    this.vnet = new network.VirtualNetwork(
+      `${name}-vnet`,
+      {
+        virtualNetworkName: azureName("azure-native:network:VirtualNetwork", ["vnet", "aoai", args.stack, region]),
+        resourceGroupName,
+        location: region,
+        addressSpace: { addressPrefixes: [v.addressSpace] },
+        subnets: [
+          { name: APIM_SUBNET, addressPrefix: v.apimSubnet, networkSecurityGroup: { id: nsg.id } },
+          {
+            name: PRIVATE_ENDPOINT_SUBNET,
+            addressPrefix: v.privateEndpointSubnet,
+            privateEndpointNetworkPolicies: "Disabled",
+          },
+        ],
+        tags,
+      },
+      { parent: this, protect: args.protect },
+    );
     this.apimSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${APIM_SUBNET}`;
     this.privateEndpointSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${PRIVATE_ENDPOINT_SUBNET}`;
 
-    if (!v.hubVnetId) throw new Error(`no hub VNet for ${region}: the config requires network.vnets.${region}.hubVnetId`);
+    if (!v.hubVnetId)
+      throw new Error(`no hub VNet for ${region}: the config requires network.vnets.${region}.hubVnetId`);
     this.hubVnetId = v.hubVnetId;
     // A peering is only `Connected` once both sides exist: one from the spoke, one from the hub.
     // https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering
     const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: false };
-    new network.VirtualNetworkPeering(`${name}-hub-peering`, {
-      ...peering,
-      virtualNetworkPeeringName: "to-hub",
-      virtualNetworkName: this.vnet.name,
-      resourceGroupName,
-      remoteVirtualNetwork: { id: v.hubVnetId },
-    }, { parent: this });
+    new network.VirtualNetworkPeering(
+      `${name}-hub-peering`,
+      {
+        ...peering,
+        virtualNetworkPeeringName: "to-hub",
+        virtualNetworkName: this.vnet.name,
+        resourceGroupName,
+        remoteVirtualNetwork: { id: v.hubVnetId },
+      },
+      { parent: this },
+    );
     const hub = parseVnetId(v.hubVnetId);
     // The hub may sit in the connectivity team's subscription: its side is written through a provider for it.
-    const hubProvider = new Provider(`${name}-hub-subscription`, { subscriptionId: hub.subscriptionId }, { parent: this });
-    new network.VirtualNetworkPeering(`${name}-hub-return-peering`, {
-      ...peering,
-      virtualNetworkPeeringName: this.vnet.name.apply(n => `to-${n}`),
-      virtualNetworkName: hub.name,
-      resourceGroupName: hub.resourceGroupName,
-      remoteVirtualNetwork: { id: this.vnet.id },
-    }, { parent: this, provider: hubProvider });
+    const hubProvider = new Provider(
+      `${name}-hub-subscription`,
+      { subscriptionId: hub.subscriptionId },
+      { parent: this },
+    );
+    new network.VirtualNetworkPeering(
+      `${name}-hub-return-peering`,
+      {
+        ...peering,
+        virtualNetworkPeeringName: this.vnet.name.apply(n => `to-${n}`),
+        virtualNetworkName: hub.name,
+        resourceGroupName: hub.resourceGroupName,
+        remoteVirtualNetwork: { id: this.vnet.id },
+      },
+      { parent: this, provider: hubProvider },
+    );
 
-    this.registerOutputs({ vnetId: this.vnet.id, apimSubnetId: this.apimSubnetId, privateEndpointSubnetId: this.privateEndpointSubnetId });
+    this.registerOutputs({
+      vnetId: this.vnet.id,
+      apimSubnetId: this.apimSubnetId,
+      privateEndpointSubnetId: this.privateEndpointSubnetId,
+    });
   }
 }
 
@@ -177,29 +236,50 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:network:PrivateNetwork", name, {}, opts);
     const targets: PrivateLinkTarget[] = [
-      ...args.accounts.map(a => ({ key: a.key, service: "openai" as const, resourceId: a.accountId, name: a.subdomain, settled: a.settled })),
+      ...args.accounts.map(a => ({
+        key: a.key,
+        service: "openai" as const,
+        resourceId: a.accountId,
+        name: a.subdomain,
+        settled: a.settled,
+      })),
       { key: "vault", service: "vault", resourceId: args.vault.id, name: args.vault.name },
     ];
     this.hubVnetIds = firstRegionPerHub(args.regions, args.vnets);
-    this.regions = Object.fromEntries(args.regions.map(region => {
-      const vnet = args.vnets[region];
-      if (!vnet) throw new Error(`no VNet configured for gateway region ${region}`);
-      const regional = new RegionalNetwork(`${name}-${region}`, {
-        stack: args.stack, region, vnet, commonTags: args.commonTags, protect: args.protect,
-      }, { parent: this });
-      const privateLink = new RegionalPrivateLink(`${name}-${region}-private-link`, {
-        region,
-        resourceGroupName: regional.resourceGroup.name,
-        vnetId: regional.vnet.id,
-        hubVnetId: this.hubVnetIds[region],
-        subnetId: regional.privateEndpointSubnetId,
-        targets,
-        commonTags: args.commonTags,
-        protect: args.protect,
-      }, { parent: this });
-      return [region, { network: regional, privateLink }];
-    }));
-    const each = <T>(f: (r: PrivateRegion) => T) => Object.fromEntries(Object.entries(this.regions).map(([region, r]) => [region, f(r)]));
+    this.regions = Object.fromEntries(
+      args.regions.map(region => {
+        const vnet = args.vnets[region];
+        if (!vnet) throw new Error(`no VNet configured for gateway region ${region}`);
+        const regional = new RegionalNetwork(
+          `${name}-${region}`,
+          {
+            stack: args.stack,
+            region,
+            vnet,
+            commonTags: args.commonTags,
+            protect: args.protect,
+          },
+          { parent: this },
+        );
+        const privateLink = new RegionalPrivateLink(
+          `${name}-${region}-private-link`,
+          {
+            region,
+            resourceGroupName: regional.resourceGroup.name,
+            vnetId: regional.vnet.id,
+            hubVnetId: this.hubVnetIds[region],
+            subnetId: regional.privateEndpointSubnetId,
+            targets,
+            commonTags: args.commonTags,
+            protect: args.protect,
+          },
+          { parent: this },
+        );
+        return [region, { network: regional, privateLink }];
+      }),
+    );
+    const each = <T>(f: (r: PrivateRegion) => T) =>
+      Object.fromEntries(Object.entries(this.regions).map(([region, r]) => [region, f(r)]));
     this.apimSubnetIds = each(r => r.network.apimSubnetId);
     this.vnetIds = each(r => r.network.vnet.id);
     this.registerOutputs({ apimSubnetIds: this.apimSubnetIds, vnetIds: this.vnetIds });

@@ -28,39 +28,59 @@ export class Observability extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:observability:Observability", name, {}, opts);
     const tags = roleTags(args.commonTags, "observability");
-    const rg = resourceGroup(name, { stack: args.stack, purpose: "observability", region: args.region, tags }, { parent: this, protect: args.protect });
-    this.workspace = new operationalinsights.Workspace(`${name}-workspace`, {
-      workspaceName: azureName("azure-native:operationalinsights:Workspace", ["log", "aoai", args.stack]),
-      resourceGroupName: rg.name,
-      location: args.region,
-      sku: { name: "PerGB2018" },
-      retentionInDays: args.retentionInDays,
-      tags,
-    }, { parent: this, protect: args.protect });
-    this.appInsights = new applicationinsights.Component(`${name}-appinsights`, {
-      resourceName: `appi-aoai-${args.stack}`,
-      resourceGroupName: rg.name,
-      location: args.region,
-      kind: "web",
-      applicationType: "web",
-      ingestionMode: "LogAnalytics",
-      workspaceResourceId: this.workspace.id,
-      tags,
-    }, { parent: this });
+    const rg = resourceGroup(
+      name,
+      { stack: args.stack, purpose: "observability", region: args.region, tags },
+      { parent: this, protect: args.protect },
+    );
+    this.workspace = new operationalinsights.Workspace(
+      `${name}-workspace`,
+      {
+        workspaceName: azureName("azure-native:operationalinsights:Workspace", ["log", "aoai", args.stack]),
+        resourceGroupName: rg.name,
+        location: args.region,
+        sku: { name: "PerGB2018" },
+        retentionInDays: args.retentionInDays,
+        tags,
+      },
+      { parent: this, protect: args.protect },
+    );
+    this.appInsights = new applicationinsights.Component(
+      `${name}-appinsights`,
+      {
+        resourceName: `appi-aoai-${args.stack}`,
+        resourceGroupName: rg.name,
+        location: args.region,
+        kind: "web",
+        applicationType: "web",
+        ingestionMode: "LogAnalytics",
+        workspaceResourceId: this.workspace.id,
+        tags,
+      },
+      { parent: this },
+    );
     this.connectionString = pulumi.secret(this.appInsights.connectionString);
     this.registerOutputs({ workspaceId: this.workspace.id, appInsightsId: this.appInsights.id });
   }
 }
 
 /** Sends a resource's logs (all categories) and metrics to the workspace. */
-export function diagnosticSetting(name: string, resourceUri: pulumi.Input<string>, workspaceId: pulumi.Input<string>,
-  opts: pulumi.CustomResourceOptions): monitor.DiagnosticSetting {
-  return new monitor.DiagnosticSetting(name, {
-    name: "to-log-analytics",
-    resourceUri,
-    workspaceId,
-    logAnalyticsDestinationType: "Dedicated",
-    logs: [{ categoryGroup: "allLogs", enabled: true }],
-    metrics: [{ category: "AllMetrics", enabled: true }],
-  }, opts);
+export function diagnosticSetting(
+  name: string,
+  resourceUri: pulumi.Input<string>,
+  workspaceId: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): monitor.DiagnosticSetting {
+  return new monitor.DiagnosticSetting(
+    name,
+    {
+      name: "to-log-analytics",
+      resourceUri,
+      workspaceId,
+      logAnalyticsDestinationType: "Dedicated",
+      logs: [{ categoryGroup: "allLogs", enabled: true }],
+      metrics: [{ category: "AllMetrics", enabled: true }],
+    },
+    opts,
+  );
 }

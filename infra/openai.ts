@@ -54,46 +54,60 @@ export class OpenAiAccount extends pulumi.ComponentResource {
     this.spec = spec;
     const tags = roleTags(args.commonTags, spec.role, { regionRole: spec.regionRole, workload: spec.workload });
 
-    this.resourceGroup = resourceGroup(name, { stack: args.stack, purpose: spec.key, region: spec.region, tags }, { parent: this, protect: args.protect });
+    this.resourceGroup = resourceGroup(
+      name,
+      { stack: args.stack, purpose: spec.key, region: spec.region, tags },
+      { parent: this, protect: args.protect },
+    );
 
     const subdomain = pulumi.output(args.nameSuffix).apply(s => accountSubdomain(args.stack, spec.key, spec.region, s));
-    this.account = new cognitiveservices.Account(`${name}-account`, {
-      accountName: subdomain,
-      resourceGroupName: this.resourceGroup.name,
-      location: spec.region,
-      kind: "OpenAI",
-      sku: { name: "S0" },
-      identity: { type: "SystemAssigned" },
-      properties: {
-        // Entra ID auth and private endpoints both need a custom subdomain.
-        customSubDomainName: subdomain,
-        disableLocalAuth: !args.localAuth,
-        publicNetworkAccess: args.privateNetwork ? "Disabled" : "Enabled",
-        networkAcls: { defaultAction: args.privateNetwork ? "Deny" : "Allow", ipRules: [], virtualNetworkRules: [] },
+    this.account = new cognitiveservices.Account(
+      `${name}-account`,
+      {
+        accountName: subdomain,
+        resourceGroupName: this.resourceGroup.name,
+        location: spec.region,
+        kind: "OpenAI",
+        sku: { name: "S0" },
+        identity: { type: "SystemAssigned" },
+        properties: {
+          // Entra ID auth and private endpoints both need a custom subdomain.
+          customSubDomainName: subdomain,
+          disableLocalAuth: !args.localAuth,
+          publicNetworkAccess: args.privateNetwork ? "Disabled" : "Enabled",
+          networkAcls: { defaultAction: args.privateNetwork ? "Deny" : "Allow", ipRules: [], virtualNetworkRules: [] },
+        },
+        tags,
       },
-      tags,
-    }, { parent: this, protect: args.protect });
+      { parent: this, protect: args.protect },
+    );
 
     // Azure answers 409 to concurrent deployment writes on one account: chain them.
     this.deployments = [];
     for (const d of spec.deployments) {
       const previous = this.deployments[this.deployments.length - 1];
-      this.deployments.push(new cognitiveservices.Deployment(`${name}-${d.name}`, {
-        accountName: this.account.name,
-        resourceGroupName: this.resourceGroup.name,
-        deploymentName: d.name,
-        sku: { name: d.sku, capacity: d.capacity },
-        properties: {
-          model: { format: "OpenAI", name: d.model, version: d.version },
-          versionUpgradeOption: args.versionUpgradeOption,
-        },
-        tags,
-      }, {
-        parent: this,
-        dependsOn: previous ? [previous] : [],
-        // A released PTU reservation, or standard quota handed to another deployment, may not come back.
-        protect: args.protect,
-      }));
+      this.deployments.push(
+        new cognitiveservices.Deployment(
+          `${name}-${d.name}`,
+          {
+            accountName: this.account.name,
+            resourceGroupName: this.resourceGroup.name,
+            deploymentName: d.name,
+            sku: { name: d.sku, capacity: d.capacity },
+            properties: {
+              model: { format: "OpenAI", name: d.model, version: d.version },
+              versionUpgradeOption: args.versionUpgradeOption,
+            },
+            tags,
+          },
+          {
+            parent: this,
+            dependsOn: previous ? [previous] : [],
+            // A released PTU reservation, or standard quota handed to another deployment, may not come back.
+            protect: args.protect,
+          },
+        ),
+      );
     }
     this.settled = this.deployments[this.deployments.length - 1] ?? this.account;
 
@@ -106,7 +120,13 @@ export class OpenAiAccount extends pulumi.ComponentResource {
 
   /** The account's first access key (key mode only; it goes to Key Vault, never to the gateway policy). */
   primaryKey(): pulumi.Output<string> {
-    return pulumi.secret(cognitiveservices.listAccountKeysOutput(
-      { accountName: this.account.name, resourceGroupName: this.resourceGroup.name }, { parent: this }).apply(k => k.key1 ?? ""));
+    return pulumi.secret(
+      cognitiveservices
+        .listAccountKeysOutput(
+          { accountName: this.account.name, resourceGroupName: this.resourceGroup.name },
+          { parent: this },
+        )
+        .apply(k => k.key1 ?? ""),
+    );
   }
 }

@@ -60,15 +60,19 @@ export interface ZoneLinkArgs {
 
 /** A private DNS zone's link to a VNet: resolution only (no auto-registration of the VNet's VMs). */
 export function zoneLink(logical: string, args: ZoneLinkArgs, parent: pulumi.Resource): privatedns.VirtualNetworkLink {
-  return new privatedns.VirtualNetworkLink(logical, {
-    privateZoneName: args.zoneName,
-    resourceGroupName: args.resourceGroupName,
-    virtualNetworkLinkName: args.linkName,
-    location: DNS_LOCATION,
-    virtualNetwork: { id: args.vnetId },
-    registrationEnabled: false,
-    tags: args.tags,
-  }, { parent });
+  return new privatedns.VirtualNetworkLink(
+    logical,
+    {
+      privateZoneName: args.zoneName,
+      resourceGroupName: args.resourceGroupName,
+      virtualNetworkLinkName: args.linkName,
+      location: DNS_LOCATION,
+      virtualNetwork: { id: args.vnetId },
+      registrationEnabled: false,
+      tags: args.tags,
+    },
+    { parent },
+  );
 }
 /** What Azure's own DNS zone groups write: a recreated endpoint's new IP is picked up at once. */
 const RECORD_TTL_SECONDS = 10;
@@ -109,12 +113,16 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
   private zone(name: string, service: PrivateLinkService, args: RegionalPrivateLinkArgs): privatedns.PrivateZone {
     const { resourceGroupName } = args;
     const tags = roleTags(args.commonTags, "dns");
-    const zone = new privatedns.PrivateZone(`${name}-${service}-zone`, {
-      privateZoneName: PRIVATE_LINK_SERVICES[service].zone,
-      resourceGroupName,
-      location: DNS_LOCATION,
-      tags,
-    }, { parent: this, protect: args.protect });
+    const zone = new privatedns.PrivateZone(
+      `${name}-${service}-zone`,
+      {
+        privateZoneName: PRIVATE_LINK_SERVICES[service].zone,
+        resourceGroupName,
+        location: DNS_LOCATION,
+        tags,
+      },
+      { parent: this, protect: args.protect },
+    );
     const link = (logical: string, linkName: string, vnetId: pulumi.Input<string>) =>
       zoneLink(logical, { zoneName: zone.name, resourceGroupName, linkName, vnetId, tags }, this);
     link(`${name}-${service}-link`, `link-${args.region}`, args.vnetId);
@@ -125,19 +133,25 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
   /** The target's private endpoint in this region's endpoint subnet, and the address Azure gives it. */
   private endpoint(name: string, target: PrivateLinkTarget, args: RegionalPrivateLinkArgs) {
     const endpointName = azureName("azure-native:network:PrivateEndpoint", ["pe", target.key, args.region]);
-    const endpoint = new network.PrivateEndpoint(`${name}-pe-${target.key}`, {
-      privateEndpointName: endpointName,
-      resourceGroupName: args.resourceGroupName,
-      location: args.region,
-      subnet: { id: args.subnetId },
-      customNetworkInterfaceName: `${endpointName}-nic`,
-      privateLinkServiceConnections: [{
-        name: endpointName,
-        privateLinkServiceId: target.resourceId,
-        groupIds: [PRIVATE_LINK_SERVICES[target.service].groupId],
-      }],
-      tags: roleTags(args.commonTags, "network"),
-    }, { parent: this, dependsOn: target.settled ? [target.settled] : [] });
+    const endpoint = new network.PrivateEndpoint(
+      `${name}-pe-${target.key}`,
+      {
+        privateEndpointName: endpointName,
+        resourceGroupName: args.resourceGroupName,
+        location: args.region,
+        subnet: { id: args.subnetId },
+        customNetworkInterfaceName: `${endpointName}-nic`,
+        privateLinkServiceConnections: [
+          {
+            name: endpointName,
+            privateLinkServiceId: target.resourceId,
+            groupIds: [PRIVATE_LINK_SERVICES[target.service].groupId],
+          },
+        ],
+        tags: roleTags(args.commonTags, "network"),
+      },
+      { parent: this, dependsOn: target.settled ? [target.settled] : [] },
+    );
     const ip = endpoint.customDnsConfigs.apply(configs => {
       const address = (configs ?? []).flatMap(c => c.ipAddresses ?? [])[0];
       if (!address) throw new Error(`private endpoint ${endpointName} reported no IP address`);
@@ -148,13 +162,17 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
 
   /** The target's A record in this region's zone, pointing at this region's endpoint. */
   private record(name: string, target: PrivateLinkTarget, ip: pulumi.Output<string>, args: RegionalPrivateLinkArgs) {
-    return new privatedns.PrivateRecordSet(`${name}-record-${target.key}`, {
-      privateZoneName: this.zones[target.service]!.name,
-      resourceGroupName: args.resourceGroupName,
-      recordType: "A",
-      relativeRecordSetName: target.name,
-      ttl: RECORD_TTL_SECONDS,
-      aRecords: [{ ipv4Address: ip }],
-    }, { parent: this });
+    return new privatedns.PrivateRecordSet(
+      `${name}-record-${target.key}`,
+      {
+        privateZoneName: this.zones[target.service]!.name,
+        resourceGroupName: args.resourceGroupName,
+        recordType: "A",
+        relativeRecordSetName: target.name,
+        ttl: RECORD_TTL_SECONDS,
+        aRecords: [{ ipv4Address: ip }],
+      },
+      { parent: this },
+    );
   }
 }

@@ -41,8 +41,10 @@ export interface QuotaLookup {
 export function declaredQuota(config: BcdrConfig): QuotaLookup {
   return {
     source: "declared",
-    limit: async (subscription, region, sku, model) => config.quota.declared.find(q =>
-      q.subscription === subscription && q.region === region && q.sku === sku && q.model === model)?.capacity,
+    limit: async (subscription, region, sku, model) =>
+      config.quota.declared.find(
+        q => q.subscription === subscription && q.region === region && q.sku === sku && q.model === model,
+      )?.capacity,
   };
 }
 
@@ -61,11 +63,14 @@ export function liveQuota(subscriptionIds: Readonly<Record<string, string>>, cli
   const usages = (subscriptionId: string, region: string) => {
     const k = `${subscriptionId}/${region}`;
     if (!cache.has(k)) {
-      cache.set(k, (async () => {
-        const rows: Usage[] = [];
-        for await (const u of client.list(subscriptionId, region)) rows.push(u);
-        return rows;
-      })());
+      cache.set(
+        k,
+        (async () => {
+          const rows: Usage[] = [];
+          for await (const u of client.list(subscriptionId, region)) rows.push(u);
+          return rows;
+        })(),
+      );
     }
     return cache.get(k)!;
   };
@@ -94,21 +99,32 @@ async function resolvePlacement(config: BcdrConfig, p: StandardPlacement, quota:
     const where = `${m.name} ${sku} in ${p.region} (subscription '${p.subscription}')`;
     if (m.capacity === "full") {
       if (limit === 0) {
-        issues.push({ key, message: `"full" found a ${quota.source} quota of 0 for ${where}: request quota for it, or remove the model` });
+        issues.push({
+          key,
+          message: `"full" found a ${quota.source} quota of 0 for ${where}: request quota for it, or remove the model`,
+        });
         continue;
       }
       if (limit === undefined || limit < 0) {
-        issues.push({ key, message: quota.source === "declared"
-          ? `"full" needs the quota of ${where}: add it to aoai-bcdr:quota.declared, or give a number`
-          : `"full" found no ${usageName(sku, m.name)} quota for ${where} in Azure's usages API; request quota or give a number` });
+        issues.push({
+          key,
+          message:
+            quota.source === "declared"
+              ? `"full" needs the quota of ${where}: add it to aoai-bcdr:quota.declared, or give a number`
+              : `"full" found no ${usageName(sku, m.name)} quota for ${where} in Azure's usages API; request quota or give a number`,
+        });
         continue;
       }
       resolved.set(m.name, { capacity: limit, source: quota.source });
     } else {
       if (limit !== undefined && m.capacity > limit) {
-        issues.push({ key, message: limit === 0
-          ? `${m.capacity} exceeds the ${quota.source} quota of ${where}, which is 0: request quota for it, or remove the model`
-          : `${m.capacity} exceeds the ${quota.source} quota of ${limit} for ${where}; at most ${limit}, or "full"` });
+        issues.push({
+          key,
+          message:
+            limit === 0
+              ? `${m.capacity} exceeds the ${quota.source} quota of ${where}, which is 0: request quota for it, or remove the model`
+              : `${m.capacity} exceeds the ${quota.source} quota of ${limit} for ${where}; at most ${limit}, or "full"`,
+        });
         continue;
       }
       resolved.set(m.name, { capacity: m.capacity, source: "config" });

@@ -64,4 +64,3 @@ export function knownRegions(): string[] {
 export function regionsInZone(zone: DataZone): string[] {
   return catalog.filter(r => r.dataZone === zone).map(r => r.name);
 }
-

@@ -15,10 +15,24 @@ export interface ResourceGroupArgs {
 }
 
 /** Declares `<owner>-rg` under `owner`; protected like every stateful resource when `protect` is set. */
-export function resourceGroup(owner: string, args: ResourceGroupArgs, opts: { parent: pulumi.Resource; protect: boolean }): resources.ResourceGroup {
-  return new resources.ResourceGroup(`${owner}-rg`, {
-    resourceGroupName: azureName("azure-native:resources:ResourceGroup", ["rg", "aoai", args.stack, args.purpose, args.region]),
-    location: args.region,
-    tags: args.tags,
-  }, opts);
+export function resourceGroup(
+  owner: string,
+  args: ResourceGroupArgs,
+  opts: { parent: pulumi.Resource; protect: boolean },
+): resources.ResourceGroup {
+  return new resources.ResourceGroup(
+    `${owner}-rg`,
+    {
+      resourceGroupName: azureName("azure-native:resources:ResourceGroup", [
+        "rg",
+        "aoai",
+        args.stack,
+        args.purpose,
+        args.region,
+      ]),
+      location: args.region,
+      tags: args.tags,
+    },
+    opts,
+  );
 }

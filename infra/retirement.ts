@@ -27,14 +27,19 @@ export interface RetirementWarning {
  */
 export function planDate(env: NodeJS.ProcessEnv = process.env): string {
   const pinned = env.AOAI_BCDR_TODAY;
-  if (pinned !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(pinned)) throw new Error(`AOAI_BCDR_TODAY must be an ISO date (YYYY-MM-DD), not '${pinned}'`);
+  if (pinned !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(pinned))
+    throw new Error(`AOAI_BCDR_TODAY must be an ISO date (YYYY-MM-DD), not '${pinned}'`);
   return pinned ?? new Date().toISOString().slice(0, 10);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Warnings for the offers a stack deploys, as of `today` (an ISO date). */
-export function retirementWarnings(offers: readonly RequiredOffer[], today: string, windowDays = RETIREMENT_WARNING_DAYS): RetirementWarning[] {
+export function retirementWarnings(
+  offers: readonly RequiredOffer[],
+  today: string,
+  windowDays = RETIREMENT_WARNING_DAYS,
+): RetirementWarning[] {
   const seen = new Set<string>();
   const warnings: RetirementWarning[] = [];
   for (const o of offers) {
@@ -46,10 +51,19 @@ export function retirementWarnings(offers: readonly RequiredOffer[], today: stri
     if (daysLeft > windowDays) continue;
     // The same suggestion the refusal gives: Microsoft's, followed past suggestions that retired too.
     const replacement = currentReplacement(o.model, o.version, o.sku, today);
-    const when = daysLeft < 0 ? `retired on ${retires} (${-daysLeft} days ago) by the published date` : `retires on ${retires}, in ${daysLeft} days`;
+    const when =
+      daysLeft < 0
+        ? `retired on ${retires} (${-daysLeft} days ago) by the published date`
+        : `retires on ${retires}, in ${daysLeft} days`;
     warnings.push({
-      model: o.model, version: o.version, sku: o.sku, retires, daysLeft, replacement,
-      message: `${o.model} ${o.version} (${o.sku}) ${when}; ${replacement ? `Microsoft suggests ${replacement}; ` : ""}` +
+      model: o.model,
+      version: o.version,
+      sku: o.sku,
+      retires,
+      daysLeft,
+      replacement,
+      message:
+        `${o.model} ${o.version} (${o.sku}) ${when}; ${replacement ? `Microsoft suggests ${replacement}; ` : ""}` +
         `plan the upgrade of every region together (${RETIREMENTS_SOURCE}, transcribed ${RETIREMENTS_RETRIEVED}: confirm the date there)`,
     });
   }

@@ -65,11 +65,26 @@ export const PRIORITY = { workloadPtu: 1, enterprisePtu: 2, standard: 3, standar
 
 export function standardPlacements(config: BcdrConfig): StandardPlacement[] {
   return [
-    { key: "standard-primary", regionRole: "primary", region: config.regions.primary, subscription: PRIMARY_SUBSCRIPTION },
-    { key: "standard-secondary", regionRole: "secondary", region: config.regions.secondary, subscription: PRIMARY_SUBSCRIPTION },
-    ...config.overflowSubscriptions.flatMap(s => s.regions.map(region => ({
-      key: `overflow-${s.name}-${region}`, regionRole: "overflow" as const, region, subscription: s.name,
-    }))),
+    {
+      key: "standard-primary",
+      regionRole: "primary",
+      region: config.regions.primary,
+      subscription: PRIMARY_SUBSCRIPTION,
+    },
+    {
+      key: "standard-secondary",
+      regionRole: "secondary",
+      region: config.regions.secondary,
+      subscription: PRIMARY_SUBSCRIPTION,
+    },
+    ...config.overflowSubscriptions.flatMap(s =>
+      s.regions.map(region => ({
+        key: `overflow-${s.name}-${region}`,
+        regionRole: "overflow" as const,
+        region,
+        subscription: s.name,
+      })),
+    ),
   ];
 }
 
@@ -78,19 +93,48 @@ export type CapacityTable = ReadonlyMap<string, ReadonlyMap<string, { capacity: 
 
 function standardAccounts(config: BcdrConfig, capacities: CapacityTable): AccountSpec[] {
   return standardPlacements(config).map(p => ({
-    key: p.key, role: "standard", regionRole: p.regionRole, region: p.region, subscription: p.subscription,
+    key: p.key,
+    role: "standard",
+    regionRole: p.regionRole,
+    region: p.region,
+    subscription: p.subscription,
     deployments: config.standard.models.map(m => {
       const resolved = capacities.get(p.key)?.get(m.name);
       if (!resolved) throw new Error(`no resolved capacity for ${m.name} on ${p.key}`);
-      return { name: m.name, model: m.name, version: m.version, sku: config.standard.deploymentType, capacity: resolved.capacity, capacitySource: resolved.source };
+      return {
+        name: m.name,
+        model: m.name,
+        version: m.version,
+        sku: config.standard.deploymentType,
+        capacity: resolved.capacity,
+        capacitySource: resolved.source,
+      };
     }),
   }));
 }
 
-function ptuAccount(key: string, role: AccountRole, pool: NonNullable<BcdrConfig["enterprisePtu"]>, workload?: string): AccountSpec {
+function ptuAccount(
+  key: string,
+  role: AccountRole,
+  pool: NonNullable<BcdrConfig["enterprisePtu"]>,
+  workload?: string,
+): AccountSpec {
   return {
-    key, role, workload, region: pool.region, subscription: PRIMARY_SUBSCRIPTION,
-    deployments: [{ name: pool.model, model: pool.model, version: pool.version, sku: pool.sku, capacity: pool.ptu, capacitySource: "config" }],
+    key,
+    role,
+    workload,
+    region: pool.region,
+    subscription: PRIMARY_SUBSCRIPTION,
+    deployments: [
+      {
+        name: pool.model,
+        model: pool.model,
+        version: pool.version,
+        sku: pool.sku,
+        capacity: pool.ptu,
+        capacitySource: "config",
+      },
+    ],
   };
 }
 
@@ -103,7 +147,8 @@ function standardTiers(config: BcdrConfig, accounts: readonly AccountSpec[], mod
   const standard = accounts.filter(a => a.role === "standard");
   const capacityOf = (a: AccountSpec) => a.deployments.find(d => d.model === model)?.capacity ?? 0;
   const total = standard.reduce((sum, a) => sum + capacityOf(a), 0);
-  const passive = (a: AccountSpec) => config.standard.routing === "active-passive" && a.region !== config.regions.primary;
+  const passive = (a: AccountSpec) =>
+    config.standard.routing === "active-passive" && a.region !== config.regions.primary;
   return standard.map(a => ({
     account: a.key,
     priority: passive(a) ? PRIORITY.standardSecondary : PRIORITY.standard,
@@ -124,12 +169,15 @@ export function buildTopology(config: BcdrConfig, capacities: CapacityTable): To
   const chains: ChainSpec[] = [
     // Shared chains, one per deployment name: applications without a dedicated pool start here.
     ...config.standard.models.map(m => ({
-      name: `shared-${m.name}`, deployment: m.name,
+      name: `shared-${m.name}`,
+      deployment: m.name,
       tiers: [...enterpriseTier(m.name), ...standardTiers(config, accounts, m.name)],
     })),
     // A workload's chain: its own PTU, then the enterprise pool, then standard.
     ...config.workloadPtus.map(w => ({
-      name: `workload-${w.name}`, deployment: w.model, workload: w.name,
+      name: `workload-${w.name}`,
+      deployment: w.model,
+      workload: w.name,
       tiers: [
         { account: `workload-${w.name}`, priority: PRIORITY.workloadPtu, weight: 100 },
         ...enterpriseTier(w.model),

@@ -59,7 +59,8 @@ export const rules = [
 
 export const packArgs: PolicyPackArgs = {
   displayName: "Azure OpenAI BCDR guardrails",
-  description: "Refuses an Azure OpenAI topology that breaks the aoai-bcdr business-continuity rules: paired regions, " +
+  description:
+    "Refuses an Azure OpenAI topology that breaks the aoai-bcdr business-continuity rules: paired regions, " +
     "duplicated deployments, PTU placement, a multi-region gateway with ordered failover, private or WAF-protected entry, secrets in Key Vault.",
   enforcementLevel: "mandatory",
   policies: rules,

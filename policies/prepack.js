@@ -19,7 +19,8 @@ function clean(dir) {
   const marker = path.join(dir, MARKER);
   if (!fs.existsSync(marker)) return;
   const { created } = JSON.parse(fs.readFileSync(marker, "utf8"));
-  for (const name of created.filter(n => OUTPUTS.includes(n))) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  for (const name of created.filter(n => OUTPUTS.includes(n)))
+    fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   fs.rmSync(marker);
 }
 
@@ -28,8 +29,10 @@ function checkForeign(dir) {
   if (fs.existsSync(path.join(dir, MARKER))) return;
   const foreign = OUTPUTS.filter(n => fs.lstatSync(path.join(dir, n), { throwIfNoEntry: false }));
   if (foreign.length) {
-    throw new Error(`prepack: ${foreign.map(n => path.join(dir, n)).join(" and ")} exist${foreign.length === 1 ? "s" : ""} and prepack did not create ` +
-      `${foreign.length === 1 ? "it" : "them"}; move ${foreign.length === 1 ? "it" : "them"} away and pack again (nothing was changed)`);
+    throw new Error(
+      `prepack: ${foreign.map(n => path.join(dir, n)).join(" and ")} exist${foreign.length === 1 ? "s" : ""} and prepack did not create ` +
+        `${foreign.length === 1 ? "it" : "them"}; move ${foreign.length === 1 ? "it" : "them"} away and pack again (nothing was changed)`,
+    );
   }
 }
 
@@ -38,7 +41,11 @@ function prepare(dir) {
   checkForeign(dir);
   clean(dir);
   fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ created: OUTPUTS }) + "\n");
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json", "--outDir", "bin", "--rootDir", ".."], { cwd: dir, stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json", "--outDir", "bin", "--rootDir", ".."],
+    { cwd: dir, stdio: "inherit" },
+  );
   fs.writeFileSync(path.join(dir, "index.js"), 'module.exports = require("./bin/policies/index.js");\n');
 }
 

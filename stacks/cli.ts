@@ -36,11 +36,24 @@ export interface Command {
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** node's util.parseArgs (strict), plus `--help`/`-h`; every refusal is a UsageError that ends with the usage. */
-export function parseCommand<O extends Options>(cmd: Command, argv: readonly string[], options: O, positionals = false) {
+export function parseCommand<O extends Options>(
+  cmd: Command,
+  argv: readonly string[],
+  options: O,
+  positionals = false,
+) {
   try {
-    const parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: positionals });
+    const parsed = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: positionals,
+    });
     if ((parsed.values as { help?: boolean }).help) throw new HelpRequested(cmd.usage);
-    return parsed as unknown as { values: { [K in keyof O]?: O[K]["type"] extends "boolean" ? boolean : string }; positionals: string[] };
+    return parsed as unknown as {
+      values: { [K in keyof O]?: O[K]["type"] extends "boolean" ? boolean : string };
+      positionals: string[];
+    };
   } catch (e) {
     if (e instanceof HelpRequested) throw e;
     throw new UsageError(`${(e as Error).message}\n${cmd.usage}`);
@@ -50,7 +63,8 @@ export function parseCommand<O extends Options>(cmd: Command, argv: readonly str
 /** A whole number within bounds, for flags such as `--runs`. */
 export function wholeNumber(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, not '${value}'`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, not '${value}'`);
   return n;
 }
 
@@ -92,15 +106,21 @@ export async function runCommand(cmd: Command, body: () => Promise<number>, out:
  * test runs a command exactly as `npm run <name>` does, preloads included.
  */
 export function npmScript(name: string): string[] {
-  const scripts = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "package.json"), "utf8")).scripts as Record<string, string>;
+  const scripts = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "package.json"), "utf8")).scripts as Record<
+    string,
+    string
+  >;
   const [node, ...args] = (scripts[name] ?? "").split(" ");
-  if (node !== "node") throw new Error(`package.json: script '${name}' is not a 'node <args>' command: ${scripts[name]}`);
+  if (node !== "node")
+    throw new Error(`package.json: script '${name}' is not a 'node <args>' command: ${scripts[name]}`);
   return args;
 }
 
 /** Entry point of a command module run as a script. */
 export function main(run: (argv: string[]) => Promise<number>): void {
-  run(process.argv.slice(2)).then(code => { process.exitCode = code; });
+  run(process.argv.slice(2)).then(code => {
+    process.exitCode = code;
+  });
 }
 
 export interface ResolvedPolicyConfig {
@@ -116,8 +136,12 @@ export function resolvePolicyConfig(stack: string, explicit?: string): ResolvedP
     return { config: readPolicyConfig(explicit), source: explicit };
   }
   const file = policyConfigFile(stack);
-  if (fs.existsSync(file)) return { config: readPolicyConfig(file), source: path.relative(process.cwd(), file) || file };
-  return { config: new Map(), source: `the pack's defaults (no ${path.relative(process.cwd(), file)}; give --policy-config to choose one)` };
+  if (fs.existsSync(file))
+    return { config: readPolicyConfig(file), source: path.relative(process.cwd(), file) || file };
+  return {
+    config: new Map(),
+    source: `the pack's defaults (no ${path.relative(process.cwd(), file)}; give --policy-config to choose one)`,
+  };
 }
 
 /** The kinds of resource a plan holds, counted the same way by every command. */
@@ -131,7 +155,8 @@ export interface ResourceCount {
 }
 
 /** A component is a resource the engine records as not custom (a saved plan without the flag: this project's own types). */
-const isComponent = (r: { type: string; custom?: boolean }) => (r.custom === undefined ? r.type.startsWith(`${PROJECT}:`) : !r.custom);
+const isComponent = (r: { type: string; custom?: boolean }) =>
+  r.custom === undefined ? r.type.startsWith(`${PROJECT}:`) : !r.custom;
 
 export function countResources(resources: readonly { type: string; custom?: boolean }[]): ResourceCount {
   const providers = resources.filter(r => r.type.startsWith("pulumi:providers:")).length;

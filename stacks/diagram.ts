@@ -3,15 +3,40 @@
  * terminal or a PR comment, and a Mermaid one that GitHub renders as a picture.
  */
 
-interface DeploymentOut { model: string; version: string; sku: string; capacity: number; capacitySource: string }
+interface DeploymentOut {
+  model: string;
+  version: string;
+  sku: string;
+  capacity: number;
+  capacitySource: string;
+}
 interface AccountOut {
-  role: string; regionRole?: string; workload?: string; region: string; subscription: string; name: string;
+  role: string;
+  regionRole?: string;
+  workload?: string;
+  region: string;
+  subscription: string;
+  name: string;
   deployments: Record<string, DeploymentOut>;
 }
-interface ChainOut { name: string; deployment: string; workload?: string; tiers: { account: string; priority: number; weight: number }[] }
-interface ApplicationOut { priority: number; workload?: string; chains: string[] }
+interface ChainOut {
+  name: string;
+  deployment: string;
+  workload?: string;
+  tiers: { account: string; priority: number; weight: number }[];
+}
+interface ApplicationOut {
+  priority: number;
+  workload?: string;
+  chains: string[];
+}
 
-interface GatewayOut { mode: string; strategy: string; callerAuth: string; hosts: Record<string, string> }
+interface GatewayOut {
+  mode: string;
+  strategy: string;
+  callerAuth: string;
+  hosts: Record<string, string>;
+}
 type EntryOut =
   | { mode: "public"; frontDoorHost: string }
   | { mode: "private"; gatewayHost: string; activeRegion: string; activeIp: string };
@@ -44,27 +69,34 @@ function tiersByPriority(chain: ChainOut) {
 export function renderText(project: string, stack: string, o: TopologyOutputs): string {
   const g = o.gateway;
   const lines = [
-    `${project} / ${stack}  (data zone: ${o.dataZone})`, "",
+    `${project} / ${stack}  (data zone: ${o.dataZone})`,
+    "",
     o.entry.mode === "public"
       ? `Entry (public): Front Door + WAF at ${o.entry.frontDoorHost} -> every gateway region`
       : `Entry (private): ${o.entry.gatewayHost} -> ${o.entry.activeRegion} gateway (${o.entry.activeIp}) by private DNS`,
     `Gateway: ${g.mode}, ${g.strategy} failover, callers by ${g.callerAuth}`,
     ...Object.entries(g.hosts).map(([region, host]) => `  ${region}: ${host}`),
-    "", "Regions and accounts"];
+    "",
+    "Regions and accounts",
+  ];
   const regions = [...new Set(Object.values(o.accounts).map(a => a.region))];
   for (const region of regions) {
     lines.push(`  ${region}`);
     for (const [key, a] of Object.entries(o.accounts).filter(([, a]) => a.region === region)) {
       lines.push(`    ${accountLabel(key, a)}  ${a.name}`);
       for (const [name, d] of Object.entries(a.deployments)) {
-        lines.push(`      - ${name}: ${d.model} ${d.version}, ${d.sku}, ${d.capacity} ${unit(d)} (${d.capacitySource})`);
+        lines.push(
+          `      - ${name}: ${d.model} ${d.version}, ${d.sku}, ${d.capacity} ${unit(d)} (${d.capacitySource})`,
+        );
       }
     }
   }
   lines.push("", "Failover chains (left to right; '|' = same priority, weighted)");
   for (const c of Object.values(o.chains)) {
-    const steps = tiersByPriority(c).map(([p, tiers]) =>
-      `[${p}] ${tiers.map(t => `${t.account}@${o.accounts[t.account]?.region}${tiers.length > 1 ? ` w${t.weight}` : ""}`).join(" | ")}`);
+    const steps = tiersByPriority(c).map(
+      ([p, tiers]) =>
+        `[${p}] ${tiers.map(t => `${t.account}@${o.accounts[t.account]?.region}${tiers.length > 1 ? ` w${t.weight}` : ""}`).join(" | ")}`,
+    );
     lines.push(`  ${c.name} (${c.deployment}): ${steps.join(" -> ")}`);
   }
   const apps = Object.entries(o.applications ?? {});
@@ -80,20 +112,25 @@ const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 export function renderMermaid(o: TopologyOutputs): string {
   const entry = o.entry.mode === "public" ? "Front Door + WAF" : `private DNS -> ${o.entry.activeRegion}`;
   const lines = ["flowchart LR", `  clients(["clients"]) --> entry{{"${entry}"}}`];
-  for (const region of Object.keys(o.gateway.hosts)) lines.push(`  entry --> ${id(`gw_${region}`)}[["gateway ${region}"]]`);
+  for (const region of Object.keys(o.gateway.hosts))
+    lines.push(`  entry --> ${id(`gw_${region}`)}[["gateway ${region}"]]`);
   const regions = [...new Set(Object.values(o.accounts).map(a => a.region))];
   for (const region of regions) {
     lines.push(`  subgraph ${id(region)}["${region}"]`);
     for (const [key, a] of Object.entries(o.accounts).filter(([, a]) => a.region === region)) {
-      const deps = Object.values(a.deployments).map(d => `${d.model} ${d.capacity} ${unit(d)}`).join("<br/>");
+      const deps = Object.values(a.deployments)
+        .map(d => `${d.model} ${d.capacity} ${unit(d)}`)
+        .join("<br/>");
       lines.push(`    ${id(key)}["${key}<br/>${a.role}<br/>${deps}"]`);
     }
     lines.push("  end");
   }
   for (const c of Object.values(o.chains)) {
     lines.push(`  ${id(`chain_${c.name}`)}(["${c.name}"])`);
-    for (const region of Object.keys(o.gateway.hosts)) lines.push(`  ${id(`gw_${region}`)} --> ${id(`chain_${c.name}`)}`);
-    for (const t of c.tiers) lines.push(`  ${id(`chain_${c.name}`)} -- "p${t.priority} w${t.weight}" --> ${id(t.account)}`);
+    for (const region of Object.keys(o.gateway.hosts))
+      lines.push(`  ${id(`gw_${region}`)} --> ${id(`chain_${c.name}`)}`);
+    for (const t of c.tiers)
+      lines.push(`  ${id(`chain_${c.name}`)} -- "p${t.priority} w${t.weight}" --> ${id(t.account)}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -70,18 +70,25 @@ const NAME_INPUTS: Record<string, string> = {
 /** ARM path below `/providers/` of each resource-group-scoped type. */
 const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
   "azure-native:cognitiveservices:Account": (_, n) => `Microsoft.CognitiveServices/accounts/${n}`,
-  "azure-native:cognitiveservices:Deployment": (i, n) => `Microsoft.CognitiveServices/accounts/${i.accountName}/deployments/${n}`,
+  "azure-native:cognitiveservices:Deployment": (i, n) =>
+    `Microsoft.CognitiveServices/accounts/${i.accountName}/deployments/${n}`,
   "azure-native:apimanagement:ApiManagementService": (_, n) => `Microsoft.ApiManagement/service/${n}`,
   "azure-native:apimanagement:Backend": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/backends/${n}`,
-  "azure-native:apimanagement:NamedValue": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/namedValues/${n}`,
+  "azure-native:apimanagement:NamedValue": (i, n) =>
+    `Microsoft.ApiManagement/service/${i.serviceName}/namedValues/${n}`,
   "azure-native:apimanagement:Api": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${n}`,
-  "azure-native:apimanagement:ApiOperation": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/operations/${n}`,
-  "azure-native:apimanagement:ApiPolicy": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/policies/${n}`,
-  "azure-native:apimanagement:ApiDiagnostic": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/diagnostics/${n}`,
+  "azure-native:apimanagement:ApiOperation": (i, n) =>
+    `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/operations/${n}`,
+  "azure-native:apimanagement:ApiPolicy": (i, n) =>
+    `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/policies/${n}`,
+  "azure-native:apimanagement:ApiDiagnostic": (i, n) =>
+    `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/diagnostics/${n}`,
   "azure-native:apimanagement:Logger": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/loggers/${n}`,
   "azure-native:apimanagement:Product": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/products/${n}`,
-  "azure-native:apimanagement:ProductApi": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/products/${i.productId}/apis/${n}`,
-  "azure-native:apimanagement:Subscription": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/subscriptions/${n}`,
+  "azure-native:apimanagement:ProductApi": (i, n) =>
+    `Microsoft.ApiManagement/service/${i.serviceName}/products/${i.productId}/apis/${n}`,
+  "azure-native:apimanagement:Subscription": (i, n) =>
+    `Microsoft.ApiManagement/service/${i.serviceName}/subscriptions/${n}`,
   "azure-native:keyvault:Vault": (_, n) => `Microsoft.KeyVault/vaults/${n}`,
   "azure-native:keyvault:Secret": (i, n) => `Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${n}`,
   "azure-native:operationalinsights:Workspace": (_, n) => `Microsoft.OperationalInsights/workspaces/${n}`,
@@ -89,19 +96,25 @@ const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
   "azure-native:network:PublicIPAddress": (_, n) => `Microsoft.Network/publicIPAddresses/${n}`,
   "azure-native:network:NetworkSecurityGroup": (_, n) => `Microsoft.Network/networkSecurityGroups/${n}`,
   "azure-native:network:VirtualNetwork": (_, n) => `Microsoft.Network/virtualNetworks/${n}`,
-  "azure-native:network:VirtualNetworkPeering": (i, n) => `Microsoft.Network/virtualNetworks/${i.virtualNetworkName}/virtualNetworkPeerings/${n}`,
+  "azure-native:network:VirtualNetworkPeering": (i, n) =>
+    `Microsoft.Network/virtualNetworks/${i.virtualNetworkName}/virtualNetworkPeerings/${n}`,
   "azure-native:network:PrivateEndpoint": (_, n) => `Microsoft.Network/privateEndpoints/${n}`,
   "azure-native:privatedns:PrivateZone": (_, n) => `Microsoft.Network/privateDnsZones/${n}`,
-  "azure-native:privatedns:VirtualNetworkLink": (i, n) => `Microsoft.Network/privateDnsZones/${i.privateZoneName}/virtualNetworkLinks/${n}`,
-  "azure-native:privatedns:PrivateRecordSet": (i, n) => `Microsoft.Network/privateDnsZones/${i.privateZoneName}/${i.recordType}/${n}`,
+  "azure-native:privatedns:VirtualNetworkLink": (i, n) =>
+    `Microsoft.Network/privateDnsZones/${i.privateZoneName}/virtualNetworkLinks/${n}`,
+  "azure-native:privatedns:PrivateRecordSet": (i, n) =>
+    `Microsoft.Network/privateDnsZones/${i.privateZoneName}/${i.recordType}/${n}`,
   "azure-native:cdn:Profile": (_, n) => `Microsoft.Cdn/profiles/${n}`,
   "azure-native:cdn:AFDEndpoint": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${n}`,
   "azure-native:cdn:AFDOriginGroup": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${n}`,
-  "azure-native:cdn:AFDOrigin": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${i.originGroupName}/origins/${n}`,
-  "azure-native:cdn:Route": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${n}`,
+  "azure-native:cdn:AFDOrigin": (i, n) =>
+    `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${i.originGroupName}/origins/${n}`,
+  "azure-native:cdn:Route": (i, n) =>
+    `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${n}`,
   "azure-native:cdn:SecurityPolicy": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/securityPolicies/${n}`,
   "azure-native:frontdoor:Policy": (_, n) => `Microsoft.Network/frontDoorWebApplicationFirewallPolicies/${n}`,
-  "azure-native:managedidentity:UserAssignedIdentity": (_, n) => `Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
+  "azure-native:managedidentity:UserAssignedIdentity": (_, n) =>
+    `Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
 };
 
 /** The public name a private endpoint answers for, per group id, from the target resource's name. */
@@ -112,8 +125,10 @@ const PRIVATE_LINK_FQDNS: Record<string, (name: string) => string> = {
 
 /** Extension resources live below the resource they apply to. */
 const EXTENSION_PATHS: Record<string, (i: Inputs, name: string) => string> = {
-  "azure-native:authorization:RoleAssignment": (i, n) => `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
-  "azure-native:monitor:DiagnosticSetting": (i, n) => `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
+  "azure-native:authorization:RoleAssignment": (i, n) =>
+    `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
+  "azure-native:monitor:DiagnosticSetting": (i, n) =>
+    `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
 };
 
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
@@ -128,9 +143,10 @@ interface Created {
 }
 
 /** A system-assigned identity gets its principal in the tenant. */
-const systemIdentity = ({ id, inputs }: Created): Inputs => (inputs.identity?.type?.includes("SystemAssigned")
-  ? { identity: { ...inputs.identity, principalId: stableGuid(`principal/${id}`), tenantId: TENANT_ID } }
-  : {});
+const systemIdentity = ({ id, inputs }: Created): Inputs =>
+  inputs.identity?.type?.includes("SystemAssigned")
+    ? { identity: { ...inputs.identity, principalId: stableGuid(`principal/${id}`), tenantId: TENANT_ID } }
+    : {};
 
 /** The random provider's result: deterministic per stack and logical name, so two plans are identical. */
 function randomResult({ logicalName, inputs }: Created): Inputs {
@@ -142,7 +158,13 @@ function randomResult({ logicalName, inputs }: Created): Inputs {
 function secretProperties({ name, id, inputs }: Created): Inputs {
   const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${name}`;
   // ARM never returns a secret's value.
-  return { properties: { contentType: inputs.properties?.contentType, secretUri: uri, secretUriWithVersion: `${uri}/${hex(id, 32)}` } };
+  return {
+    properties: {
+      contentType: inputs.properties?.contentType,
+      secretUri: uri,
+      secretUriWithVersion: `${uri}/${hex(id, 32)}`,
+    },
+  };
 }
 
 function appInsightsKeys({ id, inputs }: Created): Inputs {
@@ -159,19 +181,38 @@ const COMPUTED: Record<string, (r: Created) => Inputs> = {
   "random:index/randomPassword:RandomPassword": randomResult,
   "azure-native:cognitiveservices:Account": r => ({
     ...systemIdentity(r),
-    properties: { ...r.inputs.properties, endpoint: `https://${r.inputs.properties.customSubDomainName}.openai.azure.com/`, provisioningState: "Succeeded" },
+    properties: {
+      ...r.inputs.properties,
+      endpoint: `https://${r.inputs.properties.customSubDomainName}.openai.azure.com/`,
+      provisioningState: "Succeeded",
+    },
   }),
-  "azure-native:cognitiveservices:Deployment": ({ inputs }) => ({ properties: { ...inputs.properties, provisioningState: "Succeeded" } }),
-  "azure-native:keyvault:Vault": ({ name, inputs }) => ({ properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` } }),
+  "azure-native:cognitiveservices:Deployment": ({ inputs }) => ({
+    properties: { ...inputs.properties, provisioningState: "Succeeded" },
+  }),
+  "azure-native:keyvault:Vault": ({ name, inputs }) => ({
+    properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` },
+  }),
   "azure-native:keyvault:Secret": secretProperties,
   "azure-native:operationalinsights:Workspace": ({ id }) => ({ customerId: stableGuid(`workspace/${id}`) }),
   "azure-native:applicationinsights:Component": appInsightsKeys,
-  "azure-native:network:VirtualNetwork": ({ id, inputs }) => ({ subnets: (inputs.subnets ?? []).map((s: Inputs) => ({ ...s, id: `${id}/subnets/${s.name}` })) }),
+  "azure-native:network:VirtualNetwork": ({ id, inputs }) => ({
+    subnets: (inputs.subnets ?? []).map((s: Inputs) => ({ ...s, id: `${id}/subnets/${s.name}` })),
+  }),
   "azure-native:cdn:Profile": ({ id }) => ({ frontDoorId: stableGuid(`frontdoor/${id}`) }),
   "azure-native:cdn:AFDEndpoint": ({ name, id }) => ({ hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` }),
-  "azure-native:managedidentity:UserAssignedIdentity": ({ id }) => ({ principalId: stableGuid(`principal/${id}`), clientId: stableGuid(`client/${id}`), tenantId: TENANT_ID }),
-  "azuread:index/application:Application": ({ logicalName }) => ({ clientId: stableGuid(`client/${logicalName}`), objectId: stableGuid(`object/${logicalName}`) }),
-  "azuread:index/servicePrincipal:ServicePrincipal": ({ logicalName }) => ({ objectId: stableGuid(`sp/${logicalName}`) }),
+  "azure-native:managedidentity:UserAssignedIdentity": ({ id }) => ({
+    principalId: stableGuid(`principal/${id}`),
+    clientId: stableGuid(`client/${id}`),
+    tenantId: TENANT_ID,
+  }),
+  "azuread:index/application:Application": ({ logicalName }) => ({
+    clientId: stableGuid(`client/${logicalName}`),
+    objectId: stableGuid(`object/${logicalName}`),
+  }),
+  "azuread:index/servicePrincipal:ServicePrincipal": ({ logicalName }) => ({
+    objectId: stableGuid(`sp/${logicalName}`),
+  }),
 };
 
 export class AzureMocks implements pulumi.runtime.Mocks {
@@ -191,7 +232,10 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   readonly refusals: AzureRefusal[] = [];
 
   /** `today`: the ISO date model retirements are judged on. */
-  constructor(private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID, private readonly today = planDate()) {}
+  constructor(
+    private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID,
+    private readonly today = planDate(),
+  ) {}
 
   private subscriptionOf(provider: string | undefined): string {
     // A provider reference is `<provider urn>::<id>`; the urn ends with the provider's name.
@@ -217,22 +261,31 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     }
     const name: string = inputs[NAME_INPUTS[args.type]] ?? args.name;
     const rgScope = `/subscriptions/${this.subscriptionOf(args.provider)}/resourceGroups/${inputs.resourceGroupName}`;
-    const id = args.type === "azure-native:resources:ResourceGroup"
-      ? `/subscriptions/${this.subscriptionOf(args.provider)}/resourceGroups/${name}`
-      : EXTENSION_PATHS[args.type]?.(inputs, name)
-        ?? (ARM_PATHS[args.type] ? `${rgScope}/providers/${ARM_PATHS[args.type](inputs, name)}` : stableGuid(`${args.type}/${args.name}`));
+    const id =
+      args.type === "azure-native:resources:ResourceGroup"
+        ? `/subscriptions/${this.subscriptionOf(args.provider)}/resourceGroups/${name}`
+        : (EXTENSION_PATHS[args.type]?.(inputs, name) ??
+          (ARM_PATHS[args.type]
+            ? `${rgScope}/providers/${ARM_PATHS[args.type](inputs, name)}`
+            : stableGuid(`${args.type}/${args.name}`)));
     this.refusals.push(...this.names.check(args.type, args.name, inputs, id));
-    if (args.type === "azure-native:privatedns:VirtualNetworkLink") this.refusals.push(...this.dnsLinks.check(args.name, inputs));
-    if (args.type === "azure-native:cognitiveservices:Account") this.accountRegions.set(id.toLowerCase(), inputs.location);
+    if (args.type === "azure-native:privatedns:VirtualNetworkLink")
+      this.refusals.push(...this.dnsLinks.check(args.name, inputs));
+    if (args.type === "azure-native:cognitiveservices:Account")
+      this.accountRegions.set(id.toLowerCase(), inputs.location);
     if (args.type === "azure-native:cognitiveservices:Deployment") {
       const region = this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase());
-      for (const refusal of [deploymentRefusal(args.name, inputs, region), retiredDeploymentRefusal(args.name, inputs, this.today)]) {
+      for (const refusal of [
+        deploymentRefusal(args.name, inputs, region),
+        retiredDeploymentRefusal(args.name, inputs, this.today),
+      ]) {
         if (refusal) this.refusals.push(refusal);
       }
     }
     // Subnets, declared on their own or inline in a VNet: remember their prefixes.
     if (inputs.addressPrefix) this.subnetPrefixes.set(id, inputs.addressPrefix);
-    for (const subnet of inputs.subnets ?? []) this.subnetPrefixes.set(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);
+    for (const subnet of inputs.subnets ?? [])
+      this.subnetPrefixes.set(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);
     const state: Inputs = { ...inputs, name, id, ...this.computed(args.type, args.name, name, id, inputs) };
     return { id, state };
   }
@@ -253,13 +306,25 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     const created: Created = { logicalName, name, id, inputs };
     switch (type) {
       case "azure-native:apimanagement:ApiManagementService":
-        return { ...systemIdentity(created), publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`], ...this.apimService(logicalName, name, inputs) };
+        return {
+          ...systemIdentity(created),
+          publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`],
+          ...this.apimService(logicalName, name, inputs),
+        };
       case "azure-native:network:PrivateEndpoint": {
         const [connection] = inputs.privateLinkServiceConnections ?? [];
-        const target = String(connection?.privateLinkServiceId ?? "").split("/").pop() ?? "";
+        const target =
+          String(connection?.privateLinkServiceId ?? "")
+            .split("/")
+            .pop() ?? "";
         const nic = inputs.customNetworkInterfaceName ?? `${name}.nic.${stableGuid(id)}`;
         return {
-          customDnsConfigs: [{ fqdn: PRIVATE_LINK_FQDNS[connection?.groupIds?.[0]]?.(target) ?? target, ipAddresses: [this.privateIp(inputs.subnet?.id)] }],
+          customDnsConfigs: [
+            {
+              fqdn: PRIVATE_LINK_FQDNS[connection?.groupIds?.[0]]?.(target) ?? target,
+              ipAddresses: [this.privateIp(inputs.subnet?.id)],
+            },
+          ],
           networkInterfaces: [{ id: id.replace(/privateEndpoints\/[^/]+$/, `networkInterfaces/${nic}`) }],
           provisioningState: "Succeeded",
         };
@@ -275,7 +340,12 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
     switch (args.token) {
       case "azure-native:authorization:getClientConfig":
-        return { subscriptionId: this.defaultSubscriptionId, tenantId: TENANT_ID, clientId: stableGuid("client"), objectId: stableGuid("object") };
+        return {
+          subscriptionId: this.defaultSubscriptionId,
+          tenantId: TENANT_ID,
+          clientId: stableGuid("client"),
+          objectId: stableGuid("object"),
+        };
       case "azure-native:cognitiveservices:listAccountKeys":
         return { key1: hex(`key1/${args.inputs.accountName}`, 32), key2: hex(`key2/${args.inputs.accountName}`, 32) };
       default:

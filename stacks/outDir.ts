@@ -45,7 +45,14 @@ function inside(dir: string, rel: string): string | undefined {
 /** The first symbolic link from `dir` itself down to `full`, if any. */
 function symlinkOnPath(dir: string, full: string): string | undefined {
   let at = path.resolve(dir);
-  const steps = [at, ...path.relative(at, full).split(path.sep).filter(Boolean).map(part => (at = path.join(at, part)))];
+  const steps = [
+    at,
+    ...path
+      .relative(at, full)
+      .split(path.sep)
+      .filter(Boolean)
+      .map(part => (at = path.join(at, part))),
+  ];
   return steps.find(p => fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink());
 }
 
@@ -53,7 +60,10 @@ function symlinkOnPath(dir: string, full: string): string | undefined {
 function refuseSymlinks(dir: string, rels: readonly string[]): void {
   for (const rel of [".", ...rels]) {
     const link = symlinkOnPath(dir, inside(dir, rel) ?? dir);
-    if (link) throw new UsageError(`${link}: is a symbolic link; the output directory and what is in it must be plain folders and files; nothing was changed`);
+    if (link)
+      throw new UsageError(
+        `${link}: is a symbolic link; the output directory and what is in it must be plain folders and files; nothing was changed`,
+      );
   }
 }
 
@@ -79,8 +89,10 @@ export function checkOutDir(dir: string, writer: string, label = `--out ${dir}`)
   if (!stat.isDirectory()) throw new UsageError(`${label}: is a file, not a directory`);
   const entries = fs.readdirSync(dir);
   if (entries.length > 0 && !readManifest(dir, writer)) {
-    throw new UsageError(`${label}: the directory holds files ${writer} did not write (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", ..." : ""}); ` +
-      "give a new or empty directory; nothing was changed");
+    throw new UsageError(
+      `${label}: the directory holds files ${writer} did not write (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", ..." : ""}); ` +
+        "give a new or empty directory; nothing was changed",
+    );
   }
 }
 
@@ -110,14 +122,18 @@ export const GENERATED_BY = "generatedBy";
 export function checkOwnedJson(flag: string, file: string, writer: string): void {
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
   if (!stat) return;
-  if (stat.isSymbolicLink()) throw new UsageError(`${flag} ${file}: is a symbolic link; give a plain file name; nothing was changed`);
+  if (stat.isSymbolicLink())
+    throw new UsageError(`${flag} ${file}: is a symbolic link; give a plain file name; nothing was changed`);
   let owner: unknown;
   try {
     owner = (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>)?.[GENERATED_BY];
   } catch {
     // Not JSON, or not readable: not ours.
   }
-  if (owner !== writer) throw new UsageError(`${flag} ${file}: the file exists and ${writer} did not write it; give a new file name; nothing was changed`);
+  if (owner !== writer)
+    throw new UsageError(
+      `${flag} ${file}: the file exists and ${writer} did not write it; give a new file name; nothing was changed`,
+    );
 }
 
 /** Writes `data` as JSON, marked as `writer`'s, to a file `checkOwnedJson` accepts. */

@@ -7,7 +7,19 @@
  * Usage and exit codes: PLAN.usage below, and the README's "Command line" section.
  */
 import * as path from "path";
-import { Command, EXIT, Output, ResolvedPolicyConfig, UsageError, countResources, formatCount, main, parseCommand, resolvePolicyConfig, runCommand } from "./cli";
+import {
+  Command,
+  EXIT,
+  Output,
+  ResolvedPolicyConfig,
+  UsageError,
+  countResources,
+  formatCount,
+  main,
+  parseCommand,
+  resolvePolicyConfig,
+  runCommand,
+} from "./cli";
 import { Violation, formatViolation, sharedEvaluator } from "./policyServer/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
@@ -45,7 +57,12 @@ export interface PlanOptions {
 /** API Management policy documents: every `*Policy` resource of the apimanagement module. */
 export function policyDocuments(resources: readonly PlannedResource[]): { file: string; xml: string }[] {
   return resources
-    .filter(r => r.type.startsWith("azure-native:apimanagement:") && r.type.endsWith("Policy") && typeof r.inputs.value === "string")
+    .filter(
+      r =>
+        r.type.startsWith("azure-native:apimanagement:") &&
+        r.type.endsWith("Policy") &&
+        typeof r.inputs.value === "string",
+    )
     .map(r => ({ file: `${r.name}.xml`, xml: r.inputs.value as string }));
 }
 
@@ -54,7 +71,10 @@ export async function makePlan(opts: { stack: string; config: string; policy?: R
   const config = loadStackConfig(opts.config);
   const policy = opts.policy ?? resolvePolicyConfig(opts.stack);
   // The policy server starts in its own process while the program runs in this one.
-  const [run, evaluator] = await Promise.all([runProgram({ stack: opts.stack, config, usagesClient: offlineUsages }), sharedEvaluator()]);
+  const [run, evaluator] = await Promise.all([
+    runProgram({ stack: opts.stack, config, usagesClient: offlineUsages }),
+    sharedEvaluator(),
+  ]);
   return { ...run, violations: await evaluator.evaluate(run, policy.config) };
 }
 
@@ -76,7 +96,8 @@ export function writePlan(plan: Plan, out: string): string[] {
 
 export function summary(plan: Plan, files: readonly string[], policySource: string): string {
   const byType = new Map<string, number>();
-  for (const r of plan.resources.filter(r => r.custom && !r.type.startsWith("pulumi:providers:"))) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+  for (const r of plan.resources.filter(r => r.custom && !r.type.startsWith("pulumi:providers:")))
+    byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
   const outputs = plan.outputs as unknown as TopologyOutputs;
   const mandatory = plan.violations.filter(v => v.enforcementLevel === "mandatory");
   const retirements = (plan.outputs.modelRetirements ?? []) as { message: string }[];
@@ -95,7 +116,10 @@ export function summary(plan: Plan, files: readonly string[], policySource: stri
 /** `Pulumi.<name>.yaml` -> `<name>`. */
 export function stackOfFile(file: string): string {
   const name = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
-  if (!name) throw new UsageError(`--config ${file}: cannot tell the stack from the file name; name it Pulumi.<stack>.yaml or give --stack <name>`);
+  if (!name)
+    throw new UsageError(
+      `--config ${file}: cannot tell the stack from the file name; name it Pulumi.<stack>.yaml or give --stack <name>`,
+    );
   return name;
 }
 
@@ -104,10 +128,14 @@ const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function parsePlanArgs(argv: readonly string[]): PlanOptions {
   const { values } = parseCommand(PLAN, argv, {
-    stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, "policy-config": { type: "string" },
+    stack: { type: "string" },
+    config: { type: "string" },
+    out: { type: "string" },
+    "policy-config": { type: "string" },
   });
   const stack = values.stack ?? (values.config !== undefined ? stackOfFile(values.config) : "dev");
-  if (!STACK_NAME.test(stack)) throw new UsageError(`--stack '${stack}': a stack name has letters, digits, hyphens, underscores and periods`);
+  if (!STACK_NAME.test(stack))
+    throw new UsageError(`--stack '${stack}': a stack name has letters, digits, hyphens, underscores and periods`);
   return {
     stack,
     config: values.config ?? stackFile(stack),
@@ -117,15 +145,21 @@ export function parsePlanArgs(argv: readonly string[]): PlanOptions {
 }
 
 export function planCli(argv: readonly string[], out: Output = console): Promise<number> {
-  return runCommand(PLAN, async () => {
-    const opts = parsePlanArgs(argv);
-    checkOutDir(opts.out, PLAN.name);
-    const policy = resolvePolicyConfig(opts.stack, opts.policyConfig);
-    const plan = await makePlan({ ...opts, policy });
-    (await sharedEvaluator()).warnings(policy.config).forEach(w => out.error(`${PLAN.name}: warning: ${policy.source}: ${w}`));
-    out.log(summary(plan, writePlan(plan, opts.out), policy.source));
-    return plan.violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
-  }, out);
+  return runCommand(
+    PLAN,
+    async () => {
+      const opts = parsePlanArgs(argv);
+      checkOutDir(opts.out, PLAN.name);
+      const policy = resolvePolicyConfig(opts.stack, opts.policyConfig);
+      const plan = await makePlan({ ...opts, policy });
+      (await sharedEvaluator())
+        .warnings(policy.config)
+        .forEach(w => out.error(`${PLAN.name}: warning: ${policy.source}: ${w}`));
+      out.log(summary(plan, writePlan(plan, opts.out), policy.source));
+      return plan.violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
+    },
+    out,
+  );
 }
 
 if (require.main === module) main(planCli);

@@ -6,7 +6,18 @@
  *
  * Usage and exit codes: POLICY.usage below, and the README's "Command line" section.
  */
-import { Command, EXIT, Output, UsageError, countResources, formatCount, main, parseCommand, resolvePolicyConfig, runCommand } from "./cli";
+import {
+  Command,
+  EXIT,
+  Output,
+  UsageError,
+  countResources,
+  formatCount,
+  main,
+  parseCommand,
+  resolvePolicyConfig,
+  runCommand,
+} from "./cli";
 import { readUserFile } from "./errors";
 import { PlannedStack, Violation, formatViolation, sharedEvaluator } from "./policyServer/evaluate";
 
@@ -30,7 +41,10 @@ export interface PolicyOptions {
 
 export function parsePolicyArgs(argv: readonly string[]): PolicyOptions {
   const { values, positionals } = parseCommand(POLICY, argv, { "policy-config": { type: "string" } }, true);
-  if (positionals.length !== 1) throw new UsageError(`${positionals.length === 0 ? "no plan given" : `one plan at a time, not ${positionals.length}`}\n${POLICY.usage}`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      `${positionals.length === 0 ? "no plan given" : `one plan at a time, not ${positionals.length}`}\n${POLICY.usage}`,
+    );
   return { plan: positionals[0], policyConfig: values["policy-config"] };
 }
 
@@ -60,9 +74,12 @@ function planProblem(plan: unknown): string | undefined {
   if (!Array.isArray(plan.resources)) return "'resources' must be an array";
   for (const [i, r] of plan.resources.entries()) {
     if (!isObject(r)) return `resources[${i}] must be an object`;
-    for (const key of ["urn", "type", "name"]) if (typeof r[key] !== "string") return `resources[${i}].${key} must be a string`;
-    for (const key of ["inputs", "outputs", "propertyDependencies"]) if (!isObject(r[key])) return `resources[${i}].${key} must be an object`;
-    if (r.dependsOn !== undefined && !(Array.isArray(r.dependsOn) && r.dependsOn.every(d => typeof d === "string"))) return `resources[${i}].dependsOn must be a list of URNs`;
+    for (const key of ["urn", "type", "name"])
+      if (typeof r[key] !== "string") return `resources[${i}].${key} must be a string`;
+    for (const key of ["inputs", "outputs", "propertyDependencies"])
+      if (!isObject(r[key])) return `resources[${i}].${key} must be an object`;
+    if (r.dependsOn !== undefined && !(Array.isArray(r.dependsOn) && r.dependsOn.every(d => typeof d === "string")))
+      return `resources[${i}].dependsOn must be a list of URNs`;
   }
   return undefined;
 }
@@ -77,16 +94,20 @@ export function formatViolations(plan: SavedPlan, violations: readonly Violation
 }
 
 export function policyCli(argv: readonly string[], out: Output = console): Promise<number> {
-  return runCommand(POLICY, async () => {
-    const opts = parsePolicyArgs(argv);
-    const plan = readPlan(opts.plan);
-    const policy = resolvePolicyConfig(plan.stack, opts.policyConfig);
-    const evaluator = await sharedEvaluator();
-    evaluator.warnings(policy.config).forEach(w => out.error(`policy: warning: ${policy.source}: ${w}`));
-    const violations = await evaluator.evaluate(plan, policy.config);
-    out.log(formatViolations(plan, violations, policy.source));
-    return violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
-  }, out);
+  return runCommand(
+    POLICY,
+    async () => {
+      const opts = parsePolicyArgs(argv);
+      const plan = readPlan(opts.plan);
+      const policy = resolvePolicyConfig(plan.stack, opts.policyConfig);
+      const evaluator = await sharedEvaluator();
+      evaluator.warnings(policy.config).forEach(w => out.error(`policy: warning: ${policy.source}: ${w}`));
+      const violations = await evaluator.evaluate(plan, policy.config);
+      out.log(formatViolations(plan, violations, policy.source));
+      return violations.some(v => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
+    },
+    out,
+  );
 }
 
 if (require.main === module) main(policyCli);

@@ -62,12 +62,19 @@ const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryption
 /** The stack file's `config:` map, or a one-line reason why the file is not a usable stack file. */
 function configBlock(file: string, doc: unknown): Record<string, unknown> {
   const fail = (why: string) => new StackFileError(`${file}: ${why}`);
-  if (doc === null || doc === undefined) throw fail("the file is empty; a stack file holds a 'config:' map of aoai-bcdr:<key> settings");
-  if (typeof doc !== "object" || Array.isArray(doc)) throw fail("not a stack file: expected a map with a 'config:' key");
+  if (doc === null || doc === undefined)
+    throw fail("the file is empty; a stack file holds a 'config:' map of aoai-bcdr:<key> settings");
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw fail("not a stack file: expected a map with a 'config:' key");
   const keys = Object.keys(doc);
   if (!keys.includes("config")) {
-    const hint = keys.includes("runtime") || keys.includes("name") ? " (this looks like the project file, Pulumi.yaml; a stack file is Pulumi.<stack>.yaml)" : "";
-    throw fail(`not a stack file: no 'config:' key${hint}; top-level keys found: ${keys.join(", ") || "(none)"}; a stack file has ${STACK_FILE_KEYS.join(", ")}`);
+    const hint =
+      keys.includes("runtime") || keys.includes("name")
+        ? " (this looks like the project file, Pulumi.yaml; a stack file is Pulumi.<stack>.yaml)"
+        : "";
+    throw fail(
+      `not a stack file: no 'config:' key${hint}; top-level keys found: ${keys.join(", ") || "(none)"}; a stack file has ${STACK_FILE_KEYS.join(", ")}`,
+    );
   }
   const config = (doc as { config: unknown }).config;
   if (config === null) throw fail("'config' is empty; it must hold the stack's aoai-bcdr:<key> settings");
@@ -77,7 +84,10 @@ function configBlock(file: string, doc: unknown): Record<string, unknown> {
 
 /** Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands its `config:` block to the program. */
 export function loadStackConfig(file: string): StackConfig {
-  if (!fs.existsSync(file)) throw new StackFileError(`${file}: no such stack file (give --stack <name> for Pulumi.<name>.yaml, or --config <path>)`);
+  if (!fs.existsSync(file))
+    throw new StackFileError(
+      `${file}: no such stack file (give --stack <name> for Pulumi.<name>.yaml, or --config <path>)`,
+    );
   let doc: unknown;
   try {
     doc = parseYaml(fs.readFileSync(file, "utf8"));
@@ -105,8 +115,10 @@ export function loadStackConfig(file: string): StackConfig {
  */
 export const offlineUsages: UsagesClient = {
   list() {
-    throw new UsageError(`${PROJECT}:quota.source: live reads Azure's usages API, which the offline plan cannot reach; ` +
-      `set ${PROJECT}:quota.source: declared with a ${PROJECT}:quota.declared table (README, "Filling a new stack"), or run pulumi preview logged in to Azure`);
+    throw new UsageError(
+      `${PROJECT}:quota.source: live reads Azure's usages API, which the offline plan cannot reach; ` +
+        `set ${PROJECT}:quota.source: declared with a ${PROJECT}:quota.declared table (README, "Filling a new stack"), or run pulumi preview logged in to Azure`,
+    );
   },
 };
 
@@ -125,8 +137,13 @@ export function redactSecrets(value: unknown): unknown {
 }
 
 type RegisterRequest = {
-  getType(): string; getName(): string; getParent(): string; getProvider(): string; getCustom(): boolean;
-  getProtect(): boolean | undefined; getDependenciesList(): string[];
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 };
@@ -143,7 +160,9 @@ function secretLike(inputs: Record<string, unknown>, outputs: Record<string, unk
 
 function propertyDependencies(req: RegisterRequest, engineRef: (ref: string) => string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  req.getPropertydependenciesMap().forEach((deps, key) => { out[key] = deps.getUrnsList().map(engineRef); });
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    out[key] = deps.getUrnsList().map(engineRef);
+  });
   return out;
 }
 
@@ -157,34 +176,43 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
   const register = monitor.registerResource.bind(monitor);
   const engineUrns = new Map<string, string>();
   const engineRef = (ref: string) => {
-    const [urn, ...rest] = ref.split("::").length > 4 ? [ref.split("::").slice(0, 4).join("::"), ref.split("::")[4]] : [ref];
+    const [urn, ...rest] =
+      ref.split("::").length > 4 ? [ref.split("::").slice(0, 4).join("::"), ref.split("::")[4]] : [ref];
     return [engineUrns.get(urn) ?? urn, ...rest].join("::");
   };
-  monitor.registerResource = (req, cb) => register(req, (err, res) => {
-    if (!err && res) {
-      const parent = req.getParent() ? engineUrns.get(req.getParent()) : undefined;
-      const parentType = parent?.split("::")[2];
-      const qualifiedType = !parentType || parentType === "pulumi:pulumi:Stack" ? req.getType() : `${parentType}$${req.getType()}`;
-      const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${req.getName()}`;
-      engineUrns.set(res.getUrn(), urn);
-      answers.set(urn, { id: res.getId() || undefined, outputs: pulumi.runtime.deserializeProperties(res.getObject()) });
-      const inputs = redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>;
-      into.push({
-        urn,
-        type: req.getType(),
-        name: req.getName(),
-        parent,
-        provider: req.getProvider() ? engineRef(req.getProvider()) : undefined,
-        custom: req.getCustom(),
-        protect: req.getProtect() === true,
-        dependsOn: req.getDependenciesList().map(engineRef),
-        propertyDependencies: propertyDependencies(req, engineRef),
-        inputs,
-        outputs: secretLike(inputs, redactSecrets(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>),
-      });
-    }
-    cb(err, res);
-  });
+  monitor.registerResource = (req, cb) =>
+    register(req, (err, res) => {
+      if (!err && res) {
+        const parent = req.getParent() ? engineUrns.get(req.getParent()) : undefined;
+        const parentType = parent?.split("::")[2];
+        const qualifiedType =
+          !parentType || parentType === "pulumi:pulumi:Stack" ? req.getType() : `${parentType}$${req.getType()}`;
+        const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${req.getName()}`;
+        engineUrns.set(res.getUrn(), urn);
+        answers.set(urn, {
+          id: res.getId() || undefined,
+          outputs: pulumi.runtime.deserializeProperties(res.getObject()),
+        });
+        const inputs = redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>;
+        into.push({
+          urn,
+          type: req.getType(),
+          name: req.getName(),
+          parent,
+          provider: req.getProvider() ? engineRef(req.getProvider()) : undefined,
+          custom: req.getCustom(),
+          protect: req.getProtect() === true,
+          dependsOn: req.getDependenciesList().map(engineRef),
+          propertyDependencies: propertyDependencies(req, engineRef),
+          inputs,
+          outputs: secretLike(
+            inputs,
+            redactSecrets(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>,
+          ),
+        });
+      }
+      cb(err, res);
+    });
 }
 
 export interface RunOptions extends ProgramOptions {
@@ -207,12 +235,22 @@ type Program = (o?: ProgramOptions) => Promise<Record<string, unknown>>;
  * aliases reach neither the plan nor the pack, so the plan drops exactly these aliases before the SDK sees
  * them (transformations run first in the Resource constructor); any alias the program sets itself stays.
  */
-export function withoutApiVersionAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
+export function withoutApiVersionAliases(
+  args: pulumi.ResourceTransformationArgs,
+): pulumi.ResourceTransformationResult | undefined {
   const aliases = args.opts.aliases;
   if (!aliases?.length) return undefined;
   const [pkg, module, name] = args.type.split(":");
   const versioned = new RegExp(`^${pkg}:${module}/v[0-9a-z]+:${name}$`);
-  const kept = aliases.filter(a => !(typeof a === "object" && Object.keys(a).length === 1 && typeof (a as pulumi.Alias).type === "string" && versioned.test((a as pulumi.Alias).type as string)));
+  const kept = aliases.filter(
+    a =>
+      !(
+        typeof a === "object" &&
+        Object.keys(a).length === 1 &&
+        typeof (a as pulumi.Alias).type === "string" &&
+        versioned.test((a as pulumi.Alias).type as string)
+      ),
+  );
   return kept.length === aliases.length ? undefined : { props: args.props, opts: { ...args.opts, aliases: kept } };
 }
 
@@ -230,13 +268,25 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   // The program's error is caught inside the stack's init (where the language host would report it)
   // and rethrown once every outstanding registration has drained.
   let failure: { error: unknown } | undefined;
-  const outputs = (await pulumi.runtime.runInPulumiStack(() => {
-    pulumi.runtime.registerStackTransformation(withoutApiVersionAliases);
-    return main({ usagesClient: opts.usagesClient, modelsClient: opts.modelsClient ?? matrixModelsClient(), today: opts.today }).catch(error => { failure = { error }; return {}; });
-  })) ?? {};
+  const outputs =
+    (await pulumi.runtime.runInPulumiStack(() => {
+      pulumi.runtime.registerStackTransformation(withoutApiVersionAliases);
+      return main({
+        usagesClient: opts.usagesClient,
+        modelsClient: opts.modelsClient ?? matrixModelsClient(),
+        today: opts.today,
+      }).catch(error => {
+        failure = { error };
+        return {};
+      });
+    })) ?? {};
   await pulumi.runtime.disconnect();
   if (failure) throw failure.error;
-  const graph = new Graph(resources.filter(r => r.custom).map((r): GraphNode => ({ ...r, inputs: r.inputs as Record<string, any>, ...answers.get(r.urn)! })));
+  const graph = new Graph(
+    resources
+      .filter(r => r.custom)
+      .map((r): GraphNode => ({ ...r, inputs: r.inputs as Record<string, any>, ...answers.get(r.urn)! })),
+  );
   const refusals = [...mocks.refusals, ...orderingRefusals(graph)];
   if (refusals.length > 0) throw new AzureRefusalError(refusals);
   return {

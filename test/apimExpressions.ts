@@ -14,21 +14,104 @@ type Members = "All" | readonly string[];
 /** .NET types by the name an expression uses (the subset of the documented table our expressions may need, plus C# aliases). */
 export const ALLOWED_TYPES: Readonly<Record<string, Members>> = {
   // Newtonsoft.Json
-  JsonConvert: ["SerializeObject", "DeserializeObject"], JArray: "All", JObject: "All", JProperty: "All", JToken: "All",
-  JTokenType: "All", JValue: "All",
+  JsonConvert: ["SerializeObject", "DeserializeObject"],
+  JArray: "All",
+  JObject: "All",
+  JProperty: "All",
+  JToken: "All",
+  JTokenType: "All",
+  JValue: "All",
   // System
-  Array: "All", BitConverter: "All", Boolean: "All", bool: "All", Byte: "All", byte: "All", Char: "All", char: "All",
-  Convert: "All", DateTime: ["Add", "AddDays", "AddHours", "AddMilliseconds", "AddMinutes", "AddMonths", "AddSeconds", "AddTicks", "AddYears",
-    "Date", "Day", "DayOfWeek", "DayOfYear", "DaysInMonth", "Hour", "IsDaylightSavingTime", "IsLeapYear", "MaxValue", "Millisecond", "Minute",
-    "MinValue", "Month", "Now", "Parse", "Second", "Subtract", "Ticks", "TimeOfDay", "Today", "ToString", "UtcNow", "Year"],
-  DateTimeOffset: "All", Decimal: "All", decimal: "All", Double: "All", double: "All", Exception: "All", Guid: "All",
-  Int16: "All", short: "All", Int32: "All", int: "All", Int64: "All", long: "All", Math: "All", Nullable: "All", Random: "All",
-  Single: "All", float: "All", String: "All", string: "All", StringComparer: "All", StringComparison: "All", StringSplitOptions: "All",
-  TimeSpan: "All", Uri: "All", Encoding: "All", StringBuilder: "All", Enumerable: "All",
-  Dictionary: "All", HashSet: "All", List: "All", IEnumerable: "All", KeyValuePair: "All",
+  Array: "All",
+  BitConverter: "All",
+  Boolean: "All",
+  bool: "All",
+  Byte: "All",
+  byte: "All",
+  Char: "All",
+  char: "All",
+  Convert: "All",
+  DateTime: [
+    "Add",
+    "AddDays",
+    "AddHours",
+    "AddMilliseconds",
+    "AddMinutes",
+    "AddMonths",
+    "AddSeconds",
+    "AddTicks",
+    "AddYears",
+    "Date",
+    "Day",
+    "DayOfWeek",
+    "DayOfYear",
+    "DaysInMonth",
+    "Hour",
+    "IsDaylightSavingTime",
+    "IsLeapYear",
+    "MaxValue",
+    "Millisecond",
+    "Minute",
+    "MinValue",
+    "Month",
+    "Now",
+    "Parse",
+    "Second",
+    "Subtract",
+    "Ticks",
+    "TimeOfDay",
+    "Today",
+    "ToString",
+    "UtcNow",
+    "Year",
+  ],
+  DateTimeOffset: "All",
+  Decimal: "All",
+  decimal: "All",
+  Double: "All",
+  double: "All",
+  Exception: "All",
+  Guid: "All",
+  Int16: "All",
+  short: "All",
+  Int32: "All",
+  int: "All",
+  Int64: "All",
+  long: "All",
+  Math: "All",
+  Nullable: "All",
+  Random: "All",
+  Single: "All",
+  float: "All",
+  String: "All",
+  string: "All",
+  StringComparer: "All",
+  StringComparison: "All",
+  StringSplitOptions: "All",
+  TimeSpan: "All",
+  Uri: "All",
+  Encoding: "All",
+  StringBuilder: "All",
+  Enumerable: "All",
+  Dictionary: "All",
+  HashSet: "All",
+  List: "All",
+  IEnumerable: "All",
+  KeyValuePair: "All",
   Regex: ["Match", "Matches", "IsMatch", "Replace", "Unescape", "Split"],
   // APIM's own types: Jwt from the context-variable table of the policy-expressions page;
-  Jwt: ["Algorithm", "Audiences", "Claims", "ExpirationTime", "Id", "Issuer", "IssuedAt", "NotBefore", "Subject", "Type"],
+  Jwt: [
+    "Algorithm",
+    "Audiences",
+    "Claims",
+    "ExpirationTime",
+    "Id",
+    "Issuer",
+    "IssuedAt",
+    "NotBefore",
+    "Subject",
+    "Type",
+  ],
   // IResponse is what send-request stores in response-variable-name ("response-variable-name: ... of type
   // IResponse"), https://learn.microsoft.com/azure/api-management/send-request-policy; its members are the
   // context table's Response members (Body, Headers, StatusCode, StatusReason).
@@ -37,29 +120,97 @@ export const ALLOWED_TYPES: Readonly<Record<string, Members>> = {
 
 /** Members of APIM's types reached through `context`: a nested object, or the name of a type whose members are listed below. */
 type Node = { readonly [member: string]: Node | string };
-const IURL: Node = { Host: "string", Path: "string", Port: "int", Query: "dictionary", QueryString: "string", Scheme: "string" };
+const IURL: Node = {
+  Host: "string",
+  Path: "string",
+  Port: "int",
+  Query: "dictionary",
+  QueryString: "string",
+  Scheme: "string",
+};
 const BODY = "IMessageBody";
 export const CONTEXT: Node = {
-  Api: { Id: "string", IsCurrentRevision: "bool", Name: "string", Path: "string", Revision: "string", ServiceUrl: IURL, Version: "string" },
+  Api: {
+    Id: "string",
+    IsCurrentRevision: "bool",
+    Name: "string",
+    Path: "string",
+    Revision: "string",
+    ServiceUrl: IURL,
+    Version: "string",
+  },
   Deployment: { GatewayId: "string", Region: "string", ServiceName: "string", Certificates: "dictionary" },
   Elapsed: "TimeSpan",
-  LastError: { Source: "string", Reason: "string", Message: "string", Scope: "string", Section: "string", Path: "string", PolicyId: "string" },
+  LastError: {
+    Source: "string",
+    Reason: "string",
+    Message: "string",
+    Scope: "string",
+    Section: "string",
+    Path: "string",
+    PolicyId: "string",
+  },
   Operation: { Id: "string", Method: "string", Name: "string", UrlTemplate: "string" },
-  Product: { Apis: "enumerable", ApprovalRequired: "bool", Groups: "enumerable", Id: "string", Name: "string", State: "enum", SubscriptionLimit: "int", SubscriptionRequired: "bool" },
-  Request: { Body: BODY, Certificate: "X509Certificate2", Headers: "dictionary", IpAddress: "string", MatchedParameters: "dictionary", Method: "string", OriginalUrl: IURL, Url: IURL, PrivateEndpointConnection: "object" },
+  Product: {
+    Apis: "enumerable",
+    ApprovalRequired: "bool",
+    Groups: "enumerable",
+    Id: "string",
+    Name: "string",
+    State: "enum",
+    SubscriptionLimit: "int",
+    SubscriptionRequired: "bool",
+  },
+  Request: {
+    Body: BODY,
+    Certificate: "X509Certificate2",
+    Headers: "dictionary",
+    IpAddress: "string",
+    MatchedParameters: "dictionary",
+    Method: "string",
+    OriginalUrl: IURL,
+    Url: IURL,
+    PrivateEndpointConnection: "object",
+  },
   RequestId: "Guid",
   Response: { Body: BODY, Headers: "dictionary", StatusCode: "int", StatusReason: "string" },
-  Subscription: { CreatedDate: "DateTime", EndDate: "DateTime", Id: "string", Key: "string", Name: "string", PrimaryKey: "string", SecondaryKey: "string", StartDate: "DateTime" },
+  Subscription: {
+    CreatedDate: "DateTime",
+    EndDate: "DateTime",
+    Id: "string",
+    Key: "string",
+    Name: "string",
+    PrimaryKey: "string",
+    SecondaryKey: "string",
+    StartDate: "DateTime",
+  },
   Timestamp: "DateTime",
   Tracing: "bool",
-  User: { Email: "string", FirstName: "string", Groups: "enumerable", Id: "string", Identities: "enumerable", LastName: "string", Note: "string", RegistrationDate: "DateTime" },
+  User: {
+    Email: "string",
+    FirstName: "string",
+    Groups: "enumerable",
+    Id: "string",
+    Identities: "enumerable",
+    LastName: "string",
+    Note: "string",
+    RegistrationDate: "DateTime",
+  },
   Variables: "variables",
 };
 
 /** Members of the typed leaves above that expressions may call (IReadOnlyDictionary is "All" in the .NET table). */
 const LEAF_MEMBERS: Readonly<Record<string, Members>> = {
-  [BODY]: ["As"], dictionary: "All", variables: "All", string: "All", int: "All", bool: "All", Guid: "All", DateTime: ALLOWED_TYPES.DateTime,
-  TimeSpan: "All", enumerable: "All",
+  [BODY]: ["As"],
+  dictionary: "All",
+  variables: "All",
+  string: "All",
+  int: "All",
+  bool: "All",
+  Guid: "All",
+  DateTime: ALLOWED_TYPES.DateTime,
+  TimeSpan: "All",
+  enumerable: "All",
 };
 
 /** `Body.As<T>` accepts these T only (IMessageBody). */
@@ -69,7 +220,7 @@ const KEYWORDS = new Set(["var", "return", "if", "else", "out", "null", "true", 
 
 /** Replaces string and char literals by `"S"` so their content is never read as code. */
 function stripLiterals(code: string): string {
-  return code.replace(/@"(?:[^"]|"")*"|"(?:[^"\\]|\\.)*"/g, "\"S\"").replace(/'(?:[^'\\]|\\.)'/g, "'C'");
+  return code.replace(/@"(?:[^"]|"")*"|"(?:[^"\\]|\\.)*"/g, '"S"').replace(/'(?:[^'\\]|\\.)'/g, "'C'");
 }
 
 /** The text of the call's arguments starting at `open` (the index of its `(`), split at top-level commas. */
@@ -79,9 +230,23 @@ function callArguments(code: string, open: number): string[] {
   let current = "";
   for (let i = open; i < code.length; i++) {
     const ch = code[i];
-    if (ch === "(") { if (depth++ > 0) current += ch; continue; }
-    if (ch === ")") { if (--depth === 0) { args.push(current.trim()); return args; } current += ch; continue; }
-    if (ch === "," && depth === 1) { args.push(current.trim()); current = ""; continue; }
+    if (ch === "(") {
+      if (depth++ > 0) current += ch;
+      continue;
+    }
+    if (ch === ")") {
+      if (--depth === 0) {
+        args.push(current.trim());
+        return args;
+      }
+      current += ch;
+      continue;
+    }
+    if (ch === "," && depth === 1) {
+      args.push(current.trim());
+      current = "";
+      continue;
+    }
     current += ch;
   }
   throw new Error(`unbalanced call at ${open} in ${code}`);
@@ -98,11 +263,15 @@ function checkContextChains(code: string, problems: string[]): void {
     let node: Node | string = CONTEXT;
     for (const [i, member] of path.entries()) {
       if (typeof node === "string") {
-        if (!allowed(LEAF_MEMBERS[node], member)) problems.push(`context.${path.slice(0, i + 1).join(".")}: ${member} is not a documented member of ${node}`);
+        if (!allowed(LEAF_MEMBERS[node], member))
+          problems.push(`context.${path.slice(0, i + 1).join(".")}: ${member} is not a documented member of ${node}`);
         break;
       }
       const next: Node | string | undefined = node[member];
-      if (next === undefined) { problems.push(`context.${path.slice(0, i + 1).join(".")} is not a documented context member`); break; }
+      if (next === undefined) {
+        problems.push(`context.${path.slice(0, i + 1).join(".")} is not a documented context member`);
+        break;
+      }
       node = next;
     }
   }
@@ -120,7 +289,8 @@ function checkSignatures(code: string, problems: string[]): void {
   // Variables.GetValueOrDefault<T>(name, default) or (name) per the context table.
   for (const m of code.matchAll(/\bVariables\.GetValueOrDefault<([^>]+)>\(/g)) {
     const args = callArguments(code, m.index! + m[0].length - 1);
-    if (args.length < 1 || args.length > 2 || args[0] !== "\"S\"") problems.push(`Variables.GetValueOrDefault<${m[1]}> takes (string name[, ${m[1]} defaultValue])`);
+    if (args.length < 1 || args.length > 2 || args[0] !== '"S"')
+      problems.push(`Variables.GetValueOrDefault<${m[1]}> takes (string name[, ${m[1]} defaultValue])`);
   }
   for (const m of code.matchAll(/\.As<([^>]+)>\(/g)) {
     if (!BODY_AS_TYPES.includes(m[1])) problems.push(`Body.As<${m[1]}>: T must be one of ${BODY_AS_TYPES.join(", ")}`);
@@ -144,11 +314,15 @@ function checkTypes(code: string, problems: string[]): void {
   ];
   for (const { type, member } of typeUses) {
     if (KEYWORDS.has(type)) continue;
-    const isTypeName = /^[A-Z]/.test(type) || type in ALLOWED_TYPES || ["object", "dynamic", "uint", "ulong", "ushort", "sbyte"].includes(type);
+    const isTypeName =
+      /^[A-Z]/.test(type) ||
+      type in ALLOWED_TYPES ||
+      ["object", "dynamic", "uint", "ulong", "ushort", "sbyte"].includes(type);
     if (!isTypeName) continue; // a local variable (roles, r, known...)
     const members = ALLOWED_TYPES[type];
     if (members === undefined) problems.push(`type ${type} is not allowed in policy expressions`);
-    else if (member !== undefined && !allowed(members, member)) problems.push(`${type}.${member} is not an allowed member`);
+    else if (member !== undefined && !allowed(members, member))
+      problems.push(`${type}.${member} is not an allowed member`);
   }
 }
 

@@ -19,12 +19,16 @@ const { cacheFile } = require("../stacks/ts.js") as { cacheFile(source: string):
 
 test("bench prints the median wall time of the floor and of each stack's plan, and the ratio to the floor", async () => {
   const lines: string[] = [];
-  const code = await benchCli(["--runs", "1", "--stacks", "dev"], { log: t => lines.push(t), error: t => lines.push(t) });
+  const code = await benchCli(["--runs", "1", "--stacks", "dev"], {
+    log: t => lines.push(t),
+    error: t => lines.push(t),
+  });
   expect(code).toBe(EXIT.ok);
   const text = lines.join("\n");
   expect(text).toContain("floor = node + @pulumi/pulumi + the mock runtime running an empty program");
   const floor = /\nfloor\s+-\s+(\d+)\s+1\.00$/m.exec(text);
-  const row = (name: string) => new RegExp(`\\n${name}\\s+(\\d+)\\+(\\d+)\\+(\\d+)\\s+(\\d+)\\s+(\\d+\\.\\d\\d)$`, "m").exec(text);
+  const row = (name: string) =>
+    new RegExp(`\\n${name}\\s+(\\d+)\\+(\\d+)\\+(\\d+)\\s+(\\d+)\\s+(\\d+\\.\\d\\d)$`, "m").exec(text);
   const [dev, resources] = [row("dev"), row("dev:resources")];
   expect(floor).not.toBeNull();
   expect(dev).not.toBeNull();
@@ -41,10 +45,32 @@ test("bench prints the median wall time of the floor and of each stack's plan, a
 test("the bench's replay registers exactly what the plan recorded: URN, parent, provider, protect, dependencies and inputs", async () => {
   const plan = await programRun("prod");
   const replayed = new Map((await replay(plan)).resources.map(r => [r.urn, r]));
-  const registration = ({ urn, type, parent, provider, custom, protect, dependsOn, propertyDependencies, inputs }: typeof plan.resources[number]) =>
-    ({ urn, type, parent, provider, custom, protect, dependsOn: [...dependsOn].sort(), propertyDependencies, inputs });
+  const registration = ({
+    urn,
+    type,
+    parent,
+    provider,
+    custom,
+    protect,
+    dependsOn,
+    propertyDependencies,
+    inputs,
+  }: (typeof plan.resources)[number]) => ({
+    urn,
+    type,
+    parent,
+    provider,
+    custom,
+    protect,
+    dependsOn: [...dependsOn].sort(),
+    propertyDependencies,
+    inputs,
+  });
   expect(replayed.size).toBe(plan.resources.length);
-  expect(plan.resources.some(r => r.protect) && plan.resources.some(r => r.provider?.includes("pulumi:providers:azure-native::subscription-"))).toBe(true);
+  expect(
+    plan.resources.some(r => r.protect) &&
+      plan.resources.some(r => r.provider?.includes("pulumi:providers:azure-native::subscription-")),
+  ).toBe(true);
   for (const r of plan.resources) expect(registration(replayed.get(r.urn)!)).toEqual(registration(r));
 });
 
@@ -52,8 +78,10 @@ test("stacks/ts.js runs TypeScript and re-transpiles a file whose content change
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-ts-"));
   try {
     const file = path.join(dir, "hello.ts");
-    const run = () => spawnSync(process.execPath, ["-r", path.join(root, "stacks/ts.js"), file, "x"], { encoding: "utf8" });
-    const source = (n: number) => `const n: number = ${n};\nconsole.log(\`\${n} \${process.argv.slice(2).join(" ")} ${Date.now()}\`);\n`;
+    const run = () =>
+      spawnSync(process.execPath, ["-r", path.join(root, "stacks/ts.js"), file, "x"], { encoding: "utf8" });
+    const source = (n: number) =>
+      `const n: number = ${n};\nconsole.log(\`\${n} \${process.argv.slice(2).join(" ")} ${Date.now()}\`);\n`;
     const first = source(1);
     fs.writeFileSync(file, first);
     expect(fs.existsSync(cacheFile(first))).toBe(false);
@@ -75,7 +103,13 @@ test("the projection cache answers exactly what the projection does, and project
   try {
     const direct = new OutputProjection();
     const type = "azure-native:cognitiveservices:Account";
-    const inputs = { accountName: "aoai-a", location: "eastus2", kind: "OpenAI", sku: { name: "S0" }, properties: { publicNetworkAccess: "Disabled" } };
+    const inputs = {
+      accountName: "aoai-a",
+      location: "eastus2",
+      kind: "OpenAI",
+      sku: { name: "S0" },
+      properties: { publicNetworkAccess: "Disabled" },
+    };
     const first = new CachedProjection(dir);
     expect(first.preview(type, inputs)).toEqual(direct.preview(type, inputs));
     expect(first.afterUpdate(type, inputs)).toEqual(direct.afterUpdate(type, inputs));

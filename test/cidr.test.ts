@@ -2,7 +2,11 @@ import { contains, hasHostBits, hostAddress, networkAddress, overlaps, parseCidr
 
 describe("CIDR arithmetic", () => {
   test("parses a range into its first and last address", () => {
-    expect(parseCidr("10.40.0.0/22")).toEqual({ first: 10 * 2 ** 24 + 40 * 2 ** 16, last: 10 * 2 ** 24 + 40 * 2 ** 16 + 1023, prefixLength: 22 });
+    expect(parseCidr("10.40.0.0/22")).toEqual({
+      first: 10 * 2 ** 24 + 40 * 2 ** 16,
+      last: 10 * 2 ** 24 + 40 * 2 ** 16 + 1023,
+      prefixLength: 22,
+    });
     expect(parseCidr("10.40.1.7/32")).toMatchObject({ prefixLength: 32 });
     expect(parseCidr("10.40.1.7/32").first).toBe(parseCidr("10.40.1.7/32").last);
   });

@@ -4,7 +4,10 @@
  */
 import { PlannedResource, ProgramRun, runProgram } from "../stacks/runner";
 
-export async function runComponents(declare: () => Record<string, unknown> | void, stack = "test"): Promise<ProgramRun> {
+export async function runComponents(
+  declare: () => Record<string, unknown> | void,
+  stack = "test",
+): Promise<ProgramRun> {
   return runProgram({ stack, config: { values: {}, secretKeys: [] }, program: async () => declare() ?? {} });
 }
 

@@ -29,20 +29,32 @@ const edited = (run: ProgramRun, edit: (plan: PlanLike) => void): DrillTopology 
 /** One program run per stack for the whole suite. */
 const runs = new Map<string, Promise<ProgramRun>>();
 const planned = (stack: string) => runs.get(stack) ?? runs.set(stack, runStack(stack)).get(stack)!;
-const poolOf = (plan: PlanLike, backendId: string) => plan.resources.find(r => r.inputs.backendId === backendId)!.inputs.pool;
+const poolOf = (plan: PlanLike, backendId: string) =>
+  plan.resources.find(r => r.inputs.backendId === backendId)!.inputs.pool;
 
 /** Backends of a chain's pool that no fault of the scenario touches (their account keeps its capacity). */
 function untouched(t: DrillTopology, s: Scenario, chain: string): string[] {
   const g = t.gateways[0];
-  return g.pools[g.chainPools[chain]].members.map(m => t.accounts[g.backends[m.backend].account]).filter(a => s.faults.every(f =>
-    f.kind === "gateway-down"
-    || (f.kind === "quota-exhausted" && (f.subscription !== a.subscription || f.region !== a.region || isProvisioned(a.deployments[t.chains[chain].deployment].sku)))
-    || ("account" in f && f.account !== undefined ? f.account !== a.key : "region" in f && f.region !== a.region))).map(a => a.key);
+  return g.pools[g.chainPools[chain]].members
+    .map(m => t.accounts[g.backends[m.backend].account])
+    .filter(a =>
+      s.faults.every(
+        f =>
+          f.kind === "gateway-down" ||
+          (f.kind === "quota-exhausted" &&
+            (f.subscription !== a.subscription ||
+              f.region !== a.region ||
+              isProvisioned(a.deployments[t.chains[chain].deployment].sku))) ||
+          ("account" in f && f.account !== undefined ? f.account !== a.key : "region" in f && f.region !== a.region),
+      ),
+    )
+    .map(a => a.key);
 }
 
 /** A fault the gateway only sees as a missing response (connection failure, timeout). */
 const transport = (s: Scenario) => s.faults.some(f => f.kind === "down" && f.as !== "5xx");
-const handlesTransport = (t: DrillTopology) => t.gateways.every(g => Object.keys(t.chains).every(c => (g.fallback[c] ?? []).length > 0));
+const handlesTransport = (t: DrillTopology) =>
+  t.gateways.every(g => Object.keys(t.chains).every(c => (g.fallback[c] ?? []).length > 0));
 
 describe.each(["dev", "prod"])("drill on %s", stack => {
   let run: ProgramRun;
@@ -55,13 +67,22 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
   });
 
   test("reads the pools, retry, timeout and token limits from the plan itself", () => {
-    const chains = run.outputs.chains as Record<string, { tiers: { account: string; priority: number; weight: number }[] }>;
+    const chains = run.outputs.chains as Record<
+      string,
+      { tiers: { account: string; priority: number; weight: number }[] }
+    >;
     for (const g of topo.gateways) {
       for (const [name, chain] of Object.entries(chains)) {
-        const members = g.pools[g.chainPools[name]].members.map(m => ({ account: g.backends[m.backend].account, priority: m.priority, weight: m.weight }));
+        const members = g.pools[g.chainPools[name]].members.map(m => ({
+          account: g.backends[m.backend].account,
+          priority: m.priority,
+          weight: m.weight,
+        }));
         expect(members).toEqual(chain.tiers);
       }
-      const xml = run.resources.find(r => r.type === "azure-native:apimanagement:ApiPolicy" && r.inputs.serviceName === g.service)!.inputs.value as string;
+      const xml = run.resources.find(
+        r => r.type === "azure-native:apimanagement:ApiPolicy" && r.inputs.serviceName === g.service,
+      )!.inputs.value as string;
       // Retries and per-tier timeouts are policy variables now: one retry per further tier, a timeout per tier.
       for (const [name, chain] of Object.entries(chains)) {
         const r = g.routes[name];
@@ -71,7 +92,9 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
       }
     }
     const apps = run.outputs.applications as Record<string, { priority: number }>;
-    expect(topo.applications.map(a => [a.name, a.priority])).toEqual(Object.entries(apps).map(([n, a]) => [n, a.priority]));
+    expect(topo.applications.map(a => [a.name, a.priority])).toEqual(
+      Object.entries(apps).map(([n, a]) => [n, a.priority]),
+    );
     expect(topo.applications.every(a => topo.gateways[0].tokenLimits[a.name] === a.tokensPerMinute)).toBe(true);
   });
 
@@ -97,19 +120,27 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
       for (const a of r.applications) {
         expect([r.name, a.name, a.served]).toEqual([r.name, a.name, 1]);
         // Within the tier timeouts: no request waits longer than the walk of its chain's tiers.
-        const bound = Math.max(...topo.applications.find(x => x.name === a.name)!.chains
-          .map(c => topo.gateways[0].routes[c].tierTimeoutsS.reduce((s, x) => s + x, 0)));
+        const bound = Math.max(
+          ...topo.applications
+            .find(x => x.name === a.name)!
+            .chains.map(c => topo.gateways[0].routes[c].tierTimeoutsS.reduce((s, x) => s + x, 0)),
+        );
         expect(a.addedLatencyP95S).toBeLessThanOrEqual(bound + 1);
       }
     }
     // A hand-edited plan whose policy has no on-error send-request: a dead region's requests are lost.
     const broken = edited(run, p => {
       for (const r of p.resources.filter(x => x.type === "azure-native:apimanagement:ApiPolicy")) {
-        r.inputs.value = String(r.inputs.value).replace(/<on-error>[\s\S]*<\/on-error>/, "<on-error><base /></on-error>");
+        r.inputs.value = String(r.inputs.value).replace(
+          /<on-error>[\s\S]*<\/on-error>/,
+          "<on-error><base /></on-error>",
+        );
       }
     });
     expect(handlesTransport(broken)).toBe(false);
-    const scenarios = scenarioSet(broken, config()).filter(s => s.faults.some(f => f.kind === "down" && f.as !== "5xx"));
+    const scenarios = scenarioSet(broken, config()).filter(s =>
+      s.faults.some(f => f.kind === "down" && f.as !== "5xx"),
+    );
     const losses = scenarios.flatMap(s => runScenario(broken, s, config()).applications.filter(a => a.served < 1));
     expect(losses.length).toBeGreaterThan(0);
     for (const a of losses) expect(Object.keys(a.failures)).toContain("503: no response (on-error)");
@@ -118,15 +149,18 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
   test("an active gateway outage costs what the entry's failover takes, then settles", () => {
     const r = reports.find(x => x.faults.some(f => f.kind === "gateway-down"))!;
     const e = topo.entry;
-    const bound = e.mode === "public"
-      ? e.probeIntervalS * (e.sampleSize - e.successfulSamplesRequired + 1)
-      : SHORT.operatorMinutes * 60 + e.ttlS;
+    const bound =
+      e.mode === "public"
+        ? e.probeIntervalS * (e.sampleSize - e.successfulSamplesRequired + 1)
+        : SHORT.operatorMinutes * 60 + e.ttlS;
     const floor = e.mode === "public" ? e.probeIntervalS * (e.sampleSize - e.successfulSamplesRequired) : bound;
     for (const a of r.applications) {
       expect(a.served).toBeLessThan(1);
       expect(a.settleS).toBeGreaterThanOrEqual(floor - 10);
       expect(a.settleS).toBeLessThanOrEqual(bound + 10);
-      expect(Object.keys(a.failures)).toEqual([`entry: gateway ${r.faults[0].kind === "gateway-down" ? r.faults[0].region : ""} down`]);
+      expect(Object.keys(a.failures)).toEqual([
+        `entry: gateway ${r.faults[0].kind === "gateway-down" ? r.faults[0].region : ""} down`,
+      ]);
     }
   });
 
@@ -142,7 +176,8 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     const json = JSON.parse(JSON.stringify(report));
     expect(json.scenarios.map((s: { name: string }) => s.name)).toEqual(runs.map(r => r.name));
     for (const s of json.scenarios) {
-      for (const a of s.applications as AppReport[]) expect(a.served).toBeGreaterThanOrEqual(0), expect(a.served).toBeLessThanOrEqual(1);
+      for (const a of s.applications as AppReport[])
+        (expect(a.served).toBeGreaterThanOrEqual(0), expect(a.served).toBeLessThanOrEqual(1));
     }
     const table = renderTable(runs).split("\n");
     expect(table).toHaveLength(1 + runs.length * topo.applications.length);
@@ -164,10 +199,19 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
 
   test("a routing change in the stack reaches the drill: active-active splits the standard traffic", async () => {
     const passive = runScenario(readPlan(dev), { name: "baseline", faults: [] }, config());
-    const active = readPlan(await runStack("dev", { edit: v => { v.standard.routing = "active-active"; } }));
+    const active = readPlan(
+      await runStack("dev", {
+        edit: v => {
+          v.standard.routing = "active-active";
+        },
+      }),
+    );
     const both = runScenario(active, { name: "baseline", faults: [] }, config());
     expect(Object.keys(app(passive, "playground").servedBy)).toEqual(["standard-primary@eastus2"]);
-    expect(Object.keys(app(both, "playground").servedBy).sort()).toEqual(["standard-primary@eastus2", "standard-secondary@centralus"]);
+    expect(Object.keys(app(both, "playground").servedBy).sort()).toEqual([
+      "standard-primary@eastus2",
+      "standard-secondary@centralus",
+    ]);
   });
 
   test("PTU budget per priority class: under budget a priority-2/3 caller stays on the PTU; at twice its budget it keeps about its budget there", () => {
@@ -183,7 +227,8 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     expect(g.shed[chain].decidedBy).toBe(g.pools[g.routes[chain].pool].members[0].backend);
     expect(g.shed[chain].countedOn).toContain(g.shed[chain].decidedBy);
     const deployment = t.chains[chain].deployment;
-    const ptu = g.pools[g.routes[chain].pool].members.map(m => g.backends[m.backend].account)
+    const ptu = g.pools[g.routes[chain].pool].members
+      .map(m => g.backends[m.backend].account)
       .filter(a => isProvisioned(t.accounts[a].deployments[deployment].sku));
     // The class's budget is shared by every caller of the class; one caller over it needs a token limit above it.
     for (const x of t.gateways) x.tokenLimits[caller.name] = 4 * budget;
@@ -219,11 +264,20 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const [ptu, hanging] = g.pools[g.routes[chain].pool].members.map(m => g.backends[m.backend].account);
     // The PTU answers 503 (fast, its breaker opens); a standard tier hangs. Attempts the pool sends to the hanging
     // account time out once; on-error learns which tier failed and walks the others of its priority.
-    const s: Scenario = { name: "ptu 5xx, a standard tier hangs", faults: [
-      { kind: "down", account: ptu, as: "5xx" }, { kind: "down", account: hanging, as: "timeout" }] };
+    const s: Scenario = {
+      name: "ptu 5xx, a standard tier hangs",
+      faults: [
+        { kind: "down", account: ptu, as: "5xx" },
+        { kind: "down", account: hanging, as: "timeout" },
+      ],
+    };
     // Demand the other standard tiers absorb without 429s (a pool emptied by open breakers is another case: the walk
     // then cannot tell which tier failed and counts attempts).
-    const demand = config({ demand: { [caller.name]: { tokensPerMinute: caller.tokensPerMinute / 4, mix: { [real.chains[chain].deployment]: 1 } } } });
+    const demand = config({
+      demand: {
+        [caller.name]: { tokensPerMinute: caller.tokensPerMinute / 4, mix: { [real.chains[chain].deployment]: 1 } },
+      },
+    });
     const r = app(runScenario(real, s, demand), caller.name);
     const timeouts = g.routes[chain].tierTimeoutsS;
     expect(r.served).toBe(1);
@@ -234,9 +288,15 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const escaped = chain.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const timed = edited(prod, plan => {
       const policy = plan.resources.find(x => x.type === "azure-native:apimanagement:ApiPolicy")!;
-      policy.inputs.value = String(policy.inputs.value).replace(new RegExp(
-        `(value="${escaped}"\\s*/>\\s*<set-variable name="chain-pool"[^>]*>\\s*<set-variable name="retry-count"[^>]*>\\s*<set-variable name="tier-timeouts" value=")[^"]*`),
-        `$130,${timeouts.slice(1).map(() => 40).join(",")}`);
+      policy.inputs.value = String(policy.inputs.value).replace(
+        new RegExp(
+          `(value="${escaped}"\\s*/>\\s*<set-variable name="chain-pool"[^>]*>\\s*<set-variable name="retry-count"[^>]*>\\s*<set-variable name="tier-timeouts" value=")[^"]*`,
+        ),
+        `$130,${timeouts
+          .slice(1)
+          .map(() => 40)
+          .join(",")}`,
+      );
     });
     expect(timed.gateways[0].routes[chain].tierTimeoutsS).toEqual([30, ...timeouts.slice(1).map(() => 40)]);
     const short = app(runScenario(timed, s, demand), caller.name);
@@ -254,16 +314,23 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const accounts = g.pools[g.routes[chain].pool].members.map(m => t.accounts[g.backends[m.backend].account]);
     const [own, enterprise] = accounts;
     // The workload PTU's region times out (its standard tiers there too), the enterprise PTU is unreachable.
-    const s: Scenario = { name: `${own.region} timing out, ${enterprise.key} unreachable`, faults: [
-      { kind: "down", region: own.region, as: "timeout" }, { kind: "down", account: enterprise.key, as: "unreachable" }] };
+    const s: Scenario = {
+      name: `${own.region} timing out, ${enterprise.key} unreachable`,
+      faults: [
+        { kind: "down", region: own.region, as: "timeout" },
+        { kind: "down", account: enterprise.key, as: "unreachable" },
+      ],
+    };
     expect(accounts.some(a => a.region !== own.region && a.key !== enterprise.key)).toBe(true);
     const demand = config({ demand: { [caller.name]: { mix: { [t.chains[chain].deployment]: 1 } } } });
     expect(g.noAnswerMovesOn).toBe(true);
     expect(app(runScenario(t, s, demand), caller.name).served).toBe(1);
     const stops = edited(prod, plan => {
       for (const p of plan.resources.filter(x => x.type === "azure-native:apimanagement:ApiPolicy")) {
-        p.inputs.value = String(p.inputs.value).replace(/GetValueOrDefault&lt;int&gt;\(&quot;attempt-status&quot;, -1\) &lt;= 0/g,
-          "GetValueOrDefault&lt;int&gt;(&quot;attempt-status&quot;, -1) == -1");
+        p.inputs.value = String(p.inputs.value).replace(
+          /GetValueOrDefault&lt;int&gt;\(&quot;attempt-status&quot;, -1\) &lt;= 0/g,
+          "GetValueOrDefault&lt;int&gt;(&quot;attempt-status&quot;, -1) == -1",
+        );
       }
     });
     expect(stops.gateways[0].noAnswerMovesOn).toBe(false);
@@ -273,13 +340,19 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
   });
 
   test("breakers that count Timeout and BackendConnectionFailure send later requests past the dead tier", () => {
-    const s: Scenario = { name: "standard-primary unreachable", faults: [{ kind: "down", account: "standard-primary", as: "unreachable" }] };
+    const s: Scenario = {
+      name: "standard-primary unreachable",
+      faults: [{ kind: "down", account: "standard-primary", as: "unreachable" }],
+    };
     const t = readPlan(dev);
     expect(Object.values(t.gateways[0].backends).every(b => b.rules.some(r => r.errorReasons.length > 0))).toBe(true);
     const deaf = edited(dev, plan => {
-      for (const b of plan.resources.filter(x => x.inputs.circuitBreaker)) delete b.inputs.circuitBreaker.rules[0].failureCondition.errorReasons;
+      for (const b of plan.resources.filter(x => x.inputs.circuitBreaker))
+        delete b.inputs.circuitBreaker.rules[0].failureCondition.errorReasons;
     });
-    const [tripping, notTripping] = [runScenario(t, s, config()), runScenario(deaf, s, config())].map(r => app(r, "playground"));
+    const [tripping, notTripping] = [runScenario(t, s, config()), runScenario(deaf, s, config())].map(r =>
+      app(r, "playground"),
+    );
     expect(tripping.served).toBe(1);
     // Without errorReasons every request tries the dead tier first; with them the open breaker skips it.
     expect(notTripping.attemptsPerRequest).toBe(2);
@@ -296,7 +369,9 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     // The on-error walk reaches the secondary by send-request even when the pool lacks it (the pool empties,
     // set-backend-service fails, on-error runs): the chain is only cut when that step is gone too.
     const rescued = runScenario(broken, s, config());
-    for (const g of broken.gateways) for (const c of Object.keys(g.fallback)) g.fallback[c] = g.fallback[c].filter(x => !x.backend.startsWith("standard-secondary--"));
+    for (const g of broken.gateways)
+      for (const c of Object.keys(g.fallback))
+        g.fallback[c] = g.fallback[c].filter(x => !x.backend.startsWith("standard-secondary--"));
     const cut = runScenario(broken, s, config());
     for (const name of ["doc-search", "hr-chatbot"]) {
       expect(app(whole, name).served).toBe(1);
@@ -313,13 +388,18 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const whole = runScenario(readPlan(prod), s, config({ demand: claims }));
     // Standard members first (priority 1), then the workload PTU (2) and the enterprise PTU (3).
     const broken = edited(prod, plan => {
-      for (const m of poolOf(plan, "pool-workload-claims").services) m.priority = /\/workload-claims--/.test(m.id) ? 2 : /\/enterprise-ptu--/.test(m.id) ? 3 : 1;
+      for (const m of poolOf(plan, "pool-workload-claims").services)
+        m.priority = /\/workload-claims--/.test(m.id) ? 2 : /\/enterprise-ptu--/.test(m.id) ? 3 : 1;
     });
     const swapped = runScenario(broken, s, config({ demand: claims }));
     expect(app(whole, "claims-assistant").servedBy).toEqual({ "workload-claims@eastus2": 1 });
     expect(app(whole, "claims-assistant").addedLatencyP95S).toBe(0);
     const standard = Object.entries(app(swapped, "claims-assistant").servedBy);
-    expect(standard.map(([k]) => k).sort()).toEqual(["overflow-sub-b-eastus2@eastus2", "standard-primary@eastus2", "standard-secondary@centralus"]);
+    expect(standard.map(([k]) => k).sort()).toEqual([
+      "overflow-sub-b-eastus2@eastus2",
+      "standard-primary@eastus2",
+      "standard-secondary@centralus",
+    ]);
     expect(app(swapped, "claims-assistant").addedLatencyP95S).toBeGreaterThan(0);
   });
 
@@ -327,7 +407,9 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const bad = structuredClone(prod) as PlanLike;
     poolOf(bad, "pool-workload-claims").services[0].id = "/backends/nowhere";
     expect(() => readPlan(bad)).toThrow(DrillPlanError);
-    expect(() => readPlan(bad)).toThrow(/gateway-pool-workload-claims\.pool\.services\[0\]\.id: \/backends\/nowhere names no single backend/);
+    expect(() => readPlan(bad)).toThrow(
+      /gateway-pool-workload-claims\.pool\.services\[0\]\.id: \/backends\/nowhere names no single backend/,
+    );
   });
 });
 
@@ -343,12 +425,20 @@ describe("the drill file", () => {
 
   test("bad input names the key and what is allowed", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
-    const write = (text: string) => { fs.writeFileSync(path.join(dir, "d.yaml"), text); return path.join(dir, "d.yaml"); };
+    const write = (text: string) => {
+      fs.writeFileSync(path.join(dir, "d.yaml"), text);
+      return path.join(dir, "d.yaml");
+    };
     try {
-      expect(() => loadDrillConfig(write("scenarios:\n  - name: x\n    faults:\n      - { kind: melt, region: eastus2 }\n")))
-        .toThrow(/d\.yaml: scenarios\.0\.faults\.0\.kind: /);
-      expect(() => loadDrillConfig(write("window: { minutes: 10, faultFrom: 8, faultTo: 4 }\n"))).toThrow(/window: need faultFrom < faultTo/);
-      expect(() => loadDrillConfig(write("demand:\n  app: { tokensPerMinute: -1 }\n"))).toThrow(/demand\.app\.tokensPerMinute/);
+      expect(() =>
+        loadDrillConfig(write("scenarios:\n  - name: x\n    faults:\n      - { kind: melt, region: eastus2 }\n")),
+      ).toThrow(/d\.yaml: scenarios\.0\.faults\.0\.kind: /);
+      expect(() => loadDrillConfig(write("window: { minutes: 10, faultFrom: 8, faultTo: 4 }\n"))).toThrow(
+        /window: need faultFrom < faultTo/,
+      );
+      expect(() => loadDrillConfig(write("demand:\n  app: { tokensPerMinute: -1 }\n"))).toThrow(
+        /demand\.app\.tokensPerMinute/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -358,16 +448,23 @@ describe("the drill file", () => {
     const topo = readPlan(await planned("dev"));
     const c = config({ scenarios: [{ name: "x", faults: [{ kind: "down", region: "mars" }] }] });
     expect(() => scenarioSet(topo, c)).toThrow(DrillConfigError);
-    expect(() => scenarioSet(topo, c)).toThrow(/scenarios\.0\.faults\.0\.region: "mars" is not in the plan; allowed: eastus2, centralus/);
-    expect(() => scenarioSet(topo, config({ demand: { playgrond: {} } }))).toThrow(/demand\.playgrond: not an application of the plan; allowed: playground/);
-    expect(() => scenarioSet(topo, config({ demand: { playground: { mix: { "gpt-5.1": 1 } } } })))
-      .toThrow(/demand\.playground\.mix\.gpt-5.1: playground calls gpt-5-mini, gpt-5/);
+    expect(() => scenarioSet(topo, c)).toThrow(
+      /scenarios\.0\.faults\.0\.region: "mars" is not in the plan; allowed: eastus2, centralus/,
+    );
+    expect(() => scenarioSet(topo, config({ demand: { playgrond: {} } }))).toThrow(
+      /demand\.playgrond: not an application of the plan; allowed: playground/,
+    );
+    expect(() => scenarioSet(topo, config({ demand: { playground: { mix: { "gpt-5.1": 1 } } } }))).toThrow(
+      /demand\.playground\.mix\.gpt-5.1: playground calls gpt-5-mini, gpt-5/,
+    );
   });
 });
 
 describe("npm run drill -- --plan", () => {
   let dir: string;
-  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-cli-")); });
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-cli-"));
+  });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test("drills a saved plan: the table, a chart per scenario beside the plan, the JSON report", async () => {
@@ -375,16 +472,31 @@ describe("npm run drill -- --plan", () => {
     fs.writeFileSync(planFile, JSON.stringify(await planned("dev")));
     fs.writeFileSync(path.join(dir, "drill.yaml"), `window: { minutes: 4, faultFrom: 1, faultTo: 3 }\n`);
     const printed: string[] = [];
-    const log = jest.spyOn(console, "log").mockImplementation((line: string) => { printed.push(line); });
+    const log = jest.spyOn(console, "log").mockImplementation((line: string) => {
+      printed.push(line);
+    });
     try {
-      expect(await cli(["--plan", planFile, "--drill", path.join(dir, "drill.yaml"), "--json", path.join(dir, "report.json")])).toBe(0);
+      expect(
+        await cli([
+          "--plan",
+          planFile,
+          "--drill",
+          path.join(dir, "drill.yaml"),
+          "--json",
+          path.join(dir, "report.json"),
+        ]),
+      ).toBe(0);
     } finally {
       log.mockRestore();
     }
     const json = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
     expect(json.scenarios[0]).toMatchObject({ name: "baseline", applications: [{ name: "playground", served: 1 }] });
-    expect(fs.readdirSync(path.join(dir, "drill")).filter(f => f !== MANIFEST).sort()).toEqual(json.scenarios.map((s: { name: string }) => `${slug(s.name)}.svg`).sort());
+    expect(
+      fs
+        .readdirSync(path.join(dir, "drill"))
+        .filter(f => f !== MANIFEST)
+        .sort(),
+    ).toEqual(json.scenarios.map((s: { name: string }) => `${slug(s.name)}.svg`).sort());
     expect(printed.join("\n")).toMatch(/^eastus2 down \(5xx\) +playground +100\.0%/m);
   });
-
 });

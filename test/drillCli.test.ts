@@ -89,7 +89,10 @@ describe("plan and drill share out/<stack>", () => {
     const charts = fs.readdirSync(path.join(out, "drill")).filter(f => f !== MANIFEST);
     expect(charts.length).toBeGreaterThan(1);
     expect(charts).toContain(`${slug("baseline")}.svg`);
-    expect(JSON.parse(fs.readFileSync(path.join(out, "drill", MANIFEST), "utf8"))).toEqual({ writer: "drill", files: expect.arrayContaining(charts) });
+    expect(JSON.parse(fs.readFileSync(path.join(out, "drill", MANIFEST), "utf8"))).toEqual({
+      writer: "drill",
+      files: expect.arrayContaining(charts),
+    });
     expect(fs.readdirSync(out)).toEqual(expect.arrayContaining(["plan.json", "drill", MANIFEST]));
   });
 });
@@ -101,12 +104,15 @@ describe("the drill never overwrites a file it did not write", () => {
     const planFile = savedPlan("json");
     const r = await drill("--plan", planFile, "--drill", drillFile, "--json", file);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.stderr).toMatch(/--json .*notes\.json: the file exists and drill did not write it; give a new file name; nothing was changed$/);
+    expect(r.stderr).toMatch(
+      /--json .*notes\.json: the file exists and drill did not write it; give a new file name; nothing was changed$/,
+    );
     expect(fs.readFileSync(file, "utf8")).toBe('{"mine": true}\n');
     expect(fs.existsSync(path.join(path.dirname(planFile), "drill"))).toBe(false);
 
     const own = path.join(dir, "report.json");
-    for (let i = 0; i < 2; i++) expect((await drill("--plan", planFile, "--drill", drillFile, "--json", own)).code).toBe(EXIT.ok);
+    for (let i = 0; i < 2; i++)
+      expect((await drill("--plan", planFile, "--drill", drillFile, "--json", own)).code).toBe(EXIT.ok);
     const report = JSON.parse(fs.readFileSync(own, "utf8"));
     expect(report[GENERATED_BY]).toBe("drill");
     expect(report.scenarios[0].applications[0]).toEqual(expect.objectContaining({ served: expect.any(Number) }));
@@ -129,7 +135,9 @@ describe("the drill never overwrites a file it did not write", () => {
     fs.writeFileSync(path.join(charts, "baseline.svg"), "<svg>mine</svg>");
     const r = await drill("--plan", planFile, "--drill", drillFile);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.stderr).toMatch(/^drill: the charts' directory .*drill: the directory holds files drill did not write \(baseline\.svg\)/);
+    expect(r.stderr).toMatch(
+      /^drill: the charts' directory .*drill: the directory holds files drill did not write \(baseline\.svg\)/,
+    );
     expect(fs.readdirSync(charts)).toEqual(["baseline.svg"]);
     expect(fs.readFileSync(path.join(charts, "baseline.svg"), "utf8")).toBe("<svg>mine</svg>");
   });

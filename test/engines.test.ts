@@ -11,7 +11,9 @@ import { parse } from "yaml";
 const root = path.resolve(__dirname, "..");
 const json = (rel: string) => JSON.parse(fs.readFileSync(path.join(root, rel), "utf8"));
 const declared: string = json("package.json").engines.node;
-const lock = json("package-lock.json") as { packages: Record<string, { version?: string; engines?: { node?: string } | string[] }> };
+const lock = json("package-lock.json") as {
+  packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
+};
 
 /** Packages whose declared Node range leaves out part of the project's range. */
 function unsupported(projectRange: string, packages: typeof lock.packages): string[] {
@@ -33,14 +35,24 @@ describe("Node support", () => {
   });
 
   test("the check catches a package that needs a newer Node (as @azure/identity 4.14 needs Node 22)", () => {
-    const broken = { ...lock.packages, "node_modules/@azure/identity": { version: "4.14.1", engines: { node: ">=22.0.0" } } };
+    const broken = {
+      ...lock.packages,
+      "node_modules/@azure/identity": { version: "4.14.1", engines: { node: ">=22.0.0" } },
+    };
     expect(unsupported(declared, broken)).toEqual(["@azure/identity@4.14.1: engines.node >=22.0.0"]);
   });
 
   test("CI's Node (setup-node in every workflow and action) lies in the declared range, and so does this run's", () => {
-    const files = [".github/actions/prepare/action.yml", ...fs.readdirSync(path.join(root, ".github/workflows")).map(f => `.github/workflows/${f}`)];
-    const versions = files.flatMap(f => JSON.stringify(parse(fs.readFileSync(path.join(root, f), "utf8")))
-      .match(/"node-version":"?[^",}]+/g) ?? []).map(m => m.replace(/^"node-version":"?/, ""));
+    const files = [
+      ".github/actions/prepare/action.yml",
+      ...fs.readdirSync(path.join(root, ".github/workflows")).map(f => `.github/workflows/${f}`),
+    ];
+    const versions = files
+      .flatMap(
+        f =>
+          JSON.stringify(parse(fs.readFileSync(path.join(root, f), "utf8"))).match(/"node-version":"?[^",}]+/g) ?? [],
+      )
+      .map(m => m.replace(/^"node-version":"?/, ""));
     expect(versions.length).toBeGreaterThan(0);
     // setup-node resolves "20" to the newest 20.x release, which must be in range.
     for (const v of versions) expect(semver.intersects(declared, v)).toBe(true);

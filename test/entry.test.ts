@@ -27,15 +27,24 @@ const N = {
 
 describe("dev (public): Front Door with WAF in front of every regional gateway", () => {
   let run: ProgramRun;
-  beforeAll(async () => { run = await runStack("dev"); });
+  beforeAll(async () => {
+    run = await runStack("dev");
+  });
 
   test("a WAF in Prevention mode and an origin with a health probe for every gateway region", () => {
     expect(ofType(run, N.waf).map(w => inputs(w).policySettings.mode)).toEqual(["Prevention"]);
     const hosts = (run.outputs.gateway as any).hosts as Record<string, string>;
-    expect(ofType(run, N.origin).map(o => inputs(o).hostName).sort()).toEqual(Object.values(hosts).sort());
+    expect(
+      ofType(run, N.origin)
+        .map(o => inputs(o).hostName)
+        .sort(),
+    ).toEqual(Object.values(hosts).sort());
     expect(Object.keys(hosts).sort()).toEqual(["centralus", "eastus2"]);
     const [group] = ofType(run, N.originGroup);
-    expect(inputs(group).healthProbeSettings).toMatchObject({ probePath: "/status-0123456789abcdef", probeProtocol: "Https" });
+    expect(inputs(group).healthProbeSettings).toMatchObject({
+      probePath: "/status-0123456789abcdef",
+      probeProtocol: "Https",
+    });
   });
 
   test("v2 tiers have no regional gateway URL: each origin is its region's own service, as the service reports it", () => {
@@ -44,12 +53,17 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
     for (const origin of ofType(run, N.origin)) {
       const region = (origin.name.match(/-origin-(\w+)$/) ?? [])[1];
       const service = services.find(s => inputs(s).location === region)!;
-      expect(inputs(origin)).toMatchObject({ hostName: `${inputs(service).serviceName}.azure-api.net`, originHostHeader: `${inputs(service).serviceName}.azure-api.net` });
+      expect(inputs(origin)).toMatchObject({
+        hostName: `${inputs(service).serviceName}.azure-api.net`,
+        originHostHeader: `${inputs(service).serviceName}.azure-api.net`,
+      });
     }
   });
 
   test("each gateway refuses traffic that does not come through this Front Door", () => {
-    const frontDoorIds = ofType(run, N.namedValue).filter(n => inputs(n).namedValueId === "front-door-id").map(n => inputs(n).value);
+    const frontDoorIds = ofType(run, N.namedValue)
+      .filter(n => inputs(n).namedValueId === "front-door-id")
+      .map(n => inputs(n).value);
     expect(frontDoorIds).toHaveLength(ofType(run, N.service).length);
     expect(new Set(frontDoorIds).size).toBe(1);
     for (const p of ofType(run, N.policy)) {
@@ -62,10 +76,19 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
 
 test("multi-region Premium behind Front Door: one origin per region, on that region's regional gateway URL", async () => {
   // Behind Front Door the five-tier chains must fail over within its 240 s origin timeout (gateway.tierTimeoutSeconds).
-  const run = await runStack("prod", { edit: v => { v.network = { mode: "public" }; v.gateway.tierTimeoutSeconds = { workloadPtu: 40, enterprisePtu: 40, standard: 50 }; } });
+  const run = await runStack("prod", {
+    edit: v => {
+      v.network = { mode: "public" };
+      v.gateway.tierTimeoutSeconds = { workloadPtu: 40, enterprisePtu: 40, standard: 50 };
+    },
+  });
   const [service] = ofType(run, N.service);
   const name = inputs(service).serviceName as string;
-  expect(ofType(run, N.origin).map(o => [inputs(o).hostName, inputs(o).priority]).sort()).toEqual([
+  expect(
+    ofType(run, N.origin)
+      .map(o => [inputs(o).hostName, inputs(o).priority])
+      .sort(),
+  ).toEqual([
     [`${name}-centralus-01.regional.azure-api.net`, 2],
     [`${name}-eastus2-01.regional.azure-api.net`, 1],
   ]);
@@ -73,13 +96,18 @@ test("multi-region Premium behind Front Door: one origin per region, on that reg
 
 describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gateway", () => {
   let run: ProgramRun;
-  beforeAll(async () => { run = await runStack("prod"); });
-  const vnetRegion = (vnetId: string) => inputs(ofType(run, N.vnet).find(v => vnetId.endsWith(`/virtualNetworks/${inputs(v).virtualNetworkName}`))!).location;
+  beforeAll(async () => {
+    run = await runStack("prod");
+  });
+  const vnetRegion = (vnetId: string) =>
+    inputs(ofType(run, N.vnet).find(v => vnetId.endsWith(`/virtualNetworks/${inputs(v).virtualNetworkName}`))!)
+      .location;
 
   test("a private endpoint for every account in every gateway region", () => {
     const accounts = ofType(run, T.account).map(a => a.inputs.accountName as string);
     for (const region of ["eastus2", "centralus"]) {
-      const targets = ofType(run, N.endpoint).filter(e => inputs(e).location === region)
+      const targets = ofType(run, N.endpoint)
+        .filter(e => inputs(e).location === region)
         .map(e => inputs(e).privateLinkServiceConnections[0].privateLinkServiceId as string)
         .filter(id => id.includes("/Microsoft.CognitiveServices/accounts/"))
         .map(id => id.split("/").pop());
@@ -93,25 +121,42 @@ describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gat
     expect(zones).toHaveLength(2);
     for (const zone of zones) {
       const rg = inputs(zone).resourceGroupName;
-      const links = ofType(run, N.link).filter(l => inputs(l).privateZoneName === "privatelink.openai.azure.com" && inputs(l).resourceGroupName === rg && !hubs.includes(inputs(l).virtualNetwork.id));
+      const links = ofType(run, N.link).filter(
+        l =>
+          inputs(l).privateZoneName === "privatelink.openai.azure.com" &&
+          inputs(l).resourceGroupName === rg &&
+          !hubs.includes(inputs(l).virtualNetwork.id),
+      );
       expect(links).toHaveLength(1);
       const region = vnetRegion(inputs(links[0]).virtualNetwork.id);
       const subnet = stackValues("prod").network.vnets[region].privateEndpointSubnet;
-      const records = ofType(run, N.record).filter(r => inputs(r).privateZoneName === "privatelink.openai.azure.com" && inputs(r).resourceGroupName === rg);
+      const records = ofType(run, N.record).filter(
+        r => inputs(r).privateZoneName === "privatelink.openai.azure.com" && inputs(r).resourceGroupName === rg,
+      );
       expect(records).toHaveLength(ofType(run, T.account).length);
       for (const r of records) for (const a of inputs(r).aRecords) expect(inRange(a.ipv4Address, subnet)).toBe(true);
     }
   });
 
   test("flipping activeGatewayRegion moves the gateway record to the other region and replaces nothing", async () => {
-    const flipped = await runStack("prod", { edit: v => { v.network.activeGatewayRegion = "centralus"; } });
+    const flipped = await runStack("prod", {
+      edit: v => {
+        v.network.activeGatewayRegion = "centralus";
+      },
+    });
     expect(flipped.resources.map(r => r.urn)).toEqual(run.resources.map(r => r.urn));
-    const changed = flipped.resources.filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(run.resources[i].inputs));
+    const changed = flipped.resources.filter(
+      (r, i) => JSON.stringify(r.inputs) !== JSON.stringify(run.resources[i].inputs),
+    );
     expect(changed.map(r => r.type)).toEqual([N.record]);
-    const ip = (r: typeof changed[number]) => (r.inputs as any).aRecords[0].ipv4Address;
+    const ip = (r: (typeof changed)[number]) => (r.inputs as any).aRecords[0].ipv4Address;
     const before = run.resources.find(r => r.urn === changed[0].urn)!;
     expect(inRange(ip(before), "10.40.0.0/27")).toBe(true);
     expect(inRange(ip(changed[0]), "10.41.0.0/27")).toBe(true);
-    expect((flipped.outputs.entry as any)).toMatchObject({ mode: "private", activeRegion: "centralus", activeIp: ip(changed[0]) });
+    expect(flipped.outputs.entry as any).toMatchObject({
+      mode: "private",
+      activeRegion: "centralus",
+      activeIp: ip(changed[0]),
+    });
   });
 });

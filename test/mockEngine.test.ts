@@ -31,12 +31,23 @@ async function refusalsOf(declare: () => void): Promise<AzureRefusal[]> {
 
 function openAi(name: string, region: string, deployment?: { sku: string; model: string; version: string }) {
   const account = new cognitiveservices.Account(`${name}-account`, {
-    accountName: name, resourceGroupName: `rg-${name}`, location: region, kind: "OpenAI", properties: { customSubDomainName: name },
+    accountName: name,
+    resourceGroupName: `rg-${name}`,
+    location: region,
+    kind: "OpenAI",
+    properties: { customSubDomainName: name },
   });
-  const deployments = deployment ? [new cognitiveservices.Deployment(`${name}-${deployment.model}`, {
-    accountName: account.name, resourceGroupName: `rg-${name}`, deploymentName: deployment.model,
-    sku: { name: deployment.sku, capacity: 50 }, properties: { model: { format: "OpenAI", name: deployment.model, version: deployment.version } },
-  })] : [];
+  const deployments = deployment
+    ? [
+        new cognitiveservices.Deployment(`${name}-${deployment.model}`, {
+          accountName: account.name,
+          resourceGroupName: `rg-${name}`,
+          deploymentName: deployment.model,
+          sku: { name: deployment.sku, capacity: 50 },
+          properties: { model: { format: "OpenAI", name: deployment.model, version: deployment.version } },
+        }),
+      ]
+    : [];
   return { account, deployments };
 }
 
@@ -44,70 +55,139 @@ describe("API Management tiers", () => {
   test("a StandardV2 service with an additional location is refused like any other request, with its source (not a crash)", async () => {
     const refusals = await refusalsOf(() => {
       new apimanagement.ApiManagementService("apim", {
-        serviceName: "apim-tier-test", resourceGroupName: "rg-apim", location: "eastus2", sku: { name: "StandardV2", capacity: 1 },
-        publisherName: "p", publisherEmail: "p@example.com", additionalLocations: [{ location: "centralus", sku: { name: "StandardV2", capacity: 1 } }],
+        serviceName: "apim-tier-test",
+        resourceGroupName: "rg-apim",
+        location: "eastus2",
+        sku: { name: "StandardV2", capacity: 1 },
+        publisherName: "p",
+        publisherEmail: "p@example.com",
+        additionalLocations: [{ location: "centralus", sku: { name: "StandardV2", capacity: 1 } }],
       });
     });
-    expect(refusals).toEqual([expect.objectContaining({
-      rule: "apim-tier", resource: "apim", message: expect.stringMatching(/additional locations need the Premium tier/),
-      source: expect.stringContaining("https://learn.microsoft.com/azure/api-management/api-management-features"),
-    })]);
+    expect(refusals).toEqual([
+      expect.objectContaining({
+        rule: "apim-tier",
+        resource: "apim",
+        message: expect.stringMatching(/additional locations need the Premium tier/),
+        source: expect.stringContaining("https://learn.microsoft.com/azure/api-management/api-management-features"),
+      }),
+    ]);
   });
 });
 
 describe("names Azure refuses", () => {
   test("a resource group over 90 characters, with the rule's source", async () => {
-    const refusals = await refusalsOf(() => { new resources.ResourceGroup("rg", { resourceGroupName: `rg-${"x".repeat(90)}`, location: "eastus2" }); });
-    expect(refusals).toEqual([expect.objectContaining({
-      rule: "name", resource: "rg", message: expect.stringMatching(/resourceGroupName 'rg-x+' is 93 characters; allowed 1 to 90/),
-      source: expect.stringMatching(/^https:\/\/learn\.microsoft\.com\/azure\/azure-resource-manager\/management\/resource-name-rules#microsoftresources/),
-    })]);
+    const refusals = await refusalsOf(() => {
+      new resources.ResourceGroup("rg", { resourceGroupName: `rg-${"x".repeat(90)}`, location: "eastus2" });
+    });
+    expect(refusals).toEqual([
+      expect.objectContaining({
+        rule: "name",
+        resource: "rg",
+        message: expect.stringMatching(/resourceGroupName 'rg-x+' is 93 characters; allowed 1 to 90/),
+        source: expect.stringMatching(
+          /^https:\/\/learn\.microsoft\.com\/azure\/azure-resource-manager\/management\/resource-name-rules#microsoftresources/,
+        ),
+      }),
+    ]);
   });
 
   test("a custom subdomain over a 63-character DNS label, and a character a DNS label cannot hold", async () => {
     const long = `oai-${"a".repeat(60)}`;
     const refusals = await refusalsOf(() => {
-      new cognitiveservices.Account("long", { accountName: long.slice(0, 64), resourceGroupName: "rg", location: "eastus2", kind: "OpenAI", properties: { customSubDomainName: long } });
-      new cognitiveservices.Account("underscore", { accountName: "oai-a", resourceGroupName: "rg", location: "eastus2", kind: "OpenAI", properties: { customSubDomainName: "oai_a" } });
+      new cognitiveservices.Account("long", {
+        accountName: long.slice(0, 64),
+        resourceGroupName: "rg",
+        location: "eastus2",
+        kind: "OpenAI",
+        properties: { customSubDomainName: long },
+      });
+      new cognitiveservices.Account("underscore", {
+        accountName: "oai-a",
+        resourceGroupName: "rg",
+        location: "eastus2",
+        kind: "OpenAI",
+        properties: { customSubDomainName: "oai_a" },
+      });
     });
     expect(refusals.map(r => [r.resource, r.message])).toEqual([
       ["long", `properties.customSubDomainName '${long}' is 64 characters; allowed 2 to 63`],
-      ["underscore", "properties.customSubDomainName 'oai_a' breaks the character rule: lowercase letters, digits and hyphens; starts and ends with a letter or digit"],
+      [
+        "underscore",
+        "properties.customSubDomainName 'oai_a' breaks the character rule: lowercase letters, digits and hyphens; starts and ends with a letter or digit",
+      ],
     ]);
   });
 
   test("two accounts with one subdomain, two API Management services with one name, in different resource groups", async () => {
-    const apim = (n: string, rg: string) => new apimanagement.ApiManagementService(n, {
-      serviceName: "apim-shared", resourceGroupName: rg, location: "eastus2", sku: { name: "Developer", capacity: 1 }, publisherEmail: "a@b.c", publisherName: "p",
-    });
+    const apim = (n: string, rg: string) =>
+      new apimanagement.ApiManagementService(n, {
+        serviceName: "apim-shared",
+        resourceGroupName: rg,
+        location: "eastus2",
+        sku: { name: "Developer", capacity: 1 },
+        publisherEmail: "a@b.c",
+        publisherName: "p",
+      });
     const refusals = await refusalsOf(() => {
       openAi("oai-shared", "eastus2");
-      new cognitiveservices.Account("twin-account", { accountName: "oai-shared", resourceGroupName: "rg-other", location: "centralus", kind: "OpenAI", properties: { customSubDomainName: "oai-shared" } });
+      new cognitiveservices.Account("twin-account", {
+        accountName: "oai-shared",
+        resourceGroupName: "rg-other",
+        location: "centralus",
+        kind: "OpenAI",
+        properties: { customSubDomainName: "oai-shared" },
+      });
       apim("apim-a", "rg-a");
       apim("apim-b", "rg-b");
     });
     expect(refusals.map(r => [r.resource, r.message])).toEqual([
-      ["twin-account", "properties.customSubDomainName 'oai-shared' is already taken by oai-shared-account (unique across Azure)"],
+      [
+        "twin-account",
+        "properties.customSubDomainName 'oai-shared' is already taken by oai-shared-account (unique across Azure)",
+      ],
       ["apim-b", "serviceName 'apim-shared' is already taken by apim-a (unique across Azure)"],
     ]);
   });
 
   test("a resource-group-scoped name may repeat in another group, not in its own", async () => {
-    const vnet = (n: string, rg: string) => new network.VirtualNetwork(n, { virtualNetworkName: "vnet-a", resourceGroupName: rg, location: "eastus2" });
-    const refusals = await refusalsOf(() => { vnet("one", "rg-1"); vnet("two", "rg-2"); vnet("three", "RG-1"); });
-    expect(refusals.map(r => [r.resource, r.message])).toEqual([["three", "virtualNetworkName 'vnet-a' is already taken by one (unique in its resourceGroup)"]]);
+    const vnet = (n: string, rg: string) =>
+      new network.VirtualNetwork(n, { virtualNetworkName: "vnet-a", resourceGroupName: rg, location: "eastus2" });
+    const refusals = await refusalsOf(() => {
+      vnet("one", "rg-1");
+      vnet("two", "rg-2");
+      vnet("three", "RG-1");
+    });
+    expect(refusals.map(r => [r.resource, r.message])).toEqual([
+      ["three", "virtualNetworkName 'vnet-a' is already taken by one (unique in its resourceGroup)"],
+    ]);
   });
 
   test("an API Management backend id with a character APIM refuses", async () => {
     const refusals = await refusalsOf(() => {
-      new apimanagement.Backend("backend", { backendId: "standard:primary", serviceName: "apim", resourceGroupName: "rg", url: "https://x", protocol: "http" });
+      new apimanagement.Backend("backend", {
+        backendId: "standard:primary",
+        serviceName: "apim",
+        resourceGroupName: "rg",
+        url: "https://x",
+        protocol: "http",
+      });
     });
-    expect(refusals).toEqual([expect.objectContaining({ resource: "backend", message: "backendId 'standard:primary' breaks the character rule: any characters except *#&+:<>?", source: expect.stringMatching(/#microsoftapimanagement$/) })]);
+    expect(refusals).toEqual([
+      expect.objectContaining({
+        resource: "backend",
+        message: "backendId 'standard:primary' breaks the character rule: any characters except *#&+:<>?",
+        source: expect.stringMatching(/#microsoftapimanagement$/),
+      }),
+    ]);
   });
 
   test("a type without a naming rule is refused rather than waved through", () => {
     expect(new NameRegistry().check("azure-native:storage:StorageAccount", "sa", { accountName: "sa" }, "/x")).toEqual([
-      expect.objectContaining({ rule: "name", message: "azure-native:storage:StorageAccount has no naming rule: add it to infra/catalog/namingRules.ts" }),
+      expect.objectContaining({
+        rule: "name",
+        message: "azure-native:storage:StorageAccount has no naming rule: add it to infra/catalog/namingRules.ts",
+      }),
     ]);
   });
 });
@@ -117,78 +197,167 @@ test("a VNet linked to two private zones of one name (split-brain copies meeting
   const refusals = await refusalsOf(() => {
     for (const region of ["eastus2", "centralus"]) {
       new privatedns.VirtualNetworkLink(`link-${region}`, {
-        privateZoneName: "privatelink.openai.azure.com", resourceGroupName: `rg-${region}`, virtualNetworkLinkName: "link-hub",
-        location: "global", virtualNetwork: { id: hub }, registrationEnabled: false,
+        privateZoneName: "privatelink.openai.azure.com",
+        resourceGroupName: `rg-${region}`,
+        virtualNetworkLinkName: "link-hub",
+        location: "global",
+        virtualNetwork: { id: hub },
+        registrationEnabled: false,
       });
     }
   });
-  expect(refusals).toEqual([expect.objectContaining({ rule: "dns-link", resource: "link-centralus", message: `${hub} is already linked to a zone named privatelink.openai.azure.com (by link-eastus2)` })]);
+  expect(refusals).toEqual([
+    expect.objectContaining({
+      rule: "dns-link",
+      resource: "link-centralus",
+      message: `${hub} is already linked to a zone named privatelink.openai.azure.com (by link-eastus2)`,
+    }),
+  ]);
 });
 
 describe("model offers Azure refuses", () => {
   test("gpt-5.1 2025-11-13 as DataZoneProvisionedManaged in centralus (prod's old fraud pool), citing the matrix file", async () => {
-    const refusals = await refusalsOf(() => { openAi("oai-fraud", "centralus", { sku: "DataZoneProvisionedManaged", model: "gpt-5.1", version: "2025-11-13" }); });
-    expect(refusals).toEqual([{
-      rule: "model-availability", resource: "oai-fraud-gpt-5.1",
-      message: "gpt-5.1 2025-11-13 is not offered as DataZoneProvisionedManaged in centralus",
-      source: expect.stringMatching(/model-summary-table-and-region-availability \(model-matrix\/datazone-provisioned-managed\.md, transcribed \d{4}-\d\d-\d\d\)$/),
-    }]);
+    const refusals = await refusalsOf(() => {
+      openAi("oai-fraud", "centralus", { sku: "DataZoneProvisionedManaged", model: "gpt-5.1", version: "2025-11-13" });
+    });
+    expect(refusals).toEqual([
+      {
+        rule: "model-availability",
+        resource: "oai-fraud-gpt-5.1",
+        message: "gpt-5.1 2025-11-13 is not offered as DataZoneProvisionedManaged in centralus",
+        source: expect.stringMatching(
+          /model-summary-table-and-region-availability \(model-matrix\/datazone-provisioned-managed\.md, transcribed \d{4}-\d\d-\d\d\)$/,
+        ),
+      },
+    ]);
   });
 
   test("the same deployment in southcentralus is accepted", async () => {
-    expect(await refusalsOf(() => { openAi("oai-fraud", "southcentralus", { sku: "DataZoneProvisionedManaged", model: "gpt-5.1", version: "2025-11-13" }); })).toEqual([]);
+    expect(
+      await refusalsOf(() => {
+        openAi("oai-fraud", "southcentralus", {
+          sku: "DataZoneProvisionedManaged",
+          model: "gpt-5.1",
+          version: "2025-11-13",
+        });
+      }),
+    ).toEqual([]);
   });
 });
 
 describe("retired model versions Azure no longer deploys", () => {
   test("a hand-built deployment of gpt-4o 2024-11-20 (retired 2026-10-01) is refused, citing the retirements page", async () => {
-    const refusals = await refusalsOf(() => { openAi("oai-old", "eastus2", { sku: "DataZoneStandard", model: "gpt-4o", version: "2024-11-20" }); });
-    expect(refusals).toEqual([{
-      rule: "model-retired", resource: "oai-old-gpt-4o",
-      message: "gpt-4o 2024-11-20 (DataZoneStandard) retired on 2026-10-01 (plan date 2026-11-25): no new deployments; suggested replacement: gpt-5.1",
-      source: expect.stringMatching(/^https:\/\/learn\.microsoft\.com\/azure\/ai-foundry\/openai\/concepts\/model-retirements \(transcribed \d{4}-\d\d-\d\d\)$/),
-    }]);
+    const refusals = await refusalsOf(() => {
+      openAi("oai-old", "eastus2", { sku: "DataZoneStandard", model: "gpt-4o", version: "2024-11-20" });
+    });
+    expect(refusals).toEqual([
+      {
+        rule: "model-retired",
+        resource: "oai-old-gpt-4o",
+        message:
+          "gpt-4o 2024-11-20 (DataZoneStandard) retired on 2026-10-01 (plan date 2026-11-25): no new deployments; suggested replacement: gpt-5.1",
+        source: expect.stringMatching(
+          /^https:\/\/learn\.microsoft\.com\/azure\/ai-foundry\/openai\/concepts\/model-retirements \(transcribed \d{4}-\d\d-\d\d\)$/,
+        ),
+      },
+    ]);
   });
 
   test("the rule judges the plan's date and each SKU's own retirement date", () => {
-    const deployment = (sku: string) => ({ sku: { name: sku }, properties: { model: { name: "gpt-4o", version: "2024-08-06" } } });
+    const deployment = (sku: string) => ({
+      sku: { name: sku },
+      properties: { model: { name: "gpt-4o", version: "2024-08-06" } },
+    });
     expect(retiredDeploymentRefusal("d", deployment("DataZoneStandard"), "2026-09-30")).toBeUndefined();
-    expect(retiredDeploymentRefusal("d", deployment("Standard"), "2026-09-30")?.message).toMatch(/\(Standard\) retired on 2026-03-31/);
-    expect(retiredDeploymentRefusal("d", { sku: { name: "DataZoneStandard" }, properties: { model: { name: "gpt-5.1", version: "2025-11-13" } } }, "2026-11-25")).toBeUndefined();
+    expect(retiredDeploymentRefusal("d", deployment("Standard"), "2026-09-30")?.message).toMatch(
+      /\(Standard\) retired on 2026-03-31/,
+    );
+    expect(
+      retiredDeploymentRefusal(
+        "d",
+        { sku: { name: "DataZoneStandard" }, properties: { model: { name: "gpt-5.1", version: "2025-11-13" } } },
+        "2026-11-25",
+      ),
+    ).toBeUndefined();
   });
 });
 
 describe("orderings Azure rejects, from the dependency graph", () => {
-  const endpointOn = (account: ReturnType<typeof openAi>, dependsOn: boolean) => new network.PrivateEndpoint("pe", {
-    privateEndpointName: "pe-oai", resourceGroupName: "rg-net", location: "eastus2", subnet: { id: `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/s` },
-    privateLinkServiceConnections: [{ name: "pe-oai", privateLinkServiceId: account.account.id, groupIds: ["account"] }],
-  }, { dependsOn: dependsOn ? account.deployments : [] });
+  const endpointOn = (account: ReturnType<typeof openAi>, dependsOn: boolean) =>
+    new network.PrivateEndpoint(
+      "pe",
+      {
+        privateEndpointName: "pe-oai",
+        resourceGroupName: "rg-net",
+        location: "eastus2",
+        subnet: {
+          id: `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/s`,
+        },
+        privateLinkServiceConnections: [
+          { name: "pe-oai", privateLinkServiceId: account.account.id, groupIds: ["account"] },
+        ],
+      },
+      { dependsOn: dependsOn ? account.deployments : [] },
+    );
 
   test("a private endpoint created while the account still deploys is refused (409)", async () => {
-    const refusals = await refusalsOf(() => endpointOn(openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-5.1", version: "2025-11-13" }), false));
-    expect(refusals).toEqual([expect.objectContaining({
-      rule: "ordering:private-endpoint-after-deployments",
-      message: expect.stringMatching(/^must come after deployment oai-a-gpt-5.1 of account oai-a: .*409 Conflict/),
-      source: expect.stringContaining("https://learn.microsoft.com/"),
-    })]);
+    const refusals = await refusalsOf(() =>
+      endpointOn(
+        openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-5.1", version: "2025-11-13" }),
+        false,
+      ),
+    );
+    expect(refusals).toEqual([
+      expect.objectContaining({
+        rule: "ordering:private-endpoint-after-deployments",
+        message: expect.stringMatching(/^must come after deployment oai-a-gpt-5.1 of account oai-a: .*409 Conflict/),
+        source: expect.stringContaining("https://learn.microsoft.com/"),
+      }),
+    ]);
   });
 
   test("the endpoint waiting for the account's deployment is accepted", async () => {
-    expect(await refusalsOf(() => endpointOn(openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-5.1", version: "2025-11-13" }), true))).toEqual([]);
+    expect(
+      await refusalsOf(() =>
+        endpointOn(
+          openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-5.1", version: "2025-11-13" }),
+          true,
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("API policies wait for the named values they reference, on synthetic graphs", () => {
-  const node = (urn: string, type: string, inputs: Record<string, any>, dependsOn: string[] = []): GraphNode =>
-    ({ urn, type, name: urn, inputs, dependsOn, outputs: {} });
-  const policy = (dependsOn: string[]) => node("policy", T.apiPolicy, { serviceName: "apim-a", value: "<policies><inbound><set-header name=\"x\"><value>{{front-door-id}}</value></set-header></inbound></policies>" }, dependsOn);
+  const node = (urn: string, type: string, inputs: Record<string, any>, dependsOn: string[] = []): GraphNode => ({
+    urn,
+    type,
+    name: urn,
+    inputs,
+    dependsOn,
+    outputs: {},
+  });
+  const policy = (dependsOn: string[]) =>
+    node(
+      "policy",
+      T.apiPolicy,
+      {
+        serviceName: "apim-a",
+        value:
+          '<policies><inbound><set-header name="x"><value>{{front-door-id}}</value></set-header></inbound></policies>',
+      },
+      dependsOn,
+    );
   const namedValue = node("nv", T.namedValue, { serviceName: "apim-a", namedValueId: "front-door-id" });
   const rules = ORDERING_RULES.filter(r => r.id === "api-policy-after-named-values");
 
   test("a policy that may be saved before its named value exists is refused", () => {
-    expect(orderingRefusals(new Graph([namedValue, policy([])]), rules)).toEqual([expect.objectContaining({
-      rule: "ordering:api-policy-after-named-values", message: expect.stringMatching(/^must come after named value front-door-id of service apim-a: /),
-    })]);
+    expect(orderingRefusals(new Graph([namedValue, policy([])]), rules)).toEqual([
+      expect.objectContaining({
+        rule: "ordering:api-policy-after-named-values",
+        message: expect.stringMatching(/^must come after named value front-door-id of service apim-a: /),
+      }),
+    ]);
   });
 
   test("a policy naming a value the service does not have is refused; one that waits for it is accepted", () => {
@@ -200,13 +369,28 @@ describe("API policies wait for the named values they reference, on synthetic gr
 describe("Key Vault named values: role propagation and private reachability, on synthetic graphs", () => {
   const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-a`;
   const SECRETS_USER = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
-  const node = (urn: string, type: string, inputs: Record<string, any>, dependsOn: string[] = [], outputs: Record<string, any> = {}, id?: string): GraphNode =>
-    ({ urn, type, name: urn, inputs, dependsOn, outputs, id });
-  const vault = (publicNetworkAccess: string) => node("vault", T.vault, { vaultName: "kv-a", properties: { publicNetworkAccess } }, [], {}, VAULT_ID);
-  const grant = (principalId: string, dependsOn: string[]) => node("grant", T.roleAssignment, { principalId, scope: VAULT_ID, roleDefinitionId: SECRETS_USER }, dependsOn);
-  const namedValue = (dependsOn: string[], identityClientId?: string) => node("nv", T.namedValue, {
-    serviceName: "apim-a", keyVault: { secretIdentifier: "https://kv-a.vault.azure.net/secrets/s", identityClientId },
-  }, dependsOn);
+  const node = (
+    urn: string,
+    type: string,
+    inputs: Record<string, any>,
+    dependsOn: string[] = [],
+    outputs: Record<string, any> = {},
+    id?: string,
+  ): GraphNode => ({ urn, type, name: urn, inputs, dependsOn, outputs, id });
+  const vault = (publicNetworkAccess: string) =>
+    node("vault", T.vault, { vaultName: "kv-a", properties: { publicNetworkAccess } }, [], {}, VAULT_ID);
+  const grant = (principalId: string, dependsOn: string[]) =>
+    node("grant", T.roleAssignment, { principalId, scope: VAULT_ID, roleDefinitionId: SECRETS_USER }, dependsOn);
+  const namedValue = (dependsOn: string[], identityClientId?: string) =>
+    node(
+      "nv",
+      T.namedValue,
+      {
+        serviceName: "apim-a",
+        keyVault: { secretIdentifier: "https://kv-a.vault.azure.net/secrets/s", identityClientId },
+      },
+      dependsOn,
+    );
   const rules = (ids: string[]) => ORDERING_RULES.filter(r => ids.includes(r.id));
   const propagation = rules(["named-value-after-role-propagation"]);
 
@@ -217,9 +401,13 @@ describe("Key Vault named values: role propagation and private reachability, on 
       grant("p-system", ["service", "vault"]),
       namedValue(["service", "grant"]),
     ]);
-    expect(orderingRefusals(graph, propagation)).toEqual([expect.objectContaining({
-      rule: "ordering:named-value-after-role-propagation", resource: "nv", message: expect.stringMatching(/propagate.*403/),
-    })]);
+    expect(orderingRefusals(graph, propagation)).toEqual([
+      expect.objectContaining({
+        rule: "ordering:named-value-after-role-propagation",
+        resource: "nv",
+        message: expect.stringMatching(/propagate.*403/),
+      }),
+    ]);
   });
 
   test("a user-assigned identity granted before the service exists is accepted", () => {
@@ -245,14 +433,27 @@ describe("Key Vault named values: role propagation and private reachability, on 
   });
 
   test("private mode: the value must follow the vault's private endpoint and its DNS record", () => {
-    const pe = node("pe-vault", T.privateEndpoint, { privateLinkServiceConnections: [{ privateLinkServiceId: VAULT_ID, groupIds: ["vault"] }] }, ["vault"]);
-    const record = node("record-vault", T.record, { privateZoneName: "privatelink.vaultcore.azure.net", relativeRecordSetName: "kv-a" }, ["pe-vault"]);
+    const pe = node(
+      "pe-vault",
+      T.privateEndpoint,
+      { privateLinkServiceConnections: [{ privateLinkServiceId: VAULT_ID, groupIds: ["vault"] }] },
+      ["vault"],
+    );
+    const record = node(
+      "record-vault",
+      T.record,
+      { privateZoneName: "privatelink.vaultcore.azure.net", relativeRecordSetName: "kv-a" },
+      ["pe-vault"],
+    );
     const reachability = rules(["named-value-after-vault-private-endpoint"]);
     const racing = new Graph([vault("Disabled"), pe, record, namedValue(["vault"])]);
     expect(orderingRefusals(racing, reachability).map(r => r.message.split(":")[0])).toEqual([
-      "must come after PrivateEndpoint pe-vault", "must come after PrivateRecordSet record-vault",
+      "must come after PrivateEndpoint pe-vault",
+      "must come after PrivateRecordSet record-vault",
     ]);
-    expect(orderingRefusals(new Graph([vault("Disabled"), pe, record, namedValue(["record-vault"])]), reachability)).toEqual([]);
+    expect(
+      orderingRefusals(new Graph([vault("Disabled"), pe, record, namedValue(["record-vault"])]), reachability),
+    ).toEqual([]);
     expect(orderingRefusals(new Graph([vault("Enabled"), namedValue([])]), reachability)).toEqual([]);
   });
 
@@ -275,5 +476,9 @@ test("a stack named with `_`, `.` and capitals, long enough to cut names, plans 
     const i = g.inputs as Record<string, string>;
     expect(i.roleAssignmentName).toBe(roleAssignmentName(i.scope, i.principalId, i.roleDefinitionId.split("/").pop()!));
   }
-  expect(run.outputs.modelRetirements).toEqual(expect.arrayContaining([expect.objectContaining({ model: "gpt-5-mini", version: "2025-08-07", retires: "2027-02-06", daysLeft: 73 })]));
+  expect(run.outputs.modelRetirements).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ model: "gpt-5-mini", version: "2025-08-07", retires: "2027-02-06", daysLeft: 73 }),
+    ]),
+  );
 });

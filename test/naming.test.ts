@@ -11,8 +11,12 @@ const RG = "azure-native:resources:ResourceGroup";
 
 describe("azureName", () => {
   test("a name that fits is unchanged (existing resources keep their names)", () => {
-    expect(azureName(RG, ["rg", "aoai", "prod", "standard-primary", "eastus2"])).toBe("rg-aoai-prod-standard-primary-eastus2");
-    expect(azureName("azure-native:keyvault:Vault", ["kv", "prod", "eastus2"], "abc123")).toBe("kv-prod-eastus2-abc123");
+    expect(azureName(RG, ["rg", "aoai", "prod", "standard-primary", "eastus2"])).toBe(
+      "rg-aoai-prod-standard-primary-eastus2",
+    );
+    expect(azureName("azure-native:keyvault:Vault", ["kv", "prod", "eastus2"], "abc123")).toBe(
+      "kv-prod-eastus2-abc123",
+    );
     expect(azureName("azure-native:frontdoor:Policy", ["waf", "dev", "aoai"])).toBe("wafdevaoai");
     // A resource group may hold `_` and `.`: a stack named team_a keeps its groups' names (no replacement).
     expect(azureName(RG, ["rg", "aoai", "team_a", "gateway", "eastus2"])).toBe("rg-aoai-team_a-gateway-eastus2");
@@ -22,7 +26,9 @@ describe("azureName", () => {
     const odd = azureName("azure-native:operationalinsights:Workspace", ["log", "aoai", "team_a.dev"]);
     expect(odd).toMatch(/^log-aoai-team-a-dev-[0-9a-f]{6}$/);
     expect(odd).not.toBe(azureName("azure-native:operationalinsights:Workspace", ["log", "aoai", "team-a-dev"]));
-    expect(azureName("azure-native:frontdoor:Policy", ["waf", "team_a.dev", "aoai"])).toMatch(/^wafteamadevaoai[0-9a-f]{6}$/);
+    expect(azureName("azure-native:frontdoor:Policy", ["waf", "team_a.dev", "aoai"])).toMatch(
+      /^wafteamadevaoai[0-9a-f]{6}$/,
+    );
   });
 
   test("over-long names are cut to the type's limit with a hash of the whole name: two names sharing a long prefix stay distinct", () => {
@@ -32,34 +38,79 @@ describe("azureName", () => {
     for (const n of [a, b]) expect(nameProblem(n, NAMING_RULES[RG][0].rule)).toBeUndefined();
     expect(a.length).toBe(90);
     expect(a).not.toBe(b);
-    const pe = azureName("azure-native:network:PrivateEndpoint", ["pe", `overflow-${"s".repeat(24)}-germanywestcentral`, "germanywestcentral"]);
+    const pe = azureName("azure-native:network:PrivateEndpoint", [
+      "pe",
+      `overflow-${"s".repeat(24)}-germanywestcentral`,
+      "germanywestcentral",
+    ]);
     expect(pe.length).toBeLessThanOrEqual(64);
   });
 
   test("a custom subdomain fits a DNS label (63), though the account name rule allows 64; the random suffix stays at the end", () => {
-    const sub = accountSubdomain("s".repeat(40), "overflow-subscription-b-germanywestcentral", "germanywestcentral", "abc123");
+    const sub = accountSubdomain(
+      "s".repeat(40),
+      "overflow-subscription-b-germanywestcentral",
+      "germanywestcentral",
+      "abc123",
+    );
     expect(sub.length).toBe(63);
     expect(sub).toMatch(/-[0-9a-f]{6}-abc123$/);
-    for (const { rule } of NAMING_RULES["azure-native:cognitiveservices:Account"]) expect(nameProblem(sub, rule)).toBeUndefined();
+    for (const { rule } of NAMING_RULES["azure-native:cognitiveservices:Account"])
+      expect(nameProblem(sub, rule)).toBeUndefined();
   });
 
   /** Names the program never builds from parts: GUIDs, fixed ids, DNS names given by config or by Microsoft. */
-  const notGenerated = ["azure-native:authorization:RoleAssignment", "azure-native:apimanagement:ApiPolicy", "azure-native:apimanagement:ApiDiagnostic",
-    "azure-native:privatedns:PrivateZone", "azure-native:privatedns:PrivateRecordSet"];
+  const notGenerated = [
+    "azure-native:authorization:RoleAssignment",
+    "azure-native:apimanagement:ApiPolicy",
+    "azure-native:apimanagement:ApiDiagnostic",
+    "azure-native:privatedns:PrivateZone",
+    "azure-native:privatedns:PrivateRecordSet",
+  ];
   test.each(Object.keys(NAMING_RULES).filter(t => !notGenerated.includes(t)))(
-    "%s: a name from long, awkward parts satisfies the rule", type => {
+    "%s: a name from long, awkward parts satisfies the rule",
+    type => {
       const name = azureName(type, ["n", "Team_A.Dev", "y".repeat(300)]);
       expect(nameProblem(name, NAMING_RULES[type][0].rule)).toBeUndefined();
-    });
+    },
+  );
 });
 
 describe("role assignment names", () => {
   test("derive from scope, principal and role: a replaced identity or scope gets a new name", () => {
-    const base = roleAssignmentName("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "p1", "4633458b-17de-408a-b874-0445c86b69e6");
+    const base = roleAssignmentName(
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+      "p1",
+      "4633458b-17de-408a-b874-0445c86b69e6",
+    );
     expect(base).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(roleAssignmentName("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "p1", "4633458b-17de-408a-b874-0445c86b69e6")).toBe(base);
-    expect(roleAssignmentName("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "p2", "4633458b-17de-408a-b874-0445c86b69e6")).not.toBe(base);
-    expect(roleAssignmentName("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv2", "p1", "4633458b-17de-408a-b874-0445c86b69e6")).not.toBe(base);
-    expect(roleAssignmentName("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "p1", "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd")).not.toBe(base);
+    expect(
+      roleAssignmentName(
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+        "p1",
+        "4633458b-17de-408a-b874-0445c86b69e6",
+      ),
+    ).toBe(base);
+    expect(
+      roleAssignmentName(
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+        "p2",
+        "4633458b-17de-408a-b874-0445c86b69e6",
+      ),
+    ).not.toBe(base);
+    expect(
+      roleAssignmentName(
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv2",
+        "p1",
+        "4633458b-17de-408a-b874-0445c86b69e6",
+      ),
+    ).not.toBe(base);
+    expect(
+      roleAssignmentName(
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+        "p1",
+        "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
+      ),
+    ).not.toBe(base);
   });
 });

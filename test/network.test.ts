@@ -21,40 +21,77 @@ const N = {
 const SUB = "00000000-0000-4000-8000-000000000000";
 /** The connectivity team's hubs, in their own subscription: one per region. */
 const HUB_SUB = "33333333-3333-4333-8333-333333333333";
-const hubOf = (region: string) => `/subscriptions/${HUB_SUB}/resourceGroups/rg-hub-${region}/providers/Microsoft.Network/virtualNetworks/vnet-hub-${region}`;
+const hubOf = (region: string) =>
+  `/subscriptions/${HUB_SUB}/resourceGroups/rg-hub-${region}/providers/Microsoft.Network/virtualNetworks/vnet-hub-${region}`;
 const VNETS: Record<string, VnetConfig> = {
-  eastus2: { addressSpace: "10.40.0.0/22", apimSubnet: "10.40.0.0/27", privateEndpointSubnet: "10.40.1.0/26", hubVnetId: hubOf("eastus2") },
-  centralus: { addressSpace: "10.41.0.0/22", apimSubnet: "10.41.0.0/27", privateEndpointSubnet: "10.41.1.0/26", hubVnetId: hubOf("centralus") },
+  eastus2: {
+    addressSpace: "10.40.0.0/22",
+    apimSubnet: "10.40.0.0/27",
+    privateEndpointSubnet: "10.40.1.0/26",
+    hubVnetId: hubOf("eastus2"),
+  },
+  centralus: {
+    addressSpace: "10.41.0.0/22",
+    apimSubnet: "10.41.0.0/27",
+    privateEndpointSubnet: "10.41.1.0/26",
+    hubVnetId: hubOf("centralus"),
+  },
 };
 const REGIONS = ["eastus2", "centralus"];
-const ACCOUNT_KEYS: [string, string][] = [["standard-primary", "eastus2"], ["standard-secondary", "centralus"], ["enterprise-ptu", "westus3"]];
+const ACCOUNT_KEYS: [string, string][] = [
+  ["standard-primary", "eastus2"],
+  ["standard-secondary", "centralus"],
+  ["enterprise-ptu", "westus3"],
+];
 const subdomainOf = (key: string, region: string) => `oai-test-${key}-${region}-abc123`;
 const accountIdOf = (key: string, region: string) =>
   `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-${key}-${region}/providers/Microsoft.CognitiveServices/accounts/${subdomainOf(key, region)}`;
 /** Each account with its (last) model deployment, which its private endpoints must wait for. */
-const accounts = (): PrivateAccount[] => ACCOUNT_KEYS.map(([key, region]) => {
-  const resourceGroupName = `rg-aoai-test-${key}-${region}`;
-  const account = new cognitiveservices.Account(`${key}-account`, {
-    accountName: subdomainOf(key, region), resourceGroupName, location: region, kind: "OpenAI",
-    properties: { customSubDomainName: subdomainOf(key, region) },
+const accounts = (): PrivateAccount[] =>
+  ACCOUNT_KEYS.map(([key, region]) => {
+    const resourceGroupName = `rg-aoai-test-${key}-${region}`;
+    const account = new cognitiveservices.Account(`${key}-account`, {
+      accountName: subdomainOf(key, region),
+      resourceGroupName,
+      location: region,
+      kind: "OpenAI",
+      properties: { customSubDomainName: subdomainOf(key, region) },
+    });
+    const settled = new cognitiveservices.Deployment(`${key}-gpt-5.1`, {
+      accountName: account.name,
+      resourceGroupName,
+      deploymentName: "gpt-5.1",
+      sku: { name: "DataZoneStandard", capacity: 10 },
+      properties: { model: { format: "OpenAI", name: "gpt-5.1", version: "2025-11-13" } },
+    });
+    return { key, subdomain: subdomainOf(key, region), accountId: account.id, settled };
   });
-  const settled = new cognitiveservices.Deployment(`${key}-gpt-5.1`, {
-    accountName: account.name, resourceGroupName, deploymentName: "gpt-5.1",
-    sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-5.1", version: "2025-11-13" } },
-  });
-  return { key, subdomain: subdomainOf(key, region), accountId: account.id, settled };
-});
-const ACCOUNTS = ACCOUNT_KEYS.map(([key, region]) => ({ key, subdomain: subdomainOf(key, region), accountId: accountIdOf(key, region) }));
-const VAULT = { id: `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-vault-eastus2/providers/Microsoft.KeyVault/vaults/kv-test-abc123`, name: "kv-test-abc123" };
+const ACCOUNTS = ACCOUNT_KEYS.map(([key, region]) => ({
+  key,
+  subdomain: subdomainOf(key, region),
+  accountId: accountIdOf(key, region),
+}));
+const VAULT = {
+  id: `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-vault-eastus2/providers/Microsoft.KeyVault/vaults/kv-test-abc123`,
+  name: "kv-test-abc123",
+};
 const GATEWAY_HOST = "apim-test-abc123.azure-api.net";
 /** What the gateway reports: the first address of each region's APIM subnet. */
 const GATEWAY_IPS = { eastus2: "10.40.0.4", centralus: "10.41.0.4" };
 
-function runPrivate(opts: { activeRegion?: string; protect?: boolean; vnets?: Record<string, VnetConfig> } = {}): Promise<ProgramRun> {
+function runPrivate(
+  opts: { activeRegion?: string; protect?: boolean; vnets?: Record<string, VnetConfig> } = {},
+): Promise<ProgramRun> {
   const protect = opts.protect ?? true;
   return runComponents(() => {
     const net = new PrivateNetwork("network", {
-      stack: "test", regions: REGIONS, vnets: opts.vnets ?? VNETS, accounts: accounts(), vault: VAULT, commonTags: { environment: "test" }, protect,
+      stack: "test",
+      regions: REGIONS,
+      vnets: opts.vnets ?? VNETS,
+      accounts: accounts(),
+      vault: VAULT,
+      commonTags: { environment: "test" },
+      protect,
     });
     new GatewayDns("gateway-dns", {
       hostName: GATEWAY_HOST,
@@ -75,42 +112,89 @@ function runPrivate(opts: { activeRegion?: string; protect?: boolean; vnets?: Re
 }
 
 const rgOf = (region: string) => `rg-aoai-test-network-${region}`;
-const inRegion = (rs: PlannedResource[], region: string) => rs.filter(r => inputs(r).resourceGroupName === rgOf(region));
-const vnetIdOf = (region: string) => `/subscriptions/${SUB}/resourceGroups/${rgOf(region)}/providers/Microsoft.Network/virtualNetworks/vnet-aoai-test-${region}`;
+const inRegion = (rs: PlannedResource[], region: string) =>
+  rs.filter(r => inputs(r).resourceGroupName === rgOf(region));
+const vnetIdOf = (region: string) =>
+  `/subscriptions/${SUB}/resourceGroups/${rgOf(region)}/providers/Microsoft.Network/virtualNetworks/vnet-aoai-test-${region}`;
 
 describe("private network in eastus2 and centralus", () => {
   let run: ProgramRun;
-  beforeAll(async () => { run = await runPrivate(); });
+  beforeAll(async () => {
+    run = await runPrivate();
+  });
 
   test("a VNet per gateway region with the configured ranges: the APIM subnet behind its NSG, the private endpoint subnet", () => {
     const vnets = ofType(run, N.vnet);
     expect(vnets.map(v => inputs(v).location)).toEqual(REGIONS);
     for (const region of REGIONS) {
       const [vnet] = inRegion(vnets, region);
-      expect(inputs(vnet)).toMatchObject({ virtualNetworkName: `vnet-aoai-test-${region}`, addressSpace: { addressPrefixes: [VNETS[region].addressSpace] } });
+      expect(inputs(vnet)).toMatchObject({
+        virtualNetworkName: `vnet-aoai-test-${region}`,
+        addressSpace: { addressPrefixes: [VNETS[region].addressSpace] },
+      });
       expect(inputs(vnet).subnets).toEqual([
-        { name: APIM_SUBNET, addressPrefix: VNETS[region].apimSubnet, networkSecurityGroup: { id: expect.stringMatching(new RegExp(`/networkSecurityGroups/nsg-apim-test-${region}$`)) } },
-        { name: PRIVATE_ENDPOINT_SUBNET, addressPrefix: VNETS[region].privateEndpointSubnet, privateEndpointNetworkPolicies: "Disabled" },
+        {
+          name: APIM_SUBNET,
+          addressPrefix: VNETS[region].apimSubnet,
+          networkSecurityGroup: {
+            id: expect.stringMatching(new RegExp(`/networkSecurityGroups/nsg-apim-test-${region}$`)),
+          },
+        },
+        {
+          name: PRIVATE_ENDPOINT_SUBNET,
+          addressPrefix: VNETS[region].privateEndpointSubnet,
+          privateEndpointNetworkPolicies: "Disabled",
+        },
       ]);
       expect(inputs(vnet).tags).toEqual({ environment: "test", "bcdr-role": "network" });
     }
   });
 
   test("outputs each region's APIM subnet id (what the gateway injects into)", () => {
-    expect(run.outputs.apimSubnetIds).toEqual(Object.fromEntries(REGIONS.map(r => [r, `${vnetIdOf(r)}/subnets/${APIM_SUBNET}`])));
+    expect(run.outputs.apimSubnetIds).toEqual(
+      Object.fromEntries(REGIONS.map(r => [r, `${vnetIdOf(r)}/subnets/${APIM_SUBNET}`])),
+    );
   });
 
   test("the APIM NSG opens exactly what internal VNet mode needs", () => {
     for (const nsg of ofType(run, N.nsg)) {
-      expect(inputs(nsg).securityRules.map((r: any) => [r.direction, r.priority, r.name, r.sourceAddressPrefix, r.destinationAddressPrefix, r.destinationPortRange ?? r.destinationPortRanges, r.protocol, r.access]))
-        .toEqual([
-          ["Inbound", 100, "AllowApiManagementInbound", "ApiManagement", "VirtualNetwork", "3443", "Tcp", "Allow"],
-          ["Inbound", 110, "AllowAzureLoadBalancerInbound", "AzureLoadBalancer", "VirtualNetwork", "6390", "Tcp", "Allow"],
-          ["Outbound", 100, "AllowStorageOutbound", "VirtualNetwork", "Storage", "443", "Tcp", "Allow"],
-          ["Outbound", 110, "AllowSqlOutbound", "VirtualNetwork", "Sql", "1433", "Tcp", "Allow"],
-          ["Outbound", 120, "AllowKeyVaultOutbound", "VirtualNetwork", "AzureKeyVault", "443", "Tcp", "Allow"],
-          ["Outbound", 130, "AllowAzureMonitorOutbound", "VirtualNetwork", "AzureMonitor", ["1886", "443"], "Tcp", "Allow"],
-        ]);
+      expect(
+        inputs(nsg).securityRules.map((r: any) => [
+          r.direction,
+          r.priority,
+          r.name,
+          r.sourceAddressPrefix,
+          r.destinationAddressPrefix,
+          r.destinationPortRange ?? r.destinationPortRanges,
+          r.protocol,
+          r.access,
+        ]),
+      ).toEqual([
+        ["Inbound", 100, "AllowApiManagementInbound", "ApiManagement", "VirtualNetwork", "3443", "Tcp", "Allow"],
+        [
+          "Inbound",
+          110,
+          "AllowAzureLoadBalancerInbound",
+          "AzureLoadBalancer",
+          "VirtualNetwork",
+          "6390",
+          "Tcp",
+          "Allow",
+        ],
+        ["Outbound", 100, "AllowStorageOutbound", "VirtualNetwork", "Storage", "443", "Tcp", "Allow"],
+        ["Outbound", 110, "AllowSqlOutbound", "VirtualNetwork", "Sql", "1433", "Tcp", "Allow"],
+        ["Outbound", 120, "AllowKeyVaultOutbound", "VirtualNetwork", "AzureKeyVault", "443", "Tcp", "Allow"],
+        [
+          "Outbound",
+          130,
+          "AllowAzureMonitorOutbound",
+          "VirtualNetwork",
+          "AzureMonitor",
+          ["1886", "443"],
+          "Tcp",
+          "Allow",
+        ],
+      ]);
     }
   });
 
@@ -120,19 +204,35 @@ describe("private network in eastus2 and centralus", () => {
     expect(peerings).toHaveLength(2 * REGIONS.length);
     for (const region of REGIONS) {
       const spokeSide = peerings.find(p => inputs(p).virtualNetworkName === `vnet-aoai-test-${region}`)!;
-      expect(inputs(spokeSide)).toEqual({ ...flags, virtualNetworkPeeringName: "to-hub", virtualNetworkName: `vnet-aoai-test-${region}`, resourceGroupName: rgOf(region), remoteVirtualNetwork: { id: hubOf(region) } });
+      expect(inputs(spokeSide)).toEqual({
+        ...flags,
+        virtualNetworkPeeringName: "to-hub",
+        virtualNetworkName: `vnet-aoai-test-${region}`,
+        resourceGroupName: rgOf(region),
+        remoteVirtualNetwork: { id: hubOf(region) },
+      });
       const hubSide = peerings.find(p => inputs(p).virtualNetworkName === `vnet-hub-${region}`)!;
-      expect(inputs(hubSide)).toEqual({ ...flags, virtualNetworkPeeringName: `to-vnet-aoai-test-${region}`, virtualNetworkName: `vnet-hub-${region}`, resourceGroupName: `rg-hub-${region}`, remoteVirtualNetwork: { id: vnetIdOf(region) } });
+      expect(inputs(hubSide)).toEqual({
+        ...flags,
+        virtualNetworkPeeringName: `to-vnet-aoai-test-${region}`,
+        virtualNetworkName: `vnet-hub-${region}`,
+        resourceGroupName: `rg-hub-${region}`,
+        remoteVirtualNetwork: { id: vnetIdOf(region) },
+      });
       const provider = run.resources.find(r => r.urn === hubSide.provider?.split("::").slice(0, 4).join("::"))!;
       expect(inputs(provider).subscriptionId).toBe(HUB_SUB);
     }
   });
 
   test("private endpoints on an account wait for its last deployment (the account is busy until then: 409)", () => {
-    const accountEndpoints = ofType(run, N.endpoint).filter(e => inputs(e).privateLinkServiceConnections[0].groupIds[0] === "account");
+    const accountEndpoints = ofType(run, N.endpoint).filter(
+      e => inputs(e).privateLinkServiceConnections[0].groupIds[0] === "account",
+    );
     expect(accountEndpoints).toHaveLength(ACCOUNTS.length * REGIONS.length);
     for (const e of accountEndpoints) {
-      const key = ACCOUNT_KEYS.find(([k, r]) => inputs(e).privateLinkServiceConnections[0].privateLinkServiceId === accountIdOf(k, r))![0];
+      const key = ACCOUNT_KEYS.find(
+        ([k, r]) => inputs(e).privateLinkServiceConnections[0].privateLinkServiceId === accountIdOf(k, r),
+      )![0];
       expect(e.dependsOn).toContain(run.resources.find(r => r.name === `${key}-gpt-5.1`)!.urn);
     }
   });
@@ -142,10 +242,17 @@ describe("private network in eastus2 and centralus", () => {
     expect(endpoints).toHaveLength((ACCOUNTS.length + 1) * REGIONS.length);
     for (const region of REGIONS) {
       const here = inRegion(endpoints, region).map(inputs);
-      const connections = here.map(e => e.privateLinkServiceConnections.map((c: any) => [c.privateLinkServiceId, c.groupIds]));
-      expect(connections.sort()).toEqual([...ACCOUNTS.map(a => [[a.accountId, ["account"]]]), [[VAULT.id, ["vault"]]]].sort());
+      const connections = here.map(e =>
+        e.privateLinkServiceConnections.map((c: any) => [c.privateLinkServiceId, c.groupIds]),
+      );
+      expect(connections.sort()).toEqual(
+        [...ACCOUNTS.map(a => [[a.accountId, ["account"]]]), [[VAULT.id, ["vault"]]]].sort(),
+      );
       for (const e of here) {
-        expect(e).toMatchObject({ location: region, subnet: { id: `${vnetIdOf(region)}/subnets/${PRIVATE_ENDPOINT_SUBNET}` } });
+        expect(e).toMatchObject({
+          location: region,
+          subnet: { id: `${vnetIdOf(region)}/subnets/${PRIVATE_ENDPOINT_SUBNET}` },
+        });
       }
     }
   });
@@ -153,23 +260,28 @@ describe("private network in eastus2 and centralus", () => {
   test.each([
     ["privatelink.openai.azure.com", ACCOUNTS.map(a => a.subdomain)],
     ["privatelink.vaultcore.azure.net", [VAULT.name]],
-  ])("split brain: a protected %s zone per region, in that region's resource group, linked to that region's VNet and hub only", (zoneName, names) => {
-    const zones = ofType(run, N.zone).filter(z => inputs(z).privateZoneName === zoneName);
-    expect(zones.map(z => inputs(z).resourceGroupName)).toEqual(REGIONS.map(rgOf));
-    for (const z of zones) expect(z.protect).toBe(true);
-    for (const region of REGIONS) {
-      const links = inRegion(ofType(run, N.link), region).filter(l => inputs(l).privateZoneName === zoneName);
-      expect(links.map(l => inputs(l).virtualNetwork.id).sort()).toEqual([vnetIdOf(region), hubOf(region)].sort());
-      expect(links.map(l => inputs(l).registrationEnabled)).toEqual([false, false]);
-      const records = inRegion(ofType(run, N.record), region).filter(r => inputs(r).privateZoneName === zoneName);
-      expect(records.map(r => inputs(r).relativeRecordSetName)).toEqual(names);
-    }
-  });
+  ])(
+    "split brain: a protected %s zone per region, in that region's resource group, linked to that region's VNet and hub only",
+    (zoneName, names) => {
+      const zones = ofType(run, N.zone).filter(z => inputs(z).privateZoneName === zoneName);
+      expect(zones.map(z => inputs(z).resourceGroupName)).toEqual(REGIONS.map(rgOf));
+      for (const z of zones) expect(z.protect).toBe(true);
+      for (const region of REGIONS) {
+        const links = inRegion(ofType(run, N.link), region).filter(l => inputs(l).privateZoneName === zoneName);
+        expect(links.map(l => inputs(l).virtualNetwork.id).sort()).toEqual([vnetIdOf(region), hubOf(region)].sort());
+        expect(links.map(l => inputs(l).registrationEnabled)).toEqual([false, false]);
+        const records = inRegion(ofType(run, N.record), region).filter(r => inputs(r).privateZoneName === zoneName);
+        expect(records.map(r => inputs(r).relativeRecordSetName)).toEqual(names);
+      }
+    },
+  );
 
   test("every record points at its own region's private endpoint, an address inside that region's endpoint subnet", () => {
     const ips = run.outputs.endpointIps as Record<string, Record<string, string>>;
     for (const region of REGIONS) {
-      const records = inRegion(ofType(run, N.record), region).filter(r => inputs(r).privateZoneName.startsWith("privatelink."));
+      const records = inRegion(ofType(run, N.record), region).filter(r =>
+        inputs(r).privateZoneName.startsWith("privatelink."),
+      );
       expect(records).toHaveLength(ACCOUNTS.length + 1);
       const byKey = Object.fromEntries([...ACCOUNTS.map(a => [a.subdomain, a.key]), [VAULT.name, "vault"]]);
       for (const r of records) {
@@ -185,13 +297,26 @@ describe("private network in eastus2 and centralus", () => {
   test("the gateway's name is a protected zone of its own, outside both gateway regions, linked to every VNet and hub, resolving to the active region's gateway", () => {
     const zone = ofType(run, N.zone).find(z => inputs(z).privateZoneName === GATEWAY_HOST)!;
     expect(zone.protect).toBe(true);
-    expect(inputs(zone)).toMatchObject({ location: "global", resourceGroupName: "rg-aoai-test-dns-westus3", tags: { environment: "test", "bcdr-role": "dns" } });
+    expect(inputs(zone)).toMatchObject({
+      location: "global",
+      resourceGroupName: "rg-aoai-test-dns-westus3",
+      tags: { environment: "test", "bcdr-role": "dns" },
+    });
     const group = ofType(run, N.resourceGroup).find(g => inputs(g).resourceGroupName === "rg-aoai-test-dns-westus3")!;
     expect(REGIONS).not.toContain(inputs(group).location);
     const links = ofType(run, N.link).filter(l => inputs(l).privateZoneName === GATEWAY_HOST);
-    expect(links.map(l => inputs(l).virtualNetwork.id).sort()).toEqual([...REGIONS.map(vnetIdOf), ...REGIONS.map(hubOf)].sort());
+    expect(links.map(l => inputs(l).virtualNetwork.id).sort()).toEqual(
+      [...REGIONS.map(vnetIdOf), ...REGIONS.map(hubOf)].sort(),
+    );
     const records = ofType(run, N.record).filter(r => inputs(r).privateZoneName === GATEWAY_HOST);
-    expect(records.map(inputs)).toEqual([expect.objectContaining({ relativeRecordSetName: "@", recordType: "A", ttl: 10, aRecords: [{ ipv4Address: GATEWAY_IPS.eastus2 }] })]);
+    expect(records.map(inputs)).toEqual([
+      expect.objectContaining({
+        relativeRecordSetName: "@",
+        recordType: "A",
+        ttl: 10,
+        aRecords: [{ ipv4Address: GATEWAY_IPS.eastus2 }],
+      }),
+    ]);
   });
 
   test("resource groups, VNets and DNS zones are protected; endpoints, links and records are not", () => {
@@ -207,8 +332,12 @@ test("flipping activeGatewayRegion changes the gateway record's value and nothin
   const before = await runPrivate({ activeRegion: "eastus2" });
   const after = await runPrivate({ activeRegion: "centralus" });
   expect(after.resources.map(r => r.urn)).toEqual(before.resources.map(r => r.urn));
-  const changed = after.resources.filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(before.resources[i].inputs));
-  expect(changed.map(r => r.urn)).toEqual(["urn:pulumi:test::aoai-bcdr::aoai-bcdr:gatewayDns:GatewayDns$azure-native:privatedns:PrivateRecordSet::gateway-dns-record"]);
+  const changed = after.resources.filter(
+    (r, i) => JSON.stringify(r.inputs) !== JSON.stringify(before.resources[i].inputs),
+  );
+  expect(changed.map(r => r.urn)).toEqual([
+    "urn:pulumi:test::aoai-bcdr::aoai-bcdr:gatewayDns:GatewayDns$azure-native:privatedns:PrivateRecordSet::gateway-dns-record",
+  ]);
   const record = (run: ProgramRun) => inputs(run.resources.find(r => r.urn === changed[0].urn)!);
   expect({ ...record(after), aRecords: undefined }).toEqual({ ...record(before), aRecords: undefined });
   expect(record(before).aRecords).toEqual([{ ipv4Address: GATEWAY_IPS.eastus2 }]);
@@ -223,7 +352,14 @@ test("without protect, nothing is protected", async () => {
 test("a hub shared by both regions resolves the first region's privatelink zones and the gateway's zone, each linked once (Azure links a VNet to one zone per name)", async () => {
   const shared = hubOf("eastus2");
   // ARM ids compare case-insensitively: the second region names the same hub in other case.
-  const run = await runPrivate({ vnets: Object.fromEntries(REGIONS.map((r, i) => [r, { ...VNETS[r], hubVnetId: i === 0 ? shared : shared.replace("/resourceGroups/", "/resourcegroups/") }])) });
+  const run = await runPrivate({
+    vnets: Object.fromEntries(
+      REGIONS.map((r, i) => [
+        r,
+        { ...VNETS[r], hubVnetId: i === 0 ? shared : shared.replace("/resourceGroups/", "/resourcegroups/") },
+      ]),
+    ),
+  });
   const hubLinks = ofType(run, N.link).filter(l => inputs(l).virtualNetwork.id.toLowerCase() === shared.toLowerCase());
   expect(hubLinks.map(l => [inputs(l).privateZoneName, inputs(l).resourceGroupName]).sort()).toEqual([
     [GATEWAY_HOST, "rg-aoai-test-dns-westus3"],

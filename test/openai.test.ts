@@ -7,7 +7,13 @@ import { T, ofType, runStack, takesArmTags } from "./support";
 /** Every role the program tags with; typed by the role unions, so the compiler keeps both lists exact. */
 const ACCOUNT_ROLE_SET: Record<AccountRole, true> = { standard: true, "enterprise-ptu": true, "workload-ptu": true };
 const OTHER_ROLE_SET: Record<Exclude<BcdrRole, AccountRole>, true> = {
-  gateway: true, edge: true, network: true, dns: true, vault: true, observability: true, identity: true,
+  gateway: true,
+  edge: true,
+  network: true,
+  dns: true,
+  vault: true,
+  observability: true,
+  identity: true,
 };
 const ACCOUNT_ROLES = Object.keys(ACCOUNT_ROLE_SET);
 const ROLES = [...ACCOUNT_ROLES, ...Object.keys(OTHER_ROLE_SET)];
@@ -17,10 +23,13 @@ const accountOf = (run: ProgramRun, d: PlannedResource) =>
 
 describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
   let run: ProgramRun;
-  beforeAll(async () => { run = await runStack(stack); });
+  beforeAll(async () => {
+    run = await runStack(stack);
+  });
 
   const standardAccounts = () => ofType(run, T.account).filter(a => tagsOf(a)["bcdr-role"] === "standard");
-  const deploymentsOn = (a: PlannedResource) => ofType(run, T.deployment).filter(d => d.inputs.accountName === a.inputs.accountName);
+  const deploymentsOn = (a: PlannedResource) =>
+    ofType(run, T.deployment).filter(d => d.inputs.accountName === a.inputs.accountName);
 
   test("paired accounts in two regions of one data zone, each with a custom subdomain and an identity", () => {
     const paired = standardAccounts().filter(a => ["primary", "secondary"].includes(tagsOf(a)["bcdr-region-role"]));
@@ -35,9 +44,12 @@ describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
   });
 
   test("every standard model is on every standard account with the same model, version and SKU, once", () => {
-    const signature = (a: PlannedResource) => deploymentsOn(a)
-      .map(d => JSON.stringify([d.inputs.deploymentName, (d.inputs.properties as any).model, (d.inputs.sku as any).name]))
-      .sort();
+    const signature = (a: PlannedResource) =>
+      deploymentsOn(a)
+        .map(d =>
+          JSON.stringify([d.inputs.deploymentName, (d.inputs.properties as any).model, (d.inputs.sku as any).name]),
+        )
+        .sort();
     const [first, ...rest] = standardAccounts();
     expect(signature(first).length).toBeGreaterThan(0);
     for (const a of rest) expect(signature(a)).toEqual(signature(first));
@@ -58,11 +70,16 @@ describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
     const taggable = run.resources.filter(r => r.custom && takesArmTags(r.type));
     expect(new Set(taggable.map(r => r.type)).size).toBeGreaterThanOrEqual(8);
     for (const r of taggable) {
-      expect(tagsOf(r)).toMatchObject({ "managed-by": "pulumi", "bcdr-stack": `aoai-bcdr/${stack}`, environment: stack });
+      expect(tagsOf(r)).toMatchObject({
+        "managed-by": "pulumi",
+        "bcdr-stack": `aoai-bcdr/${stack}`,
+        environment: stack,
+      });
       expect(ROLES).toContain(tagsOf(r)["bcdr-role"]);
     }
     for (const a of ofType(run, T.account)) expect(ACCOUNT_ROLES).toContain(tagsOf(a)["bcdr-role"]);
-    for (const a of standardAccounts()) expect(["primary", "secondary", "overflow"]).toContain(tagsOf(a)["bcdr-region-role"]);
+    for (const a of standardAccounts())
+      expect(["primary", "secondary", "overflow"]).toContain(tagsOf(a)["bcdr-region-role"]);
   });
 });
 
@@ -74,18 +91,28 @@ test("taggable types are read from the SDK: ARM tag maps only", () => {
 
 describe("dev: cheap and public", () => {
   let run: ProgramRun;
-  beforeAll(async () => { run = await runStack("dev"); });
+  beforeAll(async () => {
+    run = await runStack("dev");
+  });
 
   test("accounts are reachable publicly and nothing is protected", () => {
     for (const a of ofType(run, T.account)) {
-      expect(a.inputs.properties).toMatchObject({ publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } });
+      expect(a.inputs.properties).toMatchObject({
+        publicNetworkAccess: "Enabled",
+        networkAcls: { defaultAction: "Allow" },
+      });
     }
     expect(run.resources.filter(r => r.protect)).toEqual([]);
   });
 
   test("capacities: a number is taken as given, full is the declared quota", () => {
     const caps = ofType(run, T.deployment).map(d => [d.inputs.deploymentName, (d.inputs.sku as any).capacity]);
-    expect(caps).toEqual(expect.arrayContaining([["gpt-5-mini", 50], ["gpt-5", 100]]));
+    expect(caps).toEqual(
+      expect.arrayContaining([
+        ["gpt-5-mini", 50],
+        ["gpt-5", 100],
+      ]),
+    );
     const out = (run.outputs.accounts as any)["standard-primary"].deployments;
     expect(out["gpt-5-mini"]).toMatchObject({ capacity: 50, capacitySource: "config" });
     expect(out["gpt-5"]).toMatchObject({ capacity: 100, capacitySource: "declared" });
@@ -94,7 +121,9 @@ describe("dev: cheap and public", () => {
 
 describe("prod: the full topology", () => {
   let run: ProgramRun;
-  beforeAll(async () => { run = await runStack("prod"); });
+  beforeAll(async () => {
+    run = await runStack("prod");
+  });
   const byRole = (role: string) => ofType(run, T.account).filter(a => tagsOf(a)["bcdr-role"] === role);
 
   test("standard deployments get the whole declared quota of their subscription and region", () => {
@@ -102,7 +131,9 @@ describe("prod: the full topology", () => {
     expect(d).toHaveLength(9);
     for (const x of d) {
       expect((x.inputs.sku as any).name).toBe("DataZoneStandard");
-      expect((x.inputs.sku as any).capacity).toBe({ "gpt-5.1": 450, "gpt-5": 300, "gpt-5-mini": 2000 }[x.inputs.deploymentName as string]);
+      expect((x.inputs.sku as any).capacity).toBe(
+        { "gpt-5.1": 450, "gpt-5": 300, "gpt-5-mini": 2000 }[x.inputs.deploymentName as string],
+      );
     }
   });
 
@@ -132,32 +163,55 @@ describe("prod: the full topology", () => {
 
   test("private mode: no public network access, ACLs deny by default", () => {
     for (const a of ofType(run, T.account)) {
-      expect(a.inputs.properties).toMatchObject({ publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" } });
+      expect(a.inputs.properties).toMatchObject({
+        publicNetworkAccess: "Disabled",
+        networkAcls: { defaultAction: "Deny" },
+      });
     }
   });
 
   test("stateful resources are protected: accounts, resource groups, every deployment (PTU and standard) and the name suffix", () => {
-    const protectedOnes = [...ofType(run, T.account), ...ofType(run, T.resourceGroup), ...ofType(run, T.deployment), ...ofType(run, "random:index/randomString:RandomString")];
-    expect(ofType(run, T.deployment).filter(d => !(d.inputs.sku as any).name.endsWith("ProvisionedManaged")).length).toBeGreaterThan(0);
+    const protectedOnes = [
+      ...ofType(run, T.account),
+      ...ofType(run, T.resourceGroup),
+      ...ofType(run, T.deployment),
+      ...ofType(run, "random:index/randomString:RandomString"),
+    ];
+    expect(
+      ofType(run, T.deployment).filter(d => !(d.inputs.sku as any).name.endsWith("ProvisionedManaged")).length,
+    ).toBeGreaterThan(0);
     for (const r of protectedOnes) expect([r.name, r.protect]).toEqual([r.name, true]);
   });
 
   test("the version upgrade option is the config's safe default on every deployment", () => {
-    for (const d of ofType(run, T.deployment)) expect((d.inputs.properties as any).versionUpgradeOption).toBe("OnceCurrentVersionExpired");
+    for (const d of ofType(run, T.deployment))
+      expect((d.inputs.properties as any).versionUpgradeOption).toBe("OnceCurrentVersionExpired");
   });
 
   test("outputs give each account's endpoint and the resolved capacities", () => {
     const accounts = run.outputs.accounts as any;
-    expect(accounts["standard-secondary"].endpoint).toMatch(/^https:\/\/oai-prod-standard-secondary-centralus-[a-z0-9]{6}\.openai\.azure\.com\/$/);
-    expect(accounts["enterprise-ptu"].deployments["gpt-5.1"]).toMatchObject({ capacity: 100, capacitySource: "config", sku: "DataZoneProvisionedManaged" });
+    expect(accounts["standard-secondary"].endpoint).toMatch(
+      /^https:\/\/oai-prod-standard-secondary-centralus-[a-z0-9]{6}\.openai\.azure\.com\/$/,
+    );
+    expect(accounts["enterprise-ptu"].deployments["gpt-5.1"]).toMatchObject({
+      capacity: 100,
+      capacitySource: "config",
+      sku: "DataZoneProvisionedManaged",
+    });
   });
 });
 
 describe("a refused config declares nothing", () => {
   test("the run fails with the config message before any resource is registered", async () => {
     const registered: PlannedResource[] = [];
-    await expect(runStack("prod", { edit: v => { v.enterprisePtu.region = "eastus2"; }, record: registered }))
-      .rejects.toThrow(/aoai-bcdr:enterprisePtu\.region: must differ from the primary standard region/);
+    await expect(
+      runStack("prod", {
+        edit: v => {
+          v.enterprisePtu.region = "eastus2";
+        },
+        record: registered,
+      }),
+    ).rejects.toThrow(/aoai-bcdr:enterprisePtu\.region: must differ from the primary standard region/);
     expect(registered.filter(r => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
   });
 });

@@ -11,7 +11,14 @@ import { MANIFEST } from "../stacks/outDir";
 import { PLAN, Plan, makePlan, parsePlanArgs, planCli, writePlan } from "../stacks/plan";
 import { POLICY, policyCli } from "../stacks/policy";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET, StackFileError, loadStackConfig, redactSecrets, stackFile, withoutApiVersionAliases } from "../stacks/runner";
+import {
+  SECRET,
+  StackFileError,
+  loadStackConfig,
+  redactSecrets,
+  stackFile,
+  withoutApiVersionAliases,
+} from "../stacks/runner";
 
 const root = path.resolve(__dirname, "..");
 const made: string[] = [];
@@ -36,10 +43,17 @@ describe("npm run plan", () => {
 
   test("flags: defaults to dev, out/<stack>, the stack's own file; --config names the stack unless --stack does", () => {
     expect(parsePlanArgs([])).toEqual({ stack: "dev", config: stackFile("dev"), out: path.join("out", "dev") });
-    expect(parsePlanArgs(["--config", "x/Pulumi.eu-west.yaml"])).toEqual({ stack: "eu-west", config: "x/Pulumi.eu-west.yaml", out: path.join("out", "eu-west") });
-    expect(parsePlanArgs(["--stack", "prod", "--config", "x/Pulumi.eu.yaml", "--out", "o", "--policy-config", "p.json"]))
-      .toEqual({ stack: "prod", config: "x/Pulumi.eu.yaml", out: "o", policyConfig: "p.json" });
-    expect(() => parsePlanArgs(["--config", "x/stack.yaml"])).toThrow(/--config x\/stack\.yaml: cannot tell the stack from the file name; name it Pulumi\.<stack>\.yaml or give --stack <name>/);
+    expect(parsePlanArgs(["--config", "x/Pulumi.eu-west.yaml"])).toEqual({
+      stack: "eu-west",
+      config: "x/Pulumi.eu-west.yaml",
+      out: path.join("out", "eu-west"),
+    });
+    expect(
+      parsePlanArgs(["--stack", "prod", "--config", "x/Pulumi.eu.yaml", "--out", "o", "--policy-config", "p.json"]),
+    ).toEqual({ stack: "prod", config: "x/Pulumi.eu.yaml", out: "o", policyConfig: "p.json" });
+    expect(() => parsePlanArgs(["--config", "x/stack.yaml"])).toThrow(
+      /--config x\/stack\.yaml: cannot tell the stack from the file name; name it Pulumi\.<stack>\.yaml or give --stack <name>/,
+    );
     expect(() => parsePlanArgs(["--stack", "../etc"])).toThrow(/--stack '\.\.\/etc': a stack name has letters, digits/);
     expect(() => parsePlanArgs(["--stak", "prod"])).toThrow(/Unknown option '--stak'/);
     expect(() => parsePlanArgs(["prod"])).toThrow(/Unexpected argument 'prod'/);
@@ -50,14 +64,23 @@ describe("npm run plan", () => {
     expect(Object.keys(saved)).toEqual(["project", "stack", "resources", "outputs", "violations"]);
     expect(saved).toMatchObject({ project: "aoai-bcdr", stack: "prod" });
     for (const r of saved.resources) {
-      expect(r).toEqual(expect.objectContaining({ urn: expect.stringMatching(/^urn:pulumi:prod::aoai-bcdr::/), type: expect.any(String), name: expect.any(String), inputs: expect.any(Object) }));
+      expect(r).toEqual(
+        expect.objectContaining({
+          urn: expect.stringMatching(/^urn:pulumi:prod::aoai-bcdr::/),
+          type: expect.any(String),
+          name: expect.any(String),
+          inputs: expect.any(Object),
+        }),
+      );
     }
     expect(Object.keys(saved.outputs.accounts)).toHaveLength(6);
   });
 
   test("the README quotes prod's count as plan prints it", () => {
     const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    const quoted = [...readme.matchAll(/`aoai-bcdr\/prod: (\d+ resources, \d+ components, \d+ providers)`/g)].map(m => m[1]);
+    const quoted = [...readme.matchAll(/`aoai-bcdr\/prod: (\d+ resources, \d+ components, \d+ providers)`/g)].map(
+      m => m[1],
+    );
     expect(quoted.length).toBeGreaterThan(0);
     for (const q of quoted) expect(q).toBe(formatCount(countResources(plan.resources)));
   });
@@ -70,7 +93,9 @@ describe("npm run plan", () => {
   test("the diagram shows every region, account and chain", () => {
     const text = fs.readFileSync(path.join(out, "topology.txt"), "utf8");
     for (const region of ["eastus2", "centralus", "westus3"]) expect(text).toContain(`\n  ${region}\n`);
-    expect(text).toMatch(/workload-claims \(gpt-5.1\): \[1\] workload-claims@eastus2 -> \[2\] enterprise-ptu@westus3 -> \[3\] standard-primary@eastus2/);
+    expect(text).toMatch(
+      /workload-claims \(gpt-5.1\): \[1\] workload-claims@eastus2 -> \[2\] enterprise-ptu@westus3 -> \[3\] standard-primary@eastus2/,
+    );
     const mermaid = fs.readFileSync(path.join(out, "topology.mmd"), "utf8");
     expect(mermaid.startsWith("flowchart LR\n")).toBe(true);
     expect(mermaid).toContain('subgraph westus3["westus3"]');
@@ -82,7 +107,10 @@ describe("secrets never reach plan.json", () => {
     const dir = tmp();
     const file = path.join(dir, "Pulumi.s.yaml");
     fs.writeFileSync(file, "config:\n  aoai-bcdr:token:\n    secure: v1:abc\n  plain: 1\n");
-    expect(loadStackConfig(file)).toEqual({ values: { "aoai-bcdr:token": SECRET, "aoai-bcdr:plain": "1" }, secretKeys: ["aoai-bcdr:token"] });
+    expect(loadStackConfig(file)).toEqual({
+      values: { "aoai-bcdr:token": SECRET, "aoai-bcdr:plain": "1" },
+      secretKeys: ["aoai-bcdr:token"],
+    });
   });
 
   test("secret-wrapped values anywhere in inputs become [secret]", () => {
@@ -92,7 +120,10 @@ describe("secrets never reach plan.json", () => {
 });
 
 /** A command run in-process: its exit code and what it printed. */
-async function run(cli: (argv: string[], out: { log(t: string): void; error(t: string): void }) => Promise<number>, ...argv: string[]) {
+async function run(
+  cli: (argv: string[], out: { log(t: string): void; error(t: string): void }) => Promise<number>,
+  ...argv: string[]
+) {
   const out = { log: [] as string[], error: [] as string[] };
   const code = await cli(argv, { log: t => out.log.push(t), error: t => out.error.push(t) });
   return { code, stdout: out.log.join("\n"), stderr: out.error.join("\n") };
@@ -116,7 +147,9 @@ describe("--out never loses a file it did not write", () => {
     fs.writeFileSync(path.join(dir, "notes.md"), "mine");
     const r = await run(planCli, "--out", dir);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.stderr).toMatch(/^plan: --out .*: the directory holds files plan did not write \(\.git, notes\.md\); give a new or empty directory; nothing was changed$/);
+    expect(r.stderr).toMatch(
+      /^plan: --out .*: the directory holds files plan did not write \(\.git, notes\.md\); give a new or empty directory; nothing was changed$/,
+    );
     expect(fs.readdirSync(dir).sort()).toEqual([".git", "notes.md"]);
     expect(fs.readFileSync(path.join(dir, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
   });
@@ -153,7 +186,8 @@ describe("--out follows no symbolic link", () => {
     fs.writeFileSync(path.join(elsewhere, "gateway-api-policy.xml"), "keep");
     return { dir, elsewhere };
   }
-  const kept = (elsewhere: string) => expect(fs.readFileSync(path.join(elsewhere, "gateway-api-policy.xml"), "utf8")).toBe("keep");
+  const kept = (elsewhere: string) =>
+    expect(fs.readFileSync(path.join(elsewhere, "gateway-api-policy.xml"), "utf8")).toBe("keep");
 
   test("a symbolic link as --out is refused", async () => {
     const { elsewhere } = setup();
@@ -190,13 +224,26 @@ describe("stack, policy config and quota", () => {
     const file = editedStack("staging", () => undefined, "dev");
     const out = path.join(tmp(), "o");
     const r = await run(planCli, "--config", file, "--out", out);
-    expect(r.stdout).toContain("policy (config: the pack's defaults (no policies/policy-config.staging.json; give --policy-config to choose one))");
+    expect(r.stdout).toContain(
+      "policy (config: the pack's defaults (no policies/policy-config.staging.json; give --policy-config to choose one))",
+    );
     const saved = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
     expect(saved.stack).toBe("staging");
     expect(saved.resources.every((x: { urn: string }) => x.urn.startsWith("urn:pulumi:staging::"))).toBe(true);
-    expect(saved.resources.find((x: { type: string }) => x.type === "azure-native:resources:ResourceGroup").inputs.resourceGroupName).toMatch(/^rg-aoai-staging-/);
+    expect(
+      saved.resources.find((x: { type: string }) => x.type === "azure-native:resources:ResourceGroup").inputs
+        .resourceGroupName,
+    ).toMatch(/^rg-aoai-staging-/);
     // --policy-config taking effect is shown end to end by the exit-1 process test below.
-    const missing = await run(planCli, "--config", file, "--policy-config", path.join(tmp(), "none.json"), "--out", path.join(tmp(), "o"));
+    const missing = await run(
+      planCli,
+      "--config",
+      file,
+      "--policy-config",
+      path.join(tmp(), "none.json"),
+      "--out",
+      path.join(tmp(), "o"),
+    );
     expect(missing).toMatchObject({ code: EXIT.usage, stderr: expect.stringMatching(/none\.json: no such file$/) });
   });
 
@@ -204,23 +251,36 @@ describe("stack, policy config and quota", () => {
     const own = resolvePolicyConfig("prod");
     expect(own.source).toMatch(/(^|\/)policies\/policy-config\.prod\.json$/);
     expect(own.config).toEqual(readPolicyConfig(path.join(root, "policies/policy-config.prod.json")));
-    expect(resolvePolicyConfig("prod", path.join(root, "policies/policy-config.dev.json")).config).toEqual(resolvePolicyConfig("dev").config);
-    expect(resolvePolicyConfig("nope")).toEqual({ config: new Map(), source: expect.stringMatching(/^the pack's defaults \(no .*policy-config\.nope\.json/) });
+    expect(resolvePolicyConfig("prod", path.join(root, "policies/policy-config.dev.json")).config).toEqual(
+      resolvePolicyConfig("dev").config,
+    );
+    expect(resolvePolicyConfig("nope")).toEqual({
+      config: new Map(),
+      source: expect.stringMatching(/^the pack's defaults \(no .*policy-config\.nope\.json/),
+    });
   });
 
   test("quota.source live offline: one line naming the key and what to do, exit 2, nothing written", async () => {
-    const file = editedStack("live", c => { c["aoai-bcdr:quota"] = { source: "live" }; });
+    const file = editedStack("live", c => {
+      c["aoai-bcdr:quota"] = { source: "live" };
+    });
     const out = path.join(tmp(), "o");
     const r = await run(planCli, "--config", file, "--out", out);
     expect(r.code).toBe(EXIT.usage);
-    expect(r.stderr).toMatch(/^plan: aoai-bcdr:quota\.source: live reads Azure's usages API, which the offline plan cannot reach; set aoai-bcdr:quota\.source: declared .*$/);
+    expect(r.stderr).toMatch(
+      /^plan: aoai-bcdr:quota\.source: live reads Azure's usages API, which the offline plan cannot reach; set aoai-bcdr:quota\.source: declared .*$/,
+    );
     expect(r.stderr.split("\n")).toHaveLength(1);
     expect(fs.existsSync(out)).toBe(false);
   });
 
   test.each([
     ["an empty file", "", /the file is empty; a stack file holds a 'config:' map/],
-    ["the project file", "name: aoai-bcdr\nruntime: nodejs\n", /not a stack file: no 'config:' key \(this looks like the project file, Pulumi\.yaml/],
+    [
+      "the project file",
+      "name: aoai-bcdr\nruntime: nodejs\n",
+      /not a stack file: no 'config:' key \(this looks like the project file, Pulumi\.yaml/,
+    ],
     ["a list", "- a\n- b\n", /not a stack file: expected a map with a 'config:' key/],
     ["an empty config", "config:\n", /'config' is empty/],
   ])("%s is refused in one line", (_what, text, message) => {
@@ -234,14 +294,31 @@ describe("stack, policy config and quota", () => {
 describe("commands: help, arguments, exit codes, one resource count", () => {
   test("what Azure would refuse ends every command with exit 1 and the refusal, no stack trace", async () => {
     const lines: string[] = [];
-    const refusal = { rule: "name", resource: "rg", message: "resourceGroupName 'x' is too long", source: "https://learn.microsoft.com/" };
-    const code = await runCommand(PLAN, async () => { throw new AzureRefusalError([refusal]); }, { log: t => lines.push(t), error: t => lines.push(t) });
+    const refusal = {
+      rule: "name",
+      resource: "rg",
+      message: "resourceGroupName 'x' is too long",
+      source: "https://learn.microsoft.com/",
+    };
+    const code = await runCommand(
+      PLAN,
+      async () => {
+        throw new AzureRefusalError([refusal]);
+      },
+      { log: t => lines.push(t), error: t => lines.push(t) },
+    );
     expect(code).toBe(EXIT.violation);
-    expect(lines.join("\n")).toMatch(/^plan: Azure would refuse this deployment:\n  - \[name\] rg: resourceGroupName 'x' is too long/);
+    expect(lines.join("\n")).toMatch(
+      /^plan: Azure would refuse this deployment:\n  - \[name\] rg: resourceGroupName 'x' is too long/,
+    );
     expect(lines.join("\n")).not.toMatch(/\n\s+at /);
   });
 
-  test.each([["plan", planCli, PLAN], ["policy", policyCli, POLICY], ["bench", benchCli, BENCH]] as const)("%s --help prints its usage and exits 0", async (_name, cli, cmd) => {
+  test.each([
+    ["plan", planCli, PLAN],
+    ["policy", policyCli, POLICY],
+    ["bench", benchCli, BENCH],
+  ] as const)("%s --help prints its usage and exits 0", async (_name, cli, cmd) => {
     for (const flag of ["--help", "-h"]) {
       const r = await run(cli, flag);
       expect(r).toEqual({ code: EXIT.ok, stdout: cmd.usage, stderr: "" });
@@ -292,11 +369,13 @@ describe("commands: help, arguments, exit codes, one resource count", () => {
 });
 
 describe("the CLI as a process", () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [...npmScript("plan"), ...args],
-    { cwd: root, encoding: "utf8", timeout: 60000 });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [...npmScript("plan"), ...args], { cwd: root, encoding: "utf8", timeout: 60000 });
 
   test("a refused config exits 2 with the key named and no stack trace", () => {
-    const bad = editedStack("bad", c => { c["aoai-bcdr:regions"].secondary = "eastus2"; });
+    const bad = editedStack("bad", c => {
+      c["aoai-bcdr:regions"].secondary = "eastus2";
+    });
     const out = path.join(tmp(), "out");
     const r = cli("--config", bad, "--out", out);
     expect(r.status).toBe(EXIT.usage);
@@ -341,19 +420,36 @@ describe("the CLI as a process", () => {
 });
 
 describe("the offline run drops only the SDK's API-version aliases", () => {
-  const args = (type: string, aliases: pulumi.Input<string | pulumi.Alias>[] | undefined): pulumi.ResourceTransformationArgs => ({
-    resource: undefined as unknown as pulumi.Resource, type, name: "n", props: { a: 1 }, opts: aliases ? { aliases, protect: true } : { protect: true },
+  const args = (
+    type: string,
+    aliases: pulumi.Input<string | pulumi.Alias>[] | undefined,
+  ): pulumi.ResourceTransformationArgs => ({
+    resource: undefined as unknown as pulumi.Resource,
+    type,
+    name: "n",
+    props: { a: 1 },
+    opts: aliases ? { aliases, protect: true } : { protect: true },
   });
 
   test("versioned tokens of the resource's own type go; every other alias, the props and the other options stay", () => {
-    const mine: pulumi.Alias[] = [{ name: "old-name" }, { type: "aoai-bcdr:network:Old" }, { type: "azure-native:network:VirtualNetwork" }];
-    const sdk: pulumi.Alias[] = [{ type: "azure-native:network/v20230501:VirtualNetwork" }, { type: "azure-native:network/v20240101:VirtualNetwork" }];
+    const mine: pulumi.Alias[] = [
+      { name: "old-name" },
+      { type: "aoai-bcdr:network:Old" },
+      { type: "azure-native:network:VirtualNetwork" },
+    ];
+    const sdk: pulumi.Alias[] = [
+      { type: "azure-native:network/v20230501:VirtualNetwork" },
+      { type: "azure-native:network/v20240101:VirtualNetwork" },
+    ];
     const a = args("azure-native:network:VirtualNetwork", [...sdk, ...mine]);
     const result = withoutApiVersionAliases(a)!;
     expect(result.opts).toEqual({ aliases: mine, protect: true });
     expect(result.props).toBe(a.props);
     // Another type's versioned token, or a versioned token with more than a type, is not the SDK's own list.
-    const other: pulumi.Alias[] = [{ type: "azure-native:network/v20230501:Subnet" }, { type: "azure-native:network/v20230501:VirtualNetwork", name: "x" }];
+    const other: pulumi.Alias[] = [
+      { type: "azure-native:network/v20230501:Subnet" },
+      { type: "azure-native:network/v20230501:VirtualNetwork", name: "x" },
+    ];
     expect(withoutApiVersionAliases(args("azure-native:network:VirtualNetwork", other))).toBeUndefined();
     expect(withoutApiVersionAliases(args("azure-native:network:VirtualNetwork", undefined))).toBeUndefined();
   });

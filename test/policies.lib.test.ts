@@ -8,10 +8,16 @@ import { admitsStatus } from "../policies/rules/apiPolicyFailover";
 import { tlsVersion } from "../policies/rules/minimumTls";
 
 describe("ARM ids", () => {
-  const backend = "/subscriptions/0000/resourceGroups/rg-gw/providers/Microsoft.ApiManagement/service/apim-x/backends/standard-primary/";
+  const backend =
+    "/subscriptions/0000/resourceGroups/rg-gw/providers/Microsoft.ApiManagement/service/apim-x/backends/standard-primary/";
 
   test("parse into type chain and names", () => {
-    expect(parseArmId(backend)).toEqual({ subscriptionId: "0000", resourceGroup: "rg-gw", type: "Microsoft.ApiManagement/service/backends", names: ["apim-x", "standard-primary"] });
+    expect(parseArmId(backend)).toEqual({
+      subscriptionId: "0000",
+      resourceGroup: "rg-gw",
+      type: "Microsoft.ApiManagement/service/backends",
+      names: ["apim-x", "standard-primary"],
+    });
     expect(parseArmId("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Cdn/profiles")).toBeUndefined();
     expect(parseArmId("standard-primary")).toBeUndefined();
   });
@@ -27,7 +33,9 @@ describe("ARM ids", () => {
 describe("policy documents", () => {
   test("rawxml: expressions are escaped up to their closing bracket, past brackets in C# literals", () => {
     const raw = `<when condition="@(context.Variables["x"] == ")" && 1 < 2)"><set-body>@{ return "}"; }</set-body></when>`;
-    expect(escapeExpressions(raw)).toBe(`<when condition="@(context.Variables[&quot;x&quot;] == &quot;)&quot; &amp;&amp; 1 &lt; 2)"><set-body>@{ return &quot;}&quot;; }</set-body></when>`);
+    expect(escapeExpressions(raw)).toBe(
+      `<when condition="@(context.Variables[&quot;x&quot;] == &quot;)&quot; &amp;&amp; 1 &lt; 2)"><set-body>@{ return &quot;}&quot;; }</set-body></when>`,
+    );
     const parsed = parsePolicyDocument(raw, "rawxml");
     if (!("root" in parsed)) throw new Error(parsed.error);
     expect(parsed.root.attributes.condition).toBe(`@(context.Variables["x"] == ")" && 1 < 2)`);
@@ -35,7 +43,9 @@ describe("policy documents", () => {
   });
 
   test("xml: entities decoded, comments kept as elements, parents linked", () => {
-    const parsed = parsePolicyDocument(`<policies><!-- note --><retry condition="@(a &gt;= 500)"><forward-request/></retry></policies>`);
+    const parsed = parsePolicyDocument(
+      `<policies><!-- note --><retry condition="@(a &gt;= 500)"><forward-request/></retry></policies>`,
+    );
     if (!("root" in parsed)) throw new Error(parsed.error);
     expect(descendants(parsed.root).map(e => e.name)).toEqual(["policies", "#comment", "retry", "forward-request"]);
     expect(descendants(parsed.root)[2].attributes.condition).toBe("@(a >= 500)");
@@ -43,7 +53,9 @@ describe("policy documents", () => {
   });
 
   test("a document that is not XML is an error, with its line", () => {
-    expect(parsePolicyDocument("<policies>\n<inbound></policies>")).toEqual({ error: expect.stringMatching(/^line 2: .*'inbound'/) });
+    expect(parsePolicyDocument("<policies>\n<inbound></policies>")).toEqual({
+      error: expect.stringMatching(/^line 2: .*'inbound'/),
+    });
     expect(parsePolicyDocument(`<a b="@(x["y"])"/>`, "xml")).toEqual({ error: expect.stringMatching(/^line 1:/) });
   });
 });
@@ -61,12 +73,14 @@ describe("secrets", () => {
     "11111111-1111-4111-8111-111111111111",
     "https://kv-prod.vault.azure.net/secrets/openai-key-standard-primary",
     "InstrumentationKey={{appinsights-key}}",
-    "@(context.Request.Headers.GetValueOrDefault(\"x\"))",
+    '@(context.Request.Headers.GetValueOrDefault("x"))',
     "apim-prod-znjywi",
   ])("%s does not", text => expect(secretShape(text)).toBeUndefined());
 
   test("references are named values and policy expressions", () => {
-    expect(["{{openai-key-x}}", " {{a.b_c-d}} ", "@(context.Variables[\"k\"])", "@{ return 1; }"].every(isReference)).toBe(true);
+    expect(
+      ["{{openai-key-x}}", " {{a.b_c-d}} ", '@(context.Variables["k"])', "@{ return 1; }"].every(isReference),
+    ).toBe(true);
     expect(["abc", "{{a}}{{b}}", "prefix {{a}}"].some(isReference)).toBe(false);
   });
 });
@@ -83,7 +97,14 @@ describe("conditions and versions", () => {
     expect(admitsStatus(condition, 500)).toBe(on500);
   });
 
-  test.each([["TLS1_0", 1.0], ["1.1", 1.1], ["Tls10", 1.0], ["TLS12", 1.2], ["TLS1_3", 1.3], ["latest", undefined]])("%s is TLS %s", (value, version) => {
+  test.each([
+    ["TLS1_0", 1.0],
+    ["1.1", 1.1],
+    ["Tls10", 1.0],
+    ["TLS12", 1.2],
+    ["TLS1_3", 1.3],
+    ["latest", undefined],
+  ])("%s is TLS %s", (value, version) => {
     expect(tlsVersion(value)).toBe(version);
   });
 });

@@ -36,17 +36,34 @@ describe("the pack, as the Pulumi CLI runs it", () => {
     const { name, version, policies } = server.current.pack;
     expect([name, version]).toEqual([PACK_NAME, PACK_VERSION]);
     expect(policies.map(p => [p.name, p.enforcementLevel])).toEqual(rules.map(r => [r.name, r.enforcementLevel]));
-    expect(policies.find(p => p.name === "paired-openai-accounts")!.configSchema!.properties.minRegions).toMatchObject({ default: 2, minimum: 2 });
+    expect(policies.find(p => p.name === "paired-openai-accounts")!.configSchema!.properties.minRegions).toMatchObject({
+      default: 2,
+      minimum: 2,
+    });
   });
 
   test("a type error in a pack stops it from starting, as the CLI's ts-node type-check does", async () => {
     const pack = fs.mkdtempSync(path.join(dir, "pack-"));
     fs.symlinkSync(path.join(root, "node_modules"), path.join(pack, "node_modules"));
-    fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify({ name: "broken", version: "0.0.1", main: "index.ts" }));
-    fs.writeFileSync(path.join(pack, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: true, module: "commonjs", target: "es2022" }, files: ["index.ts"] }));
-    fs.writeFileSync(path.join(pack, "index.ts"), 'import { PolicyPack } from "@pulumi/policy";\nconst level: number = "mandatory";\nnew PolicyPack("broken", { policies: [], enforcementLevel: level as never });\n');
+    fs.writeFileSync(
+      path.join(pack, "package.json"),
+      JSON.stringify({ name: "broken", version: "0.0.1", main: "index.ts" }),
+    );
+    fs.writeFileSync(
+      path.join(pack, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { strict: true, skipLibCheck: true, module: "commonjs", target: "es2022" },
+        files: ["index.ts"],
+      }),
+    );
+    fs.writeFileSync(
+      path.join(pack, "index.ts"),
+      'import { PolicyPack } from "@pulumi/policy";\nconst level: number = "mandatory";\nnew PolicyPack("broken", { policies: [], enforcementLevel: level as never });\n',
+    );
     // ts-node --transpile-only would run this file; the CLI's runner refuses it.
-    await expect(PolicyServer.start({ packDir: pack, launch: "cli" })).rejects.toThrow(/TS2322: Type 'string' is not assignable to type 'number'/);
+    await expect(PolicyServer.start({ packDir: pack, launch: "cli" })).rejects.toThrow(
+      /TS2322: Type 'string' is not assignable to type 'number'/,
+    );
   }, 60000);
 
   test("the server npm run plan preloads (early.ts) is the one its first default start takes, once; other launches start their own", async () => {
@@ -76,9 +93,14 @@ describe("the pack, as the Pulumi CLI runs it", () => {
   });
 
   test("every rule a module under policies/rules exports is in the pack", () => {
-    const exported = fs.readdirSync(path.join(policiesDir, "rules")).flatMap(file =>
-      Object.values(require(path.join(policiesDir, "rules", file)) as Record<string, unknown>)
-        .filter((v): v is { name: string } => typeof v === "object" && v !== null && ("validateStack" in v || "validateResource" in v)));
+    const exported = fs
+      .readdirSync(path.join(policiesDir, "rules"))
+      .flatMap(file =>
+        Object.values(require(path.join(policiesDir, "rules", file)) as Record<string, unknown>).filter(
+          (v): v is { name: string } =>
+            typeof v === "object" && v !== null && ("validateStack" in v || "validateResource" in v),
+        ),
+      );
     expect(exported.length).toBeGreaterThan(0);
     expect(exported.filter(p => !(rules as readonly object[]).includes(p)).map(p => p.name)).toEqual([]);
   });
@@ -109,25 +131,54 @@ describe("policy config, as the CLI reads it", () => {
   });
 
   test("unknown names and settings pass, as in the CLI, and are warned about", () => {
-    const config = parsePolicyConfig(JSON.stringify({ "paired-openai-acounts": "disabled", "split-brain-dns": { networkmode: "private" }, all: { enforcementLevel: "mandatory", x: 1 } }), "c.json");
+    const config = parsePolicyConfig(
+      JSON.stringify({
+        "paired-openai-acounts": "disabled",
+        "split-brain-dns": { networkmode: "private" },
+        all: { enforcementLevel: "mandatory", x: 1 },
+      }),
+      "c.json",
+    );
     expect(() => reconcile(policies(), config)).not.toThrow();
     expect(warnings(policies(), config)).toEqual([
       expect.stringMatching(/^"paired-openai-acounts": no policy of that name in the pack; this entry is ignored/),
-      expect.stringMatching(/^"split-brain-dns": "networkmode" is no setting of this policy; it is ignored \(known: networkMode\)/),
+      expect.stringMatching(
+        /^"split-brain-dns": "networkmode" is no setting of this policy; it is ignored \(known: networkMode\)/,
+      ),
       expect.stringMatching(/^"all": setting "x" applies to no policy/),
     ]);
-    expect(warnings(policies(), parsePolicyConfig(fs.readFileSync(path.join(policiesDir, "policy-config.prod.json"), "utf8"), "prod"))).toEqual([]);
+    expect(
+      warnings(
+        policies(),
+        parsePolicyConfig(fs.readFileSync(path.join(policiesDir, "policy-config.prod.json"), "utf8"), "prod"),
+      ),
+    ).toEqual([]);
   });
 
   test("what the CLI refuses is refused, naming the key", () => {
-    expect(() => parsePolicyConfig('{"minimum-tls": "strict"}', "c.json")).toThrow(/c.json: "minimum-tls": "strict" is not an enforcement level/);
-    expect(() => parsePolicyConfig('{"all": {"enforcementLevel": 1}}', "c.json")).toThrow(/"all".enforcementLevel: 1 is not an enforcement level/);
-    expect(() => parsePolicyConfig('{"minimum-tls": 3}', "c.json")).toThrow(/"minimum-tls": must be an enforcement level or an object/);
-    expect(() => resolved({ "paired-openai-accounts": { minRegions: 1 }, "data-zone-consistency": { allowedDataZones: ["APAC"] } })).toThrow(new PolicyConfigError([
-      "Invalid policy config:",
-      "  - paired-openai-accounts.minRegions: must be >= 2",
-      "  - data-zone-consistency.allowedDataZones.0: must be equal to one of the allowed values",
-    ].join("\n")));
+    expect(() => parsePolicyConfig('{"minimum-tls": "strict"}', "c.json")).toThrow(
+      /c.json: "minimum-tls": "strict" is not an enforcement level/,
+    );
+    expect(() => parsePolicyConfig('{"all": {"enforcementLevel": 1}}', "c.json")).toThrow(
+      /"all".enforcementLevel: 1 is not an enforcement level/,
+    );
+    expect(() => parsePolicyConfig('{"minimum-tls": 3}', "c.json")).toThrow(
+      /"minimum-tls": must be an enforcement level or an object/,
+    );
+    expect(() =>
+      resolved({
+        "paired-openai-accounts": { minRegions: 1 },
+        "data-zone-consistency": { allowedDataZones: ["APAC"] },
+      }),
+    ).toThrow(
+      new PolicyConfigError(
+        [
+          "Invalid policy config:",
+          "  - paired-openai-accounts.minRegions: must be >= 2",
+          "  - data-zone-consistency.allowedDataZones.0: must be equal to one of the allowed values",
+        ].join("\n"),
+      ),
+    );
   });
 });
 
@@ -138,7 +189,15 @@ describe("npm run policy", () => {
   beforeAll(async () => {
     plan = await makePlan({ stack: "dev", config: stackFile("dev") });
     clean = write("plan.json", JSON.stringify(plan));
-    broken = write("broken.json", JSON.stringify({ ...plan, resources: edit("standard-secondary-account", p => { p.location = "eastus2"; })(clone(plan.resources)) }));
+    broken = write(
+      "broken.json",
+      JSON.stringify({
+        ...plan,
+        resources: edit("standard-secondary-account", p => {
+          p.location = "eastus2";
+        })(clone(plan.resources)),
+      }),
+    );
   }, 60000);
   const cli = async (...argv: string[]) => {
     const out = { log: [] as string[], error: [] as string[] };
@@ -150,14 +209,18 @@ describe("npm run policy", () => {
     expect(plan.violations).toEqual(await server.current.evaluate(plan, resolvePolicyConfig("dev").config));
     expect(plan.violations.length).toBeGreaterThan(0);
     const r = await cli(clean);
-    for (const v of plan.violations) expect(r.stdout).toContain(`[${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}`);
+    for (const v of plan.violations)
+      expect(r.stdout).toContain(`[${v.enforcementLevel}] ${v.policy} (${v.phase}): ${v.message.replace(/\n/g, " ")}`);
   });
 
   test("started the CLI's way (run-policy-pack, ts-node type-check), the pack serves the same rules and verdicts", async () => {
     const cliLaunched = await PackEvaluator.start("cli");
     try {
       expect(cliLaunched.pack).toEqual(server.current.pack);
-      for (const [file, config] of [[clean, resolvePolicyConfig("dev").config], [broken, resolvePolicyConfig("dev").config]] as const) {
+      for (const [file, config] of [
+        [clean, resolvePolicyConfig("dev").config],
+        [broken, resolvePolicyConfig("dev").config],
+      ] as const) {
         const saved = JSON.parse(fs.readFileSync(file, "utf8"));
         const verdicts = await cliLaunched.evaluate(saved, config);
         expect(verdicts).toEqual(await server.current.evaluate(saved, config));
@@ -171,29 +234,55 @@ describe("npm run policy", () => {
   test("a clean plan passes; what preview cannot decide is listed as advisory", async () => {
     const r = await cli(clean);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^aoai-bcdr\/dev: \d+ resources, \d+ components, \d+ providers, \d+ violation\(s\), 0 mandatory/);
+    expect(r.stdout).toMatch(
+      /^aoai-bcdr\/dev: \d+ resources, \d+ components, \d+ providers, \d+ violation\(s\), 0 mandatory/,
+    );
     expect(r.stdout).toMatch(/\[advisory\] backend-pool-priorities \(preview\): .*cannot decide until the update/);
   });
 
   test("a broken plan fails in preview and after update, and exits 1; `all: advisory` lets it through", async () => {
     const r = await cli(broken);
     expect(r.code).toBe(1);
-    for (const phase of ["preview", "update"]) expect(r.stdout).toContain(`[mandatory] paired-openai-accounts (${phase}): `);
-    const lenient = await cli(broken, "--policy-config", write("advisory.json", JSON.stringify({ all: { enforcementLevel: "advisory" } })));
+    for (const phase of ["preview", "update"])
+      expect(r.stdout).toContain(`[mandatory] paired-openai-accounts (${phase}): `);
+    const lenient = await cli(
+      broken,
+      "--policy-config",
+      write("advisory.json", JSON.stringify({ all: { enforcementLevel: "advisory" } })),
+    );
     expect(lenient.code).toBe(0);
   });
 
   test("warns about a misspelt policy name instead of ignoring it silently", async () => {
-    const r = await cli(broken, "--policy-config", write("typo.json", JSON.stringify({ "paired-openai-acounts": "disabled" })));
+    const r = await cli(
+      broken,
+      "--policy-config",
+      write("typo.json", JSON.stringify({ "paired-openai-acounts": "disabled" })),
+    );
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/policy: warning: .*typo\.json: "paired-openai-acounts": no policy of that name in the pack/);
+    expect(r.stderr).toMatch(
+      /policy: warning: .*typo\.json: "paired-openai-acounts": no policy of that name in the pack/,
+    );
   });
 
   test.each([
     ["a missing plan", () => [path.join(dir, "none.json")], /none\.json: no such file/],
     ["a plan that is not JSON", () => [write("bad.json", "{")], /bad\.json: not JSON/],
-    ["a JSON file that is not a plan", () => [write("other.json", JSON.stringify({ project: "p", stack: "x", resources: [{ urn: "u", type: "t", name: "n", inputs: {} }] }))], /other\.json: not a plan written by `npm run plan`: resources\[0\]\.outputs must be an object/],
-    ["a refused policy config", () => [clean, "--policy-config", write("config.json", JSON.stringify({ all: "strict" }))], /"all": "strict" is not an enforcement level/],
+    [
+      "a JSON file that is not a plan",
+      () => [
+        write(
+          "other.json",
+          JSON.stringify({ project: "p", stack: "x", resources: [{ urn: "u", type: "t", name: "n", inputs: {} }] }),
+        ),
+      ],
+      /other\.json: not a plan written by `npm run plan`: resources\[0\]\.outputs must be an object/,
+    ],
+    [
+      "a refused policy config",
+      () => [clean, "--policy-config", write("config.json", JSON.stringify({ all: "strict" }))],
+      /"all": "strict" is not an enforcement level/,
+    ],
     ["no plan at all", () => [], /usage: npm run policy -- path\/to\/plan.json/],
   ])("%s exits 2 with a message", async (_what, argv, message) => {
     const r = await cli(...argv());
@@ -202,8 +291,11 @@ describe("npm run policy", () => {
   });
 
   test("the command exits with that code and no stack trace", () => {
-    const r = spawnSync(process.execPath, [...npmScript("policy"), path.join(dir, "none.json")],
-      { cwd: root, encoding: "utf8", timeout: 30000 });
+    const r = spawnSync(process.execPath, [...npmScript("policy"), path.join(dir, "none.json")], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 30000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^policy: .*none\.json: no such file\n$/);
   });

@@ -9,15 +9,20 @@ const ACCOUNT = "azure-native:cognitiveservices:Account";
 
 describe("preview outputs (azure-native PreviewOutputs)", () => {
   const account = projection.preview(ACCOUNT, {
-    accountName: "aoai-x", resourceGroupName: "rg", kind: "OpenAI", location: "eastus2", tags: { "bcdr-role": "standard" },
+    accountName: "aoai-x",
+    resourceGroupName: "rg",
+    kind: "OpenAI",
+    location: "eastus2",
+    tags: { "bcdr-role": "standard" },
     properties: { customSubDomainName: "aoai-x", disableLocalAuth: true },
   });
 
   test("the names that form the URL are inputs only: gone", () => {
     expect(account).not.toHaveProperty("accountName");
     expect(account).not.toHaveProperty("resourceGroupName");
-    expect(projection.preview("azure-native:apimanagement:Backend", { serviceName: "s", backendId: "b", url: "https://x" }))
-      .toEqual(expect.not.objectContaining({ serviceName: expect.anything(), backendId: expect.anything() }));
+    expect(
+      projection.preview("azure-native:apimanagement:Backend", { serviceName: "s", backendId: "b", url: "https://x" }),
+    ).toEqual(expect.not.objectContaining({ serviceName: expect.anything(), backendId: expect.anything() }));
   });
 
   test("declared outputs given as inputs keep their value, nested objects by their own declared properties", () => {
@@ -28,14 +33,19 @@ describe("preview outputs (azure-native PreviewOutputs)", () => {
   test("declared outputs no input gives are unknown, at every depth", () => {
     expect(account.name).toBe(UNKNOWN);
     expect((account.properties as Record<string, unknown>).endpoint).toBe(UNKNOWN);
-    const pool = projection.preview("azure-native:apimanagement:Backend", { type: "Pool", pool: { services: [{ id: "/subscriptions/0/x", priority: 1 }] } });
+    const pool = projection.preview("azure-native:apimanagement:Backend", {
+      type: "Pool",
+      pool: { services: [{ id: "/subscriptions/0/x", priority: 1 }] },
+    });
     expect(pool.pool).toEqual({ services: [{ id: "/subscriptions/0/x", priority: 1, weight: UNKNOWN }] });
     expect(pool.circuitBreaker).toBe(UNKNOWN);
   });
 
   test("a value that does not fit its declared type is unknown; a declared constant is itself", () => {
     expect(projection.preview(ACCOUNT, { location: 42 }).location).toBe(UNKNOWN);
-    const policy = projection.preview("azure-native:cdn:SecurityPolicy", { parameters: { type: "WebApplicationFirewall", wafPolicy: { id: "w" } } });
+    const policy = projection.preview("azure-native:cdn:SecurityPolicy", {
+      parameters: { type: "WebApplicationFirewall", wafPolicy: { id: "w" } },
+    });
     expect(policy.parameters).toMatchObject({ type: "WebApplicationFirewall", wafPolicy: { id: "w" } });
   });
 
@@ -47,9 +57,16 @@ describe("preview outputs (azure-native PreviewOutputs)", () => {
 
 describe("post-update outputs", () => {
   test("the engine's state, restricted to the declared output properties", () => {
-    const state = { accountName: "aoai-x", name: "aoai-x", location: "eastus2", properties: { customSubDomainName: "aoai-x", endpoint: "https://aoai-x.openai.azure.com/", notDeclared: 1 } };
+    const state = {
+      accountName: "aoai-x",
+      name: "aoai-x",
+      location: "eastus2",
+      properties: { customSubDomainName: "aoai-x", endpoint: "https://aoai-x.openai.azure.com/", notDeclared: 1 },
+    };
     expect(projection.afterUpdate(ACCOUNT, state)).toEqual({
-      name: "aoai-x", location: "eastus2", properties: { customSubDomainName: "aoai-x", endpoint: "https://aoai-x.openai.azure.com/" },
+      name: "aoai-x",
+      location: "eastus2",
+      properties: { customSubDomainName: "aoai-x", endpoint: "https://aoai-x.openai.azure.com/" },
     });
   });
 });

@@ -14,7 +14,8 @@ import { rules } from "../policies/pack";
 import { Props, Stack, clone, copyOf, edit, named, policyServer, programRun, without } from "./policySupport";
 
 const API_KEY = "0123456789abcdef0123456789abcdef";
-const CANNOT_DECIDE = /^can't run policy '[\w-]+' from policy pack 'aoai-bcdr-guardrails@v[\d.]+' during preview: cannot decide until the update: /;
+const CANNOT_DECIDE =
+  /^can't run policy '[\w-]+' from policy pack 'aoai-bcdr-guardrails@v[\d.]+' during preview: cannot decide until the update: /;
 
 interface Breakage {
   readonly rule: string;
@@ -30,184 +31,362 @@ interface Breakage {
 
 const isResourceRule = (name: string) => rules.some(r => r.name === name && "validateResource" in r);
 const addToInbound = (policy: string, xml: string) =>
-  edit(policy, p => { p.value = p.value.replace("<inbound>\n    <base/>", `<inbound>\n    <base/>\n    ${xml}`); });
+  edit(policy, p => {
+    p.value = p.value.replace("<inbound>\n    <base/>", `<inbound>\n    <base/>\n    ${xml}`);
+  });
 /** Points a resource's input at something else: its value and the dependency the engine records. */
-const relink = (name: string, input: string, to: string[], change: (p: Props) => void) => (resources: PlannedResource[]) => {
-  named(resources, name).propertyDependencies[input] = to;
-  return edit(name, change)(resources);
+const relink =
+  (name: string, input: string, to: string[], change: (p: Props) => void) => (resources: PlannedResource[]) => {
+    named(resources, name).propertyDependencies[input] = to;
+    return edit(name, change)(resources);
+  };
+const renameDeployment = (name: string) => (p: Props) => {
+  for (const k of ["deploymentName", "name"]) if (k in p) p[k] = name;
 };
-const renameDeployment = (name: string) => (p: Props) => { for (const k of ["deploymentName", "name"]) if (k in p) p[k] = name; };
 const urnOf = (resources: readonly PlannedResource[], name: string) => named(resources, name).urn;
 
 const BREAKAGES: readonly Breakage[] = [
   {
-    rule: "paired-openai-accounts", stack: "prod", breaks: "the secondary standard account in the primary region (PTU accounts elsewhere)",
-    apply: edit("standard-secondary-account", p => { p.location = "eastus2"; }),
+    rule: "paired-openai-accounts",
+    stack: "prod",
+    breaks: "the secondary standard account in the primary region (PTU accounts elsewhere)",
+    apply: edit("standard-secondary-account", p => {
+      p.location = "eastus2";
+    }),
     message: /standard-tier OpenAI accounts span 1 region\(s\) \(eastus2\); at least 2 are needed/,
   },
   {
-    rule: "standard-model-parity", stack: "prod", breaks: "another model version in the secondary region",
-    apply: edit("standard-secondary-gpt-5.1", p => { p.properties.model.version = "2024-08-06"; }),
-    message: /'standard-secondary-gpt-5.1' runs gpt-5.1 2024-08-06 DataZoneStandard but 'standard-primary-gpt-5.1' runs gpt-5.1 2025-11-13/,
+    rule: "standard-model-parity",
+    stack: "prod",
+    breaks: "another model version in the secondary region",
+    apply: edit("standard-secondary-gpt-5.1", p => {
+      p.properties.model.version = "2024-08-06";
+    }),
+    message:
+      /'standard-secondary-gpt-5.1' runs gpt-5.1 2024-08-06 DataZoneStandard but 'standard-primary-gpt-5.1' runs gpt-5.1 2025-11-13/,
   },
   {
-    rule: "standard-model-parity", stack: "dev", breaks: "a secondary deployment removed",
+    rule: "standard-model-parity",
+    stack: "dev",
+    breaks: "a secondary deployment removed",
     apply: resources => without(resources, "standard-secondary-gpt-5"),
     message: /Standard model gpt-5 .* is missing in centralus: deploy it on account 'standard-secondary-account'/,
   },
   {
-    rule: "standard-deployment-sku", stack: "dev", breaks: "a provisioned SKU on the standard tier",
-    apply: resources => ["standard-primary-gpt-5-mini", "standard-secondary-gpt-5-mini"]
-      .reduce((rs, name) => edit(name, p => { p.sku.name = "GlobalProvisionedManaged"; })(rs), resources),
+    rule: "standard-deployment-sku",
+    stack: "dev",
+    breaks: "a provisioned SKU on the standard tier",
+    apply: resources =>
+      ["standard-primary-gpt-5-mini", "standard-secondary-gpt-5-mini"].reduce(
+        (rs, name) =>
+          edit(name, p => {
+            p.sku.name = "GlobalProvisionedManaged";
+          })(rs),
+        resources,
+      ),
     message: /'standard-primary-gpt-5-mini' uses SKU GlobalProvisionedManaged/,
   },
   {
-    rule: "regional-standard-deployment", stack: "dev", breaks: "regional Standard deployments",
-    apply: resources => ["standard-primary-gpt-5-mini", "standard-secondary-gpt-5-mini"]
-      .reduce((rs, name) => edit(name, p => { p.sku.name = "Standard"; })(rs), resources),
+    rule: "regional-standard-deployment",
+    stack: "dev",
+    breaks: "regional Standard deployments",
+    apply: resources =>
+      ["standard-primary-gpt-5-mini", "standard-secondary-gpt-5-mini"].reduce(
+        (rs, name) =>
+          edit(name, p => {
+            p.sku.name = "Standard";
+          })(rs),
+        resources,
+      ),
     message: /'standard-secondary-gpt-5-mini' uses the regional Standard SKU/,
   },
   {
-    rule: "data-zone-consistency", stack: "prod", breaks: "an account outside the allowed zones",
-    apply: edit("enterprise-ptu-account", p => { p.location = "swedencentral"; }),
+    rule: "data-zone-consistency",
+    stack: "prod",
+    breaks: "an account outside the allowed zones",
+    apply: edit("enterprise-ptu-account", p => {
+      p.location = "swedencentral";
+    }),
     message: /'enterprise-ptu-account' is in swedencentral, in the EU data zone; this stack allows only US/,
   },
   {
-    rule: "data-zone-consistency", stack: "dev", breaks: "data-zone deployments in two zones",
-    apply: edit("standard-secondary-account", p => { p.location = "francecentral"; }),
+    rule: "data-zone-consistency",
+    stack: "dev",
+    breaks: "data-zone deployments in two zones",
+    apply: edit("standard-secondary-account", p => {
+      p.location = "francecentral";
+    }),
     config: new Map([...resolvePolicyConfig("dev").config].filter(([k]) => k !== "data-zone-consistency")),
-    message: /'standard-secondary-account' has data-zone deployments in the EU zone \(francecentral\) but the stack's others are in the US zone/,
+    message:
+      /'standard-secondary-account' has data-zone deployments in the EU zone \(francecentral\) but the stack's others are in the US zone/,
   },
   {
-    rule: "one-deployment-per-model", stack: "dev", breaks: "a model deployment duplicated",
-    apply: resources => [...resources, copyOf(named(resources, "standard-primary-gpt-5-mini"), "standard-primary-gpt-5-mini-2", renameDeployment("gpt-5-mini-2"))],
-    message: /'standard-primary-account' deploys gpt-5-mini twice \('standard-primary-gpt-5-mini' and 'standard-primary-gpt-5-mini-2'\)/,
+    rule: "one-deployment-per-model",
+    stack: "dev",
+    breaks: "a model deployment duplicated",
+    apply: resources => [
+      ...resources,
+      copyOf(
+        named(resources, "standard-primary-gpt-5-mini"),
+        "standard-primary-gpt-5-mini-2",
+        renameDeployment("gpt-5-mini-2"),
+      ),
+    ],
+    message:
+      /'standard-primary-account' deploys gpt-5-mini twice \('standard-primary-gpt-5-mini' and 'standard-primary-gpt-5-mini-2'\)/,
   },
   {
-    rule: "ptu-region-separation", stack: "prod", breaks: "the enterprise pool in the primary region",
-    apply: edit("enterprise-ptu-account", p => { p.location = "eastus2"; }),
+    rule: "ptu-region-separation",
+    stack: "prod",
+    breaks: "the enterprise pool in the primary region",
+    apply: edit("enterprise-ptu-account", p => {
+      p.location = "eastus2";
+    }),
     message: /Enterprise PTU account 'enterprise-ptu-account' is in eastus2, the primary standard region/,
   },
   {
-    rule: "ptu-region-separation", stack: "prod", breaks: "a workload pool in the enterprise pool's region",
-    apply: edit("workload-fraud-account", p => { p.location = "westus3"; }),
-    message: /Workload PTU account 'workload-fraud-account' \(workload fraud\) is in westus3, the enterprise PTU pool's region/,
+    rule: "ptu-region-separation",
+    stack: "prod",
+    breaks: "a workload pool in the enterprise pool's region",
+    apply: edit("workload-fraud-account", p => {
+      p.location = "westus3";
+    }),
+    message:
+      /Workload PTU account 'workload-fraud-account' \(workload fraud\) is in westus3, the enterprise PTU pool's region/,
   },
   {
-    rule: "gateway-multi-region", stack: "prod", breaks: "a single-region gateway",
-    apply: edit("gateway-service", p => { p.additionalLocations = []; }),
+    rule: "gateway-multi-region",
+    stack: "prod",
+    breaks: "a single-region gateway",
+    apply: edit("gateway-service", p => {
+      p.additionalLocations = [];
+    }),
     message: /runs in eastus2 only; at least 2 regions are needed: add additionalLocations to 'gateway-service'/,
   },
   {
-    rule: "circuit-breaker-backends", stack: "dev", breaks: "a backend without circuit breaker",
-    apply: edit("gateway-eastus2-backend-standard-secondary--gpt-5-mini", p => { p.circuitBreaker = { rules: [] }; }),
-    message: /Backend 'gateway-eastus2-backend-standard-secondary--gpt-5-mini' \(OpenAI account 'standard-secondary-account'\) has no circuit breaker/,
+    rule: "circuit-breaker-backends",
+    stack: "dev",
+    breaks: "a backend without circuit breaker",
+    apply: edit("gateway-eastus2-backend-standard-secondary--gpt-5-mini", p => {
+      p.circuitBreaker = { rules: [] };
+    }),
+    message:
+      /Backend 'gateway-eastus2-backend-standard-secondary--gpt-5-mini' \(OpenAI account 'standard-secondary-account'\) has no circuit breaker/,
   },
   {
     // No breaker at all: a preview projects it as unknown (cannot decide); after the update it is missing.
-    rule: "circuit-breaker-backends", stack: "prod", breaks: "a backend whose breaker is left out", decides: ["update"],
-    apply: edit("gateway-backend-workload-fraud--gpt-5.1", p => { delete p.circuitBreaker; }),
-    message: /Backend 'gateway-backend-workload-fraud--gpt-5.1' \(OpenAI account 'workload-fraud-account'\) has no circuit breaker/,
+    rule: "circuit-breaker-backends",
+    stack: "prod",
+    breaks: "a backend whose breaker is left out",
+    decides: ["update"],
+    apply: edit("gateway-backend-workload-fraud--gpt-5.1", p => {
+      delete p.circuitBreaker;
+    }),
+    message:
+      /Backend 'gateway-backend-workload-fraud--gpt-5.1' \(OpenAI account 'workload-fraud-account'\) has no circuit breaker/,
   },
   {
-    rule: "circuit-breaker-backends", stack: "prod", breaks: "a breaker that ignores 429",
-    apply: edit("gateway-backend-enterprise-ptu--gpt-5.1", p => { p.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [{ min: 500, max: 599 }]; }),
+    rule: "circuit-breaker-backends",
+    stack: "prod",
+    breaks: "a breaker that ignores 429",
+    apply: edit("gateway-backend-enterprise-ptu--gpt-5.1", p => {
+      p.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [{ min: 500, max: 599 }];
+    }),
     message: /Backend 'gateway-backend-enterprise-ptu--gpt-5.1' .* no circuit breaker tripping on both 429 and 5xx/,
   },
   {
-    rule: "circuit-breaker-backends", stack: "dev", breaks: "an account no backend of one gateway calls",
+    rule: "circuit-breaker-backends",
+    stack: "dev",
+    breaks: "an account no backend of one gateway calls",
     // One backend per deployment: every one of the account's backends in that gateway goes elsewhere.
-    apply: resources => ["gpt-5-mini", "gpt-5"].reduce((rs, d) =>
-      relink(`gateway-centralus-backend-standard-primary--${d}`, "url", [], p => { p.url = "https://elsewhere.example.com/openai"; })(rs), resources),
+    apply: resources =>
+      ["gpt-5-mini", "gpt-5"].reduce(
+        (rs, d) =>
+          relink(`gateway-centralus-backend-standard-primary--${d}`, "url", [], p => {
+            p.url = "https://elsewhere.example.com/openai";
+          })(rs),
+        resources,
+      ),
     message: /Gateway 'gateway-centralus-service' has no backend for OpenAI account 'standard-primary-account'/,
   },
   {
-    rule: "backend-pool-priorities", stack: "prod", breaks: "a workload PTU served after the enterprise pool", decides: ["update"],
-    apply: edit("gateway-pool-workload-claims", p => { p.pool.services[0].priority = 5; }),
-    message: /Pool 'gateway-pool-workload-claims' does not serve 'gateway-backend-workload-claims--gpt-5.1' \(workload-ptu, priority 5\) before 'gateway-backend-enterprise-ptu--gpt-5.1' \(enterprise-ptu, priority 2\)/,
+    rule: "backend-pool-priorities",
+    stack: "prod",
+    breaks: "a workload PTU served after the enterprise pool",
+    decides: ["update"],
+    apply: edit("gateway-pool-workload-claims", p => {
+      p.pool.services[0].priority = 5;
+    }),
+    message:
+      /Pool 'gateway-pool-workload-claims' does not serve 'gateway-backend-workload-claims--gpt-5.1' \(workload-ptu, priority 5\) before 'gateway-backend-enterprise-ptu--gpt-5.1' \(enterprise-ptu, priority 2\)/,
   },
   {
-    rule: "backend-pool-priorities", stack: "prod", breaks: "a pool member that is no backend", decides: ["update"],
-    apply: edit("gateway-pool-shared-gpt-5", p => { p.pool.services[0].id = p.pool.services[0].id.replace(/standard-primary--gpt-5$/, "retired"); }),
+    rule: "backend-pool-priorities",
+    stack: "prod",
+    breaks: "a pool member that is no backend",
+    decides: ["update"],
+    apply: edit("gateway-pool-shared-gpt-5", p => {
+      p.pool.services[0].id = p.pool.services[0].id.replace(/standard-primary--gpt-5$/, "retired");
+    }),
     message: /Pool 'gateway-pool-shared-gpt-5' lists .*\/backends\/retired, which is no backend of its gateway/,
   },
   {
-    rule: "api-policy-failover", stack: "dev", breaks: "a failover that never moves on 429 (throttling)",
+    rule: "api-policy-failover",
+    stack: "dev",
+    breaks: "a failover that never moves on 429 (throttling)",
     // The pool's retry, the send-request hops and the on-error walk all test 429: none may keep it.
-    apply: edit("gateway-eastus2-api-policy", p => { p.value = p.value.replace(/ == 429\b/g, " == 404"); }),
+    apply: edit("gateway-eastus2-api-policy", p => {
+      p.value = p.value.replace(/ == 429\b/g, " == 404");
+    }),
     message: /Gateway 'gateway-eastus2-service' has no policy that fails over on 429 and 5xx/,
   },
   {
-    rule: "key-vault-named-values", stack: "dev", breaks: "a secret named value stored in API Management",
-    apply: edit("gateway-eastus2-nv-appinsights-connection-string", p => { delete p.keyVault; p.value = "[secret]"; }),
-    message: /Secret named value 'appinsights-connection-string' is stored in API Management: set keyVault.secretIdentifier/,
+    rule: "key-vault-named-values",
+    stack: "dev",
+    breaks: "a secret named value stored in API Management",
+    apply: edit("gateway-eastus2-nv-appinsights-connection-string", p => {
+      delete p.keyVault;
+      p.value = "[secret]";
+    }),
+    message:
+      /Secret named value 'appinsights-connection-string' is stored in API Management: set keyVault.secretIdentifier/,
   },
   {
-    rule: "key-vault-named-values", stack: "dev", breaks: "a key in a plain named value",
-    apply: edit("gateway-centralus-nv-front-door-id", p => { p.value = API_KEY; }),
+    rule: "key-vault-named-values",
+    stack: "dev",
+    breaks: "a key in a plain named value",
+    apply: edit("gateway-centralus-nv-front-door-id", p => {
+      p.value = API_KEY;
+    }),
     message: /Named value 'front-door-id' holds an API key in plain text/,
   },
   {
-    rule: "no-secrets-in-policy-xml", stack: "dev", breaks: "a literal api-key header",
-    apply: addToInbound("gateway-eastus2-api-policy", `<set-header name="api-key" exists-action="override"><value>${API_KEY}</value></set-header>`),
-    message: /Policy 'gateway-eastus2-api-policy': <set-header name="api-key"> sets a literal value; reference a secret named value/,
+    rule: "no-secrets-in-policy-xml",
+    stack: "dev",
+    breaks: "a literal api-key header",
+    apply: addToInbound(
+      "gateway-eastus2-api-policy",
+      `<set-header name="api-key" exists-action="override"><value>${API_KEY}</value></set-header>`,
+    ),
+    message:
+      /Policy 'gateway-eastus2-api-policy': <set-header name="api-key"> sets a literal value; reference a secret named value/,
   },
   {
-    rule: "private-account-access", stack: "prod", breaks: "a public account in private mode",
-    apply: edit("standard-primary-account", p => { p.properties.publicNetworkAccess = "Enabled"; }),
+    rule: "private-account-access",
+    stack: "prod",
+    breaks: "a public account in private mode",
+    apply: edit("standard-primary-account", p => {
+      p.properties.publicNetworkAccess = "Enabled";
+    }),
     message: /'standard-primary-account' allows public network access in a private-mode stack/,
   },
   {
-    rule: "private-endpoints", stack: "prod", breaks: "an account without private endpoint in one gateway region",
+    rule: "private-endpoints",
+    stack: "prod",
+    breaks: "an account without private endpoint in one gateway region",
     apply: resources => without(resources, "network-centralus-private-link-pe-enterprise-ptu"),
     message: /'enterprise-ptu-account' has no private endpoint in gateway region centralus/,
   },
   {
-    rule: "split-brain-dns", stack: "prod", breaks: "a zone linked to another region's VNet", decides: ["update"],
-    apply: resources => [...resources, copyOf(named(resources, "network-eastus2-private-link-openai-link"), "network-eastus2-private-link-openai-link-centralus", p => {
-      p.virtualNetwork.id = p.virtualNetwork.id.replace(/eastus2/g, "centralus");
-    })].map(r => r.name.endsWith("-link-centralus") ? { ...r, propertyDependencies: { ...r.propertyDependencies, virtualNetwork: [urnOf(resources, "network-centralus-vnet")] } } : r),
+    rule: "split-brain-dns",
+    stack: "prod",
+    breaks: "a zone linked to another region's VNet",
+    decides: ["update"],
+    apply: resources =>
+      [
+        ...resources,
+        copyOf(
+          named(resources, "network-eastus2-private-link-openai-link"),
+          "network-eastus2-private-link-openai-link-centralus",
+          p => {
+            p.virtualNetwork.id = p.virtualNetwork.id.replace(/eastus2/g, "centralus");
+          },
+        ),
+      ].map(r =>
+        r.name.endsWith("-link-centralus")
+          ? {
+              ...r,
+              propertyDependencies: {
+                ...r.propertyDependencies,
+                virtualNetwork: [urnOf(resources, "network-centralus-vnet")],
+              },
+            }
+          : r,
+      ),
     message: /Private DNS zone 'network-eastus2-private-link-openai-zone' is linked to VNets in centralus, eastus2/,
   },
   {
-    rule: "split-brain-dns", stack: "prod", breaks: "a gateway region without its own zone", decides: ["update"],
+    rule: "split-brain-dns",
+    stack: "prod",
+    breaks: "a gateway region without its own zone",
+    decides: ["update"],
     // Its links to the region's spoke and to the hub both go (issue 9: the hub resolves every region's zone).
-    apply: resources => without(without(resources, "network-centralus-private-link-openai-link"), "network-centralus-private-link-openai-hub-link"),
+    apply: resources =>
+      without(
+        without(resources, "network-centralus-private-link-openai-link"),
+        "network-centralus-private-link-openai-hub-link",
+      ),
     message: /Gateway region centralus has no privatelink.openai.azure.com zone of its own/,
   },
   {
-    rule: "front-door-waf", stack: "dev", breaks: "the WAF switched to Detection",
-    apply: edit("edge-waf", p => { p.policySettings.mode = "Detection"; }),
+    rule: "front-door-waf",
+    stack: "dev",
+    breaks: "the WAF switched to Detection",
+    apply: edit("edge-waf", p => {
+      p.policySettings.mode = "Detection";
+    }),
     message: /WAF policy 'edge-waf' protecting Front Door endpoint 'edge-endpoint' does not block/,
   },
   {
-    rule: "front-door-waf", stack: "dev", breaks: "an endpoint without WAF",
+    rule: "front-door-waf",
+    stack: "dev",
+    breaks: "an endpoint without WAF",
     apply: resources => without(resources, "edge-security-policy"),
     message: /Front Door endpoint 'edge-endpoint' has no WAF/,
   },
   {
-    rule: "front-door-origins", stack: "dev", breaks: "a gateway region without origin", decides: ["update"],
+    rule: "front-door-origins",
+    stack: "dev",
+    breaks: "a gateway region without origin",
+    decides: ["update"],
     apply: resources => without(resources, "edge-route-origin-centralus"),
     message: /No enabled Front Door origin sends to the gateway in centralus/,
   },
   {
-    rule: "front-door-origins", stack: "dev", breaks: "origins without health probes",
-    apply: edit("edge-route-origin-group", p => { p.healthProbeSettings = { probeProtocol: "NotSet" }; }), decides: ["update"],
+    rule: "front-door-origins",
+    stack: "dev",
+    breaks: "origins without health probes",
+    apply: edit("edge-route-origin-group", p => {
+      p.healthProbeSettings = { probeProtocol: "NotSet" };
+    }),
+    decides: ["update"],
     message: /origin group 'edge-route-origin-group' does not probe its gateways/,
   },
   {
-    rule: "account-local-auth", stack: "dev", breaks: "key auth left on with managed identity",
-    apply: edit("standard-secondary-account", p => { p.properties.disableLocalAuth = false; }),
+    rule: "account-local-auth",
+    stack: "dev",
+    breaks: "key auth left on with managed identity",
+    apply: edit("standard-secondary-account", p => {
+      p.properties.disableLocalAuth = false;
+    }),
     message: /'standard-secondary-account' allows key authentication although the gateway uses its managed identity/,
   },
   {
-    rule: "key-vault-hardening", stack: "dev", breaks: "a vault without purge protection",
-    apply: edit("vault-vault", p => { p.properties.enablePurgeProtection = false; }),
+    rule: "key-vault-hardening",
+    stack: "dev",
+    breaks: "a vault without purge protection",
+    apply: edit("vault-vault", p => {
+      p.properties.enablePurgeProtection = false;
+    }),
     message: /Key Vault 'vault-vault' lacks properties.enablePurgeProtection/,
   },
   {
-    rule: "minimum-tls", stack: "dev", breaks: "TLS 1.0 on the gateway",
-    apply: edit("gateway-eastus2-service", p => { p.customProperties["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10"] = "True"; }),
+    rule: "minimum-tls",
+    stack: "dev",
+    breaks: "TLS 1.0 on the gateway",
+    apply: edit("gateway-eastus2-service", p => {
+      p.customProperties["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10"] = "True";
+    }),
     message: /'gateway-eastus2-service' enables a protocol older than TLS 1.2/,
   },
 ];
@@ -223,18 +402,22 @@ beforeAll(async () => {
 const afterUpdateOnly = rules.filter(r => /Decides after update/.test(r.description)).map(r => r.name);
 
 describe("the stacks' plans through the real policy server", () => {
-  test.each(["dev", "prod"] as const)("%s: no mandatory violation in any shape; preview advisories only say what cannot be decided yet", async stack => {
-    const found = await server.current.evaluate(plans[stack], resolvePolicyConfig(stack).config);
-    expect(found.filter(v => v.enforcementLevel !== "advisory")).toEqual([]);
-    expect(found.filter(v => v.phase !== "preview")).toEqual([]);
-    for (const v of found) {
-      expect(v.message).toMatch(CANNOT_DECIDE);
-      expect(afterUpdateOnly).toContain(v.policy);
-    }
-  });
+  test.each(["dev", "prod"] as const)(
+    "%s: no mandatory violation in any shape; preview advisories only say what cannot be decided yet",
+    async stack => {
+      const found = await server.current.evaluate(plans[stack], resolvePolicyConfig(stack).config);
+      expect(found.filter(v => v.enforcementLevel !== "advisory")).toEqual([]);
+      expect(found.filter(v => v.phase !== "preview")).toEqual([]);
+      for (const v of found) {
+        expect(v.message).toMatch(CANNOT_DECIDE);
+        expect(afterUpdateOnly).toContain(v.policy);
+      }
+    },
+  );
 
   test("every rule says in which phase it decides, and has a case that breaks it", () => {
-    for (const r of rules) expect(r.description).toMatch(/Decides (in preview and after update|after update|on each resource's inputs)/);
+    for (const r of rules)
+      expect(r.description).toMatch(/Decides (in preview and after update|after update|on each resource's inputs)/);
     expect(rules.map(r => r.name).filter(name => !BREAKAGES.some(b => b.rule === name))).toEqual([]);
   });
 });
@@ -255,8 +438,12 @@ beforeAll(async () => {
     await server.current.configure(plans[first.stack], first.config ?? resolvePolicyConfig(first.stack).config, true);
     const settled = group.map(b => {
       const broken = { ...plans[b.stack], resources: b.apply(clone(plans[b.stack].resources)) };
-      const found = isResourceRule(b.rule) ? server.current.analyzeInputs(broken)
-        : Promise.all([server.current.analyzeStack(broken, "preview"), server.current.analyzeStack(broken, "update")]).then(ds => ds.flat());
+      const found = isResourceRule(b.rule)
+        ? server.current.analyzeInputs(broken)
+        : Promise.all([
+            server.current.analyzeStack(broken, "preview"),
+            server.current.analyzeStack(broken, "update"),
+          ]).then(ds => ds.flat());
       results.set(b, found);
       return found;
     });
@@ -266,7 +453,9 @@ beforeAll(async () => {
 
 describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s", (_rule, _breaks, b) => {
   let found: Violation[];
-  beforeAll(async () => { found = await results.get(b)!; });
+  beforeAll(async () => {
+    found = await results.get(b)!;
+  });
 
   const decides = b.decides ?? (isResourceRule(b.rule) ? ["inputs"] : ["preview", "update"]);
   test.each(decides.map(p => [p]))("fails it in %s", phase => {
@@ -275,48 +464,89 @@ describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s
     const level = rules.find(r => r.name === b.rule)!.enforcementLevel;
     expect(own.every(v => v.enforcementLevel === level)).toBe(true);
     // No other rule fails on this change.
-    expect(found.filter(v => v.phase === phase && v.policy !== b.rule && v.enforcementLevel === "mandatory")).toEqual([]);
+    expect(found.filter(v => v.phase === phase && v.policy !== b.rule && v.enforcementLevel === "mandatory")).toEqual(
+      [],
+    );
   });
 
   const undecided = (["preview", "update"] as const).filter(p => !isResourceRule(b.rule) && !decides.includes(p));
   if (undecided.length > 0) {
-    test.each(undecided.map(p => [p]))("says in %s that it cannot decide yet, never that something is missing", phase => {
-      const own = found.filter(v => v.phase === phase && v.policy === b.rule);
-      expect(own.map(v => [v.enforcementLevel, CANNOT_DECIDE.test(v.message)])).toEqual([["advisory", true]]);
-    });
+    test.each(undecided.map(p => [p]))(
+      "says in %s that it cannot decide yet, never that something is missing",
+      phase => {
+        const own = found.filter(v => v.phase === phase && v.policy === b.rule);
+        expect(own.map(v => [v.enforcementLevel, CANNOT_DECIDE.test(v.message)])).toEqual([["advisory", true]]);
+      },
+    );
   }
 });
 
 describe("stacks the pack meets org-wide", () => {
   test("a stack without Azure OpenAI is not applicable to the topology rules, in every phase", async () => {
-    const other = { ...plans.dev, resources: plans.dev.resources.filter(r => r.type === "azure-native:resources:ResourceGroup") };
+    const other = {
+      ...plans.dev,
+      resources: plans.dev.resources.filter(r => r.type === "azure-native:resources:ResourceGroup"),
+    };
     const found = await server.current.evaluate(other, resolvePolicyConfig("dev").config);
-    expect(found.filter(v => ["paired-openai-accounts", "gateway-multi-region", "front-door-waf"].includes(v.policy))).toEqual([]);
+    expect(
+      found.filter(v => ["paired-openai-accounts", "gateway-multi-region", "front-door-waf"].includes(v.policy)),
+    ).toEqual([]);
   });
 
   test("an endpoint guarded by a WAF outside the stack is accepted; another endpoint without WAF is still caught", async () => {
     const resources = clone(plans.dev.resources).filter(r => r.name !== "edge-waf");
     const endpoint = resources.find(r => r.type === "azure-native:cdn:AFDEndpoint")!;
-    resources.push(copyOf(endpoint, "edge-endpoint-unguarded", p => { p.endpointName = "unguarded"; if ("name" in p) p.name = "unguarded"; }));
-    const found = (await server.current.evaluate({ ...plans.dev, resources }, resolvePolicyConfig("dev").config)).filter(v => v.policy === "front-door-waf" && v.phase === "update");
-    expect(found.map(v => v.message)).toEqual([expect.stringMatching(/Front Door endpoint 'edge-endpoint-unguarded' has no WAF/)]);
+    resources.push(
+      copyOf(endpoint, "edge-endpoint-unguarded", p => {
+        p.endpointName = "unguarded";
+        if ("name" in p) p.name = "unguarded";
+      }),
+    );
+    const found = (
+      await server.current.evaluate({ ...plans.dev, resources }, resolvePolicyConfig("dev").config)
+    ).filter(v => v.policy === "front-door-waf" && v.phase === "update");
+    expect(found.map(v => v.message)).toEqual([
+      expect.stringMatching(/Front Door endpoint 'edge-endpoint-unguarded' has no WAF/),
+    ]);
   });
 });
 
 describe("links the preview cannot know", () => {
   test("a backend whose account link is unknown is 'cannot decide', not a missing backend", async () => {
-    const broken = { ...plans.prod, resources: relink("gateway-backend-enterprise-ptu--gpt-5.1", "url", [], p => { p.url = UNKNOWN; })(clone(plans.prod.resources)) };
+    const broken = {
+      ...plans.prod,
+      resources: relink("gateway-backend-enterprise-ptu--gpt-5.1", "url", [], p => {
+        p.url = UNKNOWN;
+      })(clone(plans.prod.resources)),
+    };
     await server.current.configure(broken, resolvePolicyConfig("prod").config, true);
-    const found = (await server.current.analyzeStack(broken, "preview")).filter(v => v.policy === "circuit-breaker-backends");
+    const found = (await server.current.analyzeStack(broken, "preview")).filter(
+      v => v.policy === "circuit-breaker-backends",
+    );
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ enforcementLevel: "advisory", message: expect.stringMatching(/cannot decide until the update: the account backend 'gateway-backend-enterprise-ptu--gpt-5.1' calls is unknown/) });
+    expect(found[0]).toMatchObject({
+      enforcementLevel: "advisory",
+      message: expect.stringMatching(
+        /cannot decide until the update: the account backend 'gateway-backend-enterprise-ptu--gpt-5.1' calls is unknown/,
+      ),
+    });
   });
 
   test("the CLI's config forms: `all` as an object, unknown settings ignored", async () => {
-    const config = parsePolicyConfig(JSON.stringify({ all: { enforcementLevel: "advisory" }, "paired-openai-accounts": { minRegions: 2, typo: 1 } }), "inline");
-    const broken = { ...plans.prod, resources: edit("standard-secondary-account", p => { p.location = "eastus2"; })(clone(plans.prod.resources)) };
+    const config = parsePolicyConfig(
+      JSON.stringify({ all: { enforcementLevel: "advisory" }, "paired-openai-accounts": { minRegions: 2, typo: 1 } }),
+      "inline",
+    );
+    const broken = {
+      ...plans.prod,
+      resources: edit("standard-secondary-account", p => {
+        p.location = "eastus2";
+      })(clone(plans.prod.resources)),
+    };
     await server.current.configure(broken, config, false);
-    const found = (await server.current.analyzeStack(broken, "update")).filter(v => v.policy === "paired-openai-accounts");
+    const found = (await server.current.analyzeStack(broken, "update")).filter(
+      v => v.policy === "paired-openai-accounts",
+    );
     expect(found.map(v => v.enforcementLevel)).toEqual(["advisory"]);
   });
 });

@@ -5,7 +5,10 @@
  * renames or retypes fails the type-check here instead of silently reading as undefined in a rule.
  */
 import type { Output, Unwrap } from "@pulumi/pulumi";
-import type { ApiManagementService, ApiManagementServiceArgs } from "@pulumi/azure-native/apimanagement/apiManagementService";
+import type {
+  ApiManagementService,
+  ApiManagementServiceArgs,
+} from "@pulumi/azure-native/apimanagement/apiManagementService";
 import type { ApiPolicy, ApiPolicyArgs } from "@pulumi/azure-native/apimanagement/apiPolicy";
 import type { Backend } from "@pulumi/azure-native/apimanagement/backend";
 import type { NamedValueArgs } from "@pulumi/azure-native/apimanagement/namedValue";
@@ -28,7 +31,9 @@ import type * as shapes from "../policies/lib/shapes";
 type Fits<Args, Shape> = Unwrap<Args> extends Shape ? true : never;
 
 /** A resource class's outputs, as plain values. */
-type OutputsOf<R> = { [K in keyof R as R[K] extends Output<unknown> ? K : never]: R[K] extends Output<infer T> ? T : never };
+type OutputsOf<R> = {
+  [K in keyof R as R[K] extends Output<unknown> ? K : never]: R[K] extends Output<infer T> ? T : never;
+};
 type OutputsFit<R, Shape> = OutputsOf<R> extends Shape ? true : never;
 
 export const inputShapesFitAzureNative: [

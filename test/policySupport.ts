@@ -21,7 +21,9 @@ export function programRun(stack: Stack): Promise<ProgramRun> {
 /** The suite's policy server (one per jest worker, shared with the plans it makes), started in beforeAll. */
 export function policyServer(): { readonly current: PackEvaluator } {
   const holder = {} as { current: PackEvaluator };
-  beforeAll(async () => { holder.current = await sharedEvaluator(); }, 60000);
+  beforeAll(async () => {
+    holder.current = await sharedEvaluator();
+  }, 60000);
   return holder;
 }
 
@@ -55,7 +57,11 @@ export function without(resources: readonly PlannedResource[], ...names: string[
 }
 
 /** A copy of a resource under a new logical name (and URN), edited like `edit`. */
-export function copyOf(resource: PlannedResource, name: string, change: (props: Props) => void = () => undefined): PlannedResource {
+export function copyOf(
+  resource: PlannedResource,
+  name: string,
+  change: (props: Props) => void = () => undefined,
+): PlannedResource {
   const copy = clone(resource);
   copy.urn = copy.urn.replace(/::[^:]+$/, `::${name}`);
   copy.name = name;

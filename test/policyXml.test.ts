@@ -1,7 +1,12 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseConfig } from "../infra/config";
 import { policyChains } from "../infra/gateway/chains";
-import { ApiPolicyInput, REMAINING_TOKENS_HEADER, buildApiPolicy, referencedNamedValues } from "../infra/gateway/policy";
+import {
+  ApiPolicyInput,
+  REMAINING_TOKENS_HEADER,
+  buildApiPolicy,
+  referencedNamedValues,
+} from "../infra/gateway/policy";
 import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT } from "../infra/gateway/policy/routing";
 import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { buildTopology } from "../infra/topology";
@@ -9,19 +14,34 @@ import { expressionProblems } from "./apimExpressions";
 import { stackValues } from "./support";
 
 /** A parsed element: tag, attributes (unescaped, as APIM reads them), children, text. */
-interface Node { tag: string; attrs: Record<string, string>; children: Node[]; text: string }
+interface Node {
+  tag: string;
+  attrs: Record<string, string>;
+  children: Node[];
+  text: string;
+}
 
 function parse(xml: string): Node {
   expect(XMLValidator.validate(xml)).toBe(true);
-  const raw = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "", parseTagValue: false, parseAttributeValue: false, trimValues: true })
-    .parse(xml) as any[];
+  const raw = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+  }).parse(xml) as any[];
   const convert = (n: any): Node => {
     const tag = Object.keys(n).find(k => k !== ":@")!;
     const kids = (n[tag] as any[]) ?? [];
     return {
-      tag, attrs: n[":@"] ?? {},
+      tag,
+      attrs: n[":@"] ?? {},
       children: kids.filter(k => !("#text" in k)).map(convert),
-      text: kids.filter(k => "#text" in k).map(k => k["#text"]).join(""),
+      text: kids
+        .filter(k => "#text" in k)
+        .map(k => k["#text"])
+        .join(""),
     };
   };
   return convert(raw[0]);
@@ -35,9 +55,15 @@ const one = (n: Node, tag: string): Node => {
   return found[0];
 };
 const section = (doc: Node, name: string) => doc.children.find(c => c.tag === name)!;
-const variableSet = (n: Node, name: string) => all(n, "set-variable").filter(v => v.attrs.name === name).map(v => v.attrs.value);
+const variableSet = (n: Node, name: string) =>
+  all(n, "set-variable")
+    .filter(v => v.attrs.name === name)
+    .map(v => v.attrs.value);
 /** Every policy expression of a document: attribute values and texts starting with `@(` or `@{`. */
-const expressions = (doc: Node) => walk(doc).flatMap(n => [...Object.values(n.attrs), n.text]).filter(v => /^@[({]/.test(v));
+const expressions = (doc: Node) =>
+  walk(doc)
+    .flatMap(n => [...Object.values(n.attrs), n.text])
+    .filter(v => /^@[({]/.test(v));
 
 /**
  * Runs the walk steps (each a `when` holding a send-request) of a document section the way APIM runs
@@ -49,10 +75,12 @@ function runWalk(section: Node, vars: Record<string, string>, answers: (backend:
   const tried: string[] = [];
   let status = -1;
   for (const w of all(section, "when").filter(x => x.children.some(c => c.tag === "send-request"))) {
-    const js = w.attrs.condition.replace(/^@\(([\s\S]*)\)$/, "$1")
+    const js = w.attrs.condition
+      .replace(/^@\(([\s\S]*)\)$/, "$1")
       .replace(/\(string\)context\.Variables\["([^"]+)"\]/g, (_, n) => JSON.stringify(vars[n] ?? ""))
       .replace(/context\.Variables\.GetValueOrDefault<int>\("attempt-status", -1\)/g, "status")
-      .replace(/int\.Parse\(/g, "Number(").replace(/\.Contains\(/g, ".includes(");
+      .replace(/int\.Parse\(/g, "Number(")
+      .replace(/\.Contains\(/g, ".includes(");
     expect(js).not.toMatch(/context\./);
     if (!new Function("status", `return ${js};`)(status)) continue;
     const backend = variableSet(w, "served-by")[0];
@@ -62,7 +90,13 @@ function runWalk(section: Node, vars: Record<string, string>, answers: (backend:
   return tried;
 }
 
-const ENTRA = { kind: "entra" as const, tenantId: "tenant-guid", audiences: ["api://aoai-bcdr-prod-gateway", "11111111-2222-4333-8444-555555555555"], clientApplicationIds: ["3f1c2a4e-0b1d-4c8e-9a6f-1d2e3f4a5b61"], rolePrefix: "app." };
+const ENTRA = {
+  kind: "entra" as const,
+  tenantId: "tenant-guid",
+  audiences: ["api://aoai-bcdr-prod-gateway", "11111111-2222-4333-8444-555555555555"],
+  clientApplicationIds: ["3f1c2a4e-0b1d-4c8e-9a6f-1d2e3f4a5b61"],
+  rolePrefix: "app.",
+};
 
 async function inputOf(stack: string, edit?: (v: any) => void): Promise<ApiPolicyInput> {
   const values = stackValues(stack);
@@ -87,8 +121,12 @@ beforeAll(async () => {
   const inputs: Record<string, ApiPolicyInput> = {
     dev: await inputOf("dev"),
     prod: await inputOf("prod"),
-    "prod send-request": await inputOf("prod", v => { v.gateway.strategy = "send-request"; }),
-    "prod subscription-key": await inputOf("prod", v => { v.gateway.callerAuth = "subscription-key"; }),
+    "prod send-request": await inputOf("prod", v => {
+      v.gateway.strategy = "send-request";
+    }),
+    "prod subscription-key": await inputOf("prod", v => {
+      v.gateway.callerAuth = "subscription-key";
+    }),
   };
   for (const [name, input] of Object.entries(inputs)) {
     const xml = buildApiPolicy(input);
@@ -112,24 +150,32 @@ describe.each(VARIANTS)("every document (%s)", name => {
 
   test("has no empty attribute and no choose without a when (APIM refuses both)", () => {
     const { doc } = variants[name];
-    for (const n of walk(doc)) for (const [k, v] of Object.entries(n.attrs)) expect(`${n.tag}@${k}=${v}`).not.toMatch(/=$/);
+    for (const n of walk(doc))
+      for (const [k, v] of Object.entries(n.attrs)) expect(`${n.tag}@${k}=${v}`).not.toMatch(/=$/);
     for (const c of all(doc, "choose")) expect(c.children.some(w => w.tag === "when")).toBe(true);
     // validate-azure-ad-token needs at least one application-id and one audience.
-    for (const list of ["client-application-ids", "audiences", "required-claims"]) for (const c of all(doc, list)) expect(c.children.length).toBeGreaterThan(0);
+    for (const list of ["client-application-ids", "audiences", "required-claims"])
+      for (const c of all(doc, list)) expect(c.children.length).toBeGreaterThan(0);
   });
 
   test("never forwards the caller's credentials, and removes them before the gateway's own", () => {
     const inbound = section(variants[name].doc, "inbound");
-    const deleted = inbound.children.filter(c => c.tag === "set-header" && c.attrs["exists-action"] === "delete").map(c => c.attrs.name);
+    const deleted = inbound.children
+      .filter(c => c.tag === "set-header" && c.attrs["exists-action"] === "delete")
+      .map(c => c.attrs.name);
     expect(deleted).toEqual(["api-key", "Ocp-Apim-Subscription-Key", "Authorization"]);
     const tags = inbound.children.map(c => c.tag);
     const lastDelete = tags.lastIndexOf("set-header");
-    if (tags.includes("validate-azure-ad-token")) expect(tags.indexOf("validate-azure-ad-token")).toBeLessThan(lastDelete);
-    if (tags.includes("authentication-managed-identity")) expect(tags.indexOf("authentication-managed-identity")).toBeGreaterThan(lastDelete);
+    if (tags.includes("validate-azure-ad-token"))
+      expect(tags.indexOf("validate-azure-ad-token")).toBeLessThan(lastDelete);
+    if (tags.includes("authentication-managed-identity"))
+      expect(tags.indexOf("authentication-managed-identity")).toBeGreaterThan(lastDelete);
   });
 
   test("reports the application's budget under the gateway's own header, not Azure OpenAI's", () => {
-    const limits = all(variants[name].doc, "azure-openai-token-limit").filter(l => l.attrs["remaining-tokens-header-name"]);
+    const limits = all(variants[name].doc, "azure-openai-token-limit").filter(
+      l => l.attrs["remaining-tokens-header-name"],
+    );
     expect(limits.length).toBeGreaterThan(0);
     for (const l of limits) expect(l.attrs["remaining-tokens-header-name"]).toBe(REMAINING_TOKENS_HEADER);
     expect(variants[name].xml).not.toContain("x-ratelimit-remaining-tokens");
@@ -153,29 +199,50 @@ describe.each(VARIANTS)("every document (%s)", name => {
     expect(variants[name].xml).not.toContain("MatchedParameters");
     const notFound = all(inbound, "return-response").find(r => one(r, "set-status").attrs.code === "404")!;
     const models = [...new Set(variants[name].input.chains.map(c => c.deployment))];
-    expect(JSON.parse(one(notFound, "set-body").text).error.message).toBe(`Unknown deployment. Available: ${models.join(", ")}.`);
+    expect(JSON.parse(one(notFound, "set-body").text).error.message).toBe(
+      `Unknown deployment. Available: ${models.join(", ")}.`,
+    );
   });
 
   test("sheds nothing by an undocumented header and parses nothing that could throw", () => {
     const { xml } = variants[name];
-    for (const gone of ["azure-openai-deployment-utilization", "double.Parse", "cache-lookup-value", "cache-store-value"]) expect(xml).not.toContain(gone);
+    for (const gone of [
+      "azure-openai-deployment-utilization",
+      "double.Parse",
+      "cache-lookup-value",
+      "cache-store-value",
+    ])
+      expect(xml).not.toContain(gone);
   });
 });
 
 describe("the expression allow-list", () => {
   test("catches the role lookup APIM does not offer (Claims.GetValueOrDefault with an array default)", () => {
-    const old = '@{ var roles = ((Jwt)context.Variables["caller-token"]).Claims.GetValueOrDefault("roles", new string[0]); return roles.FirstOrDefault(); }';
-    expect(expressionProblems(old)).toEqual([expect.stringContaining("Claims.GetValueOrDefault takes (string name, string defaultValue)")]);
+    const old =
+      '@{ var roles = ((Jwt)context.Variables["caller-token"]).Claims.GetValueOrDefault("roles", new string[0]); return roles.FirstOrDefault(); }';
+    expect(expressionProblems(old)).toEqual([
+      expect.stringContaining("Claims.GetValueOrDefault takes (string name, string defaultValue)"),
+    ]);
   });
 
   test("catches unknown context members, types off the list, restricted members and bad Body.As types", () => {
-    expect(expressionProblems("@(context.Request.Deployment)")).toEqual(["context.Request.Deployment is not a documented context member"]);
-    expect(expressionProblems("@(System.IO.File.ReadAllText(\"x\"))")).toEqual([expect.stringContaining("type System is not allowed")]);
-    expect(expressionProblems("@(Regex.Escape(\"x\"))")).toEqual(["Regex.Escape is not an allowed member"]);
-    expect(expressionProblems("@(context.Request.Body.As<Stream>())")).toEqual(expect.arrayContaining([expect.stringContaining("Body.As<Stream>: T must be one of")]));
-    expect(expressionProblems("@(context.Variables.GetValueOrDefault<object>(\"x\", null))")).toEqual([expect.stringContaining("type object")]);
+    expect(expressionProblems("@(context.Request.Deployment)")).toEqual([
+      "context.Request.Deployment is not a documented context member",
+    ]);
+    expect(expressionProblems('@(System.IO.File.ReadAllText("x"))')).toEqual([
+      expect.stringContaining("type System is not allowed"),
+    ]);
+    expect(expressionProblems('@(Regex.Escape("x"))')).toEqual(["Regex.Escape is not an allowed member"]);
+    expect(expressionProblems("@(context.Request.Body.As<Stream>())")).toEqual(
+      expect.arrayContaining([expect.stringContaining("Body.As<Stream>: T must be one of")]),
+    );
+    expect(expressionProblems('@(context.Variables.GetValueOrDefault<object>("x", null))')).toEqual([
+      expect.stringContaining("type object"),
+    ]);
     // A cast binds after member access: (string)context.Variables["t"].Split(',') calls Split on object.
-    expect(expressionProblems("@((string)context.Variables[\"t\"].Split(','))")).toEqual([expect.stringContaining("parenthesize the cast")]);
+    expect(expressionProblems("@((string)context.Variables[\"t\"].Split(','))")).toEqual([
+      expect.stringContaining("parenthesize the cast"),
+    ]);
   });
 });
 
@@ -190,14 +257,20 @@ describe("caller identification (Entra)", () => {
 
   /** Runs the generated role mapping (an ordered list of `if (roles.Contains(role)) return app;`) on a role list. */
   function mapRoles(expression: string, roles: string[]): string {
-    const rules = [...expression.matchAll(/if \(roles\.Contains\("([^"]+)"\)\) \{ return "([^"]+)"; \}/g)].map(m => [m[1], m[2]]);
+    const rules = [...expression.matchAll(/if \(roles\.Contains\("([^"]+)"\)\) \{ return "([^"]+)"; \}/g)].map(m => [
+      m[1],
+      m[2],
+    ]);
     expect(rules.length).toBeGreaterThan(0);
     return rules.find(([role]) => roles.includes(role))?.[1] ?? "";
   }
 
   test("maps a caller with several app roles to the most critical application, then by name, whatever the claim order", async () => {
     const mapping = variableSet(section(variants.prod.doc, "inbound"), "application")[0];
-    for (const roles of [["app.hr-chatbot", "app.doc-search", "app.fraud-scoring"], ["app.fraud-scoring", "app.doc-search", "app.hr-chatbot"]]) {
+    for (const roles of [
+      ["app.hr-chatbot", "app.doc-search", "app.fraud-scoring"],
+      ["app.fraud-scoring", "app.doc-search", "app.hr-chatbot"],
+    ]) {
       expect(mapRoles(mapping, roles)).toBe("fraud-scoring");
     }
     expect(mapRoles(mapping, ["app.claims-assistant", "app.fraud-scoring"])).toBe("claims-assistant");
@@ -210,38 +283,66 @@ describe("caller identification (Entra)", () => {
 });
 
 describe("zero applications (the default)", () => {
-  test.each(["entra", "subscription-key"] as const)("a valid document that refuses every caller with 403 (%s)", async auth => {
-    // No application, so no client application id: there is nothing validate-azure-ad-token could accept.
-    const input = { ...variants.prod.input, applications: [], callerAuth: auth === "entra" ? { ...ENTRA, clientApplicationIds: [] } : { kind: "subscription-key" as const } };
-    const doc = parse(buildApiPolicy(input));
-    for (const c of all(doc, "choose")) expect(c.children.some(w => w.tag === "when")).toBe(true);
-    expect(all(doc, "validate-azure-ad-token")).toEqual([]);
-    const refusal = section(doc, "inbound").children.find(c => c.tag === "return-response")!;
-    expect(one(refusal, "set-status").attrs.code).toBe("403");
-    expect(one(refusal, "set-body").text).toContain("aoai-bcdr:applications");
-    expect(expressions(doc).flatMap(expressionProblems)).toEqual([]);
-  });
+  test.each(["entra", "subscription-key"] as const)(
+    "a valid document that refuses every caller with 403 (%s)",
+    async auth => {
+      // No application, so no client application id: there is nothing validate-azure-ad-token could accept.
+      const input = {
+        ...variants.prod.input,
+        applications: [],
+        callerAuth: auth === "entra" ? { ...ENTRA, clientApplicationIds: [] } : { kind: "subscription-key" as const },
+      };
+      const doc = parse(buildApiPolicy(input));
+      for (const c of all(doc, "choose")) expect(c.children.some(w => w.tag === "when")).toBe(true);
+      expect(all(doc, "validate-azure-ad-token")).toEqual([]);
+      const refusal = section(doc, "inbound").children.find(c => c.tag === "return-response")!;
+      expect(one(refusal, "set-status").attrs.code).toBe("403");
+      expect(one(refusal, "set-body").text).toContain("aoai-bcdr:applications");
+      expect(expressions(doc).flatMap(expressionProblems)).toEqual([]);
+    },
+  );
 });
 
 describe("backend-pool strategy (prod)", () => {
   test("retries 408, 429 and 5xx, selecting the pool again inside the retry, streaming the answer", () => {
     const retry = one(section(variants.prod.doc, "backend"), "retry");
-    expect(retry.attrs.condition).toBe("@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)");
-    expect(retry.attrs).toMatchObject({ interval: "0", "first-fast-retry": "true", count: '@(int.Parse((string)context.Variables["retry-count"]))' });
-    expect(retry.children.map(c => c.tag).slice(0, 3)).toEqual(["set-backend-service", "set-variable", "forward-request"]);
+    expect(retry.attrs.condition).toBe(
+      "@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)",
+    );
+    expect(retry.attrs).toMatchObject({
+      interval: "0",
+      "first-fast-retry": "true",
+      count: '@(int.Parse((string)context.Variables["retry-count"]))',
+    });
+    expect(retry.children.map(c => c.tag).slice(0, 3)).toEqual([
+      "set-backend-service",
+      "set-variable",
+      "forward-request",
+    ]);
     expect(retry.children[0].attrs["backend-id"]).toBe('@((string)context.Variables["chain-pool"])');
     expect(retry.children[2].attrs).toMatchObject({ "buffer-request-body": "true", "buffer-response": "false" });
   });
 
   test("sizes the retry budget per chain (one retry per further backend) and bounds each attempt by its tier's timeout", () => {
     const inbound = section(variants.prod.doc, "inbound");
-    const route = (chain: string) => all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === chain))!;
+    const route = (chain: string) =>
+      all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === chain))!;
     const claims = variants.prod.input.chains.find(c => c.name === "workload-claims")!;
-    expect(claims.tiers.map(t => t.role)).toEqual(["workload-ptu", "enterprise-ptu", "standard", "standard", "standard"]);
+    expect(claims.tiers.map(t => t.role)).toEqual([
+      "workload-ptu",
+      "enterprise-ptu",
+      "standard",
+      "standard",
+      "standard",
+    ]);
     expect(variableSet(route("workload-claims"), "retry-count")[0]).toBe("4");
     expect(variableSet(route("workload-claims"), "tier-timeouts")[0]).toBe("60,60,120,120,120");
-    expect(variableSet(route("shared-gpt-5-mini"), "retry-count")[0]).toBe(String(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.tiers.length - 1));
-    expect(one(section(variants.prod.doc, "backend"), "forward-request").attrs.timeout).toContain('(string)context.Variables["tier-timeouts"]');
+    expect(variableSet(route("shared-gpt-5-mini"), "retry-count")[0]).toBe(
+      String(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.tiers.length - 1),
+    );
+    expect(one(section(variants.prod.doc, "backend"), "forward-request").attrs.timeout).toContain(
+      '(string)context.Variables["tier-timeouts"]',
+    );
   });
 
   test("answers 503 with the earliest Retry-After a backend sent, else the configured delay; a final 429 keeps Azure's", () => {
@@ -259,7 +360,8 @@ describe("backend-pool strategy (prod)", () => {
   test("sheds priority-2 and -3 callers by a per-PTU token budget, counting only what each PTU deployment answered", () => {
     const { doc, input } = variants.prod;
     const inbound = section(doc, "inbound");
-    const route = (chain: string) => all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === chain))!;
+    const route = (chain: string) =>
+      all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === chain))!;
     const key = (backend: string) => `@("ptu-budget:${backend}:priority-" + (string)context.Variables["app-priority"])`;
     for (const chain of input.chains.filter(c => c.firstPtu)) {
       const ptus = chain.tiers.filter(t => t.role !== "standard");
@@ -268,32 +370,49 @@ describe("backend-pool strategy (prod)", () => {
       // keyed by that deployment, incremented only when that deployment answered, by the tokens Azure reported.
       expect(counters.map(c => c.attrs["counter-key"])).toEqual(ptus.map(t => key(t.backendId)));
       counters.forEach((c, i) => {
-        expect(c.attrs["increment-condition"]).toBe(`@(context.Variables.GetValueOrDefault<string>("served-by", "") == "${ptus[i].backendId}" && context.Response.StatusCode < 400)`);
+        expect(c.attrs["increment-condition"]).toBe(
+          `@(context.Variables.GetValueOrDefault<string>("served-by", "") == "${ptus[i].backendId}" && context.Response.StatusCode < 400)`,
+        );
         expect(c.attrs["increment-count"]).toBe('@(context.Variables.GetValueOrDefault<int>("tokens-consumed", 0))');
         expect(c.attrs.calls).toBe(String(SHED_COUNTER_LIMIT));
       });
       // The decision reads the first PTU's counter only.
-      expect(counters.map(c => c.attrs["remaining-calls-variable-name"])).toEqual(["ptu-budget-remaining", ...ptus.slice(1).map(() => undefined)]);
+      expect(counters.map(c => c.attrs["remaining-calls-variable-name"])).toEqual([
+        "ptu-budget-remaining",
+        ...ptus.slice(1).map(() => undefined),
+      ]);
       // Nothing counts a request against a PTU when it arrives (the defect: shed requests kept the counter above budget).
       const measure = one(route(chain.name), "azure-openai-token-limit");
-      expect(measure.attrs).toMatchObject({ "counter-key": '@("ptu-tokens:" + (string)context.Variables["application"])', "tokens-consumed-variable-name": "tokens-consumed" });
+      expect(measure.attrs).toMatchObject({
+        "counter-key": '@("ptu-tokens:" + (string)context.Variables["application"])',
+        "tokens-consumed-variable-name": "tokens-consumed",
+      });
       expect(measure.attrs["remaining-tokens-variable-name"]).toBeUndefined();
     }
     // The enterprise PTU's key is shared by every chain that reaches it: one counter per deployment, not per chain.
     const enterprise = input.chains.flatMap(c => c.tiers).find(t => t.role === "enterprise-ptu")!.backendId;
-    expect(all(inbound, "rate-limit-by-key").filter(c => c.attrs["counter-key"] === key(enterprise)).length).toBe(input.chains.filter(c => c.firstPtu).length);
+    expect(all(inbound, "rate-limit-by-key").filter(c => c.attrs["counter-key"] === key(enterprise)).length).toBe(
+      input.chains.filter(c => c.firstPtu).length,
+    );
     // The answering backend: the pool's forward (by host), or the walk's own choice.
     const retry = one(section(doc, "backend"), "retry");
     expect(variableSet(retry, "served-by")[0]).toContain(`return "${enterprise}";`);
     // Enterprise PTU: 100 PTU x 1500 (priority 2) and x 750 (priority 3) tokens per minute.
-    const shed = all(inbound, "when").find(w => w.attrs.condition.includes("ptu-budget-remaining") && w.attrs.condition.includes("150000L"))!;
+    const shed = all(inbound, "when").find(
+      w => w.attrs.condition.includes("ptu-budget-remaining") && w.attrs.condition.includes("150000L"),
+    )!;
     expect(shed.attrs.condition).toContain("75000L");
     expect(shed.attrs.condition).toContain("long.TryParse");
     expect(variableSet(shed, "chain-pool")).toEqual(["pool-standard-gpt-5.1"]);
     // Pool answers carry usage; under send-request none can be read, so the measure estimates the prompt there.
-    const measures = (d: Node) => all(section(d, "inbound"), "azure-openai-token-limit").filter(l => l.attrs["counter-key"].startsWith('@("ptu-tokens:'));
+    const measures = (d: Node) =>
+      all(section(d, "inbound"), "azure-openai-token-limit").filter(l =>
+        l.attrs["counter-key"].startsWith('@("ptu-tokens:'),
+      );
     expect(measures(doc).map(m => m.attrs["estimate-prompt-tokens"])).toEqual(measures(doc).map(() => "false"));
-    expect(measures(variants["prod send-request"].doc).map(m => m.attrs["estimate-prompt-tokens"])).toEqual(measures(variants["prod send-request"].doc).map(() => "true"));
+    expect(measures(variants["prod send-request"].doc).map(m => m.attrs["estimate-prompt-tokens"])).toEqual(
+      measures(variants["prod send-request"].doc).map(() => "true"),
+    );
     expect(measures(variants["prod send-request"].doc).length).toBeGreaterThan(0);
     // The walk (send-request, or the pool's on-error fallback) starts at the first standard tier.
     expect(variableSet(shed, "first-tier")).toEqual(["1"]);
@@ -303,23 +422,40 @@ describe("backend-pool strategy (prod)", () => {
   });
 
   test("tells callers which account answered only when the stack exposes names", () => {
-    expect(all(section(variants.prod.doc, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain("X-Served-By");
+    expect(all(section(variants.prod.doc, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain(
+      "X-Served-By",
+    );
     const exposed = parse(buildApiPolicy({ ...variants.prod.input, exposeBackendNames: true }));
     // Pool answers: no documented value names the member that answered, so no X-Served-By there (review item 9);
     // the on-error walk's answers name the tier the policy chose itself.
     expect(all(section(exposed, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain("X-Served-By");
     expect(JSON.stringify(exposed)).not.toContain("Url.Host.Split");
     const walked = all(section(exposed, "on-error"), "set-header").filter(h => h.attrs.name === "X-Served-By");
-    expect(walked.map(h => h.children[0].text)).toEqual(['@((string)context.Variables["served-by"])', '@((string)context.Variables["served-by"])']);
+    expect(walked.map(h => h.children[0].text)).toEqual([
+      '@((string)context.Variables["served-by"])',
+      '@((string)context.Variables["served-by"])',
+    ]);
   });
 
   test("calls OpenAI with the gateway's managed identity; key mode uses Key Vault-backed named values, never a literal key", async () => {
-    expect(one(section(variants.prod.doc, "inbound"), "authentication-managed-identity").attrs.resource).toBe("https://cognitiveservices.azure.com");
+    expect(one(section(variants.prod.doc, "inbound"), "authentication-managed-identity").attrs.resource).toBe(
+      "https://cognitiveservices.azure.com",
+    );
     expect(referencedNamedValues(variants.prod.xml).every(n => n.startsWith("openai-endpoint-"))).toBe(true);
-    const keys = parse(buildApiPolicy(await inputOf("prod", v => { v.openai = { auth: "keys" }; })));
+    const keys = parse(
+      buildApiPolicy(
+        await inputOf("prod", v => {
+          v.openai = { auth: "keys" };
+        }),
+      ),
+    );
     expect(all(keys, "authentication-managed-identity")).toEqual([]);
     // The forward carries the backend's own credentials; only the on-error replay names keys, by named value.
-    expect(all(section(keys, "inbound"), "set-header").filter(h => h.attrs.name === "api-key").map(h => h.attrs["exists-action"])).toEqual(["delete"]);
+    expect(
+      all(section(keys, "inbound"), "set-header")
+        .filter(h => h.attrs.name === "api-key")
+        .map(h => h.attrs["exists-action"]),
+    ).toEqual(["delete"]);
     const sent = all(section(keys, "on-error"), "set-header").filter(h => h.attrs.name === "api-key");
     expect(sent.length).toBeGreaterThan(0);
     for (const h of sent) expect(h.children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
@@ -329,45 +465,86 @@ describe("backend-pool strategy (prod)", () => {
     const { doc, input } = variants.prod;
     const claims = input.chains.find(c => c.name === "workload-claims")!;
     const onError = section(doc, "on-error");
-    const steps = all(onError, "when").filter(w => w.attrs.condition.includes('"workload-claims"') && w.children.some(c => c.tag === "send-request"));
+    const steps = all(onError, "when").filter(
+      w => w.attrs.condition.includes('"workload-claims"') && w.children.some(c => c.tag === "send-request"),
+    );
     // The first tier (priority 1, alone) is never after a failed one: the walk covers the others.
-    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(claims.tiers.slice(1).map(t => String(t.timeoutSeconds)));
+    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(
+      claims.tiers.slice(1).map(t => String(t.timeoutSeconds)),
+    );
     const ptu = claims.tiers.filter(t => t.role !== "standard").length;
     const standard = claims.tiers.slice(ptu).map(t => t.backendId);
     const vars = (failed: number) => ({ chain: "workload-claims", "first-tier": "0", "failed-tier": String(failed) });
     // The review's eastus2 outage: claims PTU timed out (failed-tier 0), enterprise PTU 429, the first standard tier
     // gets no answer (status 0): the walk goes on to the next standard tier and is served there.
     const dead = new Set([standard[0]]);
-    const tried = runWalk(onError, vars(0), b => b.startsWith("enterprise-ptu--") ? 429 : dead.has(b) ? 0 : 200);
+    const tried = runWalk(onError, vars(0), b => (b.startsWith("enterprise-ptu--") ? 429 : dead.has(b) ? 0 : 200));
     expect(tried.slice(0, 3)).toEqual([claims.tiers[1].backendId, standard[0], standard[1]]);
     // Two dead tiers in a row: the third gets it.
     const two = new Set([claims.tiers[1].backendId, standard[0]]);
-    expect(runWalk(onError, vars(0), b => two.has(b) ? 0 : 200)).toEqual([claims.tiers[1].backendId, standard[0], standard[1]]);
+    expect(runWalk(onError, vars(0), b => (two.has(b) ? 0 : 200))).toEqual([
+      claims.tiers[1].backendId,
+      standard[0],
+      standard[1],
+    ]);
     // Weighted standard tiers share a priority: when the pool sent the attempt to a later one, the walk skips it,
     // never replays the dead tier, and still tries the others of its priority.
     const failedStd = ptu + 1;
     const fromSecond = runWalk(onError, vars(failedStd), () => 0);
     expect(fromSecond).not.toContain(claims.tiers[failedStd].backendId);
-    expect(fromSecond).toEqual(claims.tiers.filter((t, i) => i !== failedStd && t.priority >= claims.tiers[failedStd].priority).map(t => t.backendId));
+    expect(fromSecond).toEqual(
+      claims.tiers
+        .filter((t, i) => i !== failedStd && t.priority >= claims.tiers[failedStd].priority)
+        .map(t => t.backendId),
+    );
     // The failed tier is told by the forwarded host, matched against each tier's endpoint, else by the attempt count.
     const failed = variableSet(onError, "failed-tier")[0];
-    claims.tiers.forEach((t, i) => expect(failed).toContain(`if (chain == "workload-claims" && "{{${t.endpointNamedValue}}}".ToLowerInvariant().Contains(host)) { return "${i}"; }`));
+    claims.tiers.forEach((t, i) =>
+      expect(failed).toContain(
+        `if (chain == "workload-claims" && "{{${t.endpointNamedValue}}}".ToLowerInvariant().Contains(host)) { return "${i}"; }`,
+      ),
+    );
     // Counted from the first tier of the pool in use: a shed caller's pool is the standard tiers only.
-    expect(failed).toContain('return (int.Parse((string)context.Variables["first-tier"]) + Math.Min(int.Parse((string)context.Variables["attempt"]), tiers.Length - 1)).ToString();');
+    expect(failed).toContain(
+      'return (int.Parse((string)context.Variables["first-tier"]) + Math.Min(int.Parse((string)context.Variables["attempt"]), tiers.Length - 1)).ToString();',
+    );
     // The attempt counter moves only after an answer, so on error it names the attempt that got none.
     const retry = one(section(doc, "backend"), "retry");
-    expect(retry.children.map(c => c.tag)).toEqual(["set-backend-service", "set-variable", "forward-request", "set-variable", "set-variable", "set-variable", "set-variable"]);
+    expect(retry.children.map(c => c.tag)).toEqual([
+      "set-backend-service",
+      "set-variable",
+      "forward-request",
+      "set-variable",
+      "set-variable",
+      "set-variable",
+      "set-variable",
+    ]);
     expect(retry.children[5].attrs.name).toBe("attempt");
     expect(variableSet(section(doc, "inbound"), "request-body")).toHaveLength(1);
   });
 
   test("each attempt waits the longest timeout of the tiers at its priority (a weighted pool may reach any of them)", async () => {
-    const input = await inputOf("prod", v => { v.gateway.tierTimeoutSeconds = { workloadPtu: 30, enterprisePtu: 45, standard: 90 }; });
-    const mixed = { ...input, chains: input.chains.map(c => ({ ...c, tiers: c.tiers.map((t, i) => i === 1 ? { ...t, priority: c.tiers[0].priority } : t) })) };
+    const input = await inputOf("prod", v => {
+      v.gateway.tierTimeoutSeconds = { workloadPtu: 30, enterprisePtu: 45, standard: 90 };
+    });
+    const mixed = {
+      ...input,
+      chains: input.chains.map(c => ({
+        ...c,
+        tiers: c.tiers.map((t, i) => (i === 1 ? { ...t, priority: c.tiers[0].priority } : t)),
+      })),
+    };
     const inbound = section(parse(buildApiPolicy(mixed)), "inbound");
-    const claims = all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === "workload-claims"))!;
+    const claims = all(inbound, "when").find(w =>
+      w.children.some(c => c.attrs.name === "chain" && c.attrs.value === "workload-claims"),
+    )!;
     const tiers = mixed.chains.find(c => c.name === "workload-claims")!.tiers;
-    expect(variableSet(claims, "tier-timeouts")[0]).toBe(`45,45,${tiers.slice(2).map(() => 90).join(",")}`);
+    expect(variableSet(claims, "tier-timeouts")[0]).toBe(
+      `45,45,${tiers
+        .slice(2)
+        .map(() => 90)
+        .join(",")}`,
+    );
   });
 
   test("replays only what it can replay whole: before any answer arrived, JSON bodies only, with the caller's headers minus credentials", () => {
@@ -375,12 +552,19 @@ describe("backend-pool strategy (prod)", () => {
     const onError = section(doc, "on-error");
     const guard = all(onError, "when").find(w => w.children.some(c => c.attrs.name === "failed-tier"))!;
     // A stream cut after the headers (awaiting-answer false) or a multipart body is never replayed.
-    expect(guard.attrs.condition).toBe('@((string)context.Variables["awaiting-answer"] == "true" && (string)context.Variables["replayable"] == "true")');
+    expect(guard.attrs.condition).toBe(
+      '@((string)context.Variables["awaiting-answer"] == "true" && (string)context.Variables["replayable"] == "true")',
+    );
     const retry = one(section(doc, "backend"), "retry");
-    expect(retry.children.filter(c => c.attrs.name === "awaiting-answer").map(c => c.attrs.value)).toEqual(["true", "false"]);
+    expect(retry.children.filter(c => c.attrs.name === "awaiting-answer").map(c => c.attrs.value)).toEqual([
+      "true",
+      "false",
+    ]);
     const inbound = section(doc, "inbound");
     expect(variableSet(inbound, "replayable")[0]).toContain('type.Contains("json")');
-    expect(variableSet(inbound, "request-body")[0]).toContain('!((string)context.Variables["replayable"] == "true") ? string.Empty');
+    expect(variableSet(inbound, "request-body")[0]).toContain(
+      '!((string)context.Variables["replayable"] == "true") ? string.Empty',
+    );
     for (const send of all(onError, "send-request")) {
       const names = all(send, "set-header").map(h => h.attrs.name);
       expect(names).toEqual(expect.arrayContaining(["Content-Type", "Accept", "OpenAI-Beta"]));
@@ -394,7 +578,9 @@ describe("send-request strategy (prod)", () => {
 
   test("captures the body, and the path and query without the caller's key, in inbound; never forwards through a breaker", () => {
     const path = variableSet(section(doc(), "inbound"), "request-path")[0];
-    expect(path).toContain('.Where(p => p.Key.ToLowerInvariant() != "api-key" && p.Key.ToLowerInvariant() != "subscription-key")');
+    expect(path).toContain(
+      '.Where(p => p.Key.ToLowerInvariant() != "api-key" && p.Key.ToLowerInvariant() != "subscription-key")',
+    );
     expect(path).not.toContain("QueryString");
     expect(variableSet(section(doc(), "inbound"), "request-body")).toHaveLength(1);
     // A body that is not JSON is refused with 415 rather than replayed as corrupt text.
@@ -411,19 +597,31 @@ describe("send-request strategy (prod)", () => {
     expect(sends).toHaveLength(input.chains.reduce((n, c) => n + c.tiers.length, 0));
     const claims = input.chains.find(c => c.name === "workload-claims")!;
     const steps = all(section(doc(), "backend"), "when").filter(w => w.attrs.condition.includes('"workload-claims"'));
-    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(claims.tiers.map(t => String(t.timeoutSeconds)));
-    expect(steps.map(s => one(s, "set-url").text)).toEqual(claims.tiers.map(t => `@("{{${t.endpointNamedValue}}}" + (string)context.Variables["request-path"])`));
+    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(
+      claims.tiers.map(t => String(t.timeoutSeconds)),
+    );
+    expect(steps.map(s => one(s, "set-url").text)).toEqual(
+      claims.tiers.map(t => `@("{{${t.endpointNamedValue}}}" + (string)context.Variables["request-path"])`),
+    );
     for (const s of sends) {
       expect(s.attrs).toMatchObject({ mode: "new", "ignore-error": "true" });
-      expect(s.children.map(c => c.tag)).toEqual(["set-url", "set-method", ...Array(5).fill("set-header"), "set-body", "authentication-managed-identity"]);
+      expect(s.children.map(c => c.tag)).toEqual([
+        "set-url",
+        "set-method",
+        ...Array(5).fill("set-header"),
+        "set-body",
+        "authentication-managed-identity",
+      ]);
     }
     expect(variableSet(steps[0], "attempt-status")[0]).toContain("== null ? 0 :");
     // A dead first tier (no answer, status 0) hands over to the next: two dead tiers in a row, the third answers.
     const vars = { chain: "workload-claims", "first-tier": "0" };
     const dead = new Set(claims.tiers.slice(0, 2).map(t => t.backendId));
-    expect(runWalk(section(doc(), "backend"), vars, b => dead.has(b) ? 0 : 200)).toEqual(claims.tiers.slice(0, 3).map(t => t.backendId));
+    expect(runWalk(section(doc(), "backend"), vars, b => (dead.has(b) ? 0 : 200))).toEqual(
+      claims.tiers.slice(0, 3).map(t => t.backendId),
+    );
     // Good answers stop the walk; 429 and 5xx move it on.
-    expect(runWalk(section(doc(), "backend"), vars, b => dead.has(b) ? 503 : 200)).toHaveLength(3);
+    expect(runWalk(section(doc(), "backend"), vars, b => (dead.has(b) ? 503 : 200))).toHaveLength(3);
     expect(runWalk(section(doc(), "backend"), vars, () => 200)).toHaveLength(1);
   });
 
@@ -439,7 +637,17 @@ describe("send-request strategy (prod)", () => {
   });
 
   test("sends each next account's Key Vault-backed key in key mode, after the body", async () => {
-    const sends = all(parse(buildApiPolicy(await inputOf("prod", v => { v.gateway.strategy = "send-request"; v.openai = { auth: "keys" }; }))), "send-request");
+    const sends = all(
+      parse(
+        buildApiPolicy(
+          await inputOf("prod", v => {
+            v.gateway.strategy = "send-request";
+            v.openai = { auth: "keys" };
+          }),
+        ),
+      ),
+      "send-request",
+    );
     for (const s of sends) {
       expect(s.children.map(c => c.tag)).toEqual(["set-url", "set-method", ...Array(6).fill("set-header"), "set-body"]);
       expect(s.children[7].children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
@@ -450,7 +658,11 @@ describe("send-request strategy (prod)", () => {
 describe("chains", () => {
   test("one backend per (account, deployment), each tier timed by its role", () => {
     const claims = variants.prod.input.chains.find(c => c.name === "workload-claims")!;
-    expect(claims.tiers.map(t => t.backendId)).toEqual(["workload-claims--gpt-5.1", "enterprise-ptu--gpt-5.1", ...claims.tiers.slice(2).map(t => `${t.accountKey}--gpt-5.1`)]);
+    expect(claims.tiers.map(t => t.backendId)).toEqual([
+      "workload-claims--gpt-5.1",
+      "enterprise-ptu--gpt-5.1",
+      ...claims.tiers.slice(2).map(t => `${t.accountKey}--gpt-5.1`),
+    ]);
     expect(claims.firstPtu).toEqual({ backendId: "workload-claims--gpt-5.1", units: 50 });
     expect(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.firstPtu).toBeUndefined();
   });
@@ -458,7 +670,10 @@ describe("chains", () => {
 
 describe("behind Front Door", () => {
   test("only requests carrying this Front Door's id in X-Azure-FDID pass", () => {
-    const check = one(section(parse(buildApiPolicy({ ...variants.dev.input, frontDoorIdNamedValue: "front-door-id" })), "inbound"), "check-header");
+    const check = one(
+      section(parse(buildApiPolicy({ ...variants.dev.input, frontDoorIdNamedValue: "front-door-id" })), "inbound"),
+      "check-header",
+    );
     expect(check.attrs).toMatchObject({ name: "X-Azure-FDID", "failed-check-httpcode": "403" });
     expect(one(check, "value").text).toBe("{{front-door-id}}");
     expect(all(variants.dev.doc, "check-header")).toEqual([]);
@@ -466,7 +681,9 @@ describe("behind Front Door", () => {
 });
 
 describe("the deployment expression", () => {
-  const pattern = new RegExp(/Regex\.Match\(context\.Request\.OriginalUrl\.Path, "([^"]+)"\)/.exec(DEPLOYMENT_EXPRESSION)![1]);
+  const pattern = new RegExp(
+    /Regex\.Match\(context\.Request\.OriginalUrl\.Path, "([^"]+)"\)/.exec(DEPLOYMENT_EXPRESSION)![1],
+  );
   test.each([
     ["/openai/deployments/gpt-5.1/chat/completions", "gpt-5.1"],
     ["/openai/deployments/gpt-5/responses", "gpt-5"],

@@ -16,20 +16,32 @@ function usagesClient(limits: Record<string, Record<string, number>>): UsagesCli
   };
 }
 
-const live = (v: Record<string, any>) => { v.quota = { source: "live" }; };
+const live = (v: Record<string, any>) => {
+  v.quota = { source: "live" };
+};
 
 describe("live quota (Azure's usages API)", () => {
   test("full becomes the quota limit read for each subscription and region, marked live", async () => {
     const client = usagesClient({
-      [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: { [usageName("DataZoneStandard", "gpt-5")]: 120, "OpenAI.Standard.gpt-5": 999 },
-      [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: { [usageName("DataZoneStandard", "gpt-5")]: 80, [usageName("DataZoneStandard", "gpt-5-mini")]: 60 },
+      [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: {
+        [usageName("DataZoneStandard", "gpt-5")]: 120,
+        "OpenAI.Standard.gpt-5": 999,
+      },
+      [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: {
+        [usageName("DataZoneStandard", "gpt-5")]: 80,
+        [usageName("DataZoneStandard", "gpt-5-mini")]: 60,
+      },
     });
     const run = await runStack("dev", { edit: live, usagesClient: client });
-    const caps = ofType(run, T.deployment).map(d => `${d.inputs.accountName}:${d.inputs.deploymentName}=${(d.inputs.sku as any).capacity}`);
-    expect(caps).toEqual(expect.arrayContaining([
-      expect.stringMatching(/primary-eastus2-.*:gpt-5=120$/),
-      expect.stringMatching(/secondary-centralus-.*:gpt-5=80$/),
-    ]));
+    const caps = ofType(run, T.deployment).map(
+      d => `${d.inputs.accountName}:${d.inputs.deploymentName}=${(d.inputs.sku as any).capacity}`,
+    );
+    expect(caps).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/primary-eastus2-.*:gpt-5=120$/),
+        expect.stringMatching(/secondary-centralus-.*:gpt-5=80$/),
+      ]),
+    );
     expect((run.outputs.accounts as any)["standard-primary"].deployments["gpt-5"].capacitySource).toBe("live");
     // The stack owns the quota: its own deployments' current usage must not shrink it (currentValue = limit above).
     expect(client.calls.sort()).toEqual([`${DEFAULT_SUBSCRIPTION_ID}/centralus`, `${DEFAULT_SUBSCRIPTION_ID}/eastus2`]);
@@ -37,27 +49,49 @@ describe("live quota (Azure's usages API)", () => {
 
   test("a numeric capacity above the live quota is refused", async () => {
     const client = usagesClient({
-      [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: { [usageName("DataZoneStandard", "gpt-5")]: 100, [usageName("DataZoneStandard", "gpt-5-mini")]: 20 },
-      [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: { [usageName("DataZoneStandard", "gpt-5")]: 100, [usageName("DataZoneStandard", "gpt-5-mini")]: 200 },
+      [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: {
+        [usageName("DataZoneStandard", "gpt-5")]: 100,
+        [usageName("DataZoneStandard", "gpt-5-mini")]: 20,
+      },
+      [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: {
+        [usageName("DataZoneStandard", "gpt-5")]: 100,
+        [usageName("DataZoneStandard", "gpt-5-mini")]: 200,
+      },
     });
     await expect(runStack("dev", { edit: live, usagesClient: client })).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[0\]\.capacity: 50 exceeds the live quota of 20 for gpt-5-mini DataZoneStandard in eastus2/);
+      /aoai-bcdr:standard\.models\[0\]\.capacity: 50 exceeds the live quota of 20 for gpt-5-mini DataZoneStandard in eastus2/,
+    );
   });
 
   test("full with no quota row in Azure is refused", async () => {
     await expect(runStack("dev", { edit: live, usagesClient: usagesClient({}) })).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found no OpenAI\.DataZoneStandard\.gpt-5 quota/);
+      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found no OpenAI\.DataZoneStandard\.gpt-5 quota/,
+    );
   });
 });
 
 describe("declared quota", () => {
   test("a numeric capacity above the declared quota is refused", async () => {
-    await expect(runStack("dev", { edit: v => { v.standard.models[0].capacity = 201; } })).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds the declared quota of 200 for gpt-5-mini DataZoneStandard in eastus2 \(subscription 'primary'\); at most 200, or "full"/);
+    await expect(
+      runStack("dev", {
+        edit: v => {
+          v.standard.models[0].capacity = 201;
+        },
+      }),
+    ).rejects.toThrow(
+      /aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds the declared quota of 200 for gpt-5-mini DataZoneStandard in eastus2 \(subscription 'primary'\); at most 200, or "full"/,
+    );
   });
 
   test("full with no declared quota is refused", async () => {
-    await expect(runStack("prod", { edit: v => { v.quota.declared = v.quota.declared.filter((q: any) => q.subscription !== "sub-b"); } }))
-      .rejects.toThrow(/"full" needs the quota of gpt-5.1 DataZoneStandard in eastus2 \(subscription 'sub-b'\): add it to aoai-bcdr:quota\.declared/);
+    await expect(
+      runStack("prod", {
+        edit: v => {
+          v.quota.declared = v.quota.declared.filter((q: any) => q.subscription !== "sub-b");
+        },
+      }),
+    ).rejects.toThrow(
+      /"full" needs the quota of gpt-5.1 DataZoneStandard in eastus2 \(subscription 'sub-b'\): add it to aoai-bcdr:quota\.declared/,
+    );
   });
 });

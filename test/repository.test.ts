@@ -36,11 +36,18 @@ describe("no dead exports", () => {
     const texts = new Map(files.map(f => [f, fs.readFileSync(f, "utf8")]));
     const all = [...texts.values()].join("\n");
     const declared = [...texts].flatMap(([file, text]) =>
-      [...text.matchAll(/^export (?:declare )?(?:async )?(?:const|let|function|type|interface|class|enum) ([A-Za-z_$][\w$]*)/gm)]
-        .map(m => ({ file: path.relative(root, file), name: m[1] })));
+      [
+        ...text.matchAll(
+          /^export (?:declare )?(?:async )?(?:const|let|function|type|interface|class|enum) ([A-Za-z_$][\w$]*)/gm,
+        ),
+      ].map(m => ({ file: path.relative(root, file), name: m[1] })),
+    );
     expect(declared.length).toBeGreaterThan(100);
-    const count = (name: string) => all.match(new RegExp(`(?<![\\w$])${name.replace(/\$/g, "\\$")}(?![\\w$])`, "g"))?.length ?? 0;
-    expect(declared.filter(d => !TYPE_CHECKS.has(d.name) && count(d.name) < 2).map(d => `${d.file}: ${d.name}`)).toEqual([]);
+    const count = (name: string) =>
+      all.match(new RegExp(`(?<![\\w$])${name.replace(/\$/g, "\\$")}(?![\\w$])`, "g"))?.length ?? 0;
+    expect(
+      declared.filter(d => !TYPE_CHECKS.has(d.name) && count(d.name) < 2).map(d => `${d.file}: ${d.name}`),
+    ).toEqual([]);
   });
 });
 
@@ -78,9 +85,14 @@ describe("npm test waits for its type-check", () => {
   function runScript(tscCode: number, jestCode: number) {
     const bin = tmp("test-script-");
     const done = path.join(bin, "tsc-finished");
-    fs.writeFileSync(path.join(bin, "tsc"), `#!/bin/sh\nsleep 0.2\ntouch "${done}"\nexit ${tscCode}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, "tsc"), `#!/bin/sh\nsleep 0.2\ntouch "${done}"\nexit ${tscCode}\n`, {
+      mode: 0o755,
+    });
     fs.writeFileSync(path.join(bin, "jest"), `#!/bin/sh\nexit ${jestCode}\n`, { mode: 0o755 });
-    const r = spawnSync("sh", ["-c", script], { stdio: "ignore", env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+    const r = spawnSync("sh", ["-c", script], {
+      stdio: "ignore",
+      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+    });
     return { code: r.status, tscFinished: fs.existsSync(done) };
   }
 
@@ -98,7 +110,11 @@ describe("npm test waits for its type-check", () => {
 
 describe("policies/prepack.js removes only the bin/ and index.js it created", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const prepack = require("../policies/prepack.js") as { MARKER: string; checkForeign(dir: string): void; clean(dir: string): void };
+  const prepack = require("../policies/prepack.js") as {
+    MARKER: string;
+    checkForeign(dir: string): void;
+    clean(dir: string): void;
+  };
 
   /** A pack folder holding someone's bin/ and index.js. */
   function packDir(): string {
@@ -112,7 +128,9 @@ describe("policies/prepack.js removes only the bin/ and index.js it created", ()
 
   test("a bin/ and index.js prepack did not create: prepack refuses to start, postpack leaves them", () => {
     const dir = packDir();
-    expect(() => prepack.checkForeign(dir)).toThrow(/bin and .*index\.js exist and prepack did not create them; move them away and pack again \(nothing was changed\)/);
+    expect(() => prepack.checkForeign(dir)).toThrow(
+      /bin and .*index\.js exist and prepack did not create them; move them away and pack again \(nothing was changed\)/,
+    );
     prepack.clean(dir);
     expect(fs.readdirSync(dir).sort()).toEqual(["PulumiPolicy.yaml", "bin", "index.js"]);
     expect(fs.readFileSync(path.join(dir, "bin", "notes.txt"), "utf8")).toBe("someone's");
@@ -120,7 +138,10 @@ describe("policies/prepack.js removes only the bin/ and index.js it created", ()
 
   test("what an earlier prepack created (its marker) is removed, and only that", () => {
     const dir = packDir();
-    fs.writeFileSync(path.join(dir, prepack.MARKER), JSON.stringify({ created: ["bin", "index.js", "PulumiPolicy.yaml", "../x"] }));
+    fs.writeFileSync(
+      path.join(dir, prepack.MARKER),
+      JSON.stringify({ created: ["bin", "index.js", "PulumiPolicy.yaml", "../x"] }),
+    );
     expect(() => prepack.checkForeign(dir)).not.toThrow();
     prepack.clean(dir);
     expect(fs.readdirSync(dir)).toEqual(["PulumiPolicy.yaml"]);

@@ -24,8 +24,9 @@ export function stackValues(stack: string): Record<string, any> {
 /** Serializes edited values the way the Pulumi CLI hands them to the program. */
 export function toStackConfig(values: Record<string, unknown>): StackConfig {
   return {
-    values: Object.fromEntries(Object.entries(values).map(([k, v]) =>
-      [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)])),
+    values: Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    ),
     secretKeys: [],
   };
 }
@@ -47,7 +48,13 @@ export async function runStack(stack: string, opts: RunStackOptions = {}): Promi
   opts.edit?.(values);
   const config = toStackConfig(values);
   if (Object.keys(opts).length === 0) return sharedRun(stack, config);
-  return runProgram({ stack: opts.stack ?? stack, config, usagesClient: opts.usagesClient, modelsClient: opts.modelsClient, record: opts.record });
+  return runProgram({
+    stack: opts.stack ?? stack,
+    config,
+    usagesClient: opts.usagesClient,
+    modelsClient: opts.modelsClient,
+    record: opts.record,
+  });
 }
 
 const root = path.resolve(__dirname, "..");
@@ -57,15 +64,21 @@ const UNDEFINED = "\u0000undefined";
 
 /** Every file a program run depends on: the program, the offline runtime and mocks, stack files, the lock file. */
 function runInputs(): string[] {
-  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap(e =>
-    e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]);
-  const top = fs.readdirSync(root).filter(f => /^Pulumi\..*ya?ml$/.test(f) || ["package-lock.json", "tsconfig.json"].includes(f)).map(f => path.join(root, f));
+  const files = (dir: string): string[] =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap(e => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  const top = fs
+    .readdirSync(root)
+    .filter(f => /^Pulumi\..*ya?ml$/.test(f) || ["package-lock.json", "tsconfig.json"].includes(f))
+    .map(f => path.join(root, f));
   return [...files(path.join(root, "infra")), ...files(path.join(root, "stacks")), ...top, __filename].sort();
 }
 
 function restoreUndefined(value: unknown): unknown {
   if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) (value as Record<string, unknown>)[k] = v === UNDEFINED ? undefined : restoreUndefined(v);
+    for (const [k, v] of Object.entries(value))
+      (value as Record<string, unknown>)[k] = v === UNDEFINED ? undefined : restoreUndefined(v);
   }
   return value;
 }
@@ -86,7 +99,10 @@ export async function sharedRun(stack: string, config: StackConfig): Promise<Pro
     fs.mkdirSync(RUN_CACHE, { recursive: true });
     // Write then rename: workers running side by side never read half a file.
     const partial = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, JSON.stringify(run, (_k, v) => (v === undefined ? UNDEFINED : v)));
+    fs.writeFileSync(
+      partial,
+      JSON.stringify(run, (_k, v) => (v === undefined ? UNDEFINED : v)),
+    );
     fs.renameSync(partial, file);
   }
   return restoreUndefined(JSON.parse(fs.readFileSync(file, "utf8"))) as ProgramRun;

@@ -13,11 +13,28 @@ const root = path.resolve(__dirname, "..");
 const read = (rel: string) => fs.readFileSync(path.join(root, rel), "utf8");
 const workflowFiles = fs.readdirSync(path.join(root, ".github/workflows")).map(f => `.github/workflows/${f}`);
 const actionFiles = fs.readdirSync(path.join(root, ".github/actions")).map(d => `.github/actions/${d}/action.yml`);
-const stacks = fs.readdirSync(root).flatMap(f => /^Pulumi\.(\w+)\.yaml$/.exec(f)?.[1] ?? []).sort();
+const stacks = fs
+  .readdirSync(root)
+  .flatMap(f => /^Pulumi\.(\w+)\.yaml$/.exec(f)?.[1] ?? [])
+  .sort();
 
-interface Step { uses?: string; run?: string; with?: Record<string, string | boolean>; "working-directory"?: string }
-interface Job { needs?: string | string[]; environment?: string; concurrency?: { group: string; "cancel-in-progress": boolean }; strategy?: { matrix: { stack: string[] } }; steps: Step[] }
-interface Workflow { on: Record<string, unknown>; jobs: Record<string, Job> }
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, string | boolean>;
+  "working-directory"?: string;
+}
+interface Job {
+  needs?: string | string[];
+  environment?: string;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+  strategy?: { matrix: { stack: string[] } };
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, Job>;
+}
 const workflow = (name: string) => parse(read(`.github/workflows/${name}.yml`)) as Workflow;
 const pulumiSteps = (job: Job) => job.steps.filter(s => s.uses?.startsWith("pulumi/actions@"));
 
@@ -48,7 +65,8 @@ describe("the workflows", () => {
     const prepare = read(".github/actions/prepare/action.yml");
     expect(prepare).toContain("uses: azure/login@");
     expect(prepare).toContain("uses: pulumi/auth-actions@");
-    for (const name of ["pull-request", "deploy"]) expect(parse(read(`.github/workflows/${name}.yml`)).env.ARM_USE_OIDC).toBe("true");
+    for (const name of ["pull-request", "deploy"])
+      expect(parse(read(`.github/workflows/${name}.yml`)).env.ARM_USE_OIDC).toBe("true");
   });
 
   test("pull requests: tests, then the plan of every stack as artifacts, then a preview of every stack with the policy pack and a PR comment", () => {
@@ -56,17 +74,24 @@ describe("the workflows", () => {
     expect(Object.keys(on)).toEqual(["pull_request"]);
     expect(jobs.test.steps.map(s => s.run)).toContain("npm test");
     expect(jobs.plan.strategy!.matrix.stack).toEqual(stacks);
-    expect(jobs.plan.steps.map(s => s.run)).toContain("npm run plan -- --stack ${{ matrix.stack }} --out out/${{ matrix.stack }}");
-    expect(jobs.plan.steps.find(s => s.uses?.startsWith("actions/upload-artifact@"))?.with?.path).toBe("out/${{ matrix.stack }}/");
+    expect(jobs.plan.steps.map(s => s.run)).toContain(
+      "npm run plan -- --stack ${{ matrix.stack }} --out out/${{ matrix.stack }}",
+    );
+    expect(jobs.plan.steps.find(s => s.uses?.startsWith("actions/upload-artifact@"))?.with?.path).toBe(
+      "out/${{ matrix.stack }}/",
+    );
     expect(jobs.preview.strategy!.matrix.stack).toEqual(stacks);
-    expect(pulumiSteps(jobs.preview).map(s => s.with)).toEqual([expect.objectContaining({
-      command: "preview",
-      "comment-on-pr": true,
-      "stack-name": "${{ env.PULUMI_ORG }}/aoai-bcdr/${{ matrix.stack }}",
-      policyPacks: "policies",
-      policyPackConfigs: "policies/policy-config.${{ matrix.stack }}.json",
-    })]);
-    for (const stack of stacks) expect(fs.existsSync(path.join(root, `policies/policy-config.${stack}.json`))).toBe(true);
+    expect(pulumiSteps(jobs.preview).map(s => s.with)).toEqual([
+      expect.objectContaining({
+        command: "preview",
+        "comment-on-pr": true,
+        "stack-name": "${{ env.PULUMI_ORG }}/aoai-bcdr/${{ matrix.stack }}",
+        policyPacks: "policies",
+        policyPackConfigs: "policies/policy-config.${{ matrix.stack }}.json",
+      }),
+    ]);
+    for (const stack of stacks)
+      expect(fs.existsSync(path.join(root, `policies/policy-config.${stack}.json`))).toBe(true);
   });
 
   test("main: up on dev, then prod behind its environment, one run per stack at a time, with the policy pack", () => {
@@ -77,9 +102,14 @@ describe("the workflows", () => {
       const job = jobs[stack];
       expect(job.environment).toBe(stack);
       expect(job.concurrency).toEqual({ group: `pulumi-aoai-bcdr-${stack}`, "cancel-in-progress": false });
-      expect(pulumiSteps(job).map(s => s.with)).toEqual([expect.objectContaining({
-        command: "up", "stack-name": `\${{ env.PULUMI_ORG }}/aoai-bcdr/${stack}`, policyPacks: "policies", policyPackConfigs: `policies/policy-config.${stack}.json`,
-      })]);
+      expect(pulumiSteps(job).map(s => s.with)).toEqual([
+        expect.objectContaining({
+          command: "up",
+          "stack-name": `\${{ env.PULUMI_ORG }}/aoai-bcdr/${stack}`,
+          policyPacks: "policies",
+          policyPackConfigs: `policies/policy-config.${stack}.json`,
+        }),
+      ]);
     }
   });
 
@@ -87,7 +117,9 @@ describe("the workflows", () => {
     const { on, jobs } = workflow("release");
     expect(on).toEqual({ release: { types: ["published"] } });
     const steps = jobs["publish-policy-pack"].steps;
-    expect(steps).toContainEqual(expect.objectContaining({ "working-directory": "policies", run: "pulumi policy publish \"$PULUMI_ORG\"" }));
-    expect(steps.map(s => s.run)).toContain("pulumi policy enable \"$PULUMI_ORG/aoai-bcdr-guardrails\" latest");
+    expect(steps).toContainEqual(
+      expect.objectContaining({ "working-directory": "policies", run: 'pulumi policy publish "$PULUMI_ORG"' }),
+    );
+    expect(steps.map(s => s.run)).toContain('pulumi policy enable "$PULUMI_ORG/aoai-bcdr-guardrails" latest');
   });
 });

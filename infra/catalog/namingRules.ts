@@ -38,101 +38,287 @@ const anchor = (provider: string) => `${RULES_PAGE}#${provider.toLowerCase().rep
 const ALNUM_HYPHEN = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 /** Network resources: alphanumerics, underscores, periods and hyphens; start alphanumeric, end alphanumeric or underscore. */
 const NETWORK = /^[a-zA-Z0-9](?:[a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/;
-const NETWORK_ALLOWED = "alphanumerics, underscores, periods and hyphens; starts with a letter or digit, ends with a letter, digit or underscore";
+const NETWORK_ALLOWED =
+  "alphanumerics, underscores, periods and hyphens; starts with a letter or digit, ends with a letter, digit or underscore";
 /** API Management entities: anything but `*#&+:<>?`. */
 const APIM_ENTITY = /^[^*#&+:<>?]+$/;
 
-const network = (min: number, max: number, scope: NameScope): NamingRule =>
-  ({ min, max, pattern: NETWORK, allowed: NETWORK_ALLOWED, scope, source: anchor("Microsoft.Network") });
-const apimEntity = (max: number): NamingRule =>
-  ({ min: 1, max, pattern: APIM_ENTITY, allowed: "any characters except *#&+:<>?", scope: "parent", source: anchor("Microsoft.ApiManagement") });
-const cdn = (max: number, scope: NameScope): NamingRule =>
-  ({ min: 1, max, pattern: ALNUM_HYPHEN, allowed: "alphanumerics and hyphens; starts and ends with a letter or digit", scope, source: anchor("Microsoft.Cdn") });
+const network = (min: number, max: number, scope: NameScope): NamingRule => ({
+  min,
+  max,
+  pattern: NETWORK,
+  allowed: NETWORK_ALLOWED,
+  scope,
+  source: anchor("Microsoft.Network"),
+});
+const apimEntity = (max: number): NamingRule => ({
+  min: 1,
+  max,
+  pattern: APIM_ENTITY,
+  allowed: "any characters except *#&+:<>?",
+  scope: "parent",
+  source: anchor("Microsoft.ApiManagement"),
+});
+const cdn = (max: number, scope: NameScope): NamingRule => ({
+  min: 1,
+  max,
+  pattern: ALNUM_HYPHEN,
+  allowed: "alphanumerics and hyphens; starts and ends with a letter or digit",
+  scope,
+  source: anchor("Microsoft.Cdn"),
+});
 
 /** A DNS label, as in a custom subdomain or a public IP's domain name label (RFC 1035: at most 63 octets). */
 const DNS_LABEL: NamingRule = {
-  min: 2, max: 63, pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, allowed: "lowercase letters, digits and hyphens; starts and ends with a letter or digit",
-  scope: "global", source: "https://learn.microsoft.com/azure/ai-services/cognitive-services-custom-subdomains (a custom subdomain is a DNS label: RFC 1035, 63 octets)",
+  min: 2,
+  max: 63,
+  pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+  allowed: "lowercase letters, digits and hyphens; starts and ends with a letter or digit",
+  scope: "global",
+  source:
+    "https://learn.microsoft.com/azure/ai-services/cognitive-services-custom-subdomains (a custom subdomain is a DNS label: RFC 1035, 63 octets)",
 };
 
 /** Pulumi type token -> the names it carries and their rules. */
 export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
-  "azure-native:resources:ResourceGroup": [{ input: "resourceGroupName", rule: {
-    min: 1, max: 90, pattern: /^[-\w.()]*[-\w()]$/, allowed: "letters, digits, underscores, hyphens, periods and parentheses; does not end with a period",
-    scope: "subscription", source: anchor("Microsoft.Resources"),
-  } }],
+  "azure-native:resources:ResourceGroup": [
+    {
+      input: "resourceGroupName",
+      rule: {
+        min: 1,
+        max: 90,
+        pattern: /^[-\w.()]*[-\w()]$/,
+        allowed: "letters, digits, underscores, hyphens, periods and parentheses; does not end with a period",
+        scope: "subscription",
+        source: anchor("Microsoft.Resources"),
+      },
+    },
+  ],
   "azure-native:cognitiveservices:Account": [
-    { input: "accountName", rule: { min: 2, max: 64, pattern: ALNUM_HYPHEN, allowed: "alphanumerics and hyphens; starts and ends with a letter or digit", scope: "resourceGroup", source: anchor("Microsoft.CognitiveServices") } },
+    {
+      input: "accountName",
+      rule: {
+        min: 2,
+        max: 64,
+        pattern: ALNUM_HYPHEN,
+        allowed: "alphanumerics and hyphens; starts and ends with a letter or digit",
+        scope: "resourceGroup",
+        source: anchor("Microsoft.CognitiveServices"),
+      },
+    },
     { input: "properties.customSubDomainName", rule: DNS_LABEL },
   ],
-  "azure-native:cognitiveservices:Deployment": [{ input: "deploymentName", rule: {
-    min: 2, max: 64, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, allowed: "alphanumerics, underscores, periods and hyphens; starts with a letter or digit",
-    scope: "parent", source: anchor("Microsoft.CognitiveServices"),
-  } }],
-  "azure-native:apimanagement:ApiManagementService": [{ input: "serviceName", rule: {
-    min: 1, max: 50, pattern: /^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, allowed: "alphanumerics and hyphens; starts with a letter, ends with a letter or digit",
-    scope: "global", source: anchor("Microsoft.ApiManagement"),
-  } }],
+  "azure-native:cognitiveservices:Deployment": [
+    {
+      input: "deploymentName",
+      rule: {
+        min: 2,
+        max: 64,
+        pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/,
+        allowed: "alphanumerics, underscores, periods and hyphens; starts with a letter or digit",
+        scope: "parent",
+        source: anchor("Microsoft.CognitiveServices"),
+      },
+    },
+  ],
+  "azure-native:apimanagement:ApiManagementService": [
+    {
+      input: "serviceName",
+      rule: {
+        min: 1,
+        max: 50,
+        pattern: /^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/,
+        allowed: "alphanumerics and hyphens; starts with a letter, ends with a letter or digit",
+        scope: "global",
+        source: anchor("Microsoft.ApiManagement"),
+      },
+    },
+  ],
   "azure-native:apimanagement:Api": [{ input: "apiId", rule: apimEntity(80) }],
   "azure-native:apimanagement:ApiOperation": [{ input: "operationId", rule: apimEntity(80) }],
-  "azure-native:apimanagement:ApiPolicy": [{ input: "policyId", rule: { ...apimEntity(6), pattern: /^policy$/, allowed: "exactly 'policy'" } }],
-  "azure-native:apimanagement:ApiDiagnostic": [{ input: "diagnosticId", rule: { ...apimEntity(80), pattern: /^(applicationinsights|azuremonitor|azureeventhub|local)$/, allowed: "applicationinsights, azuremonitor, azureeventhub or local" } }],
+  "azure-native:apimanagement:ApiPolicy": [
+    { input: "policyId", rule: { ...apimEntity(6), pattern: /^policy$/, allowed: "exactly 'policy'" } },
+  ],
+  "azure-native:apimanagement:ApiDiagnostic": [
+    {
+      input: "diagnosticId",
+      rule: {
+        ...apimEntity(80),
+        pattern: /^(applicationinsights|azuremonitor|azureeventhub|local)$/,
+        allowed: "applicationinsights, azuremonitor, azureeventhub or local",
+      },
+    },
+  ],
   "azure-native:apimanagement:Backend": [{ input: "backendId", rule: apimEntity(80) }],
   "azure-native:apimanagement:Logger": [{ input: "loggerId", rule: apimEntity(80) }],
   "azure-native:apimanagement:NamedValue": [{ input: "namedValueId", rule: apimEntity(256) }],
   "azure-native:apimanagement:Product": [{ input: "productId", rule: apimEntity(256) }],
   "azure-native:apimanagement:ProductApi": [{ input: "apiId", rule: apimEntity(80) }],
   "azure-native:apimanagement:Subscription": [{ input: "sid", rule: apimEntity(256) }],
-  "azure-native:keyvault:Vault": [{ input: "vaultName", rule: {
-    min: 3, max: 24, pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/, allowed: "alphanumerics and hyphens; starts with a letter, ends with a letter or digit, no consecutive hyphens",
-    scope: "global", source: anchor("Microsoft.KeyVault"),
-  } }],
-  "azure-native:keyvault:Secret": [{ input: "secretName", rule: { min: 1, max: 127, pattern: /^[a-zA-Z0-9-]+$/, allowed: "alphanumerics and hyphens", scope: "parent", source: anchor("Microsoft.KeyVault") } }],
-  "azure-native:operationalinsights:Workspace": [{ input: "workspaceName", rule: {
-    min: 4, max: 63, pattern: ALNUM_HYPHEN, allowed: "alphanumerics and hyphens; starts and ends with a letter or digit", scope: "resourceGroup", source: anchor("Microsoft.OperationalInsights"),
-  } }],
-  "azure-native:applicationinsights:Component": [{ input: "resourceName", rule: {
-    min: 1, max: 260, pattern: /^[^%&\\?/\x00-\x1f]*[^%&\\?/\x00-\x1f. ]$/, allowed: "any characters except %&\\?/ and control characters; does not end with a space or period",
-    scope: "resourceGroup", source: anchor("Microsoft.Insights"),
-  } }],
-  "azure-native:monitor:DiagnosticSetting": [{ input: "name", rule: {
-    min: 1, max: 260, pattern: /^[^*<>%{}&:\\?+/#|\x00-\x1f]+$/, allowed: "any characters except *<>%{}&:\\?+/#| and control characters", scope: "parent", source: anchor("Microsoft.Insights"),
-  } }],
-  "azure-native:network:NetworkSecurityGroup": [{ input: "networkSecurityGroupName", rule: network(1, 80, "resourceGroup") }],
+  "azure-native:keyvault:Vault": [
+    {
+      input: "vaultName",
+      rule: {
+        min: 3,
+        max: 24,
+        pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+        allowed: "alphanumerics and hyphens; starts with a letter, ends with a letter or digit, no consecutive hyphens",
+        scope: "global",
+        source: anchor("Microsoft.KeyVault"),
+      },
+    },
+  ],
+  "azure-native:keyvault:Secret": [
+    {
+      input: "secretName",
+      rule: {
+        min: 1,
+        max: 127,
+        pattern: /^[a-zA-Z0-9-]+$/,
+        allowed: "alphanumerics and hyphens",
+        scope: "parent",
+        source: anchor("Microsoft.KeyVault"),
+      },
+    },
+  ],
+  "azure-native:operationalinsights:Workspace": [
+    {
+      input: "workspaceName",
+      rule: {
+        min: 4,
+        max: 63,
+        pattern: ALNUM_HYPHEN,
+        allowed: "alphanumerics and hyphens; starts and ends with a letter or digit",
+        scope: "resourceGroup",
+        source: anchor("Microsoft.OperationalInsights"),
+      },
+    },
+  ],
+  "azure-native:applicationinsights:Component": [
+    {
+      input: "resourceName",
+      rule: {
+        min: 1,
+        max: 260,
+        pattern: /^[^%&\\?/\x00-\x1f]*[^%&\\?/\x00-\x1f. ]$/,
+        allowed: "any characters except %&\\?/ and control characters; does not end with a space or period",
+        scope: "resourceGroup",
+        source: anchor("Microsoft.Insights"),
+      },
+    },
+  ],
+  "azure-native:monitor:DiagnosticSetting": [
+    {
+      input: "name",
+      rule: {
+        min: 1,
+        max: 260,
+        pattern: /^[^*<>%{}&:\\?+/#|\x00-\x1f]+$/,
+        allowed: "any characters except *<>%{}&:\\?+/#| and control characters",
+        scope: "parent",
+        source: anchor("Microsoft.Insights"),
+      },
+    },
+  ],
+  "azure-native:network:NetworkSecurityGroup": [
+    { input: "networkSecurityGroupName", rule: network(1, 80, "resourceGroup") },
+  ],
   "azure-native:network:VirtualNetwork": [{ input: "virtualNetworkName", rule: network(2, 64, "resourceGroup") }],
-  "azure-native:network:VirtualNetworkPeering": [{ input: "virtualNetworkPeeringName", rule: network(1, 80, "parent") }],
+  "azure-native:network:VirtualNetworkPeering": [
+    { input: "virtualNetworkPeeringName", rule: network(1, 80, "parent") },
+  ],
   "azure-native:network:PrivateEndpoint": [
     { input: "privateEndpointName", rule: network(2, 64, "resourceGroup") },
     { input: "customNetworkInterfaceName", rule: network(1, 80, "resourceGroup") },
   ],
   "azure-native:network:PublicIPAddress": [
     { input: "publicIpAddressName", rule: network(1, 80, "resourceGroup") },
-    { input: "dnsSettings.domainNameLabel", rule: { ...DNS_LABEL, min: 3, pattern: /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/, allowed: "lowercase letters, digits and hyphens; starts with a letter, ends with a letter or digit", source: `${anchor("Microsoft.Network")} (publicIPAddresses: domain name label)` } },
+    {
+      input: "dnsSettings.domainNameLabel",
+      rule: {
+        ...DNS_LABEL,
+        min: 3,
+        pattern: /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/,
+        allowed: "lowercase letters, digits and hyphens; starts with a letter, ends with a letter or digit",
+        source: `${anchor("Microsoft.Network")} (publicIPAddresses: domain name label)`,
+      },
+    },
   ],
-  "azure-native:privatedns:PrivateZone": [{ input: "privateZoneName", rule: {
-    min: 1, max: 253, pattern: /^(?=.{1,253}$)([a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?\.){1,33}[a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$/,
-    allowed: "2 to 34 dot-separated labels of 1 to 63 alphanumerics, hyphens and underscores", scope: "resourceGroup", source: anchor("Microsoft.Network"),
-  } }],
+  "azure-native:privatedns:PrivateZone": [
+    {
+      input: "privateZoneName",
+      rule: {
+        min: 1,
+        max: 253,
+        pattern:
+          /^(?=.{1,253}$)([a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?\.){1,33}[a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$/,
+        allowed: "2 to 34 dot-separated labels of 1 to 63 alphanumerics, hyphens and underscores",
+        scope: "resourceGroup",
+        source: anchor("Microsoft.Network"),
+      },
+    },
+  ],
   "azure-native:privatedns:VirtualNetworkLink": [{ input: "virtualNetworkLinkName", rule: network(1, 80, "parent") }],
-  "azure-native:privatedns:PrivateRecordSet": [{ input: "relativeRecordSetName", rule: {
-    min: 1, max: 253, pattern: /^(@|([a-zA-Z0-9_*](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)(\.[a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*)$/,
-    allowed: "'@' or dot-separated labels of 1 to 63 alphanumerics, hyphens and underscores", scope: "parent", source: anchor("Microsoft.Network"),
-  } }],
+  "azure-native:privatedns:PrivateRecordSet": [
+    {
+      input: "relativeRecordSetName",
+      rule: {
+        min: 1,
+        max: 253,
+        pattern:
+          /^(@|([a-zA-Z0-9_*](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)(\.[a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*)$/,
+        allowed: "'@' or dot-separated labels of 1 to 63 alphanumerics, hyphens and underscores",
+        scope: "parent",
+        source: anchor("Microsoft.Network"),
+      },
+    },
+  ],
   "azure-native:cdn:Profile": [{ input: "profileName", rule: cdn(260, "resourceGroup") }],
   "azure-native:cdn:AFDEndpoint": [{ input: "endpointName", rule: cdn(46, "global") }],
   "azure-native:cdn:AFDOriginGroup": [{ input: "originGroupName", rule: cdn(90, "parent") }],
   "azure-native:cdn:AFDOrigin": [{ input: "originName", rule: cdn(90, "parent") }],
   "azure-native:cdn:Route": [{ input: "routeName", rule: cdn(90, "parent") }],
   "azure-native:cdn:SecurityPolicy": [{ input: "securityPolicyName", rule: cdn(260, "parent") }],
-  "azure-native:frontdoor:Policy": [{ input: "policyName", rule: {
-    min: 1, max: 128, pattern: /^[a-zA-Z][a-zA-Z0-9]*$/, allowed: "letters and digits; starts with a letter", scope: "resourceGroup", alphanumericOnly: true, source: anchor("Microsoft.Network"),
-  } }],
-  "azure-native:authorization:RoleAssignment": [{ input: "roleAssignmentName", rule: {
-    min: 36, max: 36, pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, allowed: "a GUID", scope: "parent", source: anchor("Microsoft.Authorization"),
-  } }],
-  "azure-native:managedidentity:UserAssignedIdentity": [{ input: "resourceName", rule: {
-    min: 3, max: 128, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, allowed: "alphanumerics, hyphens and underscores; starts with a letter or digit", scope: "resourceGroup", source: anchor("Microsoft.ManagedIdentity"),
-  } }],
+  "azure-native:frontdoor:Policy": [
+    {
+      input: "policyName",
+      rule: {
+        min: 1,
+        max: 128,
+        pattern: /^[a-zA-Z][a-zA-Z0-9]*$/,
+        allowed: "letters and digits; starts with a letter",
+        scope: "resourceGroup",
+        alphanumericOnly: true,
+        source: anchor("Microsoft.Network"),
+      },
+    },
+  ],
+  "azure-native:authorization:RoleAssignment": [
+    {
+      input: "roleAssignmentName",
+      rule: {
+        min: 36,
+        max: 36,
+        pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+        allowed: "a GUID",
+        scope: "parent",
+        source: anchor("Microsoft.Authorization"),
+      },
+    },
+  ],
+  "azure-native:managedidentity:UserAssignedIdentity": [
+    {
+      input: "resourceName",
+      rule: {
+        min: 3,
+        max: 128,
+        pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/,
+        allowed: "alphanumerics, hyphens and underscores; starts with a letter or digit",
+        scope: "resourceGroup",
+        source: anchor("Microsoft.ManagedIdentity"),
+      },
+    },
+  ],
 };
 
 /** Types that are not ARM resources: no Azure naming rule applies. */
@@ -147,7 +333,8 @@ export function namingRule(type: string): NamingRule {
 
 /** Why `name` breaks `rule`, or undefined when it does not. */
 export function nameProblem(name: string, rule: NamingRule): string | undefined {
-  if (name.length < rule.min || name.length > rule.max) return `is ${name.length} characters; allowed ${rule.min} to ${rule.max}`;
+  if (name.length < rule.min || name.length > rule.max)
+    return `is ${name.length} characters; allowed ${rule.min} to ${rule.max}`;
   if (!rule.pattern.test(name)) return `breaks the character rule: ${rule.allowed}`;
   return undefined;
 }

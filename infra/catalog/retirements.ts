@@ -50,7 +50,12 @@ export function isRetired(model: string, version: string, sku: DeploymentSku, to
  * Microsoft's suggested replacement of `model` `version`, followed while the suggestion has itself retired by
  * `today` (gpt-4o-mini -> gpt-4.1-mini, retired -> gpt-5-mini): the model to move to now.
  */
-export function currentReplacement(model: string, version: string, sku: DeploymentSku, today: string): string | undefined {
+export function currentReplacement(
+  model: string,
+  version: string,
+  sku: DeploymentSku,
+  today: string,
+): string | undefined {
   let next = RETIREMENTS[`${model}@${version}`]?.replacement;
   const seen = new Set<string>();
   while (next && !seen.has(next)) {

@@ -30,36 +30,57 @@ export interface OpenAiApi {
 }
 
 export function openAiApi(name: string, args: OpenAiApiArgs, parent: pulumi.Resource): OpenAiApi {
-  const api = new apimanagement.Api(`${name}-api`, {
-    ...args.service,
-    apiId: API_ID,
-    displayName: "Azure OpenAI",
-    description: "Azure OpenAI inference behind the BCDR failover chains.",
-    path: API_PATH,
-    protocols: ["https"],
-    subscriptionRequired: args.subscriptionRequired,
-    // The OpenAI SDKs send their key in `api-key`: subscription keys work with them unchanged.
-    subscriptionKeyParameterNames: { header: "api-key", query: "api-key" },
-  }, { parent });
-  const operations = API_METHODS.map(method => new apimanagement.ApiOperation(`${name}-op-${method.toLowerCase()}`, {
-    ...args.service,
-    apiId: API_ID,
-    operationId: `all-${method.toLowerCase()}`,
-    displayName: `${method} ${WILDCARD_TEMPLATE}`,
-    description: `Every ${method} request under /${API_PATH}: the policy routes it.`,
-    method,
-    urlTemplate: WILDCARD_TEMPLATE,
-  }, { parent, dependsOn: [api] }));
+  const api = new apimanagement.Api(
+    `${name}-api`,
+    {
+      ...args.service,
+      apiId: API_ID,
+      displayName: "Azure OpenAI",
+      description: "Azure OpenAI inference behind the BCDR failover chains.",
+      path: API_PATH,
+      protocols: ["https"],
+      subscriptionRequired: args.subscriptionRequired,
+      // The OpenAI SDKs send their key in `api-key`: subscription keys work with them unchanged.
+      subscriptionKeyParameterNames: { header: "api-key", query: "api-key" },
+    },
+    { parent },
+  );
+  const operations = API_METHODS.map(
+    method =>
+      new apimanagement.ApiOperation(
+        `${name}-op-${method.toLowerCase()}`,
+        {
+          ...args.service,
+          apiId: API_ID,
+          operationId: `all-${method.toLowerCase()}`,
+          displayName: `${method} ${WILDCARD_TEMPLATE}`,
+          description: `Every ${method} request under /${API_PATH}: the policy routes it.`,
+          method,
+          urlTemplate: WILDCARD_TEMPLATE,
+        },
+        { parent, dependsOn: [api] },
+      ),
+  );
   return { api, operations };
 }
 
 /** The API's policy document; it names pools and named values, so it waits for them. */
-export function openAiApiPolicy(name: string, service: ServiceRef, xml: pulumi.Input<string>, dependsOn: readonly pulumi.Resource[], parent: pulumi.Resource): apimanagement.ApiPolicy {
-  return new apimanagement.ApiPolicy(`${name}-api-policy`, {
-    ...service,
-    apiId: API_ID,
-    policyId: "policy",
-    format: "xml",
-    value: xml,
-  }, { parent, dependsOn: [...dependsOn] });
+export function openAiApiPolicy(
+  name: string,
+  service: ServiceRef,
+  xml: pulumi.Input<string>,
+  dependsOn: readonly pulumi.Resource[],
+  parent: pulumi.Resource,
+): apimanagement.ApiPolicy {
+  return new apimanagement.ApiPolicy(
+    `${name}-api-policy`,
+    {
+      ...service,
+      apiId: API_ID,
+      policyId: "policy",
+      format: "xml",
+      value: xml,
+    },
+    { parent, dependsOn: [...dependsOn] },
+  );
 }

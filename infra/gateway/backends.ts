@@ -43,56 +43,98 @@ export const BREAKER_ERROR_REASONS = ["BackendConnectionFailure", "Timeout"];
 
 /** Trips on the first 429, 5xx, timeout or connection failure, and stays open as long as the deployment's Retry-After says. */
 export const CIRCUIT_BREAKER: apimanagement.BackendArgs["circuitBreaker"] = {
-  rules: [{
-    name: "spill-over",
-    failureCondition: {
-      count: 1,
-      interval: "PT10S",
-      statusCodeRanges: [{ min: 429, max: 429 }, { min: 500, max: 599 }],
-      errorReasons: BREAKER_ERROR_REASONS,
+  rules: [
+    {
+      name: "spill-over",
+      failureCondition: {
+        count: 1,
+        interval: "PT10S",
+        statusCodeRanges: [
+          { min: 429, max: 429 },
+          { min: 500, max: 599 },
+        ],
+        errorReasons: BREAKER_ERROR_REASONS,
+      },
+      tripDuration: "PT10S",
+      acceptRetryAfter: true,
     },
-    tripDuration: "PT10S",
-    acceptRetryAfter: true,
-  }],
+  ],
 };
 
-function deploymentBackend(name: string, args: BackendsArgs, account: string, deployment: string, region: string, parent: pulumi.Resource): apimanagement.Backend {
+function deploymentBackend(
+  name: string,
+  args: BackendsArgs,
+  account: string,
+  deployment: string,
+  region: string,
+  parent: pulumi.Resource,
+): apimanagement.Backend {
   const id = backendId(account, deployment);
   const key = args.keyNamedValues.get(account);
-  return new apimanagement.Backend(`${name}-backend-${id}`, {
-    ...args.service,
-    backendId: id,
-    title: `${deployment} on ${account} (${region})`,
-    protocol: "http",
-    url: pulumi.interpolate`${args.endpoints.get(account)!}${API_PATH}`,
-    tls: { validateCertificateChain: true, validateCertificateName: true },
-    credentials: key ? { header: { "api-key": [`{{${keyNamedValue(account)}}}`] } } : undefined,
-    circuitBreaker: CIRCUIT_BREAKER,
-  }, { parent, dependsOn: key ? [key] : [] });
+  return new apimanagement.Backend(
+    `${name}-backend-${id}`,
+    {
+      ...args.service,
+      backendId: id,
+      title: `${deployment} on ${account} (${region})`,
+      protocol: "http",
+      url: pulumi.interpolate`${args.endpoints.get(account)!}${API_PATH}`,
+      tls: { validateCertificateChain: true, validateCertificateName: true },
+      credentials: key ? { header: { "api-key": [`{{${keyNamedValue(account)}}}`] } } : undefined,
+      circuitBreaker: CIRCUIT_BREAKER,
+    },
+    { parent, dependsOn: key ? [key] : [] },
+  );
 }
 
-function pool(name: string, args: BackendsArgs, id: string, title: string, tiers: readonly PolicyTier[],
-  backends: ReadonlyMap<string, apimanagement.Backend>, parent: pulumi.Resource): apimanagement.Backend {
+function pool(
+  name: string,
+  args: BackendsArgs,
+  id: string,
+  title: string,
+  tiers: readonly PolicyTier[],
+  backends: ReadonlyMap<string, apimanagement.Backend>,
+  parent: pulumi.Resource,
+): apimanagement.Backend {
   const members = tiers.map(t => ({ tier: t, backend: backends.get(t.backendId)! }));
-  return new apimanagement.Backend(`${name}-${id}`, {
-    ...args.service,
-    backendId: id,
-    title,
-    type: "Pool",
-    pool: { services: members.map(m => ({ id: m.backend.id, priority: m.tier.priority, weight: m.tier.weight })) },
-  }, { parent, dependsOn: members.map(m => m.backend) });
+  return new apimanagement.Backend(
+    `${name}-${id}`,
+    {
+      ...args.service,
+      backendId: id,
+      title,
+      type: "Pool",
+      pool: { services: members.map(m => ({ id: m.backend.id, priority: m.tier.priority, weight: m.tier.weight })) },
+    },
+    { parent, dependsOn: members.map(m => m.backend) },
+  );
 }
 
 /** Declares every backend and pool; returns the pools (the policy names them, so it must wait for them). */
 export function declareBackends(name: string, args: BackendsArgs, parent: pulumi.Resource): apimanagement.Backend[] {
-  const backends = new Map(args.topology.accounts.flatMap(a => a.deployments.map(d =>
-    [backendId(a.key, d.name), deploymentBackend(name, args, a.key, d.name, a.region, parent)] as const)));
-  const chainPools = args.chains.map(c => pool(name, args, c.poolId, `Failover chain ${c.name}`, c.tiers, backends, parent));
+  const backends = new Map(
+    args.topology.accounts.flatMap(a =>
+      a.deployments.map(
+        d => [backendId(a.key, d.name), deploymentBackend(name, args, a.key, d.name, a.region, parent)] as const,
+      ),
+    ),
+  );
+  const chainPools = args.chains.map(c =>
+    pool(name, args, c.poolId, `Failover chain ${c.name}`, c.tiers, backends, parent),
+  );
   // Callers shed from a chain that starts at a PTU go to its deployment's standard tier, as the shared chain lists it.
   const shedTargets = [...new Set(args.chains.filter(c => c.firstPtu).map(c => c.deployment))];
   const standardPools = shedTargets.map(d => {
     const shared = args.chains.find(c => c.deployment === d && !c.workload)!;
-    return pool(name, args, shared.standardPoolId, `Standard tier of ${d}`, shared.tiers.filter(t => t.role === "standard"), backends, parent);
+    return pool(
+      name,
+      args,
+      shared.standardPoolId,
+      `Standard tier of ${d}`,
+      shared.tiers.filter(t => t.role === "standard"),
+      backends,
+      parent,
+    );
   });
   return [...chainPools, ...standardPools];
 }

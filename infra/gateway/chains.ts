@@ -10,10 +10,18 @@ import { PolicyChain } from "./policy";
 export type TierTimeouts = GatewayConfig["tierTimeoutSeconds"];
 
 const timeoutOf = (timeouts: TierTimeouts, role: AccountRole): number =>
-  role === "workload-ptu" ? timeouts.workloadPtu : role === "enterprise-ptu" ? timeouts.enterprisePtu : timeouts.standard;
+  role === "workload-ptu"
+    ? timeouts.workloadPtu
+    : role === "enterprise-ptu"
+      ? timeouts.enterprisePtu
+      : timeouts.standard;
 
 /** The chains as the policy builder sees them: tiers in walking order, one backend per (account, deployment). */
-export function policyChains(topology: Topology, backendAuth: "managedIdentity" | "keys", timeouts: TierTimeouts): PolicyChain[] {
+export function policyChains(
+  topology: Topology,
+  backendAuth: "managedIdentity" | "keys",
+  timeouts: TierTimeouts,
+): PolicyChain[] {
   const account = (key: string) => {
     const found = topology.accounts.find(a => a.key === key);
     if (!found) throw new Error(`chain tier names unknown account ${key}`);
@@ -22,16 +30,26 @@ export function policyChains(topology: Topology, backendAuth: "managedIdentity" 
   return topology.chains.map(c => {
     const tiers = [...c.tiers].sort((a, b) => a.priority - b.priority).map(t => ({ ...t, spec: account(t.account) }));
     const first = tiers[0].spec;
-    const firstPtu = first.role === "standard" ? undefined : {
-      backendId: backendId(first.key, c.deployment),
-      units: first.deployments.find(d => d.name === c.deployment)?.capacity ?? 0,
-    };
+    const firstPtu =
+      first.role === "standard"
+        ? undefined
+        : {
+            backendId: backendId(first.key, c.deployment),
+            units: first.deployments.find(d => d.name === c.deployment)?.capacity ?? 0,
+          };
     return {
-      name: c.name, deployment: c.deployment, workload: c.workload, firstPtu,
+      name: c.name,
+      deployment: c.deployment,
+      workload: c.workload,
+      firstPtu,
       poolId: poolId(c.name),
       standardPoolId: standardPoolId(c.deployment),
       tiers: tiers.map(t => ({
-        backendId: backendId(t.account, c.deployment), accountKey: t.account, role: t.spec.role, priority: t.priority, weight: t.weight,
+        backendId: backendId(t.account, c.deployment),
+        accountKey: t.account,
+        role: t.spec.role,
+        priority: t.priority,
+        weight: t.weight,
         timeoutSeconds: timeoutOf(timeouts, t.spec.role),
         endpointNamedValue: endpointNamedValue(t.account),
         keyNamedValue: backendAuth === "keys" ? keyNamedValue(t.account) : undefined,
@@ -59,13 +77,21 @@ export function checkFailoverFitsEntry(config: BcdrConfig, topology: Topology): 
   if (config.network.mode !== "public") return;
   const limit = ORIGIN_RESPONSE_TIMEOUT_SECONDS - GATEWAY_MARGIN_SECONDS;
   const chains = policyChains(topology, config.openai.auth, config.gateway.tierTimeoutSeconds);
-  const worst = chains.map(c => ({ chain: c.name, seconds: c.tiers.reduce((s, t) => s + t.timeoutSeconds, 0), tiers: c.tiers.map(t => t.role) }))
+  const worst = chains
+    .map(c => ({
+      chain: c.name,
+      seconds: c.tiers.reduce((s, t) => s + t.timeoutSeconds, 0),
+      tiers: c.tiers.map(t => t.role),
+    }))
     .sort((a, b) => b.seconds - a.seconds)[0];
   if (!worst || worst.seconds <= limit) return;
-  throw new ConfigError([{
-    key: configKey(["gateway", "tierTimeoutSeconds"]),
-    message: `chain ${worst.chain} (${worst.tiers.join(", ")}) can wait ${worst.seconds} s failing over, more than the ${limit} s ` +
-      `Front Door leaves (origin response timeout ${ORIGIN_RESPONSE_TIMEOUT_SECONDS} s minus ${GATEWAY_MARGIN_SECONDS} s for the gateway): ` +
-      "lower the tier timeouts so their sum over the chain fits, or callers get Front Door's 504 instead of the gateway's 503",
-  }]);
+  throw new ConfigError([
+    {
+      key: configKey(["gateway", "tierTimeoutSeconds"]),
+      message:
+        `chain ${worst.chain} (${worst.tiers.join(", ")}) can wait ${worst.seconds} s failing over, more than the ${limit} s ` +
+        `Front Door leaves (origin response timeout ${ORIGIN_RESPONSE_TIMEOUT_SECONDS} s minus ${GATEWAY_MARGIN_SECONDS} s for the gateway): ` +
+        "lower the tier timeouts so their sum over the chain fits, or callers get Front Door's 504 instead of the gateway's 503",
+    },
+  ]);
 }

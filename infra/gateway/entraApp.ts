@@ -29,25 +29,32 @@ export class GatewayApp extends pulumi.ComponentResource {
     // is one of the accepted forms, and unlike `api://<appId>` it is known before the app exists.
     // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions
     this.audience = pulumi.interpolate`api://${args.tenantId}/${args.project}-${args.stack}-gateway`;
-    this.application = new azuread.Application(`${name}-app`, {
-      displayName: `${args.project} ${args.stack} OpenAI gateway`,
-      identifierUris: [this.audience],
-      signInAudience: "AzureADMyOrg",
-      appRoles: args.applications.map(a => ({
-        id: stableGuid(`${args.project}/${args.stack}/app-role/${a.name}`),
-        value: `${APP_ROLE_PREFIX}${a.name}`,
-        displayName: `${a.name} (priority ${a.priority})`,
-        description: `Calls the Azure OpenAI gateway as application ${a.name}.`,
-        allowedMemberTypes: ["Application", "User"],
-        enabled: true,
-      })),
-    }, { parent: this });
-    this.servicePrincipal = new azuread.ServicePrincipal(`${name}-sp`, {
-      clientId: this.application.clientId,
-      // Only principals granted an application's role may get a token for the gateway.
-      appRoleAssignmentRequired: true,
-    }, { parent: this });
+    this.application = new azuread.Application(
+      `${name}-app`,
+      {
+        displayName: `${args.project} ${args.stack} OpenAI gateway`,
+        identifierUris: [this.audience],
+        signInAudience: "AzureADMyOrg",
+        appRoles: args.applications.map(a => ({
+          id: stableGuid(`${args.project}/${args.stack}/app-role/${a.name}`),
+          value: `${APP_ROLE_PREFIX}${a.name}`,
+          displayName: `${a.name} (priority ${a.priority})`,
+          description: `Calls the Azure OpenAI gateway as application ${a.name}.`,
+          allowedMemberTypes: ["Application", "User"],
+          enabled: true,
+        })),
+      },
+      { parent: this },
+    );
+    this.servicePrincipal = new azuread.ServicePrincipal(
+      `${name}-sp`,
+      {
+        clientId: this.application.clientId,
+        // Only principals granted an application's role may get a token for the gateway.
+        appRoleAssignmentRequired: true,
+      },
+      { parent: this },
+    );
     this.registerOutputs({ audience: this.audience, clientId: this.application.clientId });
   }
 }
-

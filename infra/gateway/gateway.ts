@@ -47,11 +47,22 @@ export interface ApiGatewayArgs {
   /** Regions this service runs in: the first hosts it, the others are additional locations. */
   readonly regions: readonly string[];
   readonly topology: Topology;
-  readonly applications: readonly { readonly name: string; readonly priority: number; readonly workload?: string; readonly tokensPerMinute?: number; readonly clientApplicationIds: readonly string[] }[];
+  readonly applications: readonly {
+    readonly name: string;
+    readonly priority: number;
+    readonly workload?: string;
+    readonly tokensPerMinute?: number;
+    readonly clientApplicationIds: readonly string[];
+  }[];
   /** Account key -> target. */
   readonly targets: ReadonlyMap<string, GatewayTarget>;
   /** Entra ID: the tenant and audience callers' tokens must carry; undefined with subscription keys. */
-  readonly entra?: { readonly tenantId: pulumi.Input<string>; readonly audience: pulumi.Input<string>; readonly clientId: pulumi.Input<string>; readonly rolePrefix: string };
+  readonly entra?: {
+    readonly tenantId: pulumi.Input<string>;
+    readonly audience: pulumi.Input<string>;
+    readonly clientId: pulumi.Input<string>;
+    readonly rolePrefix: string;
+  };
   /** Subscription-key callers: every application's key pair, shared by every region's gateway. */
   readonly subscriptionKeys?: SubscriptionKeys;
   readonly backendAuth: "managedIdentity" | "keys";
@@ -80,15 +91,26 @@ export function secretUri(keyVaultId: string, secretName: string): string {
 /** Everything the gateway's identity is granted, by logical suffix. */
 function identityGrants(args: ApiGatewayArgs): Map<string, Omit<RoleGrant, "principalId">> {
   const grants = new Map<string, Omit<RoleGrant, "principalId">>([
-    ["vault-secrets-user", { scope: args.vault.vault.id, role: "keyVaultSecretsUser", subscriptionId: args.vaultSubscriptionId }],
+    [
+      "vault-secrets-user",
+      { scope: args.vault.vault.id, role: "keyVaultSecretsUser", subscriptionId: args.vaultSubscriptionId },
+    ],
   ]);
   for (const [key, target] of args.targets) {
-    grants.set(`openai-user-${key}`, { scope: target.account.account.id, role: "cognitiveServicesOpenAiUser", subscriptionId: target.subscriptionId });
+    grants.set(`openai-user-${key}`, {
+      scope: target.account.account.id,
+      role: "cognitiveServicesOpenAiUser",
+      subscriptionId: target.subscriptionId,
+    });
   }
   if (args.customDomain) {
     // API Management reads a Key Vault certificate through its secret (the PFX), which Key Vault Secrets User allows.
     const { keyVaultId } = args.customDomain;
-    grants.set("certificate-reader", { scope: keyVaultId, role: "keyVaultSecretsUser", subscriptionId: keyVaultId.split("/")[2] });
+    grants.set("certificate-reader", {
+      scope: keyVaultId,
+      role: "keyVaultSecretsUser",
+      subscriptionId: keyVaultId.split("/")[2],
+    });
   }
   return grants;
 }
@@ -105,19 +127,43 @@ export class ApiGateway extends pulumi.ComponentResource {
     super("aoai-bcdr:gateway:ApiGateway", name, {}, opts);
     const home = args.regions[0];
     const tags = roleTags(args.commonTags, "gateway");
-    const rg = resourceGroup(name, { stack: args.stack, purpose: "gateway", region: home, tags }, { parent: this, protect: args.protect });
+    const rg = resourceGroup(
+      name,
+      { stack: args.stack, purpose: "gateway", region: home, tags },
+      { parent: this, protect: args.protect },
+    );
 
-    const { identity, grants } = gatewayIdentity(name, { stack: args.stack, region: home, resourceGroupName: rg.name, tags, grants: identityGrants(args) }, this);
-    const domain: CustomDomain | undefined = args.customDomain &&
-      { hostName: args.customDomain.hostName, certificateSecretUri: secretUri(args.customDomain.keyVaultId, args.customDomain.secretName) };
-    this.service = gatewayService(name, {
-      stack: args.stack, config: args.config, regions: args.regions, resourceGroupName: rg.name, nameSuffix: args.nameSuffix,
-      tags, protect: args.protect, identity: { id: identity.id, clientId: identity.clientId, grants },
-      subnetIds: args.subnetIds, customDomain: domain,
-    }, this);
+    const { identity, grants } = gatewayIdentity(
+      name,
+      { stack: args.stack, region: home, resourceGroupName: rg.name, tags, grants: identityGrants(args) },
+      this,
+    );
+    const domain: CustomDomain | undefined = args.customDomain && {
+      hostName: args.customDomain.hostName,
+      certificateSecretUri: secretUri(args.customDomain.keyVaultId, args.customDomain.secretName),
+    };
+    this.service = gatewayService(
+      name,
+      {
+        stack: args.stack,
+        config: args.config,
+        regions: args.regions,
+        resourceGroupName: rg.name,
+        nameSuffix: args.nameSuffix,
+        tags,
+        protect: args.protect,
+        identity: { id: identity.id, clientId: identity.clientId, grants },
+        subnetIds: args.subnetIds,
+        customDomain: domain,
+      },
+      this,
+    );
 
     const service: ServiceRef = { serviceName: this.service.name, resourceGroupName: rg.name };
-    const reader: VaultReader = { identityClientId: identity.clientId, ready: [...grants, ...(args.vaultAccess ?? [])] };
+    const reader: VaultReader = {
+      identityClientId: identity.clientId,
+      ready: [...grants, ...(args.vaultAccess ?? [])],
+    };
     this.policyXml = this.declareApi(name, args, service, reader, identity.clientId);
     this.gatewayHosts = gatewayHosts(this.service, args.config.sku, home);
     this.privateIps = gatewayPrivateIps(this.service, home);
@@ -125,15 +171,49 @@ export class ApiGateway extends pulumi.ComponentResource {
   }
 
   /** Named values, backends, the API with its policy, products and telemetry; returns the policy document. */
-  private declareApi(name: string, args: ApiGatewayArgs, service: ServiceRef, reader: VaultReader, identityClientId: pulumi.Output<string>): pulumi.Output<string> {
+  private declareApi(
+    name: string,
+    args: ApiGatewayArgs,
+    service: ServiceRef,
+    reader: VaultReader,
+    identityClientId: pulumi.Output<string>,
+  ): pulumi.Output<string> {
     const { config: g } = args;
-    const telemetry = vaultNamedValue(name, TELEMETRY_NAMED_VALUE, args.vault.secretUris[args.secretNames.telemetry], service, reader, this);
-    const keyNamedValues = new Map(args.backendAuth === "keys" ? [...args.targets.keys()].map(k =>
-      [k, vaultNamedValue(name, keyNamedValue(k), args.vault.secretUris[args.secretNames.accountKey(k)], service, reader, this)] as const) : []);
+    const telemetry = vaultNamedValue(
+      name,
+      TELEMETRY_NAMED_VALUE,
+      args.vault.secretUris[args.secretNames.telemetry],
+      service,
+      reader,
+      this,
+    );
+    const keyNamedValues = new Map(
+      args.backendAuth === "keys"
+        ? [...args.targets.keys()].map(
+            k =>
+              [
+                k,
+                vaultNamedValue(
+                  name,
+                  keyNamedValue(k),
+                  args.vault.secretUris[args.secretNames.accountKey(k)],
+                  service,
+                  reader,
+                  this,
+                ),
+              ] as const,
+          )
+        : [],
+    );
     const endpoints = new Map([...args.targets].map(([key, t]) => [key, t.account.endpoint] as const));
     // Both strategies replay requests on other accounts with send-request (the pool's on-error fallback).
-    const endpointNamedValues = [...endpoints].map(([key, endpoint]) => plainNamedValue(name, endpointNamedValue(key), endpoint, service, this));
-    const frontDoor = args.frontDoorId === undefined ? undefined : plainNamedValue(name, FRONT_DOOR_ID_NAMED_VALUE, args.frontDoorId, service, this);
+    const endpointNamedValues = [...endpoints].map(([key, endpoint]) =>
+      plainNamedValue(name, endpointNamedValue(key), endpoint, service, this),
+    );
+    const frontDoor =
+      args.frontDoorId === undefined
+        ? undefined
+        : plainNamedValue(name, FRONT_DOOR_ID_NAMED_VALUE, args.frontDoorId, service, this);
     const chains = policyChains(args.topology, args.backendAuth, g.tierTimeoutSeconds);
     const pools = declareBackends(name, { service, topology: args.topology, chains, endpoints, keyNamedValues }, this);
 
@@ -141,29 +221,49 @@ export class ApiGateway extends pulumi.ComponentResource {
     const entra = args.entra;
     const callerAuth: pulumi.Output<CallerAuth> = entra
       ? pulumi.all([entra.tenantId, entra.audience, entra.clientId]).apply(([tenantId, audience, clientId]) => ({
-        kind: "entra" as const, tenantId, audiences: [audience, clientId], rolePrefix: entra.rolePrefix,
-        clientApplicationIds: [...new Set(args.applications.flatMap(a => a.clientApplicationIds))],
-      }))
+          kind: "entra" as const,
+          tenantId,
+          audiences: [audience, clientId],
+          rolePrefix: entra.rolePrefix,
+          clientApplicationIds: [...new Set(args.applications.flatMap(a => a.clientApplicationIds))],
+        }))
       : pulumi.output({ kind: "subscription-key" as const });
-    const xml = pulumi.all([callerAuth, identityClientId]).apply(([auth, clientId]) => buildApiPolicy({
-      strategy: g.strategy,
-      callerAuth: auth,
-      backendAuth: args.backendAuth,
-      identityClientId: clientId,
-      applications: args.applications,
-      chains,
-      retryAfterSeconds: g.retryAfterSeconds,
-      ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
-      exposeBackendNames: g.exposeBackendNames,
-      frontDoorIdNamedValue: frontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
-    }));
-    openAiApiPolicy(name, service, xml, [api, ...pools, ...endpointNamedValues, ...keyNamedValues.values(), ...(frontDoor ? [frontDoor] : [])], this);
+    const xml = pulumi.all([callerAuth, identityClientId]).apply(([auth, clientId]) =>
+      buildApiPolicy({
+        strategy: g.strategy,
+        callerAuth: auth,
+        backendAuth: args.backendAuth,
+        identityClientId: clientId,
+        applications: args.applications,
+        chains,
+        retryAfterSeconds: g.retryAfterSeconds,
+        ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
+        exposeBackendNames: g.exposeBackendNames,
+        frontDoorIdNamedValue: frontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
+      }),
+    );
+    openAiApiPolicy(
+      name,
+      service,
+      xml,
+      [api, ...pools, ...endpointNamedValues, ...keyNamedValues.values(), ...(frontDoor ? [frontDoor] : [])],
+      this,
+    );
 
     if (g.callerAuth === "subscription-key") {
-      if (!args.subscriptionKeys) throw new Error("subscription-key callers need the applications' shared subscription keys");
-      declareProducts(name, { service, serviceId: this.service.id, applications: args.applications, keys: args.subscriptionKeys.keys, api }, this);
+      if (!args.subscriptionKeys)
+        throw new Error("subscription-key callers need the applications' shared subscription keys");
+      declareProducts(
+        name,
+        { service, serviceId: this.service.id, applications: args.applications, keys: args.subscriptionKeys.keys, api },
+        this,
+      );
     }
-    declareTelemetry(name, { service, serviceId: this.service.id, observability: args.observability, connectionString: telemetry, api }, this);
+    declareTelemetry(
+      name,
+      { service, serviceId: this.service.id, observability: args.observability, connectionString: telemetry, api },
+      this,
+    );
     return xml;
   }
 }

@@ -35,13 +35,24 @@ export interface GatewayIdentity {
 }
 
 export function gatewayIdentity(name: string, args: GatewayIdentityArgs, parent: pulumi.Resource): GatewayIdentity {
-  const identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
-    resourceName: azureName("azure-native:managedidentity:UserAssignedIdentity", ["id", "aoai", args.stack, "gateway", args.region]),
-    resourceGroupName: args.resourceGroupName,
-    location: args.region,
-    tags: args.tags,
-  }, { parent });
+  const identity = new managedidentity.UserAssignedIdentity(
+    `${name}-identity`,
+    {
+      resourceName: azureName("azure-native:managedidentity:UserAssignedIdentity", [
+        "id",
+        "aoai",
+        args.stack,
+        "gateway",
+        args.region,
+      ]),
+      resourceGroupName: args.resourceGroupName,
+      location: args.region,
+      tags: args.tags,
+    },
+    { parent },
+  );
   const grants = [...args.grants].map(([suffix, grant]) =>
-    grantRole(`${name}-identity-${suffix}`, { ...grant, principalId: identity.principalId }, { parent }));
+    grantRole(`${name}-identity-${suffix}`, { ...grant, principalId: identity.principalId }, { parent }),
+  );
   return { identity, grants };
 }

@@ -23,19 +23,44 @@ export interface VaultReader {
 }
 
 /** A secret named value backed by a versionless Key Vault secret URI (API Management refreshes it every 4 hours). */
-export function vaultNamedValue(name: string, id: string, secretUri: pulumi.Input<string>, service: ServiceRef, reader: VaultReader, parent: pulumi.Resource): apimanagement.NamedValue {
-  return new apimanagement.NamedValue(`${name}-nv-${id}`, {
-    ...service,
-    namedValueId: id,
-    displayName: id,
-    secret: true,
-    keyVault: { secretIdentifier: secretUri, identityClientId: reader.identityClientId },
-  }, { parent, dependsOn: [...reader.ready] });
+export function vaultNamedValue(
+  name: string,
+  id: string,
+  secretUri: pulumi.Input<string>,
+  service: ServiceRef,
+  reader: VaultReader,
+  parent: pulumi.Resource,
+): apimanagement.NamedValue {
+  return new apimanagement.NamedValue(
+    `${name}-nv-${id}`,
+    {
+      ...service,
+      namedValueId: id,
+      displayName: id,
+      secret: true,
+      keyVault: { secretIdentifier: secretUri, identityClientId: reader.identityClientId },
+    },
+    { parent, dependsOn: [...reader.ready] },
+  );
 }
 
 /** A plain (non-secret) named value. */
-export function plainNamedValue(name: string, id: string, value: pulumi.Input<string>, service: ServiceRef, parent: pulumi.Resource): apimanagement.NamedValue {
-  return new apimanagement.NamedValue(`${name}-nv-${id}`, {
-    ...service, namedValueId: id, displayName: id, secret: false, value,
-  }, { parent });
+export function plainNamedValue(
+  name: string,
+  id: string,
+  value: pulumi.Input<string>,
+  service: ServiceRef,
+  parent: pulumi.Resource,
+): apimanagement.NamedValue {
+  return new apimanagement.NamedValue(
+    `${name}-nv-${id}`,
+    {
+      ...service,
+      namedValueId: id,
+      displayName: id,
+      secret: false,
+      value,
+    },
+    { parent },
+  );
 }

@@ -20,21 +20,42 @@ export interface ProductsArgs {
 
 export function declareProducts(name: string, args: ProductsArgs, parent: pulumi.Resource): void {
   for (const app of args.applications) {
-    const product = new apimanagement.Product(`${name}-product-${app.name}`, {
-      ...args.service, productId: app.name, displayName: app.name, subscriptionRequired: true,
-      approvalRequired: false, state: "published",
-      description: `Application ${app.name} (priority ${app.priority}).`,
-    }, { parent });
-    new apimanagement.ProductApi(`${name}-product-api-${app.name}`, {
-      ...args.service, productId: app.name, apiId: API_ID,
-    }, { parent, dependsOn: [product, args.api] });
+    const product = new apimanagement.Product(
+      `${name}-product-${app.name}`,
+      {
+        ...args.service,
+        productId: app.name,
+        displayName: app.name,
+        subscriptionRequired: true,
+        approvalRequired: false,
+        state: "published",
+        description: `Application ${app.name} (priority ${app.priority}).`,
+      },
+      { parent },
+    );
+    new apimanagement.ProductApi(
+      `${name}-product-api-${app.name}`,
+      {
+        ...args.service,
+        productId: app.name,
+        apiId: API_ID,
+      },
+      { parent, dependsOn: [product, args.api] },
+    );
     const keys = args.keys.get(app.name);
     if (!keys) throw new Error(`no subscription keys for application ${app.name}`);
-    new apimanagement.Subscription(`${name}-subscription-${app.name}`, {
-      ...args.service, sid: app.name, displayName: app.name, state: "active",
-      scope: pulumi.interpolate`${args.serviceId}/products/${app.name}`,
-      primaryKey: keys.primary,
-      secondaryKey: keys.secondary,
-    }, { parent, dependsOn: [product] });
+    new apimanagement.Subscription(
+      `${name}-subscription-${app.name}`,
+      {
+        ...args.service,
+        sid: app.name,
+        displayName: app.name,
+        state: "active",
+        scope: pulumi.interpolate`${args.serviceId}/products/${app.name}`,
+        primaryKey: keys.primary,
+        secondaryKey: keys.secondary,
+      },
+      { parent, dependsOn: [product] },
+    );
   }
 }

@@ -27,16 +27,27 @@ export interface GatewayServiceArgs {
   readonly tags: Tags;
   readonly protect: boolean;
   /** The user-assigned identity the service runs as, and the grants it must hold before the service exists. */
-  readonly identity: { readonly id: pulumi.Input<string>; readonly clientId: pulumi.Input<string>; readonly grants: readonly pulumi.Resource[] };
+  readonly identity: {
+    readonly id: pulumi.Input<string>;
+    readonly clientId: pulumi.Input<string>;
+    readonly grants: readonly pulumi.Resource[];
+  };
   /** Internal VNet mode: the APIM subnet per region. */
   readonly subnetIds?: Readonly<Record<string, pulumi.Input<string>>>;
   readonly customDomain?: CustomDomain;
 }
 
 /** TLS 1.0/1.1 and SSL 3 off on both sides of the gateway. */
-const TLS12_ONLY = Object.fromEntries([
-  "Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30",
-].map(p => [`Microsoft.WindowsAzure.ApiManagement.Gateway.Security.${p}`, "False"]));
+const TLS12_ONLY = Object.fromEntries(
+  [
+    "Protocols.Tls10",
+    "Protocols.Tls11",
+    "Protocols.Ssl30",
+    "Backend.Protocols.Tls10",
+    "Backend.Protocols.Tls11",
+    "Backend.Protocols.Ssl30",
+  ].map(p => [`Microsoft.WindowsAzure.ApiManagement.Gateway.Security.${p}`, "False"]),
+);
 
 /** Every zone of the region: a zone-redundant public IP survives the loss of any one zone. */
 const ALL_ZONES = ["1", "2", "3"];
@@ -47,17 +58,32 @@ const ALL_ZONES = ["1", "2", "3"];
  * gateway is zone-redundant the IP must be too, or one zone's outage takes the region's management
  * endpoint with it (https://learn.microsoft.com/azure/api-management/enable-availability-zone-support).
  */
-function publicIps(name: string, args: GatewayServiceArgs, parent: pulumi.Resource): Record<string, network.PublicIPAddress> {
-  return Object.fromEntries(args.regions.map(r => [r, new network.PublicIPAddress(`${name}-pip-${r}`, {
-    publicIpAddressName: `pip-apim-${args.stack}-${r}`,
-    resourceGroupName: args.resourceGroupName,
-    location: r,
-    sku: { name: "Standard" },
-    zones: args.config.zoneRedundant ? ALL_ZONES : undefined,
-    publicIPAllocationMethod: "Static",
-    dnsSettings: { domainNameLabel: pulumi.output(args.nameSuffix).apply(s => globalName(["apim", args.stack, r], s, 63)) },
-    tags: args.tags,
-  }, { parent })]));
+function publicIps(
+  name: string,
+  args: GatewayServiceArgs,
+  parent: pulumi.Resource,
+): Record<string, network.PublicIPAddress> {
+  return Object.fromEntries(
+    args.regions.map(r => [
+      r,
+      new network.PublicIPAddress(
+        `${name}-pip-${r}`,
+        {
+          publicIpAddressName: `pip-apim-${args.stack}-${r}`,
+          resourceGroupName: args.resourceGroupName,
+          location: r,
+          sku: { name: "Standard" },
+          zones: args.config.zoneRedundant ? ALL_ZONES : undefined,
+          publicIPAllocationMethod: "Static",
+          dnsSettings: {
+            domainNameLabel: pulumi.output(args.nameSuffix).apply(s => globalName(["apim", args.stack, r], s, 63)),
+          },
+          tags: args.tags,
+        },
+        { parent },
+      ),
+    ]),
+  );
 }
 
 /**
@@ -65,64 +91,96 @@ function publicIps(name: string, args: GatewayServiceArgs, parent: pulumi.Resour
  * multi-region service it applies to every regional gateway.
  * https://learn.microsoft.com/azure/api-management/configure-custom-domain
  */
-function hostnameConfigurations(domain: CustomDomain | undefined, identityClientId: pulumi.Input<string>): apimanagement.ApiManagementServiceArgs["hostnameConfigurations"] {
-  return domain && [{
-    type: "Proxy",
-    hostName: domain.hostName,
-    keyVaultId: domain.certificateSecretUri,
-    identityClientId,
-    certificateSource: "KeyVault",
-    defaultSslBinding: true,
-    negotiateClientCertificate: false,
-  }];
+function hostnameConfigurations(
+  domain: CustomDomain | undefined,
+  identityClientId: pulumi.Input<string>,
+): apimanagement.ApiManagementServiceArgs["hostnameConfigurations"] {
+  return (
+    domain && [
+      {
+        type: "Proxy",
+        hostName: domain.hostName,
+        keyVaultId: domain.certificateSecretUri,
+        identityClientId,
+        certificateSource: "KeyVault",
+        defaultSslBinding: true,
+        negotiateClientCertificate: false,
+      },
+    ]
+  );
 }
 
-export function gatewayService(name: string, args: GatewayServiceArgs, parent: pulumi.Resource): apimanagement.ApiManagementService {
+export function gatewayService(
+  name: string,
+  args: GatewayServiceArgs,
+  parent: pulumi.Resource,
+): apimanagement.ApiManagementService {
   const { config: g } = args;
   const [home, ...additional] = args.regions;
   const internal = args.subnetIds !== undefined;
   const ips = internal ? publicIps(name, args, parent) : undefined;
   const zones = g.zoneRedundant ? ALL_ZONES.slice(0, Math.min(ALL_ZONES.length, g.capacity)) : undefined;
-  const vnet = (r: string) => internal ? { subnetResourceId: args.subnetIds![r] } : undefined;
-  return new apimanagement.ApiManagementService(`${name}-service`, {
-    serviceName: pulumi.output(args.nameSuffix).apply(s => globalName(additional.length > 0 ? ["apim", args.stack] : ["apim", args.stack, home], s, 50)),
-    resourceGroupName: args.resourceGroupName,
-    location: home,
-    sku: { name: g.sku, capacity: g.capacity },
-    zones,
-    publisherName: g.publisherName,
-    publisherEmail: g.publisherEmail,
-    identity: { type: "UserAssigned", userAssignedIdentities: pulumi.output(args.identity.id).apply(id => ({ [id]: {} })) },
-    customProperties: TLS12_ONLY,
-    // Nobody browses this gateway: applications read their keys from Key Vault (see the README).
-    // `developerPortalStatus` / `legacyPortalStatus`, API version 2024-05-01:
-    // https://learn.microsoft.com/rest/api/apimanagement/api-management-service/create-or-update
-    developerPortalStatus: "Disabled",
-    legacyPortalStatus: "Disabled",
-    hostnameConfigurations: hostnameConfigurations(args.customDomain, args.identity.clientId),
-    virtualNetworkType: internal ? "Internal" : "None",
-    virtualNetworkConfiguration: vnet(home),
-    publicIpAddressId: ips?.[home].id,
-    additionalLocations: additional.length > 0 ? additional.map(r => ({
-      location: r,
+  const vnet = (r: string) => (internal ? { subnetResourceId: args.subnetIds![r] } : undefined);
+  return new apimanagement.ApiManagementService(
+    `${name}-service`,
+    {
+      serviceName: pulumi
+        .output(args.nameSuffix)
+        .apply(s => globalName(additional.length > 0 ? ["apim", args.stack] : ["apim", args.stack, home], s, 50)),
+      resourceGroupName: args.resourceGroupName,
+      location: home,
       sku: { name: g.sku, capacity: g.capacity },
       zones,
-      virtualNetworkConfiguration: vnet(r),
-      publicIpAddressId: ips?.[r].id,
-    })) : undefined,
-    tags: args.tags,
-  }, { parent, protect: args.protect, dependsOn: [...args.identity.grants] });
+      publisherName: g.publisherName,
+      publisherEmail: g.publisherEmail,
+      identity: {
+        type: "UserAssigned",
+        userAssignedIdentities: pulumi.output(args.identity.id).apply(id => ({ [id]: {} })),
+      },
+      customProperties: TLS12_ONLY,
+      // Nobody browses this gateway: applications read their keys from Key Vault (see the README).
+      // `developerPortalStatus` / `legacyPortalStatus`, API version 2024-05-01:
+      // https://learn.microsoft.com/rest/api/apimanagement/api-management-service/create-or-update
+      developerPortalStatus: "Disabled",
+      legacyPortalStatus: "Disabled",
+      hostnameConfigurations: hostnameConfigurations(args.customDomain, args.identity.clientId),
+      virtualNetworkType: internal ? "Internal" : "None",
+      virtualNetworkConfiguration: vnet(home),
+      publicIpAddressId: ips?.[home].id,
+      additionalLocations:
+        additional.length > 0
+          ? additional.map(r => ({
+              location: r,
+              sku: { name: g.sku, capacity: g.capacity },
+              zones,
+              virtualNetworkConfiguration: vnet(r),
+              publicIpAddressId: ips?.[r].id,
+            }))
+          : undefined,
+      tags: args.tags,
+    },
+    { parent, protect: args.protect, dependsOn: [...args.identity.grants] },
+  );
 }
 
 /** Region -> the host name of that region's gateway, from what the tier exposes (see tiers.ts). */
-export function gatewayHosts(service: apimanagement.ApiManagementService, sku: GatewayConfig["sku"], home: string): pulumi.Output<Record<string, string>> {
-  return pulumi.all([service.gatewayUrl, service.gatewayRegionalUrl, service.additionalLocations])
+export function gatewayHosts(
+  service: apimanagement.ApiManagementService,
+  sku: GatewayConfig["sku"],
+  home: string,
+): pulumi.Output<Record<string, string>> {
+  return pulumi
+    .all([service.gatewayUrl, service.gatewayRegionalUrl, service.additionalLocations])
     .apply(([gatewayUrl, gatewayRegionalUrl, additionalLocations]) =>
-      regionalGatewayHosts(sku, home, { gatewayUrl, gatewayRegionalUrl, additionalLocations }));
+      regionalGatewayHosts(sku, home, { gatewayUrl, gatewayRegionalUrl, additionalLocations }),
+    );
 }
 
 /** Region -> the gateway's private IP (internal VNet mode). */
-export function gatewayPrivateIps(service: apimanagement.ApiManagementService, home: string): pulumi.Output<Record<string, string>> {
+export function gatewayPrivateIps(
+  service: apimanagement.ApiManagementService,
+  home: string,
+): pulumi.Output<Record<string, string>> {
   return pulumi.all([service.privateIPAddresses, service.additionalLocations]).apply(([ips, locations]) => ({
     [home]: ips?.[0] ?? "",
     ...Object.fromEntries((locations ?? []).map(l => [l.location, l.privateIPAddresses?.[0] ?? ""])),

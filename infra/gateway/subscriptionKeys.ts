@@ -14,7 +14,8 @@ export type KeySlot = "primary" | "secondary";
 export const KEY_SLOTS: readonly KeySlot[] = ["primary", "secondary"];
 
 /** The Key Vault secret that holds an application's key. */
-export const subscriptionKeySecretName = (application: string, slot: KeySlot) => `apim-subscription-${application}-${slot}`;
+export const subscriptionKeySecretName = (application: string, slot: KeySlot) =>
+  `apim-subscription-${application}-${slot}`;
 
 export interface SubscriptionKeysArgs {
   readonly applications: readonly { readonly name: string }[];
@@ -27,16 +28,35 @@ export class SubscriptionKeys extends pulumi.ComponentResource {
   constructor(name: string, args: SubscriptionKeysArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:gateway:SubscriptionKeys", name, {}, opts);
     // 40 letters and digits (~238 bits): within the subscription key's 1-256 characters, safe in any header.
-    this.keys = new Map(args.applications.map(app => [app.name, Object.fromEntries(KEY_SLOTS.map(slot =>
-      // Secret explicitly: a key must never reach the state or a plan in plain text, whatever the provider marks.
-      [slot, pulumi.secret(new random.RandomPassword(`${name}-${app.name}-${slot}`, { length: 40, special: false }, { parent: this }).result)],
-    )) as Record<KeySlot, pulumi.Output<string>>]));
+    this.keys = new Map(
+      args.applications.map(app => [
+        app.name,
+        Object.fromEntries(
+          KEY_SLOTS.map(slot =>
+            // Secret explicitly: a key must never reach the state or a plan in plain text, whatever the provider marks.
+            [
+              slot,
+              pulumi.secret(
+                new random.RandomPassword(
+                  `${name}-${app.name}-${slot}`,
+                  { length: 40, special: false },
+                  { parent: this },
+                ).result,
+              ),
+            ],
+          ),
+        ) as Record<KeySlot, pulumi.Output<string>>,
+      ]),
+    );
     this.registerOutputs({});
   }
 
   /** Key Vault secret name -> value, for the vault. */
   secrets(): Record<string, pulumi.Output<string>> {
-    return Object.fromEntries([...this.keys].flatMap(([app, pair]) =>
-      KEY_SLOTS.map(slot => [subscriptionKeySecretName(app, slot), pair[slot]])));
+    return Object.fromEntries(
+      [...this.keys].flatMap(([app, pair]) =>
+        KEY_SLOTS.map(slot => [subscriptionKeySecretName(app, slot), pair[slot]]),
+      ),
+    );
   }
 }

@@ -41,6 +41,11 @@ export function regionalGatewayHosts(sku: ApimSku, home: string, urls: GatewayUr
   if (!hasRegionalGatewayUrl(sku)) return { [home]: host(urls.gatewayUrl, "gatewayUrl") };
   return {
     [home]: host(urls.gatewayRegionalUrl, "gatewayRegionalUrl"),
-    ...Object.fromEntries((urls.additionalLocations ?? []).map(l => [l.location, host(l.gatewayRegionalUrl, `gatewayRegionalUrl for ${l.location}`)])),
+    ...Object.fromEntries(
+      (urls.additionalLocations ?? []).map(l => [
+        l.location,
+        host(l.gatewayRegionalUrl, `gatewayRegionalUrl for ${l.location}`),
+      ]),
+    ),
   };
 }

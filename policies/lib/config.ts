@@ -7,11 +7,16 @@ import type { Policy, PolicyConfigSchema, StackValidationArgs } from "@pulumi/po
 
 /** The defaults a policy's config schema declares. */
 export function schemaDefaults(policy: Pick<Policy, "configSchema">): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {})
-    .filter(([, schema]) => schema.default !== undefined)
-    .map(([key, schema]) => [key, schema.default]));
+  return Object.fromEntries(
+    Object.entries(policy.configSchema?.properties ?? {})
+      .filter(([, schema]) => schema.default !== undefined)
+      .map(([key, schema]) => [key, schema.default]),
+  );
 }
 
-export function configOf<T extends object>(args: Pick<StackValidationArgs, "getConfig">, configSchema: PolicyConfigSchema): T {
+export function configOf<T extends object>(
+  args: Pick<StackValidationArgs, "getConfig">,
+  configSchema: PolicyConfigSchema,
+): T {
   return { ...schemaDefaults({ configSchema }), ...args.getConfig<Partial<T>>() } as T;
 }

@@ -24,18 +24,27 @@ export function gatewayServices(resources: readonly PolicyResource[]): ApimServi
  */
 export function serviceRegions(service: ApimService): { readonly regions: string[]; readonly complete: boolean } {
   const additional = known(() => (service.props.additionalLocations ?? []).map(l => l.location));
-  const regions = [service.props.location, ...(additional === UNKNOWN ? [] : additional)].flatMap(l => regionName(l) ?? []);
+  const regions = [service.props.location, ...(additional === UNKNOWN ? [] : additional)].flatMap(
+    l => regionName(l) ?? [],
+  );
   return { regions, complete: additional !== UNKNOWN };
 }
 
 /** The gateway's regions, known so far; `complete` is false while some service's additional locations are unknown. */
-export function gatewayRegions(resources: readonly PolicyResource[]): { readonly regions: string[]; readonly complete: boolean } {
+export function gatewayRegions(resources: readonly PolicyResource[]): {
+  readonly regions: string[];
+  readonly complete: boolean;
+} {
   const each = gatewayServices(resources).map(serviceRegions);
   return { regions: [...new Set(each.flatMap(e => e.regions))].sort(), complete: each.every(e => e.complete) };
 }
 
 /** The service a backend or policy belongs to (undefined, noted as undecided, if it is not linked). */
-export function serviceOf(child: PolicyResource, services: readonly ApimService[], verdict: Verdict): ApimService | undefined {
+export function serviceOf(
+  child: PolicyResource,
+  services: readonly ApimService[],
+  verdict: Verdict,
+): ApimService | undefined {
   return verdict.resolve(link(child, "serviceName", services, { what: `the gateway service of '${child.name}'` }))?.[0];
 }
 
@@ -43,7 +52,8 @@ export function isPool(backend: Backend): boolean {
   return known(() => sameName(backend.props.type, "Pool")) === true;
 }
 
-const hostOf = (url: string | undefined) => (url !== undefined && URL.canParse(url) ? new URL(url).hostname.toLowerCase() : undefined);
+const hostOf = (url: string | undefined) =>
+  url !== undefined && URL.canParse(url) ? new URL(url).hostname.toLowerCase() : undefined;
 
 /** An account's host: its endpoint once known, else `<customSubDomainName>.openai.azure.com`. */
 function accountHost(account: Account): string | undefined {
@@ -57,7 +67,10 @@ function accountHost(account: Account): string | undefined {
 export function backendAccount(backend: Backend, accounts: readonly Account[]): Link<Account> {
   return link(backend, "url", accounts, {
     what: `the account backend '${backend.name}' calls`,
-    matches: a => { const host = hostOf(backend.props.url); return host !== undefined && host === accountHost(a); },
+    matches: a => {
+      const host = hostOf(backend.props.url);
+      return host !== undefined && host === accountHost(a);
+    },
   });
 }
 
@@ -79,12 +92,18 @@ export interface PoolMember {
  * against the backends' output `name`, unknown until they exist: undefined (and undecided) in a first preview.
  */
 export function poolMembers(pool: Backend, siblings: readonly Backend[], verdict: Verdict): PoolMember[] | undefined {
-  const members = verdict.read(`the members of pool '${pool.name}'`, () => (pool.props.pool?.services ?? []).map(s => ({ id: s.id, priority: s.priority })));
+  const members = verdict.read(`the members of pool '${pool.name}'`, () =>
+    (pool.props.pool?.services ?? []).map(s => ({ id: s.id, priority: s.priority })),
+  );
   if (!members) return undefined;
-  const named = verdict.read(`the backend names of pool '${pool.name}'`, () => members.map(m => {
-    const id = parseArmId(m.id);
-    return id && sameName(id.type, "Microsoft.ApiManagement/service/backends") ? siblings.find(b => sameName(b.props.name, id.names[1])) : undefined;
-  }));
+  const named = verdict.read(`the backend names of pool '${pool.name}'`, () =>
+    members.map(m => {
+      const id = parseArmId(m.id);
+      return id && sameName(id.type, "Microsoft.ApiManagement/service/backends")
+        ? siblings.find(b => sameName(b.props.name, id.names[1]))
+        : undefined;
+    }),
+  );
   // APIM's default priority is 0, the highest.
   return named && members.map((m, i) => ({ id: m.id, priority: m.priority ?? 0, backend: named[i] }));
 }

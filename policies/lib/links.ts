@@ -24,11 +24,17 @@ export interface LinkOptions<T> {
 }
 
 /** The candidates that input `input` of `from` refers to. */
-export function link<T extends Pick<PolicyResource, "urn">>(from: PolicyResource, input: string, candidates: readonly T[], opts: LinkOptions<T>): Link<T> {
+export function link<T extends Pick<PolicyResource, "urn">>(
+  from: PolicyResource,
+  input: string,
+  candidates: readonly T[],
+  opts: LinkOptions<T>,
+): Link<T> {
   const deps = from.propertyDependencies[input] ?? [];
   const to = candidates.filter(c => deps.some(d => d.urn === c.urn));
   if (to.length > 0) return { to };
-  if (!opts.matches) return { undecided: `${opts.what} is not linked (its ${input} was not computed from a resource of the stack)` };
+  if (!opts.matches)
+    return { undecided: `${opts.what} is not linked (its ${input} was not computed from a resource of the stack)` };
   const matched = known(() => candidates.filter(opts.matches!));
   return matched === UNKNOWN ? { undecided: `${opts.what} is unknown` } : { to: matched };
 }

@@ -27,7 +27,9 @@ export const OPENAI_PRIVATE_LINK_ZONE = "privatelink.openai.azure.com";
 export function networkMode(args: StackValidationArgs): NetworkMode {
   const { networkMode } = configOf<{ networkMode: "auto" | NetworkMode }>(args, NETWORK_MODE_SCHEMA);
   if (networkMode !== "auto") return networkMode;
-  return args.resources.some(r => r.type === TYPES.virtualNetwork || r.type === TYPES.privateZone) ? "private" : "public";
+  return args.resources.some(r => r.type === TYPES.virtualNetwork || r.type === TYPES.privateZone)
+    ? "private"
+    : "public";
 }
 
 /** A rule for one network mode calls this first: in the other mode it does not apply. */

@@ -14,15 +14,21 @@ export type AccountRole = "standard" | "enterprise-ptu" | "workload-ptu";
 
 /** Accounts of kind OpenAI (the Cognitive Services type also covers other kinds). */
 export function openAiAccounts(resources: readonly PolicyResource[]): Account[] {
-  return ofType<AccountOutputs>(resources, TYPES.account).filter(a => known(() => sameName(a.props.kind, "OpenAI")) === true);
+  return ofType<AccountOutputs>(resources, TYPES.account).filter(
+    a => known(() => sameName(a.props.kind, "OpenAI")) === true,
+  );
 }
 
 /**
  * The pack guards Azure OpenAI topologies; enabled org-wide (`pulumi policy enable`), it also meets stacks
  * without any: a rule that would report something missing calls this first, so those stacks are not applicable.
  */
-export function requireOpenAi(args: { resources: readonly PolicyResource[]; notApplicable(reason?: string): never }): void {
-  if (ofType<AccountOutputs>(args.resources, TYPES.account).length === 0) args.notApplicable("the stack has no Azure OpenAI account");
+export function requireOpenAi(args: {
+  resources: readonly PolicyResource[];
+  notApplicable(reason?: string): never;
+}): void {
+  if (ofType<AccountOutputs>(args.resources, TYPES.account).length === 0)
+    args.notApplicable("the stack has no Azure OpenAI account");
 }
 
 export function accountsByRole(resources: readonly PolicyResource[], role: AccountRole): Account[] {
@@ -32,7 +38,9 @@ export function accountsByRole(resources: readonly PolicyResource[], role: Accou
 /** The standard tier: accounts tagged `standard`, or every OpenAI account if none carries a role tag. */
 export function standardAccounts(resources: readonly PolicyResource[]): Account[] {
   const accounts = openAiAccounts(resources);
-  return accounts.every(a => tagOf(a, TAG.role) === undefined) ? accounts : accounts.filter(a => tagOf(a, TAG.role) === "standard");
+  return accounts.every(a => tagOf(a, TAG.role) === undefined)
+    ? accounts
+    : accounts.filter(a => tagOf(a, TAG.role) === "standard");
 }
 
 export function accountRegion(account: Account): string {
@@ -57,11 +65,23 @@ export interface ModelDeployment {
 export function modelDeployments(resources: readonly PolicyResource[], verdict: Verdict): ModelDeployment[] {
   const accounts = openAiAccounts(resources);
   return ofType<DeploymentOutputs>(resources, TYPES.deployment).flatMap(resource => {
-    const [account] = verdict.resolve(link(resource, "accountName", accounts, { what: `the account of deployment '${resource.name}'` })) ?? [];
+    const [account] =
+      verdict.resolve(
+        link(resource, "accountName", accounts, { what: `the account of deployment '${resource.name}'` }),
+      ) ?? [];
     if (!account) return [];
     const model = verdict.read(`the model of deployment '${resource.name}'`, () => resource.props.properties.model);
     const sku = verdict.read(`the SKU of deployment '${resource.name}'`, () => resource.props.sku?.name);
-    return [{ resource, account, model: model?.name, version: model?.version, sku, role: tagOf(resource, TAG.role) ?? tagOf(account, TAG.role) }];
+    return [
+      {
+        resource,
+        account,
+        model: model?.name,
+        version: model?.version,
+        sku,
+        role: tagOf(resource, TAG.role) ?? tagOf(account, TAG.role),
+      },
+    ];
   });
 }
 

@@ -69,7 +69,9 @@ export function escapeExpressions(raw: string): string {
   return out + raw.slice(copied);
 }
 
-type OrderedNode = { readonly [name: string]: OrderedNode[] | string } & { readonly ":@"?: Readonly<Record<string, string>> };
+type OrderedNode = { readonly [name: string]: OrderedNode[] | string } & {
+  readonly ":@"?: Readonly<Record<string, string>>;
+};
 
 const parser = new XMLParser({
   preserveOrder: true,

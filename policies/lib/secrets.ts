@@ -7,7 +7,10 @@
 /** Shapes of credentials that are never legitimate as literals. */
 const SECRET_SHAPES: readonly { readonly what: string; readonly pattern: RegExp }[] = [
   { what: "a private key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
-  { what: "a connection string with a key", pattern: /\b(AccountKey|SharedAccessKey|InstrumentationKey|Password|Pwd)\s*=\s*[^;{\s]{8,}/i },
+  {
+    what: "a connection string with a key",
+    pattern: /\b(AccountKey|SharedAccessKey|InstrumentationKey|Password|Pwd)\s*=\s*[^;{\s]{8,}/i,
+  },
   { what: "a SAS token", pattern: /[?&]sig=[A-Za-z0-9%+/=]{16,}/ },
   { what: "a JSON web token", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
   { what: "a Bearer or Basic credential", pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/ },
@@ -27,5 +30,16 @@ export function isReference(value: string): boolean {
 }
 
 /** Header and attribute names that carry credentials. */
-export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["api-key", "authorization", "ocp-apim-subscription-key", "x-functions-key", "x-api-key"]);
-export const CREDENTIAL_ATTRIBUTES: ReadonlySet<string> = new Set(["password", "secret", "client-secret", "certificate-password"]);
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  "api-key",
+  "authorization",
+  "ocp-apim-subscription-key",
+  "x-functions-key",
+  "x-api-key",
+]);
+export const CREDENTIAL_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "password",
+  "secret",
+  "client-secret",
+  "certificate-password",
+]);

@@ -70,7 +70,9 @@ export interface ApimServiceOutputs extends Named {
 
 export interface CircuitBreakerRule {
   readonly name?: string;
-  readonly failureCondition?: { readonly statusCodeRanges?: readonly { readonly min?: number; readonly max?: number }[] };
+  readonly failureCondition?: {
+    readonly statusCodeRanges?: readonly { readonly min?: number; readonly max?: number }[];
+  };
 }
 
 export interface BackendOutputs extends Named {
@@ -78,7 +80,9 @@ export interface BackendOutputs extends Named {
   readonly url?: string;
   readonly circuitBreaker?: { readonly rules?: readonly CircuitBreakerRule[] };
   readonly credentials?: { readonly header?: Readonly<Record<string, readonly string[]>> };
-  readonly pool?: { readonly services?: readonly { readonly id: string; readonly priority?: number; readonly weight?: number }[] };
+  readonly pool?: {
+    readonly services?: readonly { readonly id: string; readonly priority?: number; readonly weight?: number }[];
+  };
 }
 
 export interface PolicyDocumentOutputs extends Named {
@@ -114,7 +118,11 @@ export interface FrontDoorProfileOutputs extends Named {
 export type EndpointOutputs = Named;
 
 export interface OriginGroupOutputs extends Named {
-  readonly healthProbeSettings?: { readonly probePath?: string; readonly probeProtocol?: string; readonly probeIntervalInSeconds?: number };
+  readonly healthProbeSettings?: {
+    readonly probePath?: string;
+    readonly probeProtocol?: string;
+    readonly probeIntervalInSeconds?: number;
+  };
 }
 
 export interface OriginOutputs extends Named {

@@ -10,7 +10,8 @@ export function validateResourcesOf<T>(
 ): ResourceValidation {
   const applies = typeof accepts === "string" ? (type: string) => type === accepts : accepts;
   return (args, report) => {
-    if (!applies(args.type)) args.notApplicable(typeof accepts === "string" ? `applies to ${accepts} only` : "does not apply to this type");
+    if (!applies(args.type))
+      args.notApplicable(typeof accepts === "string" ? `applies to ${accepts} only` : "does not apply to this type");
     validate(args.props as T, args, report);
   };
 }

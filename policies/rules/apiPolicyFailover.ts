@@ -13,7 +13,8 @@ import { PolicyElement, ancestors, descendants, parsePolicyDocument } from "../l
 /** Whether a condition's status comparisons (`== 429`, `>= 500`, `> 499`) admit `status`. */
 export function admitsStatus(condition: string, status: number): boolean {
   return [...condition.matchAll(/(==|>=|>)\s*([1-5]\d\d)\b/g)].some(([, op, value]) =>
-    op === "==" ? status === Number(value) : op === ">=" ? status >= Number(value) : status > Number(value));
+    op === "==" ? status === Number(value) : op === ">=" ? status >= Number(value) : status > Number(value),
+  );
 }
 
 const failsOver = (condition: string | undefined) =>
@@ -21,14 +22,17 @@ const failsOver = (condition: string | undefined) =>
 
 /** A retry, or a send-request under a `when`, whose condition covers 429 and 5xx. */
 function hasFailover(root: PolicyElement): boolean {
-  return descendants(root).some(e =>
-    (e.name === "retry" && failsOver(e.attributes.condition)) ||
-    (e.name === "send-request" && ancestors(e).some(a => a.name === "when" && failsOver(a.attributes.condition))));
+  return descendants(root).some(
+    e =>
+      (e.name === "retry" && failsOver(e.attributes.condition)) ||
+      (e.name === "send-request" && ancestors(e).some(a => a.name === "when" && failsOver(a.attributes.condition))),
+  );
 }
 
 export const apiPolicyFailover: StackValidationPolicy = {
   name: "api-policy-failover",
-  description: "Each gateway service's policy retries on 429 and on 5xx (a retry over the backend pool, or send-request failover). Decides in preview and after update.",
+  description:
+    "Each gateway service's policy retries on 429 and on 5xx (a retry over the backend pool, or send-request failover). Decides in preview and after update.",
   enforcementLevel: "mandatory",
   validateStack: decide((args, verdict) => {
     const services = gatewayServices(args.resources);
@@ -43,11 +47,18 @@ export const apiPolicyFailover: StackValidationPolicy = {
       if (parsed.length < own.length) continue;
       if (parsed.some(p => "root" in p.result && hasFailover(p.result.root))) continue;
       for (const { document, result } of parsed) {
-        if ("error" in result) verdict.violation(`Policy '${document.name}' is not well-formed XML (${result.error}), so its failover cannot be verified: fix the document.`, document.urn);
+        if ("error" in result)
+          verdict.violation(
+            `Policy '${document.name}' is not well-formed XML (${result.error}), so its failover cannot be verified: fix the document.`,
+            document.urn,
+          );
       }
-      verdict.violation(`Gateway '${service.name}' has no policy that fails over on 429 and 5xx: wrap forward-request in ` +
-        `<retry condition="@(context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)"> over the backend pool ` +
-        `(or send-request to the next backend under that condition).`, (own[0] ?? service).urn);
+      verdict.violation(
+        `Gateway '${service.name}' has no policy that fails over on 429 and 5xx: wrap forward-request in ` +
+          `<retry condition="@(context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)"> over the backend pool ` +
+          `(or send-request to the next backend under that condition).`,
+        (own[0] ?? service).urn,
+      );
     }
   }),
 };

@@ -18,7 +18,8 @@ const TIER_ORDER = ["workload-ptu", "enterprise-ptu", "standard"] as const;
 
 export const backendPoolPriorities: StackValidationPolicy = {
   name: "backend-pool-priorities",
-  description: "Every backend pool serves workload PTU before enterprise PTU before standard backends. Decides after update (pool members name backends by ARM id).",
+  description:
+    "Every backend pool serves workload PTU before enterprise PTU before standard backends. Decides after update (pool members name backends by ARM id).",
   enforcementLevel: "mandatory",
   validateStack: decide((args, verdict) => {
     const backends = ofType<BackendOutputs>(args.resources, TYPES.backend);
@@ -28,25 +29,38 @@ export const backendPoolPriorities: StackValidationPolicy = {
     const accounts = openAiAccounts(args.resources);
     const tierOf = (backend: Backend) => {
       const [account] = verdict.resolve(backendAccount(backend, accounts)) ?? [];
-      return account && TIER_ORDER.indexOf(tagOf(account, TAG.role) as typeof TIER_ORDER[number]);
+      return account && TIER_ORDER.indexOf(tagOf(account, TAG.role) as (typeof TIER_ORDER)[number]);
     };
     for (const pool of pools) {
       const service = serviceOf(pool, services, verdict);
-      const members = poolMembers(pool, backends.filter(b => !isPool(b) && serviceOf(b, services, verdict) === service), verdict);
+      const members = poolMembers(
+        pool,
+        backends.filter(b => !isPool(b) && serviceOf(b, services, verdict) === service),
+        verdict,
+      );
       if (!members) continue;
       for (const missing of members.filter(m => !m.backend)) {
-        verdict.violation(`Pool '${pool.name}' lists ${missing.id}, which is no backend of its gateway in this stack: point it at one of the gateway's OpenAI backends.`, pool.urn);
+        verdict.violation(
+          `Pool '${pool.name}' lists ${missing.id}, which is no backend of its gateway in this stack: point it at one of the gateway's OpenAI backends.`,
+          pool.urn,
+        );
       }
       const tiered = members.flatMap(m => {
         const tier = m.backend && tierOf(m.backend);
         return tier === undefined || tier < 0 ? [] : [{ ...m, tier }];
       });
-      const inversion = tiered.flatMap(a => tiered.filter(b => a.tier < b.tier && a.priority >= b.priority).map(b => [a, b] as const))[0];
+      const inversion = tiered.flatMap(a =>
+        tiered.filter(b => a.tier < b.tier && a.priority >= b.priority).map(b => [a, b] as const),
+      )[0];
       if (inversion) {
         const [early, late] = inversion;
-        const label = (m: PoolMember & { tier: number }) => `'${m.backend!.name}' (${TIER_ORDER[m.tier]}, priority ${m.priority})`;
-        verdict.violation(`Pool '${pool.name}' does not serve ${label(early)} before ${label(late)}: the order must be workload PTU, then enterprise PTU, then standard; ` +
-          `give each tier a lower priority number than the next.`, pool.urn);
+        const label = (m: PoolMember & { tier: number }) =>
+          `'${m.backend!.name}' (${TIER_ORDER[m.tier]}, priority ${m.priority})`;
+        verdict.violation(
+          `Pool '${pool.name}' does not serve ${label(early)} before ${label(late)}: the order must be workload PTU, then enterprise PTU, then standard; ` +
+            `give each tier a lower priority number than the next.`,
+          pool.urn,
+        );
       }
     }
   }),

@@ -18,8 +18,11 @@ import { BackendOutputs } from "../lib/shapes";
 
 /** Whether some rule of the breaker counts `status` as a failure. */
 function tripsOn(backend: Backend, status: number): boolean {
-  return (backend.props.circuitBreaker?.rules ?? []).some(rule => (rule.failureCondition?.statusCodeRanges ?? [])
-    .some(range => (range.min ?? 0) <= status && status <= (range.max ?? range.min ?? 0)));
+  return (backend.props.circuitBreaker?.rules ?? []).some(rule =>
+    (rule.failureCondition?.statusCodeRanges ?? []).some(
+      range => (range.min ?? 0) <= status && status <= (range.max ?? range.min ?? 0),
+    ),
+  );
 }
 
 interface Target {
@@ -30,7 +33,8 @@ interface Target {
 
 export const circuitBreakerBackends: StackValidationPolicy = {
   name: "circuit-breaker-backends",
-  description: "Each gateway service reaches every OpenAI account (and deployment, with per-deployment backends) through a backend whose circuit breaker trips on 429 and 5xx. " +
+  description:
+    "Each gateway service reaches every OpenAI account (and deployment, with per-deployment backends) through a backend whose circuit breaker trips on 429 and 5xx. " +
     "Decides in preview and after update; deployment-named backends after update.",
   enforcementLevel: "mandatory",
   validateStack: decide((args, verdict) => {
@@ -38,14 +42,28 @@ export const circuitBreakerBackends: StackValidationPolicy = {
     if (services.length === 0) args.notApplicable("the stack has no API Management gateway");
     const accounts = openAiAccounts(args.resources);
     const backends = ofType<BackendOutputs>(args.resources, TYPES.backend).filter(b => !isPool(b));
-    const linked = backends.map(backend => ({ backend, accounts: verdict.resolve(backendAccount(backend, accounts)), service: serviceOf(backend, services, verdict) }));
-    const targets = linked.flatMap(({ backend, accounts, service }) => (accounts ?? []).map(account => ({ backend, account, service, deployment: backendDeployment(backend) })));
+    const linked = backends.map(backend => ({
+      backend,
+      accounts: verdict.resolve(backendAccount(backend, accounts)),
+      service: serviceOf(backend, services, verdict),
+    }));
+    const targets = linked.flatMap(({ backend, accounts, service }) =>
+      (accounts ?? []).map(account => ({ backend, account, service, deployment: backendDeployment(backend) })),
+    );
     // A breaker left out is unknown in a preview (an output not given as input): undecided there, not a crash.
-    const untripped = targets.filter(t => verdict.read(`the circuit breaker of backend '${t.backend.name}'`,
-      () => tripsOn(t.backend, 429) && tripsOn(t.backend, 500)) === false);
+    const untripped = targets.filter(
+      t =>
+        verdict.read(
+          `the circuit breaker of backend '${t.backend.name}'`,
+          () => tripsOn(t.backend, 429) && tripsOn(t.backend, 500),
+        ) === false,
+    );
     for (const t of untripped) {
-      verdict.violation(`Backend '${t.backend.name}' (OpenAI account '${t.account.name}') has no circuit breaker tripping on both 429 and 5xx: ` +
-        `add circuitBreaker.rules with statusCodeRanges 429-429 and 500-599 (acceptRetryAfter: true) so its pool skips the account while it is throttled or failing.`, t.backend.urn);
+      verdict.violation(
+        `Backend '${t.backend.name}' (OpenAI account '${t.account.name}') has no circuit breaker tripping on both 429 and 5xx: ` +
+          `add circuitBreaker.rules with statusCodeRanges 429-429 and 500-599 (acceptRetryAfter: true) so its pool skips the account while it is throttled or failing.`,
+        t.backend.urn,
+      );
     }
     // A backend the preview cannot place leaves "missing" undecided, never reported.
     if (linked.some(l => l.accounts === undefined || l.service === undefined)) return;
@@ -55,8 +73,11 @@ export const circuitBreakerBackends: StackValidationPolicy = {
       for (const account of accounts) {
         const reaching = own.filter(t => t.account === account);
         if (reaching.length === 0) {
-          verdict.violation(`Gateway '${service.name}' has no backend for OpenAI account '${account.name}': add an API Management backend whose url is the account's endpoint, ` +
-            `with a circuit breaker that trips on 429 and 5xx.`, service.urn);
+          verdict.violation(
+            `Gateway '${service.name}' has no backend for OpenAI account '${account.name}': add an API Management backend whose url is the account's endpoint, ` +
+              `with a circuit breaker that trips on 429 and 5xx.`,
+            service.urn,
+          );
           continue;
         }
         if (reaching.some(t => t.deployment === undefined)) continue;
@@ -64,8 +85,11 @@ export const circuitBreakerBackends: StackValidationPolicy = {
         for (const d of deployments.filter(d => d.account === account)) {
           const name = verdict.read(`the name of deployment '${d.resource.name}'`, () => d.resource.props.name);
           if (name !== undefined && !reaching.some(t => sameName(t.deployment, name))) {
-            verdict.violation(`Gateway '${service.name}' has no backend for deployment '${name}' of OpenAI account '${account.name}': ` +
-              `add a backend whose url is the account's endpoint for that deployment, with a circuit breaker that trips on 429 and 5xx.`, service.urn);
+            verdict.violation(
+              `Gateway '${service.name}' has no backend for deployment '${name}' of OpenAI account '${account.name}': ` +
+                `add a backend whose url is the account's endpoint for that deployment, with a circuit breaker that trips on 429 and 5xx.`,
+              service.urn,
+            );
           }
         }
       }

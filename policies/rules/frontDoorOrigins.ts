@@ -30,28 +30,44 @@ function serviceHostRegion(host: string, services: readonly ApimService[]): stri
 }
 
 /** The gateway region an origin sends to; undefined if it sends elsewhere, UNKNOWN if the preview cannot tell. */
-function originRegion(origin: Typed<OriginOutputs>, services: readonly ApimService[]): string | undefined | typeof UNKNOWN {
+function originRegion(
+  origin: Typed<OriginOutputs>,
+  services: readonly ApimService[],
+): string | undefined | typeof UNKNOWN {
   const host = known(() => origin.props.hostName);
-  if (host !== UNKNOWN) return host === undefined ? undefined : REGIONAL_GATEWAY_HOST.exec(host)?.[1].toLowerCase() ?? serviceHostRegion(host, services);
-  const placed = services.filter(s => (origin.propertyDependencies.hostName ?? []).some(d => d.urn === s.urn)).map(serviceRegions);
+  if (host !== UNKNOWN)
+    return host === undefined
+      ? undefined
+      : (REGIONAL_GATEWAY_HOST.exec(host)?.[1].toLowerCase() ?? serviceHostRegion(host, services));
+  const placed = services
+    .filter(s => (origin.propertyDependencies.hostName ?? []).some(d => d.urn === s.urn))
+    .map(serviceRegions);
   return placed.length === 1 && placed[0].complete && placed[0].regions.length === 1 ? placed[0].regions[0] : UNKNOWN;
 }
 
-function placedOrigins(origins: readonly Typed<OriginOutputs>[], groups: readonly Typed<OriginGroupOutputs>[], services: readonly ApimService[], verdict: Verdict) {
+function placedOrigins(
+  origins: readonly Typed<OriginOutputs>[],
+  groups: readonly Typed<OriginGroupOutputs>[],
+  services: readonly ApimService[],
+  verdict: Verdict,
+) {
   return origins.map(o => {
     const region = originRegion(o, services);
     if (region === UNKNOWN) verdict.cannotDecide(`the gateway region origin '${o.name}' sends to is unknown`);
     return {
       region,
       enabled: verdict.read(`the state of origin '${o.name}'`, () => !sameName(o.props.enabledState, "Disabled")),
-      group: verdict.resolve(link(o, "originGroupName", groups, { what: `the origin group of origin '${o.name}'` }))?.[0],
+      group: verdict.resolve(
+        link(o, "originGroupName", groups, { what: `the origin group of origin '${o.name}'` }),
+      )?.[0],
     };
   });
 }
 
 export const frontDoorOrigins: StackValidationPolicy = {
   name: "front-door-origins",
-  description: "In public mode, Front Door has a health-probed origin for the gateway of every gateway region. " +
+  description:
+    "In public mode, Front Door has a health-probed origin for the gateway of every gateway region. " +
     "Decides after update, and in preview where origin host names are known.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
@@ -61,20 +77,33 @@ export const frontDoorOrigins: StackValidationPolicy = {
     if (regions.length === 0) args.notApplicable("the stack has no API Management gateway");
     if (!complete) verdict.cannotDecide("the gateway's additional locations are unknown");
     const groups = ofType<OriginGroupOutputs>(args.resources, TYPES.originGroup);
-    const origins = placedOrigins(ofType<OriginOutputs>(args.resources, TYPES.origin), groups, gatewayServices(args.resources), verdict);
-    const serving = origins.filter(o => o.enabled === true && typeof o.region === "string" && regions.includes(o.region));
+    const origins = placedOrigins(
+      ofType<OriginOutputs>(args.resources, TYPES.origin),
+      groups,
+      gatewayServices(args.resources),
+      verdict,
+    );
+    const serving = origins.filter(
+      o => o.enabled === true && typeof o.region === "string" && regions.includes(o.region),
+    );
     if (complete && !origins.some(o => o.region === UNKNOWN || o.enabled === undefined)) {
       for (const region of regions.filter(r => !serving.some(o => o.region === r))) {
-        verdict.violation(`No enabled Front Door origin sends to the gateway in ${region}: add an origin whose host name is the ${region} regional gateway ` +
-          `(<service>-${region}-01.regional.azure-api.net, or a single-region service's own host) to the gateways' origin group.`, groups[0]?.urn);
+        verdict.violation(
+          `No enabled Front Door origin sends to the gateway in ${region}: add an origin whose host name is the ${region} regional gateway ` +
+            `(<service>-${region}-01.regional.azure-api.net, or a single-region service's own host) to the gateways' origin group.`,
+          groups[0]?.urn,
+        );
       }
     }
     for (const group of new Set(serving.flatMap(o => o.group ?? []))) {
       const probe = known(() => group.props.healthProbeSettings && { ...group.props.healthProbeSettings });
       if (probe === UNKNOWN) verdict.cannotDecide(`the health probe of origin group '${group.name}' is unknown`);
-      else if ((!probe?.probePath || !probe.probeProtocol || sameName(probe.probeProtocol, "NotSet"))) {
-        verdict.violation(`Front Door origin group '${group.name}' does not probe its gateways: set healthProbeSettings (probePath "/status-0123456789abcdef", ` +
-          `probeProtocol "Https", probeRequestType "GET") so traffic leaves a region whose gateway is down.`, group.urn);
+      else if (!probe?.probePath || !probe.probeProtocol || sameName(probe.probeProtocol, "NotSet")) {
+        verdict.violation(
+          `Front Door origin group '${group.name}' does not probe its gateways: set healthProbeSettings (probePath "/status-0123456789abcdef", ` +
+            `probeProtocol "Https", probeRequestType "GET") so traffic leaves a region whose gateway is down.`,
+          group.urn,
+        );
       }
     }
   }),

@@ -11,13 +11,19 @@ import { requireOpenAi } from "../lib/openai";
 
 const configSchema: PolicyConfigSchema = {
   properties: {
-    minRegions: { type: "integer", minimum: 2, default: 2, description: "Distinct regions the API Management gateway must run in." },
+    minRegions: {
+      type: "integer",
+      minimum: 2,
+      default: 2,
+      description: "Distinct regions the API Management gateway must run in.",
+    },
   },
 };
 
 export const gatewayMultiRegion: StackValidationPolicy = {
   name: "gateway-multi-region",
-  description: "The API Management gateway runs in at least two regions (additional locations or one service per region). Decides in preview and after update.",
+  description:
+    "The API Management gateway runs in at least two regions (additional locations or one service per region). Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: decide((args, verdict) => {
@@ -27,9 +33,12 @@ export const gatewayMultiRegion: StackValidationPolicy = {
     if (regions.length >= minRegions) return;
     if (!complete) return verdict.cannotDecide("the gateway's additional locations are unknown");
     const services = gatewayServices(args.resources);
-    verdict.violation(services.length === 0
-      ? `The stack has no API Management gateway; add one that runs in at least ${minRegions} regions in front of the OpenAI accounts.`
-      : `The API Management gateway runs in ${regions.join(", ")} only; at least ${minRegions} regions are needed: ` +
-        `add additionalLocations to '${services[0].name}' (Premium) or a service in another region.`, services[0]?.urn);
+    verdict.violation(
+      services.length === 0
+        ? `The stack has no API Management gateway; add one that runs in at least ${minRegions} regions in front of the OpenAI accounts.`
+        : `The API Management gateway runs in ${regions.join(", ")} only; at least ${minRegions} regions are needed: ` +
+            `add additionalLocations to '${services[0].name}' (Premium) or a service in another region.`,
+      services[0]?.urn,
+    );
   }),
 };

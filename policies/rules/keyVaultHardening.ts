@@ -9,13 +9,17 @@ import { validateResourcesOf } from "../lib/validation";
 
 export const keyVaultHardening: ResourceValidationPolicy = {
   name: "key-vault-hardening",
-  description: "Key Vaults have purge protection and RBAC authorization enabled. Decides on each resource's inputs, in preview and after update.",
+  description:
+    "Key Vaults have purge protection and RBAC authorization enabled. Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: validateResourcesOf<VaultInputs>(TYPES.vault, (vault, args, report) => {
     const missing = [
       vault.properties?.enablePurgeProtection !== true && "properties.enablePurgeProtection",
       vault.properties?.enableRbacAuthorization !== true && "properties.enableRbacAuthorization",
     ].filter((s): s is string => s !== false);
-    if (missing.length > 0) report(`Key Vault '${args.name}' lacks ${missing.join(" and ")}: set ${missing.map(m => `${m}: true`).join(" and ")}.`);
+    if (missing.length > 0)
+      report(
+        `Key Vault '${args.name}' lacks ${missing.join(" and ")}: set ${missing.map(m => `${m}: true`).join(" and ")}.`,
+      );
   }),
 };

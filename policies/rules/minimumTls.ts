@@ -8,7 +8,8 @@ import { TYPES, known } from "../lib/resources";
 import { ApimServiceInputs } from "../lib/shapes";
 
 const MIN_TLS_SETTING = /^min(imum|imal)?_?tls_?version$/i;
-const APIM_PROTOCOL = /^Microsoft\.WindowsAzure\.ApiManagement\.Gateway\.Security\.(Backend\.)?Protocols\.(Tls10|Tls11|Ssl30)$/i;
+const APIM_PROTOCOL =
+  /^Microsoft\.WindowsAzure\.ApiManagement\.Gateway\.Security\.(Backend\.)?Protocols\.(Tls10|Tls11|Ssl30)$/i;
 
 /** `TLS1_0`, `1.1`, `Tls10`, `TLS12` -> 1.0, 1.1, 1.0, 1.2. */
 export function tlsVersion(value: string): number | undefined {
@@ -22,23 +23,31 @@ function tlsSettings(value: unknown, path: string): [string, string][] {
   return Object.keys(value).flatMap(key => {
     const child = known(() => (value as Record<string, unknown>)[key]);
     const at = path ? `${path}.${key}` : key;
-    return MIN_TLS_SETTING.test(key) && typeof child === "string" ? [[at, child] as [string, string]] : tlsSettings(child, at);
+    return MIN_TLS_SETTING.test(key) && typeof child === "string"
+      ? [[at, child] as [string, string]]
+      : tlsSettings(child, at);
   });
 }
 
 export const minimumTls: ResourceValidationPolicy = {
   name: "minimum-tls",
-  description: "Every resource that has a minimum TLS setting requires TLS 1.2 or newer. Decides on each resource's inputs, in preview and after update.",
+  description:
+    "Every resource that has a minimum TLS setting requires TLS 1.2 or newer. Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     for (const [path, value] of tlsSettings(args.props, "")) {
       const version = tlsVersion(value);
-      if (version !== undefined && version < 1.2) report(`'${args.name}' allows ${value} (${path}): set it to TLS 1.2 (TLS1_2) or newer.`);
+      if (version !== undefined && version < 1.2)
+        report(`'${args.name}' allows ${value} (${path}): set it to TLS 1.2 (TLS1_2) or newer.`);
     }
     if (args.type !== TYPES.apimService) return;
     const custom = (args.props as ApimServiceInputs).customProperties ?? {};
-    for (const key of Object.keys(custom).filter(k => APIM_PROTOCOL.test(k) && String(known(() => custom[k])).toLowerCase() === "true")) {
-      report(`API Management service '${args.name}' enables a protocol older than TLS 1.2: set customProperties["${key}"] to "False".`);
+    for (const key of Object.keys(custom).filter(
+      k => APIM_PROTOCOL.test(k) && String(known(() => custom[k])).toLowerCase() === "true",
+    )) {
+      report(
+        `API Management service '${args.name}' enables a protocol older than TLS 1.2: set customProperties["${key}"] to "False".`,
+      );
     }
   },
 };

@@ -9,19 +9,25 @@ import { modelDeployments } from "../lib/openai";
 
 export const oneDeploymentPerModel: StackValidationPolicy = {
   name: "one-deployment-per-model",
-  description: "Each standard account deploys each model once (its whole quota), never split across deployments. Decides in preview and after update.",
+  description:
+    "Each standard account deploys each model once (its whole quota), never split across deployments. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   validateStack: decide((args, verdict) => {
     const seen = new Map<string, string>();
-    for (const d of modelDeployments(args.resources, verdict).filter(d => d.role === "standard" && d.model !== undefined)) {
+    for (const d of modelDeployments(args.resources, verdict).filter(
+      d => d.role === "standard" && d.model !== undefined,
+    )) {
       const key = `${d.account.urn}\n${d.model!.toLowerCase()}`;
       const first = seen.get(key);
       if (first === undefined) {
         seen.set(key, d.resource.name);
         continue;
       }
-      verdict.violation(`Account '${d.account.name}' deploys ${d.model} twice ('${first}' and '${d.resource.name}'), splitting its quota: ` +
-        `keep one deployment of ${d.model} with the whole quota (capacity: full) and remove '${d.resource.name}'.`, d.resource.urn);
+      verdict.violation(
+        `Account '${d.account.name}' deploys ${d.model} twice ('${first}' and '${d.resource.name}'), splitting its quota: ` +
+          `keep one deployment of ${d.model} with the whole quota (capacity: full) and remove '${d.resource.name}'.`,
+        d.resource.urn,
+      );
     }
   }),
 };

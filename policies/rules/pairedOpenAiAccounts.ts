@@ -10,13 +10,19 @@ import { accountRegion, requireOpenAi, standardAccounts } from "../lib/openai";
 
 const configSchema: PolicyConfigSchema = {
   properties: {
-    minRegions: { type: "integer", minimum: 2, default: 2, description: "Distinct regions the standard-tier OpenAI accounts must span." },
+    minRegions: {
+      type: "integer",
+      minimum: 2,
+      default: 2,
+      description: "Distinct regions the standard-tier OpenAI accounts must span.",
+    },
   },
 };
 
 export const pairedOpenAiAccounts: StackValidationPolicy = {
   name: "paired-openai-accounts",
-  description: "The standard-tier Azure OpenAI accounts span at least two regions. Decides in preview and after update.",
+  description:
+    "The standard-tier Azure OpenAI accounts span at least two regions. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: decide((args, verdict) => {
@@ -25,7 +31,10 @@ export const pairedOpenAiAccounts: StackValidationPolicy = {
     const accounts = standardAccounts(args.resources);
     const regions = [...new Set(accounts.map(accountRegion))].sort();
     if (regions.length >= minRegions) return;
-    verdict.violation(`The standard-tier OpenAI accounts span ${regions.length} region(s) (${regions.join(", ") || "none"}); at least ${minRegions} are needed. ` +
-      `Put the secondary standard account in another region of the data zone, with the same deployments.`, accounts[0]?.urn);
+    verdict.violation(
+      `The standard-tier OpenAI accounts span ${regions.length} region(s) (${regions.join(", ") || "none"}); at least ${minRegions} are needed. ` +
+        `Put the secondary standard account in another region of the data zone, with the same deployments.`,
+      accounts[0]?.urn,
+    );
   }),
 };

@@ -18,13 +18,16 @@ type PrivateEndpoint = Typed<PrivateEndpointOutputs>;
 /** Whether the endpoint's connections name the account. An endpoint has automatic or manual connections (ARM), so the manual list is read only without automatic ones. */
 const namesAccount = (endpoint: PrivateEndpoint) => (account: Account) => {
   const automatic = endpoint.props.privateLinkServiceConnections ?? [];
-  const connections = automatic.length > 0 ? automatic : endpoint.props.manualPrivateLinkServiceConnections ?? [];
-  return connections.some(c => namesResource(c.privateLinkServiceId, "Microsoft.CognitiveServices/accounts", () => account.props.name));
+  const connections = automatic.length > 0 ? automatic : (endpoint.props.manualPrivateLinkServiceConnections ?? []);
+  return connections.some(c =>
+    namesResource(c.privateLinkServiceId, "Microsoft.CognitiveServices/accounts", () => account.props.name),
+  );
 };
 
 export const privateEndpoints: StackValidationPolicy = {
   name: "private-endpoints",
-  description: "In private mode, every OpenAI account has a private endpoint in every gateway region. Decides in preview and after update.",
+  description:
+    "In private mode, every OpenAI account has a private endpoint in every gateway region. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: decide((args, verdict) => {
@@ -34,16 +37,25 @@ export const privateEndpoints: StackValidationPolicy = {
     if (!complete) verdict.cannotDecide("the gateway's additional locations are unknown");
     const accounts = openAiAccounts(args.resources);
     const endpoints = ofType<PrivateEndpointOutputs>(args.resources, TYPES.privateEndpoint).map(endpoint => ({
-      region: regionName(verdict.read(`the location of private endpoint '${endpoint.name}'`, () => endpoint.props.location)),
-      accounts: verdict.resolve(link(endpoint, "privateLinkServiceConnections", accounts,
-        { what: `the account private endpoint '${endpoint.name}' connects to`, matches: namesAccount(endpoint) })),
+      region: regionName(
+        verdict.read(`the location of private endpoint '${endpoint.name}'`, () => endpoint.props.location),
+      ),
+      accounts: verdict.resolve(
+        link(endpoint, "privateLinkServiceConnections", accounts, {
+          what: `the account private endpoint '${endpoint.name}' connects to`,
+          matches: namesAccount(endpoint),
+        }),
+      ),
     }));
     // An endpoint the preview cannot place leaves "missing" undecided, never reported.
     if (endpoints.some(e => e.region === undefined || e.accounts === undefined)) return;
     for (const account of accounts) {
       for (const region of regions.filter(r => !endpoints.some(e => e.accounts!.includes(account) && e.region === r))) {
-        verdict.violation(`OpenAI account '${account.name}' has no private endpoint in gateway region ${region}: add one in ${region}'s VNet ` +
-          `(group id "account") with an A record in that region's privatelink.openai.azure.com zone.`, account.urn);
+        verdict.violation(
+          `OpenAI account '${account.name}' has no private endpoint in gateway region ${region}: add one in ${region}'s VNet ` +
+            `(group id "account") with an A record in that region's privatelink.openai.azure.com zone.`,
+          account.urn,
+        );
       }
     }
   }),

@@ -13,13 +13,19 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { namesResource } from "../lib/armId";
 import { gatewayRegions, gatewayServices, serviceRegions } from "../lib/gateway";
 import { decide, link } from "../lib/links";
-import { NETWORK_MODE_SCHEMA, OPENAI_PRIVATE_LINK_ZONE, PRIVATE_LINK_ZONE_PREFIX, requireNetworkMode } from "../lib/network";
+import {
+  NETWORK_MODE_SCHEMA,
+  OPENAI_PRIVATE_LINK_ZONE,
+  PRIVATE_LINK_ZONE_PREFIX,
+  requireNetworkMode,
+} from "../lib/network";
 import { TYPES, ofType, regionName, sameName } from "../lib/resources";
 import { PrivateZoneOutputs, VirtualNetworkLinkOutputs, VirtualNetworkOutputs } from "../lib/shapes";
 
 export const splitBrainDns: StackValidationPolicy = {
   name: "split-brain-dns",
-  description: "In private mode, each gateway region has its own privatelink.openai.azure.com zone, linked to that region's VNet only. " +
+  description:
+    "In private mode, each gateway region has its own privatelink.openai.azure.com zone, linked to that region's VNet only. " +
     "Decides after update (zone names are outputs only then); a privatelink zone linked to several regions is caught in preview where its name is known.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
@@ -28,39 +34,59 @@ export const splitBrainDns: StackValidationPolicy = {
     const zones = ofType<PrivateZoneOutputs>(args.resources, TYPES.privateZone);
     const vnets = ofType<VirtualNetworkOutputs>(args.resources, TYPES.virtualNetwork);
     const links = ofType<VirtualNetworkLinkOutputs>(args.resources, TYPES.virtualNetworkLink).map(l => {
-      const vnet = verdict.resolve(link(l, "virtualNetwork", vnets, {
-        what: `the VNet of DNS link '${l.name}'`,
-        matches: v => namesResource(l.props.virtualNetwork?.id, "Microsoft.Network/virtualNetworks", () => v.props.name),
-      }));
+      const vnet = verdict.resolve(
+        link(l, "virtualNetwork", vnets, {
+          what: `the VNet of DNS link '${l.name}'`,
+          matches: v =>
+            namesResource(l.props.virtualNetwork?.id, "Microsoft.Network/virtualNetworks", () => v.props.name),
+        }),
+      );
       // A known VNet outside the stack (the hub the private mode is reached through) names no gateway region.
-      return { zone: verdict.resolve(link(l, "privateZoneName", zones, { what: `the zone of DNS link '${l.name}'` }))?.[0], vnet: vnet?.[0], decided: vnet !== undefined };
+      return {
+        zone: verdict.resolve(link(l, "privateZoneName", zones, { what: `the zone of DNS link '${l.name}'` }))?.[0],
+        vnet: vnet?.[0],
+        decided: vnet !== undefined,
+      };
     });
     const regionsLinkedTo = (zone: (typeof zones)[number]) =>
       [...new Set(links.filter(l => l.zone === zone).flatMap(l => regionName(l.vnet?.props.location) ?? []))].sort();
     // A zone's name is an output only after the update; in a preview, only a zone linked to one region is decided.
     const gateway = gatewayRegions(args.resources);
     if (!gateway.complete) verdict.cannotDecide("the gateway's additional locations are unknown");
-    const zoneNames = new Map(zones.map(z => [z, regionsLinkedTo(z).length > 1 || gateway.regions.length > 0
-      ? verdict.read(`the name of private DNS zone '${z.name}'`, () => z.props.name) : undefined]));
+    const zoneNames = new Map(
+      zones.map(z => [
+        z,
+        regionsLinkedTo(z).length > 1 || gateway.regions.length > 0
+          ? verdict.read(`the name of private DNS zone '${z.name}'`, () => z.props.name)
+          : undefined,
+      ]),
+    );
 
     for (const zone of zones) {
       const regions = regionsLinkedTo(zone);
       const name = zoneNames.get(zone);
       if (regions.length > 1 && name !== undefined && name.toLowerCase().startsWith(PRIVATE_LINK_ZONE_PREFIX)) {
-        verdict.violation(`Private DNS zone '${zone.name}' is linked to VNets in ${regions.join(", ")}: ` +
-          `each region needs its own privatelink zone linked only to its own VNet; remove the links to the other regions' VNets.`, zone.urn);
+        verdict.violation(
+          `Private DNS zone '${zone.name}' is linked to VNets in ${regions.join(", ")}: ` +
+            `each region needs its own privatelink zone linked only to its own VNet; remove the links to the other regions' VNets.`,
+          zone.urn,
+        );
       }
     }
     if ([...zoneNames.values()].includes(undefined) || links.some(l => !l.zone || !l.decided)) return;
     const services = gatewayServices(args.resources);
     for (const region of gateway.regions) {
-      const ownZone = zones.some(z => sameName(zoneNames.get(z), OPENAI_PRIVATE_LINK_ZONE) && regionsLinkedTo(z).join() === region);
+      const ownZone = zones.some(
+        z => sameName(zoneNames.get(z), OPENAI_PRIVATE_LINK_ZONE) && regionsLinkedTo(z).join() === region,
+      );
       if (ownZone) continue;
       const hasVnet = vnets.some(v => regionName(v.props.location) === region);
-      verdict.violation(hasVnet
-        ? `Gateway region ${region} has no ${OPENAI_PRIVATE_LINK_ZONE} zone of its own: add one linked only to ${region}'s VNet, with A records for ${region}'s private endpoints.`
-        : `Gateway region ${region} has no VNet: private mode needs a VNet per gateway region, with its own ${OPENAI_PRIVATE_LINK_ZONE} zone linked to it.`,
-        services.find(s => serviceRegions(s).regions.includes(region))?.urn);
+      verdict.violation(
+        hasVnet
+          ? `Gateway region ${region} has no ${OPENAI_PRIVATE_LINK_ZONE} zone of its own: add one linked only to ${region}'s VNet, with A records for ${region}'s private endpoints.`
+          : `Gateway region ${region} has no VNet: private mode needs a VNet per gateway region, with its own ${OPENAI_PRIVATE_LINK_ZONE} zone linked to it.`,
+        services.find(s => serviceRegions(s).regions.includes(region))?.urn,
+      );
     }
   }),
 };

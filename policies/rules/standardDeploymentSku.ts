@@ -10,13 +10,16 @@ import { validateResourcesOf } from "../lib/validation";
 
 export const standardDeploymentSku: ResourceValidationPolicy = {
   name: "standard-deployment-sku",
-  description: "Standard-tier deployments use a standard SKU: DataZoneStandard, GlobalStandard (or regional Standard). Decides on each resource's inputs, in preview and after update.",
+  description:
+    "Standard-tier deployments use a standard SKU: DataZoneStandard, GlobalStandard (or regional Standard). Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: validateResourcesOf<DeploymentInputs>(TYPES.deployment, (deployment, args, report) => {
     if (deployment.tags?.[TAG.role] !== "standard") args.notApplicable("not a standard-tier deployment");
     const sku = deployment.sku?.name;
     if (sku === undefined || !(STANDARD_SKUS as readonly string[]).includes(sku)) {
-      report(`Standard deployment '${args.name}' uses SKU ${sku ?? "(none)"}; set sku.name to DataZoneStandard (or GlobalStandard when the stack allows global processing).`);
+      report(
+        `Standard deployment '${args.name}' uses SKU ${sku ?? "(none)"}; set sku.name to DataZoneStandard (or GlobalStandard when the stack allows global processing).`,
+      );
     }
   }),
 };

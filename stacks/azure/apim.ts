@@ -23,9 +23,18 @@ export interface ApimTier {
   readonly vnetInjection: boolean;
 }
 
-const classic = (multi: boolean, zones: boolean, vnet: boolean): ApimTier =>
-  ({ regionalGatewayUrl: true, multiRegion: multi, availabilityZones: zones, vnetInjection: vnet });
-const v2 = (zones: boolean): ApimTier => ({ regionalGatewayUrl: false, multiRegion: false, availabilityZones: zones, vnetInjection: false });
+const classic = (multi: boolean, zones: boolean, vnet: boolean): ApimTier => ({
+  regionalGatewayUrl: true,
+  multiRegion: multi,
+  availabilityZones: zones,
+  vnetInjection: vnet,
+});
+const v2 = (zones: boolean): ApimTier => ({
+  regionalGatewayUrl: false,
+  multiRegion: false,
+  availabilityZones: zones,
+  vnetInjection: false,
+});
 
 /** Source: the feature matrix https://learn.microsoft.com/azure/api-management/api-management-features (read 2026-11). */
 export const APIM_TIERS: Readonly<Record<string, ApimTier>> = {
@@ -41,7 +50,8 @@ export const APIM_TIERS: Readonly<Record<string, ApimTier>> = {
 export class ApimRefusal extends Error {}
 
 /** Where the tier facts behind a refusal come from. */
-export const APIM_REFUSAL_SOURCE = "https://learn.microsoft.com/azure/api-management/api-management-features; " +
+export const APIM_REFUSAL_SOURCE =
+  "https://learn.microsoft.com/azure/api-management/api-management-features; " +
   "https://learn.microsoft.com/azure/api-management/enable-availability-zone-support; " +
   "https://learn.microsoft.com/azure/api-management/configure-custom-domain#domain-certificate-options";
 
@@ -61,7 +71,8 @@ export class ApimMock {
     if (!tier) throw new ApimRefusal(`API Management service '${name}': unknown SKU '${sku}'`);
     this.check(name, sku, tier, inputs);
     const internal = inputs.virtualNetworkType === "Internal";
-    const regional = (location: string) => tier.regionalGatewayUrl ? `https://${name}-${location}-01.regional.azure-api.net` : undefined;
+    const regional = (location: string) =>
+      tier.regionalGatewayUrl ? `https://${name}-${location}-01.regional.azure-api.net` : undefined;
     const portalOn = inputs.developerPortalStatus !== "Disabled";
     return {
       gatewayUrl: `https://${name}.azure-api.net`,
@@ -74,28 +85,41 @@ export class ApimMock {
         gatewayRegionalUrl: regional(l.location),
         privateIPAddresses: internal ? [privateIp(l.virtualNetworkConfiguration?.subnetResourceId)] : undefined,
       })),
-      hostnameConfigurations: inputs.hostnameConfigurations?.map((h: Inputs) => ({ ...h, certificateSource: "KeyVault" })),
+      hostnameConfigurations: inputs.hostnameConfigurations?.map((h: Inputs) => ({
+        ...h,
+        certificateSource: "KeyVault",
+      })),
       provisioningState: "Succeeded",
     };
   }
 
   private check(name: string, sku: string, tier: ApimTier, inputs: Inputs): void {
-    const refuse = (why: string) => { throw new ApimRefusal(`API Management service '${name}' (${sku}): ${why}`); };
+    const refuse = (why: string) => {
+      throw new ApimRefusal(`API Management service '${name}' (${sku}): ${why}`);
+    };
     const locations: Inputs[] = [inputs, ...(inputs.additionalLocations ?? [])];
     if (inputs.additionalLocations?.length && !tier.multiRegion) refuse("additional locations need the Premium tier");
-    if (locations.some(l => l.zones?.length) && !tier.availabilityZones) refuse("this tier has no availability zone support");
-    if (inputs.virtualNetworkType && inputs.virtualNetworkType !== "None" && !tier.vnetInjection) refuse("VNet injection needs the Developer or Premium tier");
+    if (locations.some(l => l.zones?.length) && !tier.availabilityZones)
+      refuse("this tier has no availability zone support");
+    if (inputs.virtualNetworkType && inputs.virtualNetworkType !== "None" && !tier.vnetInjection)
+      refuse("VNet injection needs the Developer or Premium tier");
     // https://learn.microsoft.com/azure/api-management/enable-availability-zone-support (VNet-injected instances): the
     // location's Standard public IP must be deployed in the zones the gateway uses, or a zone outage takes the IP with it.
     for (const l of locations.filter(l => l.zones?.length && l.publicIpAddressId)) {
       const ipZones = this.publicIpZones.get(l.publicIpAddressId) ?? [];
       const missing = (l.zones as string[]).filter(z => !ipZones.includes(z));
-      if (missing.length) refuse(`public IP ${l.publicIpAddressId} is not in zone(s) ${missing.join(", ")} used by the gateway in ${l.location}`);
+      if (missing.length)
+        refuse(
+          `public IP ${l.publicIpAddressId} is not in zone(s) ${missing.join(", ")} used by the gateway in ${l.location}`,
+        );
     }
     // A Key Vault hostname certificate is read with a user-assigned identity only if that identity is attached.
     const attached = Object.keys(inputs.identity?.userAssignedIdentities ?? {});
     for (const h of inputs.hostnameConfigurations ?? []) {
-      if (h.identityClientId && attached.length === 0) refuse(`hostname ${h.hostName} names identity ${h.identityClientId}, but no user-assigned identity is attached`);
+      if (h.identityClientId && attached.length === 0)
+        refuse(
+          `hostname ${h.hostName} names identity ${h.identityClientId}, but no user-assigned identity is attached`,
+        );
     }
   }
 }

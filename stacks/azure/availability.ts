@@ -9,15 +9,25 @@ import type { DeploymentSku } from "../../infra/models";
 import type { ModelsClient, SupportedModel } from "../../infra/availability";
 import { AzureRefusal } from "./refusal";
 
-export function deploymentRefusal(logicalName: string, inputs: Record<string, any>, accountRegion: string | undefined): AzureRefusal | undefined {
+export function deploymentRefusal(
+  logicalName: string,
+  inputs: Record<string, any>,
+  accountRegion: string | undefined,
+): AzureRefusal | undefined {
   const sku = inputs.sku?.name as DeploymentSku;
   const model = inputs.properties?.model ?? {};
   if (!accountRegion || !MODEL_MATRIX[sku]) {
-    return { rule: "model-availability", resource: logicalName, message: `unknown account region or SKU '${sku}'`, source: matrixCitation("DataZoneStandard") };
+    return {
+      rule: "model-availability",
+      resource: logicalName,
+      message: `unknown account region or SKU '${sku}'`,
+      source: matrixCitation("DataZoneStandard"),
+    };
   }
   if (offeringRegions(sku, model.name, model.version).includes(accountRegion)) return undefined;
   return {
-    rule: "model-availability", resource: logicalName,
+    rule: "model-availability",
+    resource: logicalName,
     message: `${model.name} ${model.version} is not offered as ${sku} in ${accountRegion}`,
     source: matrixCitation(sku),
   };

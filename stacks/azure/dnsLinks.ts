@@ -6,7 +6,8 @@
  */
 import { AzureRefusal } from "./refusal";
 
-const SOURCE = "https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links (one zone per name per virtual network; ARM: 'cannot be linked to multiple zones with overlapping namespaces')";
+const SOURCE =
+  "https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links (one zone per name per virtual network; ARM: 'cannot be linked to multiple zones with overlapping namespaces')";
 
 export class DnsLinkRegistry {
   /** `<vnet id>|<zone name>` (lowercase) -> the link that took it. */
@@ -19,7 +20,14 @@ export class DnsLinkRegistry {
     const holder = this.links.get(key);
     this.links.set(key, holder ?? logicalName);
     return holder && holder !== logicalName
-      ? [{ rule: "dns-link", resource: logicalName, message: `${vnet} is already linked to a zone named ${zone} (by ${holder})`, source: SOURCE }]
+      ? [
+          {
+            rule: "dns-link",
+            resource: logicalName,
+            message: `${vnet} is already linked to a zone named ${zone} (by ${holder})`,
+            source: SOURCE,
+          },
+        ]
       : [];
   }
 }

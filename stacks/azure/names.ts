@@ -11,10 +11,14 @@ const read = (inputs: Record<string, any>, path: string): unknown =>
 /** The part of a resource's ARM id that a name must be unique in. */
 function scopeOf(id: string, scope: NameScope): string {
   switch (scope) {
-    case "global": return "";
-    case "subscription": return id.split("/").slice(0, 3).join("/");
-    case "resourceGroup": return id.split("/").slice(0, 5).join("/");
-    case "parent": return id.split("/").slice(0, -2).join("/");
+    case "global":
+      return "";
+    case "subscription":
+      return id.split("/").slice(0, 3).join("/");
+    case "resourceGroup":
+      return id.split("/").slice(0, 5).join("/");
+    case "parent":
+      return id.split("/").slice(0, -2).join("/");
   }
 }
 
@@ -30,7 +34,14 @@ export class NameRegistry {
     if (UNNAMED_TYPE_PREFIXES.some(p => type.startsWith(p))) return [];
     const named = NAMING_RULES[type];
     if (!named) {
-      return [{ rule: "name", resource: logicalName, message: `${type} has no naming rule: add it to infra/catalog/namingRules.ts`, source: "infra/catalog/namingRules.ts" }];
+      return [
+        {
+          rule: "name",
+          resource: logicalName,
+          message: `${type} has no naming rule: add it to infra/catalog/namingRules.ts`,
+          source: "infra/catalog/namingRules.ts",
+        },
+      ];
     }
     const refusals: AzureRefusal[] = [];
     named.forEach(({ input, rule }, i) => {
@@ -39,14 +50,24 @@ export class NameRegistry {
       const name = String(value ?? "");
       const problem = nameProblem(name, rule);
       if (problem) {
-        refusals.push({ rule: "name", resource: logicalName, message: `${input} '${name}' ${problem}`, source: rule.source });
+        refusals.push({
+          rule: "name",
+          resource: logicalName,
+          message: `${input} '${name}' ${problem}`,
+          source: rule.source,
+        });
         return;
       }
       // ARM names are case-insensitive.
       const key = `${type}|${input}|${scopeOf(id, rule.scope)}|${name}`.toLowerCase();
       const holder = this.taken.get(key);
       if (holder && holder !== logicalName) {
-        refusals.push({ rule: "name", resource: logicalName, message: `${input} '${name}' is already taken by ${holder} (unique ${rule.scope === "global" ? "across Azure" : `in its ${rule.scope}`})`, source: rule.source });
+        refusals.push({
+          rule: "name",
+          resource: logicalName,
+          message: `${input} '${name}' is already taken by ${holder} (unique ${rule.scope === "global" ? "across Azure" : `in its ${rule.scope}`})`,
+          source: rule.source,
+        });
       }
       this.taken.set(key, logicalName);
     });

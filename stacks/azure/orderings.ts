@@ -32,7 +32,11 @@ export const T = {
 } as const;
 
 /** Built-in roles that may read Key Vault secrets: Secrets User, Secrets Officer, Administrator. */
-const SECRET_READER_ROLES = ["4633458b-17de-408a-b874-0445c86b69e6", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "00482a5a-887f-4fb3-b363-3b7fe8e74483"];
+const SECRET_READER_ROLES = [
+  "4633458b-17de-408a-b874-0445c86b69e6",
+  "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+  "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+];
 
 /** What a subject must follow: any one of `anyOf` (an empty list cannot be satisfied). */
 interface Requirement {
@@ -89,20 +93,27 @@ function vaultOf(graph: Graph, secretIdentifier: string): GraphNode | undefined 
 function namedValuePrincipal(graph: Graph, nv: GraphNode): { principalId?: string; service?: GraphNode } {
   const service = graph.ofType(T.service).find(s => s.inputs.serviceName === nv.inputs.serviceName);
   const clientId = nv.inputs.keyVault?.identityClientId;
-  if (clientId) return { service, principalId: graph.ofType(T.userAssignedIdentity).find(u => u.outputs.clientId === clientId)?.outputs.principalId };
+  if (clientId)
+    return {
+      service,
+      principalId: graph.ofType(T.userAssignedIdentity).find(u => u.outputs.clientId === clientId)?.outputs.principalId,
+    };
   return { service, principalId: service?.outputs.identity?.principalId };
 }
 
 export const RELATIONS = {
   /** A private endpoint on an OpenAI account follows every deployment of that account. */
-  "deployments-of-target-account": (pe, graph) => (pe.inputs.privateLinkServiceConnections ?? [])
-    .map((c: any) => String(c.privateLinkServiceId ?? ""))
-    .filter((id: string) => /\/Microsoft\.CognitiveServices\/accounts\/[^/]+$/i.test(id))
-    .flatMap((id: string) => {
-      const account = id.split("/").pop()!;
-      return graph.ofType(T.deployment).filter(d => lower(d.inputs.accountName) === lower(account))
-        .map(d => ({ anyOf: [d.urn], what: `deployment ${d.name} of account ${account}` }));
-    }),
+  "deployments-of-target-account": (pe, graph) =>
+    (pe.inputs.privateLinkServiceConnections ?? [])
+      .map((c: any) => String(c.privateLinkServiceId ?? ""))
+      .filter((id: string) => /\/Microsoft\.CognitiveServices\/accounts\/[^/]+$/i.test(id))
+      .flatMap((id: string) => {
+        const account = id.split("/").pop()!;
+        return graph
+          .ofType(T.deployment)
+          .filter(d => lower(d.inputs.accountName) === lower(account))
+          .map(d => ({ anyOf: [d.urn], what: `deployment ${d.name} of account ${account}` }));
+      }),
 
   /**
    * A Key Vault-backed named value follows a grant of a secret-reading role to its identity on the vault,
@@ -114,12 +125,24 @@ export const RELATIONS = {
     if (!secret) return [];
     const vault = vaultOf(graph, secret);
     const { principalId, service } = namedValuePrincipal(graph, nv);
-    const grants = graph.ofType(T.roleAssignment).filter(r => principalId && r.inputs.principalId === principalId
-      && SECRET_READER_ROLES.some(role => lower(r.inputs.roleDefinitionId).endsWith(role))
-      && vault?.id && lower(vault.id).startsWith(lower(r.inputs.scope)));
+    const grants = graph
+      .ofType(T.roleAssignment)
+      .filter(
+        r =>
+          principalId &&
+          r.inputs.principalId === principalId &&
+          SECRET_READER_ROLES.some(role => lower(r.inputs.roleDefinitionId).endsWith(role)) &&
+          vault?.id &&
+          lower(vault.id).startsWith(lower(r.inputs.scope)),
+      );
     const waits = graph.ofType(T.sleep).filter(s => grants.some(g => graph.ancestors(s.urn).has(g.urn)));
     const propagated = grants.filter(g => service && graph.ancestors(service.urn).has(g.urn)).map(g => g.urn);
-    return [{ anyOf: [...propagated, ...waits.map(w => w.urn)], what: `a secret-reading role grant to principal ${principalId ?? "(unknown)"} on vault ${vault?.inputs.vaultName ?? secret} made before the service ${service?.name ?? ""} exists, or a wait after the grant` }];
+    return [
+      {
+        anyOf: [...propagated, ...waits.map(w => w.urn)],
+        what: `a secret-reading role grant to principal ${principalId ?? "(unknown)"} on vault ${vault?.inputs.vaultName ?? secret} made before the service ${service?.name ?? ""} exists, or a wait after the grant`,
+      },
+    ];
   },
 
   /** In private mode (vault public access disabled) a Key Vault-backed named value follows the vault's private endpoints and DNS records. */
@@ -127,18 +150,34 @@ export const RELATIONS = {
     const secret = nv.inputs.keyVault?.secretIdentifier;
     const vault = secret && vaultOf(graph, secret);
     if (!vault || vault.inputs.properties?.publicNetworkAccess !== "Disabled") return [];
-    const endpoints = graph.ofType(T.privateEndpoint).filter(pe => (pe.inputs.privateLinkServiceConnections ?? [])
-      .some((c: any) => lower(c.privateLinkServiceId) === lower(vault.id)));
-    const records = graph.ofType(T.record).filter(r => lower(r.inputs.privateZoneName) === "privatelink.vaultcore.azure.net"
-      && lower(r.inputs.relativeRecordSetName) === lower(vault.inputs.vaultName));
-    if (endpoints.length === 0) return [{ anyOf: [], what: `a private endpoint of vault ${vault.inputs.vaultName} (public access is disabled)` }];
+    const endpoints = graph
+      .ofType(T.privateEndpoint)
+      .filter(pe =>
+        (pe.inputs.privateLinkServiceConnections ?? []).some(
+          (c: any) => lower(c.privateLinkServiceId) === lower(vault.id),
+        ),
+      );
+    const records = graph
+      .ofType(T.record)
+      .filter(
+        r =>
+          lower(r.inputs.privateZoneName) === "privatelink.vaultcore.azure.net" &&
+          lower(r.inputs.relativeRecordSetName) === lower(vault.inputs.vaultName),
+      );
+    if (endpoints.length === 0)
+      return [{ anyOf: [], what: `a private endpoint of vault ${vault.inputs.vaultName} (public access is disabled)` }];
     return [...endpoints, ...records].map(n => ({ anyOf: [n.urn], what: `${n.type.split(":").pop()} ${n.name}` }));
   },
 
   /** An API policy follows every named value (`{{name}}`) its document references, on the same service. */
-  "referenced-named-values": (policy, graph) => [...new Set([...String(policy.inputs.value ?? "").matchAll(/\{\{([^{}]+)\}\}/g)].map(m => m[1]))]
-    .map(id => ({
-      anyOf: graph.ofType(T.namedValue).filter(nv => nv.inputs.serviceName === policy.inputs.serviceName && lower(nv.inputs.namedValueId) === lower(id)).map(nv => nv.urn),
+  "referenced-named-values": (policy, graph) =>
+    [...new Set([...String(policy.inputs.value ?? "").matchAll(/\{\{([^{}]+)\}\}/g)].map(m => m[1]))].map(id => ({
+      anyOf: graph
+        .ofType(T.namedValue)
+        .filter(
+          nv => nv.inputs.serviceName === policy.inputs.serviceName && lower(nv.inputs.namedValueId) === lower(id),
+        )
+        .map(nv => nv.urn),
       what: `named value ${id} of service ${policy.inputs.serviceName}`,
     })),
 } satisfies Record<string, Relation>;
@@ -148,22 +187,25 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
     id: "api-policy-after-named-values",
     subject: T.apiPolicy,
     relation: "referenced-named-values",
-    fact: "API Management validates a policy document when it is saved, and refuses one that references a named value the service does not have (400 ValidationError \"Cannot find a property\")",
-    source: "https://learn.microsoft.com/azure/api-management/api-management-howto-properties#use-a-named-value (a named value must exist to be used in a policy); the error text is as API Management returns it (README checklist)",
+    fact: 'API Management validates a policy document when it is saved, and refuses one that references a named value the service does not have (400 ValidationError "Cannot find a property")',
+    source:
+      "https://learn.microsoft.com/azure/api-management/api-management-howto-properties#use-a-named-value (a named value must exist to be used in a policy); the error text is as API Management returns it (README checklist)",
   },
   {
     id: "private-endpoint-after-deployments",
     subject: T.privateEndpoint,
     relation: "deployments-of-target-account",
     fact: "a private endpoint on a Cognitive Services account while a model deployment still runs fails with 409 Conflict (another operation is in progress on the account)",
-    source: "https://learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks#use-private-endpoints (account must be Succeeded); Azure/bicep-registry-modules avm/res/cognitive-services/account deploys endpoints after deployments",
+    source:
+      "https://learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks#use-private-endpoints (account must be Succeeded); Azure/bicep-registry-modules avm/res/cognitive-services/account deploys endpoints after deployments",
   },
   {
     id: "named-value-after-role-propagation",
     subject: T.namedValue,
     relation: "propagated-secret-reader-grant",
     fact: "role assignments take up to 10 minutes to propagate; a Key Vault named value created right after its identity's grant fails with 403 on the first run",
-    source: "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected; https://learn.microsoft.com/azure/api-management/api-management-howto-properties#prerequisites-for-key-vault-integration",
+    source:
+      "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected; https://learn.microsoft.com/azure/api-management/api-management-howto-properties#prerequisites-for-key-vault-integration",
   },
   {
     id: "named-value-after-vault-private-endpoint",
@@ -176,10 +218,17 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
 
 /** Every ordering the plan would race on, one refusal per unmet requirement. */
 export function orderingRefusals(graph: Graph, rules: readonly OrderingRule[] = ORDERING_RULES): AzureRefusal[] {
-  return rules.flatMap(rule => graph.ofType(rule.subject).flatMap(subject => {
-    const ancestors = graph.ancestors(subject.urn);
-    return (RELATIONS[rule.relation] as Relation)(subject, graph)
-      .filter(req => !req.anyOf.some(urn => ancestors.has(urn)))
-      .map(req => ({ rule: `ordering:${rule.id}`, resource: subject.urn, message: `must come after ${req.what}: ${rule.fact}`, source: rule.source }));
-  }));
+  return rules.flatMap(rule =>
+    graph.ofType(rule.subject).flatMap(subject => {
+      const ancestors = graph.ancestors(subject.urn);
+      return (RELATIONS[rule.relation] as Relation)(subject, graph)
+        .filter(req => !req.anyOf.some(urn => ancestors.has(urn)))
+        .map(req => ({
+          rule: `ordering:${rule.id}`,
+          resource: subject.urn,
+          message: `must come after ${req.what}: ${rule.fact}`,
+          source: rule.source,
+        }));
+    }),
+  );
 }

@@ -14,7 +14,9 @@ export interface AzureRefusal {
 /** A plan Azure would not deploy: every refusal at once, each with its source. */
 export class AzureRefusalError extends Error {
   constructor(readonly refusals: readonly AzureRefusal[]) {
-    super(`Azure would refuse this deployment:\n${refusals.map(r => `  - [${r.rule}] ${r.resource}: ${r.message}\n      source: ${r.source}`).join("\n")}`);
+    super(
+      `Azure would refuse this deployment:\n${refusals.map(r => `  - [${r.rule}] ${r.resource}: ${r.message}\n      source: ${r.source}`).join("\n")}`,
+    );
     this.name = "AzureRefusalError";
   }
 }

@@ -12,7 +12,18 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Command, EXIT, Output, UsageError, countResources, main, npmScript, parseCommand, runCommand, wholeNumber } from "../cli";
+import {
+  Command,
+  EXIT,
+  Output,
+  UsageError,
+  countResources,
+  main,
+  npmScript,
+  parseCommand,
+  runCommand,
+  wholeNumber,
+} from "../cli";
 import { benchDrill } from "../drill/bench";
 import { ProgramRun, stackFile } from "../runner";
 
@@ -37,14 +48,18 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const runs = wholeNumber("runs", values.runs ?? "5", 1, 50);
   const stacks = (values.stacks ?? "dev,prod").split(",").map(s => s.trim());
   for (const s of stacks) {
-    if (!s || !fs.existsSync(stackFile(s))) throw new UsageError(`--stacks: no stack file for '${s}' (${stackFile(s)})\n${BENCH.usage}`);
+    if (!s || !fs.existsSync(stackFile(s)))
+      throw new UsageError(`--stacks: no stack file for '${s}' (${stackFile(s)})\n${BENCH.usage}`);
   }
   return { runs, stacks };
 }
 
 const root = path.resolve(__dirname, "..", "..");
 
-interface Sample { ms: number; resources?: string }
+interface Sample {
+  ms: number;
+  resources?: string;
+}
 
 /** One fresh process: wall time from spawn to exit, and the resources of the plan it planned or replayed. */
 function measure(args: string[], plan?: string): Sample {
@@ -62,28 +77,33 @@ const readRun = (file: string): ProgramRun => JSON.parse(fs.readFileSync(file, "
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export function benchCli(argv: readonly string[], out: Output = console): Promise<number> {
-  return runCommand(BENCH, async () => {
-    const opts = parseBenchArgs(argv);
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-bench-"));
-    try {
-      const runs: Record<string, () => Sample> = { floor: () => measure([path.join(__dirname, "floor.js")]) };
-      const plans = Object.fromEntries(opts.stacks.map(s => [s, path.join(tmp, s, "plan.json")]));
-      for (const s of opts.stacks) {
-        const plan = () => measure([...npmScript("plan"), "--stack", s, "--out", path.dirname(plans[s])], plans[s]);
-        plan(); // warms the transpile and projection caches, as an earlier plan would have, and writes what replay reads
-        runs[`${s}:resources`] = () => measure(["-r", path.join(__dirname, "..", "ts.js"), path.join(__dirname, "replay.ts"), plans[s]], plans[s]);
-        runs[s] = plan;
+  return runCommand(
+    BENCH,
+    async () => {
+      const opts = parseBenchArgs(argv);
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-bench-"));
+      try {
+        const runs: Record<string, () => Sample> = { floor: () => measure([path.join(__dirname, "floor.js")]) };
+        const plans = Object.fromEntries(opts.stacks.map(s => [s, path.join(tmp, s, "plan.json")]));
+        for (const s of opts.stacks) {
+          const plan = () => measure([...npmScript("plan"), "--stack", s, "--out", path.dirname(plans[s])], plans[s]);
+          plan(); // warms the transpile and projection caches, as an earlier plan would have, and writes what replay reads
+          runs[`${s}:resources`] = () =>
+            measure(["-r", path.join(__dirname, "..", "ts.js"), path.join(__dirname, "replay.ts"), plans[s]], plans[s]);
+          runs[s] = plan;
+        }
+        const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(runs).map(k => [k, []]));
+        for (let i = 0; i < opts.runs; i++) for (const [k, run] of Object.entries(runs)) samples[k].push(run());
+        out.log(report(samples, opts.runs));
+        // The drill benchmark simulates prod traffic on the prod plan.
+        if (plans.prod) out.log(benchDrill(readRun(plans.prod)));
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
       }
-      const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(runs).map(k => [k, []]));
-      for (let i = 0; i < opts.runs; i++) for (const [k, run] of Object.entries(runs)) samples[k].push(run());
-      out.log(report(samples, opts.runs));
-      // The drill benchmark simulates prod traffic on the prod plan.
-      if (plans.prod) out.log(benchDrill(readRun(plans.prod)));
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-    return EXIT.ok;
-  }, out);
+      return EXIT.ok;
+    },
+    out,
+  );
 }
 
 function report(samples: Record<string, Sample[]>, runs: number): string {

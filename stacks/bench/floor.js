@@ -6,7 +6,12 @@
 const pulumi = require("@pulumi/pulumi");
 
 (async () => {
-  await pulumi.runtime.setMocks({ newResource: a => ({ id: a.name, state: a.inputs }), call: a => a.inputs }, "floor", "floor", false);
+  await pulumi.runtime.setMocks(
+    { newResource: a => ({ id: a.name, state: a.inputs }), call: a => a.inputs },
+    "floor",
+    "floor",
+    false,
+  );
   await pulumi.runtime.runInPulumiStack(async () => ({}));
   await pulumi.runtime.disconnect();
 })();

@@ -12,7 +12,11 @@ import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { PlannedResource, ProgramRun, loadStackConfig, runProgram, stackFile } from "../runner";
 
-type SdkClass = new (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+type SdkClass = new (
+  name: string,
+  args: Record<string, unknown>,
+  opts: pulumi.CustomResourceOptions,
+) => pulumi.CustomResource;
 
 /**
  * The class of a type token: `azure-native:<module>:<Name>` lives in `@pulumi/azure-native/<module>`,
@@ -20,9 +24,10 @@ type SdkClass = new (name: string, args: Record<string, unknown>, opts: pulumi.C
  */
 function sdkClass(type: string): SdkClass {
   const [pkg, module, name] = type.split(":");
-  const [from, exported] = pkg === "pulumi" && module === "providers"
-    ? [name === "azure-native" ? "@pulumi/azure-native/provider" : `@pulumi/${name}`, "Provider"]
-    : [pkg === "azure-native" ? `@pulumi/azure-native/${module}` : `@pulumi/${pkg}`, name];
+  const [from, exported] =
+    pkg === "pulumi" && module === "providers"
+      ? [name === "azure-native" ? "@pulumi/azure-native/provider" : `@pulumi/${name}`, "Provider"]
+      : [pkg === "azure-native" ? `@pulumi/azure-native/${module}` : `@pulumi/${pkg}`, name];
   const cls = (require(from) as Record<string, SdkClass | undefined>)[exported];
   if (!cls) throw new Error(`replay: no class ${exported} in ${from} for ${type}`);
   return cls;
@@ -45,17 +50,22 @@ export function declareRecorded(resources: readonly PlannedResource[]): void {
   const of = (urn: string) => declared.get(urnOf(urn));
   for (const r of resources) {
     // An input computed from other resources' outputs depends on them, as the program's Output did.
-    const inputs = Object.fromEntries(Object.entries(r.inputs).map(([key, value]) => {
-      const from = (r.propertyDependencies[key] ?? []).map(of).filter((d): d is pulumi.Resource => d !== undefined);
-      return [key, from.length ? pulumi.all(from.map(d => d.urn)).apply(() => value) : value];
-    }));
+    const inputs = Object.fromEntries(
+      Object.entries(r.inputs).map(([key, value]) => {
+        const from = (r.propertyDependencies[key] ?? []).map(of).filter((d): d is pulumi.Resource => d !== undefined);
+        return [key, from.length ? pulumi.all(from.map(d => d.urn)).apply(() => value) : value];
+      }),
+    );
     const opts = {
       parent: r.parent ? of(r.parent) : undefined,
-      provider: r.provider ? of(r.provider) as pulumi.ProviderResource : undefined,
+      provider: r.provider ? (of(r.provider) as pulumi.ProviderResource) : undefined,
       dependsOn: r.dependsOn.map(of).filter((d): d is pulumi.Resource => d !== undefined),
       protect: r.protect,
     };
-    declared.set(r.urn, r.custom ? new (sdkClass(r.type))(r.name, inputs, opts) : new RecordedComponent(r.type, r.name, opts));
+    declared.set(
+      r.urn,
+      r.custom ? new (sdkClass(r.type))(r.name, inputs, opts) : new RecordedComponent(r.type, r.name, opts),
+    );
   }
 }
 

@@ -10,7 +10,10 @@
  * your utilization limit" for gpt-4.1 and later; older models per the capacity calculator,
  * https://ai.azure.com/resource/calculator). `tokensPerSecond` is the table's "Latency Target Value".
  */
-export const PTU_THROUGHPUT: Record<string, { inputTpmPerPtu: number; outputTokenWeight: number; tokensPerSecond: number }> = {
+export const PTU_THROUGHPUT: Record<
+  string,
+  { inputTpmPerPtu: number; outputTokenWeight: number; tokensPerSecond: number }
+> = {
   // gpt-5 family: "Output-to-input ratio" 8 in the same table (MicrosoftDocs/azure-ai-docs
   // articles/foundry/openai/includes/how-to-provisioned-throughput-onboarding-3.md, read 2026-11-25).
   "gpt-5.1": { inputTpmPerPtu: 4750, outputTokenWeight: 8, tokensPerSecond: 50 },
@@ -22,7 +25,7 @@ export const PTU_THROUGHPUT: Record<string, { inputTpmPerPtu: number; outputToke
   "gpt-4o": { inputTpmPerPtu: 2500, outputTokenWeight: 4, tokensPerSecond: 25 },
   "gpt-4o-mini": { inputTpmPerPtu: 37000, outputTokenWeight: 4, tokensPerSecond: 33 },
   "o3-mini": { inputTpmPerPtu: 2500, outputTokenWeight: 4, tokensPerSecond: 25 },
-  "o1": { inputTpmPerPtu: 230, outputTokenWeight: 4, tokensPerSecond: 25 },
+  o1: { inputTpmPerPtu: 230, outputTokenWeight: 4, tokensPerSecond: 25 },
 };
 
 /**
@@ -40,33 +43,45 @@ export const STANDARD = { tokensPerUnit: 1000, requestsPerMinutePerUnit: 6, wind
 export const PTU = { windowS: 10 };
 
 export const ASSUMPTIONS = {
-  latency: "latency: 0.5 s to the first token; output at the model's PTU latency target (tokens/s) on every tier; " +
+  latency:
+    "latency: 0.5 s to the first token; output at the model's PTU latency target (tokens/s) on every tier; " +
     "2 ms within a region, 40 ms across regions (confirm with https://learn.microsoft.com/azure/networking/azure-network-latency)",
-  windows: "rate windows: standard and PTU admit a request while the last 10 s of throughput allows it; Retry-After is the time " +
+  windows:
+    "rate windows: standard and PTU admit a request while the last 10 s of throughput allows it; Retry-After is the time " +
     "until it would, at most 60 s",
-  tokens: "tokens: a request costs its prompt plus completion tokens against the deployment and the token limit when it is " +
+  tokens:
+    "tokens: a request costs its prompt plus completion tokens against the deployment and the token limit when it is " +
     "admitted (the service estimates from max_tokens; the gateway counts the usage it reads)",
-  breakerTransport: "breaker: a transport failure counts when the rule lists its LastError.Reason (Timeout, BackendConnectionFailure; " +
+  breakerTransport:
+    "breaker: a transport failure counts when the rule lists its LastError.Reason (Timeout, BackendConnectionFailure; " +
     "the values errorReasons accepts are undocumented); " +
     "after tripDuration (or Retry-After) the backend takes traffic again, without a half-open probe",
-  retryTransport: "retry: a forward-request error (no response) leaves the retry loop for on-error unless the condition tests for " +
+  retryTransport:
+    "retry: a forward-request error (no response) leaves the retry loop for on-error unless the condition tests for " +
     "a missing response (APIM raises an error: https://learn.microsoft.com/azure/api-management/forward-request-policy)",
   // Documented: "Different instances of the gateway do not synchronize and will apply circuit breaker rules based on
   // the information on the same instance" (https://learn.microsoft.com/azure/api-management/backends#circuit-breaker).
-  breakerPerRegion: "gateway instances: one breaker state per gateway location, as if each location were one unit (several " +
+  breakerPerRegion:
+    "gateway instances: one breaker state per gateway location, as if each location were one unit (several " +
     "units would each learn on their own, documented); token-limit counters per location too (undocumented)",
-  poolEmpty: "pool: when every member's breaker is open, set-backend-service fails and on-error, told no member, takes attempt n " +
+  poolEmpty:
+    "pool: when every member's breaker is open, set-backend-service fails and on-error, told no member, takes attempt n " +
     "to have reached tier first-tier + n",
-  onError: "on-error: the failed tier is the member the pool forwarded to (the policy reads the forwarded host, undocumented); " +
+  onError:
+    "on-error: the failed tier is the member the pool forwarded to (the policy reads the forwarded host, undocumented); " +
     "send-request replays the request on each other tier at its priority or after, within that tier's timeout, ignoring breakers " +
     "(ignore-error: a missing response is a failed tier; https://learn.microsoft.com/azure/api-management/send-request-policy)",
-  arrivals: "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains; callers do not retry",
-  frontDoor: "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
+  arrivals:
+    "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains; callers do not retry",
+  frontDoor:
+    "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
     "interval from a random phase; requests sent to a down origin fail",
-  dnsToggle: "private entry: an operator flips gateway.activeRegion and runs pulumi up after the drill's operatorMinutes; clients " +
+  dnsToggle:
+    "private entry: an operator flips gateway.activeRegion and runs pulumi up after the drill's operatorMinutes; clients " +
     "follow after the record's TTL",
   // Undocumented: how rate-limit-by-key's window slides with a deferred increment; the generator reads "calls - remaining" as tokens used.
-  shedding: "PTU shedding: one counter per (PTU deployment, class), a sliding minute of the tokens that deployment answered; a " +
+  shedding:
+    "PTU shedding: one counter per (PTU deployment, class), a sliding minute of the tokens that deployment answered; a " +
     "priority-2/3 caller whose class reached its budget of the chain's first PTU takes the standard route",
 };
 

@@ -11,8 +11,14 @@ export function benchDrill(plan: ProgramRun): string {
   const topology = readPlan(plan);
   const config = parseDrillConfig({ window: { minutes: 60, faultFrom: 0, faultTo: 60 } }, "bench");
   const region = Object.values(topology.accounts).find(a => a.role === "standard")!.region;
-  const report = runScenario(topology, { name: `${region} down (5xx)`, faults: [{ kind: "down", region, as: "5xx" }] }, config);
+  const report = runScenario(
+    topology,
+    { name: `${region} down (5xx)`, faults: [{ kind: "down", region, as: "5xx" }] },
+    config,
+  );
   const requests = report.applications.reduce((s, a) => s + a.requests, 0);
-  return (`failover drill, ${plan.stack}: 60 simulated minutes, ${report.name}: ${requests} requests, ${report.events} events ` +
-    `in ${report.wallMs.toFixed(0)} ms = ${Math.round(report.events / (report.wallMs / 1000)).toLocaleString("en-US")} events/s`);
+  return (
+    `failover drill, ${plan.stack}: 60 simulated minutes, ${report.name}: ${requests} requests, ${report.events} events ` +
+    `in ${report.wallMs.toFixed(0)} ms = ${Math.round(report.events / (report.wallMs / 1000)).toLocaleString("en-US")} events/s`
+  );
 }

@@ -10,17 +10,27 @@ export function chartSpec(s: ScenarioReport): TopLevelSpec {
     width: 640,
     height: 220,
     layer: [
-      ...(s.spans.length > 0 ? [{
-        data: { values: s.spans },
-        mark: { type: "rect" as const, color: "#f4cccc", opacity: 0.6 },
-        encoding: { x: { field: "from", type: "quantitative" as const }, x2: { field: "to" } },
-      }] : []),
+      ...(s.spans.length > 0
+        ? [
+            {
+              data: { values: s.spans },
+              mark: { type: "rect" as const, color: "#f4cccc", opacity: 0.6 },
+              encoding: { x: { field: "from", type: "quantitative" as const }, x2: { field: "to" } },
+            },
+          ]
+        : []),
       {
         data: { values: s.series },
         mark: { type: "line" as const, interpolate: "step-after" as const, strokeWidth: 1.5 },
         encoding: {
           x: { field: "minute", type: "quantitative" as const, title: "minute" },
-          y: { field: "served", type: "quantitative" as const, title: "served", axis: { format: "%" }, scale: { domain: [0, 1] } },
+          y: {
+            field: "served",
+            type: "quantitative" as const,
+            title: "served",
+            axis: { format: "%" },
+            scale: { domain: [0, 1] },
+          },
           color: { field: "application", type: "nominal" as const, title: "application" },
           // Applications that fare alike overlap: dashes keep each line visible.
           strokeDash: { field: "application", type: "nominal" as const, title: "application" },

@@ -38,7 +38,11 @@ export const DRILL: Command = {
 /** The writer named in the manifest of the charts' directory and in the JSON report. */
 const WRITER = DRILL.name;
 
-export const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9.]+/g, "-").replace(/^-|-$/g, "");
+export const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, "-")
+    .replace(/^-|-$/g, "");
 
 export interface DrillOptions {
   stack?: string;
@@ -50,9 +54,14 @@ export interface DrillOptions {
 
 export function parseDrillArgs(argv: readonly string[]): DrillOptions {
   const { values } = parseCommand(DRILL, argv, {
-    stack: { type: "string" }, plan: { type: "string" }, drill: { type: "string" }, json: { type: "string" }, seed: { type: "string" },
+    stack: { type: "string" },
+    plan: { type: "string" },
+    drill: { type: "string" },
+    json: { type: "string" },
+    seed: { type: "string" },
   });
-  if (values.plan !== undefined && values.stack !== undefined) throw new UsageError(`give --stack or --plan, not both\n${DRILL.usage}`);
+  if (values.plan !== undefined && values.stack !== undefined)
+    throw new UsageError(`give --stack or --plan, not both\n${DRILL.usage}`);
   const { seed, ...rest } = values;
   return { ...rest, ...(seed !== undefined ? { seed: wholeNumber("seed", seed, 0, 2 ** 31 - 1) } : {}) };
 }
@@ -62,7 +71,10 @@ const chartsLabel = (planFile: string) => `the charts' directory ${chartsDir(pla
 const checkChartsDir = (planFile: string) => checkOutDir(chartsDir(planFile), WRITER, chartsLabel(planFile));
 
 /** `--stack`: plans into out/<stack> as `npm run plan` does (the plan's own manifest), the charts beside it. */
-export async function planStack(stack: string, make: (stack: string) => Promise<Plan> = s => makePlan({ stack: s, config: stackFile(s) })) {
+export async function planStack(
+  stack: string,
+  make: (stack: string) => Promise<Plan> = s => makePlan({ stack: s, config: stackFile(s) }),
+) {
   const out = path.join("out", stack);
   checkOutDir(out, PLAN.name);
   const file = path.join(out, "plan.json");
@@ -73,7 +85,8 @@ export async function planStack(stack: string, make: (stack: string) => Promise<
 }
 
 function readSavedPlan(file: string): { plan: PlanLike; file: string } {
-  if (!fs.existsSync(file)) throw new UsageError(`--plan ${file}: no such plan (npm run plan -- --stack <name> writes out/<name>/plan.json)`);
+  if (!fs.existsSync(file))
+    throw new UsageError(`--plan ${file}: no such plan (npm run plan -- --stack <name> writes out/<name>/plan.json)`);
   checkChartsDir(file);
   try {
     return { plan: JSON.parse(fs.readFileSync(file, "utf8")) as PlanLike, file };
@@ -88,7 +101,8 @@ function drillConfig(opts: DrillOptions, stack: string): DrillConfig {
   return opts.seed === undefined ? config : { ...config, seed: opts.seed };
 }
 
-const LEGEND = "served: share of requests arriving during the fault that got an answer; p50+/p95+: latency added by failover;\n" +
+const LEGEND =
+  "served: share of requests arriving during the fault that got an answer; p50+/p95+: latency added by failover;\n" +
   "tries: attempts per request; settle: time until every 10 s is served at 99 %; TPM short: demand left unserved once settled.";
 
 async function run(opts: DrillOptions, out: Output): Promise<number> {
@@ -97,12 +111,18 @@ async function run(opts: DrillOptions, out: Output): Promise<number> {
   const config = drillConfig(opts, plan.stack);
   const started = Date.now();
   const { report, runs } = drill(readPlan(plan), config);
-  out.log(`failover drill: ${plan.project}/${plan.stack}, ${runs.length} scenarios, ${config.window.minutes} simulated minutes each ` +
-    `(fault from minute ${config.window.faultFrom} to ${config.window.faultTo}), seed ${config.seed}, ${Date.now() - started} ms\n`);
+  out.log(
+    `failover drill: ${plan.project}/${plan.stack}, ${runs.length} scenarios, ${config.window.minutes} simulated minutes each ` +
+      `(fault from minute ${config.window.faultFrom} to ${config.window.faultTo}), seed ${config.seed}, ${Date.now() - started} ms\n`,
+  );
   out.log(renderTable(runs));
   out.log(`\n${LEGEND}`);
-  out.log(`\nassumptions (where the documentation is silent, or the plan shows a gap):\n${report.assumptions.map(a => `  - ${a}`).join("\n")}`);
-  const charts: OutputFile[] = await Promise.all(runs.map(async r => ({ path: `${slug(r.name)}.svg`, text: await renderChart(r) })));
+  out.log(
+    `\nassumptions (where the documentation is silent, or the plan shows a gap):\n${report.assumptions.map(a => `  - ${a}`).join("\n")}`,
+  );
+  const charts: OutputFile[] = await Promise.all(
+    runs.map(async r => ({ path: `${slug(r.name)}.svg`, text: await renderChart(r) })),
+  );
   writeOutDir(chartsDir(file), WRITER, charts, chartsLabel(file));
   if (opts.json !== undefined) writeOwnedJson("--json", opts.json, WRITER, report);
   out.log(`\nwrote ${runs.length} charts to ${chartsDir(file)}${opts.json !== undefined ? ` and ${opts.json}` : ""}`);
@@ -111,17 +131,23 @@ async function run(opts: DrillOptions, out: Output): Promise<number> {
 
 /** The plan or drill file a user gave, refused: their message alone, exit 2. */
 const asUsage = (e: unknown) =>
-  (e instanceof DrillPlanError || e instanceof DrillConfigError || e instanceof DrillError ? new UsageError(e.message) : e);
+  e instanceof DrillPlanError || e instanceof DrillConfigError || e instanceof DrillError
+    ? new UsageError(e.message)
+    : e;
 
 export function cli(argv: readonly string[], out: Output = console): Promise<number> {
-  return runCommand(DRILL, async () => {
-    const opts = parseDrillArgs(argv);
-    try {
-      return await run(opts, out);
-    } catch (e) {
-      throw asUsage(e);
-    }
-  }, out);
+  return runCommand(
+    DRILL,
+    async () => {
+      const opts = parseDrillArgs(argv);
+      try {
+        return await run(opts, out);
+      } catch (e) {
+        throw asUsage(e);
+      }
+    },
+    out,
+  );
 }
 
 if (require.main === module) main(cli);

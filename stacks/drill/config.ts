@@ -11,11 +11,36 @@ const window = { from: z.number().min(0).optional(), to: z.number().min(0).optio
 
 /** Faults a scenario injects; `from`/`to` (minutes) default to the drill window's fault period. */
 export const FaultSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("down"), ...target, ...window, as: z.enum(["5xx", "unreachable", "timeout"]).default("5xx") }).strict(),
-  z.object({ kind: z.literal("errors"), ...target, ...window, rate: z.number().min(0).max(1), status: z.number().int().min(500).max(599).default(500) }).strict(),
-  z.object({ kind: z.literal("saturated"), account: z.string(), ...window, load: z.number().min(0).max(1).default(1) }).strict(),
+  z
+    .object({
+      kind: z.literal("down"),
+      ...target,
+      ...window,
+      as: z.enum(["5xx", "unreachable", "timeout"]).default("5xx"),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("errors"),
+      ...target,
+      ...window,
+      rate: z.number().min(0).max(1),
+      status: z.number().int().min(500).max(599).default(500),
+    })
+    .strict(),
+  z
+    .object({ kind: z.literal("saturated"), account: z.string(), ...window, load: z.number().min(0).max(1).default(1) })
+    .strict(),
   // Standard quota is per subscription, region and model (https://learn.microsoft.com/azure/ai-foundry/openai/how-to/quota).
-  z.object({ kind: z.literal("quota-exhausted"), subscription: z.string(), region: z.string(), model: z.string(), ...window }).strict(),
+  z
+    .object({
+      kind: z.literal("quota-exhausted"),
+      subscription: z.string(),
+      region: z.string(),
+      model: z.string(),
+      ...window,
+    })
+    .strict(),
   z.object({ kind: z.literal("gateway-down"), region: z.string(), ...window }).strict(),
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
@@ -23,32 +48,42 @@ export type Fault = z.infer<typeof FaultSchema>;
 export const ScenarioSchema = z.object({ name: z.string().min(1), faults: z.array(FaultSchema) }).strict();
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
-const DemandSchema = z.object({
-  tokensPerMinute: z.number().positive().optional(),
-  requestsPerMinute: z.number().positive().optional(),
-  streamingShare: z.number().min(0).max(1).optional(),
-  /** Share of the demand per deployment name; the rest of the application's chains get nothing. */
-  mix: z.record(z.string(), z.number().min(0)).optional(),
-}).strict();
+const DemandSchema = z
+  .object({
+    tokensPerMinute: z.number().positive().optional(),
+    requestsPerMinute: z.number().positive().optional(),
+    streamingShare: z.number().min(0).max(1).optional(),
+    /** Share of the demand per deployment name; the rest of the application's chains get nothing. */
+    mix: z.record(z.string(), z.number().min(0)).optional(),
+  })
+  .strict();
 
-export const DrillConfigSchema = z.object({
-  seed: z.number().int().default(1),
-  window: z.object({
-    minutes: z.number().positive().default(30),
-    faultFrom: z.number().min(0).default(5),
-    faultTo: z.number().min(0).default(25),
-    binSeconds: z.number().positive().default(10),
-  }).strict().default({ minutes: 30, faultFrom: 5, faultTo: 25, binSeconds: 10 }),
-  request: z.object({
-    promptTokens: z.number().int().positive().default(800),
-    completionTokens: z.number().int().positive().default(200),
-    streamingShare: z.number().min(0).max(1).default(0.5),
-  }).strict().default({ promptTokens: 800, completionTokens: 200, streamingShare: 0.5 }),
-  /** Minutes from a gateway outage until an operator flips the private DNS record (private entry only). */
-  operatorMinutes: z.number().min(0).default(10),
-  demand: z.record(z.string(), DemandSchema).default({}),
-  scenarios: z.array(ScenarioSchema).default([]),
-}).strict();
+export const DrillConfigSchema = z
+  .object({
+    seed: z.number().int().default(1),
+    window: z
+      .object({
+        minutes: z.number().positive().default(30),
+        faultFrom: z.number().min(0).default(5),
+        faultTo: z.number().min(0).default(25),
+        binSeconds: z.number().positive().default(10),
+      })
+      .strict()
+      .default({ minutes: 30, faultFrom: 5, faultTo: 25, binSeconds: 10 }),
+    request: z
+      .object({
+        promptTokens: z.number().int().positive().default(800),
+        completionTokens: z.number().int().positive().default(200),
+        streamingShare: z.number().min(0).max(1).default(0.5),
+      })
+      .strict()
+      .default({ promptTokens: 800, completionTokens: 200, streamingShare: 0.5 }),
+    /** Minutes from a gateway outage until an operator flips the private DNS record (private entry only). */
+    operatorMinutes: z.number().min(0).default(10),
+    demand: z.record(z.string(), DemandSchema).default({}),
+    scenarios: z.array(ScenarioSchema).default([]),
+  })
+  .strict();
 export type DrillConfig = z.infer<typeof DrillConfigSchema>;
 
 /** A drill file that does not parse or validate: the message names the file and the key. */
@@ -62,7 +97,9 @@ export function parseDrillConfig(doc: unknown, source: string): DrillConfig {
   }
   const w = parsed.data.window;
   if (!(w.faultFrom < w.faultTo && w.faultTo <= w.minutes)) {
-    throw new DrillConfigError(`${source}: window: need faultFrom < faultTo <= minutes, got ${w.faultFrom}, ${w.faultTo}, ${w.minutes}`);
+    throw new DrillConfigError(
+      `${source}: window: need faultFrom < faultTo <= minutes, got ${w.faultFrom}, ${w.faultTo}, ${w.minutes}`,
+    );
   }
   return parsed.data;
 }

@@ -19,13 +19,20 @@ export function runScenario(t: DrillTopology, scenario: Scenario, config: DrillC
   return run.report(Number(process.hrtime.bigint() - started) / 1e6);
 }
 
-export function drill(t: DrillTopology, config: DrillConfig, scenarios = scenarioSet(t, config)): { report: DrillReport; runs: ScenarioReport[] } {
+export function drill(
+  t: DrillTopology,
+  config: DrillConfig,
+  scenarios = scenarioSet(t, config),
+): { report: DrillReport; runs: ScenarioReport[] } {
   const runs = scenarios.map(s => runScenario(t, s, config));
   const { minutes, faultFrom, faultTo } = config.window;
   return {
     runs,
     report: {
-      project: t.project, stack: t.stack, seed: config.seed, window: { minutes, faultFrom, faultTo },
+      project: t.project,
+      stack: t.stack,
+      seed: config.seed,
+      window: { minutes, faultFrom, faultTo },
       assumptions: assumptions(t),
       scenarios: runs.map(({ series: _series, ...rest }) => rest),
     },

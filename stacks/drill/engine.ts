@@ -19,7 +19,10 @@ export function hash(s: string): number {
   return h >>> 0;
 }
 
-export interface Timed { t: number; seq: number }
+export interface Timed {
+  t: number;
+  seq: number;
+}
 /** An event before the queue numbers it (distributes over unions of event kinds). */
 export type Unsequenced<E> = E extends Timed ? Omit<E, "seq"> : never;
 
@@ -29,7 +32,9 @@ export class EventQueue<E extends Timed> {
   private seq = 0;
   processed = 0;
 
-  get size(): number { return this.items.length; }
+  get size(): number {
+    return this.items.length;
+  }
 
   push(e: Unsequenced<E>): void {
     const item = { ...e, seq: this.seq++ } as E;
@@ -51,7 +56,8 @@ export class EventQueue<E extends Timed> {
     if (a.length > 0 && last) {
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         const cand = (j: number) => j < a.length && before(a[j], m === i ? last : a[m]);
         if (cand(l)) m = l;
@@ -73,7 +79,12 @@ const before = (x: Timed, y: Timed) => x.t < y.t || (x.t === y.t && x.seq < y.se
 export class Bucket {
   private level: number;
   private last = 0;
-  constructor(private readonly rate: number, private readonly max: number) { this.level = max; }
+  constructor(
+    private readonly rate: number,
+    private readonly max: number,
+  ) {
+    this.level = max;
+  }
 
   /** Takes `amount` at time `t` if available (refilling at `rate * factor`); else the seconds until it would be. */
   take(amount: number, t: number, factor = 1): { ok: true } | { ok: false; waitS: number } {

@@ -7,7 +7,11 @@ export function faultSpans(scenario: Scenario, config: DrillConfig): { from: num
   return scenario.faults.map(f => ({ from: f.from ?? config.window.faultFrom, to: f.to ?? config.window.faultTo }));
 }
 
-export interface ActiveFault { fault: Fault; fromS: number; toS: number }
+export interface ActiveFault {
+  fault: Fault;
+  fromS: number;
+  toS: number;
+}
 
 export class FaultTimeline {
   readonly faults: ActiveFault[];
@@ -23,8 +27,10 @@ export class FaultTimeline {
 
   /** The outage or error fault hitting an account at `t`, if any. */
   accountFault(account: DrillAccount, t: number): Extract<Fault, { kind: "down" | "errors" }> | undefined {
-    return this.active(t).find((f): f is Extract<Fault, { kind: "down" | "errors" }> =>
-      (f.kind === "down" || f.kind === "errors") && (f.account === account.key || f.region === account.region));
+    return this.active(t).find(
+      (f): f is Extract<Fault, { kind: "down" | "errors" }> =>
+        (f.kind === "down" || f.kind === "errors") && (f.account === account.key || f.region === account.region),
+    );
   }
 
   /** The share of a deployment's throughput left to the gateway's traffic at `t` (saturation, exhausted quota). */
@@ -33,8 +39,14 @@ export class FaultTimeline {
     for (const f of this.active(t)) {
       if (f.kind === "saturated" && f.account === account.key) factor *= 1 - f.load;
       // Standard quota is per subscription, region and model; provisioned capacity is reserved apart from it.
-      if (f.kind === "quota-exhausted" && f.subscription === account.subscription && f.region === account.region && f.model === deployment.model
-        && !isProvisioned(deployment.sku)) factor = 0;
+      if (
+        f.kind === "quota-exhausted" &&
+        f.subscription === account.subscription &&
+        f.region === account.region &&
+        f.model === deployment.model &&
+        !isProvisioned(deployment.sku)
+      )
+        factor = 0;
     }
     return factor;
   }
@@ -49,7 +61,12 @@ export class FaultTimeline {
 }
 
 /** Picks the gateway location for a request arriving at `t`, as Front Door or the private DNS record would. */
-export function entryRouter(t: DrillTopology, timeline: FaultTimeline, config: DrillConfig, random: () => number): (at: number) => string {
+export function entryRouter(
+  t: DrillTopology,
+  timeline: FaultTimeline,
+  config: DrillConfig,
+  random: () => number,
+): (at: number) => string {
   const entry = t.entry;
   if (entry.mode === "private") {
     // The DNS record points at the active region until an operator flips it (plus the record's TTL).
@@ -62,16 +79,24 @@ export function entryRouter(t: DrillTopology, timeline: FaultTimeline, config: D
   // rotation once fewer than successfulSamplesRequired of the last sampleSize probes succeeded, and returns
   // once enough succeed again; probes run every probeIntervalInSeconds.
   const { probeIntervalS: every, sampleSize, successfulSamplesRequired: needed } = entry;
-  const outOfRotation = new Map(entry.origins.map(o => [o.region, timeline.gatewayOutages(o.region).map(f => {
-    const phase = random() * every;
-    return { from: f.fromS + phase + every * (sampleSize - needed), to: f.toS + phase + every * (needed - 1) };
-  })]));
+  const outOfRotation = new Map(
+    entry.origins.map(o => [
+      o.region,
+      timeline.gatewayOutages(o.region).map(f => {
+        const phase = random() * every;
+        return { from: f.fromS + phase + every * (sampleSize - needed), to: f.toS + phase + every * (needed - 1) };
+      }),
+    ]),
+  );
   const origins = entry.origins.filter(o => o.enabled);
   return at => {
     const healthy = origins.filter(o => !outOfRotation.get(o.region)!.some(w => at >= w.from && at < w.to));
     const pool = healthy.length > 0 ? healthy : origins;
     const best = Math.min(...pool.map(o => o.priority));
-    return weightedPick(pool.filter(o => o.priority === best), random).region;
+    return weightedPick(
+      pool.filter(o => o.priority === best),
+      random,
+    ).region;
   };
 }
 

@@ -22,15 +22,35 @@
  */
 import { XMLParser } from "fast-xml-parser";
 import {
-  BreakerRule, ChainRoute, DrillAccount, FallbackStep, ShedRule, DrillApplication, DrillBackend, DrillEntry, DrillPool, DrillTopology,
-  GatewayRegion, RetryPolicy, StatusRange,
+  BreakerRule,
+  ChainRoute,
+  DrillAccount,
+  FallbackStep,
+  ShedRule,
+  DrillApplication,
+  DrillBackend,
+  DrillEntry,
+  DrillPool,
+  DrillTopology,
+  GatewayRegion,
+  RetryPolicy,
+  StatusRange,
 } from "./topology";
 
 /** A plan the drill cannot read: the message names the field. */
 export class DrillPlanError extends Error {}
 
-interface PlanResource { type: string; name: string; inputs: Record<string, any> }
-export interface PlanLike { project: string; stack: string; resources: PlanResource[]; outputs: Record<string, any> }
+interface PlanResource {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}
+export interface PlanLike {
+  project: string;
+  stack: string;
+  resources: PlanResource[];
+  outputs: Record<string, any>;
+}
 
 const APIM = "azure-native:apimanagement:";
 
@@ -40,9 +60,11 @@ function fail(field: string, problem: string): never {
 
 /** ISO 8601 durations as APIM takes them (`PT10S`, `PT1M30S`, `P1D`) -> seconds. */
 export function isoSeconds(value: unknown, field: string): number {
-  const m = typeof value === "string" ? /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value) : null;
-  if (!m || value === "P" || value === "PT") fail(field, `expected an ISO 8601 duration such as PT10S, got ${JSON.stringify(value)}`);
-  return (Number(m[1] ?? 0) * 86400) + (Number(m[2] ?? 0) * 3600) + (Number(m[3] ?? 0) * 60) + Number(m[4] ?? 0);
+  const m =
+    typeof value === "string" ? /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value) : null;
+  if (!m || value === "P" || value === "PT")
+    fail(field, `expected an ISO 8601 duration such as PT10S, got ${JSON.stringify(value)}`);
+  return Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
 }
 
 function breakerRules(backend: PlanResource): BreakerRule[] {
@@ -66,14 +88,22 @@ const hostOf = (url: string) => new URL(url).host.toLowerCase();
 
 function singleBackend(r: PlanResource, accountByHost: Map<string, string>): DrillBackend {
   const url = r.inputs.url ?? fail(`${r.name}.url`, "a single backend needs a url");
-  const account = accountByHost.get(hostOf(url)) ?? fail(`${r.name}.url`, `${url} is not the endpoint of any account in outputs.accounts`);
-  return { id: r.inputs.backendId, account, deployment: /\/deployments\/([^/?]+)/.exec(url)?.[1], rules: breakerRules(r) };
+  const account =
+    accountByHost.get(hostOf(url)) ??
+    fail(`${r.name}.url`, `${url} is not the endpoint of any account in outputs.accounts`);
+  return {
+    id: r.inputs.backendId,
+    account,
+    deployment: /\/deployments\/([^/?]+)/.exec(url)?.[1],
+    rules: breakerRules(r),
+  };
 }
 
 function pool(r: PlanResource, backends: Record<string, DrillBackend>): DrillPool {
   const members = (r.inputs.pool.services as any[]).map((s, i) => {
     const id = /\/backends\/([^/]+)$/.exec(String(s.id))?.[1];
-    if (!id || !backends[id]) fail(`${r.name}.pool.services[${i}].id`, `${s.id} names no single backend of service ${r.inputs.serviceName}`);
+    if (!id || !backends[id])
+      fail(`${r.name}.pool.services[${i}].id`, `${s.id} names no single backend of service ${r.inputs.serviceName}`);
     return { backend: id, priority: Number(s.priority ?? 1), weight: Number(s.weight ?? 1) };
   });
   return { id: r.inputs.backendId, members };
@@ -97,25 +127,43 @@ function* elements(nodes: XmlNode[]): Generator<{ tag: string; attrs: Record<str
 export function conditionStatuses(condition: string): StatusRange[] {
   return [...condition.matchAll(/StatusCode\s*(==|>=|>|<=|<)\s*(\d{3})/g)].map(([, op, n]) => {
     const v = Number(n);
-    return op === "==" ? { min: v, max: v } : op === ">=" ? { min: v, max: 599 } : op === ">" ? { min: v + 1, max: 599 }
-      : op === "<=" ? { min: 100, max: v } : { min: 100, max: v - 1 };
+    return op === "=="
+      ? { min: v, max: v }
+      : op === ">="
+        ? { min: v, max: 599 }
+        : op === ">"
+          ? { min: v + 1, max: 599 }
+          : op === "<="
+            ? { min: 100, max: v }
+            : { min: 100, max: v - 1 };
   });
 }
 
 interface PolicyFacts {
-  retry: RetryPolicy; chainPools: Record<string, string>; routes: Record<string, ChainRoute>; shed: Record<string, ShedRule>;
-  fallback: Record<string, FallbackStep[]>; noAnswerMovesOn: boolean; tokenLimits: Record<string, number>;
+  retry: RetryPolicy;
+  chainPools: Record<string, string>;
+  routes: Record<string, ChainRoute>;
+  shed: Record<string, ShedRule>;
+  fallback: Record<string, FallbackStep[]>;
+  noAnswerMovesOn: boolean;
+  tokenLimits: Record<string, number>;
 }
 type Element = { tag: string; attrs: Record<string, string>; children: XmlNode[] };
 
-const varsOf = (e: Element) => new Map(e.children.filter(c => tagOf(c) === "set-variable").map(c => [attrs(c).name, attrs(c).value]));
+const varsOf = (e: Element) =>
+  new Map(e.children.filter(c => tagOf(c) === "set-variable").map(c => [attrs(c).name, attrs(c).value]));
 /** The literal a `when` condition compares a variable with: `context.Variables["chain"] == "x"`. */
 const compared = (condition: string | undefined, name: string) =>
   new RegExp(`context\\.Variables\\["${name}"\\]\\)?\\s*==\\s*"([^"]+)"`).exec(condition ?? "")?.[1];
 
 function route(vars: Map<string, string | undefined>, field: string): ChainRoute {
   const tiers = (vars.get("tier-timeouts") ?? fail(field, "a chain-pool without tier-timeouts")).split(",").map(Number);
-  return { pool: vars.get("chain-pool")!, retryCount: Number(vars.get("retry-count")), tierTimeoutsS: tiers, firstTier: Number(vars.get("first-tier") ?? 0) };
+  return {
+    pool: vars.get("chain-pool")!,
+    retryCount: Number(vars.get("retry-count")),
+    tierTimeoutsS: tiers,
+    firstTier: Number(vars.get("first-tier") ?? 0),
+  };
 }
 
 /**
@@ -124,12 +172,19 @@ function route(vars: Map<string, string | undefined>, field: string): ChainRoute
  */
 function counters(e: Element, field: string): Pick<ShedRule, "decidedBy" | "countedOn"> {
   const limits = [...elements(e.children)].filter(x => x.tag === "rate-limit-by-key");
-  const backendOf = (x: Element) => /"ptu-budget:([^:"]+):priority-/.exec(x.attrs["counter-key"] ?? "")?.[1]
-    ?? fail(field, `a budget counter keyed ${JSON.stringify(x.attrs["counter-key"])}, not ptu-budget:<backend>:priority-<class>`);
-  const decider = limits.find(x => x.attrs["remaining-calls-variable-name"] === "ptu-budget-remaining")
-    ?? fail(field, "a shed route without a rate-limit-by-key counter reporting ptu-budget-remaining");
+  const backendOf = (x: Element) =>
+    /"ptu-budget:([^:"]+):priority-/.exec(x.attrs["counter-key"] ?? "")?.[1] ??
+    fail(
+      field,
+      `a budget counter keyed ${JSON.stringify(x.attrs["counter-key"])}, not ptu-budget:<backend>:priority-<class>`,
+    );
+  const decider =
+    limits.find(x => x.attrs["remaining-calls-variable-name"] === "ptu-budget-remaining") ??
+    fail(field, "a shed route without a rate-limit-by-key counter reporting ptu-budget-remaining");
   // A counter counts the requests its increment-condition says its backend served.
-  const countedOn = limits.filter(x => (x.attrs["increment-condition"] ?? "").includes(`"served-by", "") == "${backendOf(x)}"`)).map(backendOf);
+  const countedOn = limits
+    .filter(x => (x.attrs["increment-condition"] ?? "").includes(`"served-by", "") == "${backendOf(x)}"`))
+    .map(backendOf);
   return { decidedBy: backendOf(decider), countedOn };
 }
 
@@ -145,9 +200,14 @@ function routes(all: Element[], field: string): Pick<PolicyFacts, "chainPools" |
     const nested = [...elements(e.children)].find(w => w.tag === "when" && varsOf(w).has("chain-pool"));
     if (!nested) continue;
     // The shed condition compares the used tokens with a per-class budget: (priority == "2" ? N : M).
-    const b = /==\s*"2"\s*\?\s*(\d+)L\s*:\s*(\d+)L/.exec(nested.attrs.condition ?? "")
-      ?? fail(`${field} chain ${chain}`, "a shed route whose condition names no per-class budget");
-    out.shed[chain] = { budgets: { 2: Number(b[1]), 3: Number(b[2]) }, route: route(varsOf(nested), `${field} chain ${chain} (shed)`), ...counters(e, `${field} chain ${chain}`) };
+    const b =
+      /==\s*"2"\s*\?\s*(\d+)L\s*:\s*(\d+)L/.exec(nested.attrs.condition ?? "") ??
+      fail(`${field} chain ${chain}`, "a shed route whose condition names no per-class budget");
+    out.shed[chain] = {
+      budgets: { 2: Number(b[1]), 3: Number(b[2]) },
+      route: route(varsOf(nested), `${field} chain ${chain} (shed)`),
+      ...counters(e, `${field} chain ${chain}`),
+    };
   }
   return out;
 }
@@ -169,7 +229,9 @@ function fallback(all: Element[]): Record<string, FallbackStep[]> {
     if (!send || !chain || index === undefined) continue;
     // send-request: "timeout ... default 60" (https://learn.microsoft.com/azure/api-management/send-request-policy)
     (out[chain] ??= []).push({
-      index: Number(index), backend: varsOf(w).get("served-by")!, timeoutS: Number(attrs(send).timeout ?? 60),
+      index: Number(index),
+      backend: varsOf(w).get("served-by")!,
+      timeoutS: Number(attrs(send).timeout ?? 60),
       afterFailed: after ? after.split(",").map(Number) : [],
     });
   }
@@ -177,13 +239,18 @@ function fallback(all: Element[]): Record<string, FallbackStep[]> {
 }
 
 /** Whether a step's condition lets the walk go on after a step that got no answer (status 0). */
-const movesOnWithoutAnswer = (all: Element[]) => all.some(e => e.tag === "when"
-  && /GetValueOrDefault<int>\("attempt-status", -1\)\s*<=\s*0/.test(e.attrs.condition ?? ""));
+const movesOnWithoutAnswer = (all: Element[]) =>
+  all.some(
+    e => e.tag === "when" && /GetValueOrDefault<int>\("attempt-status", -1\)\s*<=\s*0/.test(e.attrs.condition ?? ""),
+  );
 
 export function readPolicy(xml: string, field: string): PolicyFacts {
-  const doc = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml) as XmlNode[];
+  const doc = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "" }).parse(
+    xml,
+  ) as XmlNode[];
   const all = [...elements(doc)];
-  const retry = all.find(e => e.tag === "retry") ?? fail(field, "no <retry> element: the drill models the backend-pool strategy");
+  const retry =
+    all.find(e => e.tag === "retry") ?? fail(field, "no <retry> element: the drill models the backend-pool strategy");
   if (!all.some(e => e.tag === "forward-request")) fail(field, "no <forward-request> element");
   const condition = retry.attrs.condition ?? "";
   // Application token limits: the azure-openai-token-limit with a literal budget inside the application's `when`.
@@ -196,7 +263,8 @@ export function readPolicy(xml: string, field: string): PolicyFacts {
   return {
     retry: {
       intervalS: Number(retry.attrs.interval ?? 0),
-      firstFastRetry: retry.attrs["first-fast-retry"] === "true", condition,
+      firstFastRetry: retry.attrs["first-fast-retry"] === "true",
+      condition,
       statusRanges: conditionStatuses(condition),
       // Transport failures leave context.Response null; a condition that never tests for it cannot retry them.
       onNoResponse: /Response\s*==\s*null|LastError/.test(condition),
@@ -210,11 +278,23 @@ export function readPolicy(xml: string, field: string): PolicyFacts {
 
 function accounts(outputs: Record<string, any>): Record<string, DrillAccount> {
   const out = outputs.accounts ?? fail("outputs.accounts", "missing");
-  return Object.fromEntries(Object.entries<any>(out).map(([key, a]) => [key, {
-    key, region: a.region, role: a.role, subscription: a.subscription ?? "primary",
-    deployments: Object.fromEntries(Object.entries<any>(a.deployments ?? {}).map(([d, v]) =>
-      [d, { model: v.model, sku: v.sku, capacity: Number(v.capacity) }])),
-  }]));
+  return Object.fromEntries(
+    Object.entries<any>(out).map(([key, a]) => [
+      key,
+      {
+        key,
+        region: a.region,
+        role: a.role,
+        subscription: a.subscription ?? "primary",
+        deployments: Object.fromEntries(
+          Object.entries<any>(a.deployments ?? {}).map(([d, v]) => [
+            d,
+            { model: v.model, sku: v.sku, capacity: Number(v.capacity) },
+          ]),
+        ),
+      },
+    ]),
+  );
 }
 
 function gatewayRegions(plan: PlanLike): GatewayRegion[] {
@@ -223,9 +303,12 @@ function gatewayRegions(plan: PlanLike): GatewayRegion[] {
   return of("ApiManagementService").flatMap(svc => {
     const service = svc.inputs.serviceName;
     const mine = of("Backend").filter(b => b.inputs.serviceName === service);
-    const backends = Object.fromEntries(mine.filter(b => !b.inputs.pool).map(b => [b.inputs.backendId, singleBackend(b, accountByHost)]));
+    const backends = Object.fromEntries(
+      mine.filter(b => !b.inputs.pool).map(b => [b.inputs.backendId, singleBackend(b, accountByHost)]),
+    );
     const pools = Object.fromEntries(mine.filter(b => b.inputs.pool).map(b => [b.inputs.backendId, pool(b, backends)]));
-    const policy = of("ApiPolicy").find(p => p.inputs.serviceName === service) ?? fail(`ApiPolicy of ${service}`, "missing");
+    const policy =
+      of("ApiPolicy").find(p => p.inputs.serviceName === service) ?? fail(`ApiPolicy of ${service}`, "missing");
     const facts = readPolicy(policy.inputs.value, `${policy.name}.value`);
     const regions = [svc.inputs.location, ...(svc.inputs.additionalLocations ?? []).map((l: any) => l.location)];
     return regions.map(region => ({ region, service, backends, pools, ...facts }));
@@ -234,31 +317,50 @@ function gatewayRegions(plan: PlanLike): GatewayRegion[] {
 
 function applications(outputs: Record<string, any>, gateways: GatewayRegion[]): DrillApplication[] {
   return Object.entries<any>(outputs.applications ?? fail("outputs.applications", "missing")).map(([name, a]) => ({
-    name, priority: Number(a.priority), chains: a.chains,
-    tokensPerMinute: Number(a.tokensPerMinute ?? gateways[0]?.tokenLimits[name]
-      ?? fail(`outputs.applications.${name}`, "no tokensPerMinute and no token-limit with this counter-key in the policy")),
+    name,
+    priority: Number(a.priority),
+    chains: a.chains,
+    tokensPerMinute: Number(
+      a.tokensPerMinute ??
+        gateways[0]?.tokenLimits[name] ??
+        fail(
+          `outputs.applications.${name}`,
+          "no tokensPerMinute and no token-limit with this counter-key in the policy",
+        ),
+    ),
   }));
 }
 
 function entry(plan: PlanLike): DrillEntry {
   const e = plan.outputs.entry ?? fail("outputs.entry", "missing");
   if (e.mode === "private") {
-    const record = plan.resources.find(r => r.type === "azure-native:privatedns:PrivateRecordSet" && r.inputs.privateZoneName === e.gatewayHost)
-      ?? fail("PrivateRecordSet", `no record in zone ${e.gatewayHost}`);
+    const record =
+      plan.resources.find(
+        r => r.type === "azure-native:privatedns:PrivateRecordSet" && r.inputs.privateZoneName === e.gatewayHost,
+      ) ?? fail("PrivateRecordSet", `no record in zone ${e.gatewayHost}`);
     return { mode: "private", activeRegion: e.activeRegion, ttlS: Number(record.inputs.ttl) };
   }
-  const regionByHost = new Map(Object.entries<string>(plan.outputs.gateway?.hosts ?? {}).map(([region, host]) => [host, region]));
+  const regionByHost = new Map(
+    Object.entries<string>(plan.outputs.gateway?.hosts ?? {}).map(([region, host]) => [host, region]),
+  );
   const origins = plan.resources.filter(r => r.type === "azure-native:cdn:AFDOrigin");
-  const group = plan.resources.find(r => r.type === "azure-native:cdn:AFDOriginGroup" && r.inputs.originGroupName === origins[0]?.inputs.originGroupName)
-    ?? fail("AFDOriginGroup", "public entry without a Front Door origin group");
+  const group =
+    plan.resources.find(
+      r =>
+        r.type === "azure-native:cdn:AFDOriginGroup" && r.inputs.originGroupName === origins[0]?.inputs.originGroupName,
+    ) ?? fail("AFDOriginGroup", "public entry without a Front Door origin group");
   return {
     mode: "public",
     probeIntervalS: Number(group.inputs.healthProbeSettings.probeIntervalInSeconds),
     sampleSize: Number(group.inputs.loadBalancingSettings.sampleSize),
     successfulSamplesRequired: Number(group.inputs.loadBalancingSettings.successfulSamplesRequired),
     origins: origins.map(o => ({
-      region: regionByHost.get(o.inputs.hostName) ?? fail(`${o.name}.hostName`, `${o.inputs.hostName} is no gateway host in outputs.gateway.hosts`),
-      priority: Number(o.inputs.priority ?? 1), weight: Number(o.inputs.weight ?? 1000), enabled: o.inputs.enabledState !== "Disabled",
+      region:
+        regionByHost.get(o.inputs.hostName) ??
+        fail(`${o.name}.hostName`, `${o.inputs.hostName} is no gateway host in outputs.gateway.hosts`),
+      priority: Number(o.inputs.priority ?? 1),
+      weight: Number(o.inputs.weight ?? 1000),
+      enabled: o.inputs.enabledState !== "Disabled",
     })),
   };
 }
@@ -266,13 +368,24 @@ function entry(plan: PlanLike): DrillEntry {
 export function readPlan(plan: PlanLike): DrillTopology {
   const gateways = gatewayRegions(plan);
   if (gateways.length === 0) fail("resources", "no API Management service");
-  const chains = Object.fromEntries(Object.entries<any>(plan.outputs.chains ?? fail("outputs.chains", "missing"))
-    .map(([name, c]) => [name, { name, deployment: c.deployment }]));
-  for (const g of gateways) for (const chain of Object.keys(chains)) {
-    if (!g.pools[g.chainPools[chain]]) fail(`ApiPolicy of ${g.service}`, `chain ${chain} is sent to no pool of the service`);
-  }
+  const chains = Object.fromEntries(
+    Object.entries<any>(plan.outputs.chains ?? fail("outputs.chains", "missing")).map(([name, c]) => [
+      name,
+      { name, deployment: c.deployment },
+    ]),
+  );
+  for (const g of gateways)
+    for (const chain of Object.keys(chains)) {
+      if (!g.pools[g.chainPools[chain]])
+        fail(`ApiPolicy of ${g.service}`, `chain ${chain} is sent to no pool of the service`);
+    }
   return {
-    project: plan.project, stack: plan.stack, accounts: accounts(plan.outputs), chains,
-    applications: applications(plan.outputs, gateways), gateways, entry: entry(plan),
+    project: plan.project,
+    stack: plan.stack,
+    accounts: accounts(plan.outputs),
+    chains,
+    applications: applications(plan.outputs, gateways),
+    gateways,
+    entry: entry(plan),
   };
 }

@@ -15,8 +15,12 @@ export class AppRecorder {
   attempts = 0;
   requests = 0;
 
-  constructor(readonly name: string, readonly demandTpm: number, private readonly binS: number,
-    private readonly inFault: (t: number) => boolean) {}
+  constructor(
+    readonly name: string,
+    readonly demandTpm: number,
+    private readonly binS: number,
+    private readonly inFault: (t: number) => boolean,
+  ) {}
 
   private count(arrival: number, attempts: number): number {
     const bin = Math.floor(arrival / this.binS);
@@ -82,14 +86,23 @@ export class ScenarioRun {
   readonly fromS: number;
   readonly toS: number;
 
-  constructor(readonly scenario: Scenario, private readonly config: DrillConfig, private readonly topo: DrillTopology) {
+  constructor(
+    readonly scenario: Scenario,
+    private readonly config: DrillConfig,
+    private readonly topo: DrillTopology,
+  ) {
     const spans = faultSpans(scenario, config);
     this.fromS = spans.length ? Math.min(...spans.map(f => f.from)) * 60 : 0;
     this.toS = spans.length ? Math.max(...spans.map(f => f.to)) * 60 : config.window.minutes * 60;
   }
 
   app(name: string, demandTpm: number): AppRecorder {
-    const recorder = new AppRecorder(name, demandTpm, this.config.window.binSeconds, t => t >= this.fromS && t < this.toS);
+    const recorder = new AppRecorder(
+      name,
+      demandTpm,
+      this.config.window.binSeconds,
+      t => t >= this.fromS && t < this.toS,
+    );
     this.apps.set(name, recorder);
     return recorder;
   }
@@ -104,9 +117,15 @@ export class ScenarioRun {
       applications: [...this.apps.values()].map(a => this.summarise(a, label)),
       events: this.events,
       wallMs,
-      series: [...this.apps.values()].flatMap(a => a.total.map((n, bin) => ({
-        minute: (bin * binS) / 60, application: a.name, served: n ? (a.served[bin] ?? 0) / n : NaN,
-      })).filter(p => !Number.isNaN(p.served))),
+      series: [...this.apps.values()].flatMap(a =>
+        a.total
+          .map((n, bin) => ({
+            minute: (bin * binS) / 60,
+            application: a.name,
+            served: n ? (a.served[bin] ?? 0) / n : NaN,
+          }))
+          .filter(p => !Number.isNaN(p.served)),
+      ),
     };
   }
 
@@ -115,7 +134,8 @@ export class ScenarioRun {
     const bins = range(Math.ceil(this.fromS / binS), Math.ceil(this.toS / binS)).filter(b => a.total[b]);
     const share = (b: number) => (a.served[b] ?? 0) / a.total[b];
     const lastBad = [...bins].reverse().find(b => share(b) < SETTLED);
-    const settleS = lastBad === undefined ? 0 : lastBad === bins[bins.length - 1] ? null : (lastBad + 1) * binS - this.fromS;
+    const settleS =
+      lastBad === undefined ? 0 : lastBad === bins[bins.length - 1] ? null : (lastBad + 1) * binS - this.fromS;
     // The capacity question is asked of the steady state: the second half of the fault.
     const steady = bins.filter(b => b * binS >= (this.fromS + this.toS) / 2);
     const steadyTotal = steady.reduce((s, b) => s + a.total[b], 0);
@@ -133,7 +153,9 @@ export class ScenarioRun {
       settleS,
       demandTpm: a.demandTpm,
       tpmShort: Math.round(short),
-      servedBy: Object.fromEntries([...a.backends].sort((x, y) => y[1] - x[1]).map(([k, n]) => [label(k), n / servedCount])),
+      servedBy: Object.fromEntries(
+        [...a.backends].sort((x, y) => y[1] - x[1]).map(([k, n]) => [label(k), n / servedCount]),
+      ),
       failures: Object.fromEntries(a.failures),
     };
   }

@@ -15,17 +15,31 @@ const secs = (x: number) => (x < 10 ? `${x.toFixed(2)}s` : `${x.toFixed(0)}s`);
 const tpm = (x: number) => (x === 0 ? "-" : x >= 1000 ? `${(x / 1000).toFixed(1)}K` : String(x));
 
 function row(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => (i < 2 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+  return cells
+    .map((c, i) => (i < 2 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+    .join("  ")
+    .trimEnd();
 }
 
 /** One block per scenario, one row per application. */
 export function renderTable(scenarios: readonly ScenarioReport[]): string {
   const header = ["scenario", "application", "served", "p50+", "p95+", "tries", "settle", "TPM short", "served by"];
-  const rows = scenarios.flatMap(s => s.applications.map((a, i) => [
-    i === 0 ? s.name : "", a.name, pct(a.served), secs(a.addedLatencyP50S), secs(a.addedLatencyP95S),
-    a.attemptsPerRequest.toFixed(2), a.settleS === null ? "never" : secs(a.settleS), tpm(a.tpmShort),
-    Object.entries(a.servedBy).slice(0, 3).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(", ") || "-",
-  ]));
+  const rows = scenarios.flatMap(s =>
+    s.applications.map((a, i) => [
+      i === 0 ? s.name : "",
+      a.name,
+      pct(a.served),
+      secs(a.addedLatencyP50S),
+      secs(a.addedLatencyP95S),
+      a.attemptsPerRequest.toFixed(2),
+      a.settleS === null ? "never" : secs(a.settleS),
+      tpm(a.tpmShort),
+      Object.entries(a.servedBy)
+        .slice(0, 3)
+        .map(([k, v]) => `${k} ${Math.round(v * 100)}%`)
+        .join(", ") || "-",
+    ]),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
   return [row(header, widths), ...rows.map(r => row(r, widths))].join("\n");
 }

@@ -14,7 +14,8 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
     scenarios.push({ name: `${region} down (5xx)`, faults: [{ kind: "down", region, as: "5xx" }] });
     scenarios.push({ name: `${region} unreachable`, faults: [{ kind: "down", region, as: "unreachable" }] });
   }
-  for (const a of ptuAccounts) scenarios.push({ name: `${a.key} PTU saturated`, faults: [{ kind: "saturated", account: a.key, load: 1 }] });
+  for (const a of ptuAccounts)
+    scenarios.push({ name: `${a.key} PTU saturated`, faults: [{ kind: "saturated", account: a.key, load: 1 }] });
   if (primary) {
     const model = Object.values(primary.deployments)[0]?.model;
     if (model) {
@@ -23,16 +24,28 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
         faults: [{ kind: "quota-exhausted", subscription: primary.subscription, region: primary.region, model }],
       });
     }
-    scenarios.push({ name: `${primary.key} timing out`, faults: [{ kind: "down", account: primary.key, as: "timeout" }] });
+    scenarios.push({
+      name: `${primary.key} timing out`,
+      faults: [{ kind: "down", account: primary.key, as: "timeout" }],
+    });
   }
-  const activeGateway = t.entry.mode === "private" ? t.entry.activeRegion
-    : [...t.entry.origins].sort((a, b) => a.priority - b.priority)[0]?.region;
-  if (activeGateway) scenarios.push({ name: `gateway ${activeGateway} down`, faults: [{ kind: "gateway-down", region: activeGateway }] });
+  const activeGateway =
+    t.entry.mode === "private"
+      ? t.entry.activeRegion
+      : [...t.entry.origins].sort((a, b) => a.priority - b.priority)[0]?.region;
+  if (activeGateway)
+    scenarios.push({
+      name: `gateway ${activeGateway} down`,
+      faults: [{ kind: "gateway-down", region: activeGateway }],
+    });
   const enterprise = ptuAccounts.find(a => a.role === "enterprise-ptu") ?? ptuAccounts[0];
   if (primary && enterprise) {
     scenarios.push({
       name: `${primary.region} down + ${enterprise.key} saturated`,
-      faults: [{ kind: "down", region: primary.region, as: "5xx" }, { kind: "saturated", account: enterprise.key, load: 1 }],
+      faults: [
+        { kind: "down", region: primary.region, as: "5xx" },
+        { kind: "saturated", account: enterprise.key, load: 1 },
+      ],
     });
   }
   return scenarios;
@@ -51,7 +64,9 @@ export function checkScenario(t: DrillTopology, s: Scenario, at: string): void {
     for (const key of ["region", "account", "subscription", "model"] as const) {
       const value = (f as Record<string, unknown>)[key];
       if (value !== undefined && !allowed[key].has(value as string)) {
-        throw new DrillConfigError(`${at}.faults.${i}.${key}: ${JSON.stringify(value)} is not in the plan; allowed: ${[...allowed[key]].join(", ")}`);
+        throw new DrillConfigError(
+          `${at}.faults.${i}.${key}: ${JSON.stringify(value)} is not in the plan; allowed: ${[...allowed[key]].join(", ")}`,
+        );
       }
     }
     if ((f.kind === "down" || f.kind === "errors") && (f.region === undefined) === (f.account === undefined)) {
@@ -65,10 +80,14 @@ export function checkDemand(t: DrillTopology, config: DrillConfig): void {
   const apps = new Map(t.applications.map(a => [a.name, a]));
   for (const [name, demand] of Object.entries(config.demand)) {
     const app = apps.get(name);
-    if (!app) throw new DrillConfigError(`demand.${name}: not an application of the plan; allowed: ${[...apps.keys()].join(", ")}`);
+    if (!app)
+      throw new DrillConfigError(
+        `demand.${name}: not an application of the plan; allowed: ${[...apps.keys()].join(", ")}`,
+      );
     const deployments = app.chains.map(c => t.chains[c].deployment);
     for (const d of Object.keys(demand.mix ?? {})) {
-      if (!deployments.includes(d)) throw new DrillConfigError(`demand.${name}.mix.${d}: ${name} calls ${deployments.join(", ")}`);
+      if (!deployments.includes(d))
+        throw new DrillConfigError(`demand.${name}.mix.${d}: ${name} calls ${deployments.join(", ")}`);
     }
   }
 }

@@ -4,36 +4,69 @@
  * failure trips breakers and retries as the generated policy says; the deployment answers from its
  * throughput. Deterministic for a given seed.
  */
-import {
-  ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, PTU_THROUGHPUT, RTT, STANDARD, rttS,
-} from "./behaviour";
+import { ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, PTU_THROUGHPUT, RTT, STANDARD, rttS } from "./behaviour";
 import { DrillConfig, Scenario } from "./config";
 import { Bucket, EventQueue, hash, rng } from "./engine";
 import { FaultTimeline, entryRouter, weightedPick } from "./faults";
-import { ChainRoute, DrillAccount, DrillBackend, DrillTopology, GatewayRegion, inRanges, isProvisioned } from "./topology";
+import {
+  ChainRoute,
+  DrillAccount,
+  DrillBackend,
+  DrillTopology,
+  GatewayRegion,
+  inRanges,
+  isProvisioned,
+} from "./topology";
 import { AppRecorder, ScenarioRun } from "./record";
 
-interface Stream { app: AppRecorder; chain: string; intervalS: number; prompt: number; completion: number; streamingShare: number }
+interface Stream {
+  app: AppRecorder;
+  chain: string;
+  intervalS: number;
+  prompt: number;
+  completion: number;
+  streamingShare: number;
+}
 interface Request {
-  stream: Stream; arrival: number; gateway: GatewayState; attempts: number; streaming: boolean; route: ChainRoute;
+  stream: Stream;
+  arrival: number;
+  gateway: GatewayState;
+  attempts: number;
+  streaming: boolean;
+  route: ChainRoute;
   priority: number;
   /** Set once on-error walks the remaining tiers: the position of the step in flight, and the tier that failed. */
   walk?: { position: number; failedTier: number };
 }
 /** `reason`: the LastError.Reason a transport failure raises (Timeout, BackendConnectionFailure). */
-interface Outcome { status?: number; transport?: boolean; reason?: string; retryAfterS?: number; served?: boolean }
+interface Outcome {
+  status?: number;
+  transport?: boolean;
+  reason?: string;
+  retryAfterS?: number;
+  served?: boolean;
+}
 type Event = { t: number; seq: number } & (
   | { kind: "arrive"; stream: Stream }
   | { kind: "retry"; req: Request }
-  | { kind: "response"; req: Request; backend: DrillBackend; outcome: Outcome; startedAt: number });
+  | { kind: "response"; req: Request; backend: DrillBackend; outcome: Outcome; startedAt: number }
+);
 
 interface GatewayState {
-  g: GatewayRegion; openUntil: Map<string, number>; failures: Map<string, number[]>; limits: Map<string, Bucket>;
+  g: GatewayRegion;
+  openUntil: Map<string, number>;
+  failures: Map<string, number[]>;
+  limits: Map<string, Bucket>;
   /** Tokens counted per (PTU backend, priority class) for PTU shedding: (time, tokens) within the last minute. */
   spent: Map<string, { t: number; tokens: number }[]>;
 }
 
-interface DeploymentState { tokens: Bucket; requests?: Bucket; weightOut: number; tokensPerSecond: number }
+interface DeploymentState {
+  tokens: Bucket;
+  requests?: Bucket;
+  weightOut: number;
+  tokensPerSecond: number;
+}
 
 export class DrillError extends Error {}
 
@@ -46,22 +79,36 @@ class Simulation {
   private readonly deployments = new Map<string, DeploymentState>();
   readonly run: ScenarioRun;
 
-  constructor(private readonly topo: DrillTopology, scenario: Scenario, private readonly config: DrillConfig) {
+  constructor(
+    private readonly topo: DrillTopology,
+    scenario: Scenario,
+    private readonly config: DrillConfig,
+  ) {
     this.random = rng(config.seed ^ hash(scenario.name));
     this.timeline = new FaultTimeline(scenario, config);
     this.route = entryRouter(topo, this.timeline, config, this.random);
-    this.gateways = new Map(topo.gateways.map(g => [g.region, { g, openUntil: new Map(), failures: new Map(), limits: new Map(), spent: new Map() }]));
+    this.gateways = new Map(
+      topo.gateways.map(g => [
+        g.region,
+        { g, openUntil: new Map(), failures: new Map(), limits: new Map(), spent: new Map() },
+      ]),
+    );
     this.run = new ScenarioRun(scenario, config, topo);
   }
 
   simulate(): ScenarioRun {
-    for (const stream of this.streams()) this.queue.push({ t: this.random() * stream.intervalS, kind: "arrive", stream });
+    for (const stream of this.streams())
+      this.queue.push({ t: this.random() * stream.intervalS, kind: "arrive", stream });
     const end = this.config.window.minutes * 60;
     for (let e = this.queue.pop(); e; e = this.queue.pop()) {
       if (e.kind === "arrive") {
         if (e.t >= end) continue;
         this.arrive(e.stream, e.t);
-        this.queue.push({ t: e.t + e.stream.intervalS * (0.75 + 0.5 * this.random()), kind: "arrive", stream: e.stream });
+        this.queue.push({
+          t: e.t + e.stream.intervalS * (0.75 + 0.5 * this.random()),
+          kind: "arrive",
+          stream: e.stream,
+        });
       } else if (e.kind === "retry") this.attempt(e.req, e.t);
       else this.respond(e.req, e.backend, e.outcome, e.startedAt, e.t);
     }
@@ -80,13 +127,16 @@ class Simulation {
       const mix = d.mix ?? Object.fromEntries(app.chains.map(c => [this.topo.chains[c].deployment, 1]));
       const total = Object.values(mix).reduce((s, x) => s + x, 0);
       const recorder = this.run.app(app.name, tpm);
-      return app.chains.filter(c => (mix[this.topo.chains[c].deployment] ?? 0) > 0).map(chain => ({
-        app: recorder, chain,
-        intervalS: 60 / (rpm * mix[this.topo.chains[chain].deployment] / total),
-        prompt: perRequest * promptTokens / (promptTokens + completionTokens),
-        completion: perRequest * completionTokens / (promptTokens + completionTokens),
-        streamingShare: d.streamingShare ?? streamingShare,
-      }));
+      return app.chains
+        .filter(c => (mix[this.topo.chains[c].deployment] ?? 0) > 0)
+        .map(chain => ({
+          app: recorder,
+          chain,
+          intervalS: 60 / ((rpm * mix[this.topo.chains[chain].deployment]) / total),
+          prompt: (perRequest * promptTokens) / (promptTokens + completionTokens),
+          completion: (perRequest * completionTokens) / (promptTokens + completionTokens),
+          streamingShare: d.streamingShare ?? streamingShare,
+        }));
     });
   }
 
@@ -99,12 +149,15 @@ class Simulation {
     const limit = gateway.g.tokenLimits[stream.app.name];
     if (limit !== undefined) {
       let bucket = gateway.limits.get(stream.app.name);
-      if (!bucket) gateway.limits.set(stream.app.name, bucket = new Bucket(limit / 60, limit));
+      if (!bucket) gateway.limits.set(stream.app.name, (bucket = new Bucket(limit / 60, limit)));
       if (!bucket.take(stream.prompt + stream.completion, t).ok) return stream.app.onLimited(t);
     }
     const priority = this.topo.applications.find(a => a.name === stream.app.name)!.priority;
     const route = this.shed(gateway, stream, priority, t);
-    this.attempt({ stream, arrival: t, gateway, attempts: 0, streaming: this.random() < stream.streamingShare, route, priority }, t);
+    this.attempt(
+      { stream, arrival: t, gateway, attempts: 0, streaming: this.random() < stream.streamingShare, route, priority },
+      t,
+    );
   }
 
   /**
@@ -144,14 +197,20 @@ class Simulation {
     const open = pool.members.filter(m => (gateway.openUntil.get(m.backend) ?? -1) <= t);
     if (open.length === 0) return undefined;
     const best = Math.min(...open.map(m => m.priority));
-    return gateway.g.backends[weightedPick(open.filter(m => m.priority === best), this.random).backend];
+    return gateway.g.backends[
+      weightedPick(
+        open.filter(m => m.priority === best),
+        this.random,
+      ).backend
+    ];
   }
 
   private attempt(req: Request, t: number): void {
     req.attempts++;
     const backend = this.pick(req.gateway, req.route, t);
     if (!backend) {
-      if ((req.gateway.g.fallback[req.stream.chain] ?? []).length > 0) return this.walk(req, { transport: true }, t, undefined);
+      if ((req.gateway.g.fallback[req.stream.chain] ?? []).length > 0)
+        return this.walk(req, { transport: true }, t, undefined);
       return req.stream.app.onFailed(req.arrival, "503: every backend of the pool is tripped", req.attempts - 1);
     }
     // Attempt n waits as long as the nth tier allows (the last tier's timeout after).
@@ -170,7 +229,8 @@ class Simulation {
       if (fault.as === "timeout") return { at: t + timeout, outcome: { transport: true, reason: "Timeout" } };
       return { at: t + rtt, outcome: { transport: true, reason: "BackendConnectionFailure" } };
     }
-    if (fault?.kind === "errors" && this.random() < fault.rate) return { at: t + rtt, outcome: { status: fault.status } };
+    if (fault?.kind === "errors" && this.random() < fault.rate)
+      return { at: t + rtt, outcome: { status: fault.status } };
     const name = backend.deployment ?? this.topo.chains[req.stream.chain].deployment;
     const deployment = account.deployments[name];
     if (!deployment) return { at: t + rtt, outcome: { status: 404 } };
@@ -180,7 +240,10 @@ class Simulation {
     const admitted = state.tokens.take(cost, t, factor);
     const admittedRequest = admitted.ok && state.requests ? state.requests.take(1, t, factor) : admitted;
     if (!admittedRequest.ok) {
-      return { at: t + rtt, outcome: { status: 429, retryAfterS: Math.min(MAX_RETRY_AFTER_S, Math.ceil(admittedRequest.waitS)) } };
+      return {
+        at: t + rtt,
+        outcome: { status: 429, retryAfterS: Math.min(MAX_RETRY_AFTER_S, Math.ceil(admittedRequest.waitS)) },
+      };
     }
     const headersAfter = rtt + FIRST_TOKEN_S + (req.streaming ? 0 : req.stream.completion / state.tokensPerSecond);
     // forward-request timeout: no response headers within `timeout` seconds raises an error.
@@ -194,16 +257,25 @@ class Simulation {
     if (state) return state;
     const d = account.deployments[name];
     const figures = PTU_THROUGHPUT[d.model];
-    if (!figures) throw new DrillError(`no throughput figures for model ${d.model} (accounts.${account.key}.deployments.${name}); add it to PTU_THROUGHPUT in stacks/drill/behaviour.ts with its source`);
+    if (!figures)
+      throw new DrillError(
+        `no throughput figures for model ${d.model} (accounts.${account.key}.deployments.${name}); add it to PTU_THROUGHPUT in stacks/drill/behaviour.ts with its source`,
+      );
     if (isProvisioned(d.sku)) {
-      const perS = d.capacity * figures.inputTpmPerPtu / 60;
-      state = { tokens: new Bucket(perS, perS * PTU.windowS), weightOut: figures.outputTokenWeight, tokensPerSecond: figures.tokensPerSecond };
-    } else {
-      const perS = d.capacity * STANDARD.tokensPerUnit / 60;
-      const rps = d.capacity * STANDARD.requestsPerMinutePerUnit / 60;
+      const perS = (d.capacity * figures.inputTpmPerPtu) / 60;
       state = {
-        tokens: new Bucket(perS, perS * STANDARD.windowS), requests: new Bucket(rps, Math.max(1, rps * STANDARD.windowS)),
-        weightOut: 1, tokensPerSecond: figures.tokensPerSecond,
+        tokens: new Bucket(perS, perS * PTU.windowS),
+        weightOut: figures.outputTokenWeight,
+        tokensPerSecond: figures.tokensPerSecond,
+      };
+    } else {
+      const perS = (d.capacity * STANDARD.tokensPerUnit) / 60;
+      const rps = (d.capacity * STANDARD.requestsPerMinutePerUnit) / 60;
+      state = {
+        tokens: new Bucket(perS, perS * STANDARD.windowS),
+        requests: new Bucket(rps, Math.max(1, rps * STANDARD.windowS)),
+        weightOut: 1,
+        tokensPerSecond: figures.tokensPerSecond,
       };
     }
     this.deployments.set(key, state);
@@ -226,9 +298,14 @@ class Simulation {
       if (delay === 0) return this.attempt(req, t);
       return this.queue.push({ t: t + delay, kind: "retry", req });
     }
-    if (outcome.transport && (req.gateway.g.fallback[req.stream.chain] ?? []).length > 0) return this.walk(req, outcome, t, backend);
+    if (outcome.transport && (req.gateway.g.fallback[req.stream.chain] ?? []).length > 0)
+      return this.walk(req, outcome, t, backend);
     // Outbound turns a final 5xx into 503; a transport error goes to on-error, which answers 503.
-    const reason = outcome.transport ? "503: no response (on-error)" : outcome.status === 429 ? "429: throttled" : `${outcome.status}`;
+    const reason = outcome.transport
+      ? "503: no response (on-error)"
+      : outcome.status === 429
+        ? "429: throttled"
+        : `${outcome.status}`;
     app.onFailed(req.arrival, reason, req.attempts);
   }
 
@@ -247,17 +324,26 @@ class Simulation {
       const members = g.pools[g.routes[req.stream.chain].pool].members.map(m => m.backend);
       const lastTier = req.route.tierTimeoutsS.length - 1;
       const byHost = backend ? members.indexOf(backend.id) : -1;
-      req.walk = { position: -1, failedTier: byHost >= 0 ? byHost : Math.min(req.route.firstTier + req.attempts - 1, lastTier) };
+      req.walk = {
+        position: -1,
+        failedTier: byHost >= 0 ? byHost : Math.min(req.route.firstTier + req.attempts - 1, lastTier),
+      };
     } else if (last.transport && !g.noAnswerMovesOn) {
       return req.stream.app.onFailed(req.arrival, "503: no response (on-error)", req.attempts);
     }
     const failed = last.transport || inRanges(last.status!, g.retry.statusRanges);
     const { failedTier } = req.walk;
     const position = failed
-      ? steps.findIndex((s, i) => i > req.walk!.position && s.index >= req.route.firstTier && s.afterFailed.includes(failedTier))
+      ? steps.findIndex(
+          (s, i) => i > req.walk!.position && s.index >= req.route.firstTier && s.afterFailed.includes(failedTier),
+        )
       : -1;
     if (position < 0) {
-      const reason = last.transport ? "503: no response (on-error)" : last.status === 429 ? "429: throttled" : `${last.status}`;
+      const reason = last.transport
+        ? "503: no response (on-error)"
+        : last.status === 429
+          ? "429: throttled"
+          : `${last.status}`;
       return req.stream.app.onFailed(req.arrival, reason, req.attempts);
     }
     req.walk.position = position;
@@ -275,7 +361,9 @@ class Simulation {
    */
   private trip(gateway: GatewayState, backend: DrillBackend, outcome: Outcome, t: number): void {
     backend.rules.forEach((rule, i) => {
-      const counts = outcome.transport ? rule.errorReasons.includes(outcome.reason!) : inRanges(outcome.status!, rule.statusRanges);
+      const counts = outcome.transport
+        ? rule.errorReasons.includes(outcome.reason!)
+        : inRanges(outcome.status!, rule.statusRanges);
       if (!counts) return;
       const key = `${backend.id}#${i}`;
       const recent = (gateway.failures.get(key) ?? []).filter(x => x > t - rule.intervalS);
@@ -297,9 +385,17 @@ export function assumptions(topo: DrillTopology): string[] {
   const gaps: string[] = [];
   for (const g of new Map(topo.gateways.map(g => [g.service, g])).values()) {
     const walkless = Object.keys(topo.chains).filter(c => (g.fallback[c] ?? []).length === 0);
-    if (walkless.length > 0) gaps.push(`${g.service}: no on-error send-request walk for ${walkless.join(", ")}: a connection failure or timeout that ends the retry is answered 503`);
-    const deaf = Object.values(g.backends).filter(b => b.rules.every(r => r.errorReasons.length === 0)).map(b => b.id);
-    if (deaf.length > 0) gaps.push(`${g.service}: breaker rules without errorReasons (transport failures never trip them): ${deaf.join(", ")}`);
+    if (walkless.length > 0)
+      gaps.push(
+        `${g.service}: no on-error send-request walk for ${walkless.join(", ")}: a connection failure or timeout that ends the retry is answered 503`,
+      );
+    const deaf = Object.values(g.backends)
+      .filter(b => b.rules.every(r => r.errorReasons.length === 0))
+      .map(b => b.id);
+    if (deaf.length > 0)
+      gaps.push(
+        `${g.service}: breaker rules without errorReasons (transport failures never trip them): ${deaf.join(", ")}`,
+      );
   }
   return [...Object.values(ASSUMPTIONS), ...gaps.map(g => `plan: ${g}`)];
 }

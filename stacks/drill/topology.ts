@@ -5,7 +5,10 @@
  */
 
 /** An inclusive range of HTTP status codes. */
-export interface StatusRange { min: number; max: number }
+export interface StatusRange {
+  min: number;
+  max: number;
+}
 
 /** One circuit-breaker rule of an APIM backend (`circuitBreaker.rules[]`). */
 export interface BreakerRule {
@@ -30,9 +33,16 @@ export interface DrillBackend {
   rules: BreakerRule[];
 }
 
-export interface PoolMember { backend: string; priority: number; weight: number }
+export interface PoolMember {
+  backend: string;
+  priority: number;
+  weight: number;
+}
 
-export interface DrillPool { id: string; members: PoolMember[] }
+export interface DrillPool {
+  id: string;
+  members: PoolMember[];
+}
 
 /** The `retry` around `forward-request` in the generated API policy. */
 export interface RetryPolicy {
@@ -63,15 +73,23 @@ export interface ChainRoute {
  * `decidedBy` is the PTU backend whose counter the decision reads; `countedOn` the PTU backends whose
  * counters take the tokens of the requests they answered.
  */
-export interface ShedRule { budgets: Record<number, number>; route: ChainRoute; decidedBy: string; countedOn: string[] }
+export interface ShedRule {
+  budgets: Record<number, number>;
+  route: ChainRoute;
+  decidedBy: string;
+  countedOn: string[];
+}
 
 /**
  * One step of the on-error walk: a new request to `backend` (tier `index` of the chain), taken when the
  * walk started at or before `index` and the tier that failed is one of `afterFailed`.
  */
-export interface FallbackStep { index: number; backend: string; timeoutS: number; afterFailed: number[] }
-
-
+export interface FallbackStep {
+  index: number;
+  backend: string;
+  timeoutS: number;
+  afterFailed: number[];
+}
 
 /** One API Management gateway location; multi-region services have one per location. */
 export interface GatewayRegion {
@@ -93,7 +111,11 @@ export interface GatewayRegion {
   tokenLimits: Record<string, number>;
 }
 
-export interface DrillDeployment { model: string; sku: string; capacity: number }
+export interface DrillDeployment {
+  model: string;
+  sku: string;
+  capacity: number;
+}
 
 export interface DrillAccount {
   key: string;
@@ -103,7 +125,10 @@ export interface DrillAccount {
   deployments: Record<string, DrillDeployment>;
 }
 
-export interface DrillChain { name: string; deployment: string }
+export interface DrillChain {
+  name: string;
+  deployment: string;
+}
 
 export interface DrillApplication {
   name: string;
@@ -113,10 +138,21 @@ export interface DrillApplication {
   tokensPerMinute: number;
 }
 
-export interface FrontDoorOrigin { region: string; priority: number; weight: number; enabled: boolean }
+export interface FrontDoorOrigin {
+  region: string;
+  priority: number;
+  weight: number;
+  enabled: boolean;
+}
 
 export type DrillEntry =
-  | { mode: "public"; probeIntervalS: number; sampleSize: number; successfulSamplesRequired: number; origins: FrontDoorOrigin[] }
+  | {
+      mode: "public";
+      probeIntervalS: number;
+      sampleSize: number;
+      successfulSamplesRequired: number;
+      origins: FrontDoorOrigin[];
+    }
   | { mode: "private"; activeRegion: string; ttlS: number };
 
 export interface DrillTopology {

@@ -35,19 +35,35 @@ export function policyConfigFile(stack: string): string {
   return path.join(POLICY_PACK_DIR, `policy-config.${stack}.json`);
 }
 
-
 const isProvider = (r: PlannedResource) => r.type.startsWith("pulumi:providers:");
 
 /** The root Stack resource the runner leaves out: the parent of every top-level resource. */
 function rootStack(plan: PlannedStack): PlannedResource[] {
   const urn = plan.resources.map(r => r.parent).find(p => p?.split("::")[2] === "pulumi:pulumi:Stack");
-  return urn ? [{ urn, type: "pulumi:pulumi:Stack", name: urn.split("::")[3], custom: false, protect: false, dependsOn: [], propertyDependencies: {}, inputs: {}, outputs: plan.outputs ?? {} }] : [];
+  return urn
+    ? [
+        {
+          urn,
+          type: "pulumi:pulumi:Stack",
+          name: urn.split("::")[3],
+          custom: false,
+          protect: false,
+          dependsOn: [],
+          propertyDependencies: {},
+          inputs: {},
+          outputs: plan.outputs ?? {},
+        },
+      ]
+    : [];
 }
 
 export class PackEvaluator {
   private readonly projection = new CachedProjection();
 
-  private constructor(private readonly server: PolicyServer, readonly pack: PackInfo) {}
+  private constructor(
+    private readonly server: PolicyServer,
+    readonly pack: PackInfo,
+  ) {}
 
   static async start(launch?: Launch): Promise<PackEvaluator> {
     const server = await PolicyServer.start({ launch });
@@ -73,15 +89,21 @@ export class PackEvaluator {
   /** Analyze on each resource's inputs (of those `only` selects). */
   async analyzeInputs(plan: PlannedStack, only: (r: PlannedResource) => boolean = () => true): Promise<Violation[]> {
     const resources = this.resources(plan);
-    const ds = await Promise.all(resources.filter(only).map(r => this.server.analyze(this.describe(r, r.inputs, resources))));
+    const ds = await Promise.all(
+      resources.filter(only).map(r => this.server.analyze(this.describe(r, r.inputs, resources))),
+    );
     return ds.flat().map(d => ({ ...d, phase: "inputs" as const }));
   }
 
   /** AnalyzeStack on every resource's outputs, projected for a preview or as the update left them. */
   async analyzeStack(plan: PlannedStack, phase: Exclude<Phase, "inputs">): Promise<Violation[]> {
     const resources = this.resources(plan);
-    const outputs = (r: PlannedResource) => isProvider(r) ? r.inputs
-      : phase === "preview" ? this.projection.preview(r.type, r.custom ? r.inputs : {}) : this.projection.afterUpdate(r.type, r.outputs ?? {});
+    const outputs = (r: PlannedResource) =>
+      isProvider(r)
+        ? r.inputs
+        : phase === "preview"
+          ? this.projection.preview(r.type, r.custom ? r.inputs : {})
+          : this.projection.afterUpdate(r.type, r.outputs ?? {});
     const described = resources.map(r => this.describe(r, outputs(r), resources));
     this.projection.save();
     const ds = await this.server.analyzeStack(described);
@@ -93,8 +115,8 @@ export class PackEvaluator {
     const found: Violation[] = [];
     for (const phase of ["preview", "update"] as const) {
       await this.configure(plan, config, phase === "preview");
-      if (phase === "preview") found.push(...await this.analyzeInputs(plan));
-      found.push(...await this.analyzeStack(plan, phase));
+      if (phase === "preview") found.push(...(await this.analyzeInputs(plan)));
+      found.push(...(await this.analyzeStack(plan, phase)));
     }
     return found;
   }
@@ -108,13 +130,25 @@ export class PackEvaluator {
     return [...rootStack(plan), ...plan.resources];
   }
 
-  private describe(r: PlannedResource, properties: Record<string, unknown>, all: readonly PlannedResource[]): AnalyzerResource {
+  private describe(
+    r: PlannedResource,
+    properties: Record<string, unknown>,
+    all: readonly PlannedResource[],
+  ): AnalyzerResource {
     const providerUrn = r.provider?.split("::").slice(0, 4).join("::");
     const provider = providerUrn ? all.find(p => p.urn === providerUrn) : undefined;
     return {
-      urn: r.urn, type: r.type, name: r.name, properties, protect: r.protect, parent: r.parent,
-      dependencies: r.dependsOn, propertyDependencies: r.propertyDependencies,
-      ...(provider ? { provider: { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.inputs } } : {}),
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      properties,
+      protect: r.protect,
+      parent: r.parent,
+      dependencies: r.dependsOn,
+      propertyDependencies: r.propertyDependencies,
+      ...(provider
+        ? { provider: { urn: provider.urn, type: provider.type, name: provider.name, properties: provider.inputs } }
+        : {}),
     };
   }
 }

@@ -38,17 +38,27 @@ function holdOpen(child: ChildProcess, held: boolean): void {
 
 export function launch(opts: LaunchOptions = {}): Launched {
   // ./parentWatch.js ends the server with this process, whichever way it ends (jest kills its workers).
-  const child = spawn(process.execPath, ["-r", path.join(__dirname, "parentWatch.js"), ...LAUNCH[opts.launch ?? "transpiled"]], {
-    cwd: opts.packDir ?? POLICY_PACK_DIR, stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["-r", path.join(__dirname, "parentWatch.js"), ...LAUNCH[opts.launch ?? "transpiled"]],
+    {
+      cwd: opts.packDir ?? POLICY_PACK_DIR,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
-  child.stderr!.on("data", d => { stderr += d; });
+  child.stderr!.on("data", d => {
+    stderr += d;
+  });
   const port = new Promise<string>((resolve, reject) => {
     let stdout = "";
     child.stdout!.on("data", d => {
       stdout += d;
       const line = stdout.split("\n")[0];
-      if (stdout.includes("\n")) /^\d+$/.test(line.trim()) ? resolve(line.trim()) : reject(new Error(`the policy pack printed ${JSON.stringify(line)} instead of its port:\n${stderr}`));
+      if (stdout.includes("\n"))
+        /^\d+$/.test(line.trim())
+          ? resolve(line.trim())
+          : reject(new Error(`the policy pack printed ${JSON.stringify(line)} instead of its port:\n${stderr}`));
     });
     child.once("exit", code => reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr}`)));
   });

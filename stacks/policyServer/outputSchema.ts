@@ -41,19 +41,37 @@ export class AzureNativeOutputs {
     const index = path.join(PACKAGE, module, "index.js");
     if (!fs.existsSync(index)) return undefined;
     // utilities.lazyLoad(exports, ["AFDOriginGroup"], () => require("./afdoriginGroup"));
-    const load = new RegExp(`lazyLoad\\(exports, \\["${className}"\\], \\(\\) => require\\("\\./([^"]+)"\\)\\)`).exec(fs.readFileSync(index, "utf8"));
+    const load = new RegExp(`lazyLoad\\(exports, \\["${className}"\\], \\(\\) => require\\("\\./([^"]+)"\\)\\)`).exec(
+      fs.readFileSync(index, "utf8"),
+    );
     if (!load) return undefined;
     const file = path.join(PACKAGE, module, `${load[1]}.d.ts`);
     const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, false);
-    const cls = source.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className);
+    const cls = source.statements.find(
+      (s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className,
+    );
     if (!cls) return undefined;
     // `readonly x: pulumi.Output<T>` members are the outputs; statics (`__pulumiType`) are not.
-    const outputs = cls.members.filter(m => ts.isPropertyDeclaration(m) && !m.modifiers?.some(x => x.kind === ts.SyntaxKind.StaticKeyword)
-      && m.type !== undefined && ts.isTypeReferenceNode(m.type) && m.type.typeName.getText(source) === "pulumi.Output");
-    return this.members(ts.factory.createNodeArray(outputs), source, t => (t as ts.TypeReferenceNode).typeArguments![0]);
+    const outputs = cls.members.filter(
+      m =>
+        ts.isPropertyDeclaration(m) &&
+        !m.modifiers?.some(x => x.kind === ts.SyntaxKind.StaticKeyword) &&
+        m.type !== undefined &&
+        ts.isTypeReferenceNode(m.type) &&
+        m.type.typeName.getText(source) === "pulumi.Output",
+    );
+    return this.members(
+      ts.factory.createNodeArray(outputs),
+      source,
+      t => (t as ts.TypeReferenceNode).typeArguments![0],
+    );
   }
 
-  private members(members: Members, source: ts.SourceFile, unwrap: (t: ts.TypeNode) => ts.TypeNode = t => t): Record<string, OutputShape> {
+  private members(
+    members: Members,
+    source: ts.SourceFile,
+    unwrap: (t: ts.TypeNode) => ts.TypeNode = t => t,
+  ): Record<string, OutputShape> {
     const out: Record<string, OutputShape> = {};
     for (const m of members) {
       if (!(ts.isPropertyDeclaration(m) || ts.isPropertySignature(m)) || !m.type) continue;
@@ -65,11 +83,18 @@ export class AzureNativeOutputs {
   private shape(node: ts.TypeNode, source: ts.SourceFile): OutputShape {
     if (ts.isParenthesizedTypeNode(node)) return this.shape(node.type, source);
     if (ts.isUnionTypeNode(node)) {
-      const types = node.types.filter(t => !(t.kind === ts.SyntaxKind.UndefinedKeyword || (ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword)));
+      const types = node.types.filter(
+        t =>
+          !(
+            t.kind === ts.SyntaxKind.UndefinedKeyword ||
+            (ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword)
+          ),
+      );
       if (types.length === 1) return this.shape(types[0], source);
       return types.every(t => ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal)) ? { kind: "string" } : ANY;
     }
-    if (ts.isLiteralTypeNode(node) && ts.isStringLiteral(node.literal)) return { kind: "string", constant: node.literal.text };
+    if (ts.isLiteralTypeNode(node) && ts.isStringLiteral(node.literal))
+      return { kind: "string", constant: node.literal.text };
     if (ts.isArrayTypeNode(node)) return { kind: "array", items: this.shape(node.elementType, source) };
     if (ts.isTypeLiteralNode(node)) {
       const index = node.members.find(ts.isIndexSignatureDeclaration);
@@ -78,9 +103,12 @@ export class AzureNativeOutputs {
       return { kind: "object", properties: () => properties };
     }
     switch (node.kind) {
-      case ts.SyntaxKind.StringKeyword: return { kind: "string" };
-      case ts.SyntaxKind.NumberKeyword: return { kind: "number" };
-      case ts.SyntaxKind.BooleanKeyword: return { kind: "boolean" };
+      case ts.SyntaxKind.StringKeyword:
+        return { kind: "string" };
+      case ts.SyntaxKind.NumberKeyword:
+        return { kind: "number" };
+      case ts.SyntaxKind.BooleanKeyword:
+        return { kind: "boolean" };
     }
     if (ts.isTypeReferenceNode(node)) {
       const name = node.typeName.getText(source);

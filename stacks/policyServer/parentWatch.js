@@ -4,4 +4,6 @@
 // run-policy-pack with its arguments.
 "use strict";
 const parent = process.ppid;
-setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 1000).unref();

@@ -20,31 +20,55 @@ const isObject = (v: unknown): v is Props => typeof v === "object" && v !== null
 
 function previewValue(input: unknown, shape: OutputShape): unknown {
   switch (shape.kind) {
-    case "string": return shape.constant ?? (typeof input === "string" ? input : UNKNOWN);
-    case "number": return typeof input === "number" ? input : UNKNOWN;
-    case "boolean": return typeof input === "boolean" ? input : UNKNOWN;
-    case "array": return Array.isArray(input) ? input.map(i => previewValue(i, shape.items)) : UNKNOWN;
-    case "object": return isObject(input) ? previewObject(input, shape.properties()) : UNKNOWN;
-    case "map": return isObject(input) ? Object.fromEntries(Object.entries(input).map(([k, v]) => [k, previewValue(v, shape.values)])) : UNKNOWN;
-    case "any": return input;
+    case "string":
+      return shape.constant ?? (typeof input === "string" ? input : UNKNOWN);
+    case "number":
+      return typeof input === "number" ? input : UNKNOWN;
+    case "boolean":
+      return typeof input === "boolean" ? input : UNKNOWN;
+    case "array":
+      return Array.isArray(input) ? input.map(i => previewValue(i, shape.items)) : UNKNOWN;
+    case "object":
+      return isObject(input) ? previewObject(input, shape.properties()) : UNKNOWN;
+    case "map":
+      return isObject(input)
+        ? Object.fromEntries(Object.entries(input).map(([k, v]) => [k, previewValue(v, shape.values)]))
+        : UNKNOWN;
+    case "any":
+      return input;
   }
 }
 
 function previewObject(inputs: Props, properties: Readonly<Record<string, OutputShape>>): Props {
-  return Object.fromEntries(Object.entries(properties).map(([name, shape]) => [name, name in inputs ? previewValue(inputs[name], shape) : UNKNOWN]));
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, shape]) => [
+      name,
+      name in inputs ? previewValue(inputs[name], shape) : UNKNOWN,
+    ]),
+  );
 }
 
 function declaredValue(state: unknown, shape: OutputShape): unknown {
   switch (shape.kind) {
-    case "array": return Array.isArray(state) ? state.map(i => declaredValue(i, shape.items)) : state;
-    case "object": return isObject(state) ? declaredObject(state, shape.properties()) : state;
-    case "map": return isObject(state) ? Object.fromEntries(Object.entries(state).map(([k, v]) => [k, declaredValue(v, shape.values)])) : state;
-    default: return state;
+    case "array":
+      return Array.isArray(state) ? state.map(i => declaredValue(i, shape.items)) : state;
+    case "object":
+      return isObject(state) ? declaredObject(state, shape.properties()) : state;
+    case "map":
+      return isObject(state)
+        ? Object.fromEntries(Object.entries(state).map(([k, v]) => [k, declaredValue(v, shape.values)]))
+        : state;
+    default:
+      return state;
   }
 }
 
 function declaredObject(state: Props, properties: Readonly<Record<string, OutputShape>>): Props {
-  return Object.fromEntries(Object.entries(state).filter(([name]) => name in properties).map(([name, v]) => [name, declaredValue(v, properties[name])]));
+  return Object.fromEntries(
+    Object.entries(state)
+      .filter(([name]) => name in properties)
+      .map(([name, v]) => [name, declaredValue(v, properties[name])]),
+  );
 }
 
 export class OutputProjection {

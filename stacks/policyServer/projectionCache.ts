@@ -19,7 +19,8 @@ const CACHE_DIR = path.resolve(__dirname, "..", "..", "node_modules", ".cache", 
 /** The file of answers for this projection code and this @pulumi/azure-native. */
 function cacheFile(dir: string): string {
   const hash = crypto.createHash("sha256").update(require("@pulumi/azure-native/package.json").version);
-  for (const source of ["projection.ts", "outputSchema.ts"]) hash.update("\0").update(fs.readFileSync(path.join(__dirname, source)));
+  for (const source of ["projection.ts", "outputSchema.ts"])
+    hash.update("\0").update(fs.readFileSync(path.join(__dirname, source)));
   return path.join(dir, `${hash.digest("hex")}.json`);
 }
 
@@ -73,7 +74,13 @@ export class CachedProjection {
     if (kept) return JSON.parse(JSON.stringify(kept));
     // Loaded on the first miss: it loads the TypeScript compiler.
     this.projection ??= new (require("./projection") as typeof import("./projection")).OutputProjection();
-    const projected = JSON.parse(JSON.stringify(phase === "preview" ? this.projection.preview(type, JSON.parse(wire)) : this.projection.afterUpdate(type, JSON.parse(wire))));
+    const projected = JSON.parse(
+      JSON.stringify(
+        phase === "preview"
+          ? this.projection.preview(type, JSON.parse(wire))
+          : this.projection.afterUpdate(type, JSON.parse(wire)),
+      ),
+    );
     this.answers[key] = this.added[key] = projected;
     return projected;
   }

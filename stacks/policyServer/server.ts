@@ -27,9 +27,15 @@ import { LaunchOptions, adoptEarly, launch, serving } from "./launch";
 // The gRPC and protobuf copies the SDK's generated stubs were built with.
 const SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc: typeof grpcTypes = require(require.resolve("@grpc/grpc-js", { paths: [SDK] }));
-const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [SDK] })) as { Struct: { fromJavaScript(v: object): never } };
-const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [SDK] })) as { Empty: new () => never };
-const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as { AnalyzerClient: new (address: string, credentials: unknown) => Client };
+const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [SDK] })) as {
+  Struct: { fromJavaScript(v: object): never };
+};
+const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [SDK] })) as {
+  Empty: new () => never;
+};
+const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
+  AnalyzerClient: new (address: string, credentials: unknown) => Client;
+};
 
 /** Enforcement levels by their wire number (analyzer.proto `EnforcementLevel`). */
 const WIRE_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
@@ -42,7 +48,12 @@ export interface AnalyzerResource {
   readonly properties: Record<string, unknown>;
   readonly protect?: boolean;
   readonly parent?: string;
-  readonly provider?: { readonly urn: string; readonly type: string; readonly name: string; readonly properties: Record<string, unknown> };
+  readonly provider?: {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly properties: Record<string, unknown>;
+  };
   readonly dependencies?: readonly string[];
   readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
@@ -115,11 +126,16 @@ function diagnostics(response: analyzer.AnalyzeResponse): Diagnostic[] {
   }));
 }
 
-const call = <Req, Res>(method: (req: Req, cb: (err: grpcTypes.ServiceError | null, res: Res) => void) => unknown, req: Req) =>
-  new Promise<Res>((resolve, reject) => method(req, (err, res) => (err ? reject(err) : resolve(res))));
+const call = <Req, Res>(
+  method: (req: Req, cb: (err: grpcTypes.ServiceError | null, res: Res) => void) => unknown,
+  req: Req,
+) => new Promise<Res>((resolve, reject) => method(req, (err, res) => (err ? reject(err) : resolve(res))));
 
 export class PolicyServer {
-  private constructor(private readonly child: ChildProcess, private readonly client: Client) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: Client,
+  ) {}
 
   /** Starts the pack (see ./launch), or takes the one ./early started; rejects with the pack's stderr if it exits before serving. */
   static async start(opts: LaunchOptions = {}): Promise<PolicyServer> {
@@ -137,7 +153,10 @@ export class PolicyServer {
   }
 
   async info(): Promise<PackInfo> {
-    const info = await call<never, analyzer.AnalyzerInfo>(this.client.getAnalyzerInfo.bind(this.client) as never, new Empty());
+    const info = await call<never, analyzer.AnalyzerInfo>(
+      this.client.getAnalyzerInfo.bind(this.client) as never,
+      new Empty(),
+    );
     return {
       name: info.getName(),
       version: info.getVersion(),
@@ -146,7 +165,14 @@ export class PolicyServer {
         return {
           name: p.getName(),
           enforcementLevel: WIRE_LEVELS[p.getEnforcementlevel()],
-          ...(schema ? { configSchema: { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, object>, required: schema.getRequiredList() } } : {}),
+          ...(schema
+            ? {
+                configSchema: {
+                  properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, object>,
+                  required: schema.getRequiredList(),
+                },
+              }
+            : {}),
         };
       }),
     };

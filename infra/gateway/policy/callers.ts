@@ -22,11 +22,12 @@ function matchOrder(applications: readonly PolicyApplication[]): PolicyApplicati
  * https://learn.microsoft.com/azure/api-management/api-management-policy-expressions#ContextVariables
  */
 function applicationFromRoles(applications: readonly PolicyApplication[], rolePrefix: string): string {
-  const checks = matchOrder(applications).map(a =>
-    `    if (roles.Contains(${cs(rolePrefix + a.name)})) { return ${cs(a.name)}; }`);
+  const checks = matchOrder(applications).map(
+    a => `    if (roles.Contains(${cs(rolePrefix + a.name)})) { return ${cs(a.name)}; }`,
+  );
   return [
     "@{",
-    "    var roles = ((Jwt)context.Variables[\"caller-token\"]).Claims.GetValueOrDefault(\"roles\", \"\").Split(',').Select(r => r.Trim()).ToArray();",
+    '    var roles = ((Jwt)context.Variables["caller-token"]).Claims.GetValueOrDefault("roles", "").Split(\',\').Select(r => r.Trim()).ToArray();',
     ...checks,
     "    return string.Empty;",
     "}",
@@ -45,38 +46,60 @@ export function callerAuthentication(input: ApiPolicyInput): Element[] {
   // audiences accept any listed value; children in the documented order.
   // https://learn.microsoft.com/azure/api-management/validate-azure-ad-token-policy
   return [
-    el("validate-azure-ad-token", {
-      "tenant-id": tenantId, "header-name": "Authorization", "failed-validation-httpcode": 401,
-      "failed-validation-error-message": "A valid Entra ID token for the gateway is required.",
-      "output-token-variable-name": "caller-token",
-    },
-    el("client-application-ids", {}, ...clientApplicationIds.map(id => el("application-id", {}, id))),
-    el("audiences", {}, ...audiences.map(a => el("audience", {}, a))),
-    el("required-claims", {}, el("claim", { name: "roles", match: "any" },
-      ...matchOrder(input.applications).map(a => el("value", {}, `${rolePrefix}${a.name}`))))),
+    el(
+      "validate-azure-ad-token",
+      {
+        "tenant-id": tenantId,
+        "header-name": "Authorization",
+        "failed-validation-httpcode": 401,
+        "failed-validation-error-message": "A valid Entra ID token for the gateway is required.",
+        "output-token-variable-name": "caller-token",
+      },
+      el("client-application-ids", {}, ...clientApplicationIds.map(id => el("application-id", {}, id))),
+      el("audiences", {}, ...audiences.map(a => el("audience", {}, a))),
+      el(
+        "required-claims",
+        {},
+        el(
+          "claim",
+          { name: "roles", match: "any" },
+          ...matchOrder(input.applications).map(a => el("value", {}, `${rolePrefix}${a.name}`)),
+        ),
+      ),
+    ),
     setVariable("application", applicationFromRoles(input.applications, rolePrefix)),
   ];
 }
 
 /** Per application: its workload, its priority and its token budget; unknown callers are refused. */
 export function applicationLimits(input: ApiPolicyInput): Element[] {
-  const refuse = jsonError(403, "Forbidden", "UnknownApplication", input.applications.length > 0
-    ? "The caller is not a registered application of this gateway."
-    : "This gateway has no applications yet (aoai-bcdr:applications).");
-  return choose(input.applications.map(a => ({
-    condition: `@(${variable("application")} == ${cs(a.name)})`,
-    then: [
-      // An empty attribute value is refused by APIM: no workload is an empty string expression.
-      setVariable("workload", a.workload ?? "@(string.Empty)"),
-      setVariable("app-priority", a.priority),
-      a.tokensPerMinute !== undefined && el("azure-openai-token-limit", {
-        "counter-key": `application:${a.name}`, "tokens-per-minute": a.tokensPerMinute,
-        // Streamed requests are estimated whatever this says; the send-request walk has no usage to read.
-        "estimate-prompt-tokens": input.strategy === "send-request",
-        "remaining-tokens-header-name": REMAINING_TOKENS_HEADER,
-      }),
-    ],
-  })), [refuse]);
+  const refuse = jsonError(
+    403,
+    "Forbidden",
+    "UnknownApplication",
+    input.applications.length > 0
+      ? "The caller is not a registered application of this gateway."
+      : "This gateway has no applications yet (aoai-bcdr:applications).",
+  );
+  return choose(
+    input.applications.map(a => ({
+      condition: `@(${variable("application")} == ${cs(a.name)})`,
+      then: [
+        // An empty attribute value is refused by APIM: no workload is an empty string expression.
+        setVariable("workload", a.workload ?? "@(string.Empty)"),
+        setVariable("app-priority", a.priority),
+        a.tokensPerMinute !== undefined &&
+          el("azure-openai-token-limit", {
+            "counter-key": `application:${a.name}`,
+            "tokens-per-minute": a.tokensPerMinute,
+            // Streamed requests are estimated whatever this says; the send-request walk has no usage to read.
+            "estimate-prompt-tokens": input.strategy === "send-request",
+            "remaining-tokens-header-name": REMAINING_TOKENS_HEADER,
+          }),
+      ],
+    })),
+    [refuse],
+  );
 }
 
 /** Query parameters that carry a caller's subscription key (the API accepts it in `api-key`; APIM's default name). */

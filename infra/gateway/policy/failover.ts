@@ -25,14 +25,18 @@ const AWAITING = "awaiting-answer";
  * The earliest moment a backend said it comes back: the smallest `Retry-After` (seconds) any attempt
  * got, kept as a string; an absent or odd header changes nothing.
  */
-const rememberRetryAfter = (retryAfter: string) => setVariable("backend-retry-after", [
-  "@{",
-  "    var known = context.Variables.GetValueOrDefault<string>(\"backend-retry-after\", \"\");",
-  "    int now; int before;",
-  `    if (!int.TryParse(${retryAfter}, out now) || now <= 0) { return known; }`,
-  "    return int.TryParse(known, out before) && before <= now ? known : now.ToString();",
-  "}",
-].join("\n"));
+const rememberRetryAfter = (retryAfter: string) =>
+  setVariable(
+    "backend-retry-after",
+    [
+      "@{",
+      '    var known = context.Variables.GetValueOrDefault<string>("backend-retry-after", "");',
+      "    int now; int before;",
+      `    if (!int.TryParse(${retryAfter}, out now) || now <= 0) { return known; }`,
+      "    return int.TryParse(known, out before) && before <= now ? known : now.ToString();",
+      "}",
+    ].join("\n"),
+  );
 
 const attempt = `int.Parse(${variable("attempt")})`;
 /**
@@ -50,15 +54,26 @@ const attemptTimeout = `@{ var t = (${variable("tier-timeouts")}).Split(','); re
  * https://learn.microsoft.com/azure/api-management/retry-policy (count 1-50 and condition accept expressions)
  */
 export function poolBackend(input: ApiPolicyInput): Element {
-  return el("backend", {},
-    el("retry", { condition: `@(${FAILOVER_CONDITION})`, count: `@(int.Parse(${variable("retry-count")}))`, interval: 0, "first-fast-retry": true },
+  return el(
+    "backend",
+    {},
+    el(
+      "retry",
+      {
+        condition: `@(${FAILOVER_CONDITION})`,
+        count: `@(int.Parse(${variable("retry-count")}))`,
+        interval: 0,
+        "first-fast-retry": true,
+      },
       el("set-backend-service", { "backend-id": `@(${variable("chain-pool")})` }),
       setVariable(AWAITING, "true"),
       el("forward-request", { timeout: attemptTimeout, "buffer-request-body": true, "buffer-response": false }),
       setVariable(AWAITING, "false"),
       forwardedBackend(input),
       setVariable("attempt", `@((${attempt} + 1).ToString())`),
-      rememberRetryAfter("context.Response.Headers.GetValueOrDefault(\"Retry-After\", \"\")")));
+      rememberRetryAfter('context.Response.Headers.GetValueOrDefault("Retry-After", "")'),
+    ),
+  );
 }
 
 const RESPONSE = "attempt-response";
@@ -75,24 +90,31 @@ const firstTier = `int.Parse(${variable("first-tier")})`;
  * identity-policy). https://learn.microsoft.com/azure/api-management/send-request-policy
  */
 function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, reached: string): Element[] {
-  return choose([{
-    // -1: nothing tried yet; 0: the step before got no answer (connection failure, timeout): both move on.
-    condition: `@(${variable("chain")} == ${cs(chain.name)} && ${reached} && (${lastStatus} <= 0 || ${failing(lastStatus)}))`,
-    then: [
-      el("send-request", { mode: "new", "response-variable-name": RESPONSE, timeout: tier.timeoutSeconds, "ignore-error": true },
-        el("set-url", {}, `@("${namedValue(tier.endpointNamedValue)}" + ${variable("request-path")})`),
-        el("set-method", {}, "@(context.Request.Method)"),
-        header("Content-Type", "@(context.Request.Headers.GetValueOrDefault(\"Content-Type\", \"application/json\"))"),
-        ...REPLAYED_HEADERS.map(h => header(h, `@(context.Request.Headers.GetValueOrDefault(${cs(h)}, ""))`)),
-        tier.keyNamedValue !== undefined && header("api-key", namedValue(tier.keyNamedValue)),
-        el("set-body", {}, `@(${variable("request-body")})`),
-        input.backendAuth === "managedIdentity" && managedIdentity(input)),
-      // No answer at all (connection failure, timeout) is status 0: a failed tier.
-      setVariable("attempt-status", `@(${lastResponse} == null ? 0 : ${lastResponse}.StatusCode)`),
-      setVariable("served-by", tier.backendId),
-      rememberRetryAfter(`(${lastResponse} == null ? "" : ${lastResponse}.Headers.GetValueOrDefault("Retry-After", ""))`),
-    ],
-  }]);
+  return choose([
+    {
+      // -1: nothing tried yet; 0: the step before got no answer (connection failure, timeout): both move on.
+      condition: `@(${variable("chain")} == ${cs(chain.name)} && ${reached} && (${lastStatus} <= 0 || ${failing(lastStatus)}))`,
+      then: [
+        el(
+          "send-request",
+          { mode: "new", "response-variable-name": RESPONSE, timeout: tier.timeoutSeconds, "ignore-error": true },
+          el("set-url", {}, `@("${namedValue(tier.endpointNamedValue)}" + ${variable("request-path")})`),
+          el("set-method", {}, "@(context.Request.Method)"),
+          header("Content-Type", '@(context.Request.Headers.GetValueOrDefault("Content-Type", "application/json"))'),
+          ...REPLAYED_HEADERS.map(h => header(h, `@(context.Request.Headers.GetValueOrDefault(${cs(h)}, ""))`)),
+          tier.keyNamedValue !== undefined && header("api-key", namedValue(tier.keyNamedValue)),
+          el("set-body", {}, `@(${variable("request-body")})`),
+          input.backendAuth === "managedIdentity" && managedIdentity(input),
+        ),
+        // No answer at all (connection failure, timeout) is status 0: a failed tier.
+        setVariable("attempt-status", `@(${lastResponse} == null ? 0 : ${lastResponse}.StatusCode)`),
+        setVariable("served-by", tier.backendId),
+        rememberRetryAfter(
+          `(${lastResponse} == null ? "" : ${lastResponse}.Headers.GetValueOrDefault("Retry-After", ""))`,
+        ),
+      ],
+    },
+  ]);
 }
 
 /**
@@ -103,15 +125,32 @@ function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, reach
 function walk(input: ApiPolicyInput, reached: (chain: PolicyChain, index: number) => string | false): Element[] {
   const served = servedByHeaders(input, "walk");
   return [
-    ...input.chains.flatMap(c => c.tiers.flatMap((t, i) => {
-      const when = reached(c, i);
-      return when === false ? [] : step(input, c, t, when);
-    })),
-    ...choose([
-      { condition: `@(${lastStatus} > 0 && !(${failing(lastStatus)}))`, then: [el("return-response", { "response-variable-name": RESPONSE }, ...served)] },
-      { condition: `@(${lastStatus} == 429)`, then: [el("return-response", { "response-variable-name": RESPONSE }, ...served,
-        header("Retry-After", retryAfterValue(input), "skip"))] },
-    ], [unavailable(input)]),
+    ...input.chains.flatMap(c =>
+      c.tiers.flatMap((t, i) => {
+        const when = reached(c, i);
+        return when === false ? [] : step(input, c, t, when);
+      }),
+    ),
+    ...choose(
+      [
+        {
+          condition: `@(${lastStatus} > 0 && !(${failing(lastStatus)}))`,
+          then: [el("return-response", { "response-variable-name": RESPONSE }, ...served)],
+        },
+        {
+          condition: `@(${lastStatus} == 429)`,
+          then: [
+            el(
+              "return-response",
+              { "response-variable-name": RESPONSE },
+              ...served,
+              header("Retry-After", retryAfterValue(input), "skip"),
+            ),
+          ],
+        },
+      ],
+      [unavailable(input)],
+    ),
   ];
 }
 
@@ -123,11 +162,26 @@ const replayable = `${variable("replayable")} == "true"`;
  * it cannot replay as text (multipart audio) is refused rather than corrupted.
  */
 export function sendRequestBackend(input: ApiPolicyInput): Element {
-  return el("backend", {}, ...choose([{
-    condition: `@(${variable("replayable")} != "true")`,
-    then: [jsonError(415, "Unsupported Media Type", "UnsupportedMediaType",
-      "This gateway replays requests as JSON (send-request strategy); send a JSON body.")],
-  }], walk(input, (_, i) => `${firstTier} <= ${i}`)));
+  return el(
+    "backend",
+    {},
+    ...choose(
+      [
+        {
+          condition: `@(${variable("replayable")} != "true")`,
+          then: [
+            jsonError(
+              415,
+              "Unsupported Media Type",
+              "UnsupportedMediaType",
+              "This gateway replays requests as JSON (send-request strategy); send a JSON body.",
+            ),
+          ],
+        },
+      ],
+      walk(input, (_, i) => `${firstTier} <= ${i}`),
+    ),
+  );
 }
 
 /**
@@ -137,13 +191,21 @@ export function sendRequestBackend(input: ApiPolicyInput): Element {
  * (https://learn.microsoft.com/azure/api-management/api-management-howto-properties). `otherwise`: the
  * expression's last lines when the host names no tier.
  */
-function byForwardedHost(input: ApiPolicyInput, value: (tier: PolicyTier, index: number) => string, otherwise: readonly string[]): string {
-  const matches = input.chains.flatMap(c => c.tiers.map((t, i) =>
-    `    if (chain == ${cs(c.name)} && "${namedValue(t.endpointNamedValue)}".ToLowerInvariant().Contains(host)) { return ${cs(value(t, i))}; }`));
+function byForwardedHost(
+  input: ApiPolicyInput,
+  value: (tier: PolicyTier, index: number) => string,
+  otherwise: readonly string[],
+): string {
+  const matches = input.chains.flatMap(c =>
+    c.tiers.map(
+      (t, i) =>
+        `    if (chain == ${cs(c.name)} && "${namedValue(t.endpointNamedValue)}".ToLowerInvariant().Contains(host)) { return ${cs(value(t, i))}; }`,
+    ),
+  );
   return [
     "@{",
     `    var chain = ${variable("chain")};`,
-    "    var host = \"//\" + context.Request.Url.Host.ToLowerInvariant() + \"/\";",
+    '    var host = "//" + context.Request.Url.Host.ToLowerInvariant() + "/";',
     ...matches,
     ...otherwise,
     "}",
@@ -154,20 +216,28 @@ function byForwardedHost(input: ApiPolicyInput, value: (tier: PolicyTier, index:
  * The tier that got no answer; when the host names none, attempt n is taken to have reached the pool's n-th
  * tier, counted from `first-tier` (the pool in use, shed or whole, lists only its own tiers' timeouts).
  */
-const failedTier = (input: ApiPolicyInput) => setVariable("failed-tier", byForwardedHost(input, (_, i) => String(i), [
-  `    var tiers = (${variable("tier-timeouts")}).Split(',');`,
-  `    return (${firstTier} + Math.Min(${attempt}, tiers.Length - 1)).ToString();`,
-]));
+const failedTier = (input: ApiPolicyInput) =>
+  setVariable(
+    "failed-tier",
+    byForwardedHost(input, (_, i) => String(i), [
+      `    var tiers = (${variable("tier-timeouts")}).Split(',');`,
+      `    return (${firstTier} + Math.Min(${attempt}, tiers.Length - 1)).ToString();`,
+    ]),
+  );
 
 /** The backend that answered a pool's forward (the PTU budget counters read it); empty when unknown. */
-const forwardedBackend = (input: ApiPolicyInput) => setVariable("served-by", byForwardedHost(input, t => t.backendId, ["    return string.Empty;"]));
+const forwardedBackend = (input: ApiPolicyInput) =>
+  setVariable(
+    "served-by",
+    byForwardedHost(input, t => t.backendId, ["    return string.Empty;"]),
+  );
 
 /**
  * The tiers a walk may hand over to once tier `failed` got no answer: every other tier at its priority
  * or after (a weighted pool may have reached any tier of a priority first), never the failed one.
  */
 function after(chain: PolicyChain, index: number): string | false {
-  const failed = chain.tiers.flatMap((t, f) => f !== index && t.priority <= chain.tiers[index].priority ? [f] : []);
+  const failed = chain.tiers.flatMap((t, f) => (f !== index && t.priority <= chain.tiers[index].priority ? [f] : []));
   if (failed.length === 0) return false;
   return `${firstTier} <= ${index} && ",${failed.join(",")},".Contains("," + ${variable("failed-tier")} + ",")`;
 }
@@ -180,10 +250,15 @@ function after(chain: PolicyChain, index: number): string | false {
  * has part of an answer. Nor is a body the walk cannot replay as text.
  */
 export function poolFallback(input: ApiPolicyInput): Element[] {
-  return choose([{
-    condition: `@(${variable(AWAITING)} == "true" && ${replayable})`,
-    then: [failedTier(input), ...walk(input, after)],
-  }], [unavailable(input)]);
+  return choose(
+    [
+      {
+        condition: `@(${variable(AWAITING)} == "true" && ${replayable})`,
+        then: [failedTier(input), ...walk(input, after)],
+      },
+    ],
+    [unavailable(input)],
+  );
 }
 
 /**
@@ -197,16 +272,25 @@ export function replayInbound(): Element[] {
   const credential = CALLER_QUERY_CREDENTIALS.map(name => `p.Key.ToLowerInvariant() != ${cs(name)}`).join(" && ");
   return [
     setVariable(AWAITING, "false"),
-    setVariable("request-path", [
-      "@{",
-      "    var query = string.Join(\"&\", context.Request.OriginalUrl.Query",
-      `        .Where(p => ${credential})`,
-      "        .SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + \"=\" + Uri.EscapeDataString(v))));",
-      "    return context.Request.OriginalUrl.Path.TrimStart('/') + (query.Length > 0 ? \"?\" + query : string.Empty);",
-      "}",
-    ].join("\n")),
-    setVariable("replayable", "@{ var type = context.Request.Headers.GetValueOrDefault(\"Content-Type\", \"\"); return (context.Request.Body == null || type.Contains(\"json\")).ToString().ToLowerInvariant(); }"),
-    setVariable("request-body", `@(context.Request.Body == null || !(${replayable}) ? string.Empty : context.Request.Body.As<string>(preserveContent: true))`),
+    setVariable(
+      "request-path",
+      [
+        "@{",
+        '    var query = string.Join("&", context.Request.OriginalUrl.Query',
+        `        .Where(p => ${credential})`,
+        '        .SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(v))));',
+        "    return context.Request.OriginalUrl.Path.TrimStart('/') + (query.Length > 0 ? \"?\" + query : string.Empty);",
+        "}",
+      ].join("\n"),
+    ),
+    setVariable(
+      "replayable",
+      '@{ var type = context.Request.Headers.GetValueOrDefault("Content-Type", ""); return (context.Request.Body == null || type.Contains("json")).ToString().ToLowerInvariant(); }',
+    ),
+    setVariable(
+      "request-body",
+      `@(context.Request.Body == null || !(${replayable}) ? string.Empty : context.Request.Body.As<string>(preserveContent: true))`,
+    ),
   ];
 }
 

@@ -20,23 +20,37 @@ export { REMAINING_TOKENS_HEADER } from "./callers";
  * tokens are estimated by APIM (azure-openai-token-limit and azure-openai-emit-token-metric references).
  */
 function tokenMetrics(): Element {
-  return el("azure-openai-emit-token-metric", { namespace: METRIC_NAMESPACE },
+  return el(
+    "azure-openai-emit-token-metric",
+    { namespace: METRIC_NAMESPACE },
     el("dimension", { name: "Application", value: `@(${variable("application")})` }),
     el("dimension", { name: "Deployment", value: `@(${variable("deployment")})` }),
     el("dimension", { name: "Location" }),
-    el("dimension", { name: "API ID" }));
+    el("dimension", { name: "API ID" }),
+  );
 }
 
 function frontDoorCheck(input: ApiPolicyInput): Element | false {
-  return input.frontDoorIdNamedValue !== undefined && el("check-header", {
-    name: "X-Azure-FDID", "failed-check-httpcode": 403, "failed-check-error-message": "Requests must come through the Front Door.",
-    "ignore-case": true,
-  }, el("value", {}, namedValue(input.frontDoorIdNamedValue)));
+  return (
+    input.frontDoorIdNamedValue !== undefined &&
+    el(
+      "check-header",
+      {
+        name: "X-Azure-FDID",
+        "failed-check-httpcode": 403,
+        "failed-check-error-message": "Requests must come through the Front Door.",
+        "ignore-case": true,
+      },
+      el("value", {}, namedValue(input.frontDoorIdNamedValue)),
+    )
+  );
 }
 
 function inbound(input: ApiPolicyInput): Element {
   const pool = input.strategy === "backend-pool";
-  return el("inbound", {},
+  return el(
+    "inbound",
+    {},
     el("base"),
     frontDoorCheck(input),
     ...callerAuthentication(input),
@@ -48,15 +62,21 @@ function inbound(input: ApiPolicyInput): Element {
     pool && setVariable("attempt", 0),
     pool && el("set-backend-service", { "backend-id": `@(${variable("chain-pool")})` }),
     // Key mode: each backend's credentials carry its Key Vault-backed key (see the Backend resources).
-    pool && input.backendAuth === "managedIdentity" && managedIdentity(input));
+    pool && input.backendAuth === "managedIdentity" && managedIdentity(input),
+  );
 }
 
 export function buildApiPolicy(input: ApiPolicyInput): string {
-  return serialize(el("policies", {},
-    inbound(input),
-    input.strategy === "backend-pool" ? poolBackend(input) : sendRequestBackend(input),
-    outbound(input),
-    onError(input.strategy === "backend-pool" ? poolFallback(input) : [unavailable(input)])));
+  return serialize(
+    el(
+      "policies",
+      {},
+      inbound(input),
+      input.strategy === "backend-pool" ? poolBackend(input) : sendRequestBackend(input),
+      outbound(input),
+      onError(input.strategy === "backend-pool" ? poolFallback(input) : [unavailable(input)]),
+    ),
+  );
 }
 
 /** Every `{{named-value}}` a policy document references. */

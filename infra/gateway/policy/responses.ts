@@ -10,9 +10,13 @@ export const retryAfterValue = (input: ApiPolicyInput) =>
   `@{ var known = context.Variables.GetValueOrDefault<string>("backend-retry-after", ""); return known.Length > 0 ? known : "${input.retryAfterSeconds}"; }`;
 
 export function unavailable(input: ApiPolicyInput): Element {
-  return jsonError(503, "Service Unavailable", "AllBackendsUnavailable",
+  return jsonError(
+    503,
+    "Service Unavailable",
+    "AllBackendsUnavailable",
     "Every backend of this deployment's failover chain is unavailable. Retry after the indicated delay.",
-    [header("Retry-After", retryAfterValue(input))]);
+    [header("Retry-After", retryAfterValue(input))],
+  );
 }
 
 /**
@@ -31,16 +35,24 @@ export function servedByHeaders(input: ApiPolicyInput, source: "walk" | "forward
 
 /** Backend-pool strategy: the last answer of the walk, made clean when the whole chain failed. */
 export function outbound(input: ApiPolicyInput): Element {
-  return el("outbound", {},
+  return el(
+    "outbound",
+    {},
     el("base"),
-    ...(input.strategy === "backend-pool" ? [
-      ...servedByHeaders(input, "forward"),
-      ...choose([
-        { condition: `@(context.Response.StatusCode >= 500)`, then: [unavailable(input)] },
-        // A final 429 keeps Azure's own Retry-After; one is added only when it has none.
-        { condition: "@(context.Response.StatusCode == 429)", then: [header("Retry-After", retryAfterValue(input), "skip")] },
-      ]),
-    ] : []));
+    ...(input.strategy === "backend-pool"
+      ? [
+          ...servedByHeaders(input, "forward"),
+          ...choose([
+            { condition: `@(context.Response.StatusCode >= 500)`, then: [unavailable(input)] },
+            // A final 429 keeps Azure's own Retry-After; one is added only when it has none.
+            {
+              condition: "@(context.Response.StatusCode == 429)",
+              then: [header("Retry-After", retryAfterValue(input), "skip")],
+            },
+          ]),
+        ]
+      : []),
+  );
 }
 
 /**
@@ -51,11 +63,14 @@ export function outbound(input: ApiPolicyInput): Element {
  */
 export function onError(noAnswer: readonly Element[]): Element {
   const failed = [
-    "context.LastError.Reason == \"Timeout\"",
-    "context.LastError.Reason == \"BackendConnectionFailure\"",
-    "context.LastError.Section == \"backend\"",
+    'context.LastError.Reason == "Timeout"',
+    'context.LastError.Reason == "BackendConnectionFailure"',
+    'context.LastError.Section == "backend"',
   ].join(" || ");
-  return el("on-error", {},
+  return el(
+    "on-error",
+    {},
     el("base"),
-    ...choose([{ condition: `@((${failed}) && context.Variables.ContainsKey("chain"))`, then: noAnswer }]));
+    ...choose([{ condition: `@((${failed}) && context.Variables.ContainsKey("chain"))`, then: noAnswer }]),
+  );
 }

@@ -20,11 +20,11 @@ export const SHED_COUNTER_LIMIT = 1_000_000_000;
  */
 export const DEPLOYMENT_EXPRESSION = [
   "@{",
-  "    var named = Regex.Match(context.Request.OriginalUrl.Path, \"/deployments/([^/]+)\").Groups[1];",
+  '    var named = Regex.Match(context.Request.OriginalUrl.Path, "/deployments/([^/]+)").Groups[1];',
   "    if (named.Success) { return named.Value; }",
-  "    if (context.Request.Body == null || !context.Request.Headers.GetValueOrDefault(\"Content-Type\", \"\").Contains(\"json\")) { return string.Empty; }",
+  '    if (context.Request.Body == null || !context.Request.Headers.GetValueOrDefault("Content-Type", "").Contains("json")) { return string.Empty; }',
   "    try {",
-  "        var model = context.Request.Body.As<JObject>(preserveContent: true)[\"model\"];",
+  '        var model = context.Request.Body.As<JObject>(preserveContent: true)["model"];',
   "        return model != null && model.Type == JTokenType.String ? (string)model : string.Empty;",
   "    } catch (Exception) { return string.Empty; }",
   "}",
@@ -35,8 +35,8 @@ const failoverRetries = (tiers: readonly PolicyTier[]) => Math.max(1, tiers.leng
  * Per tier, the longest timeout among the tiers sharing its priority: a weighted pool may send attempt n
  * to any tier of that priority (https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool).
  */
-const timeouts = (tiers: readonly PolicyTier[]) => tiers.map(t =>
-  Math.max(...tiers.filter(o => o.priority === t.priority).map(o => o.timeoutSeconds))).join(",");
+const timeouts = (tiers: readonly PolicyTier[]) =>
+  tiers.map(t => Math.max(...tiers.filter(o => o.priority === t.priority).map(o => o.timeoutSeconds))).join(",");
 
 /** The variables the failover reads: the pool, its retry budget, each attempt's timeout, where the walk starts. */
 function chainTarget(poolId: string, tiers: readonly PolicyTier[], firstTier: number): Element[] {
@@ -63,13 +63,16 @@ const budgetKey = (backendId: string) => `@("ptu-budget:${backendId}:priority-" 
  * any demand, so the counters never refuse. The first PTU's counter reports its use in inbound.
  */
 function budgetCounters(chain: PolicyChain): Element[] {
-  return ptuTiers(chain).map((t, i) => el("rate-limit-by-key", {
-    calls: SHED_COUNTER_LIMIT, "renewal-period": 60,
-    "increment-condition": `@(context.Variables.GetValueOrDefault<string>("served-by", "") == ${cs(t.backendId)} && context.Response.StatusCode < 400)`,
-    "increment-count": "@(context.Variables.GetValueOrDefault<int>(\"tokens-consumed\", 0))",
-    "counter-key": budgetKey(t.backendId),
-    "remaining-calls-variable-name": i === 0 ? "ptu-budget-remaining" : undefined,
-  }));
+  return ptuTiers(chain).map((t, i) =>
+    el("rate-limit-by-key", {
+      calls: SHED_COUNTER_LIMIT,
+      "renewal-period": 60,
+      "increment-condition": `@(context.Variables.GetValueOrDefault<string>("served-by", "") == ${cs(t.backendId)} && context.Response.StatusCode < 400)`,
+      "increment-count": '@(context.Variables.GetValueOrDefault<int>("tokens-consumed", 0))',
+      "counter-key": budgetKey(t.backendId),
+      "remaining-calls-variable-name": i === 0 ? "ptu-budget-remaining" : undefined,
+    }),
+  );
 }
 
 /**
@@ -87,28 +90,33 @@ function shedding(input: ApiPolicyInput, chain: PolicyChain): Child[] {
   const spent = [
     "@{",
     "    long remaining;",
-    "    if (!context.Variables.ContainsKey(\"ptu-budget-remaining\") || !long.TryParse(Convert.ToString(context.Variables[\"ptu-budget-remaining\"]), out remaining)) { return false; }",
+    '    if (!context.Variables.ContainsKey("ptu-budget-remaining") || !long.TryParse(Convert.ToString(context.Variables["ptu-budget-remaining"]), out remaining)) { return false; }',
     `    return ${SHED_COUNTER_LIMIT}L - remaining >= (${priority} == "2" ? ${budget(2)}L : ${budget(3)}L);`,
     "}",
   ].join("\n");
-  return choose([{
-    condition: `@(${priority} != "1")`,
-    then: [
-      // Measures this request's tokens for the counters; its own counter (per application) never refuses.
-      el("azure-openai-token-limit", {
-        "counter-key": `@("ptu-tokens:" + ${variable("application")})`,
-        // Under send-request no answer carries usage the policy can read: the prompt is estimated, as for the
-        // application's own limit (callers.ts), or the counters would never move and no one would be shed.
-        "tokens-per-minute": SHED_COUNTER_LIMIT, "estimate-prompt-tokens": input.strategy === "send-request",
-        "tokens-consumed-variable-name": "tokens-consumed",
-      }),
-      ...budgetCounters(chain),
-      ...choose([{
-        condition: spent,
-        then: chainTarget(chain.standardPoolId, standard, chain.tiers.indexOf(standard[0])),
-      }]),
-    ],
-  }]);
+  return choose([
+    {
+      condition: `@(${priority} != "1")`,
+      then: [
+        // Measures this request's tokens for the counters; its own counter (per application) never refuses.
+        el("azure-openai-token-limit", {
+          "counter-key": `@("ptu-tokens:" + ${variable("application")})`,
+          // Under send-request no answer carries usage the policy can read: the prompt is estimated, as for the
+          // application's own limit (callers.ts), or the counters would never move and no one would be shed.
+          "tokens-per-minute": SHED_COUNTER_LIMIT,
+          "estimate-prompt-tokens": input.strategy === "send-request",
+          "tokens-consumed-variable-name": "tokens-consumed",
+        }),
+        ...budgetCounters(chain),
+        ...choose([
+          {
+            condition: spent,
+            then: chainTarget(chain.standardPoolId, standard, chain.tiers.indexOf(standard[0])),
+          },
+        ]),
+      ],
+    },
+  ]);
 }
 
 function chainCondition(chain: PolicyChain): string {
@@ -122,9 +130,12 @@ export function routing(input: ApiPolicyInput): Element[] {
   const models = [...new Set(input.chains.map(c => c.deployment))].join(", ");
   return [
     setVariable("deployment", DEPLOYMENT_EXPRESSION),
-    ...choose(ordered.map(c => ({
-      condition: chainCondition(c),
-      then: [setVariable("chain", c.name), ...chainTarget(c.poolId, c.tiers, 0), ...shedding(input, c)],
-    })), [jsonError(404, "Not Found", "DeploymentNotFound", `Unknown deployment. Available: ${models || "(none)"}.`)]),
+    ...choose(
+      ordered.map(c => ({
+        condition: chainCondition(c),
+        then: [setVariable("chain", c.name), ...chainTarget(c.poolId, c.tiers, 0), ...shedding(input, c)],
+      })),
+      [jsonError(404, "Not Found", "DeploymentNotFound", `Unknown deployment. Available: ${models || "(none)"}.`)],
+    ),
   ];
 }

@@ -44,14 +44,14 @@ export interface PolicyChain {
 
 export type CallerAuth =
   | {
-    readonly kind: "entra";
-    readonly tenantId: string;
-    /** Every audience a valid token may carry: the identifier URI (v1 tokens) and the app's client id (v2 tokens). */
-    readonly audiences: readonly string[];
-    /** Client applications allowed to call (validate-azure-ad-token requires at least one). */
-    readonly clientApplicationIds: readonly string[];
-    readonly rolePrefix: string;
-  }
+      readonly kind: "entra";
+      readonly tenantId: string;
+      /** Every audience a valid token may carry: the identifier URI (v1 tokens) and the app's client id (v2 tokens). */
+      readonly audiences: readonly string[];
+      /** Client applications allowed to call (validate-azure-ad-token requires at least one). */
+      readonly clientApplicationIds: readonly string[];
+      readonly rolePrefix: string;
+    }
   | { readonly kind: "subscription-key" };
 
 export interface ApiPolicyInput {

@@ -15,7 +15,11 @@ type Attrs = Readonly<Record<string, string | number | boolean | undefined>>;
 
 export function el(name: string, attrs: Attrs = {}, ...children: Child[]): Element {
   const defined = Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined)) as Element["attrs"];
-  return { name, attrs: defined, children: children.filter((c): c is Element | string => c !== false && c !== undefined) };
+  return {
+    name,
+    attrs: defined,
+    children: children.filter((c): c is Element | string => c !== false && c !== undefined),
+  };
 }
 
 export function serialize(root: Element): string {
@@ -51,15 +55,29 @@ export interface Branch {
 export function choose(branches: readonly Branch[], otherwise: readonly Child[] = []): Element[] {
   const fallback = otherwise.filter((c): c is Element | string => c !== false && c !== undefined) as Element[];
   if (branches.length === 0) return fallback;
-  return [el("choose", {},
-    ...branches.map(b => el("when", { condition: b.condition }, ...b.then)),
-    fallback.length > 0 && el("otherwise", {}, ...fallback))];
+  return [
+    el(
+      "choose",
+      {},
+      ...branches.map(b => el("when", { condition: b.condition }, ...b.then)),
+      fallback.length > 0 && el("otherwise", {}, ...fallback),
+    ),
+  ];
 }
 
-export function jsonError(status: number, reason: string, code: string, message: string, extra: readonly Child[] = []): Element {
-  return el("return-response", {},
+export function jsonError(
+  status: number,
+  reason: string,
+  code: string,
+  message: string,
+  extra: readonly Child[] = [],
+): Element {
+  return el(
+    "return-response",
+    {},
     el("set-status", { code: status, reason }),
     header("Content-Type", "application/json"),
     ...extra,
-    el("set-body", {}, JSON.stringify({ error: { code, message } })));
+    el("set-body", {}, JSON.stringify({ error: { code, message } })),
+  );
 }
