@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { contains, hasHostBits, networkAddress, overlaps, parseCidr } from "./cidr";
-import { DATA_ZONES, DataZone, findRegion, knownRegions, regionsInZone } from "./regions";
-import { MODEL_MATRIX, matrixCitation, offeringRegions } from "./catalog/modelMatrix";
-import { RETIREMENTS_SOURCE, currentReplacement, isRetired, retirementDate } from "./catalog/retirements";
+import { DATA_ZONES, DataZone, findRegion, knownRegions, regionsInZone } from "../catalog/regions";
+import { MODEL_MATRIX, matrixCitation, offeringRegions } from "../catalog/modelMatrix";
+import { RETIREMENTS_SOURCE, currentReplacement, isRetired, retirementDate } from "../catalog/retirements";
 import { planDate } from "./retirement";
 import {
   DeploymentSku,
@@ -19,7 +19,7 @@ import {
   isDataZoneSku,
   knownModels,
   ptuIncrement,
-} from "./models";
+} from "../catalog/models";
 import { tagProblems } from "./tags";
 
 export const PROJECT = "aoai-bcdr";
@@ -260,11 +260,9 @@ const schema = z.strictObject({
                 "must be a Key Vault's ARM id: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
             },
           ),
-        secretName: z
-          .string()
-          .regex(/^[0-9a-zA-Z-]{1,127}$/, {
-            error: "must be a Key Vault secret name: 1 to 127 letters, digits and hyphens",
-          }),
+        secretName: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, {
+          error: "must be a Key Vault secret name: 1 to 127 letters, digits and hyphens",
+        }),
       })
       .optional(),
     /**

@@ -8,7 +8,7 @@
  * a region change, which Azure can only do by replacement, never collides with the old resource. Pure.
  */
 import { createHash } from "crypto";
-import { NAMING_RULES, namingRule, nameProblem } from "./catalog/namingRules";
+import { NAMING_RULES, namingRule, nameProblem } from "../catalog/namingRules";
 
 const HASH_LENGTH = 6;
 

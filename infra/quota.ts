@@ -7,7 +7,7 @@
 import type { ModelsClient } from "./availability";
 import { cognitiveServicesClients } from "./cognitiveServicesClient";
 import { BcdrConfig, ConfigError, ConfigIssue, configKey } from "./config";
-import { DeploymentSku } from "./models";
+import { DeploymentSku } from "../catalog/models";
 import { CapacitySource, CapacityTable, StandardPlacement, standardPlacements } from "./topology";
 
 /** One row of `GET .../providers/Microsoft.CognitiveServices/locations/{location}/usages`. */

@@ -5,7 +5,7 @@
  * every plan, long before Azure upgrades or stops the deployments. Pure.
  */
 import type { RequiredOffer } from "./config";
-import { RETIREMENTS_RETRIEVED, RETIREMENTS_SOURCE, currentReplacement, retirementDate } from "./catalog/retirements";
+import { RETIREMENTS_RETRIEVED, RETIREMENTS_SOURCE, currentReplacement, retirementDate } from "../catalog/retirements";
 
 /** Azure notifies 60 days ahead for GA models; warn a month earlier to leave time to test the next version. */
 export const RETIREMENT_WARNING_DAYS = 90;

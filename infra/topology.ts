@@ -4,7 +4,7 @@
  * components, the gateway policy and the plan's diagram all read this one model. Pure: no Pulumi import.
  */
 import { BcdrConfig, PRIMARY_SUBSCRIPTION } from "./config";
-import { DeploymentSku } from "./models";
+import { DeploymentSku } from "../catalog/models";
 
 export type AccountRole = "standard" | "enterprise-ptu" | "workload-ptu";
 export type RegionRole = "primary" | "secondary" | "overflow";

@@ -2,10 +2,10 @@
  * The availability catalog at config time (and against the live models API), and retirement warnings.
  */
 import { ConfigError, parseConfig, requiredOffers } from "../infra/config";
-import { MODEL_MATRIX, RETRIEVED } from "../infra/catalog/modelMatrix";
-import { RETIREMENTS } from "../infra/catalog/retirements";
-import { knownModels, findModel } from "../infra/models";
-import { knownRegions } from "../infra/regions";
+import { MODEL_MATRIX, RETRIEVED } from "../catalog/modelMatrix";
+import { RETIREMENTS } from "../catalog/retirements";
+import { knownModels, findModel } from "../catalog/models";
+import { knownRegions } from "../catalog/regions";
 import { planDate, retirementWarnings } from "../infra/retirement";
 import type { ModelsClient, SupportedModel } from "../infra/availability";
 import { matrixModelsClient } from "../stacks/azure/availability";

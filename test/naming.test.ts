@@ -3,7 +3,7 @@
  * characters and cuts add a hash of the whole name. (test/mockEngine.test.ts plans a whole stack with an
  * awkward name: the mock engine checks every name it declares.)
  */
-import { NAMING_RULES, nameProblem } from "../infra/catalog/namingRules";
+import { NAMING_RULES, nameProblem } from "../catalog/namingRules";
 import { roleAssignmentName } from "../infra/identity";
 import { accountSubdomain, azureName } from "../infra/naming";
 

@@ -1,4 +1,4 @@
-import { findRegion } from "../infra/regions";
+import { findRegion } from "../catalog/regions";
 import { BcdrRole } from "../infra/tags";
 import { AccountRole } from "../infra/topology";
 import { PlannedResource, ProgramRun } from "../stacks/runner";

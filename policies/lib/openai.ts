@@ -4,7 +4,7 @@
  * Read from outputs: kind, location, tags, SKU and model are inputs the preview projects unchanged.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { DeploymentSku, isDataZoneSku } from "../../infra/models";
+import { DeploymentSku, isDataZoneSku } from "../../catalog/models";
 import { Verdict, link } from "./links";
 import { TAG, TYPES, Typed, known, ofType, regionName, sameName, tagOf } from "./resources";
 import { AccountOutputs, DeploymentOutputs } from "./shapes";

@@ -6,7 +6,7 @@
  * and SKUs are inputs, deployments reach their account through propertyDependencies.
  */
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
-import { DATA_ZONES, DataZone, findRegion, regionsInZone } from "../../infra/regions";
+import { DATA_ZONES, DataZone, findRegion, regionsInZone } from "../../catalog/regions";
 import { configOf } from "../lib/config";
 import { decide } from "../lib/links";
 import { Account, accountRegion, isDataZoneDeployment, modelDeployments, openAiAccounts } from "../lib/openai";

@@ -3,7 +3,7 @@
  * boundary. A provisioned SKU on a standard account would leave the chain without its spill-over capacity.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { STANDARD_SKUS } from "../../infra/models";
+import { STANDARD_SKUS } from "../../catalog/models";
 import { TAG, TYPES } from "../lib/resources";
 import { DeploymentInputs } from "../lib/shapes";
 import { validateResourcesOf } from "../lib/validation";

@@ -11,8 +11,8 @@ import {
   currentReplacement,
   isRetired,
   retirementDate,
-} from "../../infra/catalog/retirements";
-import type { DeploymentSku } from "../../infra/models";
+} from "../../catalog/retirements";
+import type { DeploymentSku } from "../../catalog/models";
 import { AzureRefusal } from "./refusal";
 
 export function retiredDeploymentRefusal(

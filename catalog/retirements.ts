@@ -7,7 +7,7 @@
  * these dates (gpt-4o's were extended twice), so a date here is "the published date when transcribed":
  * re-read the page before acting on one. Pure data.
  */
-import type { DeploymentSku } from "../models";
+import type { DeploymentSku } from "./models";
 
 export const RETIREMENTS_SOURCE = "https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements";
 export const RETIREMENTS_RETRIEVED = "2026-11-25";

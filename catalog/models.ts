@@ -6,7 +6,7 @@
  * provisioned (PTU) minimum and increment of regional `ProvisionedManaged` deployments. Add a model here
  * and its offers to the matrix when Azure ships one.
  */
-import { matrixVersions } from "./catalog/modelMatrix";
+import { matrixVersions } from "./modelMatrix";
 
 /** Pay-as-you-go deployment types, from the widest processing boundary to the narrowest. */
 export type StandardSku = "GlobalStandard" | "DataZoneStandard" | "Standard";

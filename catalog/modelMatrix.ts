@@ -9,7 +9,7 @@
  * does not offer that model version on that SKU. `westus2` and `northeurope` appear in no table.
  * Update the lists (and `RETRIEVED`) from the same files when Microsoft changes them. Pure data.
  */
-import type { DeploymentSku } from "../models";
+import type { DeploymentSku } from "./models";
 
 export const MODEL_MATRIX_SOURCE =
   "https://learn.microsoft.com/azure/ai-foundry/openai/concepts/models#model-summary-table-and-region-availability";
