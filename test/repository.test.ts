@@ -1,6 +1,7 @@
 /**
  * The repository's own hygiene, in one suite (one jest worker start): no dead exports, no function longer
- * than a screen, `npm test` that waits for its type-check, and a prepack that removes only what it created.
+ * than a screen, `npm test` that waits for its type-check, a dependency-free catalog, and a prepack that
+ * removes only what it created and packs the pack and the catalog, never the program.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -32,7 +33,7 @@ describe("no dead exports", () => {
 
   // A word search over the sources: cheap, and enough to catch a type or function left behind when its last user went.
   test("every exported name is used beyond its declaration (program, pack, tools or tests)", () => {
-    const files = ["infra", "stacks", "policies", "test"].flatMap(d => sources(path.join(root, d)));
+    const files = ["catalog", "infra", "stacks", "policies", "test"].flatMap(d => sources(path.join(root, d)));
     const texts = new Map(files.map(f => [f, fs.readFileSync(f, "utf8")]));
     const all = [...texts.values()].join("\n");
     const declared = [...texts].flatMap(([file, text]) =>
@@ -70,8 +71,8 @@ describe("no function longer than a screen", () => {
     return found;
   }
 
-  test(`every function in infra/, stacks/ and policies/ is at most ${MAX_LINES} lines`, () => {
-    const files = ["infra", "stacks", "policies"].flatMap(d => sources(path.join(root, d)));
+  test(`every function in catalog/, infra/, stacks/ and policies/ is at most ${MAX_LINES} lines`, () => {
+    const files = ["catalog", "infra", "stacks", "policies"].flatMap(d => sources(path.join(root, d)));
     expect(files.length).toBeGreaterThan(50);
     expect(files.flatMap(longFunctions)).toEqual([]);
   });
@@ -108,12 +109,28 @@ describe("npm test waits for its type-check", () => {
   });
 });
 
+describe("catalog/ is dependency-free", () => {
+  test("its modules import only each other: no npm package, nothing from the program, the pack or the tools", () => {
+    const files = sources(path.join(root, "catalog"));
+    expect(files.length).toBeGreaterThan(5);
+    const imports = files.flatMap(f =>
+      ts.preProcessFile(fs.readFileSync(f, "utf8"), true, true).importedFiles.map(i => ({ file: f, name: i.fileName })),
+    );
+    expect(imports.length).toBeGreaterThan(0);
+    expect(
+      imports.filter(i => !/^\.\/[\w.]+$/.test(i.name)).map(i => `${path.relative(root, i.file)}: ${i.name}`),
+    ).toEqual([]);
+  });
+});
+
 describe("policies/prepack.js removes only the bin/ and index.js it created", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const prepack = require("../policies/prepack.js") as {
     MARKER: string;
     checkForeign(dir: string): void;
+    checkSources(dir: string): void;
     clean(dir: string): void;
+    sourceFolders(dir: string): string[];
   };
 
   /** A pack folder holding someone's bin/ and index.js. */
@@ -145,5 +162,29 @@ describe("policies/prepack.js removes only the bin/ and index.js it created", ()
     expect(() => prepack.checkForeign(dir)).not.toThrow();
     prepack.clean(dir);
     expect(fs.readdirSync(dir)).toEqual(["PulumiPolicy.yaml"]);
+  });
+
+  test("the pack compiles from policies/ and catalog/ only: a packed pack holds no file of the program", () => {
+    expect(prepack.sourceFolders(path.join(root, "policies"))).toEqual(["catalog", "policies"]);
+  });
+
+  test("a pack that imports the program is refused before prepack writes anything", () => {
+    const repo = tmp("prepack-sources-");
+    fs.mkdirSync(path.join(repo, "policies"));
+    fs.mkdirSync(path.join(repo, "infra"));
+    fs.writeFileSync(path.join(repo, "infra", "topology.ts"), "export const x = 1;\n");
+    fs.writeFileSync(
+      path.join(repo, "policies", "index.ts"),
+      'import { x } from "../infra/topology";\nexport const y = x;\n',
+    );
+    fs.writeFileSync(
+      path.join(repo, "policies", "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { types: [] }, files: ["index.ts"] }),
+    );
+    const dir = path.join(repo, "policies");
+    expect(() => prepack.checkSources(dir)).toThrow(
+      "prepack: the pack imports files from infra/; a packed pack holds only policies/ and catalog/ (nothing was changed)",
+    );
+    expect(fs.readdirSync(dir).sort()).toEqual(["index.ts", "tsconfig.json"]);
   });
 });
