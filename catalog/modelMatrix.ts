@@ -5,7 +5,7 @@
  * (https://learn.microsoft.com/azure/ai-foundry/openai/concepts/models#model-summary-table-and-region-availability),
  * whose per-SKU tables live in MicrosoftDocs/azure-ai-docs under
  * `articles/foundry/openai/includes/model-matrix/` (one file per SKU, named below). Only the models in
- * `infra/models.ts` and the regions in `infra/regions.ts` are transcribed; a region missing from a list
+ * `./models.ts` and the regions in `./regions.ts` are transcribed; a region missing from a list
  * does not offer that model version on that SKU. `westus2` and `northeurope` appear in no table.
  * Update the lists (and `RETRIEVED`) from the same files when Microsoft changes them. Pure data.
  */

@@ -2,7 +2,7 @@
  * Model catalog and deployment SKUs. Pure data: no Pulumi import.
  *
  * The catalog only lists what the program must know to refuse a config Azure would refuse: the model
- * versions (those Microsoft's model matrix offers on some SKU, infra/catalog/modelMatrix.ts), and the
+ * versions (those Microsoft's model matrix offers on some SKU, ./modelMatrix.ts), and the
  * provisioned (PTU) minimum and increment of regional `ProvisionedManaged` deployments. Add a model here
  * and its offers to the matrix when Azure ships one.
  */

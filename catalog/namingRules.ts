@@ -8,6 +8,8 @@
  * per resource provider; the DNS-label rules come from the pages cited on their entries. Pure data.
  */
 
+import { TYPES } from "./types";
+
 const RULES_PAGE = "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules";
 
 /** Where a name must be unique: everywhere in Azure, in the subscription, the resource group, or under its parent resource. */
@@ -81,7 +83,7 @@ const DNS_LABEL: NamingRule = {
 
 /** Pulumi type token -> the names it carries and their rules. */
 export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
-  "azure-native:resources:ResourceGroup": [
+  [TYPES.resourceGroup]: [
     {
       input: "resourceGroupName",
       rule: {
@@ -94,7 +96,7 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:cognitiveservices:Account": [
+  [TYPES.account]: [
     {
       input: "accountName",
       rule: {
@@ -108,7 +110,7 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
     },
     { input: "properties.customSubDomainName", rule: DNS_LABEL },
   ],
-  "azure-native:cognitiveservices:Deployment": [
+  [TYPES.deployment]: [
     {
       input: "deploymentName",
       rule: {
@@ -121,7 +123,7 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:apimanagement:ApiManagementService": [
+  [TYPES.apimService]: [
     {
       input: "serviceName",
       rule: {
@@ -134,12 +136,12 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:apimanagement:Api": [{ input: "apiId", rule: apimEntity(80) }],
-  "azure-native:apimanagement:ApiOperation": [{ input: "operationId", rule: apimEntity(80) }],
-  "azure-native:apimanagement:ApiPolicy": [
+  [TYPES.api]: [{ input: "apiId", rule: apimEntity(80) }],
+  [TYPES.apiOperation]: [{ input: "operationId", rule: apimEntity(80) }],
+  [TYPES.apiPolicy]: [
     { input: "policyId", rule: { ...apimEntity(6), pattern: /^policy$/, allowed: "exactly 'policy'" } },
   ],
-  "azure-native:apimanagement:ApiDiagnostic": [
+  [TYPES.apiDiagnostic]: [
     {
       input: "diagnosticId",
       rule: {
@@ -149,13 +151,13 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:apimanagement:Backend": [{ input: "backendId", rule: apimEntity(80) }],
-  "azure-native:apimanagement:Logger": [{ input: "loggerId", rule: apimEntity(80) }],
-  "azure-native:apimanagement:NamedValue": [{ input: "namedValueId", rule: apimEntity(256) }],
-  "azure-native:apimanagement:Product": [{ input: "productId", rule: apimEntity(256) }],
-  "azure-native:apimanagement:ProductApi": [{ input: "apiId", rule: apimEntity(80) }],
-  "azure-native:apimanagement:Subscription": [{ input: "sid", rule: apimEntity(256) }],
-  "azure-native:keyvault:Vault": [
+  [TYPES.backend]: [{ input: "backendId", rule: apimEntity(80) }],
+  [TYPES.logger]: [{ input: "loggerId", rule: apimEntity(80) }],
+  [TYPES.namedValue]: [{ input: "namedValueId", rule: apimEntity(256) }],
+  [TYPES.product]: [{ input: "productId", rule: apimEntity(256) }],
+  [TYPES.productApi]: [{ input: "apiId", rule: apimEntity(80) }],
+  [TYPES.subscription]: [{ input: "sid", rule: apimEntity(256) }],
+  [TYPES.vault]: [
     {
       input: "vaultName",
       rule: {
@@ -168,7 +170,7 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:keyvault:Secret": [
+  [TYPES.secret]: [
     {
       input: "secretName",
       rule: {
@@ -181,7 +183,7 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:operationalinsights:Workspace": [
+  [TYPES.workspace]: [
     {
       input: "workspaceName",
       rule: {
@@ -194,12 +196,13 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:applicationinsights:Component": [
+  [TYPES.appInsights]: [
     {
       input: "resourceName",
       rule: {
         min: 1,
         max: 260,
+        // eslint-disable-next-line no-control-regex -- Azure refuses control characters in these names
         pattern: /^[^%&\\?/\x00-\x1f]*[^%&\\?/\x00-\x1f. ]$/,
         allowed: "any characters except %&\\?/ and control characters; does not end with a space or period",
         scope: "resourceGroup",
@@ -207,12 +210,13 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:monitor:DiagnosticSetting": [
+  [TYPES.diagnosticSetting]: [
     {
       input: "name",
       rule: {
         min: 1,
         max: 260,
+        // eslint-disable-next-line no-control-regex -- Azure refuses control characters in these names
         pattern: /^[^*<>%{}&:\\?+/#|\x00-\x1f]+$/,
         allowed: "any characters except *<>%{}&:\\?+/#| and control characters",
         scope: "parent",
@@ -220,18 +224,14 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:network:NetworkSecurityGroup": [
-    { input: "networkSecurityGroupName", rule: network(1, 80, "resourceGroup") },
-  ],
-  "azure-native:network:VirtualNetwork": [{ input: "virtualNetworkName", rule: network(2, 64, "resourceGroup") }],
-  "azure-native:network:VirtualNetworkPeering": [
-    { input: "virtualNetworkPeeringName", rule: network(1, 80, "parent") },
-  ],
-  "azure-native:network:PrivateEndpoint": [
+  [TYPES.networkSecurityGroup]: [{ input: "networkSecurityGroupName", rule: network(1, 80, "resourceGroup") }],
+  [TYPES.virtualNetwork]: [{ input: "virtualNetworkName", rule: network(2, 64, "resourceGroup") }],
+  [TYPES.virtualNetworkPeering]: [{ input: "virtualNetworkPeeringName", rule: network(1, 80, "parent") }],
+  [TYPES.privateEndpoint]: [
     { input: "privateEndpointName", rule: network(2, 64, "resourceGroup") },
     { input: "customNetworkInterfaceName", rule: network(1, 80, "resourceGroup") },
   ],
-  "azure-native:network:PublicIPAddress": [
+  [TYPES.publicIp]: [
     { input: "publicIpAddressName", rule: network(1, 80, "resourceGroup") },
     {
       input: "dnsSettings.domainNameLabel",
@@ -244,7 +244,7 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:privatedns:PrivateZone": [
+  [TYPES.privateZone]: [
     {
       input: "privateZoneName",
       rule: {
@@ -258,8 +258,8 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:privatedns:VirtualNetworkLink": [{ input: "virtualNetworkLinkName", rule: network(1, 80, "parent") }],
-  "azure-native:privatedns:PrivateRecordSet": [
+  [TYPES.virtualNetworkLink]: [{ input: "virtualNetworkLinkName", rule: network(1, 80, "parent") }],
+  [TYPES.record]: [
     {
       input: "relativeRecordSetName",
       rule: {
@@ -273,13 +273,13 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:cdn:Profile": [{ input: "profileName", rule: cdn(260, "resourceGroup") }],
-  "azure-native:cdn:AFDEndpoint": [{ input: "endpointName", rule: cdn(46, "global") }],
-  "azure-native:cdn:AFDOriginGroup": [{ input: "originGroupName", rule: cdn(90, "parent") }],
-  "azure-native:cdn:AFDOrigin": [{ input: "originName", rule: cdn(90, "parent") }],
-  "azure-native:cdn:Route": [{ input: "routeName", rule: cdn(90, "parent") }],
-  "azure-native:cdn:SecurityPolicy": [{ input: "securityPolicyName", rule: cdn(260, "parent") }],
-  "azure-native:frontdoor:Policy": [
+  [TYPES.frontDoorProfile]: [{ input: "profileName", rule: cdn(260, "resourceGroup") }],
+  [TYPES.frontDoorEndpoint]: [{ input: "endpointName", rule: cdn(46, "global") }],
+  [TYPES.originGroup]: [{ input: "originGroupName", rule: cdn(90, "parent") }],
+  [TYPES.origin]: [{ input: "originName", rule: cdn(90, "parent") }],
+  [TYPES.route]: [{ input: "routeName", rule: cdn(90, "parent") }],
+  [TYPES.securityPolicy]: [{ input: "securityPolicyName", rule: cdn(260, "parent") }],
+  [TYPES.wafPolicy]: [
     {
       input: "policyName",
       rule: {
@@ -293,7 +293,7 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:authorization:RoleAssignment": [
+  [TYPES.roleAssignment]: [
     {
       input: "roleAssignmentName",
       rule: {
@@ -306,7 +306,7 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
-  "azure-native:managedidentity:UserAssignedIdentity": [
+  [TYPES.userAssignedIdentity]: [
     {
       input: "resourceName",
       rule: {
@@ -324,10 +324,15 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
 /** Types that are not ARM resources: no Azure naming rule applies. */
 export const UNNAMED_TYPE_PREFIXES = ["pulumi:", "random:", "azuread:", "aoai-bcdr:"] as const;
 
+/** The input that carries the ARM name of `type` (Azure echoes it back as the resource's `name`), if any. */
+export function armNameInput(type: string): string | undefined {
+  return NAMING_RULES[type]?.[0]?.input;
+}
+
 /** The rule of the ARM name of `type` (its first named input). */
 export function namingRule(type: string): NamingRule {
   const rule = NAMING_RULES[type]?.[0]?.rule;
-  if (!rule) throw new Error(`no naming rule for ${type}: add it to infra/catalog/namingRules.ts`);
+  if (!rule) throw new Error(`no naming rule for ${type}: add it to catalog/namingRules.ts`);
   return rule;
 }
 

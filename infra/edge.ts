@@ -20,6 +20,7 @@ import { diagnosticSetting } from "./observability";
 import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
+import { TYPES } from "../catalog/types";
 
 /** A regional gateway behind Front Door. */
 export interface EdgeOrigin {
@@ -114,7 +115,7 @@ function wafPolicy(
     {
       resourceGroupName,
       // Letters and digits only.
-      policyName: azureName("azure-native:frontdoor:Policy", ["waf", args.stack, "aoai"]),
+      policyName: azureName(TYPES.wafPolicy, ["waf", args.stack, "aoai"]),
       location: "Global",
       sku: { name: c.frontDoorSku },
       policySettings: { enabledState: "Enabled", mode: "Prevention", requestBodyCheck: "Enabled" },
@@ -167,7 +168,7 @@ export class FrontDoorEdge extends pulumi.ComponentResource {
       `${name}-profile`,
       {
         resourceGroupName: rg.name,
-        profileName: azureName("azure-native:cdn:Profile", ["afd", "aoai", args.stack]),
+        profileName: azureName(TYPES.frontDoorProfile, ["afd", "aoai", args.stack]),
         location: "global",
         sku: { name: c.frontDoorSku },
         originResponseTimeoutSeconds: ORIGIN_RESPONSE_TIMEOUT_SECONDS,
@@ -180,7 +181,7 @@ export class FrontDoorEdge extends pulumi.ComponentResource {
       `${name}-endpoint`,
       {
         ...profileArgs,
-        endpointName: azureName("azure-native:cdn:AFDEndpoint", ["afd", "aoai", args.stack]),
+        endpointName: azureName(TYPES.frontDoorEndpoint, ["afd", "aoai", args.stack]),
         location: "global",
         enabledState: "Enabled",
         // The same name gets the same hash in this tenant: a recreated endpoint keeps its host name.

@@ -8,6 +8,7 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
+import { TYPES } from "../catalog/types";
 
 export interface SecretVaultArgs {
   readonly stack: string;
@@ -42,7 +43,7 @@ export class SecretVault extends pulumi.ComponentResource {
         // 3-24 characters, globally unique; the region keeps a vault in another region from meeting this one's name.
         vaultName: pulumi
           .output(args.nameSuffix)
-          .apply(s => azureName("azure-native:keyvault:Vault", ["kv", args.stack, args.region], s)),
+          .apply(s => azureName(TYPES.vault, ["kv", args.stack, args.region], s)),
         resourceGroupName: rg.name,
         location: args.region,
         properties: {

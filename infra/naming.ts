@@ -1,6 +1,6 @@
 /**
  * Azure names. Logical (URN) names come from stable topology keys; Azure names are built here from parts
- * (prefix, stack, key, region) so that every one satisfies its type's rule in infra/catalog/namingRules.ts:
+ * (prefix, stack, key, region) so that every one satisfies its type's rule in catalog/namingRules.ts:
  * characters Azure refuses (a stack named `team_a.dev`) become hyphens, and a name over the type's length
  * is cut and given a hash of the whole name, so two long names that share a prefix never collide after
  * shortening. A name that already fits is returned unchanged, so existing resources keep their names.
@@ -9,6 +9,7 @@
  */
 import { createHash } from "crypto";
 import { NAMING_RULES, namingRule, nameProblem } from "../catalog/namingRules";
+import { TYPES } from "../catalog/types";
 
 const HASH_LENGTH = 6;
 
@@ -63,6 +64,6 @@ export function globalName(parts: readonly string[], suffix: string, max: number
 
 /** Custom subdomain (and account name) of an OpenAI account: both rules hold, so at most 63 characters (a DNS label). */
 export function accountSubdomain(stack: string, key: string, region: string, suffix: string): string {
-  const max = Math.min(...NAMING_RULES["azure-native:cognitiveservices:Account"].map(n => n.rule.max));
+  const max = Math.min(...NAMING_RULES[TYPES.account].map(n => n.rule.max));
   return fit(["oai", stack, key, region].join("-"), max, suffix, false);
 }

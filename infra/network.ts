@@ -14,6 +14,7 @@ import { PrivateLinkTarget, RegionalPrivateLink } from "./privateLink";
 import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
+import { TYPES } from "../catalog/types";
 
 export const APIM_SUBNET = "snet-apim";
 export const PRIVATE_ENDPOINT_SUBNET = "snet-private-endpoints";
@@ -109,12 +110,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     const nsg = new network.NetworkSecurityGroup(
       `${name}-apim-nsg`,
       {
-        networkSecurityGroupName: azureName("azure-native:network:NetworkSecurityGroup", [
-          "nsg",
-          "apim",
-          args.stack,
-          region,
-        ]),
+        networkSecurityGroupName: azureName(TYPES.networkSecurityGroup, ["nsg", "apim", args.stack, region]),
         resourceGroupName,
         location: region,
         securityRules: APIM_SECURITY_RULES,
@@ -126,7 +122,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     this.vnet = new network.VirtualNetwork(
       `${name}-vnet`,
       {
-        virtualNetworkName: azureName("azure-native:network:VirtualNetwork", ["vnet", "aoai", args.stack, region]),
+        virtualNetworkName: azureName(TYPES.virtualNetwork, ["vnet", "aoai", args.stack, region]),
         resourceGroupName,
         location: region,
         addressSpace: { addressPrefixes: [v.addressSpace] },

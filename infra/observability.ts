@@ -9,6 +9,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
+import { TYPES } from "../catalog/types";
 
 export interface ObservabilityArgs {
   readonly stack: string;
@@ -36,7 +37,7 @@ export class Observability extends pulumi.ComponentResource {
     this.workspace = new operationalinsights.Workspace(
       `${name}-workspace`,
       {
-        workspaceName: azureName("azure-native:operationalinsights:Workspace", ["log", "aoai", args.stack]),
+        workspaceName: azureName(TYPES.workspace, ["log", "aoai", args.stack]),
         resourceGroupName: rg.name,
         location: args.region,
         sku: { name: "PerGB2018" },

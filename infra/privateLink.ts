@@ -13,6 +13,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { azureName } from "./naming";
 import { Tags, roleTags } from "./tags";
+import { TYPES } from "../catalog/types";
 
 /** The private link services in use: the endpoint's group id and the zone Azure resolves it through. */
 export const PRIVATE_LINK_SERVICES = {
@@ -132,7 +133,7 @@ export class RegionalPrivateLink extends pulumi.ComponentResource {
 
   /** The target's private endpoint in this region's endpoint subnet, and the address Azure gives it. */
   private endpoint(name: string, target: PrivateLinkTarget, args: RegionalPrivateLinkArgs) {
-    const endpointName = azureName("azure-native:network:PrivateEndpoint", ["pe", target.key, args.region]);
+    const endpointName = azureName(TYPES.privateEndpoint, ["pe", target.key, args.region]);
     const endpoint = new network.PrivateEndpoint(
       `${name}-pe-${target.key}`,
       {

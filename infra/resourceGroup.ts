@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { azureName } from "./naming";
 import { Tags } from "./tags";
+import { TYPES } from "../catalog/types";
 
 export interface ResourceGroupArgs {
   readonly stack: string;
@@ -23,13 +24,7 @@ export function resourceGroup(
   return new resources.ResourceGroup(
     `${owner}-rg`,
     {
-      resourceGroupName: azureName("azure-native:resources:ResourceGroup", [
-        "rg",
-        "aoai",
-        args.stack,
-        args.purpose,
-        args.region,
-      ]),
+      resourceGroupName: azureName(TYPES.resourceGroup, ["rg", "aoai", args.stack, args.purpose, args.region]),
       location: args.region,
       tags: args.tags,
     },

@@ -1,6 +1,6 @@
 /**
  * Model retirement warnings: every deployed model version whose published retirement date
- * (infra/catalog/retirements.ts) is past or within the warning window. `pulumi up` prints them and the
+ * (catalog/retirements.ts) is past or within the warning window. `pulumi up` prints them and the
  * stack outputs them (`modelRetirements`), so a version nearing retirement is seen at every deploy and in
  * every plan, long before Azure upgrades or stops the deployments. Pure.
  */

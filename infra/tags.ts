@@ -2,9 +2,15 @@
  * Tags every taggable resource carries: the stack's common tags plus `bcdr-role` (and its qualifiers),
  * so operators, cost reports and the policy pack can tell what each resource is for. Pure.
  */
-import { AccountRole, RegionRole } from "./topology";
-
-export type BcdrRole = AccountRole | "gateway" | "edge" | "network" | "dns" | "vault" | "observability" | "identity";
+import {
+  BcdrRole,
+  FORBIDDEN_IN_TAG_NAME,
+  PROGRAM_TAGS,
+  RESERVED_TAG_PREFIX,
+  RegionRole,
+  TAG,
+  TAG_LIMITS,
+} from "../catalog/tags";
 
 export type Tags = Readonly<Record<string, string>>;
 
@@ -12,18 +18,6 @@ export interface RoleQualifiers {
   readonly regionRole?: RegionRole;
   readonly workload?: string;
 }
-
-/** The tags the program sets itself: a user's tag must never relabel a resource's role. */
-export const RESERVED_TAG_PREFIX = "bcdr-";
-export const PROGRAM_TAGS = ["managed-by", "bcdr-stack", "bcdr-role", "bcdr-region-role", "bcdr-workload"] as const;
-
-/**
- * Azure's tag rules (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations):
- * at most 50 tags per resource; names up to 512 characters, values up to 256; names without `< > % & \ ? /`.
- * Azure DNS zones (the program tags private DNS zones) take no spaces in a name and no name starting with a digit.
- */
-export const TAG_LIMITS = { maxTags: 50, nameLength: 512, valueLength: 256 } as const;
-const FORBIDDEN_IN_NAME = /[<>%&\\?/]/;
 
 /** Why each user tag would be refused (by Azure, or because the program owns it), keyed by tag name. */
 export function tagProblems(userTags: Tags): { name?: string; message: string }[] {
@@ -43,7 +37,7 @@ export function tagProblems(userTags: Tags): { name?: string; message: string }[
       });
     } else if (name.length === 0 || name.length > TAG_LIMITS.nameLength) {
       problems.push({ name, message: `tag names are 1 to ${TAG_LIMITS.nameLength} characters` });
-    } else if (FORBIDDEN_IN_NAME.test(name)) {
+    } else if (FORBIDDEN_IN_TAG_NAME.test(name)) {
       problems.push({ name, message: "tag names may not contain < > % & \\ ? /" });
     } else if (/[\s()]|[^\x20-\x7e]/.test(name) || /^\d/.test(name)) {
       // https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations (Azure DNS zones)
@@ -62,14 +56,14 @@ export function tagProblems(userTags: Tags): { name?: string; message: string }[
 }
 
 export function commonTags(userTags: Tags, project: string, stack: string): Tags {
-  return { ...userTags, "managed-by": "pulumi", "bcdr-stack": `${project}/${stack}` };
+  return { ...userTags, [TAG.managedBy]: "pulumi", [TAG.stack]: `${project}/${stack}` };
 }
 
 export function roleTags(common: Tags, role: BcdrRole, q: RoleQualifiers = {}): Tags {
   return {
     ...common,
-    "bcdr-role": role,
-    ...(q.regionRole ? { "bcdr-region-role": q.regionRole } : {}),
-    ...(q.workload ? { "bcdr-workload": q.workload } : {}),
+    [TAG.role]: role,
+    ...(q.regionRole ? { [TAG.regionRole]: q.regionRole } : {}),
+    ...(q.workload ? { [TAG.workload]: q.workload } : {}),
   };
 }

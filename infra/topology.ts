@@ -5,9 +5,8 @@
  */
 import { BcdrConfig, PRIMARY_SUBSCRIPTION } from "./config";
 import { DeploymentSku } from "../catalog/models";
+import { AccountRole, RegionRole } from "../catalog/tags";
 
-export type AccountRole = "standard" | "enterprise-ptu" | "workload-ptu";
-export type RegionRole = "primary" | "secondary" | "overflow";
 export type CapacitySource = "declared" | "live" | "config";
 
 /** Where a standard account sits, before its capacities are known. */

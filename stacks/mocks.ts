@@ -21,100 +21,51 @@ import { planDate } from "../infra/retirement";
 import { DnsLinkRegistry } from "./azure/dnsLinks";
 import { NameRegistry } from "./azure/names";
 import { AzureRefusal } from "./azure/refusal";
+import { armNameInput } from "../catalog/namingRules";
+import { TYPES } from "../catalog/types";
 
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000";
 export const TENANT_ID = "11111111-1111-4111-8111-111111111111";
 
 type Inputs = Record<string, any>;
 
-/** The input that carries each type's ARM name, as Azure echoes it back in `name`. */
-const NAME_INPUTS: Record<string, string> = {
-  "azure-native:resources:ResourceGroup": "resourceGroupName",
-  "azure-native:cognitiveservices:Account": "accountName",
-  "azure-native:cognitiveservices:Deployment": "deploymentName",
-  "azure-native:apimanagement:ApiManagementService": "serviceName",
-  "azure-native:apimanagement:Backend": "backendId",
-  "azure-native:apimanagement:NamedValue": "namedValueId",
-  "azure-native:apimanagement:Api": "apiId",
-  "azure-native:apimanagement:ApiOperation": "operationId",
-  "azure-native:apimanagement:ApiPolicy": "policyId",
-  "azure-native:apimanagement:ApiDiagnostic": "diagnosticId",
-  "azure-native:apimanagement:Logger": "loggerId",
-  "azure-native:apimanagement:Product": "productId",
-  "azure-native:apimanagement:ProductApi": "apiId",
-  "azure-native:apimanagement:Subscription": "sid",
-  "azure-native:keyvault:Vault": "vaultName",
-  "azure-native:keyvault:Secret": "secretName",
-  "azure-native:operationalinsights:Workspace": "workspaceName",
-  "azure-native:applicationinsights:Component": "resourceName",
-  "azure-native:network:PublicIPAddress": "publicIpAddressName",
-  "azure-native:network:NetworkSecurityGroup": "networkSecurityGroupName",
-  "azure-native:network:VirtualNetwork": "virtualNetworkName",
-  "azure-native:network:VirtualNetworkPeering": "virtualNetworkPeeringName",
-  "azure-native:network:PrivateEndpoint": "privateEndpointName",
-  "azure-native:privatedns:PrivateZone": "privateZoneName",
-  "azure-native:privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
-  "azure-native:privatedns:PrivateRecordSet": "relativeRecordSetName",
-  "azure-native:cdn:Profile": "profileName",
-  "azure-native:cdn:AFDEndpoint": "endpointName",
-  "azure-native:cdn:AFDOriginGroup": "originGroupName",
-  "azure-native:cdn:AFDOrigin": "originName",
-  "azure-native:cdn:Route": "routeName",
-  "azure-native:cdn:SecurityPolicy": "securityPolicyName",
-  "azure-native:frontdoor:Policy": "policyName",
-  "azure-native:authorization:RoleAssignment": "roleAssignmentName",
-  "azure-native:monitor:DiagnosticSetting": "name",
-  "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
-};
-
 /** ARM path below `/providers/` of each resource-group-scoped type. */
 const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
-  "azure-native:cognitiveservices:Account": (_, n) => `Microsoft.CognitiveServices/accounts/${n}`,
-  "azure-native:cognitiveservices:Deployment": (i, n) =>
-    `Microsoft.CognitiveServices/accounts/${i.accountName}/deployments/${n}`,
-  "azure-native:apimanagement:ApiManagementService": (_, n) => `Microsoft.ApiManagement/service/${n}`,
-  "azure-native:apimanagement:Backend": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/backends/${n}`,
-  "azure-native:apimanagement:NamedValue": (i, n) =>
-    `Microsoft.ApiManagement/service/${i.serviceName}/namedValues/${n}`,
-  "azure-native:apimanagement:Api": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${n}`,
-  "azure-native:apimanagement:ApiOperation": (i, n) =>
-    `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/operations/${n}`,
-  "azure-native:apimanagement:ApiPolicy": (i, n) =>
-    `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/policies/${n}`,
-  "azure-native:apimanagement:ApiDiagnostic": (i, n) =>
-    `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/diagnostics/${n}`,
-  "azure-native:apimanagement:Logger": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/loggers/${n}`,
-  "azure-native:apimanagement:Product": (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/products/${n}`,
-  "azure-native:apimanagement:ProductApi": (i, n) =>
-    `Microsoft.ApiManagement/service/${i.serviceName}/products/${i.productId}/apis/${n}`,
-  "azure-native:apimanagement:Subscription": (i, n) =>
-    `Microsoft.ApiManagement/service/${i.serviceName}/subscriptions/${n}`,
-  "azure-native:keyvault:Vault": (_, n) => `Microsoft.KeyVault/vaults/${n}`,
-  "azure-native:keyvault:Secret": (i, n) => `Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${n}`,
-  "azure-native:operationalinsights:Workspace": (_, n) => `Microsoft.OperationalInsights/workspaces/${n}`,
-  "azure-native:applicationinsights:Component": (_, n) => `Microsoft.Insights/components/${n}`,
-  "azure-native:network:PublicIPAddress": (_, n) => `Microsoft.Network/publicIPAddresses/${n}`,
-  "azure-native:network:NetworkSecurityGroup": (_, n) => `Microsoft.Network/networkSecurityGroups/${n}`,
-  "azure-native:network:VirtualNetwork": (_, n) => `Microsoft.Network/virtualNetworks/${n}`,
-  "azure-native:network:VirtualNetworkPeering": (i, n) =>
+  [TYPES.account]: (_, n) => `Microsoft.CognitiveServices/accounts/${n}`,
+  [TYPES.deployment]: (i, n) => `Microsoft.CognitiveServices/accounts/${i.accountName}/deployments/${n}`,
+  [TYPES.apimService]: (_, n) => `Microsoft.ApiManagement/service/${n}`,
+  [TYPES.backend]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/backends/${n}`,
+  [TYPES.namedValue]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/namedValues/${n}`,
+  [TYPES.api]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${n}`,
+  [TYPES.apiOperation]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/operations/${n}`,
+  [TYPES.apiPolicy]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/policies/${n}`,
+  [TYPES.apiDiagnostic]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/apis/${i.apiId}/diagnostics/${n}`,
+  [TYPES.logger]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/loggers/${n}`,
+  [TYPES.product]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/products/${n}`,
+  [TYPES.productApi]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/products/${i.productId}/apis/${n}`,
+  [TYPES.subscription]: (i, n) => `Microsoft.ApiManagement/service/${i.serviceName}/subscriptions/${n}`,
+  [TYPES.vault]: (_, n) => `Microsoft.KeyVault/vaults/${n}`,
+  [TYPES.secret]: (i, n) => `Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${n}`,
+  [TYPES.workspace]: (_, n) => `Microsoft.OperationalInsights/workspaces/${n}`,
+  [TYPES.appInsights]: (_, n) => `Microsoft.Insights/components/${n}`,
+  [TYPES.publicIp]: (_, n) => `Microsoft.Network/publicIPAddresses/${n}`,
+  [TYPES.networkSecurityGroup]: (_, n) => `Microsoft.Network/networkSecurityGroups/${n}`,
+  [TYPES.virtualNetwork]: (_, n) => `Microsoft.Network/virtualNetworks/${n}`,
+  [TYPES.virtualNetworkPeering]: (i, n) =>
     `Microsoft.Network/virtualNetworks/${i.virtualNetworkName}/virtualNetworkPeerings/${n}`,
-  "azure-native:network:PrivateEndpoint": (_, n) => `Microsoft.Network/privateEndpoints/${n}`,
-  "azure-native:privatedns:PrivateZone": (_, n) => `Microsoft.Network/privateDnsZones/${n}`,
-  "azure-native:privatedns:VirtualNetworkLink": (i, n) =>
+  [TYPES.privateEndpoint]: (_, n) => `Microsoft.Network/privateEndpoints/${n}`,
+  [TYPES.privateZone]: (_, n) => `Microsoft.Network/privateDnsZones/${n}`,
+  [TYPES.virtualNetworkLink]: (i, n) =>
     `Microsoft.Network/privateDnsZones/${i.privateZoneName}/virtualNetworkLinks/${n}`,
-  "azure-native:privatedns:PrivateRecordSet": (i, n) =>
-    `Microsoft.Network/privateDnsZones/${i.privateZoneName}/${i.recordType}/${n}`,
-  "azure-native:cdn:Profile": (_, n) => `Microsoft.Cdn/profiles/${n}`,
-  "azure-native:cdn:AFDEndpoint": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${n}`,
-  "azure-native:cdn:AFDOriginGroup": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${n}`,
-  "azure-native:cdn:AFDOrigin": (i, n) =>
-    `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${i.originGroupName}/origins/${n}`,
-  "azure-native:cdn:Route": (i, n) =>
-    `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${n}`,
-  "azure-native:cdn:SecurityPolicy": (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/securityPolicies/${n}`,
-  "azure-native:frontdoor:Policy": (_, n) => `Microsoft.Network/frontDoorWebApplicationFirewallPolicies/${n}`,
-  "azure-native:managedidentity:UserAssignedIdentity": (_, n) =>
-    `Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
+  [TYPES.record]: (i, n) => `Microsoft.Network/privateDnsZones/${i.privateZoneName}/${i.recordType}/${n}`,
+  [TYPES.frontDoorProfile]: (_, n) => `Microsoft.Cdn/profiles/${n}`,
+  [TYPES.frontDoorEndpoint]: (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${n}`,
+  [TYPES.originGroup]: (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${n}`,
+  [TYPES.origin]: (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${i.originGroupName}/origins/${n}`,
+  [TYPES.route]: (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${n}`,
+  [TYPES.securityPolicy]: (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/securityPolicies/${n}`,
+  [TYPES.wafPolicy]: (_, n) => `Microsoft.Network/frontDoorWebApplicationFirewallPolicies/${n}`,
+  [TYPES.userAssignedIdentity]: (_, n) => `Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
 };
 
 /** The public name a private endpoint answers for, per group id, from the target resource's name. */
@@ -125,10 +76,8 @@ const PRIVATE_LINK_FQDNS: Record<string, (name: string) => string> = {
 
 /** Extension resources live below the resource they apply to. */
 const EXTENSION_PATHS: Record<string, (i: Inputs, name: string) => string> = {
-  "azure-native:authorization:RoleAssignment": (i, n) =>
-    `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
-  "azure-native:monitor:DiagnosticSetting": (i, n) =>
-    `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
+  [TYPES.roleAssignment]: (i, n) => `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
+  [TYPES.diagnosticSetting]: (i, n) => `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
 };
 
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
@@ -177,9 +126,9 @@ function appInsightsKeys({ id, inputs }: Created): Inputs {
 
 /** Properties Azure, Entra ID or the random provider compute, for the types whose answer needs no engine state. */
 const COMPUTED: Record<string, (r: Created) => Inputs> = {
-  "random:index/randomString:RandomString": randomResult,
-  "random:index/randomPassword:RandomPassword": randomResult,
-  "azure-native:cognitiveservices:Account": r => ({
+  [TYPES.randomString]: randomResult,
+  [TYPES.randomPassword]: randomResult,
+  [TYPES.account]: r => ({
     ...systemIdentity(r),
     properties: {
       ...r.inputs.properties,
@@ -187,30 +136,30 @@ const COMPUTED: Record<string, (r: Created) => Inputs> = {
       provisioningState: "Succeeded",
     },
   }),
-  "azure-native:cognitiveservices:Deployment": ({ inputs }) => ({
+  [TYPES.deployment]: ({ inputs }) => ({
     properties: { ...inputs.properties, provisioningState: "Succeeded" },
   }),
-  "azure-native:keyvault:Vault": ({ name, inputs }) => ({
+  [TYPES.vault]: ({ name, inputs }) => ({
     properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` },
   }),
-  "azure-native:keyvault:Secret": secretProperties,
-  "azure-native:operationalinsights:Workspace": ({ id }) => ({ customerId: stableGuid(`workspace/${id}`) }),
-  "azure-native:applicationinsights:Component": appInsightsKeys,
-  "azure-native:network:VirtualNetwork": ({ id, inputs }) => ({
+  [TYPES.secret]: secretProperties,
+  [TYPES.workspace]: ({ id }) => ({ customerId: stableGuid(`workspace/${id}`) }),
+  [TYPES.appInsights]: appInsightsKeys,
+  [TYPES.virtualNetwork]: ({ id, inputs }) => ({
     subnets: (inputs.subnets ?? []).map((s: Inputs) => ({ ...s, id: `${id}/subnets/${s.name}` })),
   }),
-  "azure-native:cdn:Profile": ({ id }) => ({ frontDoorId: stableGuid(`frontdoor/${id}`) }),
-  "azure-native:cdn:AFDEndpoint": ({ name, id }) => ({ hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` }),
-  "azure-native:managedidentity:UserAssignedIdentity": ({ id }) => ({
+  [TYPES.frontDoorProfile]: ({ id }) => ({ frontDoorId: stableGuid(`frontdoor/${id}`) }),
+  [TYPES.frontDoorEndpoint]: ({ name, id }) => ({ hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` }),
+  [TYPES.userAssignedIdentity]: ({ id }) => ({
     principalId: stableGuid(`principal/${id}`),
     clientId: stableGuid(`client/${id}`),
     tenantId: TENANT_ID,
   }),
-  "azuread:index/application:Application": ({ logicalName }) => ({
+  [TYPES.application]: ({ logicalName }) => ({
     clientId: stableGuid(`client/${logicalName}`),
     objectId: stableGuid(`object/${logicalName}`),
   }),
-  "azuread:index/servicePrincipal:ServicePrincipal": ({ logicalName }) => ({
+  [TYPES.servicePrincipal]: ({ logicalName }) => ({
     objectId: stableGuid(`sp/${logicalName}`),
   }),
 };
@@ -259,21 +208,20 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       this.providerSubscriptions.set(args.name, inputs.subscriptionId);
       return { id: stableGuid(args.name), state: inputs };
     }
-    const name: string = inputs[NAME_INPUTS[args.type]] ?? args.name;
+    const nameInput = armNameInput(args.type);
+    const name: string = (nameInput && inputs[nameInput]) ?? args.name;
     const rgScope = `/subscriptions/${this.subscriptionOf(args.provider)}/resourceGroups/${inputs.resourceGroupName}`;
     const id =
-      args.type === "azure-native:resources:ResourceGroup"
+      args.type === TYPES.resourceGroup
         ? `/subscriptions/${this.subscriptionOf(args.provider)}/resourceGroups/${name}`
         : (EXTENSION_PATHS[args.type]?.(inputs, name) ??
           (ARM_PATHS[args.type]
             ? `${rgScope}/providers/${ARM_PATHS[args.type](inputs, name)}`
             : stableGuid(`${args.type}/${args.name}`)));
     this.refusals.push(...this.names.check(args.type, args.name, inputs, id));
-    if (args.type === "azure-native:privatedns:VirtualNetworkLink")
-      this.refusals.push(...this.dnsLinks.check(args.name, inputs));
-    if (args.type === "azure-native:cognitiveservices:Account")
-      this.accountRegions.set(id.toLowerCase(), inputs.location);
-    if (args.type === "azure-native:cognitiveservices:Deployment") {
+    if (args.type === TYPES.virtualNetworkLink) this.refusals.push(...this.dnsLinks.check(args.name, inputs));
+    if (args.type === TYPES.account) this.accountRegions.set(id.toLowerCase(), inputs.location);
+    if (args.type === TYPES.deployment) {
       const region = this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase());
       for (const refusal of [
         deploymentRefusal(args.name, inputs, region),
@@ -305,13 +253,13 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   private computed(type: string, logicalName: string, name: string, id: string, inputs: Inputs): Inputs {
     const created: Created = { logicalName, name, id, inputs };
     switch (type) {
-      case "azure-native:apimanagement:ApiManagementService":
+      case TYPES.apimService:
         return {
           ...systemIdentity(created),
           publicIPAddresses: [`20.${parseInt(hex(`${id}/ip`, 2), 16)}.0.4`],
           ...this.apimService(logicalName, name, inputs),
         };
-      case "azure-native:network:PrivateEndpoint": {
+      case TYPES.privateEndpoint: {
         const [connection] = inputs.privateLinkServiceConnections ?? [];
         const target =
           String(connection?.privateLinkServiceId ?? "")
@@ -329,7 +277,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
           provisioningState: "Succeeded",
         };
       }
-      case "azure-native:network:PublicIPAddress":
+      case TYPES.publicIp:
         this.apim.publicIp(id, inputs);
         return { ipAddress: `20.${parseInt(hex(id, 2), 16)}.${parseInt(hex(id + "/2", 2), 16)}.10` };
       default:

@@ -13,6 +13,7 @@ import { EXIT } from "../stacks/cli";
 import { OutputProjection } from "../stacks/policyServer/projection";
 import { CachedProjection } from "../stacks/policyServer/projectionCache";
 import { programRun } from "./policySupport";
+import { TYPES } from "../catalog/types";
 
 const root = path.resolve(__dirname, "..");
 const { cacheFile } = require("../stacks/ts.js") as { cacheFile(source: string): string };
@@ -102,7 +103,7 @@ test("the projection cache answers exactly what the projection does, and project
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-projection-"));
   try {
     const direct = new OutputProjection();
-    const type = "azure-native:cognitiveservices:Account";
+    const type = TYPES.account;
     const inputs = {
       accountName: "aoai-a",
       location: "eastus2",

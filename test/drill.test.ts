@@ -17,6 +17,7 @@ import { renderTable } from "../stacks/drill/report";
 import { DrillTopology, isProvisioned } from "../stacks/drill/topology";
 import { MANIFEST } from "../stacks/outDir";
 import { runStack } from "./support";
+import { TYPES } from "../catalog/types";
 
 const SHORT = { window: { minutes: 4, faultFrom: 1, faultTo: 3, binSeconds: 10 }, operatorMinutes: 1 };
 const config = (extra: Record<string, unknown> = {}): DrillConfig => parseDrillConfig({ ...SHORT, ...extra }, "test");
@@ -80,9 +81,8 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
         }));
         expect(members).toEqual(chain.tiers);
       }
-      const xml = run.resources.find(
-        r => r.type === "azure-native:apimanagement:ApiPolicy" && r.inputs.serviceName === g.service,
-      )!.inputs.value as string;
+      const xml = run.resources.find(r => r.type === TYPES.apiPolicy && r.inputs.serviceName === g.service)!.inputs
+        .value as string;
       // Retries and per-tier timeouts are policy variables now: one retry per further tier, a timeout per tier.
       for (const [name, chain] of Object.entries(chains)) {
         const r = g.routes[name];
@@ -130,7 +130,7 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     }
     // A hand-edited plan whose policy has no on-error send-request: a dead region's requests are lost.
     const broken = edited(run, p => {
-      for (const r of p.resources.filter(x => x.type === "azure-native:apimanagement:ApiPolicy")) {
+      for (const r of p.resources.filter(x => x.type === TYPES.apiPolicy)) {
         r.inputs.value = String(r.inputs.value).replace(
           /<on-error>[\s\S]*<\/on-error>/,
           "<on-error><base /></on-error>",
@@ -287,7 +287,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     // Each attempt's timeout is read from tier-timeouts: a hand-edited plan with short ones waits those.
     const escaped = chain.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const timed = edited(prod, plan => {
-      const policy = plan.resources.find(x => x.type === "azure-native:apimanagement:ApiPolicy")!;
+      const policy = plan.resources.find(x => x.type === TYPES.apiPolicy)!;
       policy.inputs.value = String(policy.inputs.value).replace(
         new RegExp(
           `(value="${escaped}"\\s*/>\\s*<set-variable name="chain-pool"[^>]*>\\s*<set-variable name="retry-count"[^>]*>\\s*<set-variable name="tier-timeouts" value=")[^"]*`,
@@ -326,7 +326,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     expect(g.noAnswerMovesOn).toBe(true);
     expect(app(runScenario(t, s, demand), caller.name).served).toBe(1);
     const stops = edited(prod, plan => {
-      for (const p of plan.resources.filter(x => x.type === "azure-native:apimanagement:ApiPolicy")) {
+      for (const p of plan.resources.filter(x => x.type === TYPES.apiPolicy)) {
         p.inputs.value = String(p.inputs.value).replace(
           /GetValueOrDefault&lt;int&gt;\(&quot;attempt-status&quot;, -1\) &lt;= 0/g,
           "GetValueOrDefault&lt;int&gt;(&quot;attempt-status&quot;, -1) == -1",

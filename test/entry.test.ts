@@ -6,24 +6,10 @@ import { XMLParser } from "fast-xml-parser";
 import { contains } from "../infra/cidr";
 import { ProgramRun } from "../stacks/runner";
 import { inputs } from "./components";
-import { T, ofType, runStack, stackValues } from "./support";
+import { TYPES } from "../catalog/types";
+import { ofType, runStack, stackValues } from "./support";
 
 const inRange = (ip: string, cidr: string) => contains(cidr, `${ip}/32`);
-
-const N = {
-  profile: "azure-native:cdn:Profile",
-  origin: "azure-native:cdn:AFDOrigin",
-  originGroup: "azure-native:cdn:AFDOriginGroup",
-  waf: "azure-native:frontdoor:Policy",
-  service: "azure-native:apimanagement:ApiManagementService",
-  namedValue: "azure-native:apimanagement:NamedValue",
-  policy: "azure-native:apimanagement:ApiPolicy",
-  endpoint: "azure-native:network:PrivateEndpoint",
-  zone: "azure-native:privatedns:PrivateZone",
-  link: "azure-native:privatedns:VirtualNetworkLink",
-  record: "azure-native:privatedns:PrivateRecordSet",
-  vnet: "azure-native:network:VirtualNetwork",
-};
 
 describe("dev (public): Front Door with WAF in front of every regional gateway", () => {
   let run: ProgramRun;
@@ -32,15 +18,15 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
   });
 
   test("a WAF in Prevention mode and an origin with a health probe for every gateway region", () => {
-    expect(ofType(run, N.waf).map(w => inputs(w).policySettings.mode)).toEqual(["Prevention"]);
+    expect(ofType(run, TYPES.wafPolicy).map(w => inputs(w).policySettings.mode)).toEqual(["Prevention"]);
     const hosts = (run.outputs.gateway as any).hosts as Record<string, string>;
     expect(
-      ofType(run, N.origin)
+      ofType(run, TYPES.origin)
         .map(o => inputs(o).hostName)
         .sort(),
     ).toEqual(Object.values(hosts).sort());
     expect(Object.keys(hosts).sort()).toEqual(["centralus", "eastus2"]);
-    const [group] = ofType(run, N.originGroup);
+    const [group] = ofType(run, TYPES.originGroup);
     expect(inputs(group).healthProbeSettings).toMatchObject({
       probePath: "/status-0123456789abcdef",
       probeProtocol: "Https",
@@ -48,9 +34,9 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
   });
 
   test("v2 tiers have no regional gateway URL: each origin is its region's own service, as the service reports it", () => {
-    const services = ofType(run, N.service);
+    const services = ofType(run, TYPES.apimService);
     expect(services.map(s => inputs(s).sku.name)).toEqual(["BasicV2", "BasicV2"]);
-    for (const origin of ofType(run, N.origin)) {
+    for (const origin of ofType(run, TYPES.origin)) {
       const region = (origin.name.match(/-origin-(\w+)$/) ?? [])[1];
       const service = services.find(s => inputs(s).location === region)!;
       expect(inputs(origin)).toMatchObject({
@@ -61,12 +47,12 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
   });
 
   test("each gateway refuses traffic that does not come through this Front Door", () => {
-    const frontDoorIds = ofType(run, N.namedValue)
+    const frontDoorIds = ofType(run, TYPES.namedValue)
       .filter(n => inputs(n).namedValueId === "front-door-id")
       .map(n => inputs(n).value);
-    expect(frontDoorIds).toHaveLength(ofType(run, N.service).length);
+    expect(frontDoorIds).toHaveLength(ofType(run, TYPES.apimService).length);
     expect(new Set(frontDoorIds).size).toBe(1);
-    for (const p of ofType(run, N.policy)) {
+    for (const p of ofType(run, TYPES.apiPolicy)) {
       const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(inputs(p).value);
       expect(doc.policies.inbound["check-header"]).toMatchObject({ name: "X-Azure-FDID", value: "{{front-door-id}}" });
     }
@@ -82,10 +68,10 @@ test("multi-region Premium behind Front Door: one origin per region, on that reg
       v.gateway.tierTimeoutSeconds = { workloadPtu: 40, enterprisePtu: 40, standard: 50 };
     },
   });
-  const [service] = ofType(run, N.service);
+  const [service] = ofType(run, TYPES.apimService);
   const name = inputs(service).serviceName as string;
   expect(
-    ofType(run, N.origin)
+    ofType(run, TYPES.origin)
       .map(o => [inputs(o).hostName, inputs(o).priority])
       .sort(),
   ).toEqual([
@@ -100,13 +86,14 @@ describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gat
     run = await runStack("prod");
   });
   const vnetRegion = (vnetId: string) =>
-    inputs(ofType(run, N.vnet).find(v => vnetId.endsWith(`/virtualNetworks/${inputs(v).virtualNetworkName}`))!)
-      .location;
+    inputs(
+      ofType(run, TYPES.virtualNetwork).find(v => vnetId.endsWith(`/virtualNetworks/${inputs(v).virtualNetworkName}`))!,
+    ).location;
 
   test("a private endpoint for every account in every gateway region", () => {
-    const accounts = ofType(run, T.account).map(a => a.inputs.accountName as string);
+    const accounts = ofType(run, TYPES.account).map(a => a.inputs.accountName as string);
     for (const region of ["eastus2", "centralus"]) {
-      const targets = ofType(run, N.endpoint)
+      const targets = ofType(run, TYPES.privateEndpoint)
         .filter(e => inputs(e).location === region)
         .map(e => inputs(e).privateLinkServiceConnections[0].privateLinkServiceId as string)
         .filter(id => id.includes("/Microsoft.CognitiveServices/accounts/"))
@@ -117,11 +104,13 @@ describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gat
 
   test("one privatelink zone per region, linked only to that region's VNet (and its hub), whose records point at that region's endpoints", () => {
     const hubs = Object.values(stackValues("prod").network.vnets).map((v: any) => v.hubVnetId);
-    const zones = ofType(run, N.zone).filter(z => inputs(z).privateZoneName === "privatelink.openai.azure.com");
+    const zones = ofType(run, TYPES.privateZone).filter(
+      z => inputs(z).privateZoneName === "privatelink.openai.azure.com",
+    );
     expect(zones).toHaveLength(2);
     for (const zone of zones) {
       const rg = inputs(zone).resourceGroupName;
-      const links = ofType(run, N.link).filter(
+      const links = ofType(run, TYPES.virtualNetworkLink).filter(
         l =>
           inputs(l).privateZoneName === "privatelink.openai.azure.com" &&
           inputs(l).resourceGroupName === rg &&
@@ -130,10 +119,10 @@ describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gat
       expect(links).toHaveLength(1);
       const region = vnetRegion(inputs(links[0]).virtualNetwork.id);
       const subnet = stackValues("prod").network.vnets[region].privateEndpointSubnet;
-      const records = ofType(run, N.record).filter(
+      const records = ofType(run, TYPES.record).filter(
         r => inputs(r).privateZoneName === "privatelink.openai.azure.com" && inputs(r).resourceGroupName === rg,
       );
-      expect(records).toHaveLength(ofType(run, T.account).length);
+      expect(records).toHaveLength(ofType(run, TYPES.account).length);
       for (const r of records) for (const a of inputs(r).aRecords) expect(inRange(a.ipv4Address, subnet)).toBe(true);
     }
   });
@@ -148,7 +137,7 @@ describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gat
     const changed = flipped.resources.filter(
       (r, i) => JSON.stringify(r.inputs) !== JSON.stringify(run.resources[i].inputs),
     );
-    expect(changed.map(r => r.type)).toEqual([N.record]);
+    expect(changed.map(r => r.type)).toEqual([TYPES.record]);
     const ip = (r: (typeof changed)[number]) => (r.inputs as any).aRecords[0].ipv4Address;
     const before = run.resources.find(r => r.urn === changed[0].urn)!;
     expect(inRange(ip(before), "10.40.0.0/27")).toBe(true);

@@ -16,34 +16,14 @@ import { ApimMock, ApimRefusal } from "../stacks/azure/apim";
 import { TENANT_ID } from "../stacks/mocks";
 import { PlannedResource, ProgramRun } from "../stacks/runner";
 import { inputs, named } from "./components";
-import { T, ofType, runStack, stackValues } from "./support";
+import { TYPES } from "../catalog/types";
+import { ofType, runStack, stackValues } from "./support";
 
-const A = {
-  service: "azure-native:apimanagement:ApiManagementService",
-  backend: "azure-native:apimanagement:Backend",
-  namedValue: "azure-native:apimanagement:NamedValue",
-  policy: "azure-native:apimanagement:ApiPolicy",
-  api: "azure-native:apimanagement:Api",
-  operation: "azure-native:apimanagement:ApiOperation",
-  product: "azure-native:apimanagement:Product",
-  subscription: "azure-native:apimanagement:Subscription",
-  logger: "azure-native:apimanagement:Logger",
-  diagnostic: "azure-native:apimanagement:ApiDiagnostic",
-  role: "azure-native:authorization:RoleAssignment",
-  identity: "azure-native:managedidentity:UserAssignedIdentity",
-  publicIp: "azure-native:network:PublicIPAddress",
-  vault: "azure-native:keyvault:Vault",
-  secret: "azure-native:keyvault:Secret",
-  password: "random:index/randomPassword:RandomPassword",
-  diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
-  app: "azuread:index/application:Application",
-  sp: "azuread:index/servicePrincipal:ServicePrincipal",
-};
-const pools = (run: ProgramRun) => ofType(run, A.backend).filter(b => inputs(b).type === "Pool");
-const deploymentBackends = (run: ProgramRun) => ofType(run, A.backend).filter(b => inputs(b).type !== "Pool");
+const pools = (run: ProgramRun) => ofType(run, TYPES.backend).filter(b => inputs(b).type === "Pool");
+const deploymentBackends = (run: ProgramRun) => ofType(run, TYPES.backend).filter(b => inputs(b).type !== "Pool");
 const memberIds = (pool: PlannedResource) =>
   (inputs(pool).pool.services as { id: string }[]).map(s => s.id.split("/backends/")[1]);
-const xmlOf = (run: ProgramRun) => inputs(ofType(run, A.policy)[0]).value as string;
+const xmlOf = (run: ProgramRun) => inputs(ofType(run, TYPES.apiPolicy)[0]).value as string;
 const parseXml = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml);
 const CERT_VAULT =
   "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-pki/providers/Microsoft.KeyVault/vaults/kv-pki";
@@ -53,11 +33,11 @@ describe("prod: one Premium gateway spanning both regions", () => {
   beforeAll(async () => {
     run = await runStack("prod");
   });
-  const identity = () => named(run, A.identity, "gateway-identity");
+  const identity = () => named(run, TYPES.userAssignedIdentity, "gateway-identity");
 
   test("the service runs in every gateway region, zone-redundant, as its user-assigned identity, TLS 1.2 only, no developer portal, protected", () => {
-    const [service] = ofType(run, A.service);
-    expect(ofType(run, A.service)).toHaveLength(1);
+    const [service] = ofType(run, TYPES.apimService);
+    expect(ofType(run, TYPES.apimService)).toHaveLength(1);
     const identityId = `/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/${inputs(identity()).resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs(identity()).resourceName}`;
     expect(inputs(service)).toMatchObject({
       location: "eastus2",
@@ -76,28 +56,30 @@ describe("prod: one Premium gateway spanning both regions", () => {
   });
 
   test("a zone-redundant gateway gets zone-redundant public IPs, in every zone of their region", () => {
-    const ips = ofType(run, A.publicIp);
+    const ips = ofType(run, TYPES.publicIp);
     expect(ips.map(ip => inputs(ip).location).sort()).toEqual(["centralus", "eastus2"]);
     for (const ip of ips) expect(inputs(ip)).toMatchObject({ sku: { name: "Standard" }, zones: ["1", "2", "3"] });
   });
 
   test("the identity holds every role before the service exists: the service depends on each grant", () => {
-    const roles = ofType(run, A.role);
+    const roles = ofType(run, TYPES.roleAssignment);
     const principal = `${inputs(identity()).resourceName}`;
-    expect(roles.length).toBe(1 + ofType(run, T.account).length);
+    expect(roles.length).toBe(1 + ofType(run, TYPES.account).length);
     for (const r of roles) expect(inputs(r).principalId).toBe(inputs(roles[0]).principalId);
     expect(principal).toBe("id-aoai-prod-gateway-eastus2");
     expect(inputs(roles[0]).principalId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(named(run, A.service, "gateway-service").dependsOn).toEqual(expect.arrayContaining(roles.map(r => r.urn)));
+    expect(named(run, TYPES.apimService, "gateway-service").dependsOn).toEqual(
+      expect.arrayContaining(roles.map(r => r.urn)),
+    );
     // The grants reference the identity, never the service: no cycle, and they can be made first.
-    for (const r of roles) expect(r.dependsOn).not.toContain(named(run, A.service, "gateway-service").urn);
+    for (const r of roles) expect(r.dependsOn).not.toContain(named(run, TYPES.apimService, "gateway-service").urn);
   });
 
   test("Key Vault-backed named values are read with the identity and wait for its Key Vault grant", () => {
-    const secretsUser = ofType(run, A.role).find(r =>
+    const secretsUser = ofType(run, TYPES.roleAssignment).find(r =>
       (inputs(r).roleDefinitionId as string).endsWith(ROLES.keyVaultSecretsUser),
     )!;
-    const vaultBacked = ofType(run, A.namedValue).filter(n => inputs(n).secret);
+    const vaultBacked = ofType(run, TYPES.namedValue).filter(n => inputs(n).secret);
     expect(vaultBacked.length).toBeGreaterThan(0);
     for (const nv of vaultBacked) {
       expect(nv.dependsOn).toContain(secretsUser.urn);
@@ -109,42 +91,42 @@ describe("prod: one Premium gateway spanning both regions", () => {
       });
       expect(inputs(nv).value).toBeUndefined();
     }
-    const ids = ofType(run, A.namedValue).map(n => inputs(n).namedValueId);
+    const ids = ofType(run, TYPES.namedValue).map(n => inputs(n).namedValueId);
     for (const ref of referencedNamedValues(xmlOf(run))) expect(ids).toContain(ref);
-    expect(inputs(ofType(run, A.logger)[0]).credentials).toEqual({
+    expect(inputs(ofType(run, TYPES.logger)[0]).credentials).toEqual({
       connectionString: "{{appinsights-connection-string}}",
     });
   });
 
   test("private mode: Key Vault-backed named values also wait for the vault's private endpoint and DNS record in every gateway region", () => {
-    const vaultEndpoints = ofType(run, "azure-native:network:PrivateEndpoint").filter(e =>
+    const vaultEndpoints = ofType(run, TYPES.privateEndpoint).filter(e =>
       (inputs(e).privateLinkServiceConnections[0].privateLinkServiceId as string).includes(
         "/Microsoft.KeyVault/vaults/",
       ),
     );
-    const vaultName = inputs(ofType(run, A.vault)[0]).vaultName;
-    const vaultRecords = ofType(run, "azure-native:privatedns:PrivateRecordSet").filter(
+    const vaultName = inputs(ofType(run, TYPES.vault)[0]).vaultName;
+    const vaultRecords = ofType(run, TYPES.record).filter(
       r =>
         inputs(r).privateZoneName === "privatelink.vaultcore.azure.net" &&
         inputs(r).relativeRecordSetName === vaultName,
     );
     expect(vaultEndpoints.map(e => inputs(e).location).sort()).toEqual(["centralus", "eastus2"]);
     expect(vaultRecords).toHaveLength(2);
-    for (const nv of ofType(run, A.namedValue).filter(n => inputs(n).secret)) {
+    for (const nv of ofType(run, TYPES.namedValue).filter(n => inputs(n).secret)) {
       expect(nv.dependsOn).toEqual(expect.arrayContaining([...vaultEndpoints, ...vaultRecords].map(r => r.urn)));
     }
   });
 
   test("the policy calls the accounts as the user-assigned identity (client-id)", () => {
-    const clientId = inputs(ofType(run, A.namedValue).find(n => inputs(n).secret)!).keyVault.identityClientId;
+    const clientId = inputs(ofType(run, TYPES.namedValue).find(n => inputs(n).secret)!).keyVault.identityClientId;
     expect(xmlOf(run)).toContain(
       `<authentication-managed-identity resource="https://cognitiveservices.azure.com" client-id="${clientId}"/>`,
     );
   });
 
   test("one circuit-breaker backend per (account, deployment), named by backendId, calling its account", () => {
-    const accounts = ofType(run, T.account);
-    const expected = ofType(run, T.deployment).map(d => {
+    const accounts = ofType(run, TYPES.account);
+    const expected = ofType(run, TYPES.deployment).map(d => {
       const account = accounts.find(a => inputs(a).accountName === inputs(d).accountName)!;
       return backendId(account.name.replace(/-account$/, ""), inputs(d).deploymentName);
     });
@@ -203,7 +185,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
 
   test("pools serve workload PTU -> enterprise PTU -> standard, with the topology's priorities", () => {
     const roleOf = (member: string) =>
-      inputs(ofType(run, T.account).find(a => member.startsWith(`${a.name.replace(/-account$/, "")}--`))!).tags[
+      inputs(ofType(run, TYPES.account).find(a => member.startsWith(`${a.name.replace(/-account$/, "")}--`))!).tags[
         "bcdr-role"
       ];
     const claims = pools(run).find(p => inputs(p).backendId === "pool-workload-claims")!;
@@ -220,10 +202,10 @@ describe("prod: one Premium gateway spanning both regions", () => {
   });
 
   test("the API exposes every method on every path under /openai: the whole inference surface reaches the policy", () => {
-    expect(ofType(run, A.api).map(inputs)).toEqual([
+    expect(ofType(run, TYPES.api).map(inputs)).toEqual([
       expect.objectContaining({ path: "openai", protocols: ["https"], subscriptionRequired: false }),
     ]);
-    const operations = ofType(run, A.operation).map(inputs);
+    const operations = ofType(run, TYPES.apiOperation).map(inputs);
     // API Management's URL template matching: `{name}` is one path segment, a trailing `*` the rest of the path.
     const matches = (template: string, path: string) =>
       new RegExp(
@@ -266,20 +248,20 @@ describe("prod: one Premium gateway spanning both regions", () => {
   });
 
   test("the API policy is generated, well-formed XML, and waits for every pool", () => {
-    const [policy] = ofType(run, A.policy);
+    const [policy] = ofType(run, TYPES.apiPolicy);
     expect(inputs(policy)).toMatchObject({ apiId: "azure-openai", format: "xml" });
     expect(XMLValidator.validate(inputs(policy).value)).toBe(true);
     expect(policy.dependsOn).toEqual(expect.arrayContaining(pools(run).map(p => p.urn)));
     expect(inputs(policy).value).toContain(
       '<retry condition="@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode &gt;= 500)"',
     );
-    expect(ofType(run, A.api).map(a => inputs(a))).toEqual([
+    expect(ofType(run, TYPES.api).map(a => inputs(a))).toEqual([
       expect.objectContaining({ path: "openai", protocols: ["https"], subscriptionRequired: false }),
     ]);
   });
 
   test("Entra ID: an identifier URI in a form Entra accepts (api://<tenant id>/...), the audience the policy validates", () => {
-    const [app] = ofType(run, A.app);
+    const [app] = ofType(run, TYPES.application);
     const uri = `api://${TENANT_ID}/aoai-bcdr-prod-gateway`;
     expect(inputs(app).identifierUris).toEqual([uri]);
     // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: api://<tenantId>/<string>
@@ -293,11 +275,11 @@ describe("prod: one Premium gateway spanning both regions", () => {
       "app.doc-search",
       "app.hr-chatbot",
     ]);
-    expect(inputs(ofType(run, A.sp)[0]).appRoleAssignmentRequired).toBe(true);
+    expect(inputs(ofType(run, TYPES.servicePrincipal)[0]).appRoleAssignmentRequired).toBe(true);
   });
 
   test("the vault: RBAC, soft delete, purge protection, protected", () => {
-    const [vault] = ofType(run, A.vault);
+    const [vault] = ofType(run, TYPES.vault);
     expect(inputs(vault).properties).toMatchObject({
       enableRbacAuthorization: true,
       enableSoftDelete: true,
@@ -305,14 +287,14 @@ describe("prod: one Premium gateway spanning both regions", () => {
       publicNetworkAccess: "Disabled",
     });
     expect(vault.protect).toBe(true);
-    expect(ofType(run, A.secret).map(s => inputs(s).properties)).toEqual(["[secret]"]);
+    expect(ofType(run, TYPES.secret).map(s => inputs(s).properties)).toEqual(["[secret]"]);
   });
 
   test("the identity may call every account, the role defined in the account's own subscription", () => {
-    const openAiUser = ofType(run, A.role)
+    const openAiUser = ofType(run, TYPES.roleAssignment)
       .map(inputs)
       .filter(r => r.roleDefinitionId.endsWith(ROLES.cognitiveServicesOpenAiUser));
-    const accountNames = ofType(run, T.account)
+    const accountNames = ofType(run, TYPES.account)
       .map(a => inputs(a).accountName as string)
       .sort();
     expect(openAiUser.map(r => r.scope.split("/Microsoft.CognitiveServices/accounts/")[1]).sort()).toEqual(
@@ -323,10 +305,10 @@ describe("prod: one Premium gateway spanning both regions", () => {
   });
 
   test("observability: token metrics on, no bodies logged, diagnostics from every account and the gateway", () => {
-    const [diag] = ofType(run, A.diagnostic);
+    const [diag] = ofType(run, TYPES.apiDiagnostic);
     expect(inputs(diag)).toMatchObject({ metrics: true, frontend: { request: { body: { bytes: 0 } } } });
-    const targets = ofType(run, A.diagnosticSetting).map(d => inputs(d).resourceUri as string);
-    for (const a of ofType(run, T.account))
+    const targets = ofType(run, TYPES.diagnosticSetting).map(d => inputs(d).resourceUri as string);
+    for (const a of ofType(run, TYPES.account))
       expect(targets.some(t => t.endsWith(`/accounts/${inputs(a).accountName}`))).toBe(true);
     expect(targets.filter(t => t.includes("/Microsoft.ApiManagement/service/"))).toHaveLength(1);
   });
@@ -339,7 +321,7 @@ describe("dev: one gateway per region, subscription keys", () => {
   });
 
   test("a BasicV2 service in each gateway region, each with the full set of backends and pools", () => {
-    const services = ofType(run, A.service);
+    const services = ofType(run, TYPES.apimService);
     expect(services.map(s => inputs(s).location).sort()).toEqual(["centralus", "eastus2"]);
     for (const s of services) {
       expect(inputs(s)).toMatchObject({ sku: { name: "BasicV2", capacity: 1 }, developerPortalStatus: "Disabled" });
@@ -348,19 +330,19 @@ describe("dev: one gateway per region, subscription keys", () => {
     const perService = (type: string) =>
       services.map(s => ofType(run, type).filter(r => inputs(r).serviceName === inputs(s).serviceName).length);
     // 2 accounts x 2 deployments, and a pool per chain (2).
-    expect(perService(A.backend)).toEqual([6, 6]);
-    expect(perService(A.policy)).toEqual([1, 1]);
+    expect(perService(TYPES.backend)).toEqual([6, 6]);
+    expect(perService(TYPES.apiPolicy)).toEqual([1, 1]);
   });
 
   test("one key pair per application, generated once, kept in Key Vault and set on every region's subscription", () => {
-    const passwords = ofType(run, A.password);
+    const passwords = ofType(run, TYPES.randomPassword);
     expect(passwords.map(p => p.name).sort()).toEqual([
       "gateway-keys-playground-primary",
       "gateway-keys-playground-secondary",
     ]);
-    const subscriptions = ofType(run, A.subscription);
+    const subscriptions = ofType(run, TYPES.subscription);
     expect(subscriptions.map(s => inputs(s).serviceName)).toEqual(
-      ofType(run, A.service).map(s => inputs(s).serviceName),
+      ofType(run, TYPES.apimService).map(s => inputs(s).serviceName),
     );
     for (const s of subscriptions) {
       expect(inputs(s)).toMatchObject({
@@ -372,8 +354,10 @@ describe("dev: one gateway per region, subscription keys", () => {
       expect(s.dependsOn).toEqual(expect.arrayContaining(passwords.map(p => p.urn)));
     }
     for (const slot of ["primary", "secondary"]) {
-      const secret = ofType(run, A.secret).find(s => inputs(s).secretName === `apim-subscription-playground-${slot}`)!;
-      expect(secret.dependsOn).toContain(named(run, A.password, `gateway-keys-playground-${slot}`).urn);
+      const secret = ofType(run, TYPES.secret).find(
+        s => inputs(s).secretName === `apim-subscription-playground-${slot}`,
+      )!;
+      expect(secret.dependsOn).toContain(named(run, TYPES.randomPassword, `gateway-keys-playground-${slot}`).urn);
     }
     expect((run.outputs.gateway as any).subscriptionKeySecrets).toEqual({
       playground: {
@@ -384,13 +368,13 @@ describe("dev: one gateway per region, subscription keys", () => {
   });
 
   test("each application gets a product; the API requires a key in api-key", () => {
-    expect(ofType(run, A.product).map(p => inputs(p).productId)).toEqual(["playground", "playground"]);
-    for (const api of ofType(run, A.api))
+    expect(ofType(run, TYPES.product).map(p => inputs(p).productId)).toEqual(["playground", "playground"]);
+    for (const api of ofType(run, TYPES.api))
       expect(inputs(api)).toMatchObject({
         subscriptionRequired: true,
         subscriptionKeyParameterNames: { header: "api-key" },
       });
-    expect(ofType(run, A.app)).toEqual([]);
+    expect(ofType(run, TYPES.application)).toEqual([]);
   });
 });
 
@@ -408,39 +392,39 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
   });
 
   test("every account key lives in Key Vault and reaches the backends only through named values", () => {
-    const secrets = ofType(run, A.secret)
+    const secrets = ofType(run, TYPES.secret)
       .map(s => inputs(s).secretName)
       .sort();
     expect(secrets).toEqual(
       [
         "appinsights-connection-string",
-        ...ofType(run, T.account).map(a => `openai-key-${a.name.replace(/-account$/, "")}`),
+        ...ofType(run, TYPES.account).map(a => `openai-key-${a.name.replace(/-account$/, "")}`),
       ].sort(),
     );
     for (const b of deploymentBackends(run)) {
       const account = (inputs(b).backendId as string).split("--")[0];
       expect(inputs(b).credentials).toEqual({ header: { "api-key": [`{{openai-key-${account}}}`] } });
     }
-    for (const a of ofType(run, T.account)) expect(inputs(a).properties.disableLocalAuth).toBe(false);
+    for (const a of ofType(run, TYPES.account)) expect(inputs(a).properties.disableLocalAuth).toBe(false);
     // No key value anywhere in what the engine receives.
     expect(JSON.stringify(run.resources.map(r => r.inputs))).not.toMatch(/[0-9a-f]{32}"/);
   });
 
   test("the gateway serves the custom domain with the named Key Vault certificate, read by its identity after its grant", () => {
-    const service = named(run, A.service, "gateway-service");
-    const identity = named(run, A.identity, "gateway-identity");
+    const service = named(run, TYPES.apimService, "gateway-service");
+    const identity = named(run, TYPES.userAssignedIdentity, "gateway-identity");
     expect(inputs(service).hostnameConfigurations).toEqual([
       {
         type: "Proxy",
         hostName: "aoai.contoso.internal",
         keyVaultId: "https://kv-pki.vault.azure.net/secrets/aoai-tls",
-        identityClientId: inputs(ofType(run, A.namedValue).find(n => inputs(n).secret)!).keyVault.identityClientId,
+        identityClientId: inputs(ofType(run, TYPES.namedValue).find(n => inputs(n).secret)!).keyVault.identityClientId,
         certificateSource: "KeyVault",
         defaultSslBinding: true,
         negotiateClientCertificate: false,
       },
     ]);
-    const grant = named(run, A.role, "gateway-identity-certificate-reader");
+    const grant = named(run, TYPES.roleAssignment, "gateway-identity-certificate-reader");
     expect(inputs(grant)).toMatchObject({
       scope: CERT_VAULT,
       roleDefinitionId: `/subscriptions/33333333-3333-4333-8333-333333333333/providers/Microsoft.Authorization/roleDefinitions/${ROLES.keyVaultSecretsUser}`,
@@ -450,10 +434,10 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
   });
 
   test("send-request: the account endpoints are plain named values, and the policy names existing backends", () => {
-    const endpoints = ofType(run, A.namedValue).filter(n =>
+    const endpoints = ofType(run, TYPES.namedValue).filter(n =>
       (inputs(n).namedValueId as string).startsWith("openai-endpoint-"),
     );
-    expect(endpoints).toHaveLength(ofType(run, T.account).length);
+    expect(endpoints).toHaveLength(ofType(run, TYPES.account).length);
     for (const e of endpoints)
       expect(inputs(e)).toMatchObject({
         secret: false,
@@ -462,8 +446,8 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
     const xml = xmlOf(run);
     expect(xml).toContain('<send-request mode="new"');
     for (const ref of referencedNamedValues(xml))
-      expect(ofType(run, A.namedValue).map(n => inputs(n).namedValueId)).toContain(ref);
-    const backendIds = ofType(run, A.backend).map(b => inputs(b).backendId);
+      expect(ofType(run, TYPES.namedValue).map(n => inputs(n).namedValueId)).toContain(ref);
+    const backendIds = ofType(run, TYPES.backend).map(b => inputs(b).backendId);
     // Every hop names the (account, deployment) it replays to: each must be a declared backend.
     const hops = [...xml.matchAll(/<set-variable name="served-by" value="([^"]+)"/g)].map(m => m[1]);
     expect(hops.length).toBeGreaterThan(0);

@@ -10,7 +10,8 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as resources from "@pulumi/azure-native/resources";
 import { retiredDeploymentRefusal } from "../stacks/azure/retirements";
 import { AzureRefusal, AzureRefusalError } from "../stacks/azure/refusal";
-import { Graph, GraphNode, ORDERING_RULES, T, orderingRefusals } from "../stacks/azure/orderings";
+import { Graph, GraphNode, ORDERING_RULES, orderingRefusals } from "../stacks/azure/orderings";
+import { TYPES } from "../catalog/types";
 import { NameRegistry } from "../stacks/azure/names";
 import { runComponents } from "./components";
 import { roleAssignmentName } from "../infra/identity";
@@ -186,7 +187,7 @@ describe("names Azure refuses", () => {
     expect(new NameRegistry().check("azure-native:storage:StorageAccount", "sa", { accountName: "sa" }, "/x")).toEqual([
       expect.objectContaining({
         rule: "name",
-        message: "azure-native:storage:StorageAccount has no naming rule: add it to infra/catalog/namingRules.ts",
+        message: "azure-native:storage:StorageAccount has no naming rule: add it to catalog/namingRules.ts",
       }),
     ]);
   });
@@ -340,7 +341,7 @@ describe("API policies wait for the named values they reference, on synthetic gr
   const policy = (dependsOn: string[]) =>
     node(
       "policy",
-      T.apiPolicy,
+      TYPES.apiPolicy,
       {
         serviceName: "apim-a",
         value:
@@ -348,7 +349,7 @@ describe("API policies wait for the named values they reference, on synthetic gr
       },
       dependsOn,
     );
-  const namedValue = node("nv", T.namedValue, { serviceName: "apim-a", namedValueId: "front-door-id" });
+  const namedValue = node("nv", TYPES.namedValue, { serviceName: "apim-a", namedValueId: "front-door-id" });
   const rules = ORDERING_RULES.filter(r => r.id === "api-policy-after-named-values");
 
   test("a policy that may be saved before its named value exists is refused", () => {
@@ -378,13 +379,13 @@ describe("Key Vault named values: role propagation and private reachability, on 
     id?: string,
   ): GraphNode => ({ urn, type, name: urn, inputs, dependsOn, outputs, id });
   const vault = (publicNetworkAccess: string) =>
-    node("vault", T.vault, { vaultName: "kv-a", properties: { publicNetworkAccess } }, [], {}, VAULT_ID);
+    node("vault", TYPES.vault, { vaultName: "kv-a", properties: { publicNetworkAccess } }, [], {}, VAULT_ID);
   const grant = (principalId: string, dependsOn: string[]) =>
-    node("grant", T.roleAssignment, { principalId, scope: VAULT_ID, roleDefinitionId: SECRETS_USER }, dependsOn);
+    node("grant", TYPES.roleAssignment, { principalId, scope: VAULT_ID, roleDefinitionId: SECRETS_USER }, dependsOn);
   const namedValue = (dependsOn: string[], identityClientId?: string) =>
     node(
       "nv",
-      T.namedValue,
+      TYPES.namedValue,
       {
         serviceName: "apim-a",
         keyVault: { secretIdentifier: "https://kv-a.vault.azure.net/secrets/s", identityClientId },
@@ -397,7 +398,7 @@ describe("Key Vault named values: role propagation and private reachability, on 
   test("system-assigned identity: the grant can only follow the service, so the value races RBAC propagation (403)", () => {
     const graph = new Graph([
       vault("Enabled"),
-      node("service", T.service, { serviceName: "apim-a" }, [], { identity: { principalId: "p-system" } }),
+      node("service", TYPES.apimService, { serviceName: "apim-a" }, [], { identity: { principalId: "p-system" } }),
       grant("p-system", ["service", "vault"]),
       namedValue(["service", "grant"]),
     ]);
@@ -413,9 +414,9 @@ describe("Key Vault named values: role propagation and private reachability, on 
   test("a user-assigned identity granted before the service exists is accepted", () => {
     const graph = new Graph([
       vault("Enabled"),
-      node("uai", T.userAssignedIdentity, {}, [], { principalId: "p-uai", clientId: "c-uai" }),
+      node("uai", TYPES.userAssignedIdentity, {}, [], { principalId: "p-uai", clientId: "c-uai" }),
       grant("p-uai", ["uai", "vault"]),
-      node("service", T.service, { serviceName: "apim-a" }, ["uai", "grant"]),
+      node("service", TYPES.apimService, { serviceName: "apim-a" }, ["uai", "grant"]),
       namedValue(["service"], "c-uai"),
     ]);
     expect(orderingRefusals(graph, propagation)).toEqual([]);
@@ -424,9 +425,9 @@ describe("Key Vault named values: role propagation and private reachability, on 
   test("a documented wait after the grant is accepted too", () => {
     const graph = new Graph([
       vault("Enabled"),
-      node("service", T.service, { serviceName: "apim-a" }, [], { identity: { principalId: "p-system" } }),
+      node("service", TYPES.apimService, { serviceName: "apim-a" }, [], { identity: { principalId: "p-system" } }),
       grant("p-system", ["service", "vault"]),
-      node("wait", T.sleep, { createDuration: "5m" }, ["grant"]),
+      node("wait", TYPES.sleep, { createDuration: "5m" }, ["grant"]),
       namedValue(["service", "wait"]),
     ]);
     expect(orderingRefusals(graph, propagation)).toEqual([]);
@@ -435,13 +436,13 @@ describe("Key Vault named values: role propagation and private reachability, on 
   test("private mode: the value must follow the vault's private endpoint and its DNS record", () => {
     const pe = node(
       "pe-vault",
-      T.privateEndpoint,
+      TYPES.privateEndpoint,
       { privateLinkServiceConnections: [{ privateLinkServiceId: VAULT_ID, groupIds: ["vault"] }] },
       ["vault"],
     );
     const record = node(
       "record-vault",
-      T.record,
+      TYPES.record,
       { privateZoneName: "privatelink.vaultcore.azure.net", relativeRecordSetName: "kv-a" },
       ["pe-vault"],
     );
@@ -466,11 +467,11 @@ test("a stack named with `_`, `.` and capitals, long enough to cut names, plans 
   const stack = "Team_Platform.AI-experiments-with-a-rather-long-stack-name";
   const run = await runStack("dev", { stack });
   expect(run.stack).toBe(stack);
-  const workspace = ofType(run, "azure-native:operationalinsights:Workspace")[0].inputs.workspaceName as string;
+  const workspace = ofType(run, TYPES.workspace)[0].inputs.workspaceName as string;
   expect(workspace).toMatch(/^log-aoai-team-platform-ai-experiments-with-a-rather-lo[a-z-]*-[0-9a-f]{6}$/);
   expect(workspace.length).toBeLessThanOrEqual(63);
-  expect((ofType(run, "azure-native:cdn:AFDEndpoint")[0].inputs.endpointName as string).length).toBeLessThanOrEqual(46);
-  const grants = ofType(run, "azure-native:authorization:RoleAssignment");
+  expect((ofType(run, TYPES.frontDoorEndpoint)[0].inputs.endpointName as string).length).toBeLessThanOrEqual(46);
+  const grants = ofType(run, TYPES.roleAssignment);
   expect(grants.length).toBeGreaterThan(0);
   for (const g of grants) {
     const i = g.inputs as Record<string, string>;

@@ -6,29 +6,26 @@
 import { NAMING_RULES, nameProblem } from "../catalog/namingRules";
 import { roleAssignmentName } from "../infra/identity";
 import { accountSubdomain, azureName } from "../infra/naming";
+import { TYPES } from "../catalog/types";
 
-const RG = "azure-native:resources:ResourceGroup";
+const RG = TYPES.resourceGroup;
 
 describe("azureName", () => {
   test("a name that fits is unchanged (existing resources keep their names)", () => {
     expect(azureName(RG, ["rg", "aoai", "prod", "standard-primary", "eastus2"])).toBe(
       "rg-aoai-prod-standard-primary-eastus2",
     );
-    expect(azureName("azure-native:keyvault:Vault", ["kv", "prod", "eastus2"], "abc123")).toBe(
-      "kv-prod-eastus2-abc123",
-    );
-    expect(azureName("azure-native:frontdoor:Policy", ["waf", "dev", "aoai"])).toBe("wafdevaoai");
+    expect(azureName(TYPES.vault, ["kv", "prod", "eastus2"], "abc123")).toBe("kv-prod-eastus2-abc123");
+    expect(azureName(TYPES.wafPolicy, ["waf", "dev", "aoai"])).toBe("wafdevaoai");
     // A resource group may hold `_` and `.`: a stack named team_a keeps its groups' names (no replacement).
     expect(azureName(RG, ["rg", "aoai", "team_a", "gateway", "eastus2"])).toBe("rg-aoai-team_a-gateway-eastus2");
   });
 
   test("`_` and `.` from a stack name become hyphens plus a hash, so team_a.dev and team-a-dev never meet", () => {
-    const odd = azureName("azure-native:operationalinsights:Workspace", ["log", "aoai", "team_a.dev"]);
+    const odd = azureName(TYPES.workspace, ["log", "aoai", "team_a.dev"]);
     expect(odd).toMatch(/^log-aoai-team-a-dev-[0-9a-f]{6}$/);
-    expect(odd).not.toBe(azureName("azure-native:operationalinsights:Workspace", ["log", "aoai", "team-a-dev"]));
-    expect(azureName("azure-native:frontdoor:Policy", ["waf", "team_a.dev", "aoai"])).toMatch(
-      /^wafteamadevaoai[0-9a-f]{6}$/,
-    );
+    expect(odd).not.toBe(azureName(TYPES.workspace, ["log", "aoai", "team-a-dev"]));
+    expect(azureName(TYPES.wafPolicy, ["waf", "team_a.dev", "aoai"])).toMatch(/^wafteamadevaoai[0-9a-f]{6}$/);
   });
 
   test("over-long names are cut to the type's limit with a hash of the whole name: two names sharing a long prefix stay distinct", () => {
@@ -38,7 +35,7 @@ describe("azureName", () => {
     for (const n of [a, b]) expect(nameProblem(n, NAMING_RULES[RG][0].rule)).toBeUndefined();
     expect(a.length).toBe(90);
     expect(a).not.toBe(b);
-    const pe = azureName("azure-native:network:PrivateEndpoint", [
+    const pe = azureName(TYPES.privateEndpoint, [
       "pe",
       `overflow-${"s".repeat(24)}-germanywestcentral`,
       "germanywestcentral",
@@ -55,17 +52,16 @@ describe("azureName", () => {
     );
     expect(sub.length).toBe(63);
     expect(sub).toMatch(/-[0-9a-f]{6}-abc123$/);
-    for (const { rule } of NAMING_RULES["azure-native:cognitiveservices:Account"])
-      expect(nameProblem(sub, rule)).toBeUndefined();
+    for (const { rule } of NAMING_RULES[TYPES.account]) expect(nameProblem(sub, rule)).toBeUndefined();
   });
 
   /** Names the program never builds from parts: GUIDs, fixed ids, DNS names given by config or by Microsoft. */
-  const notGenerated = [
-    "azure-native:authorization:RoleAssignment",
-    "azure-native:apimanagement:ApiPolicy",
-    "azure-native:apimanagement:ApiDiagnostic",
-    "azure-native:privatedns:PrivateZone",
-    "azure-native:privatedns:PrivateRecordSet",
+  const notGenerated: readonly string[] = [
+    TYPES.roleAssignment,
+    TYPES.apiPolicy,
+    TYPES.apiDiagnostic,
+    TYPES.privateZone,
+    TYPES.record,
   ];
   test.each(Object.keys(NAMING_RULES).filter(t => !notGenerated.includes(t)))(
     "%s: a name from long, awkward parts satisfies the rule",

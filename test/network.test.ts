@@ -7,17 +7,8 @@ import { APIM_SUBNET, PRIVATE_ENDPOINT_SUBNET, PrivateAccount, PrivateNetwork } 
 import { PlannedResource, ProgramRun } from "../stacks/runner";
 import { inputs, runComponents } from "./components";
 import { ofType } from "./support";
+import { TYPES } from "../catalog/types";
 
-const N = {
-  resourceGroup: "azure-native:resources:ResourceGroup",
-  vnet: "azure-native:network:VirtualNetwork",
-  nsg: "azure-native:network:NetworkSecurityGroup",
-  peering: "azure-native:network:VirtualNetworkPeering",
-  endpoint: "azure-native:network:PrivateEndpoint",
-  zone: "azure-native:privatedns:PrivateZone",
-  link: "azure-native:privatedns:VirtualNetworkLink",
-  record: "azure-native:privatedns:PrivateRecordSet",
-};
 const SUB = "00000000-0000-4000-8000-000000000000";
 /** The connectivity team's hubs, in their own subscription: one per region. */
 const HUB_SUB = "33333333-3333-4333-8333-333333333333";
@@ -124,7 +115,7 @@ describe("private network in eastus2 and centralus", () => {
   });
 
   test("a VNet per gateway region with the configured ranges: the APIM subnet behind its NSG, the private endpoint subnet", () => {
-    const vnets = ofType(run, N.vnet);
+    const vnets = ofType(run, TYPES.virtualNetwork);
     expect(vnets.map(v => inputs(v).location)).toEqual(REGIONS);
     for (const region of REGIONS) {
       const [vnet] = inRegion(vnets, region);
@@ -157,7 +148,7 @@ describe("private network in eastus2 and centralus", () => {
   });
 
   test("the APIM NSG opens exactly what internal VNet mode needs", () => {
-    for (const nsg of ofType(run, N.nsg)) {
+    for (const nsg of ofType(run, TYPES.networkSecurityGroup)) {
       expect(
         inputs(nsg).securityRules.map((r: any) => [
           r.direction,
@@ -200,7 +191,7 @@ describe("private network in eastus2 and centralus", () => {
 
   test("every VNet is peered with its hub both ways, the hub's side written in the hub's subscription", () => {
     const flags = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: false };
-    const peerings = ofType(run, N.peering);
+    const peerings = ofType(run, TYPES.virtualNetworkPeering);
     expect(peerings).toHaveLength(2 * REGIONS.length);
     for (const region of REGIONS) {
       const spokeSide = peerings.find(p => inputs(p).virtualNetworkName === `vnet-aoai-test-${region}`)!;
@@ -225,7 +216,7 @@ describe("private network in eastus2 and centralus", () => {
   });
 
   test("private endpoints on an account wait for its last deployment (the account is busy until then: 409)", () => {
-    const accountEndpoints = ofType(run, N.endpoint).filter(
+    const accountEndpoints = ofType(run, TYPES.privateEndpoint).filter(
       e => inputs(e).privateLinkServiceConnections[0].groupIds[0] === "account",
     );
     expect(accountEndpoints).toHaveLength(ACCOUNTS.length * REGIONS.length);
@@ -238,7 +229,7 @@ describe("private network in eastus2 and centralus", () => {
   });
 
   test("a private endpoint for every account and for the Key Vault in every gateway region, in that region's endpoint subnet", () => {
-    const endpoints = ofType(run, N.endpoint);
+    const endpoints = ofType(run, TYPES.privateEndpoint);
     expect(endpoints).toHaveLength((ACCOUNTS.length + 1) * REGIONS.length);
     for (const region of REGIONS) {
       const here = inRegion(endpoints, region).map(inputs);
@@ -263,14 +254,16 @@ describe("private network in eastus2 and centralus", () => {
   ])(
     "split brain: a protected %s zone per region, in that region's resource group, linked to that region's VNet and hub only",
     (zoneName, names) => {
-      const zones = ofType(run, N.zone).filter(z => inputs(z).privateZoneName === zoneName);
+      const zones = ofType(run, TYPES.privateZone).filter(z => inputs(z).privateZoneName === zoneName);
       expect(zones.map(z => inputs(z).resourceGroupName)).toEqual(REGIONS.map(rgOf));
       for (const z of zones) expect(z.protect).toBe(true);
       for (const region of REGIONS) {
-        const links = inRegion(ofType(run, N.link), region).filter(l => inputs(l).privateZoneName === zoneName);
+        const links = inRegion(ofType(run, TYPES.virtualNetworkLink), region).filter(
+          l => inputs(l).privateZoneName === zoneName,
+        );
         expect(links.map(l => inputs(l).virtualNetwork.id).sort()).toEqual([vnetIdOf(region), hubOf(region)].sort());
         expect(links.map(l => inputs(l).registrationEnabled)).toEqual([false, false]);
-        const records = inRegion(ofType(run, N.record), region).filter(r => inputs(r).privateZoneName === zoneName);
+        const records = inRegion(ofType(run, TYPES.record), region).filter(r => inputs(r).privateZoneName === zoneName);
         expect(records.map(r => inputs(r).relativeRecordSetName)).toEqual(names);
       }
     },
@@ -279,7 +272,7 @@ describe("private network in eastus2 and centralus", () => {
   test("every record points at its own region's private endpoint, an address inside that region's endpoint subnet", () => {
     const ips = run.outputs.endpointIps as Record<string, Record<string, string>>;
     for (const region of REGIONS) {
-      const records = inRegion(ofType(run, N.record), region).filter(r =>
+      const records = inRegion(ofType(run, TYPES.record), region).filter(r =>
         inputs(r).privateZoneName.startsWith("privatelink."),
       );
       expect(records).toHaveLength(ACCOUNTS.length + 1);
@@ -295,20 +288,22 @@ describe("private network in eastus2 and centralus", () => {
   });
 
   test("the gateway's name is a protected zone of its own, outside both gateway regions, linked to every VNet and hub, resolving to the active region's gateway", () => {
-    const zone = ofType(run, N.zone).find(z => inputs(z).privateZoneName === GATEWAY_HOST)!;
+    const zone = ofType(run, TYPES.privateZone).find(z => inputs(z).privateZoneName === GATEWAY_HOST)!;
     expect(zone.protect).toBe(true);
     expect(inputs(zone)).toMatchObject({
       location: "global",
       resourceGroupName: "rg-aoai-test-dns-westus3",
       tags: { environment: "test", "bcdr-role": "dns" },
     });
-    const group = ofType(run, N.resourceGroup).find(g => inputs(g).resourceGroupName === "rg-aoai-test-dns-westus3")!;
+    const group = ofType(run, TYPES.resourceGroup).find(
+      g => inputs(g).resourceGroupName === "rg-aoai-test-dns-westus3",
+    )!;
     expect(REGIONS).not.toContain(inputs(group).location);
-    const links = ofType(run, N.link).filter(l => inputs(l).privateZoneName === GATEWAY_HOST);
+    const links = ofType(run, TYPES.virtualNetworkLink).filter(l => inputs(l).privateZoneName === GATEWAY_HOST);
     expect(links.map(l => inputs(l).virtualNetwork.id).sort()).toEqual(
       [...REGIONS.map(vnetIdOf), ...REGIONS.map(hubOf)].sort(),
     );
-    const records = ofType(run, N.record).filter(r => inputs(r).privateZoneName === GATEWAY_HOST);
+    const records = ofType(run, TYPES.record).filter(r => inputs(r).privateZoneName === GATEWAY_HOST);
     expect(records.map(inputs)).toEqual([
       expect.objectContaining({
         relativeRecordSetName: "@",
@@ -321,10 +316,10 @@ describe("private network in eastus2 and centralus", () => {
 
   test("resource groups, VNets and DNS zones are protected; endpoints, links and records are not", () => {
     const protectedTypes = new Set(run.resources.filter(r => r.protect).map(r => r.type));
-    expect([...protectedTypes].sort()).toEqual([N.resourceGroup, N.vnet, N.zone].sort());
-    expect(ofType(run, N.vnet).every(v => v.protect)).toBe(true);
-    expect(ofType(run, N.zone)).toHaveLength(5);
-    expect(ofType(run, N.zone).every(z => z.protect)).toBe(true);
+    expect([...protectedTypes].sort()).toEqual([TYPES.resourceGroup, TYPES.virtualNetwork, TYPES.privateZone].sort());
+    expect(ofType(run, TYPES.virtualNetwork).every(v => v.protect)).toBe(true);
+    expect(ofType(run, TYPES.privateZone)).toHaveLength(5);
+    expect(ofType(run, TYPES.privateZone).every(z => z.protect)).toBe(true);
   });
 });
 
@@ -360,11 +355,15 @@ test("a hub shared by both regions resolves the first region's privatelink zones
       ]),
     ),
   });
-  const hubLinks = ofType(run, N.link).filter(l => inputs(l).virtualNetwork.id.toLowerCase() === shared.toLowerCase());
+  const hubLinks = ofType(run, TYPES.virtualNetworkLink).filter(
+    l => inputs(l).virtualNetwork.id.toLowerCase() === shared.toLowerCase(),
+  );
   expect(hubLinks.map(l => [inputs(l).privateZoneName, inputs(l).resourceGroupName]).sort()).toEqual([
     [GATEWAY_HOST, "rg-aoai-test-dns-westus3"],
     ["privatelink.openai.azure.com", rgOf("eastus2")],
     ["privatelink.vaultcore.azure.net", rgOf("eastus2")],
   ]);
-  expect(ofType(run, N.peering).filter(p => inputs(p).virtualNetworkName === "vnet-hub-eastus2")).toHaveLength(2);
+  expect(
+    ofType(run, TYPES.virtualNetworkPeering).filter(p => inputs(p).virtualNetworkName === "vnet-hub-eastus2"),
+  ).toHaveLength(2);
 });

@@ -1,25 +1,14 @@
 import { findRegion } from "../catalog/regions";
-import { BcdrRole } from "../infra/tags";
-import { AccountRole } from "../infra/topology";
+import { ACCOUNT_ROLES, REGION_ROLES, SHARED_ROLES } from "../catalog/tags";
 import { PlannedResource, ProgramRun } from "../stacks/runner";
-import { T, ofType, runStack, takesArmTags } from "./support";
+import { TYPES } from "../catalog/types";
+import { ofType, runStack, takesArmTags } from "./support";
 
-/** Every role the program tags with; typed by the role unions, so the compiler keeps both lists exact. */
-const ACCOUNT_ROLE_SET: Record<AccountRole, true> = { standard: true, "enterprise-ptu": true, "workload-ptu": true };
-const OTHER_ROLE_SET: Record<Exclude<BcdrRole, AccountRole>, true> = {
-  gateway: true,
-  edge: true,
-  network: true,
-  dns: true,
-  vault: true,
-  observability: true,
-  identity: true,
-};
-const ACCOUNT_ROLES = Object.keys(ACCOUNT_ROLE_SET);
-const ROLES = [...ACCOUNT_ROLES, ...Object.keys(OTHER_ROLE_SET)];
+/** Every role the program tags with. */
+const ROLES: readonly string[] = [...ACCOUNT_ROLES, ...SHARED_ROLES];
 const tagsOf = (r: PlannedResource) => r.inputs.tags as Record<string, string>;
 const accountOf = (run: ProgramRun, d: PlannedResource) =>
-  ofType(run, T.account).find(a => a.inputs.accountName === d.inputs.accountName)!;
+  ofType(run, TYPES.account).find(a => a.inputs.accountName === d.inputs.accountName)!;
 
 describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
   let run: ProgramRun;
@@ -27,16 +16,16 @@ describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
     run = await runStack(stack);
   });
 
-  const standardAccounts = () => ofType(run, T.account).filter(a => tagsOf(a)["bcdr-role"] === "standard");
+  const standardAccounts = () => ofType(run, TYPES.account).filter(a => tagsOf(a)["bcdr-role"] === "standard");
   const deploymentsOn = (a: PlannedResource) =>
-    ofType(run, T.deployment).filter(d => d.inputs.accountName === a.inputs.accountName);
+    ofType(run, TYPES.deployment).filter(d => d.inputs.accountName === a.inputs.accountName);
 
   test("paired accounts in two regions of one data zone, each with a custom subdomain and an identity", () => {
     const paired = standardAccounts().filter(a => ["primary", "secondary"].includes(tagsOf(a)["bcdr-region-role"]));
     const regions = paired.map(a => a.inputs.location as string);
     expect(new Set(regions).size).toBe(2);
     expect(new Set(regions.map(r => findRegion(r)?.dataZone)).size).toBe(1);
-    for (const a of ofType(run, T.account)) {
+    for (const a of ofType(run, TYPES.account)) {
       expect(a.inputs).toMatchObject({ kind: "OpenAI", sku: { name: "S0" }, identity: { type: "SystemAssigned" } });
       expect((a.inputs.properties as any).customSubDomainName).toBe(a.inputs.accountName);
       expect((a.inputs.properties as any).disableLocalAuth).toBe(true);
@@ -60,7 +49,7 @@ describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
   });
 
   test("deployments on one account are serialized", () => {
-    for (const a of ofType(run, T.account)) {
+    for (const a of ofType(run, TYPES.account)) {
       const deps = deploymentsOn(a);
       deps.slice(1).forEach((d, i) => expect(d.dependsOn).toContain(deps[i].urn));
     }
@@ -77,16 +66,15 @@ describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
       });
       expect(ROLES).toContain(tagsOf(r)["bcdr-role"]);
     }
-    for (const a of ofType(run, T.account)) expect(ACCOUNT_ROLES).toContain(tagsOf(a)["bcdr-role"]);
-    for (const a of standardAccounts())
-      expect(["primary", "secondary", "overflow"]).toContain(tagsOf(a)["bcdr-region-role"]);
+    for (const a of ofType(run, TYPES.account)) expect(ACCOUNT_ROLES).toContain(tagsOf(a)["bcdr-role"]);
+    for (const a of standardAccounts()) expect(REGION_ROLES).toContain(tagsOf(a)["bcdr-region-role"]);
   });
 });
 
 test("taggable types are read from the SDK: ARM tag maps only", () => {
-  expect(takesArmTags("azure-native:cognitiveservices:Account")).toBe(true);
-  expect(takesArmTags("azure-native:apimanagement:NamedValue")).toBe(false); // its `tags` is a list of labels
-  expect(takesArmTags("azure-native:authorization:RoleAssignment")).toBe(false);
+  expect(takesArmTags(TYPES.account)).toBe(true);
+  expect(takesArmTags(TYPES.namedValue)).toBe(false); // its `tags` is a list of labels
+  expect(takesArmTags(TYPES.roleAssignment)).toBe(false);
 });
 
 describe("dev: cheap and public", () => {
@@ -96,7 +84,7 @@ describe("dev: cheap and public", () => {
   });
 
   test("accounts are reachable publicly and nothing is protected", () => {
-    for (const a of ofType(run, T.account)) {
+    for (const a of ofType(run, TYPES.account)) {
       expect(a.inputs.properties).toMatchObject({
         publicNetworkAccess: "Enabled",
         networkAcls: { defaultAction: "Allow" },
@@ -106,7 +94,7 @@ describe("dev: cheap and public", () => {
   });
 
   test("capacities: a number is taken as given, full is the declared quota", () => {
-    const caps = ofType(run, T.deployment).map(d => [d.inputs.deploymentName, (d.inputs.sku as any).capacity]);
+    const caps = ofType(run, TYPES.deployment).map(d => [d.inputs.deploymentName, (d.inputs.sku as any).capacity]);
     expect(caps).toEqual(
       expect.arrayContaining([
         ["gpt-5-mini", 50],
@@ -124,10 +112,10 @@ describe("prod: the full topology", () => {
   beforeAll(async () => {
     run = await runStack("prod");
   });
-  const byRole = (role: string) => ofType(run, T.account).filter(a => tagsOf(a)["bcdr-role"] === role);
+  const byRole = (role: string) => ofType(run, TYPES.account).filter(a => tagsOf(a)["bcdr-role"] === role);
 
   test("standard deployments get the whole declared quota of their subscription and region", () => {
-    const d = ofType(run, T.deployment).filter(d => tagsOf(d)["bcdr-role"] === "standard");
+    const d = ofType(run, TYPES.deployment).filter(d => tagsOf(d)["bcdr-role"] === "standard");
     expect(d).toHaveLength(9);
     for (const x of d) {
       expect((x.inputs.sku as any).name).toBe("DataZoneStandard");
@@ -141,7 +129,7 @@ describe("prod: the full topology", () => {
     const [enterprise] = byRole("enterprise-ptu");
     const primary = byRole("standard").find(a => tagsOf(a)["bcdr-region-role"] === "primary")!;
     expect(enterprise.inputs.location).not.toBe(primary.inputs.location);
-    const [pool] = ofType(run, T.deployment).filter(d => accountOf(run, d) === enterprise);
+    const [pool] = ofType(run, TYPES.deployment).filter(d => accountOf(run, d) === enterprise);
     expect(pool.inputs.sku).toEqual({ name: "DataZoneProvisionedManaged", capacity: 100 });
     expect(pool.inputs.deploymentName).toBe("gpt-5.1");
   });
@@ -162,7 +150,7 @@ describe("prod: the full topology", () => {
   });
 
   test("private mode: no public network access, ACLs deny by default", () => {
-    for (const a of ofType(run, T.account)) {
+    for (const a of ofType(run, TYPES.account)) {
       expect(a.inputs.properties).toMatchObject({
         publicNetworkAccess: "Disabled",
         networkAcls: { defaultAction: "Deny" },
@@ -172,19 +160,19 @@ describe("prod: the full topology", () => {
 
   test("stateful resources are protected: accounts, resource groups, every deployment (PTU and standard) and the name suffix", () => {
     const protectedOnes = [
-      ...ofType(run, T.account),
-      ...ofType(run, T.resourceGroup),
-      ...ofType(run, T.deployment),
-      ...ofType(run, "random:index/randomString:RandomString"),
+      ...ofType(run, TYPES.account),
+      ...ofType(run, TYPES.resourceGroup),
+      ...ofType(run, TYPES.deployment),
+      ...ofType(run, TYPES.randomString),
     ];
     expect(
-      ofType(run, T.deployment).filter(d => !(d.inputs.sku as any).name.endsWith("ProvisionedManaged")).length,
+      ofType(run, TYPES.deployment).filter(d => !(d.inputs.sku as any).name.endsWith("ProvisionedManaged")).length,
     ).toBeGreaterThan(0);
     for (const r of protectedOnes) expect([r.name, r.protect]).toEqual([r.name, true]);
   });
 
   test("the version upgrade option is the config's safe default on every deployment", () => {
-    for (const d of ofType(run, T.deployment))
+    for (const d of ofType(run, TYPES.deployment))
       expect((d.inputs.properties as any).versionUpgradeOption).toBe("OnceCurrentVersionExpired");
   });
 

@@ -19,6 +19,7 @@ import {
   stackFile,
   withoutApiVersionAliases,
 } from "../stacks/runner";
+import { TYPES } from "../catalog/types";
 
 const root = path.resolve(__dirname, "..");
 const made: string[] = [];
@@ -231,8 +232,7 @@ describe("stack, policy config and quota", () => {
     expect(saved.stack).toBe("staging");
     expect(saved.resources.every((x: { urn: string }) => x.urn.startsWith("urn:pulumi:staging::"))).toBe(true);
     expect(
-      saved.resources.find((x: { type: string }) => x.type === "azure-native:resources:ResourceGroup").inputs
-        .resourceGroupName,
+      saved.resources.find((x: { type: string }) => x.type === TYPES.resourceGroup).inputs.resourceGroupName,
     ).toMatch(/^rg-aoai-staging-/);
     // --policy-config taking effect is shown end to end by the exit-1 process test below.
     const missing = await run(
@@ -436,13 +436,13 @@ describe("the offline run drops only the SDK's API-version aliases", () => {
     const mine: pulumi.Alias[] = [
       { name: "old-name" },
       { type: "aoai-bcdr:network:Old" },
-      { type: "azure-native:network:VirtualNetwork" },
+      { type: TYPES.virtualNetwork },
     ];
     const sdk: pulumi.Alias[] = [
       { type: "azure-native:network/v20230501:VirtualNetwork" },
       { type: "azure-native:network/v20240101:VirtualNetwork" },
     ];
-    const a = args("azure-native:network:VirtualNetwork", [...sdk, ...mine]);
+    const a = args(TYPES.virtualNetwork, [...sdk, ...mine]);
     const result = withoutApiVersionAliases(a)!;
     expect(result.opts).toEqual({ aliases: mine, protect: true });
     expect(result.props).toBe(a.props);
@@ -451,8 +451,8 @@ describe("the offline run drops only the SDK's API-version aliases", () => {
       { type: "azure-native:network/v20230501:Subnet" },
       { type: "azure-native:network/v20230501:VirtualNetwork", name: "x" },
     ];
-    expect(withoutApiVersionAliases(args("azure-native:network:VirtualNetwork", other))).toBeUndefined();
-    expect(withoutApiVersionAliases(args("azure-native:network:VirtualNetwork", undefined))).toBeUndefined();
+    expect(withoutApiVersionAliases(args(TYPES.virtualNetwork, other))).toBeUndefined();
+    expect(withoutApiVersionAliases(args(TYPES.virtualNetwork, undefined))).toBeUndefined();
   });
 
   test("the SDK does declare such aliases (what the transformation exists for)", () => {

@@ -3,9 +3,10 @@
  * properties: a preview projects the inputs onto them (the rest unknown), an update keeps the declared ones.
  */
 import { OutputProjection, UNKNOWN } from "../stacks/policyServer/projection";
+import { TYPES } from "../catalog/types";
 
 const projection = new OutputProjection();
-const ACCOUNT = "azure-native:cognitiveservices:Account";
+const ACCOUNT = TYPES.account;
 
 describe("preview outputs (azure-native PreviewOutputs)", () => {
   const account = projection.preview(ACCOUNT, {
@@ -20,9 +21,9 @@ describe("preview outputs (azure-native PreviewOutputs)", () => {
   test("the names that form the URL are inputs only: gone", () => {
     expect(account).not.toHaveProperty("accountName");
     expect(account).not.toHaveProperty("resourceGroupName");
-    expect(
-      projection.preview("azure-native:apimanagement:Backend", { serviceName: "s", backendId: "b", url: "https://x" }),
-    ).toEqual(expect.not.objectContaining({ serviceName: expect.anything(), backendId: expect.anything() }));
+    expect(projection.preview(TYPES.backend, { serviceName: "s", backendId: "b", url: "https://x" })).toEqual(
+      expect.not.objectContaining({ serviceName: expect.anything(), backendId: expect.anything() }),
+    );
   });
 
   test("declared outputs given as inputs keep their value, nested objects by their own declared properties", () => {
@@ -33,7 +34,7 @@ describe("preview outputs (azure-native PreviewOutputs)", () => {
   test("declared outputs no input gives are unknown, at every depth", () => {
     expect(account.name).toBe(UNKNOWN);
     expect((account.properties as Record<string, unknown>).endpoint).toBe(UNKNOWN);
-    const pool = projection.preview("azure-native:apimanagement:Backend", {
+    const pool = projection.preview(TYPES.backend, {
       type: "Pool",
       pool: { services: [{ id: "/subscriptions/0/x", priority: 1 }] },
     });
@@ -43,14 +44,14 @@ describe("preview outputs (azure-native PreviewOutputs)", () => {
 
   test("a value that does not fit its declared type is unknown; a declared constant is itself", () => {
     expect(projection.preview(ACCOUNT, { location: 42 }).location).toBe(UNKNOWN);
-    const policy = projection.preview("azure-native:cdn:SecurityPolicy", {
+    const policy = projection.preview(TYPES.securityPolicy, {
       parameters: { type: "WebApplicationFirewall", wafPolicy: { id: "w" } },
     });
     expect(policy.parameters).toMatchObject({ type: "WebApplicationFirewall", wafPolicy: { id: "w" } });
   });
 
   test("other providers' resources keep their inputs", () => {
-    expect(projection.preview("random:index/randomString:RandomString", { length: 6 })).toEqual({ length: 6 });
+    expect(projection.preview(TYPES.randomString, { length: 6 })).toEqual({ length: 6 });
     expect(projection.preview("azure-native:nosuchmodule:Thing", { a: 1 })).toEqual({ a: 1 });
   });
 });

@@ -12,6 +12,7 @@ import { UNKNOWN } from "../stacks/policyServer/projection";
 import { ProgramRun } from "../stacks/runner";
 import { rules } from "../policies/pack";
 import { Props, Stack, clone, copyOf, edit, named, policyServer, programRun, without } from "./policySupport";
+import { TYPES } from "../catalog/types";
 
 const API_KEY = "0123456789abcdef0123456789abcdef";
 const CANNOT_DECIDE =
@@ -485,7 +486,7 @@ describe("stacks the pack meets org-wide", () => {
   test("a stack without Azure OpenAI is not applicable to the topology rules, in every phase", async () => {
     const other = {
       ...plans.dev,
-      resources: plans.dev.resources.filter(r => r.type === "azure-native:resources:ResourceGroup"),
+      resources: plans.dev.resources.filter(r => r.type === TYPES.resourceGroup),
     };
     const found = await server.current.evaluate(other, resolvePolicyConfig("dev").config);
     expect(
@@ -495,7 +496,7 @@ describe("stacks the pack meets org-wide", () => {
 
   test("an endpoint guarded by a WAF outside the stack is accepted; another endpoint without WAF is still caught", async () => {
     const resources = clone(plans.dev.resources).filter(r => r.name !== "edge-waf");
-    const endpoint = resources.find(r => r.type === "azure-native:cdn:AFDEndpoint")!;
+    const endpoint = resources.find(r => r.type === TYPES.frontDoorEndpoint)!;
     resources.push(
       copyOf(endpoint, "edge-endpoint-unguarded", p => {
         p.endpointName = "unguarded";

@@ -1,6 +1,7 @@
 import { Usage, UsagesClient, usageName } from "../infra/quota";
 import { DEFAULT_SUBSCRIPTION_ID } from "../stacks/mocks";
-import { T, ofType, runStack } from "./support";
+import { TYPES } from "../catalog/types";
+import { ofType, runStack } from "./support";
 
 /** Answers like `GET .../locations/{location}/usages`: one row per quota name, paged as an async iterable. */
 function usagesClient(limits: Record<string, Record<string, number>>): UsagesClient & { calls: string[] } {
@@ -33,7 +34,7 @@ describe("live quota (Azure's usages API)", () => {
       },
     });
     const run = await runStack("dev", { edit: live, usagesClient: client });
-    const caps = ofType(run, T.deployment).map(
+    const caps = ofType(run, TYPES.deployment).map(
       d => `${d.inputs.accountName}:${d.inputs.deploymentName}=${(d.inputs.sku as any).capacity}`,
     );
     expect(caps).toEqual(

@@ -122,9 +122,3 @@ export function takesArmTags(type: string): boolean {
   const args = fs.readFileSync(path.join(dir, file), "utf8").split(/export interface \w+Args \{/)[1] ?? "";
   return /\n    tags\?: pulumi\.Input<\{/.test(args);
 }
-
-export const T = {
-  account: "azure-native:cognitiveservices:Account",
-  deployment: "azure-native:cognitiveservices:Deployment",
-  resourceGroup: "azure-native:resources:ResourceGroup",
-} as const;

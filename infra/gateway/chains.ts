@@ -2,7 +2,8 @@
  * The failover chains as the policy builder sees them. Pure: a function of the topology.
  */
 import { BcdrConfig, ConfigError, GatewayConfig, configKey } from "../config";
-import { AccountRole, Topology } from "../topology";
+import { AccountRole } from "../../catalog/tags";
+import { Topology } from "../topology";
 import { backendId, endpointNamedValue, keyNamedValue, poolId, standardPoolId } from "./ids";
 import { PolicyChain } from "./policy";
 

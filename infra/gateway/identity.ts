@@ -18,6 +18,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { RoleGrant, grantRole } from "../identity";
 import { Tags } from "../tags";
+import { TYPES } from "../../catalog/types";
 
 export interface GatewayIdentityArgs {
   readonly stack: string;
@@ -38,13 +39,7 @@ export function gatewayIdentity(name: string, args: GatewayIdentityArgs, parent:
   const identity = new managedidentity.UserAssignedIdentity(
     `${name}-identity`,
     {
-      resourceName: azureName("azure-native:managedidentity:UserAssignedIdentity", [
-        "id",
-        "aoai",
-        args.stack,
-        "gateway",
-        args.region,
-      ]),
+      resourceName: azureName(TYPES.userAssignedIdentity, ["id", "aoai", args.stack, "gateway", args.region]),
       resourceGroupName: args.resourceGroupName,
       location: args.region,
       tags: args.tags,

@@ -7,7 +7,8 @@ import type { PolicyResource } from "@pulumi/policy";
 import { parseArmId } from "./armId";
 import { Link, Verdict, link } from "./links";
 import { Account } from "./openai";
-import { TYPES, Typed, UNKNOWN, known, ofType, regionName, sameName } from "./resources";
+import { TYPES } from "../../catalog/types";
+import { Typed, UNKNOWN, known, ofType, regionName, sameName } from "./resources";
 import { ApimServiceOutputs, BackendOutputs, PolicyDocumentOutputs } from "./shapes";
 
 export type ApimService = Typed<ApimServiceOutputs>;

@@ -6,7 +6,7 @@
  */
 import type { PolicyConfigSchema, StackValidationArgs } from "@pulumi/policy";
 import { configOf } from "./config";
-import { TYPES } from "./resources";
+import { TYPES } from "../../catalog/types";
 
 export type NetworkMode = "public" | "private";
 

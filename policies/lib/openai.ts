@@ -6,11 +6,12 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { DeploymentSku, isDataZoneSku } from "../../catalog/models";
 import { Verdict, link } from "./links";
-import { TAG, TYPES, Typed, known, ofType, regionName, sameName, tagOf } from "./resources";
+import { AccountRole, TAG } from "../../catalog/tags";
+import { TYPES } from "../../catalog/types";
+import { Typed, known, ofType, regionName, sameName, tagOf } from "./resources";
 import { AccountOutputs, DeploymentOutputs } from "./shapes";
 
 export type Account = Typed<AccountOutputs>;
-export type AccountRole = "standard" | "enterprise-ptu" | "workload-ptu";
 
 /** Accounts of kind OpenAI (the Cognitive Services type also covers other kinds). */
 export function openAiAccounts(resources: readonly PolicyResource[]): Account[] {

@@ -10,26 +10,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { UnknownValueError } from "./sdk";
 
-export const TYPES = {
-  account: "azure-native:cognitiveservices:Account",
-  deployment: "azure-native:cognitiveservices:Deployment",
-  apimService: "azure-native:apimanagement:ApiManagementService",
-  backend: "azure-native:apimanagement:Backend",
-  namedValue: "azure-native:apimanagement:NamedValue",
-  vault: "azure-native:keyvault:Vault",
-  privateEndpoint: "azure-native:network:PrivateEndpoint",
-  virtualNetwork: "azure-native:network:VirtualNetwork",
-  privateZone: "azure-native:privatedns:PrivateZone",
-  virtualNetworkLink: "azure-native:privatedns:VirtualNetworkLink",
-  frontDoorProfile: "azure-native:cdn:Profile",
-  frontDoorEndpoint: "azure-native:cdn:AFDEndpoint",
-  originGroup: "azure-native:cdn:AFDOriginGroup",
-  origin: "azure-native:cdn:AFDOrigin",
-  securityPolicy: "azure-native:cdn:SecurityPolicy",
-  /** The Front Door (Standard/Premium) WAF policy: Microsoft.Network/frontDoorWebApplicationFirewallPolicies. */
-  wafPolicy: "azure-native:frontdoor:Policy",
-} as const;
-
 /** A resource whose properties are read through one of the shapes in ./shapes. */
 export type Typed<T> = Omit<PolicyResource, "props"> & { readonly props: T };
 
@@ -55,8 +35,6 @@ export function known<T>(read: () => T): Maybe<T> {
 export function regionName(location: string | undefined): string | undefined {
   return location?.toLowerCase().replace(/\s+/g, "");
 }
-
-export const TAG = { role: "bcdr-role", regionRole: "bcdr-region-role", workload: "bcdr-workload" } as const;
 
 /** A tag's value; tags are inputs and outputs alike, known in every phase unless computed. */
 export function tagOf(r: Typed<{ readonly tags?: Readonly<Record<string, string>> }>, key: string): string | undefined {

@@ -8,7 +8,8 @@ import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { configOf } from "../lib/config";
 import { decide } from "../lib/links";
 import { openAiAccounts } from "../lib/openai";
-import { TYPES, ofType } from "../lib/resources";
+import { TYPES } from "../../catalog/types";
+import { ofType } from "../lib/resources";
 import { BackendOutputs } from "../lib/shapes";
 
 const configSchema: PolicyConfigSchema = {

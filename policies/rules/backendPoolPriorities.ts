@@ -11,10 +11,13 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { Backend, PoolMember, backendAccount, gatewayServices, isPool, poolMembers, serviceOf } from "../lib/gateway";
 import { decide } from "../lib/links";
 import { openAiAccounts } from "../lib/openai";
-import { TAG, TYPES, ofType, tagOf } from "../lib/resources";
+import { AccountRole, TAG } from "../../catalog/tags";
+import { TYPES } from "../../catalog/types";
+import { ofType, tagOf } from "../lib/resources";
 import { BackendOutputs } from "../lib/shapes";
 
-const TIER_ORDER = ["workload-ptu", "enterprise-ptu", "standard"] as const;
+/** Who a pool serves first: a workload's own PTU, then the shared PTU pool, then pay-as-you-go. */
+const TIER_ORDER: readonly AccountRole[] = ["workload-ptu", "enterprise-ptu", "standard"];
 
 export const backendPoolPriorities: StackValidationPolicy = {
   name: "backend-pool-priorities",
@@ -29,7 +32,7 @@ export const backendPoolPriorities: StackValidationPolicy = {
     const accounts = openAiAccounts(args.resources);
     const tierOf = (backend: Backend) => {
       const [account] = verdict.resolve(backendAccount(backend, accounts)) ?? [];
-      return account && TIER_ORDER.indexOf(tagOf(account, TAG.role) as (typeof TIER_ORDER)[number]);
+      return account && TIER_ORDER.indexOf(tagOf(account, TAG.role) as AccountRole);
     };
     for (const pool of pools) {
       const service = serviceOf(pool, services, verdict);

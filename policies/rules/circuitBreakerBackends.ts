@@ -13,7 +13,8 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { Backend, backendAccount, backendDeployment, gatewayServices, isPool, serviceOf } from "../lib/gateway";
 import { decide } from "../lib/links";
 import { Account, modelDeployments, openAiAccounts } from "../lib/openai";
-import { TYPES, ofType, sameName } from "../lib/resources";
+import { TYPES } from "../../catalog/types";
+import { ofType, sameName } from "../lib/resources";
 import { BackendOutputs } from "../lib/shapes";
 
 /** Whether some rule of the breaker counts `status` as a failure. */

@@ -13,7 +13,8 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { ApimService, gatewayRegions, gatewayServices, serviceRegions } from "../lib/gateway";
 import { Verdict, decide, link } from "../lib/links";
 import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
-import { TYPES, Typed, UNKNOWN, known, ofType, sameName } from "../lib/resources";
+import { TYPES } from "../../catalog/types";
+import { Typed, UNKNOWN, known, ofType, sameName } from "../lib/resources";
 import { OriginGroupOutputs, OriginOutputs } from "../lib/shapes";
 
 /** API Management's regional gateway host: `<service>-<region>-01.regional.azure-api.net`. */

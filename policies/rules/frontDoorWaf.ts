@@ -11,7 +11,8 @@ import { namesResource as names } from "../lib/armId";
 import { decide, link } from "../lib/links";
 import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
 import { requireOpenAi } from "../lib/openai";
-import { TYPES, Typed, ofType, sameName } from "../lib/resources";
+import { TYPES } from "../../catalog/types";
+import { Typed, ofType, sameName } from "../lib/resources";
 import { EndpointOutputs, FrontDoorProfileOutputs, SecurityPolicyOutputs, WafPolicyOutputs } from "../lib/shapes";
 
 const FRONT_DOOR_SKUS = ["Standard_AzureFrontDoor", "Premium_AzureFrontDoor"];

@@ -3,7 +3,7 @@
  * ends, and grants access through Azure RBAC (auditable role assignments) rather than access policies.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../lib/resources";
+import { TYPES } from "../../catalog/types";
 import { VaultInputs } from "../lib/shapes";
 import { validateResourcesOf } from "../lib/validation";
 

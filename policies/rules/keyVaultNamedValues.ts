@@ -3,7 +3,8 @@
  * read with the gateway's managed identity, never a value stored in API Management (or in the stack).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES, known } from "../lib/resources";
+import { TYPES } from "../../catalog/types";
+import { known } from "../lib/resources";
 import { secretShape } from "../lib/secrets";
 import { NamedValueInputs } from "../lib/shapes";
 import { validateResourcesOf } from "../lib/validation";

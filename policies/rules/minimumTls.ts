@@ -4,7 +4,8 @@
  * its protocols as `customProperties` switches.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES, known } from "../lib/resources";
+import { TYPES } from "../../catalog/types";
+import { known } from "../lib/resources";
 import { ApimServiceInputs } from "../lib/shapes";
 
 const MIN_TLS_SETTING = /^min(imum|imal)?_?tls_?version$/i;

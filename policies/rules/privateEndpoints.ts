@@ -10,7 +10,8 @@ import { gatewayRegions } from "../lib/gateway";
 import { decide, link } from "../lib/links";
 import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
 import { Account, openAiAccounts } from "../lib/openai";
-import { TYPES, Typed, ofType, regionName } from "../lib/resources";
+import { TYPES } from "../../catalog/types";
+import { Typed, ofType, regionName } from "../lib/resources";
 import { PrivateEndpointOutputs } from "../lib/shapes";
 
 type PrivateEndpoint = Typed<PrivateEndpointOutputs>;

@@ -7,7 +7,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { accountRegion, accountsByRole } from "../lib/openai";
 import { decide } from "../lib/links";
-import { TAG, tagOf } from "../lib/resources";
+import { TAG } from "../../catalog/tags";
+import { tagOf } from "../lib/resources";
 
 export const ptuRegionSeparation: StackValidationPolicy = {
   name: "ptu-region-separation",

@@ -3,7 +3,8 @@
  * pool: allowed only as an explicit opt-out, so this rule is advisory (set it to disabled to opt out).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TAG, TYPES } from "../lib/resources";
+import { TAG } from "../../catalog/tags";
+import { TYPES } from "../../catalog/types";
 import { DeploymentInputs } from "../lib/shapes";
 import { validateResourcesOf } from "../lib/validation";
 

@@ -19,7 +19,8 @@ import {
   PRIVATE_LINK_ZONE_PREFIX,
   requireNetworkMode,
 } from "../lib/network";
-import { TYPES, ofType, regionName, sameName } from "../lib/resources";
+import { TYPES } from "../../catalog/types";
+import { ofType, regionName, sameName } from "../lib/resources";
 import { PrivateZoneOutputs, VirtualNetworkLinkOutputs, VirtualNetworkOutputs } from "../lib/shapes";
 
 export const splitBrainDns: StackValidationPolicy = {

@@ -4,7 +4,8 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { STANDARD_SKUS } from "../../catalog/models";
-import { TAG, TYPES } from "../lib/resources";
+import { TAG } from "../../catalog/tags";
+import { TYPES } from "../../catalog/types";
 import { DeploymentInputs } from "../lib/shapes";
 import { validateResourcesOf } from "../lib/validation";
 

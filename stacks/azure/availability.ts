@@ -1,6 +1,6 @@
 /**
  * The mock engine's model availability: a deployment is refused unless Microsoft's model matrix offers its
- * model version on its SKU in its account's region (infra/catalog/modelMatrix.ts), as Azure answers
+ * model version on its SKU in its account's region (catalog/modelMatrix.ts), as Azure answers
  * `InvalidResourceProperties` / "The specified SKU ... is not supported in this region". The same data
  * answers the Cognitive Services models API (`GET .../locations/{location}/models`) for `quota.source: live`.
  */

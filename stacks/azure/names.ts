@@ -1,6 +1,6 @@
 /**
  * The mock engine's name check: every name a resource carries must satisfy its type's rule
- * (infra/catalog/namingRules.ts) and be unique in the rule's scope, as ARM checks on PUT.
+ * (catalog/namingRules.ts) and be unique in the rule's scope, as ARM checks on PUT.
  */
 import { NAMING_RULES, NameScope, UNNAMED_TYPE_PREFIXES, nameProblem } from "../../catalog/namingRules";
 import { AzureRefusal } from "./refusal";
@@ -38,8 +38,8 @@ export class NameRegistry {
         {
           rule: "name",
           resource: logicalName,
-          message: `${type} has no naming rule: add it to infra/catalog/namingRules.ts`,
-          source: "infra/catalog/namingRules.ts",
+          message: `${type} has no naming rule: add it to catalog/namingRules.ts`,
+          source: "catalog/namingRules.ts",
         },
       ];
     }

@@ -4,6 +4,7 @@
  * is what the Pulumi engine waits for); a subject created without one of them in its ancestry would race.
  * The rules are data (subject type, relation, fact, source); the relations below find the resources.
  */
+import { TYPES } from "../../catalog/types";
 import type { AzureRefusal } from "./refusal";
 
 /** A resource of the plan with what the mock engine answered for it. */
@@ -16,20 +17,6 @@ export interface GraphNode {
   readonly id?: string;
   readonly outputs: Record<string, any>;
 }
-
-export const T = {
-  account: "azure-native:cognitiveservices:Account",
-  deployment: "azure-native:cognitiveservices:Deployment",
-  privateEndpoint: "azure-native:network:PrivateEndpoint",
-  record: "azure-native:privatedns:PrivateRecordSet",
-  namedValue: "azure-native:apimanagement:NamedValue",
-  apiPolicy: "azure-native:apimanagement:ApiPolicy",
-  service: "azure-native:apimanagement:ApiManagementService",
-  vault: "azure-native:keyvault:Vault",
-  roleAssignment: "azure-native:authorization:RoleAssignment",
-  userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
-  sleep: "time:index/sleep:Sleep",
-} as const;
 
 /** Built-in roles that may read Key Vault secrets: Secrets User, Secrets Officer, Administrator. */
 const SECRET_READER_ROLES = [
@@ -86,17 +73,18 @@ const lower = (s: unknown) => String(s ?? "").toLowerCase();
 /** The vault a Key Vault reference (`https://<vault>.vault.azure.net/secrets/...`) points into. */
 function vaultOf(graph: Graph, secretIdentifier: string): GraphNode | undefined {
   const host = /^https:\/\/([^.]+)\.vault\.azure\.net\//i.exec(secretIdentifier)?.[1];
-  return graph.ofType(T.vault).find(v => lower(v.inputs.vaultName) === lower(host));
+  return graph.ofType(TYPES.vault).find(v => lower(v.inputs.vaultName) === lower(host));
 }
 
 /** The principal a named value reads Key Vault as: its user-assigned identity, else its service's own. */
 function namedValuePrincipal(graph: Graph, nv: GraphNode): { principalId?: string; service?: GraphNode } {
-  const service = graph.ofType(T.service).find(s => s.inputs.serviceName === nv.inputs.serviceName);
+  const service = graph.ofType(TYPES.apimService).find(s => s.inputs.serviceName === nv.inputs.serviceName);
   const clientId = nv.inputs.keyVault?.identityClientId;
   if (clientId)
     return {
       service,
-      principalId: graph.ofType(T.userAssignedIdentity).find(u => u.outputs.clientId === clientId)?.outputs.principalId,
+      principalId: graph.ofType(TYPES.userAssignedIdentity).find(u => u.outputs.clientId === clientId)?.outputs
+        .principalId,
     };
   return { service, principalId: service?.outputs.identity?.principalId };
 }
@@ -110,7 +98,7 @@ export const RELATIONS = {
       .flatMap((id: string) => {
         const account = id.split("/").pop()!;
         return graph
-          .ofType(T.deployment)
+          .ofType(TYPES.deployment)
           .filter(d => lower(d.inputs.accountName) === lower(account))
           .map(d => ({ anyOf: [d.urn], what: `deployment ${d.name} of account ${account}` }));
       }),
@@ -126,7 +114,7 @@ export const RELATIONS = {
     const vault = vaultOf(graph, secret);
     const { principalId, service } = namedValuePrincipal(graph, nv);
     const grants = graph
-      .ofType(T.roleAssignment)
+      .ofType(TYPES.roleAssignment)
       .filter(
         r =>
           principalId &&
@@ -135,7 +123,7 @@ export const RELATIONS = {
           vault?.id &&
           lower(vault.id).startsWith(lower(r.inputs.scope)),
       );
-    const waits = graph.ofType(T.sleep).filter(s => grants.some(g => graph.ancestors(s.urn).has(g.urn)));
+    const waits = graph.ofType(TYPES.sleep).filter(s => grants.some(g => graph.ancestors(s.urn).has(g.urn)));
     const propagated = grants.filter(g => service && graph.ancestors(service.urn).has(g.urn)).map(g => g.urn);
     return [
       {
@@ -151,14 +139,14 @@ export const RELATIONS = {
     const vault = secret && vaultOf(graph, secret);
     if (!vault || vault.inputs.properties?.publicNetworkAccess !== "Disabled") return [];
     const endpoints = graph
-      .ofType(T.privateEndpoint)
+      .ofType(TYPES.privateEndpoint)
       .filter(pe =>
         (pe.inputs.privateLinkServiceConnections ?? []).some(
           (c: any) => lower(c.privateLinkServiceId) === lower(vault.id),
         ),
       );
     const records = graph
-      .ofType(T.record)
+      .ofType(TYPES.record)
       .filter(
         r =>
           lower(r.inputs.privateZoneName) === "privatelink.vaultcore.azure.net" &&
@@ -173,7 +161,7 @@ export const RELATIONS = {
   "referenced-named-values": (policy, graph) =>
     [...new Set([...String(policy.inputs.value ?? "").matchAll(/\{\{([^{}]+)\}\}/g)].map(m => m[1]))].map(id => ({
       anyOf: graph
-        .ofType(T.namedValue)
+        .ofType(TYPES.namedValue)
         .filter(
           nv => nv.inputs.serviceName === policy.inputs.serviceName && lower(nv.inputs.namedValueId) === lower(id),
         )
@@ -185,7 +173,7 @@ export const RELATIONS = {
 export const ORDERING_RULES: readonly OrderingRule[] = [
   {
     id: "api-policy-after-named-values",
-    subject: T.apiPolicy,
+    subject: TYPES.apiPolicy,
     relation: "referenced-named-values",
     fact: 'API Management validates a policy document when it is saved, and refuses one that references a named value the service does not have (400 ValidationError "Cannot find a property")',
     source:
@@ -193,7 +181,7 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
   },
   {
     id: "private-endpoint-after-deployments",
-    subject: T.privateEndpoint,
+    subject: TYPES.privateEndpoint,
     relation: "deployments-of-target-account",
     fact: "a private endpoint on a Cognitive Services account while a model deployment still runs fails with 409 Conflict (another operation is in progress on the account)",
     source:
@@ -201,7 +189,7 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
   },
   {
     id: "named-value-after-role-propagation",
-    subject: T.namedValue,
+    subject: TYPES.namedValue,
     relation: "propagated-secret-reader-grant",
     fact: "role assignments take up to 10 minutes to propagate; a Key Vault named value created right after its identity's grant fails with 403 on the first run",
     source:
@@ -209,7 +197,7 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
   },
   {
     id: "named-value-after-vault-private-endpoint",
-    subject: T.namedValue,
+    subject: TYPES.namedValue,
     relation: "vault-private-endpoints-and-records",
     fact: "with public access disabled, API Management reaches the vault only through its private endpoint and privatelink DNS record; before they exist the named value cannot be fetched",
     source: "https://learn.microsoft.com/azure/api-management/api-management-howto-properties#key-vault-firewall",

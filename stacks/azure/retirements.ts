@@ -1,6 +1,6 @@
 /**
  * The mock engine's model retirements: a deployment of a model version whose published retirement date
- * (infra/catalog/retirements.ts) is on or before the plan's date is refused, as Azure refuses new
+ * (catalog/retirements.ts) is on or before the plan's date is refused, as Azure refuses new
  * deployments of a retired version
  * (https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements: "no longer available for
  * new deployments"). The config check refuses it earlier, naming the key; this catches a hand-built program.

@@ -36,6 +36,7 @@ import {
   RetryPolicy,
   StatusRange,
 } from "./topology";
+import { ResourceType, TYPES } from "../../catalog/types";
 
 /** A plan the drill cannot read: the message names the field. */
 export class DrillPlanError extends Error {}
@@ -51,8 +52,6 @@ export interface PlanLike {
   resources: PlanResource[];
   outputs: Record<string, any>;
 }
-
-const APIM = "azure-native:apimanagement:";
 
 function fail(field: string, problem: string): never {
   throw new DrillPlanError(`plan ${field}: ${problem}`);
@@ -298,17 +297,17 @@ function accounts(outputs: Record<string, any>): Record<string, DrillAccount> {
 }
 
 function gatewayRegions(plan: PlanLike): GatewayRegion[] {
-  const of = (type: string) => plan.resources.filter(r => r.type === APIM + type);
+  const of = (type: ResourceType) => plan.resources.filter(r => r.type === type);
   const accountByHost = new Map(Object.entries<any>(plan.outputs.accounts).map(([k, a]) => [hostOf(a.endpoint), k]));
-  return of("ApiManagementService").flatMap(svc => {
+  return of(TYPES.apimService).flatMap(svc => {
     const service = svc.inputs.serviceName;
-    const mine = of("Backend").filter(b => b.inputs.serviceName === service);
+    const mine = of(TYPES.backend).filter(b => b.inputs.serviceName === service);
     const backends = Object.fromEntries(
       mine.filter(b => !b.inputs.pool).map(b => [b.inputs.backendId, singleBackend(b, accountByHost)]),
     );
     const pools = Object.fromEntries(mine.filter(b => b.inputs.pool).map(b => [b.inputs.backendId, pool(b, backends)]));
     const policy =
-      of("ApiPolicy").find(p => p.inputs.serviceName === service) ?? fail(`ApiPolicy of ${service}`, "missing");
+      of(TYPES.apiPolicy).find(p => p.inputs.serviceName === service) ?? fail(`ApiPolicy of ${service}`, "missing");
     const facts = readPolicy(policy.inputs.value, `${policy.name}.value`);
     const regions = [svc.inputs.location, ...(svc.inputs.additionalLocations ?? []).map((l: any) => l.location)];
     return regions.map(region => ({ region, service, backends, pools, ...facts }));
@@ -335,19 +334,17 @@ function entry(plan: PlanLike): DrillEntry {
   const e = plan.outputs.entry ?? fail("outputs.entry", "missing");
   if (e.mode === "private") {
     const record =
-      plan.resources.find(
-        r => r.type === "azure-native:privatedns:PrivateRecordSet" && r.inputs.privateZoneName === e.gatewayHost,
-      ) ?? fail("PrivateRecordSet", `no record in zone ${e.gatewayHost}`);
+      plan.resources.find(r => r.type === TYPES.record && r.inputs.privateZoneName === e.gatewayHost) ??
+      fail("PrivateRecordSet", `no record in zone ${e.gatewayHost}`);
     return { mode: "private", activeRegion: e.activeRegion, ttlS: Number(record.inputs.ttl) };
   }
   const regionByHost = new Map(
     Object.entries<string>(plan.outputs.gateway?.hosts ?? {}).map(([region, host]) => [host, region]),
   );
-  const origins = plan.resources.filter(r => r.type === "azure-native:cdn:AFDOrigin");
+  const origins = plan.resources.filter(r => r.type === TYPES.origin);
   const group =
     plan.resources.find(
-      r =>
-        r.type === "azure-native:cdn:AFDOriginGroup" && r.inputs.originGroupName === origins[0]?.inputs.originGroupName,
+      r => r.type === TYPES.originGroup && r.inputs.originGroupName === origins[0]?.inputs.originGroupName,
     ) ?? fail("AFDOriginGroup", "public entry without a Front Door origin group");
   return {
     mode: "public",

@@ -1,5 +1,5 @@
 /** The plain values the policy builder reads: no Pulumi types, so every document is easy to test. */
-import { AccountRole } from "../../topology";
+import { AccountRole } from "../../../catalog/tags";
 
 export type FailoverStrategy = "backend-pool" | "send-request";
 
