@@ -5,7 +5,7 @@ import { ConfigError, parseConfig, requiredOffers } from "../infra/config";
 import { MODEL_MATRIX, RETRIEVED } from "../catalog/modelMatrix";
 import { RETIREMENTS } from "../catalog/retirements";
 import { knownModels, findModel } from "../catalog/models";
-import { knownRegions } from "../catalog/regions";
+import { findRegion, knownRegions } from "../catalog/regions";
 import { planDate, retirementWarnings } from "../infra/retirement";
 import type { ModelsClient, SupportedModel } from "../infra/availability";
 import { matrixModelsClient } from "../stacks/azure/availability";
@@ -34,6 +34,13 @@ describe("the model matrix", () => {
       }
     }
     for (const m of knownModels()) expect(findModel(m)!.versions.length).toBeGreaterThan(0);
+  });
+
+  test("every region a Data Zone table lists belongs to a data zone", () => {
+    const dataZoneTables = [MODEL_MATRIX.DataZoneStandard, MODEL_MATRIX.DataZoneProvisionedManaged];
+    const regions = dataZoneTables.flatMap(table => Object.values(table).flat());
+    expect(regions.length).toBeGreaterThan(0);
+    expect(regions.filter(r => !findRegion(r)?.dataZone)).toEqual([]);
   });
 
   test("prod's fraud pool in centralus (no Data Zone provisioned offer there) is refused naming the key, the offering regions and the source", () => {
