@@ -50,8 +50,8 @@ describe("flags and exit codes (the shared CLI)", () => {
     expect(r.stdout).toMatch(/exit codes: 0 drilled, 2 .*, 3 internal error/);
   });
 
-  test("the README documents drill's exit codes word for word", () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
+  test("the command-line page documents drill's exit codes word for word", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "..", "docs", "cli.md"), "utf8");
     expect(readme).toContain(`- drill — ${DRILL.usage.split("\n").pop()}`);
   });
 

@@ -77,8 +77,8 @@ describe("npm run plan", () => {
     expect(Object.keys(saved.outputs.accounts)).toHaveLength(6);
   });
 
-  test("the README quotes prod's count as plan prints it", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  test("the command-line page quotes prod's count as plan prints it", () => {
+    const readme = fs.readFileSync(path.join(root, "docs", "cli.md"), "utf8");
     const quoted = [...readme.matchAll(/`aoai-bcdr\/prod: (\d+ resources, \d+ components, \d+ providers)`/g)].map(
       m => m[1],
     );
@@ -341,8 +341,8 @@ describe("commands: help, arguments, exit codes, one resource count", () => {
     expect(r.stderr).not.toMatch(NO_TRACE);
   });
 
-  test("every command's exit codes are documented in the README, word for word", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  test("every command's exit codes are documented in the command-line page, word for word", () => {
+    const readme = fs.readFileSync(path.join(root, "docs", "cli.md"), "utf8");
     for (const cmd of [PLAN, POLICY, BENCH]) expect(readme).toContain(cmd.usage.split("\n").pop()!);
     for (const [name, code] of Object.entries(EXIT))
       expect(readme).toMatch(new RegExp(`\\|\\s*${code}\\s*\\|\\s*${name}\\s*\\|`));
