@@ -11,7 +11,7 @@ import { BACKEND_ID_MAX, backendId } from "../infra/gateway/ids";
 import { referencedNamedValues } from "../infra/gateway/policy";
 import { ROLES } from "../infra/identity";
 import { declaredQuota, resolveCapacities } from "../infra/quota";
-import { PRIORITY, buildTopology } from "../infra/topology";
+import { TIER_PRIORITY, buildTopology } from "../infra/topology";
 import { ApimMock, ApimRefusal } from "../stacks/azure/apim";
 import { TENANT_ID } from "../stacks/mocks";
 import { PlannedResource, ProgramRun } from "../stacks/runner";
@@ -510,10 +510,10 @@ describe("active/passive standard routing", () => {
     for (const chain of topology.chains) {
       const priority = Object.fromEntries(chain.tiers.map(t => [t.account, t.priority]));
       expect(priority).toEqual({
-        "standard-primary": PRIORITY.standard,
-        "overflow-sub-b-eastus2": PRIORITY.standard,
-        "standard-secondary": PRIORITY.standardSecondary,
-        "overflow-sub-b-centralus": PRIORITY.standardSecondary,
+        "standard-primary": TIER_PRIORITY.standard,
+        "overflow-sub-b-eastus2": TIER_PRIORITY.standard,
+        "standard-secondary": TIER_PRIORITY.standardSecondary,
+        "overflow-sub-b-centralus": TIER_PRIORITY.standardSecondary,
       });
     }
   });

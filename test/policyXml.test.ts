@@ -1,10 +1,11 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseConfig } from "../infra/config";
-import { policyChains } from "../infra/gateway/chains";
+import { gatewayChains } from "../infra/gateway/chains";
 import {
   ApiPolicyInput,
   REMAINING_TOKENS_HEADER,
   buildApiPolicy,
+  policyApplications,
   referencedNamedValues,
 } from "../infra/gateway/policy";
 import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT } from "../infra/gateway/policy/routing";
@@ -107,8 +108,8 @@ async function inputOf(stack: string, edit?: (v: any) => void): Promise<ApiPolic
     strategy: config.gateway.strategy,
     callerAuth: config.gateway.callerAuth === "entra" ? ENTRA : { kind: "subscription-key" },
     backendAuth: config.openai.auth,
-    applications: config.applications,
-    chains: policyChains(topology, config.openai.auth, config.gateway.tierTimeoutSeconds),
+    applications: policyApplications(config.applications),
+    chains: gatewayChains(config, topology),
     retryAfterSeconds: 7,
     ptuBudget: { 2: config.gateway.ptuBudget.priority2, 3: config.gateway.ptuBudget.priority3 },
     exposeBackendNames: config.gateway.exposeBackendNames,
@@ -661,7 +662,7 @@ describe("chains", () => {
     expect(claims.tiers.map(t => t.backendId)).toEqual([
       "workload-claims--gpt-5.1",
       "enterprise-ptu--gpt-5.1",
-      ...claims.tiers.slice(2).map(t => `${t.accountKey}--gpt-5.1`),
+      ...claims.tiers.slice(2).map(t => `${t.account}--gpt-5.1`),
     ]);
     expect(claims.firstPtu).toEqual({ backendId: "workload-claims--gpt-5.1", units: 50 });
     expect(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.firstPtu).toBeUndefined();
