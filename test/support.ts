@@ -4,6 +4,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { PolicyElement, parsePolicyDocument } from "../policies/lib/policyXml";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../infra/config";
 import type { ModelsClient } from "../infra/availability";
@@ -128,3 +129,10 @@ export const T = {
   deployment: "azure-native:cognitiveservices:Deployment",
   resourceGroup: "azure-native:resources:ResourceGroup",
 } as const;
+
+/** A generated policy document as the pack reads it (policies/lib/policyXml.ts): its root element. */
+export function policyTree(xml: string): PolicyElement {
+  const parsed = parsePolicyDocument(xml);
+  if ("error" in parsed) throw new Error(`policy document: ${parsed.error}`);
+  return parsed.root;
+}
