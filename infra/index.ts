@@ -9,10 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
-import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig, requiredOffers } from "./config";
+import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig } from "./config";
 import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "./edge";
 import { ApiGateway, ApiGatewayArgs } from "./gateway/gateway";
-import { KEY_SLOTS, SubscriptionKeys, subscriptionKeySecretName } from "./gateway/subscriptionKeys";
+import { SubscriptionKeys } from "./gateway/subscriptionKeys";
 import { GatewayDns } from "./gatewayDns";
 import { APP_ROLE_PREFIX, GatewayApp } from "./gateway/entraApp";
 import { azureModelsClient, checkLiveAvailability } from "./availability";
@@ -21,10 +21,12 @@ import { PrivateNetwork } from "./network";
 import { Observability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
-import { planDate, retirementWarnings } from "./retirement";
+import { planDate } from "./retirement";
 import { Tags, commonTags } from "./tags";
-import { Topology, applicationChains, buildTopology } from "./topology";
-import { checkFailoverFitsEntry } from "./gateway/chains";
+import { Topology, buildTopology } from "./topology";
+import { checkFailoverFitsEntry, gatewayChains } from "./gateway/chains";
+import { GatewayChain } from "./gateway/policy";
+import { stackOutputs } from "./outputs";
 
 /** Raw `aoai-bcdr:*` values: Pulumi hands structured values over as JSON text. */
 function readRawConfig(): Record<string, unknown> {
@@ -67,6 +69,8 @@ async function quotaLookup(config: BcdrConfig, options: ProgramOptions): Promise
 interface StackContext {
   readonly config: BcdrConfig;
   readonly topology: Topology;
+  /** The topology's chains resolved to backends: computed once, shared by every gateway. */
+  readonly chains: readonly GatewayChain[];
   readonly stack: string;
   readonly tags: Tags;
   /** The deployer's tenant and (primary) subscription. */
@@ -79,7 +83,7 @@ interface StackContext {
   readonly providers: ReadonlyMap<string, Provider>;
 }
 
-function stackContext(config: BcdrConfig, topology: Topology): StackContext {
+function stackContext(config: BcdrConfig, topology: Topology, chains: readonly GatewayChain[]): StackContext {
   // Replacing the suffix would replace every globally unique name: prod protects it.
   const suffix = new random.RandomString(
     "name-suffix",
@@ -89,6 +93,7 @@ function stackContext(config: BcdrConfig, topology: Topology): StackContext {
   return {
     config,
     topology,
+    chains,
     stack: pulumi.getStack(),
     tags: commonTags(config.tags, PROJECT, pulumi.getStack()),
     client: authorization.getClientConfigOutput(),
@@ -177,6 +182,7 @@ function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[]
     config: config.gateway,
     regions,
     topology: ctx.topology,
+    chains: ctx.chains,
     applications: config.applications,
     targets: new Map(
       [...accounts].map(([key, account]) => [
@@ -232,8 +238,63 @@ function declareGatewayDns(ctx: StackContext, privateNetwork: PrivateNetwork, ga
   });
 }
 
-function declare(config: BcdrConfig, topology: Topology, today: string) {
-  const ctx = stackContext(config, topology);
+/** Private mode: a VNet per gateway region, with private endpoints to every account and the vault. */
+function declarePrivateNetwork(ctx: StackContext, accounts: Map<string, OpenAiAccount>, vault: SecretVault) {
+  const { config } = ctx;
+  if (config.network.mode !== "private") return undefined;
+  return new PrivateNetwork("network", {
+    stack: ctx.stack,
+    regions: config.gateway.regions,
+    vnets: config.network.vnets,
+    accounts: [...accounts].map(([key, a]) => ({
+      key,
+      accountId: a.account.id,
+      subdomain: a.account.name,
+      settled: a.settled,
+    })),
+    vault: { id: vault.vault.id, name: vault.vault.name },
+    commonTags: ctx.tags,
+    protect: config.protect,
+  });
+}
+
+/** Public mode: Front Door exists before the gateway (whose policy checks its id) and routes to it after. */
+function declareEdge(ctx: StackContext, observability: Observability) {
+  const { config } = ctx;
+  if (config.network.mode !== "public") return undefined;
+  return new FrontDoorEdge("edge", {
+    stack: ctx.stack,
+    region: ctx.home,
+    config: config.edge,
+    commonTags: ctx.tags,
+    protect: config.protect,
+    workspaceId: observability.workspace.id,
+  });
+}
+
+/** The callers' side: an Entra ID app registration, or subscription keys generated once and kept in Key Vault. */
+function declareCallers(ctx: StackContext) {
+  const { config } = ctx;
+  return {
+    // Set on every region's gateway: a failover keeps every caller's key valid.
+    subscriptionKeys:
+      config.gateway.callerAuth === "subscription-key"
+        ? new SubscriptionKeys("gateway-keys", { applications: config.applications })
+        : undefined,
+    entraApp: (): GatewayApp | undefined =>
+      config.gateway.callerAuth === "entra"
+        ? new GatewayApp("gateway-app", {
+            project: PROJECT,
+            stack: ctx.stack,
+            tenantId: ctx.client.tenantId,
+            applications: config.applications,
+          })
+        : undefined,
+  };
+}
+
+function declare(config: BcdrConfig, topology: Topology, chains: readonly GatewayChain[], today: string) {
+  const ctx = stackContext(config, topology, chains);
   const observability = new Observability("observability", {
     stack: ctx.stack,
     region: ctx.home,
@@ -242,50 +303,12 @@ function declare(config: BcdrConfig, topology: Topology, today: string) {
     protect: config.protect,
   });
   const accounts = declareAccounts(ctx, observability);
-  // Generated once, kept in Key Vault, set on every region's gateway: a failover keeps every caller's key valid.
-  const subscriptionKeys =
-    config.gateway.callerAuth === "subscription-key"
-      ? new SubscriptionKeys("gateway-keys", { applications: config.applications })
-      : undefined;
+  const callers = declareCallers(ctx);
+  const subscriptionKeys = callers.subscriptionKeys;
   const vault = declareVault(ctx, accounts, observability, subscriptionKeys);
-  const privateNetwork =
-    config.network.mode === "private"
-      ? new PrivateNetwork("network", {
-          stack: ctx.stack,
-          regions: config.gateway.regions,
-          vnets: config.network.vnets,
-          accounts: [...accounts].map(([key, a]) => ({
-            key,
-            accountId: a.account.id,
-            subdomain: a.account.name,
-            settled: a.settled,
-          })),
-          vault: { id: vault.vault.id, name: vault.vault.name },
-          commonTags: ctx.tags,
-          protect: config.protect,
-        })
-      : undefined;
-  // Front Door exists before the gateway (whose policy checks its id) and routes to it after.
-  const edge =
-    config.network.mode === "public"
-      ? new FrontDoorEdge("edge", {
-          stack: ctx.stack,
-          region: ctx.home,
-          config: config.edge,
-          commonTags: ctx.tags,
-          protect: config.protect,
-          workspaceId: observability.workspace.id,
-        })
-      : undefined;
-  const entraApp =
-    config.gateway.callerAuth === "entra"
-      ? new GatewayApp("gateway-app", {
-          project: PROJECT,
-          stack: ctx.stack,
-          tenantId: ctx.client.tenantId,
-          applications: config.applications,
-        })
-      : undefined;
+  const privateNetwork = declarePrivateNetwork(ctx, accounts, vault);
+  const edge = declareEdge(ctx, observability);
+  const entraApp = callers.entraApp();
   const gateways = declareGateways(ctx, {
     accounts,
     vault,
@@ -304,96 +327,18 @@ function declare(config: BcdrConfig, topology: Topology, today: string) {
     });
   }
   const gatewayDns = privateNetwork && declareGatewayDns(ctx, privateNetwork, gateways);
-  return {
-    dataZone: topology.dataZone ?? "none",
-    accounts: accountOutputs(accounts),
-    chains: Object.fromEntries(topology.chains.map(c => [c.name, c])),
-    applications: Object.fromEntries(
-      config.applications.map(a => [
-        a.name,
-        {
-          priority: a.priority,
-          workload: a.workload,
-          chains: applicationChains(topology, a.workload).map(c => c.name),
-        },
-      ]),
-    ),
-    gateway: gatewayOutputs(config, gatewayHosts, entraApp, subscriptionKeys),
-    entry: edge
-      ? { mode: "public", frontDoorHost: edge.endpointHostName }
-      : {
-          mode: "private",
-          gatewayHost: gatewayDns!.zone.name,
-          activeRegion: config.network.activeGatewayRegion,
-          activeIp: gatewayDns!.activeIp,
-          // The failover command targets this record alone (README, "Fail over"): it needs nothing in the failed region.
-          failoverTarget: gatewayDns!.record.urn,
-        },
-    keyVaultUri: vault.vault.properties.vaultUri,
-    modelRetirements: retirements(config, today),
-  };
-}
-
-/** Each account's place in the topology, name, endpoint and deployments. */
-function accountOutputs(accounts: Map<string, OpenAiAccount>) {
-  return Object.fromEntries(
-    [...accounts].map(([key, a]) => {
-      const spec = a.spec;
-      return [
-        key,
-        {
-          role: spec.role,
-          regionRole: spec.regionRole,
-          workload: spec.workload,
-          region: spec.region,
-          subscription: spec.subscription,
-          name: a.account.name,
-          endpoint: a.endpoint,
-          deployments: Object.fromEntries(
-            spec.deployments.map(d => [
-              d.name,
-              {
-                model: d.model,
-                version: d.version,
-                sku: d.sku,
-                capacity: d.capacity,
-                capacitySource: d.capacitySource,
-              },
-            ]),
-          ),
-        },
-      ];
-    }),
-  );
-}
-
-function gatewayOutputs(
-  config: BcdrConfig,
-  hosts: pulumi.Output<Record<string, string>>,
-  entraApp?: GatewayApp,
-  subscriptionKeys?: SubscriptionKeys,
-) {
-  return {
-    mode: config.gateway.mode,
-    strategy: config.gateway.strategy,
-    callerAuth: config.gateway.callerAuth,
-    audience: entraApp?.audience,
-    // Where each application's team reads its subscription key pair (Key Vault secret names).
-    subscriptionKeySecrets:
-      subscriptionKeys &&
-      Object.fromEntries(
-        config.applications.map(a => [
-          a.name,
-          Object.fromEntries(KEY_SLOTS.map(slot => [slot, subscriptionKeySecretName(a.name, slot)])),
-        ]),
-      ),
-    hosts,
-  };
-}
-
-/** Model versions past or near their published retirement: a stack output that `pulumi up` shows and the plan prints. */
-function retirements(config: BcdrConfig, today: string) {
-  return retirementWarnings(requiredOffers(config), today);
+  return stackOutputs({
+    config,
+    topology,
+    today,
+    accounts,
+    gatewayHosts,
+    vault,
+    entraApp,
+    subscriptionKeys,
+    edge,
+    gatewayDns,
+  });
 }
 
 async function main(options: ProgramOptions = {}) {
@@ -404,8 +349,10 @@ async function main(options: ProgramOptions = {}) {
   );
   const capacities = await userErrors(async () => resolveCapacities(config, await quotaLookup(config, options)));
   const topology = buildTopology(config, capacities);
-  await userErrors(() => checkFailoverFitsEntry(config, topology));
-  return declare(config, topology, today);
+  // The chains, resolved to backends once: the entry check, every gateway's pools and policy read them.
+  const chains = gatewayChains(config, topology);
+  await userErrors(() => checkFailoverFitsEntry(config, chains));
+  return declare(config, topology, chains, today);
 }
 
 export = main;

@@ -39,15 +39,23 @@ export interface AccountSpec {
   readonly deployments: readonly DeploymentSpec[];
 }
 
+/** One tier of a failover chain: an account's deployment as a member of the chain's APIM backend pool. */
 export interface ChainTier {
   readonly account: string;
-  /** 1 = workload PTU, 2 = enterprise PTU, 3 = standard (4 = standard outside the active region in active/passive). */
+  /**
+   * The pool member's `priority` (lowest served first): 1 = workload PTU, 2 = enterprise PTU, 3 = standard
+   * (4 = standard outside the active region in active/passive). Not an application's criticality.
+   */
   readonly priority: number;
+  /** Its share among the tiers of its priority (the pool member's `weight`, 0-100). */
   readonly weight: number;
 }
 
-/** One failover chain: the ordered backends a request for one deployment name walks. */
-export interface ChainSpec {
+/**
+ * One failover chain: the tiers a request for one deployment name walks. Computed once, by
+ * `buildTopology`; the gateway resolves it to backends (./gateway/chains), the stack outputs carry it as is.
+ */
+export interface FailoverChain {
   readonly name: string;
   readonly deployment: string;
   readonly workload?: string;
@@ -57,10 +65,11 @@ export interface ChainSpec {
 export interface Topology {
   readonly dataZone?: string;
   readonly accounts: readonly AccountSpec[];
-  readonly chains: readonly ChainSpec[];
+  readonly chains: readonly FailoverChain[];
 }
 
-export const PRIORITY = { workloadPtu: 1, enterprisePtu: 2, standard: 3, standardSecondary: 4 } as const;
+/** Pool priority of each tier role (`ChainTier.priority`). */
+export const TIER_PRIORITY = { workloadPtu: 1, enterprisePtu: 2, standard: 3, standardSecondary: 4 } as const;
 
 export function standardPlacements(config: BcdrConfig): StandardPlacement[] {
   return [
@@ -150,7 +159,7 @@ function standardTiers(config: BcdrConfig, accounts: readonly AccountSpec[], mod
     config.standard.routing === "active-passive" && a.region !== config.regions.primary;
   return standard.map(a => ({
     account: a.key,
-    priority: passive(a) ? PRIORITY.standardSecondary : PRIORITY.standard,
+    priority: passive(a) ? TIER_PRIORITY.standardSecondary : TIER_PRIORITY.standard,
     // APIM pool weights are 0-100; keep every backend at least 1 so none is starved.
     weight: Math.max(1, Math.round((100 * capacityOf(a)) / Math.max(total, 1))),
   }));
@@ -164,8 +173,10 @@ export function buildTopology(config: BcdrConfig, capacities: CapacityTable): To
     ...config.workloadPtus.map(w => ptuAccount(`workload-${w.name}`, "workload-ptu", w, w.name)),
   ];
   const enterpriseTier = (model: string): ChainTier[] =>
-    enterprise?.model === model ? [{ account: "enterprise-ptu", priority: PRIORITY.enterprisePtu, weight: 100 }] : [];
-  const chains: ChainSpec[] = [
+    enterprise?.model === model
+      ? [{ account: "enterprise-ptu", priority: TIER_PRIORITY.enterprisePtu, weight: 100 }]
+      : [];
+  const chains: FailoverChain[] = [
     // Shared chains, one per deployment name: applications without a dedicated pool start here.
     ...config.standard.models.map(m => ({
       name: `shared-${m.name}`,
@@ -178,7 +189,7 @@ export function buildTopology(config: BcdrConfig, capacities: CapacityTable): To
       deployment: w.model,
       workload: w.name,
       tiers: [
-        { account: `workload-${w.name}`, priority: PRIORITY.workloadPtu, weight: 100 },
+        { account: `workload-${w.name}`, priority: TIER_PRIORITY.workloadPtu, weight: 100 },
         ...enterpriseTier(w.model),
         ...standardTiers(config, accounts, w.model),
       ],
@@ -188,13 +199,13 @@ export function buildTopology(config: BcdrConfig, capacities: CapacityTable): To
 }
 
 /** The chain a request for `deployment` walks: the caller's workload chain for it, else the shared one. */
-export function chainFor(topology: Topology, deployment: string, workload?: string): ChainSpec {
+export function chainFor(topology: Topology, deployment: string, workload?: string): FailoverChain {
   const own = workload && topology.chains.find(c => c.workload === workload && c.deployment === deployment);
   return own || topology.chains.find(c => c.workload === undefined && c.deployment === deployment)!;
 }
 
 /** Every chain an application may use: one per deployment name. */
-export function applicationChains(topology: Topology, workload?: string): ChainSpec[] {
+export function applicationChains(topology: Topology, workload?: string): FailoverChain[] {
   const deployments = [...new Set(topology.chains.map(c => c.deployment))];
   return deployments.map(d => chainFor(topology, d, workload));
 }

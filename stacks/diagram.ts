@@ -2,71 +2,25 @@
  * Topology diagrams rendered from a plan's stack outputs: a plain-text one that reads at a glance in a
  * terminal or a PR comment, and a Mermaid one that GitHub renders as a picture.
  */
+import type { AccountOutput, DeploymentOutput, StackOutputs } from "../infra/outputs";
+import type { FailoverChain } from "../infra/topology";
 
-interface DeploymentOut {
-  model: string;
-  version: string;
-  sku: string;
-  capacity: number;
-  capacitySource: string;
-}
-interface AccountOut {
-  role: string;
-  regionRole?: string;
-  workload?: string;
-  region: string;
-  subscription: string;
-  name: string;
-  deployments: Record<string, DeploymentOut>;
-}
-interface ChainOut {
-  name: string;
-  deployment: string;
-  workload?: string;
-  tiers: { account: string; priority: number; weight: number }[];
-}
-interface ApplicationOut {
-  priority: number;
-  workload?: string;
-  chains: string[];
-}
+const unit = (d: DeploymentOutput) => (d.sku.endsWith("ProvisionedManaged") ? "PTU" : "K TPM");
 
-interface GatewayOut {
-  mode: string;
-  strategy: string;
-  callerAuth: string;
-  hosts: Record<string, string>;
-}
-type EntryOut =
-  | { mode: "public"; frontDoorHost: string }
-  | { mode: "private"; gatewayHost: string; activeRegion: string; activeIp: string };
-
-/** The part of the program's stack outputs the diagrams read. */
-export interface TopologyOutputs {
-  dataZone: string;
-  gateway: GatewayOut;
-  entry: EntryOut;
-  accounts: Record<string, AccountOut>;
-  chains: Record<string, ChainOut>;
-  applications: Record<string, ApplicationOut>;
-}
-
-const unit = (d: DeploymentOut) => (d.sku.endsWith("ProvisionedManaged") ? "PTU" : "K TPM");
-
-function accountLabel(key: string, a: AccountOut): string {
+function accountLabel(key: string, a: AccountOutput): string {
   const role = a.regionRole ? `${a.role}/${a.regionRole}` : a.workload ? `${a.role}: ${a.workload}` : a.role;
   return `${key} [${role}${a.subscription !== "primary" ? `, subscription ${a.subscription}` : ""}]`;
 }
 
-function tiersByPriority(chain: ChainOut) {
-  const groups = new Map<number, ChainOut["tiers"]>();
+function tiersByPriority(chain: FailoverChain) {
+  const groups = new Map<number, FailoverChain["tiers"]>();
   for (const t of [...chain.tiers].sort((x, y) => x.priority - y.priority)) {
     groups.set(t.priority, [...(groups.get(t.priority) ?? []), t]);
   }
   return [...groups.entries()];
 }
 
-export function renderText(project: string, stack: string, o: TopologyOutputs): string {
+export function renderText(project: string, stack: string, o: StackOutputs): string {
   const g = o.gateway;
   const lines = [
     `${project} / ${stack}  (data zone: ${o.dataZone})`,
@@ -109,7 +63,7 @@ export function renderText(project: string, stack: string, o: TopologyOutputs): 
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 
-export function renderMermaid(o: TopologyOutputs): string {
+export function renderMermaid(o: StackOutputs): string {
   const entry = o.entry.mode === "public" ? "Front Door + WAF" : `private DNS -> ${o.entry.activeRegion}`;
   const lines = ["flowchart LR", `  clients(["clients"]) --> entry{{"${entry}"}}`];
   for (const region of Object.keys(o.gateway.hosts))

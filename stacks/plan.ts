@@ -21,7 +21,8 @@ import {
   runCommand,
 } from "./cli";
 import { Violation, formatViolation, sharedEvaluator } from "./policyServer/evaluate";
-import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
+import type { StackOutputs } from "../infra/outputs";
+import { renderMermaid, renderText } from "./diagram";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
 import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram, stackFile } from "./runner";
 
@@ -80,7 +81,7 @@ export async function makePlan(opts: { stack: string; config: string; policy?: R
 
 /** The files of a plan, paths relative to the out directory. */
 export function planFiles(plan: Plan): OutputFile[] {
-  const outputs = plan.outputs as unknown as TopologyOutputs;
+  const outputs = plan.outputs as unknown as StackOutputs;
   return [
     { path: "plan.json", text: JSON.stringify(plan, null, 2) + "\n" },
     ...policyDocuments(plan.resources).map(doc => ({ path: `apim/${doc.file}`, text: doc.xml })),
@@ -98,7 +99,7 @@ export function summary(plan: Plan, files: readonly string[], policySource: stri
   const byType = new Map<string, number>();
   for (const r of plan.resources.filter(r => r.custom && !r.type.startsWith("pulumi:providers:")))
     byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
-  const outputs = plan.outputs as unknown as TopologyOutputs;
+  const outputs = plan.outputs as unknown as StackOutputs;
   const mandatory = plan.violations.filter(v => v.enforcementLevel === "mandatory");
   const retirements = (plan.outputs.modelRetirements ?? []) as { message: string }[];
   const apim = files.filter(f => f.includes(`${path.sep}apim${path.sep}`));

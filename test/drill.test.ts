@@ -22,15 +22,19 @@ import { TYPES } from "../catalog/types";
 const SHORT = { window: { minutes: 4, faultFrom: 1, faultTo: 3, binSeconds: 10 }, operatorMinutes: 1 };
 const config = (extra: Record<string, unknown> = {}): DrillConfig => parseDrillConfig({ ...SHORT, ...extra }, "test");
 const app = (s: ScenarioReport, name: string) => s.applications.find(a => a.name === name)!;
-const edited = (run: ProgramRun, edit: (plan: PlanLike) => void): DrillTopology => {
-  const copy = structuredClone(run) as PlanLike;
+/** A plan whose resource inputs a test edits freely (the drill reads them as typed JSON). */
+type EditablePlan = Omit<PlanLike, "resources"> & {
+  resources: { type: string; name: string; inputs: Record<string, any> }[];
+};
+const edited = (run: ProgramRun, edit: (plan: EditablePlan) => void): DrillTopology => {
+  const copy = structuredClone(run) as EditablePlan;
   edit(copy);
   return readPlan(copy);
 };
 /** One program run per stack for the whole suite. */
 const runs = new Map<string, Promise<ProgramRun>>();
 const planned = (stack: string) => runs.get(stack) ?? runs.set(stack, runStack(stack)).get(stack)!;
-const poolOf = (plan: PlanLike, backendId: string) =>
+const poolOf = (plan: EditablePlan, backendId: string) =>
   plan.resources.find(r => r.inputs.backendId === backendId)!.inputs.pool;
 
 /** Backends of a chain's pool that no fault of the scenario touches (their account keeps its capacity). */
@@ -92,7 +96,7 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
       }
     }
     const apps = run.outputs.applications as Record<string, { priority: number }>;
-    expect(topo.applications.map(a => [a.name, a.priority])).toEqual(
+    expect(topo.applications.map(a => [a.name, a.criticality])).toEqual(
       Object.entries(apps).map(([n, a]) => [n, a.priority]),
     );
     expect(topo.applications.every(a => topo.gateways[0].tokenLimits[a.name] === a.tokensPerMinute)).toBe(true);
@@ -217,12 +221,12 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
   test("PTU budget per priority class: under budget a priority-2/3 caller stays on the PTU; at twice its budget it keeps about its budget there", () => {
     const t = readPlan(prod);
     const g = t.gateways[0];
-    const caller = t.applications.find(a => a.priority > 1 && a.chains.some(c => g.shed[c]))!;
+    const caller = t.applications.find(a => a.criticality > 1 && a.chains.some(c => g.shed[c]))!;
     const chain = caller.chains.find(c => g.shed[c])!;
     expect(Object.keys(g.shed[chain].budgets)).toEqual(["2", "3"]);
     // A budget well inside the PTU's capacity, so the budget and not the PTU's own 429s decides.
-    const budget = g.shed[chain].budgets[caller.priority] / 4;
-    for (const x of t.gateways) x.shed[chain].budgets[caller.priority] = budget;
+    const budget = g.shed[chain].budgets[caller.criticality] / 4;
+    for (const x of t.gateways) x.shed[chain].budgets[caller.criticality] = budget;
     // The decision reads the counter of the PTU the chain starts at; every PTU it reaches counts what it answered.
     expect(g.shed[chain].decidedBy).toBe(g.pools[g.routes[chain].pool].members[0].backend);
     expect(g.shed[chain].countedOn).toContain(g.shed[chain].decidedBy);
@@ -404,7 +408,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
   });
 
   test("an unreadable plan names the field", () => {
-    const bad = structuredClone(prod) as PlanLike;
+    const bad = structuredClone(prod) as EditablePlan;
     poolOf(bad, "pool-workload-claims").services[0].id = "/backends/nowhere";
     expect(() => readPlan(bad)).toThrow(DrillPlanError);
     expect(() => readPlan(bad)).toThrow(

@@ -1,6 +1,6 @@
 import { EdgeConfig, parseConfig } from "../infra/config";
 import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "../infra/edge";
-import { ORIGIN_RESPONSE_TIMEOUT_SECONDS, checkFailoverFitsEntry } from "../infra/gateway/chains";
+import { ORIGIN_RESPONSE_TIMEOUT_SECONDS, checkFailoverFitsEntry, gatewayChains } from "../infra/gateway/chains";
 import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { buildTopology } from "../infra/topology";
 import { ProgramRun } from "../stacks/runner";
@@ -248,7 +248,7 @@ describe("the failover fits in Front Door's origin response timeout (public mode
     edit(values);
     const config = parseConfig(values);
     const topology = buildTopology(config, await resolveCapacities(config, declaredQuota(config)));
-    return () => checkFailoverFitsEntry(config, topology);
+    return () => checkFailoverFitsEntry(config, gatewayChains(config, topology));
   }
 
   test("dev's chain, every tier waited out, ends before Front Door gives up", async () => {

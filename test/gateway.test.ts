@@ -4,27 +4,27 @@
  * that wait for their grant, shared subscription keys, the Entra app, the custom domain; and the pieces
  * (ids, topology, APIM mock) on their own.
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLValidator } from "fast-xml-parser";
+import { descendants } from "../policies/lib/policyXml";
 import { ConfigError, parseConfig } from "../infra/config";
 import { API_METHODS } from "../infra/gateway/api";
 import { BACKEND_ID_MAX, backendId } from "../infra/gateway/ids";
 import { referencedNamedValues } from "../infra/gateway/policy";
 import { ROLES } from "../infra/identity";
 import { declaredQuota, resolveCapacities } from "../infra/quota";
-import { PRIORITY, buildTopology } from "../infra/topology";
+import { TIER_PRIORITY, buildTopology } from "../infra/topology";
 import { ApimMock, ApimRefusal } from "../stacks/azure/apim";
 import { TENANT_ID } from "../stacks/mocks";
 import { PlannedResource, ProgramRun } from "../stacks/runner";
 import { inputs, named } from "./components";
 import { TYPES } from "../catalog/types";
-import { ofType, runStack, stackValues } from "./support";
+import { ofType, policyTree, runStack, stackValues } from "./support";
 
 const pools = (run: ProgramRun) => ofType(run, TYPES.backend).filter(b => inputs(b).type === "Pool");
 const deploymentBackends = (run: ProgramRun) => ofType(run, TYPES.backend).filter(b => inputs(b).type !== "Pool");
 const memberIds = (pool: PlannedResource) =>
   (inputs(pool).pool.services as { id: string }[]).map(s => s.id.split("/backends/")[1]);
 const xmlOf = (run: ProgramRun) => inputs(ofType(run, TYPES.apiPolicy)[0]).value as string;
-const parseXml = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml);
 const CERT_VAULT =
   "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-pki/providers/Microsoft.KeyVault/vaults/kv-pki";
 
@@ -267,8 +267,9 @@ describe("prod: one Premium gateway spanning both regions", () => {
     // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: api://<tenantId>/<string>
     expect(uri).toMatch(/^api:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[^/]+$/);
     expect((run.outputs.gateway as any).audience).toBe(uri);
-    const token = parseXml(xmlOf(run)).policies.inbound["validate-azure-ad-token"];
-    expect([token.audiences.audience].flat()).toContain(uri);
+    const inbound = policyTree(xmlOf(run)).children.find(e => e.name === "inbound")!;
+    const token = inbound.children.find(e => e.name === "validate-azure-ad-token")!;
+    expect(descendants(token).flatMap(e => (e.name === "audience" ? [e.text] : []))).toContain(uri);
     expect(inputs(app).appRoles.map((r: any) => r.value)).toEqual([
       "app.claims-assistant",
       "app.fraud-scoring",
@@ -494,10 +495,10 @@ describe("active/passive standard routing", () => {
     for (const chain of topology.chains) {
       const priority = Object.fromEntries(chain.tiers.map(t => [t.account, t.priority]));
       expect(priority).toEqual({
-        "standard-primary": PRIORITY.standard,
-        "overflow-sub-b-eastus2": PRIORITY.standard,
-        "standard-secondary": PRIORITY.standardSecondary,
-        "overflow-sub-b-centralus": PRIORITY.standardSecondary,
+        "standard-primary": TIER_PRIORITY.standard,
+        "overflow-sub-b-eastus2": TIER_PRIORITY.standard,
+        "standard-secondary": TIER_PRIORITY.standardSecondary,
+        "overflow-sub-b-centralus": TIER_PRIORITY.standardSecondary,
       });
     }
   });

@@ -4,7 +4,7 @@
 import { namesResource, parseArmId } from "../policies/lib/armId";
 import { descendants, escapeExpressions, parsePolicyDocument } from "../policies/lib/policyXml";
 import { isReference, secretShape } from "../policies/lib/secrets";
-import { admitsStatus } from "../policies/rules/apiPolicyFailover";
+import { admitsStatus } from "../policies/lib/statusCondition";
 import { tlsVersion } from "../policies/rules/minimumTls";
 
 describe("ARM ids", () => {

@@ -1,68 +1,46 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLValidator } from "fast-xml-parser";
+import { PolicyElement } from "../policies/lib/policyXml";
 import { parseConfig } from "../infra/config";
-import { policyChains } from "../infra/gateway/chains";
+import { gatewayChains } from "../infra/gateway/chains";
 import {
   ApiPolicyInput,
   REMAINING_TOKENS_HEADER,
   buildApiPolicy,
+  policyApplications,
   referencedNamedValues,
 } from "../infra/gateway/policy";
 import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT } from "../infra/gateway/policy/routing";
 import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { buildTopology } from "../infra/topology";
 import { expressionProblems } from "./apimExpressions";
-import { stackValues } from "./support";
+import { policyTree, stackValues } from "./support";
 
-/** A parsed element: tag, attributes (unescaped, as APIM reads them), children, text. */
-interface Node {
-  tag: string;
-  attrs: Record<string, string>;
-  children: Node[];
-  text: string;
-}
+/** A parsed element (the pack's reader): name, attributes (unescaped, as APIM reads them), children, text. */
+type Node = PolicyElement;
 
 function parse(xml: string): Node {
   expect(XMLValidator.validate(xml)).toBe(true);
-  const raw = new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: "",
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-  }).parse(xml) as any[];
-  const convert = (n: any): Node => {
-    const tag = Object.keys(n).find(k => k !== ":@")!;
-    const kids = (n[tag] as any[]) ?? [];
-    return {
-      tag,
-      attrs: n[":@"] ?? {},
-      children: kids.filter(k => !("#text" in k)).map(convert),
-      text: kids
-        .filter(k => "#text" in k)
-        .map(k => k["#text"])
-        .join(""),
-    };
-  };
-  return convert(raw[0]);
+  return policyTree(xml);
 }
 
 const walk = (n: Node): Node[] => [n, ...n.children.flatMap(walk)];
-const all = (n: Node, tag: string): Node[] => walk(n).filter(x => x.tag === tag);
+/** Every name, attribute and text below an element, as one string (elements link their parent: no JSON.stringify). */
+const dump = (n: Node) => JSON.stringify(walk(n).map(e => [e.name, e.attributes, e.text]));
+const all = (n: Node, tag: string): Node[] => walk(n).filter(x => x.name === tag);
 const one = (n: Node, tag: string): Node => {
   const found = all(n, tag);
   expect(found).toHaveLength(1);
   return found[0];
 };
-const section = (doc: Node, name: string) => doc.children.find(c => c.tag === name)!;
+const section = (doc: Node, name: string) => doc.children.find(c => c.name === name)!;
 const variableSet = (n: Node, name: string) =>
   all(n, "set-variable")
-    .filter(v => v.attrs.name === name)
-    .map(v => v.attrs.value);
+    .filter(v => v.attributes.name === name)
+    .map(v => v.attributes.value);
 /** Every policy expression of a document: attribute values and texts starting with `@(` or `@{`. */
 const expressions = (doc: Node) =>
   walk(doc)
-    .flatMap(n => [...Object.values(n.attrs), n.text])
+    .flatMap(n => [...Object.values(n.attributes), n.text])
     .filter(v => /^@[({]/.test(v));
 
 /**
@@ -74,8 +52,8 @@ const expressions = (doc: Node) =>
 function runWalk(section: Node, vars: Record<string, string>, answers: (backend: string) => number): string[] {
   const tried: string[] = [];
   let status = -1;
-  for (const w of all(section, "when").filter(x => x.children.some(c => c.tag === "send-request"))) {
-    const js = w.attrs.condition
+  for (const w of all(section, "when").filter(x => x.children.some(c => c.name === "send-request"))) {
+    const js = w.attributes.condition
       .replace(/^@\(([\s\S]*)\)$/, "$1")
       .replace(/\(string\)context\.Variables\["([^"]+)"\]/g, (_, n) => JSON.stringify(vars[n] ?? ""))
       .replace(/context\.Variables\.GetValueOrDefault<int>\("attempt-status", -1\)/g, "status")
@@ -107,8 +85,8 @@ async function inputOf(stack: string, edit?: (v: any) => void): Promise<ApiPolic
     strategy: config.gateway.strategy,
     callerAuth: config.gateway.callerAuth === "entra" ? ENTRA : { kind: "subscription-key" },
     backendAuth: config.openai.auth,
-    applications: config.applications,
-    chains: policyChains(topology, config.openai.auth, config.gateway.tierTimeoutSeconds),
+    applications: policyApplications(config.applications),
+    chains: gatewayChains(config, topology),
     retryAfterSeconds: 7,
     ptuBudget: { 2: config.gateway.ptuBudget.priority2, 3: config.gateway.ptuBudget.priority3 },
     exposeBackendNames: config.gateway.exposeBackendNames,
@@ -138,8 +116,8 @@ const VARIANTS = ["dev", "prod", "prod send-request", "prod subscription-key"];
 describe.each(VARIANTS)("every document (%s)", name => {
   test("parses, has the four sections in order, each extending the global policy but backend", () => {
     const { doc } = variants[name];
-    expect(doc.children.map(c => c.tag)).toEqual(["inbound", "backend", "outbound", "on-error"]);
-    for (const s of doc.children.filter(c => c.tag !== "backend")) expect(s.children[0].tag).toBe("base");
+    expect(doc.children.map(c => c.name)).toEqual(["inbound", "backend", "outbound", "on-error"]);
+    for (const s of doc.children.filter(c => c.name !== "backend")) expect(s.children[0].name).toBe("base");
   });
 
   test("uses only types and members on APIM's allowed list in every expression", () => {
@@ -151,8 +129,8 @@ describe.each(VARIANTS)("every document (%s)", name => {
   test("has no empty attribute and no choose without a when (APIM refuses both)", () => {
     const { doc } = variants[name];
     for (const n of walk(doc))
-      for (const [k, v] of Object.entries(n.attrs)) expect(`${n.tag}@${k}=${v}`).not.toMatch(/=$/);
-    for (const c of all(doc, "choose")) expect(c.children.some(w => w.tag === "when")).toBe(true);
+      for (const [k, v] of Object.entries(n.attributes)) expect(`${n.name}@${k}=${v}`).not.toMatch(/=$/);
+    for (const c of all(doc, "choose")) expect(c.children.some(w => w.name === "when")).toBe(true);
     // validate-azure-ad-token needs at least one application-id and one audience.
     for (const list of ["client-application-ids", "audiences", "required-claims"])
       for (const c of all(doc, list)) expect(c.children.length).toBeGreaterThan(0);
@@ -161,10 +139,10 @@ describe.each(VARIANTS)("every document (%s)", name => {
   test("never forwards the caller's credentials, and removes them before the gateway's own", () => {
     const inbound = section(variants[name].doc, "inbound");
     const deleted = inbound.children
-      .filter(c => c.tag === "set-header" && c.attrs["exists-action"] === "delete")
-      .map(c => c.attrs.name);
+      .filter(c => c.name === "set-header" && c.attributes["exists-action"] === "delete")
+      .map(c => c.attributes.name);
     expect(deleted).toEqual(["api-key", "Ocp-Apim-Subscription-Key", "Authorization"]);
-    const tags = inbound.children.map(c => c.tag);
+    const tags = inbound.children.map(c => c.name);
     const lastDelete = tags.lastIndexOf("set-header");
     if (tags.includes("validate-azure-ad-token"))
       expect(tags.indexOf("validate-azure-ad-token")).toBeLessThan(lastDelete);
@@ -174,30 +152,30 @@ describe.each(VARIANTS)("every document (%s)", name => {
 
   test("reports the application's budget under the gateway's own header, not Azure OpenAI's", () => {
     const limits = all(variants[name].doc, "azure-openai-token-limit").filter(
-      l => l.attrs["remaining-tokens-header-name"],
+      l => l.attributes["remaining-tokens-header-name"],
     );
     expect(limits.length).toBeGreaterThan(0);
-    for (const l of limits) expect(l.attrs["remaining-tokens-header-name"]).toBe(REMAINING_TOKENS_HEADER);
+    for (const l of limits) expect(l.attributes["remaining-tokens-header-name"]).toBe(REMAINING_TOKENS_HEADER);
     expect(variants[name].xml).not.toContain("x-ratelimit-remaining-tokens");
   });
 
   test("turns every way of getting no answer into the clean 503, by documented LastError values only", () => {
     const onError = section(variants[name].doc, "on-error");
-    const condition = onError.children[1].children[0].attrs.condition;
+    const condition = onError.children[1].children[0].attributes.condition;
     expect(condition).toContain('context.LastError.Reason == "Timeout"');
     expect(condition).toContain('context.LastError.Reason == "BackendConnectionFailure"');
     expect(condition).toContain('context.LastError.Section == "backend"');
     expect(variants[name].xml).not.toContain("LastError.Source");
     const last = all(onError, "return-response").at(-1)!;
-    expect(one(last, "set-status").attrs.code).toBe("503");
-    expect(all(last, "set-header").map(h => h.attrs.name)).toContain("Retry-After");
+    expect(one(last, "set-status").attributes.code).toBe("503");
+    expect(all(last, "set-header").map(h => h.attributes.name)).toContain("Retry-After");
   });
 
   test("routes by the deployment in the path or the body, and answers 404 listing the models otherwise", () => {
     const inbound = section(variants[name].doc, "inbound");
     expect(variableSet(inbound, "deployment")).toEqual([DEPLOYMENT_EXPRESSION]);
     expect(variants[name].xml).not.toContain("MatchedParameters");
-    const notFound = all(inbound, "return-response").find(r => one(r, "set-status").attrs.code === "404")!;
+    const notFound = all(inbound, "return-response").find(r => one(r, "set-status").attributes.code === "404")!;
     const models = [...new Set(variants[name].input.chains.map(c => c.deployment))];
     expect(JSON.parse(one(notFound, "set-body").text).error.message).toBe(
       `Unknown deployment. Available: ${models.join(", ")}.`,
@@ -249,10 +227,10 @@ describe("the expression allow-list", () => {
 describe("caller identification (Entra)", () => {
   test("validates both token versions' audiences and the client applications, children in the documented order", () => {
     const token = one(section(variants.prod.doc, "inbound"), "validate-azure-ad-token");
-    expect(token.children.map(c => c.tag)).toEqual(["client-application-ids", "audiences", "required-claims"]);
+    expect(token.children.map(c => c.name)).toEqual(["client-application-ids", "audiences", "required-claims"]);
     expect(all(token, "application-id").map(a => a.text)).toEqual(ENTRA.clientApplicationIds);
     expect(all(token, "audience").map(a => a.text)).toEqual(ENTRA.audiences);
-    expect(one(token, "claim").attrs).toMatchObject({ name: "roles", match: "any" });
+    expect(one(token, "claim").attributes).toMatchObject({ name: "roles", match: "any" });
   });
 
   /** Runs the generated role mapping (an ordered list of `if (roles.Contains(role)) return app;`) on a role list. */
@@ -293,10 +271,10 @@ describe("zero applications (the default)", () => {
         callerAuth: auth === "entra" ? { ...ENTRA, clientApplicationIds: [] } : { kind: "subscription-key" as const },
       };
       const doc = parse(buildApiPolicy(input));
-      for (const c of all(doc, "choose")) expect(c.children.some(w => w.tag === "when")).toBe(true);
+      for (const c of all(doc, "choose")) expect(c.children.some(w => w.name === "when")).toBe(true);
       expect(all(doc, "validate-azure-ad-token")).toEqual([]);
-      const refusal = section(doc, "inbound").children.find(c => c.tag === "return-response")!;
-      expect(one(refusal, "set-status").attrs.code).toBe("403");
+      const refusal = section(doc, "inbound").children.find(c => c.name === "return-response")!;
+      expect(one(refusal, "set-status").attributes.code).toBe("403");
       expect(one(refusal, "set-body").text).toContain("aoai-bcdr:applications");
       expect(expressions(doc).flatMap(expressionProblems)).toEqual([]);
     },
@@ -306,27 +284,29 @@ describe("zero applications (the default)", () => {
 describe("backend-pool strategy (prod)", () => {
   test("retries 408, 429 and 5xx, selecting the pool again inside the retry, streaming the answer", () => {
     const retry = one(section(variants.prod.doc, "backend"), "retry");
-    expect(retry.attrs.condition).toBe(
+    expect(retry.attributes.condition).toBe(
       "@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)",
     );
-    expect(retry.attrs).toMatchObject({
+    expect(retry.attributes).toMatchObject({
       interval: "0",
       "first-fast-retry": "true",
       count: '@(int.Parse((string)context.Variables["retry-count"]))',
     });
-    expect(retry.children.map(c => c.tag).slice(0, 3)).toEqual([
+    expect(retry.children.map(c => c.name).slice(0, 3)).toEqual([
       "set-backend-service",
       "set-variable",
       "forward-request",
     ]);
-    expect(retry.children[0].attrs["backend-id"]).toBe('@((string)context.Variables["chain-pool"])');
-    expect(retry.children[2].attrs).toMatchObject({ "buffer-request-body": "true", "buffer-response": "false" });
+    expect(retry.children[0].attributes["backend-id"]).toBe('@((string)context.Variables["chain-pool"])');
+    expect(retry.children[2].attributes).toMatchObject({ "buffer-request-body": "true", "buffer-response": "false" });
   });
 
   test("sizes the retry budget per chain (one retry per further backend) and bounds each attempt by its tier's timeout", () => {
     const inbound = section(variants.prod.doc, "inbound");
     const route = (chain: string) =>
-      all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === chain))!;
+      all(inbound, "when").find(w =>
+        w.children.some(c => c.attributes.name === "chain" && c.attributes.value === chain),
+      )!;
     const claims = variants.prod.input.chains.find(c => c.name === "workload-claims")!;
     expect(claims.tiers.map(t => t.role)).toEqual([
       "workload-ptu",
@@ -340,7 +320,7 @@ describe("backend-pool strategy (prod)", () => {
     expect(variableSet(route("shared-gpt-5-mini"), "retry-count")[0]).toBe(
       String(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.tiers.length - 1),
     );
-    expect(one(section(variants.prod.doc, "backend"), "forward-request").attrs.timeout).toContain(
+    expect(one(section(variants.prod.doc, "backend"), "forward-request").attributes.timeout).toContain(
       '(string)context.Variables["tier-timeouts"]',
     );
   });
@@ -349,11 +329,11 @@ describe("backend-pool strategy (prod)", () => {
     const outbound = section(variants.prod.doc, "outbound");
     const whens = all(outbound, "when");
     const reply = one(whens[0], "return-response");
-    expect(one(reply, "set-status").attrs.code).toBe("503");
-    const retryAfter = all(reply, "set-header").find(h => h.attrs.name === "Retry-After")!.children[0].text;
+    expect(one(reply, "set-status").attributes.code).toBe("503");
+    const retryAfter = all(reply, "set-header").find(h => h.attributes.name === "Retry-After")!.children[0].text;
     expect(retryAfter).toContain('"backend-retry-after"');
     expect(retryAfter).toContain('"7"');
-    expect(whens[1].children[0].attrs).toMatchObject({ name: "Retry-After", "exists-action": "skip" });
+    expect(whens[1].children[0].attributes).toMatchObject({ name: "Retry-After", "exists-action": "skip" });
     expect(variableSet(section(variants.prod.doc, "backend"), "backend-retry-after")[0]).toContain("int.TryParse");
   });
 
@@ -361,37 +341,41 @@ describe("backend-pool strategy (prod)", () => {
     const { doc, input } = variants.prod;
     const inbound = section(doc, "inbound");
     const route = (chain: string) =>
-      all(inbound, "when").find(w => w.children.some(c => c.attrs.name === "chain" && c.attrs.value === chain))!;
+      all(inbound, "when").find(w =>
+        w.children.some(c => c.attributes.name === "chain" && c.attributes.value === chain),
+      )!;
     const key = (backend: string) => `@("ptu-budget:${backend}:priority-" + (string)context.Variables["app-priority"])`;
     for (const chain of input.chains.filter(c => c.firstPtu)) {
       const ptus = chain.tiers.filter(t => t.role !== "standard");
       const counters = all(route(chain.name), "rate-limit-by-key");
       // One counter per PTU deployment the chain reaches (a workload chain spills into the enterprise PTU too),
       // keyed by that deployment, incremented only when that deployment answered, by the tokens Azure reported.
-      expect(counters.map(c => c.attrs["counter-key"])).toEqual(ptus.map(t => key(t.backendId)));
+      expect(counters.map(c => c.attributes["counter-key"])).toEqual(ptus.map(t => key(t.backendId)));
       counters.forEach((c, i) => {
-        expect(c.attrs["increment-condition"]).toBe(
+        expect(c.attributes["increment-condition"]).toBe(
           `@(context.Variables.GetValueOrDefault<string>("served-by", "") == "${ptus[i].backendId}" && context.Response.StatusCode < 400)`,
         );
-        expect(c.attrs["increment-count"]).toBe('@(context.Variables.GetValueOrDefault<int>("tokens-consumed", 0))');
-        expect(c.attrs.calls).toBe(String(SHED_COUNTER_LIMIT));
+        expect(c.attributes["increment-count"]).toBe(
+          '@(context.Variables.GetValueOrDefault<int>("tokens-consumed", 0))',
+        );
+        expect(c.attributes.calls).toBe(String(SHED_COUNTER_LIMIT));
       });
       // The decision reads the first PTU's counter only.
-      expect(counters.map(c => c.attrs["remaining-calls-variable-name"])).toEqual([
+      expect(counters.map(c => c.attributes["remaining-calls-variable-name"])).toEqual([
         "ptu-budget-remaining",
         ...ptus.slice(1).map(() => undefined),
       ]);
       // Nothing counts a request against a PTU when it arrives (the defect: shed requests kept the counter above budget).
       const measure = one(route(chain.name), "azure-openai-token-limit");
-      expect(measure.attrs).toMatchObject({
+      expect(measure.attributes).toMatchObject({
         "counter-key": '@("ptu-tokens:" + (string)context.Variables["application"])',
         "tokens-consumed-variable-name": "tokens-consumed",
       });
-      expect(measure.attrs["remaining-tokens-variable-name"]).toBeUndefined();
+      expect(measure.attributes["remaining-tokens-variable-name"]).toBeUndefined();
     }
     // The enterprise PTU's key is shared by every chain that reaches it: one counter per deployment, not per chain.
     const enterprise = input.chains.flatMap(c => c.tiers).find(t => t.role === "enterprise-ptu")!.backendId;
-    expect(all(inbound, "rate-limit-by-key").filter(c => c.attrs["counter-key"] === key(enterprise)).length).toBe(
+    expect(all(inbound, "rate-limit-by-key").filter(c => c.attributes["counter-key"] === key(enterprise)).length).toBe(
       input.chains.filter(c => c.firstPtu).length,
     );
     // The answering backend: the pool's forward (by host), or the walk's own choice.
@@ -399,38 +383,38 @@ describe("backend-pool strategy (prod)", () => {
     expect(variableSet(retry, "served-by")[0]).toContain(`return "${enterprise}";`);
     // Enterprise PTU: 100 PTU x 1500 (priority 2) and x 750 (priority 3) tokens per minute.
     const shed = all(inbound, "when").find(
-      w => w.attrs.condition.includes("ptu-budget-remaining") && w.attrs.condition.includes("150000L"),
+      w => w.attributes.condition.includes("ptu-budget-remaining") && w.attributes.condition.includes("150000L"),
     )!;
-    expect(shed.attrs.condition).toContain("75000L");
-    expect(shed.attrs.condition).toContain("long.TryParse");
+    expect(shed.attributes.condition).toContain("75000L");
+    expect(shed.attributes.condition).toContain("long.TryParse");
     expect(variableSet(shed, "chain-pool")).toEqual(["pool-standard-gpt-5.1"]);
     // Pool answers carry usage; under send-request none can be read, so the measure estimates the prompt there.
     const measures = (d: Node) =>
       all(section(d, "inbound"), "azure-openai-token-limit").filter(l =>
-        l.attrs["counter-key"].startsWith('@("ptu-tokens:'),
+        l.attributes["counter-key"].startsWith('@("ptu-tokens:'),
       );
-    expect(measures(doc).map(m => m.attrs["estimate-prompt-tokens"])).toEqual(measures(doc).map(() => "false"));
-    expect(measures(variants["prod send-request"].doc).map(m => m.attrs["estimate-prompt-tokens"])).toEqual(
+    expect(measures(doc).map(m => m.attributes["estimate-prompt-tokens"])).toEqual(measures(doc).map(() => "false"));
+    expect(measures(variants["prod send-request"].doc).map(m => m.attributes["estimate-prompt-tokens"])).toEqual(
       measures(variants["prod send-request"].doc).map(() => "true"),
     );
     expect(measures(variants["prod send-request"].doc).length).toBeGreaterThan(0);
     // The walk (send-request, or the pool's on-error fallback) starts at the first standard tier.
     expect(variableSet(shed, "first-tier")).toEqual(["1"]);
     // Priority 1 is never counted nor shed.
-    const counted = all(inbound, "when").find(w => w.children.some(c => c.tag === "rate-limit-by-key"))!;
-    expect(counted.attrs.condition).toBe('@((string)context.Variables["app-priority"] != "1")');
+    const counted = all(inbound, "when").find(w => w.children.some(c => c.name === "rate-limit-by-key"))!;
+    expect(counted.attributes.condition).toBe('@((string)context.Variables["app-priority"] != "1")');
   });
 
   test("tells callers which account answered only when the stack exposes names", () => {
-    expect(all(section(variants.prod.doc, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain(
+    expect(all(section(variants.prod.doc, "outbound"), "set-header").map(h => h.attributes.name)).not.toContain(
       "X-Served-By",
     );
     const exposed = parse(buildApiPolicy({ ...variants.prod.input, exposeBackendNames: true }));
     // Pool answers: no documented value names the member that answered, so no X-Served-By there (review item 9);
     // the on-error walk's answers name the tier the policy chose itself.
-    expect(all(section(exposed, "outbound"), "set-header").map(h => h.attrs.name)).not.toContain("X-Served-By");
-    expect(JSON.stringify(exposed)).not.toContain("Url.Host.Split");
-    const walked = all(section(exposed, "on-error"), "set-header").filter(h => h.attrs.name === "X-Served-By");
+    expect(all(section(exposed, "outbound"), "set-header").map(h => h.attributes.name)).not.toContain("X-Served-By");
+    expect(dump(exposed)).not.toContain("Url.Host.Split");
+    const walked = all(section(exposed, "on-error"), "set-header").filter(h => h.attributes.name === "X-Served-By");
     expect(walked.map(h => h.children[0].text)).toEqual([
       '@((string)context.Variables["served-by"])',
       '@((string)context.Variables["served-by"])',
@@ -438,7 +422,7 @@ describe("backend-pool strategy (prod)", () => {
   });
 
   test("calls OpenAI with the gateway's managed identity; key mode uses Key Vault-backed named values, never a literal key", async () => {
-    expect(one(section(variants.prod.doc, "inbound"), "authentication-managed-identity").attrs.resource).toBe(
+    expect(one(section(variants.prod.doc, "inbound"), "authentication-managed-identity").attributes.resource).toBe(
       "https://cognitiveservices.azure.com",
     );
     expect(referencedNamedValues(variants.prod.xml).every(n => n.startsWith("openai-endpoint-"))).toBe(true);
@@ -453,10 +437,10 @@ describe("backend-pool strategy (prod)", () => {
     // The forward carries the backend's own credentials; only the on-error replay names keys, by named value.
     expect(
       all(section(keys, "inbound"), "set-header")
-        .filter(h => h.attrs.name === "api-key")
-        .map(h => h.attrs["exists-action"]),
+        .filter(h => h.attributes.name === "api-key")
+        .map(h => h.attributes["exists-action"]),
     ).toEqual(["delete"]);
-    const sent = all(section(keys, "on-error"), "set-header").filter(h => h.attrs.name === "api-key");
+    const sent = all(section(keys, "on-error"), "set-header").filter(h => h.attributes.name === "api-key");
     expect(sent.length).toBeGreaterThan(0);
     for (const h of sent) expect(h.children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
   });
@@ -466,10 +450,10 @@ describe("backend-pool strategy (prod)", () => {
     const claims = input.chains.find(c => c.name === "workload-claims")!;
     const onError = section(doc, "on-error");
     const steps = all(onError, "when").filter(
-      w => w.attrs.condition.includes('"workload-claims"') && w.children.some(c => c.tag === "send-request"),
+      w => w.attributes.condition.includes('"workload-claims"') && w.children.some(c => c.name === "send-request"),
     );
     // The first tier (priority 1, alone) is never after a failed one: the walk covers the others.
-    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(
+    expect(steps.map(s => one(s, "send-request").attributes.timeout)).toEqual(
       claims.tiers.slice(1).map(t => String(t.timeoutSeconds)),
     );
     const ptu = claims.tiers.filter(t => t.role !== "standard").length;
@@ -510,7 +494,7 @@ describe("backend-pool strategy (prod)", () => {
     );
     // The attempt counter moves only after an answer, so on error it names the attempt that got none.
     const retry = one(section(doc, "backend"), "retry");
-    expect(retry.children.map(c => c.tag)).toEqual([
+    expect(retry.children.map(c => c.name)).toEqual([
       "set-backend-service",
       "set-variable",
       "forward-request",
@@ -519,7 +503,7 @@ describe("backend-pool strategy (prod)", () => {
       "set-variable",
       "set-variable",
     ]);
-    expect(retry.children[5].attrs.name).toBe("attempt");
+    expect(retry.children[5].attributes.name).toBe("attempt");
     expect(variableSet(section(doc, "inbound"), "request-body")).toHaveLength(1);
   });
 
@@ -536,7 +520,7 @@ describe("backend-pool strategy (prod)", () => {
     };
     const inbound = section(parse(buildApiPolicy(mixed)), "inbound");
     const claims = all(inbound, "when").find(w =>
-      w.children.some(c => c.attrs.name === "chain" && c.attrs.value === "workload-claims"),
+      w.children.some(c => c.attributes.name === "chain" && c.attributes.value === "workload-claims"),
     )!;
     const tiers = mixed.chains.find(c => c.name === "workload-claims")!.tiers;
     expect(variableSet(claims, "tier-timeouts")[0]).toBe(
@@ -550,13 +534,13 @@ describe("backend-pool strategy (prod)", () => {
   test("replays only what it can replay whole: before any answer arrived, JSON bodies only, with the caller's headers minus credentials", () => {
     const { doc } = variants.prod;
     const onError = section(doc, "on-error");
-    const guard = all(onError, "when").find(w => w.children.some(c => c.attrs.name === "failed-tier"))!;
+    const guard = all(onError, "when").find(w => w.children.some(c => c.attributes.name === "failed-tier"))!;
     // A stream cut after the headers (awaiting-answer false) or a multipart body is never replayed.
-    expect(guard.attrs.condition).toBe(
+    expect(guard.attributes.condition).toBe(
       '@((string)context.Variables["awaiting-answer"] == "true" && (string)context.Variables["replayable"] == "true")',
     );
     const retry = one(section(doc, "backend"), "retry");
-    expect(retry.children.filter(c => c.attrs.name === "awaiting-answer").map(c => c.attrs.value)).toEqual([
+    expect(retry.children.filter(c => c.attributes.name === "awaiting-answer").map(c => c.attributes.value)).toEqual([
       "true",
       "false",
     ]);
@@ -566,7 +550,7 @@ describe("backend-pool strategy (prod)", () => {
       '!((string)context.Variables["replayable"] == "true") ? string.Empty',
     );
     for (const send of all(onError, "send-request")) {
-      const names = all(send, "set-header").map(h => h.attrs.name);
+      const names = all(send, "set-header").map(h => h.attributes.name);
       expect(names).toEqual(expect.arrayContaining(["Content-Type", "Accept", "OpenAI-Beta"]));
       for (const credential of ["Authorization", "Ocp-Apim-Subscription-Key"]) expect(names).not.toContain(credential);
     }
@@ -584,11 +568,11 @@ describe("send-request strategy (prod)", () => {
     expect(path).not.toContain("QueryString");
     expect(variableSet(section(doc(), "inbound"), "request-body")).toHaveLength(1);
     // A body that is not JSON is refused with 415 rather than replayed as corrupt text.
-    const refusal = all(section(doc(), "backend"), "when").find(w => w.attrs.condition.includes("replayable"))!;
-    expect(one(refusal, "set-status").attrs.code).toBe("415");
+    const refusal = all(section(doc(), "backend"), "when").find(w => w.attributes.condition.includes("replayable"))!;
+    expect(one(refusal, "set-status").attributes.code).toBe("415");
     expect(all(doc(), "forward-request")).toEqual([]);
     expect(all(doc(), "retry")).toEqual([]);
-    for (const s of ["backend", "outbound"]) expect(JSON.stringify(section(doc(), s))).not.toContain("Body.As");
+    for (const s of ["backend", "outbound"]) expect(dump(section(doc(), s))).not.toContain("Body.As");
   });
 
   test("walks every tier with a new request in the documented child order, bounded by the tier's timeout, no answer counting as failure", () => {
@@ -596,16 +580,18 @@ describe("send-request strategy (prod)", () => {
     const sends = all(section(doc(), "backend"), "send-request");
     expect(sends).toHaveLength(input.chains.reduce((n, c) => n + c.tiers.length, 0));
     const claims = input.chains.find(c => c.name === "workload-claims")!;
-    const steps = all(section(doc(), "backend"), "when").filter(w => w.attrs.condition.includes('"workload-claims"'));
-    expect(steps.map(s => one(s, "send-request").attrs.timeout)).toEqual(
+    const steps = all(section(doc(), "backend"), "when").filter(w =>
+      w.attributes.condition.includes('"workload-claims"'),
+    );
+    expect(steps.map(s => one(s, "send-request").attributes.timeout)).toEqual(
       claims.tiers.map(t => String(t.timeoutSeconds)),
     );
     expect(steps.map(s => one(s, "set-url").text)).toEqual(
       claims.tiers.map(t => `@("{{${t.endpointNamedValue}}}" + (string)context.Variables["request-path"])`),
     );
     for (const s of sends) {
-      expect(s.attrs).toMatchObject({ mode: "new", "ignore-error": "true" });
-      expect(s.children.map(c => c.tag)).toEqual([
+      expect(s.attributes).toMatchObject({ mode: "new", "ignore-error": "true" });
+      expect(s.children.map(c => c.name)).toEqual([
         "set-url",
         "set-method",
         ...Array(5).fill("set-header"),
@@ -628,12 +614,14 @@ describe("send-request strategy (prod)", () => {
   test("returns the first good answer, Azure's last 429, or the clean 503 (never a raw 5xx)", () => {
     // Inside the 415 refusal's otherwise: the last choose of the walk.
     const final = section(doc(), "backend").children[0].children.at(-1)!.children.at(-1)!;
-    const [good, throttled] = final.children.filter(c => c.tag === "when");
-    expect(good.attrs.condition).toContain("> 0 && !(");
-    expect(one(good, "return-response").attrs["response-variable-name"]).toBe("attempt-response");
-    expect(throttled.attrs.condition).toBe('@(context.Variables.GetValueOrDefault<int>("attempt-status", -1) == 429)');
-    const otherwise = final.children.find(c => c.tag === "otherwise")!;
-    expect(one(otherwise, "set-status").attrs.code).toBe("503");
+    const [good, throttled] = final.children.filter(c => c.name === "when");
+    expect(good.attributes.condition).toContain("> 0 && !(");
+    expect(one(good, "return-response").attributes["response-variable-name"]).toBe("attempt-response");
+    expect(throttled.attributes.condition).toBe(
+      '@(context.Variables.GetValueOrDefault<int>("attempt-status", -1) == 429)',
+    );
+    const otherwise = final.children.find(c => c.name === "otherwise")!;
+    expect(one(otherwise, "set-status").attributes.code).toBe("503");
   });
 
   test("sends each next account's Key Vault-backed key in key mode, after the body", async () => {
@@ -649,7 +637,12 @@ describe("send-request strategy (prod)", () => {
       "send-request",
     );
     for (const s of sends) {
-      expect(s.children.map(c => c.tag)).toEqual(["set-url", "set-method", ...Array(6).fill("set-header"), "set-body"]);
+      expect(s.children.map(c => c.name)).toEqual([
+        "set-url",
+        "set-method",
+        ...Array(6).fill("set-header"),
+        "set-body",
+      ]);
       expect(s.children[7].children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
     }
   });
@@ -661,7 +654,7 @@ describe("chains", () => {
     expect(claims.tiers.map(t => t.backendId)).toEqual([
       "workload-claims--gpt-5.1",
       "enterprise-ptu--gpt-5.1",
-      ...claims.tiers.slice(2).map(t => `${t.accountKey}--gpt-5.1`),
+      ...claims.tiers.slice(2).map(t => `${t.account}--gpt-5.1`),
     ]);
     expect(claims.firstPtu).toEqual({ backendId: "workload-claims--gpt-5.1", units: 50 });
     expect(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.firstPtu).toBeUndefined();
@@ -674,7 +667,7 @@ describe("behind Front Door", () => {
       section(parse(buildApiPolicy({ ...variants.dev.input, frontDoorIdNamedValue: "front-door-id" })), "inbound"),
       "check-header",
     );
-    expect(check.attrs).toMatchObject({ name: "X-Azure-FDID", "failed-check-httpcode": "403" });
+    expect(check.attributes).toMatchObject({ name: "X-Azure-FDID", "failed-check-httpcode": "403" });
     expect(one(check, "value").text).toBe("{{front-door-id}}");
     expect(all(variants.dev.doc, "check-header")).toEqual([]);
   });

@@ -4,6 +4,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { PolicyElement, parsePolicyDocument } from "../policies/lib/policyXml";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../infra/config";
 import type { ModelsClient } from "../infra/availability";
@@ -121,4 +122,11 @@ export function takesArmTags(type: string): boolean {
   const file = fs.readdirSync(dir).find(f => f.toLowerCase() === `${name.toLowerCase()}.d.ts`)!;
   const args = fs.readFileSync(path.join(dir, file), "utf8").split(/export interface \w+Args \{/)[1] ?? "";
   return /\n    tags\?: pulumi\.Input<\{/.test(args);
+}
+
+/** A generated policy document as the pack reads it (policies/lib/policyXml.ts): its root element. */
+export function policyTree(xml: string): PolicyElement {
+  const parsed = parsePolicyDocument(xml);
+  if ("error" in parsed) throw new Error(`policy document: ${parsed.error}`);
+  return parsed.root;
 }

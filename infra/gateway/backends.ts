@@ -18,13 +18,13 @@ import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import { Topology } from "../topology";
 import { API_PATH, backendId, keyNamedValue } from "./ids";
 import { ServiceRef } from "./namedValues";
-import { PolicyChain, PolicyTier } from "./policy";
+import { GatewayChain, GatewayTier } from "./policy";
 
 export interface BackendsArgs {
   readonly service: ServiceRef;
   readonly topology: Topology;
   /** The chains the policy walks (./chains): one pool each, in the same tier order. */
-  readonly chains: readonly PolicyChain[];
+  readonly chains: readonly GatewayChain[];
   /** Account key -> its endpoint, `https://<subdomain>.openai.azure.com/`. */
   readonly endpoints: ReadonlyMap<string, pulumi.Input<string>>;
   /** Key mode: account key -> the Key Vault-backed named value holding its key. */
@@ -92,7 +92,7 @@ function pool(
   args: BackendsArgs,
   id: string,
   title: string,
-  tiers: readonly PolicyTier[],
+  tiers: readonly GatewayTier[],
   backends: ReadonlyMap<string, apimanagement.Backend>,
   parent: pulumi.Resource,
 ): apimanagement.Backend {

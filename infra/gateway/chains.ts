@@ -1,11 +1,12 @@
 /**
- * The failover chains as the policy builder sees them. Pure: a function of the topology.
+ * The failover chains as the gateway declares them: the topology's chains resolved to backends, pools
+ * and tier timeouts. Pure: a function of the config and the topology, computed once per run.
  */
 import { BcdrConfig, ConfigError, GatewayConfig, configKey } from "../config";
 import { AccountRole } from "../../catalog/tags";
 import { Topology } from "../topology";
 import { backendId, endpointNamedValue, keyNamedValue, poolId, standardPoolId } from "./ids";
-import { PolicyChain } from "./policy";
+import { GatewayChain } from "./policy";
 
 /** `gateway.tierTimeoutSeconds`: seconds each tier role may take to send its response headers. */
 export type TierTimeouts = GatewayConfig["tierTimeoutSeconds"];
@@ -17,12 +18,9 @@ const timeoutOf = (timeouts: TierTimeouts, role: AccountRole): number =>
       ? timeouts.enterprisePtu
       : timeouts.standard;
 
-/** The chains as the policy builder sees them: tiers in walking order, one backend per (account, deployment). */
-export function policyChains(
-  topology: Topology,
-  backendAuth: "managedIdentity" | "keys",
-  timeouts: TierTimeouts,
-): PolicyChain[] {
+/** Every chain of the topology, tiers in walking order (pool priority), one backend per (account, deployment). */
+export function gatewayChains(config: BcdrConfig, topology: Topology): GatewayChain[] {
+  const timeouts = config.gateway.tierTimeoutSeconds;
   const account = (key: string) => {
     const found = topology.accounts.find(a => a.key === key);
     if (!found) throw new Error(`chain tier names unknown account ${key}`);
@@ -47,13 +45,13 @@ export function policyChains(
       standardPoolId: standardPoolId(c.deployment),
       tiers: tiers.map(t => ({
         backendId: backendId(t.account, c.deployment),
-        accountKey: t.account,
+        account: t.account,
         role: t.spec.role,
         priority: t.priority,
         weight: t.weight,
         timeoutSeconds: timeoutOf(timeouts, t.spec.role),
         endpointNamedValue: endpointNamedValue(t.account),
-        keyNamedValue: backendAuth === "keys" ? keyNamedValue(t.account) : undefined,
+        keyNamedValue: config.openai.auth === "keys" ? keyNamedValue(t.account) : undefined,
       })),
     };
   });
@@ -74,10 +72,9 @@ const GATEWAY_MARGIN_SECONDS = 10;
  * must end before Front Door gives up on the origin. Throws a ConfigError naming
  * gateway.tierTimeoutSeconds; called before any resource is declared.
  */
-export function checkFailoverFitsEntry(config: BcdrConfig, topology: Topology): void {
+export function checkFailoverFitsEntry(config: BcdrConfig, chains: readonly GatewayChain[]): void {
   if (config.network.mode !== "public") return;
   const limit = ORIGIN_RESPONSE_TIMEOUT_SECONDS - GATEWAY_MARGIN_SECONDS;
-  const chains = policyChains(topology, config.openai.auth, config.gateway.tierTimeoutSeconds);
   const worst = chains
     .map(c => ({
       chain: c.name,

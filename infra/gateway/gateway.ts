@@ -17,11 +17,10 @@ import { Tags, roleTags } from "../tags";
 import { Topology } from "../topology";
 import { openAiApi, openAiApiPolicy } from "./api";
 import { declareBackends } from "./backends";
-import { policyChains } from "./chains";
 import { gatewayIdentity } from "./identity";
 import { FRONT_DOOR_ID_NAMED_VALUE, TELEMETRY_NAMED_VALUE, endpointNamedValue, keyNamedValue } from "./ids";
 import { ServiceRef, VaultReader, plainNamedValue, vaultNamedValue } from "./namedValues";
-import { CallerAuth, buildApiPolicy } from "./policy";
+import { CallerAuth, GatewayChain, buildApiPolicy, policyApplications } from "./policy";
 import { declareProducts } from "./products";
 import { CustomDomain, gatewayHosts, gatewayPrivateIps, gatewayService } from "./service";
 import { SubscriptionKeys } from "./subscriptionKeys";
@@ -47,6 +46,8 @@ export interface ApiGatewayArgs {
   /** Regions this service runs in: the first hosts it, the others are additional locations. */
   readonly regions: readonly string[];
   readonly topology: Topology;
+  /** The topology's chains resolved to backends (./chains): computed once per run, shared by every gateway. */
+  readonly chains: readonly GatewayChain[];
   readonly applications: readonly {
     readonly name: string;
     readonly priority: number;
@@ -115,6 +116,65 @@ function identityGrants(args: ApiGatewayArgs): Map<string, Omit<RoleGrant, "prin
   return grants;
 }
 
+/** The named values the policy and backends read: telemetry, endpoints, keys (key mode), the Front Door id (public mode). */
+function declareNamedValues(
+  name: string,
+  args: ApiGatewayArgs,
+  service: ServiceRef,
+  reader: VaultReader,
+  parent: pulumi.Resource,
+) {
+  const secret = (id: string, secretName: string) =>
+    vaultNamedValue(name, id, args.vault.secretUris[secretName], service, reader, parent);
+  const keys = args.backendAuth === "keys" ? [...args.targets.keys()] : [];
+  const endpoints = new Map([...args.targets].map(([key, t]) => [key, t.account.endpoint] as const));
+  return {
+    telemetry: secret(TELEMETRY_NAMED_VALUE, args.secretNames.telemetry),
+    keyNamedValues: new Map(keys.map(k => [k, secret(keyNamedValue(k), args.secretNames.accountKey(k))] as const)),
+    endpoints,
+    // Both strategies replay requests on other accounts with send-request (the pool's on-error fallback).
+    endpointNamedValues: [...endpoints].map(([key, endpoint]) =>
+      plainNamedValue(name, endpointNamedValue(key), endpoint, service, parent),
+    ),
+    frontDoor:
+      args.frontDoorId === undefined
+        ? undefined
+        : [plainNamedValue(name, FRONT_DOOR_ID_NAMED_VALUE, args.frontDoorId, service, parent)],
+  };
+}
+
+/** The API's policy document, generated from the chains once the callers' and the identity's ids are known. */
+function policyDocument(
+  args: ApiGatewayArgs,
+  identityClientId: pulumi.Output<string>,
+  checksFrontDoor: boolean,
+): pulumi.Output<string> {
+  const { config: g, entra } = args;
+  const callerAuth: pulumi.Output<CallerAuth> = entra
+    ? pulumi.all([entra.tenantId, entra.audience, entra.clientId]).apply(([tenantId, audience, clientId]) => ({
+        kind: "entra" as const,
+        tenantId,
+        audiences: [audience, clientId],
+        rolePrefix: entra.rolePrefix,
+        clientApplicationIds: [...new Set(args.applications.flatMap(a => a.clientApplicationIds))],
+      }))
+    : pulumi.output({ kind: "subscription-key" as const });
+  return pulumi.all([callerAuth, identityClientId]).apply(([auth, clientId]) =>
+    buildApiPolicy({
+      strategy: g.strategy,
+      callerAuth: auth,
+      backendAuth: args.backendAuth,
+      identityClientId: clientId,
+      applications: policyApplications(args.applications),
+      chains: args.chains,
+      retryAfterSeconds: g.retryAfterSeconds,
+      ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
+      exposeBackendNames: g.exposeBackendNames,
+      frontDoorIdNamedValue: checksFrontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
+    }),
+  );
+}
+
 export class ApiGateway extends pulumi.ComponentResource {
   public readonly service: apimanagement.ApiManagementService;
   /** Region -> the regional gateway host name (what Front Door or the private DNS record points at). */
@@ -178,78 +238,23 @@ export class ApiGateway extends pulumi.ComponentResource {
     reader: VaultReader,
     identityClientId: pulumi.Output<string>,
   ): pulumi.Output<string> {
-    const { config: g } = args;
-    const telemetry = vaultNamedValue(
+    const g = args.config;
+    const values = declareNamedValues(name, args, service, reader, this);
+    const { endpoints, keyNamedValues } = values;
+    const pools = declareBackends(
       name,
-      TELEMETRY_NAMED_VALUE,
-      args.vault.secretUris[args.secretNames.telemetry],
-      service,
-      reader,
+      { service, topology: args.topology, chains: args.chains, endpoints, keyNamedValues },
       this,
     );
-    const keyNamedValues = new Map(
-      args.backendAuth === "keys"
-        ? [...args.targets.keys()].map(
-            k =>
-              [
-                k,
-                vaultNamedValue(
-                  name,
-                  keyNamedValue(k),
-                  args.vault.secretUris[args.secretNames.accountKey(k)],
-                  service,
-                  reader,
-                  this,
-                ),
-              ] as const,
-          )
-        : [],
-    );
-    const endpoints = new Map([...args.targets].map(([key, t]) => [key, t.account.endpoint] as const));
-    // Both strategies replay requests on other accounts with send-request (the pool's on-error fallback).
-    const endpointNamedValues = [...endpoints].map(([key, endpoint]) =>
-      plainNamedValue(name, endpointNamedValue(key), endpoint, service, this),
-    );
-    const frontDoor =
-      args.frontDoorId === undefined
-        ? undefined
-        : plainNamedValue(name, FRONT_DOOR_ID_NAMED_VALUE, args.frontDoorId, service, this);
-    const chains = policyChains(args.topology, args.backendAuth, g.tierTimeoutSeconds);
-    const pools = declareBackends(name, { service, topology: args.topology, chains, endpoints, keyNamedValues }, this);
-
     const { api } = openAiApi(name, { service, subscriptionRequired: g.callerAuth === "subscription-key" }, this);
-    const entra = args.entra;
-    const callerAuth: pulumi.Output<CallerAuth> = entra
-      ? pulumi.all([entra.tenantId, entra.audience, entra.clientId]).apply(([tenantId, audience, clientId]) => ({
-          kind: "entra" as const,
-          tenantId,
-          audiences: [audience, clientId],
-          rolePrefix: entra.rolePrefix,
-          clientApplicationIds: [...new Set(args.applications.flatMap(a => a.clientApplicationIds))],
-        }))
-      : pulumi.output({ kind: "subscription-key" as const });
-    const xml = pulumi.all([callerAuth, identityClientId]).apply(([auth, clientId]) =>
-      buildApiPolicy({
-        strategy: g.strategy,
-        callerAuth: auth,
-        backendAuth: args.backendAuth,
-        identityClientId: clientId,
-        applications: args.applications,
-        chains,
-        retryAfterSeconds: g.retryAfterSeconds,
-        ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
-        exposeBackendNames: g.exposeBackendNames,
-        frontDoorIdNamedValue: frontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
-      }),
-    );
+    const xml = policyDocument(args, identityClientId, values.frontDoor !== undefined);
     openAiApiPolicy(
       name,
       service,
       xml,
-      [api, ...pools, ...endpointNamedValues, ...keyNamedValues.values(), ...(frontDoor ? [frontDoor] : [])],
+      [api, ...pools, ...values.endpointNamedValues, ...keyNamedValues.values(), ...(values.frontDoor ?? [])],
       this,
     );
-
     if (g.callerAuth === "subscription-key") {
       if (!args.subscriptionKeys)
         throw new Error("subscription-key callers need the applications' shared subscription keys");
@@ -261,7 +266,13 @@ export class ApiGateway extends pulumi.ComponentResource {
     }
     declareTelemetry(
       name,
-      { service, serviceId: this.service.id, observability: args.observability, connectionString: telemetry, api },
+      {
+        service,
+        serviceId: this.service.id,
+        observability: args.observability,
+        connectionString: values.telemetry,
+        api,
+      },
       this,
     );
     return xml;

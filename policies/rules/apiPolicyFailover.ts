@@ -9,13 +9,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { gatewayServices, policyDocuments, serviceOf } from "../lib/gateway";
 import { decide } from "../lib/links";
 import { PolicyElement, ancestors, descendants, parsePolicyDocument } from "../lib/policyXml";
-
-/** Whether a condition's status comparisons (`== 429`, `>= 500`, `> 499`) admit `status`. */
-export function admitsStatus(condition: string, status: number): boolean {
-  return [...condition.matchAll(/(==|>=|>)\s*([1-5]\d\d)\b/g)].some(([, op, value]) =>
-    op === "==" ? status === Number(value) : op === ">=" ? status >= Number(value) : status > Number(value),
-  );
-}
+import { admitsStatus } from "../lib/statusCondition";
 
 const failsOver = (condition: string | undefined) =>
   condition !== undefined && admitsStatus(condition, 429) && admitsStatus(condition, 500);

@@ -17,10 +17,14 @@
  *              azure-native:cdn:AFDOriginGroup / AFDOrigin      healthProbeSettings, loadBalancingSettings;
  *                                                               hostName, priority, weight, enabledState
  *              azure-native:privatedns:PrivateRecordSet          ttl of the gateway host's record
- *   outputs    accounts (region, role, subscription, endpoint, deployments), chains (deployment),
- *              applications (priority, chains, tokensPerMinute if present), gateway.hosts, entry
+ *   outputs    (infra/outputs.ts) accounts (region, role, subscription, endpoint, deployments), chains,
+ *              applications (priority, chains), gateway.hosts, entry
+ * The policy document is read with the pack's reader (policies/lib/policyXml.ts) and its retry condition
+ * with the pack's status-condition parser (policies/lib/statusCondition.ts).
  */
-import { XMLParser } from "fast-xml-parser";
+import type { AccountOutput, StackOutputs } from "../../infra/outputs";
+import { PolicyElement, descendants, parsePolicyDocument } from "../../policies/lib/policyXml";
+import { statusRanges } from "../../policies/lib/statusCondition";
 import {
   BreakerRule,
   ChainRoute,
@@ -34,7 +38,6 @@ import {
   DrillTopology,
   GatewayRegion,
   RetryPolicy,
-  StatusRange,
 } from "./topology";
 import { ResourceType, TYPES } from "../../catalog/types";
 
@@ -44,14 +47,67 @@ export class DrillPlanError extends Error {}
 interface PlanResource {
   type: string;
   name: string;
-  inputs: Record<string, any>;
+  inputs: Record<string, unknown>;
 }
 export interface PlanLike {
   project: string;
   stack: string;
   resources: PlanResource[];
-  outputs: Record<string, any>;
+  /** The program's outputs (infra/outputs.ts), as JSON: the drill checks every field it reads. */
+  outputs: Record<string, unknown>;
 }
+
+/** The inputs the drill reads, as the plan holds them (JSON written by the offline engine). */
+interface ServiceInputs {
+  serviceName: string;
+  location: string;
+  additionalLocations?: { location: string }[];
+}
+interface BreakerRuleInputs {
+  name?: string;
+  tripDuration?: string;
+  acceptRetryAfter?: boolean;
+  failureCondition?: {
+    count?: number;
+    interval?: string;
+    statusCodeRanges?: { min: number; max: number }[];
+    errorReasons?: string[];
+  };
+}
+interface BackendInputs {
+  serviceName: string;
+  backendId: string;
+  url?: string;
+  circuitBreaker?: { rules?: BreakerRuleInputs[] };
+  pool?: { services: { id: string; priority?: number; weight?: number }[] };
+}
+interface PolicyInputs {
+  serviceName: string;
+  value: string;
+}
+interface OriginGroupInputs {
+  originGroupName: string;
+  healthProbeSettings: { probeIntervalInSeconds: number };
+  loadBalancingSettings: { sampleSize: number; successfulSamplesRequired: number };
+}
+interface OriginInputs {
+  originGroupName: string;
+  hostName: string;
+  priority?: number;
+  weight?: number;
+  enabledState?: string;
+}
+interface RecordSetInputs {
+  privateZoneName: string;
+  ttl: number;
+}
+
+/** A resource with its inputs read as the shape its type has. */
+type Planned<T> = { type: string; name: string; inputs: T };
+const ofType = <T>(plan: PlanLike, type: ResourceType) =>
+  plan.resources.filter(r => r.type === type) as unknown as Planned<T>[];
+/** The outputs the program declares; any of them may be missing from a plan edited by hand. */
+const outputsOf = (plan: PlanLike) => plan.outputs as Partial<StackOutputs>;
 
 function fail(field: string, problem: string): never {
   throw new DrillPlanError(`plan ${field}: ${problem}`);
@@ -66,8 +122,8 @@ export function isoSeconds(value: unknown, field: string): number {
   return Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
 }
 
-function breakerRules(backend: PlanResource): BreakerRule[] {
-  const rules: any[] = backend.inputs.circuitBreaker?.rules ?? [];
+function breakerRules(backend: Planned<BackendInputs>): BreakerRule[] {
+  const rules = backend.inputs.circuitBreaker?.rules ?? [];
   return rules.map((r, i) => {
     const field = `${backend.name}.circuitBreaker.rules[${i}]`;
     const fc = r.failureCondition ?? fail(field, "no failureCondition");
@@ -77,7 +133,7 @@ function breakerRules(backend: PlanResource): BreakerRule[] {
       intervalS: isoSeconds(fc.interval, `${field}.failureCondition.interval`),
       tripS: isoSeconds(r.tripDuration, `${field}.tripDuration`),
       acceptRetryAfter: r.acceptRetryAfter === true,
-      statusRanges: (fc.statusCodeRanges ?? []).map((s: any) => ({ min: Number(s.min), max: Number(s.max) })),
+      statusRanges: (fc.statusCodeRanges ?? []).map(s => ({ min: Number(s.min), max: Number(s.max) })),
       errorReasons: fc.errorReasons ?? [],
     };
   });
@@ -85,7 +141,7 @@ function breakerRules(backend: PlanResource): BreakerRule[] {
 
 const hostOf = (url: string) => new URL(url).host.toLowerCase();
 
-function singleBackend(r: PlanResource, accountByHost: Map<string, string>): DrillBackend {
+function singleBackend(r: Planned<BackendInputs>, accountByHost: Map<string, string>): DrillBackend {
   const url = r.inputs.url ?? fail(`${r.name}.url`, "a single backend needs a url");
   const account =
     accountByHost.get(hostOf(url)) ??
@@ -98,44 +154,14 @@ function singleBackend(r: PlanResource, accountByHost: Map<string, string>): Dri
   };
 }
 
-function pool(r: PlanResource, backends: Record<string, DrillBackend>): DrillPool {
-  const members = (r.inputs.pool.services as any[]).map((s, i) => {
+function pool(r: Planned<BackendInputs>, backends: Record<string, DrillBackend>): DrillPool {
+  const members = (r.inputs.pool?.services ?? []).map((s, i) => {
     const id = /\/backends\/([^/]+)$/.exec(String(s.id))?.[1];
     if (!id || !backends[id])
       fail(`${r.name}.pool.services[${i}].id`, `${s.id} names no single backend of service ${r.inputs.serviceName}`);
     return { backend: id, priority: Number(s.priority ?? 1), weight: Number(s.weight ?? 1) };
   });
   return { id: r.inputs.backendId, members };
-}
-
-type XmlNode = Record<string, any>;
-const tagOf = (n: XmlNode) => Object.keys(n).find(k => k !== ":@")!;
-const attrs = (n: XmlNode): Record<string, string> => n[":@"] ?? {};
-
-/** Every element of the policy, depth first, with its direct children. */
-function* elements(nodes: XmlNode[]): Generator<{ tag: string; attrs: Record<string, string>; children: XmlNode[] }> {
-  for (const n of nodes) {
-    const tag = tagOf(n);
-    if (tag === "#text") continue;
-    yield { tag, attrs: attrs(n), children: n[tag] };
-    yield* elements(n[tag]);
-  }
-}
-
-/** The status codes a retry condition such as `StatusCode == 429 || StatusCode >= 500` retries on. */
-export function conditionStatuses(condition: string): StatusRange[] {
-  return [...condition.matchAll(/StatusCode\s*(==|>=|>|<=|<)\s*(\d{3})/g)].map(([, op, n]) => {
-    const v = Number(n);
-    return op === "=="
-      ? { min: v, max: v }
-      : op === ">="
-        ? { min: v, max: 599 }
-        : op === ">"
-          ? { min: v + 1, max: 599 }
-          : op === "<="
-            ? { min: 100, max: v }
-            : { min: 100, max: v - 1 };
-  });
 }
 
 interface PolicyFacts {
@@ -147,10 +173,11 @@ interface PolicyFacts {
   noAnswerMovesOn: boolean;
   tokenLimits: Record<string, number>;
 }
-type Element = { tag: string; attrs: Record<string, string>; children: XmlNode[] };
 
-const varsOf = (e: Element) =>
-  new Map(e.children.filter(c => tagOf(c) === "set-variable").map(c => [attrs(c).name, attrs(c).value]));
+/** Every element below `e` (not `e` itself), in document order. */
+const below = (e: PolicyElement) => descendants(e).slice(1);
+const varsOf = (e: PolicyElement) =>
+  new Map(e.children.filter(c => c.name === "set-variable").map(c => [c.attributes.name, c.attributes.value]));
 /** The literal a `when` condition compares a variable with: `context.Variables["chain"] == "x"`. */
 const compared = (condition: string | undefined, name: string) =>
   new RegExp(`context\\.Variables\\["${name}"\\]\\)?\\s*==\\s*"([^"]+)"`).exec(condition ?? "")?.[1];
@@ -169,26 +196,41 @@ function route(vars: Map<string, string | undefined>, field: string): ChainRoute
  * The PTU budget counters of a chain: rate-limit-by-key keyed `ptu-budget:<backend>:priority-N`, counting
  * when `served-by` names that backend; the decision reads the one with remaining-calls-variable-name.
  */
-function counters(e: Element, field: string): Pick<ShedRule, "decidedBy" | "countedOn"> {
-  const limits = [...elements(e.children)].filter(x => x.tag === "rate-limit-by-key");
-  const backendOf = (x: Element) =>
-    /"ptu-budget:([^:"]+):priority-/.exec(x.attrs["counter-key"] ?? "")?.[1] ??
+function counters(e: PolicyElement, field: string): Pick<ShedRule, "decidedBy" | "countedOn"> {
+  const limits = below(e).filter(x => x.name === "rate-limit-by-key");
+  const backendOf = (x: PolicyElement) =>
+    /"ptu-budget:([^:"]+):priority-/.exec(x.attributes["counter-key"] ?? "")?.[1] ??
     fail(
       field,
-      `a budget counter keyed ${JSON.stringify(x.attrs["counter-key"])}, not ptu-budget:<backend>:priority-<class>`,
+      `a budget counter keyed ${JSON.stringify(x.attributes["counter-key"])}, not ptu-budget:<backend>:priority-<class>`,
     );
   const decider =
-    limits.find(x => x.attrs["remaining-calls-variable-name"] === "ptu-budget-remaining") ??
+    limits.find(x => x.attributes["remaining-calls-variable-name"] === "ptu-budget-remaining") ??
     fail(field, "a shed route without a rate-limit-by-key counter reporting ptu-budget-remaining");
   // A counter counts the requests its increment-condition says its backend served.
   const countedOn = limits
-    .filter(x => (x.attrs["increment-condition"] ?? "").includes(`"served-by", "") == "${backendOf(x)}"`))
+    .filter(x => (x.attributes["increment-condition"] ?? "").includes(`"served-by", "") == "${backendOf(x)}"`))
     .map(backendOf);
   return { decidedBy: backendOf(decider), countedOn };
 }
 
+/** The shed route of a chain: nested under its route, taken past a per-class budget of the first PTU. */
+function shedRule(e: PolicyElement, field: string): ShedRule | undefined {
+  const nested = below(e).find(w => w.name === "when" && varsOf(w).has("chain-pool"));
+  if (!nested) return undefined;
+  // The shed condition compares the used tokens with a per-class budget: (priority == "2" ? N : M).
+  const b =
+    /==\s*"2"\s*\?\s*(\d+)L\s*:\s*(\d+)L/.exec(nested.attributes.condition ?? "") ??
+    fail(field, "a shed route whose condition names no per-class budget");
+  return {
+    budgets: { 2: Number(b[1]), 3: Number(b[2]) },
+    route: route(varsOf(nested), `${field} (shed)`),
+    ...counters(e, field),
+  };
+}
+
 /** Routes per chain (set-variable chain beside chain-pool) and the shed route nested under it. */
-function routes(all: Element[], field: string): Pick<PolicyFacts, "chainPools" | "routes" | "shed"> {
+function routes(all: PolicyElement[], field: string): Pick<PolicyFacts, "chainPools" | "routes" | "shed"> {
   const out: Pick<PolicyFacts, "chainPools" | "routes" | "shed"> = { chainPools: {}, routes: {}, shed: {} };
   for (const e of all) {
     const vars = varsOf(e);
@@ -196,17 +238,8 @@ function routes(all: Element[], field: string): Pick<PolicyFacts, "chainPools" |
     if (!chain || !vars.has("chain-pool")) continue;
     out.chainPools[chain] = vars.get("chain-pool")!;
     out.routes[chain] = route(vars, `${field} chain ${chain}`);
-    const nested = [...elements(e.children)].find(w => w.tag === "when" && varsOf(w).has("chain-pool"));
-    if (!nested) continue;
-    // The shed condition compares the used tokens with a per-class budget: (priority == "2" ? N : M).
-    const b =
-      /==\s*"2"\s*\?\s*(\d+)L\s*:\s*(\d+)L/.exec(nested.attrs.condition ?? "") ??
-      fail(`${field} chain ${chain}`, "a shed route whose condition names no per-class budget");
-    out.shed[chain] = {
-      budgets: { 2: Number(b[1]), 3: Number(b[2]) },
-      route: route(varsOf(nested), `${field} chain ${chain} (shed)`),
-      ...counters(e, `${field} chain ${chain}`),
-    };
+    const shed = shedRule(e, `${field} chain ${chain}`);
+    if (shed) out.shed[chain] = shed;
   }
   return out;
 }
@@ -215,13 +248,13 @@ function routes(all: Element[], field: string): Pick<PolicyFacts, "chainPools" |
  * on-error's walk: each step's chain, its tier index (`first-tier <= i`), the failed tiers it follows
  * (`",0,1,".Contains(... failed-tier ...)`), its send-request timeout and backend (served-by).
  */
-function fallback(all: Element[]): Record<string, FallbackStep[]> {
-  const onError = all.find(e => e.tag === "on-error");
+function fallback(all: PolicyElement[]): Record<string, FallbackStep[]> {
+  const onError = all.find(e => e.name === "on-error");
   const out: Record<string, FallbackStep[]> = {};
   if (!onError) return out;
-  for (const w of elements(onError.children)) {
-    const send = w.tag === "when" && w.children.find(c => tagOf(c) === "send-request");
-    const condition = w.attrs.condition ?? "";
+  for (const w of below(onError)) {
+    const send = w.name === "when" && w.children.find(c => c.name === "send-request");
+    const condition = w.attributes.condition ?? "";
     const chain = compared(condition, "chain");
     const index = /<=\s*(\d+)\s*&&/.exec(condition)?.[1];
     const after = /",([\d,]+),"\.Contains\(/.exec(condition)?.[1];
@@ -230,7 +263,7 @@ function fallback(all: Element[]): Record<string, FallbackStep[]> {
     (out[chain] ??= []).push({
       index: Number(index),
       backend: varsOf(w).get("served-by")!,
-      timeoutS: Number(attrs(send).timeout ?? 60),
+      timeoutS: Number(send.attributes.timeout ?? 60),
       afterFailed: after ? after.split(",").map(Number) : [],
     });
   }
@@ -238,47 +271,55 @@ function fallback(all: Element[]): Record<string, FallbackStep[]> {
 }
 
 /** Whether a step's condition lets the walk go on after a step that got no answer (status 0). */
-const movesOnWithoutAnswer = (all: Element[]) =>
+const movesOnWithoutAnswer = (all: PolicyElement[]) =>
   all.some(
-    e => e.tag === "when" && /GetValueOrDefault<int>\("attempt-status", -1\)\s*<=\s*0/.test(e.attrs.condition ?? ""),
+    e =>
+      e.name === "when" && /GetValueOrDefault<int>\("attempt-status", -1\)\s*<=\s*0/.test(e.attributes.condition ?? ""),
   );
 
-export function readPolicy(xml: string, field: string): PolicyFacts {
-  const doc = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "" }).parse(
-    xml,
-  ) as XmlNode[];
-  const all = [...elements(doc)];
-  const retry =
-    all.find(e => e.tag === "retry") ?? fail(field, "no <retry> element: the drill models the backend-pool strategy");
-  if (!all.some(e => e.tag === "forward-request")) fail(field, "no <forward-request> element");
-  const condition = retry.attrs.condition ?? "";
-  // Application token limits: the azure-openai-token-limit with a literal budget inside the application's `when`.
-  const tokenLimits: Record<string, number> = {};
-  for (const w of all.filter(e => e.tag === "when")) {
-    const limit = w.children.find(c => /token-limit$/.test(tagOf(c)));
-    const name = compared(w.attrs.condition, "application");
-    if (limit && name) tokenLimits[name] = Number(attrs(limit)["tokens-per-minute"]);
+/** Application token limits: the azure-openai-token-limit with a literal budget inside the application's `when`. */
+function tokenLimits(all: PolicyElement[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const w of all.filter(e => e.name === "when")) {
+    const limit = w.children.find(c => /token-limit$/.test(c.name));
+    const name = compared(w.attributes.condition, "application");
+    if (limit && name) out[name] = Number(limit.attributes["tokens-per-minute"]);
   }
+  return out;
+}
+
+function retryPolicy(retry: PolicyElement): RetryPolicy {
+  const condition = retry.attributes.condition ?? "";
   return {
-    retry: {
-      intervalS: Number(retry.attrs.interval ?? 0),
-      firstFastRetry: retry.attrs["first-fast-retry"] === "true",
-      condition,
-      statusRanges: conditionStatuses(condition),
-      // Transport failures leave context.Response null; a condition that never tests for it cannot retry them.
-      onNoResponse: /Response\s*==\s*null|LastError/.test(condition),
-    },
-    ...routes(all, field),
-    fallback: fallback(all),
-    noAnswerMovesOn: movesOnWithoutAnswer(all),
-    tokenLimits,
+    intervalS: Number(retry.attributes.interval ?? 0),
+    firstFastRetry: retry.attributes["first-fast-retry"] === "true",
+    condition,
+    statusRanges: statusRanges(condition),
+    // Transport failures leave context.Response null; a condition that never tests for it cannot retry them.
+    onNoResponse: /Response\s*==\s*null|LastError/.test(condition),
   };
 }
 
-function accounts(outputs: Record<string, any>): Record<string, DrillAccount> {
-  const out = outputs.accounts ?? fail("outputs.accounts", "missing");
+export function readPolicy(xml: string, field: string): PolicyFacts {
+  const parsed = parsePolicyDocument(xml);
+  if ("error" in parsed) fail(field, `not well-formed XML (${parsed.error})`);
+  const all = descendants(parsed.root);
+  const retry =
+    all.find(e => e.name === "retry") ?? fail(field, "no <retry> element: the drill models the backend-pool strategy");
+  if (!all.some(e => e.name === "forward-request")) fail(field, "no <forward-request> element");
+  return {
+    retry: retryPolicy(retry),
+    ...routes(all, field),
+    fallback: fallback(all),
+    noAnswerMovesOn: movesOnWithoutAnswer(all),
+    tokenLimits: tokenLimits(all),
+  };
+}
+
+function accounts(plan: PlanLike): Record<string, DrillAccount> {
+  const out = outputsOf(plan).accounts ?? fail("outputs.accounts", "missing");
   return Object.fromEntries(
-    Object.entries<any>(out).map(([key, a]) => [
+    Object.entries(out).map(([key, a]) => [
       key,
       {
         key,
@@ -286,7 +327,7 @@ function accounts(outputs: Record<string, any>): Record<string, DrillAccount> {
         role: a.role,
         subscription: a.subscription ?? "primary",
         deployments: Object.fromEntries(
-          Object.entries<any>(a.deployments ?? {}).map(([d, v]) => [
+          Object.entries(a.deployments ?? {}).map(([d, v]) => [
             d,
             { model: v.model, sku: v.sku, capacity: Number(v.capacity) },
           ]),
@@ -297,54 +338,54 @@ function accounts(outputs: Record<string, any>): Record<string, DrillAccount> {
 }
 
 function gatewayRegions(plan: PlanLike): GatewayRegion[] {
-  const of = (type: ResourceType) => plan.resources.filter(r => r.type === type);
-  const accountByHost = new Map(Object.entries<any>(plan.outputs.accounts).map(([k, a]) => [hostOf(a.endpoint), k]));
-  return of(TYPES.apimService).flatMap(svc => {
+  const accountOutputs: Record<string, AccountOutput> = outputsOf(plan).accounts ?? {};
+  const accountByHost = new Map(Object.entries(accountOutputs).map(([k, a]) => [hostOf(a.endpoint), k]));
+  const allBackends = ofType<BackendInputs>(plan, TYPES.backend);
+  const policies = ofType<PolicyInputs>(plan, TYPES.apiPolicy);
+  return ofType<ServiceInputs>(plan, TYPES.apimService).flatMap(svc => {
     const service = svc.inputs.serviceName;
-    const mine = of(TYPES.backend).filter(b => b.inputs.serviceName === service);
+    const mine = allBackends.filter(b => b.inputs.serviceName === service);
     const backends = Object.fromEntries(
       mine.filter(b => !b.inputs.pool).map(b => [b.inputs.backendId, singleBackend(b, accountByHost)]),
     );
     const pools = Object.fromEntries(mine.filter(b => b.inputs.pool).map(b => [b.inputs.backendId, pool(b, backends)]));
-    const policy =
-      of(TYPES.apiPolicy).find(p => p.inputs.serviceName === service) ?? fail(`ApiPolicy of ${service}`, "missing");
+    const policy = policies.find(p => p.inputs.serviceName === service) ?? fail(`ApiPolicy of ${service}`, "missing");
     const facts = readPolicy(policy.inputs.value, `${policy.name}.value`);
-    const regions = [svc.inputs.location, ...(svc.inputs.additionalLocations ?? []).map((l: any) => l.location)];
+    const regions = [svc.inputs.location, ...(svc.inputs.additionalLocations ?? []).map(l => l.location)];
     return regions.map(region => ({ region, service, backends, pools, ...facts }));
   });
 }
 
-function applications(outputs: Record<string, any>, gateways: GatewayRegion[]): DrillApplication[] {
-  return Object.entries<any>(outputs.applications ?? fail("outputs.applications", "missing")).map(([name, a]) => ({
+function applications(plan: PlanLike, gateways: GatewayRegion[]): DrillApplication[] {
+  const out = outputsOf(plan).applications ?? fail("outputs.applications", "missing");
+  return Object.entries(out).map(([name, a]) => ({
     name,
-    priority: Number(a.priority),
-    chains: a.chains,
+    criticality: Number(a.priority),
+    chains: [...a.chains],
+    // The program outputs no budget: the application's token-limit in the policy is its demand's ceiling.
     tokensPerMinute: Number(
-      a.tokensPerMinute ??
-        gateways[0]?.tokenLimits[name] ??
-        fail(
-          `outputs.applications.${name}`,
-          "no tokensPerMinute and no token-limit with this counter-key in the policy",
-        ),
+      gateways[0]?.tokenLimits[name] ??
+        fail(`outputs.applications.${name}`, "no token-limit with this counter-key in the policy"),
     ),
   }));
 }
 
+function privateEntry(plan: PlanLike, gatewayHost: string, activeRegion: string): DrillEntry {
+  const record =
+    ofType<RecordSetInputs>(plan, TYPES.record).find(r => r.inputs.privateZoneName === gatewayHost) ??
+    fail("PrivateRecordSet", `no record in zone ${gatewayHost}`);
+  return { mode: "private", activeRegion, ttlS: Number(record.inputs.ttl) };
+}
+
 function entry(plan: PlanLike): DrillEntry {
-  const e = plan.outputs.entry ?? fail("outputs.entry", "missing");
-  if (e.mode === "private") {
-    const record =
-      plan.resources.find(r => r.type === TYPES.record && r.inputs.privateZoneName === e.gatewayHost) ??
-      fail("PrivateRecordSet", `no record in zone ${e.gatewayHost}`);
-    return { mode: "private", activeRegion: e.activeRegion, ttlS: Number(record.inputs.ttl) };
-  }
-  const regionByHost = new Map(
-    Object.entries<string>(plan.outputs.gateway?.hosts ?? {}).map(([region, host]) => [host, region]),
-  );
-  const origins = plan.resources.filter(r => r.type === TYPES.origin);
+  const outputs = outputsOf(plan);
+  const e = outputs.entry ?? fail("outputs.entry", "missing");
+  if (e.mode === "private") return privateEntry(plan, e.gatewayHost, e.activeRegion);
+  const regionByHost = new Map(Object.entries(outputs.gateway?.hosts ?? {}).map(([region, host]) => [host, region]));
+  const origins = ofType<OriginInputs>(plan, TYPES.origin);
   const group =
-    plan.resources.find(
-      r => r.type === TYPES.originGroup && r.inputs.originGroupName === origins[0]?.inputs.originGroupName,
+    ofType<OriginGroupInputs>(plan, TYPES.originGroup).find(
+      r => r.inputs.originGroupName === origins[0]?.inputs.originGroupName,
     ) ?? fail("AFDOriginGroup", "public entry without a Front Door origin group");
   return {
     mode: "public",
@@ -365,12 +406,8 @@ function entry(plan: PlanLike): DrillEntry {
 export function readPlan(plan: PlanLike): DrillTopology {
   const gateways = gatewayRegions(plan);
   if (gateways.length === 0) fail("resources", "no API Management service");
-  const chains = Object.fromEntries(
-    Object.entries<any>(plan.outputs.chains ?? fail("outputs.chains", "missing")).map(([name, c]) => [
-      name,
-      { name, deployment: c.deployment },
-    ]),
-  );
+  // The chains as the program computed them (outputs.chains); the gateway's pools must serve each.
+  const chains = outputsOf(plan).chains ?? fail("outputs.chains", "missing");
   for (const g of gateways)
     for (const chain of Object.keys(chains)) {
       if (!g.pools[g.chainPools[chain]])
@@ -379,9 +416,9 @@ export function readPlan(plan: PlanLike): DrillTopology {
   return {
     project: plan.project,
     stack: plan.stack,
-    accounts: accounts(plan.outputs),
+    accounts: accounts(plan),
     chains,
-    applications: applications(plan.outputs, gateways),
+    applications: applications(plan, gateways),
     gateways,
     entry: entry(plan),
   };

@@ -8,15 +8,8 @@ import { ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, PTU_THROUGHPUT, RTT
 import { DrillConfig, Scenario } from "./config";
 import { Bucket, EventQueue, hash, rng } from "./engine";
 import { FaultTimeline, entryRouter, weightedPick } from "./faults";
-import {
-  ChainRoute,
-  DrillAccount,
-  DrillBackend,
-  DrillTopology,
-  GatewayRegion,
-  inRanges,
-  isProvisioned,
-} from "./topology";
+import { ChainRoute, DrillAccount, DrillBackend, DrillTopology, GatewayRegion, isProvisioned } from "./topology";
+import { inRanges } from "../../policies/lib/statusCondition";
 import { AppRecorder, ScenarioRun } from "./record";
 
 interface Stream {
@@ -34,7 +27,8 @@ interface Request {
   attempts: number;
   streaming: boolean;
   route: ChainRoute;
-  priority: number;
+  /** The application's criticality class (1, 2 or 3): which PTU budget the request counts against. */
+  criticality: number;
   /** Set once on-error walks the remaining tiers: the position of the step in flight, and the tier that failed. */
   walk?: { position: number; failedTier: number };
 }
@@ -152,10 +146,18 @@ class Simulation {
       if (!bucket) gateway.limits.set(stream.app.name, (bucket = new Bucket(limit / 60, limit)));
       if (!bucket.take(stream.prompt + stream.completion, t).ok) return stream.app.onLimited(t);
     }
-    const priority = this.topo.applications.find(a => a.name === stream.app.name)!.priority;
-    const route = this.shed(gateway, stream, priority, t);
+    const criticality = this.topo.applications.find(a => a.name === stream.app.name)!.criticality;
+    const route = this.shed(gateway, stream, criticality, t);
     this.attempt(
-      { stream, arrival: t, gateway, attempts: 0, streaming: this.random() < stream.streamingShare, route, priority },
+      {
+        stream,
+        arrival: t,
+        gateway,
+        attempts: 0,
+        streaming: this.random() < stream.streamingShare,
+        route,
+        criticality,
+      },
       t,
     );
   }
@@ -165,11 +167,12 @@ class Simulation {
    * deployment in the last minute takes the standard route. The counter is modelled as a sliding minute
    * of tokens (ASSUMPTIONS.shedding), read here and added to when a PTU deployment answers (count()).
    */
-  private shed(gateway: GatewayState, stream: Stream, priority: number, t: number): ChainRoute {
+  private shed(gateway: GatewayState, stream: Stream, criticality: number, t: number): ChainRoute {
     const main = gateway.g.routes[stream.chain];
     const rule = gateway.g.shed[stream.chain];
-    if (!rule || rule.budgets[priority] === undefined) return main;
-    return this.spent(gateway, `${rule.decidedBy}#${priority}`, t) >= rule.budgets[priority] ? rule.route : main;
+    if (!rule || rule.budgets[criticality] === undefined) return main;
+    const spent = this.spent(gateway, `${rule.decidedBy}#${criticality}`, t);
+    return spent >= rule.budgets[criticality] ? rule.route : main;
   }
 
   private spent(gateway: GatewayState, key: string, t: number): number {
@@ -181,8 +184,8 @@ class Simulation {
   /** rate-limit-by-key's deferred increment: the tokens of an answer count on the counter of the PTU that gave it. */
   private count(req: Request, backend: DrillBackend, t: number): void {
     const rule = req.gateway.g.shed[req.stream.chain];
-    if (!rule || rule.budgets[req.priority] === undefined || !rule.countedOn.includes(backend.id)) return;
-    const key = `${backend.id}#${req.priority}`;
+    if (!rule || rule.budgets[req.criticality] === undefined || !rule.countedOn.includes(backend.id)) return;
+    const key = `${backend.id}#${req.criticality}`;
     this.spent(req.gateway, key, t);
     req.gateway.spent.get(key)!.push({ t, tokens: req.stream.prompt + req.stream.completion });
   }

@@ -3,12 +3,8 @@
  * depend on. `readPlan.ts` builds it from a plan; the simulation reads nothing else, so a change of the
  * gateway's shape (backends, pools, policy) is a change of `readPlan.ts` only.
  */
-
-/** An inclusive range of HTTP status codes. */
-export interface StatusRange {
-  min: number;
-  max: number;
-}
+import type { FailoverChain } from "../../infra/topology";
+import type { StatusRange } from "../../policies/lib/statusCondition";
 
 /** One circuit-breaker rule of an APIM backend (`circuitBreaker.rules[]`). */
 export interface BreakerRule {
@@ -125,14 +121,10 @@ export interface DrillAccount {
   deployments: Record<string, DrillDeployment>;
 }
 
-export interface DrillChain {
-  name: string;
-  deployment: string;
-}
-
 export interface DrillApplication {
   name: string;
-  priority: number;
+  /** 1 = most critical (the config's `applications[].priority`): never shed from a PTU deployment. */
+  criticality: number;
   /** The chains the application calls, one per deployment name. */
   chains: string[];
   tokensPerMinute: number;
@@ -159,15 +151,11 @@ export interface DrillTopology {
   project: string;
   stack: string;
   accounts: Record<string, DrillAccount>;
-  chains: Record<string, DrillChain>;
+  /** The failover chains as the program computed them (the plan's `outputs.chains`). */
+  chains: Readonly<Record<string, FailoverChain>>;
   applications: DrillApplication[];
   gateways: GatewayRegion[];
   entry: DrillEntry;
-}
-
-/** True when the status falls in one of the ranges. */
-export function inRanges(status: number, ranges: readonly StatusRange[]): boolean {
-  return ranges.some(r => status >= r.min && status <= r.max);
 }
 
 /** Provisioned (PTU) SKUs: ProvisionedManaged, DataZoneProvisionedManaged, GlobalProvisionedManaged. */

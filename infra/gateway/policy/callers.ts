@@ -8,12 +8,26 @@ import { Element, choose, cs, deleteHeader, el, jsonError, setVariable, variable
 /** The gateway's own per-application budget header: Azure OpenAI already sends `x-ratelimit-remaining-tokens`. */
 export const REMAINING_TOKENS_HEADER = "x-gateway-remaining-tokens";
 
+/** The policy's view of the configured applications: the config's `priority` is their criticality. */
+export function policyApplications(
+  applications: readonly { name: string; priority: number; workload?: string; tokensPerMinute?: number }[],
+): PolicyApplication[] {
+  return applications.map(a => ({
+    name: a.name,
+    criticality: a.priority,
+    workload: a.workload,
+    tokensPerMinute: a.tokensPerMinute,
+  }));
+}
+
 /**
  * Applications in the order a caller holding several app roles is matched: most critical first
  * (priority 1), then by name (ordinal). Documented in the README; never the order of the claim.
  */
 function matchOrder(applications: readonly PolicyApplication[]): PolicyApplication[] {
-  return [...applications].sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...applications].sort(
+    (a, b) => a.criticality - b.criticality || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }
 
 /**
@@ -71,7 +85,7 @@ export function callerAuthentication(input: ApiPolicyInput): Element[] {
   ];
 }
 
-/** Per application: its workload, its priority and its token budget; unknown callers are refused. */
+/** Per application: its workload, its criticality and its token budget; unknown callers are refused. */
 export function applicationLimits(input: ApiPolicyInput): Element[] {
   const refuse = jsonError(
     403,
@@ -87,7 +101,7 @@ export function applicationLimits(input: ApiPolicyInput): Element[] {
       then: [
         // An empty attribute value is refused by APIM: no workload is an empty string expression.
         setVariable("workload", a.workload ?? "@(string.Empty)"),
-        setVariable("app-priority", a.priority),
+        setVariable("app-priority", a.criticality),
         a.tokensPerMinute !== undefined &&
           el("azure-openai-token-limit", {
             "counter-key": `application:${a.name}`,

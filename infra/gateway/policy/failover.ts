@@ -4,7 +4,7 @@
  */
 import { CALLER_QUERY_CREDENTIALS } from "./callers";
 import { COGNITIVE_SERVICES_AUDIENCE } from "./constants";
-import { ApiPolicyInput, PolicyChain, PolicyTier } from "./types";
+import { ApiPolicyInput, GatewayChain, GatewayTier } from "./types";
 import { Element, choose, cs, el, header, jsonError, namedValue, setVariable, variable } from "./xml";
 import { retryAfterValue, servedByHeaders, unavailable } from "./responses";
 
@@ -89,7 +89,7 @@ const firstTier = `int.Parse(${variable("first-tier")})`;
  * authentication (send-request-policy; managed identity inside send-request: authentication-managed-
  * identity-policy). https://learn.microsoft.com/azure/api-management/send-request-policy
  */
-function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, reached: string): Element[] {
+function step(input: ApiPolicyInput, chain: GatewayChain, tier: GatewayTier, reached: string): Element[] {
   return choose([
     {
       // -1: nothing tried yet; 0: the step before got no answer (connection failure, timeout): both move on.
@@ -122,7 +122,7 @@ function step(input: ApiPolicyInput, chain: PolicyChain, tier: PolicyTier, reach
  * is never walked), then returns the first good answer, Azure's last 429, or the clean 503.
  * Responses of `send-request` are buffered: no streaming.
  */
-function walk(input: ApiPolicyInput, reached: (chain: PolicyChain, index: number) => string | false): Element[] {
+function walk(input: ApiPolicyInput, reached: (chain: GatewayChain, index: number) => string | false): Element[] {
   const served = servedByHeaders(input, "walk");
   return [
     ...input.chains.flatMap(c =>
@@ -193,7 +193,7 @@ export function sendRequestBackend(input: ApiPolicyInput): Element {
  */
 function byForwardedHost(
   input: ApiPolicyInput,
-  value: (tier: PolicyTier, index: number) => string,
+  value: (tier: GatewayTier, index: number) => string,
   otherwise: readonly string[],
 ): string {
   const matches = input.chains.flatMap(c =>
@@ -236,7 +236,7 @@ const forwardedBackend = (input: ApiPolicyInput) =>
  * The tiers a walk may hand over to once tier `failed` got no answer: every other tier at its priority
  * or after (a weighted pool may have reached any tier of a priority first), never the failed one.
  */
-function after(chain: PolicyChain, index: number): string | false {
+function after(chain: GatewayChain, index: number): string | false {
   const failed = chain.tiers.flatMap((t, f) => (f !== index && t.priority <= chain.tiers[index].priority ? [f] : []));
   if (failed.length === 0) return false;
   return `${firstTier} <= ${index} && ",${failed.join(",")},".Contains("," + ${variable("failed-tier")} + ",")`;

@@ -13,7 +13,7 @@ import { ApiPolicyInput } from "./types";
 import { Element, el, namedValue, serialize, setVariable, variable } from "./xml";
 
 export * from "./types";
-export { REMAINING_TOKENS_HEADER } from "./callers";
+export { REMAINING_TOKENS_HEADER, policyApplications } from "./callers";
 
 /**
  * Token metrics by application, deployment and gateway region. With `stream: true` the completion

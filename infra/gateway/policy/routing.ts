@@ -3,7 +3,7 @@
  * Responses APIs, in the body's `model`), the caller's chain for it, and the shedding of
  * lower-priority callers from a PTU deployment whose per-class budget is spent.
  */
-import { ApiPolicyInput, PolicyChain, PolicyTier } from "./types";
+import { ApiPolicyInput, GatewayChain, GatewayTier } from "./types";
 import { Child, Element, choose, cs, el, jsonError, setVariable, variable } from "./xml";
 
 /**
@@ -30,16 +30,16 @@ export const DEPLOYMENT_EXPRESSION = [
   "}",
 ].join("\n");
 
-const failoverRetries = (tiers: readonly PolicyTier[]) => Math.max(1, tiers.length - 1);
+const failoverRetries = (tiers: readonly GatewayTier[]) => Math.max(1, tiers.length - 1);
 /**
  * Per tier, the longest timeout among the tiers sharing its priority: a weighted pool may send attempt n
  * to any tier of that priority (https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool).
  */
-const timeouts = (tiers: readonly PolicyTier[]) =>
+const timeouts = (tiers: readonly GatewayTier[]) =>
   tiers.map(t => Math.max(...tiers.filter(o => o.priority === t.priority).map(o => o.timeoutSeconds))).join(",");
 
 /** The variables the failover reads: the pool, its retry budget, each attempt's timeout, where the walk starts. */
-function chainTarget(poolId: string, tiers: readonly PolicyTier[], firstTier: number): Element[] {
+function chainTarget(poolId: string, tiers: readonly GatewayTier[], firstTier: number): Element[] {
   return [
     setVariable("chain-pool", poolId),
     // One retry per further backend of the pool, as the AI-Gateway backend-pool-load-balancing lab sizes it.
@@ -50,7 +50,7 @@ function chainTarget(poolId: string, tiers: readonly PolicyTier[], firstTier: nu
 }
 
 /** The PTU deployments a chain can reach, in walking order: each keeps its own per-class budget counter. */
-const ptuTiers = (chain: PolicyChain) => chain.tiers.filter(t => t.role !== "standard");
+const ptuTiers = (chain: GatewayChain) => chain.tiers.filter(t => t.role !== "standard");
 const budgetKey = (backendId: string) => `@("ptu-budget:${backendId}:priority-" + ${variable("app-priority")})`;
 
 /**
@@ -62,7 +62,7 @@ const budgetKey = (backendId: string) => `@("ptu-budget:${backendId}:priority-" 
  * https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy). `calls` is far above
  * any demand, so the counters never refuse. The first PTU's counter reports its use in inbound.
  */
-function budgetCounters(chain: PolicyChain): Element[] {
+function budgetCounters(chain: GatewayChain): Element[] {
   return ptuTiers(chain).map((t, i) =>
     el("rate-limit-by-key", {
       calls: SHED_COUNTER_LIMIT,
@@ -81,22 +81,22 @@ function budgetCounters(chain: PolicyChain): Element[] {
  * window frees tokens. Requests shed to the standard tier, and a workload chain's spill into the
  * enterprise PTU, count where they were served. A missing or odd remaining value means no shedding.
  */
-function shedding(input: ApiPolicyInput, chain: PolicyChain): Child[] {
+function shedding(input: ApiPolicyInput, chain: GatewayChain): Child[] {
   const ptu = chain.firstPtu;
   if (!ptu) return [];
   const standard = chain.tiers.filter(t => t.role === "standard");
-  const priority = variable("app-priority");
+  const criticality = variable("app-priority");
   const budget = (p: 2 | 3) => ptu.units * input.ptuBudget[p];
   const spent = [
     "@{",
     "    long remaining;",
     '    if (!context.Variables.ContainsKey("ptu-budget-remaining") || !long.TryParse(Convert.ToString(context.Variables["ptu-budget-remaining"]), out remaining)) { return false; }',
-    `    return ${SHED_COUNTER_LIMIT}L - remaining >= (${priority} == "2" ? ${budget(2)}L : ${budget(3)}L);`,
+    `    return ${SHED_COUNTER_LIMIT}L - remaining >= (${criticality} == "2" ? ${budget(2)}L : ${budget(3)}L);`,
     "}",
   ].join("\n");
   return choose([
     {
-      condition: `@(${priority} != "1")`,
+      condition: `@(${criticality} != "1")`,
       then: [
         // Measures this request's tokens for the counters; its own counter (per application) never refuses.
         el("azure-openai-token-limit", {
@@ -119,7 +119,7 @@ function shedding(input: ApiPolicyInput, chain: PolicyChain): Child[] {
   ]);
 }
 
-function chainCondition(chain: PolicyChain): string {
+function chainCondition(chain: GatewayChain): string {
   const deployment = `${variable("deployment")} == ${cs(chain.deployment)}`;
   return chain.workload ? `@(${variable("workload")} == ${cs(chain.workload)} && ${deployment})` : `@(${deployment})`;
 }

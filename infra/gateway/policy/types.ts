@@ -1,25 +1,22 @@
 /** The plain values the policy builder reads: no Pulumi types, so every document is easy to test. */
 import { AccountRole } from "../../../catalog/tags";
+import { ChainTier, FailoverChain } from "../../topology";
 
 export type FailoverStrategy = "backend-pool" | "send-request";
 
 export interface PolicyApplication {
   readonly name: string;
-  /** 1 = most critical: never shed from the PTU pools. */
-  readonly priority: number;
+  /** 1 = most critical: never shed from the PTU pools (the config's `applications[].priority`). */
+  readonly criticality: number;
   readonly workload?: string;
   readonly tokensPerMinute?: number;
 }
 
-export interface PolicyTier {
+/** A chain tier resolved to the gateway's backend and named values. */
+export interface GatewayTier extends ChainTier {
   /** APIM backend of this (account, deployment). */
   readonly backendId: string;
-  /** The topology account the deployment lives on. */
-  readonly accountKey: string;
   readonly role: AccountRole;
-  readonly priority: number;
-  /** Its share among the tiers of its priority (the pool's `weight`). */
-  readonly weight: number;
   /** Seconds the gateway waits for this tier's response headers before moving on. */
   readonly timeoutSeconds: number;
   /** Named value holding the account's endpoint (`https://<subdomain>.openai.azure.com/`). */
@@ -28,16 +25,14 @@ export interface PolicyTier {
   readonly keyNamedValue?: string;
 }
 
-export interface PolicyChain {
-  readonly name: string;
-  readonly deployment: string;
-  readonly workload?: string;
+/** A failover chain as the gateway declares it: its pools and its tiers resolved to backends. */
+export interface GatewayChain extends Omit<FailoverChain, "tiers"> {
   /** Backend pool of the whole chain (the backend-pool strategy). */
   readonly poolId: string;
   /** Backend pool of the deployment's standard tier only: where shed traffic goes. */
   readonly standardPoolId: string;
   /** Tiers in the order a request walks them (priority, then listing order). */
-  readonly tiers: readonly PolicyTier[];
+  readonly tiers: readonly GatewayTier[];
   /** The PTU deployment the chain starts at, if any: lower-priority callers can be shed from it. */
   readonly firstPtu?: { readonly backendId: string; readonly units: number };
 }
@@ -59,7 +54,7 @@ export interface ApiPolicyInput {
   readonly callerAuth: CallerAuth;
   readonly backendAuth: "managedIdentity" | "keys";
   readonly applications: readonly PolicyApplication[];
-  readonly chains: readonly PolicyChain[];
+  readonly chains: readonly GatewayChain[];
   /** Seconds a caller is told to wait when no backend said when it comes back. */
   readonly retryAfterSeconds: number;
   /** Tokens per minute, per PTU, that priority-2 and priority-3 callers may use of a PTU deployment. */

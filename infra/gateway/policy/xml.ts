@@ -26,7 +26,10 @@ export function serialize(root: Element): string {
   const doc = create();
   const add = (parent: ReturnType<typeof create>, e: Element) => {
     const node = parent.ele(e.name, Object.fromEntries(Object.entries(e.attrs).map(([k, v]) => [k, String(v)])));
-    for (const c of e.children) typeof c === "string" ? node.txt(c) : add(node, c);
+    for (const c of e.children) {
+      if (typeof c === "string") node.txt(c);
+      else add(node, c);
+    }
   };
   add(doc, root);
   return doc.end({ prettyPrint: true, headless: true }) + "\n";
