@@ -4,7 +4,7 @@
  */
 import { XMLParser } from "fast-xml-parser";
 import { contains } from "../infra/cidr";
-import { ProgramRun } from "../stacks/runner";
+import { ProgramRun } from "../stacks/engine/runner";
 import { inputs } from "./components";
 import { T, ofType, runStack, stackValues } from "./support";
 

@@ -12,9 +12,9 @@ import { referencedNamedValues } from "../infra/gateway/policy";
 import { ROLES } from "../infra/identity";
 import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { PRIORITY, buildTopology } from "../infra/topology";
-import { ApimMock, ApimRefusal } from "../stacks/azure/apim";
-import { TENANT_ID } from "../stacks/mocks";
-import { PlannedResource, ProgramRun } from "../stacks/runner";
+import { ApimMock, ApimRefusal } from "../stacks/engine/refusals/apim";
+import { TENANT_ID } from "../stacks/engine/mocks";
+import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
 import { inputs, named } from "./components";
 import { T, ofType, runStack, stackValues } from "./support";
 

@@ -1,7 +1,7 @@
 import { findRegion } from "../catalog/regions";
 import { BcdrRole } from "../infra/tags";
 import { AccountRole } from "../infra/topology";
-import { PlannedResource, ProgramRun } from "../stacks/runner";
+import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
 import { T, ofType, runStack, takesArmTags } from "./support";
 
 /** Every role the program tags with; typed by the role unions, so the compiler keeps both lists exact. */

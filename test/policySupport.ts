@@ -1,8 +1,8 @@
 /**
  * Policy test helpers: the stacks' plans, broken copies of them, and the real policy server (one per suite).
  */
-import { Plan, makePlan } from "../stacks/plan";
-import { PlannedResource, ProgramRun, loadStackConfig, stackFile } from "../stacks/runner";
+import { Plan, makePlan } from "../stacks/cli/plan";
+import { PlannedResource, ProgramRun, loadStackConfig, stackFile } from "../stacks/engine/runner";
 import { sharedRun } from "./support";
 import { PackEvaluator, sharedEvaluator } from "../stacks/policyServer/evaluate";
 

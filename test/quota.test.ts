@@ -1,5 +1,5 @@
 import { Usage, UsagesClient, usageName } from "../infra/quota";
-import { DEFAULT_SUBSCRIPTION_ID } from "../stacks/mocks";
+import { DEFAULT_SUBSCRIPTION_ID } from "../stacks/engine/mocks";
 import { T, ofType, runStack } from "./support";
 
 /** Answers like `GET .../locations/{location}/usages`: one row per quota name, paged as an async iterable. */

@@ -20,10 +20,10 @@ import {
   resolvePolicyConfig,
   runCommand,
 } from "./cli";
-import { Violation, formatViolation, sharedEvaluator } from "./policyServer/evaluate";
+import { Violation, formatViolation, sharedEvaluator } from "../policyServer/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
-import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram, stackFile } from "./runner";
+import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram, stackFile } from "../engine/runner";
 
 export const PLAN: Command = {
   name: "plan",
@@ -39,7 +39,7 @@ export const PLAN: Command = {
 };
 
 /** A policy diagnostic from the real policy server, with the phase (inputs, preview, update) it was found in. */
-export type { Violation } from "./policyServer/evaluate";
+export type { Violation } from "../policyServer/evaluate";
 
 export interface Plan extends ProgramRun {
   violations: Violation[];

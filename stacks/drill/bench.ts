@@ -2,7 +2,7 @@
  * Drill benchmark: an hour of simulated traffic of a planned stack under its primary region's outage, timed
  * alone. Part of `npm run bench`, on the plan it has just measured.
  */
-import type { ProgramRun } from "../runner";
+import type { ProgramRun } from "../engine/runner";
 import { parseDrillConfig } from "./config";
 import { runScenario } from "./drill";
 import { readPlan } from "./readPlan";

@@ -3,17 +3,17 @@
  *
  * --stack plans the stack first (as `npm run plan` does, into out/<stack>/); --plan drills a saved plan.
  * The drill file defaults to stacks/drill/<stack>.yaml when it exists. Charts (one SVG per scenario) go to
- * drill/ beside the plan, a directory the drill owns (stacks/outDir.ts: it replaces only its own charts and
+ * drill/ beside the plan, a directory the drill owns (stacks/cli/outDir.ts: it replaces only its own charts and
  * refuses a folder holding anyone else's files); `--json` replaces only a report the drill wrote.
  *
  * Usage and exit codes: DRILL.usage below, and the README's "Command line" section.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Command, EXIT, Output, UsageError, main, parseCommand, runCommand, wholeNumber } from "../cli";
-import { OutputFile, checkOutDir, checkOwnedJson, writeOutDir, writeOwnedJson } from "../outDir";
-import { PLAN, Plan, makePlan, writePlan } from "../plan";
-import { stackFile } from "../runner";
+import { Command, EXIT, Output, UsageError, main, parseCommand, runCommand, wholeNumber } from "../cli/cli";
+import { OutputFile, checkOutDir, checkOwnedJson, writeOutDir, writeOwnedJson } from "../cli/outDir";
+import { PLAN, Plan, makePlan, writePlan } from "../cli/plan";
+import { stackFile } from "../engine/runner";
 import { renderChart } from "./chart";
 import { DrillConfig, DrillConfigError, loadDrillConfig } from "./config";
 import { drill } from "./drill";

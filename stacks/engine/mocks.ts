@@ -5,22 +5,22 @@
  * Front Door host names and ids, the names Azure echoes back. Values are derived
  * from the resource's identity (never random), so two runs of the same stack answer the same.
  *
- * They also refuse what ARM refuses on PUT, from data with a cited source (stacks/azure/): a name that
+ * They also refuse what ARM refuses on PUT, from data with a cited source (./refusals/): a name that
  * breaks its type's rule or is taken in its scope, a model version not offered on its SKU in the account's
  * region, a VNet linked to two private zones of one name. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
- * process) and stacks/runner.ts fails the run with every refusal once the program has finished.
+ * process) and ./runner.ts fails the run with every refusal once the program has finished.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { hostAddress } from "../infra/cidr";
-import { stableGuid } from "../infra/identity";
-import { APIM_REFUSAL_SOURCE, ApimMock, ApimRefusal } from "./azure/apim";
-import { deploymentRefusal } from "./azure/availability";
-import { retiredDeploymentRefusal } from "./azure/retirements";
-import { planDate } from "../infra/retirement";
-import { DnsLinkRegistry } from "./azure/dnsLinks";
-import { NameRegistry } from "./azure/names";
-import { AzureRefusal } from "./azure/refusal";
+import { hostAddress } from "../../infra/cidr";
+import { stableGuid } from "../../infra/identity";
+import { APIM_REFUSAL_SOURCE, ApimMock, ApimRefusal } from "./refusals/apim";
+import { deploymentRefusal } from "./refusals/availability";
+import { retiredDeploymentRefusal } from "./refusals/retirements";
+import { planDate } from "../../infra/retirement";
+import { DnsLinkRegistry } from "./refusals/dnsLinks";
+import { NameRegistry } from "./refusals/names";
+import { AzureRefusal } from "./refusals/refusal";
 
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000";
 export const TENANT_ID = "11111111-1111-4111-8111-111111111111";

@@ -3,18 +3,18 @@
  * engine, and records what the engine would receive for every resource: URN, parent, provider,
  * inputs, protect and dependencies. Secrets are redacted as `[secret]`. The run fails, as a deployment
  * would, when the mock engine recorded a refusal (a name, a model offer) or the dependency graph holds
- * an ordering Azure rejects (stacks/azure/orderings.ts).
+ * an ordering Azure rejects (./refusals/orderings.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { PROJECT } from "../infra/config";
-import type { ProgramOptions, UsagesClient } from "../infra/quota";
-import { matrixModelsClient } from "./azure/availability";
-import { Graph, GraphNode, orderingRefusals } from "./azure/orderings";
-import { AzureRefusalError } from "./azure/refusal";
-import { UsageError } from "./errors";
+import { PROJECT } from "../../infra/config";
+import type { ProgramOptions, UsagesClient } from "../../infra/quota";
+import { matrixModelsClient } from "./refusals/availability";
+import { Graph, GraphNode, orderingRefusals } from "./refusals/orderings";
+import { AzureRefusalError } from "./refusals/refusal";
+import { UsageError } from "../cli/errors";
 import { AzureMocks } from "./mocks";
 
 export const SECRET = "[secret]";
@@ -122,7 +122,7 @@ export const offlineUsages: UsagesClient = {
   },
 };
 
-export function stackFile(stack: string, root = path.resolve(__dirname, "..")): string {
+export function stackFile(stack: string, root = path.resolve(__dirname, "..", "..")): string {
   return path.join(root, `Pulumi.${stack}.yaml`);
 }
 
@@ -263,7 +263,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const resources: PlannedResource[] = opts.record ?? [];
   const answers = new Map<string, Answer>();
   recordRegistrations(resources, answers);
-  const main = opts.program ?? (require("../infra/index") as Program);
+  const main = opts.program ?? (require("../../infra/index") as Program);
   // The same wrapper the Pulumi language host uses: it waits for every outstanding registration.
   // The program's error is caught inside the stack's init (where the language host would report it)
   // and rethrown once every outstanding registration has drained.

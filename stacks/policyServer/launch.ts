@@ -15,8 +15,8 @@ export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
 export type Launch = "cli" | "transpiled";
 const LAUNCH: Record<Launch, readonly string[]> = {
   cli: [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."],
-  // `.` resolves the package's `main` as run-policy-pack's require does, .ts included once stacks/ts.js is loaded.
-  transpiled: ["-r", path.resolve(__dirname, "..", "ts.js"), "."],
+  // `.` resolves the package's `main` as run-policy-pack's require does, .ts included once stacks/loader/ts.js is loaded.
+  transpiled: ["-r", path.resolve(__dirname, "..", "loader", "ts.js"), "."],
 };
 
 export interface LaunchOptions {

@@ -7,7 +7,7 @@
  *     sdk/nodejs/policy/server.ts `serve`). A type error in the pack stops it here. Type-checking the pack
  *     costs seconds of CPU at every start.
  *   - launch "transpiled" (the default): the same pack `main`, the same `new PolicyPack` and gRPC server, loaded
- *     through stacks/ts.js's cached transpile instead of run-policy-pack's ts-node type-check: a start costs
+ *     through stacks/loader/ts.js's cached transpile instead of run-policy-pack's ts-node type-check: a start costs
  *     what loading @pulumi/policy costs. The type-check is not lost: `npm test` runs tsc over policies/
  *     (tsconfig.json includes it), and test/policies.pack.test.ts starts the pack the CLI's way, proves a type
  *     error stops it and that both launches serve the same pack with the same verdicts.

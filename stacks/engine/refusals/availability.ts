@@ -4,9 +4,9 @@
  * `InvalidResourceProperties` / "The specified SKU ... is not supported in this region". The same data
  * answers the Cognitive Services models API (`GET .../locations/{location}/models`) for `quota.source: live`.
  */
-import { MODEL_MATRIX, matrixCitation, offeringRegions } from "../../catalog/modelMatrix";
-import type { DeploymentSku } from "../../catalog/models";
-import type { ModelsClient, SupportedModel } from "../../infra/availability";
+import { MODEL_MATRIX, matrixCitation, offeringRegions } from "../../../catalog/modelMatrix";
+import type { DeploymentSku } from "../../../catalog/models";
+import type { ModelsClient, SupportedModel } from "../../../infra/availability";
 import { AzureRefusal } from "./refusal";
 
 export function deploymentRefusal(

@@ -2,7 +2,7 @@
  * The mock engine's name check: every name a resource carries must satisfy its type's rule
  * (infra/catalog/namingRules.ts) and be unique in the rule's scope, as ARM checks on PUT.
  */
-import { NAMING_RULES, NameScope, UNNAMED_TYPE_PREFIXES, nameProblem } from "../../catalog/namingRules";
+import { NAMING_RULES, NameScope, UNNAMED_TYPE_PREFIXES, nameProblem } from "../../../catalog/namingRules";
 import { AzureRefusal } from "./refusal";
 
 const read = (inputs: Record<string, any>, path: string): unknown =>

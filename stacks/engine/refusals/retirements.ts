@@ -11,8 +11,8 @@ import {
   currentReplacement,
   isRetired,
   retirementDate,
-} from "../../catalog/retirements";
-import type { DeploymentSku } from "../../catalog/models";
+} from "../../../catalog/retirements";
+import type { DeploymentSku } from "../../../catalog/models";
 import { AzureRefusal } from "./refusal";
 
 export function retiredDeploymentRefusal(
