@@ -16,9 +16,9 @@ import {
   StackFileError,
   loadStackConfig,
   redactSecrets,
-  stackFile,
   withoutApiVersionAliases,
 } from "../stacks/engine/runner";
+import { stackFile } from "../stacks/cli/stackFile";
 
 const root = path.resolve(__dirname, "..");
 const made: string[] = [];

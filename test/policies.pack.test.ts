@@ -16,7 +16,7 @@ import { adoptEarly, launchEarly, serving } from "../stacks/policyServer/launch"
 import { policyCli } from "../stacks/cli/policy";
 import { Plan, makePlan } from "../stacks/cli/plan";
 import { PackEvaluator } from "../stacks/policyServer/evaluate";
-import { stackFile } from "../stacks/engine/runner";
+import { stackFile } from "../stacks/cli/stackFile";
 import { clone, edit, policyServer } from "./policySupport";
 
 const root = path.resolve(__dirname, "..");

@@ -2,7 +2,8 @@
  * Policy test helpers: the stacks' plans, broken copies of them, and the real policy server (one per suite).
  */
 import { Plan, makePlan } from "../stacks/cli/plan";
-import { PlannedResource, ProgramRun, loadStackConfig, stackFile } from "../stacks/engine/runner";
+import { PlannedResource, ProgramRun, loadStackConfig } from "../stacks/engine/runner";
+import { stackFile } from "../stacks/cli/stackFile";
 import { sharedRun } from "./support";
 import { PackEvaluator, sharedEvaluator } from "../stacks/policyServer/evaluate";
 

@@ -25,7 +25,8 @@ import {
   wholeNumber,
 } from "../cli/cli";
 import { benchDrill } from "../drill/bench";
-import { ProgramRun, stackFile } from "../engine/runner";
+import { ProgramRun } from "../engine/runner";
+import { stackFile } from "../cli/stackFile";
 
 export const BENCH: Command = {
   name: "bench",

@@ -10,7 +10,8 @@
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { PlannedResource, ProgramRun, loadStackConfig, runProgram, stackFile } from "../engine/runner";
+import { PlannedResource, ProgramRun, loadStackConfig, runProgram } from "../engine/runner";
+import { stackFile } from "../cli/stackFile";
 
 type SdkClass = new (
   name: string,

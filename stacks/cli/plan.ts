@@ -23,7 +23,8 @@ import {
 import { Violation, formatViolation, sharedEvaluator } from "../policyServer/evaluate";
 import { TopologyOutputs, renderMermaid, renderText } from "./diagram";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
-import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram, stackFile } from "../engine/runner";
+import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram } from "../engine/runner";
+import { stackFile } from "./stackFile";
 
 export const PLAN: Command = {
   name: "plan",

@@ -13,7 +13,7 @@ import * as path from "path";
 import { Command, EXIT, Output, UsageError, main, parseCommand, runCommand, wholeNumber } from "../cli/cli";
 import { OutputFile, checkOutDir, checkOwnedJson, writeOutDir, writeOwnedJson } from "../cli/outDir";
 import { PLAN, Plan, makePlan, writePlan } from "../cli/plan";
-import { stackFile } from "../engine/runner";
+import { stackFile } from "../cli/stackFile";
 import { renderChart } from "./chart";
 import { DrillConfig, DrillConfigError, loadDrillConfig } from "./config";
 import { drill } from "./drill";

@@ -6,7 +6,6 @@
  * an ordering Azure rejects (./refusals/orderings.ts).
  */
 import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../../infra/config";
@@ -121,10 +120,6 @@ export const offlineUsages: UsagesClient = {
     );
   },
 };
-
-export function stackFile(stack: string, root = path.resolve(__dirname, "..", "..")): string {
-  return path.join(root, `Pulumi.${stack}.yaml`);
-}
 
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
