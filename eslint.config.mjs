@@ -14,6 +14,8 @@ import tseslint from "typescript-eslint";
  */
 /** `(../)+<folder>/...`: a relative specifier reaching into one of `folders` at the repository root. */
 const into = (...folders) => `^(\\.\\./)+(${folders.join("|")})(/|$)`;
+/** A relative specifier climbing to a sibling folder of stacks/ (`../engine`, `../../stacks/engine`). */
+const STACKS = "^(\\.\\./)+(stacks/)?";
 const NO_TEST = { regex: into("test"), message: "Only tests import test/ (its helpers drive the program under jest)." };
 /** The patterns a folder may not import, with the test/ rule every folder outside test/ shares. */
 const forbid = (files, ...patterns) => ({
@@ -68,6 +70,22 @@ export default tseslint.config(
     regex: into("infra", "stacks"),
     message: "The pack judges what the engine receives, not the program's code; shared data is in catalog/.",
   }),
+  forbid(["stacks/engine/**"], {
+    regex: `${STACKS}(cli/(?!errors$)|(policyServer|drill|bench)(/|$))`,
+    message: "The engine runs the program: of stacks/ it imports cli/errors only.",
+  }),
+  forbid(
+    ["stacks/policyServer/**"],
+    {
+      regex: `${STACKS}(cli/(?!errors$)|(drill|bench)(/|$))`,
+      message: "The policy server driver: of stacks/ it imports cli/errors and the engine's types only.",
+    },
+    { regex: `${STACKS}engine(/|$)`, allowTypeImports: true, message: "The engine's types only." },
+  ),
+  forbid(["stacks/cli/**"], {
+    regex: `${STACKS}(drill|bench)(/|$)`,
+    message: "The commands do not depend on the drill or the bench, which build on them.",
+  }),
   forbid(
     ["stacks/drill/**"],
     {
@@ -76,7 +94,7 @@ export default tseslint.config(
       message: "The drill reads a plan file, not the program: infra/ types only.",
     },
     {
-      regex: "^(\\.\\./)+(stacks/)?(engine|policyServer)(/|$)",
+      regex: `${STACKS}(engine|policyServer)(/|$)`,
       message: "The drill reads a plan file: it neither runs the engine nor drives the policy server.",
     },
   ),
