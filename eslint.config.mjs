@@ -53,6 +53,7 @@ export default tseslint.config(
         process: "readonly",
         __dirname: "readonly",
         console: "readonly",
+        setInterval: "readonly",
       },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },

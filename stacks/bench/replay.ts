@@ -29,6 +29,7 @@ function sdkClass(type: string): SdkClass {
     pkg === "pulumi" && module === "providers"
       ? [name === "azure-native" ? "@pulumi/azure-native/provider" : `@pulumi/${name}`, "Provider"]
       : [pkg === "azure-native" ? `@pulumi/azure-native/${module}` : `@pulumi/${pkg}`, name];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module is named by the plan's type
   const cls = (require(from) as Record<string, SdkClass | undefined>)[exported];
   if (!cls) throw new Error(`replay: no class ${exported} in ${from} for ${type}`);
   return cls;

@@ -21,11 +21,10 @@ import { planDate } from "../../infra/retirement";
 import { DnsLinkRegistry } from "./refusals/dnsLinks";
 import { NameRegistry } from "./refusals/names";
 import { AzureRefusal } from "./refusals/refusal";
+import type { Props } from "./props";
 
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000";
 export const TENANT_ID = "11111111-1111-4111-8111-111111111111";
-
-type Inputs = Record<string, any>;
 
 /** The input that carries each type's ARM name, as Azure echoes it back in `name`. */
 const NAME_INPUTS: Record<string, string> = {
@@ -68,7 +67,7 @@ const NAME_INPUTS: Record<string, string> = {
 };
 
 /** ARM path below `/providers/` of each resource-group-scoped type. */
-const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
+const ARM_PATHS: Record<string, (i: Props, name: string) => string> = {
   "azure-native:cognitiveservices:Account": (_, n) => `Microsoft.CognitiveServices/accounts/${n}`,
   "azure-native:cognitiveservices:Deployment": (i, n) =>
     `Microsoft.CognitiveServices/accounts/${i.accountName}/deployments/${n}`,
@@ -124,7 +123,7 @@ const PRIVATE_LINK_FQDNS: Record<string, (name: string) => string> = {
 };
 
 /** Extension resources live below the resource they apply to. */
-const EXTENSION_PATHS: Record<string, (i: Inputs, name: string) => string> = {
+const EXTENSION_PATHS: Record<string, (i: Props, name: string) => string> = {
   "azure-native:authorization:RoleAssignment": (i, n) =>
     `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
   "azure-native:monitor:DiagnosticSetting": (i, n) =>
@@ -139,23 +138,23 @@ interface Created {
   /** Its Azure name. */
   readonly name: string;
   readonly id: string;
-  readonly inputs: Inputs;
+  readonly inputs: Props;
 }
 
 /** A system-assigned identity gets its principal in the tenant. */
-const systemIdentity = ({ id, inputs }: Created): Inputs =>
+const systemIdentity = ({ id, inputs }: Created): Props =>
   inputs.identity?.type?.includes("SystemAssigned")
     ? { identity: { ...inputs.identity, principalId: stableGuid(`principal/${id}`), tenantId: TENANT_ID } }
     : {};
 
 /** The random provider's result: deterministic per stack and logical name, so two plans are identical. */
-function randomResult({ logicalName, inputs }: Created): Inputs {
+function randomResult({ logicalName, inputs }: Created): Props {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   const bytes = createHash("sha256").update(`${pulumi.getStack()}/${logicalName}`).digest();
   return { result: Array.from(bytes.subarray(0, inputs.length), b => alphabet[b % alphabet.length]).join("") };
 }
 
-function secretProperties({ name, id, inputs }: Created): Inputs {
+function secretProperties({ name, id, inputs }: Created): Props {
   const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${name}`;
   // ARM never returns a secret's value.
   return {
@@ -167,7 +166,7 @@ function secretProperties({ name, id, inputs }: Created): Inputs {
   };
 }
 
-function appInsightsKeys({ id, inputs }: Created): Inputs {
+function appInsightsKeys({ id, inputs }: Created): Props {
   const key = stableGuid(`instrumentation/${id}`);
   return {
     instrumentationKey: key,
@@ -176,7 +175,7 @@ function appInsightsKeys({ id, inputs }: Created): Inputs {
 }
 
 /** Properties Azure, Entra ID or the random provider compute, for the types whose answer needs no engine state. */
-const COMPUTED: Record<string, (r: Created) => Inputs> = {
+const COMPUTED: Record<string, (r: Created) => Props> = {
   "random:index/randomString:RandomString": randomResult,
   "random:index/randomPassword:RandomPassword": randomResult,
   "azure-native:cognitiveservices:Account": r => ({
@@ -197,7 +196,7 @@ const COMPUTED: Record<string, (r: Created) => Inputs> = {
   "azure-native:operationalinsights:Workspace": ({ id }) => ({ customerId: stableGuid(`workspace/${id}`) }),
   "azure-native:applicationinsights:Component": appInsightsKeys,
   "azure-native:network:VirtualNetwork": ({ id, inputs }) => ({
-    subnets: (inputs.subnets ?? []).map((s: Inputs) => ({ ...s, id: `${id}/subnets/${s.name}` })),
+    subnets: (inputs.subnets ?? []).map((s: Props) => ({ ...s, id: `${id}/subnets/${s.name}` })),
   }),
   "azure-native:cdn:Profile": ({ id }) => ({ frontDoorId: stableGuid(`frontdoor/${id}`) }),
   "azure-native:cdn:AFDEndpoint": ({ name, id }) => ({ hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` }),
@@ -286,12 +285,12 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     if (inputs.addressPrefix) this.subnetPrefixes.set(id, inputs.addressPrefix);
     for (const subnet of inputs.subnets ?? [])
       this.subnetPrefixes.set(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);
-    const state: Inputs = { ...inputs, name, id, ...this.computed(args.type, args.name, name, id, inputs) };
+    const state: Props = { ...inputs, name, id, ...this.computed(args.type, args.name, name, id, inputs) };
     return { id, state };
   }
 
   /** A service's outputs; what its tier cannot do is recorded as a refusal like every other (the run then fails). */
-  private apimService(logicalName: string, name: string, inputs: Inputs): Inputs {
+  private apimService(logicalName: string, name: string, inputs: Props): Props {
     try {
       return this.apim.service(name, inputs, subnet => this.privateIp(subnet));
     } catch (e) {
@@ -302,7 +301,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   }
 
   /** Properties Azure computes for each type: those that need the engine's state here, the rest in COMPUTED. */
-  private computed(type: string, logicalName: string, name: string, id: string, inputs: Inputs): Inputs {
+  private computed(type: string, logicalName: string, name: string, id: string, inputs: Props): Props {
     const created: Created = { logicalName, name, id, inputs };
     switch (type) {
       case "azure-native:apimanagement:ApiManagementService":
@@ -337,7 +336,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     }
   }
 
-  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+  call(args: pulumi.runtime.MockCallArgs): Props {
     switch (args.token) {
       case "azure-native:authorization:getClientConfig":
         return {

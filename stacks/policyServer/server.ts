@@ -24,7 +24,9 @@ import type { AnalyzerClient as Client } from "@pulumi/pulumi/proto/analyzer_grp
 import { EnforcementLevel, PolicyConfigEntry, PolicyInfo } from "./config";
 import { LaunchOptions, adoptEarly, launch, serving } from "./launch";
 
-// The gRPC and protobuf copies the SDK's generated stubs were built with.
+// The gRPC and protobuf copies the SDK's generated stubs were built with: resolved from the SDK's folder at
+// run time, so Node's require (the stubs are untyped JavaScript, typed here by what is used).
+/* eslint-disable @typescript-eslint/no-require-imports */
 const SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc: typeof grpcTypes = require(require.resolve("@grpc/grpc-js", { paths: [SDK] }));
 const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [SDK] })) as {
@@ -36,6 +38,7 @@ const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty
 const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
   AnalyzerClient: new (address: string, credentials: unknown) => Client;
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Enforcement levels by their wire number (analyzer.proto `EnforcementLevel`). */
 const WIRE_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];

@@ -7,11 +7,12 @@
 import { MODEL_MATRIX, matrixCitation, offeringRegions } from "../../../catalog/modelMatrix";
 import type { DeploymentSku } from "../../../catalog/models";
 import type { ModelsClient, SupportedModel } from "../../../infra/availability";
+import type { Props } from "../props";
 import { AzureRefusal } from "./refusal";
 
 export function deploymentRefusal(
   logicalName: string,
-  inputs: Record<string, any>,
+  inputs: Props,
   accountRegion: string | undefined,
 ): AzureRefusal | undefined {
   const sku = inputs.sku?.name as DeploymentSku;
