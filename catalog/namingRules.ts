@@ -1,7 +1,7 @@
 /**
  * Azure's naming rules for every resource type the program declares, as data: length, characters and the
  * scope a name must be unique in. The program shortens its generated names with them (infra/naming.ts)
- * and the mock engine refuses a name that breaks them (stacks/azure/names.ts), as ARM would.
+ * and the mock engine refuses a name that breaks them (stacks/engine/refusals/names.ts), as ARM would.
  *
  * Source: "Naming rules and restrictions for Azure resources"
  * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules), one anchor

@@ -39,7 +39,7 @@ export class OpenAiAccount extends pulumi.ComponentResource {
    * The account's last deployment (deployments are chained): the account is `Succeeded` again only once it
    * is done, and Azure refuses other writes to the account (a private endpoint) with 409 until then
    * (https://learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks#use-private-endpoints;
-   * the mock engine's rule in stacks/azure/orderings.ts).
+   * the mock engine's rule in stacks/engine/refusals/orderings.ts).
    */
   public readonly settled: pulumi.Resource;
   public readonly endpoint: pulumi.Output<string>;

@@ -1,5 +1,5 @@
 /**
- * The commands' runtime: `npm run bench` prints each stack's ratio to an honest floor, and stacks/ts.js
+ * The commands' runtime: `npm run bench` prints each stack's ratio to an honest floor, and stacks/loader/ts.js
  * transpiles each file once per content (a changed file is never served stale), and the output projection's
  * cache answers what the projection answers.
  */
@@ -9,14 +9,14 @@ import * as os from "os";
 import * as path from "path";
 import { benchCli } from "../stacks/bench/cli";
 import { replay } from "../stacks/bench/replay";
-import { EXIT } from "../stacks/cli";
+import { EXIT } from "../stacks/cli/cli";
 import { OutputProjection } from "../stacks/policyServer/projection";
 import { CachedProjection } from "../stacks/policyServer/projectionCache";
 import { programRun } from "./policySupport";
 import { TYPES } from "../catalog/types";
 
 const root = path.resolve(__dirname, "..");
-const { cacheFile } = require("../stacks/ts.js") as { cacheFile(source: string): string };
+const { cacheFile } = require("../stacks/loader/ts.js") as { cacheFile(source: string): string };
 
 test("bench prints the median wall time of the floor and of each stack's plan, and the ratio to the floor", async () => {
   const lines: string[] = [];
@@ -75,12 +75,12 @@ test("the bench's replay registers exactly what the plan recorded: URN, parent, 
   for (const r of plan.resources) expect(registration(replayed.get(r.urn)!)).toEqual(registration(r));
 });
 
-test("stacks/ts.js runs TypeScript and re-transpiles a file whose content changed", () => {
+test("stacks/loader/ts.js runs TypeScript and re-transpiles a file whose content changed", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-ts-"));
   try {
     const file = path.join(dir, "hello.ts");
     const run = () =>
-      spawnSync(process.execPath, ["-r", path.join(root, "stacks/ts.js"), file, "x"], { encoding: "utf8" });
+      spawnSync(process.execPath, ["-r", path.join(root, "stacks/loader/ts.js"), file, "x"], { encoding: "utf8" });
     const source = (n: number) =>
       `const n: number = ${n};\nconsole.log(\`\${n} \${process.argv.slice(2).join(" ")} ${Date.now()}\`);\n`;
     const first = source(1);

@@ -8,7 +8,7 @@ import { knownModels, findModel } from "../catalog/models";
 import { findRegion, knownRegions } from "../catalog/regions";
 import { planDate, retirementWarnings } from "../infra/retirement";
 import type { ModelsClient, SupportedModel } from "../infra/availability";
-import { matrixModelsClient } from "../stacks/azure/availability";
+import { matrixModelsClient } from "../stacks/engine/refusals/availability";
 import { runStack, stackValues } from "./support";
 
 /** The config issues of `stack` after `edit`, judged as of `today` (jest pins the default: jest.config.js). */

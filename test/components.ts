@@ -1,8 +1,8 @@
 /**
  * Component tests: run a function that declares components (instead of the whole program) under the
- * Azure mocks, recorded by stacks/runner.ts exactly as a whole-program run is.
+ * Azure mocks, recorded by stacks/engine/runner.ts exactly as a whole-program run is.
  */
-import { PlannedResource, ProgramRun, runProgram } from "../stacks/runner";
+import { PlannedResource, ProgramRun, runProgram } from "../stacks/engine/runner";
 
 export async function runComponents(
   declare: () => Record<string, unknown> | void,

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { XMLParser } from "fast-xml-parser";
-import { ProgramRun } from "../stacks/runner";
+import { ProgramRun } from "../stacks/engine/runner";
 import { renderChart } from "../stacks/drill/chart";
 import { cli, slug } from "../stacks/drill/cli";
 import { DrillConfig, DrillConfigError, Scenario, loadDrillConfig, parseDrillConfig } from "../stacks/drill/config";
@@ -15,7 +15,7 @@ import { DrillPlanError, PlanLike, readPlan } from "../stacks/drill/readPlan";
 import { AppReport, ScenarioReport } from "../stacks/drill/record";
 import { renderTable } from "../stacks/drill/report";
 import { DrillTopology, isProvisioned } from "../stacks/drill/topology";
-import { MANIFEST } from "../stacks/outDir";
+import { MANIFEST } from "../stacks/cli/outDir";
 import { runStack } from "./support";
 import { TYPES } from "../catalog/types";
 
@@ -419,7 +419,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
 
 describe("the drill file", () => {
   test("the example parses, and its scenarios run on the prod plan", async () => {
-    const file = path.resolve(__dirname, "../stacks/drill/prod.yaml");
+    const file = path.resolve(__dirname, "../drill.prod.yaml");
     const c = loadDrillConfig(file);
     expect(c.scenarios.length).toBeGreaterThan(0);
     const topo = readPlan(await planned("prod"));

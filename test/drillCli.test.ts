@@ -6,10 +6,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXIT } from "../stacks/cli";
+import { EXIT } from "../stacks/cli/cli";
 import { DRILL, cli, planStack, slug } from "../stacks/drill/cli";
-import { GENERATED_BY, MANIFEST } from "../stacks/outDir";
-import { Plan, writePlan } from "../stacks/plan";
+import { GENERATED_BY, MANIFEST } from "../stacks/cli/outDir";
+import { Plan, writePlan } from "../stacks/cli/plan";
 import { runStack } from "./support";
 
 let dir: string;

@@ -3,7 +3,7 @@ import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "../infra/edge";
 import { ORIGIN_RESPONSE_TIMEOUT_SECONDS, checkFailoverFitsEntry, gatewayChains } from "../infra/gateway/chains";
 import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { buildTopology } from "../infra/topology";
-import { ProgramRun } from "../stacks/runner";
+import { ProgramRun } from "../stacks/engine/runner";
 import { inputs, named, runComponents } from "./components";
 import { ofType, stackValues } from "./support";
 import { TYPES } from "../catalog/types";

@@ -3,7 +3,7 @@
  * and split-brain DNS with a DNS-switched gateway in private mode (prod).
  */
 import { contains } from "../infra/cidr";
-import { ProgramRun } from "../stacks/runner";
+import { ProgramRun } from "../stacks/engine/runner";
 import { inputs } from "./components";
 import { TYPES } from "../catalog/types";
 import { ofType, policyTree, runStack, stackValues } from "./support";

@@ -4,7 +4,7 @@ import { contains } from "../infra/cidr";
 import { VnetConfig } from "../infra/config";
 import { GatewayDns } from "../infra/gatewayDns";
 import { APIM_SUBNET, PRIVATE_ENDPOINT_SUBNET, PrivateAccount, PrivateNetwork } from "../infra/network";
-import { PlannedResource, ProgramRun } from "../stacks/runner";
+import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
 import { inputs, runComponents } from "./components";
 import { ofType } from "./support";
 import { TYPES } from "../catalog/types";

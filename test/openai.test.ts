@@ -1,6 +1,6 @@
 import { findRegion } from "../catalog/regions";
 import { ACCOUNT_ROLES, REGION_ROLES, SHARED_ROLES } from "../catalog/tags";
-import { PlannedResource, ProgramRun } from "../stacks/runner";
+import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
 import { TYPES } from "../catalog/types";
 import { ofType, runStack, takesArmTags } from "./support";
 

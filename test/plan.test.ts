@@ -4,22 +4,22 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { BENCH, benchCli } from "../stacks/bench/cli";
-import { EXIT, countResources, formatCount, npmScript, resolvePolicyConfig, runCommand } from "../stacks/cli";
-import { AzureRefusalError } from "../stacks/azure/refusal";
+import { EXIT, countResources, formatCount, npmScript, resolvePolicyConfig, runCommand } from "../stacks/cli/cli";
+import { AzureRefusalError } from "../stacks/engine/refusals/refusal";
 import { readPolicyConfig } from "../stacks/policyServer/config";
-import { MANIFEST } from "../stacks/outDir";
-import { PLAN, Plan, makePlan, parsePlanArgs, planCli, writePlan } from "../stacks/plan";
-import { POLICY, policyCli } from "../stacks/policy";
+import { MANIFEST } from "../stacks/cli/outDir";
+import { PLAN, Plan, makePlan, parsePlanArgs, planCli, writePlan } from "../stacks/cli/plan";
+import { POLICY, policyCli } from "../stacks/cli/policy";
 import * as pulumi from "@pulumi/pulumi";
 import {
   SECRET,
   StackFileError,
   loadStackConfig,
   redactSecrets,
-  stackFile,
   withoutApiVersionAliases,
-} from "../stacks/runner";
+} from "../stacks/engine/runner";
 import { TYPES } from "../catalog/types";
+import { stackFile } from "../stacks/cli/stackFile";
 
 const root = path.resolve(__dirname, "..");
 const made: string[] = [];
@@ -361,7 +361,7 @@ describe("commands: help, arguments, exit codes, one resource count", () => {
     expect(count.providers).toBeGreaterThan(0);
     const policy = await run(policyCli, path.join(dir, "plan.json"));
     expect(policy.stdout.split("\n")[0]).toContain(`aoai-bcdr/prod: ${formatCount(count)},`);
-    const { summary } = await import("../stacks/plan");
+    const { summary } = await import("../stacks/cli/plan");
     expect(summary(plan, [], "x").split("\n")[0]).toContain(`aoai-bcdr/prod: ${formatCount(count)},`);
     // A saved plan without the `custom` flag counts the same (this project's types are its components).
     const stripped = plan.resources.map(r => ({ type: r.type }));

@@ -4,7 +4,7 @@
  * invariants the server enforces by exiting, policy config read as the CLI reads it, and `npm run policy`.
  */
 import { spawnSync } from "child_process";
-import { npmScript, resolvePolicyConfig } from "../stacks/cli";
+import { npmScript, resolvePolicyConfig } from "../stacks/cli/cli";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,10 +13,10 @@ import { PACK_NAME, rules } from "../policies/pack";
 import { PolicyConfigError, parsePolicyConfig, reconcile, warnings } from "../stacks/policyServer/config";
 import { PolicyServer } from "../stacks/policyServer/server";
 import { adoptEarly, launchEarly, serving } from "../stacks/policyServer/launch";
-import { policyCli } from "../stacks/policy";
-import { Plan, makePlan } from "../stacks/plan";
+import { policyCli } from "../stacks/cli/policy";
+import { Plan, makePlan } from "../stacks/cli/plan";
 import { PackEvaluator } from "../stacks/policyServer/evaluate";
-import { stackFile } from "../stacks/runner";
+import { stackFile } from "../stacks/cli/stackFile";
 import { clone, edit, policyServer } from "./policySupport";
 
 const root = path.resolve(__dirname, "..");

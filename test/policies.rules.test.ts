@@ -4,12 +4,12 @@
  * plan broken one way fails that rule in every phase where it can decide, and is advisory "cannot decide"
  * in the others.
  */
-import type { PlannedResource } from "../stacks/runner";
-import { resolvePolicyConfig } from "../stacks/cli";
+import type { PlannedResource } from "../stacks/engine/runner";
+import { resolvePolicyConfig } from "../stacks/cli/cli";
 import { PolicyConfig, parsePolicyConfig } from "../stacks/policyServer/config";
 import { Phase, Violation } from "../stacks/policyServer/evaluate";
 import { UNKNOWN } from "../stacks/policyServer/projection";
-import { ProgramRun } from "../stacks/runner";
+import { ProgramRun } from "../stacks/engine/runner";
 import { rules } from "../policies/pack";
 import { Props, Stack, clone, copyOf, edit, named, policyServer, programRun, without } from "./policySupport";
 import { TYPES } from "../catalog/types";

@@ -1,8 +1,9 @@
 /**
  * Policy test helpers: the stacks' plans, broken copies of them, and the real policy server (one per suite).
  */
-import { Plan, makePlan } from "../stacks/plan";
-import { PlannedResource, ProgramRun, loadStackConfig, stackFile } from "../stacks/runner";
+import { Plan, makePlan } from "../stacks/cli/plan";
+import { PlannedResource, ProgramRun, loadStackConfig } from "../stacks/engine/runner";
+import { stackFile } from "../stacks/cli/stackFile";
 import { sharedRun } from "./support";
 import { PackEvaluator, sharedEvaluator } from "../stacks/policyServer/evaluate";
 

@@ -1,5 +1,5 @@
 import { Usage, UsagesClient, usageName } from "../infra/quota";
-import { DEFAULT_SUBSCRIPTION_ID } from "../stacks/mocks";
+import { DEFAULT_SUBSCRIPTION_ID } from "../stacks/engine/mocks";
 import { TYPES } from "../catalog/types";
 import { ofType, runStack } from "./support";
 

@@ -10,7 +10,8 @@ import { PROJECT } from "../infra/config";
 import type { ModelsClient } from "../infra/availability";
 import { UsagesClient } from "../infra/quota";
 import { planDate } from "../infra/retirement";
-import { PlannedResource, ProgramRun, StackConfig, runProgram, stackFile } from "../stacks/runner";
+import { PlannedResource, ProgramRun, StackConfig, runProgram } from "../stacks/engine/runner";
+import { stackFile } from "../stacks/cli/stackFile";
 
 /** The `aoai-bcdr:*` values of a stack file as plain objects, keyed without the namespace. */
 export function stackValues(stack: string): Record<string, any> {

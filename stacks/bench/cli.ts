@@ -23,9 +23,10 @@ import {
   parseCommand,
   runCommand,
   wholeNumber,
-} from "../cli";
+} from "../cli/cli";
 import { benchDrill } from "../drill/bench";
-import { ProgramRun, stackFile } from "../runner";
+import { ProgramRun } from "../engine/runner";
+import { stackFile } from "../cli/stackFile";
 
 export const BENCH: Command = {
   name: "bench",
@@ -89,7 +90,10 @@ export function benchCli(argv: readonly string[], out: Output = console): Promis
           const plan = () => measure([...npmScript("plan"), "--stack", s, "--out", path.dirname(plans[s])], plans[s]);
           plan(); // warms the transpile and projection caches, as an earlier plan would have, and writes what replay reads
           runs[`${s}:resources`] = () =>
-            measure(["-r", path.join(__dirname, "..", "ts.js"), path.join(__dirname, "replay.ts"), plans[s]], plans[s]);
+            measure(
+              ["-r", path.join(__dirname, "..", "loader", "ts.js"), path.join(__dirname, "replay.ts"), plans[s]],
+              plans[s],
+            );
           runs[s] = plan;
         }
         const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(runs).map(k => [k, []]));

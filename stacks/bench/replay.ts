@@ -1,16 +1,17 @@
 /**
  * The benchmark's second reference: a plan's resources alone. Each resource the plan recorded is declared again
  * through its own SDK class (@pulumi/azure-native, @pulumi/azuread, @pulumi/random) with the inputs, parent,
- * provider, protect flag and dependencies the plan recorded, on the plan's mock engine (stacks/runner.ts: the
+ * provider, protect flag and dependencies the plan recorded, on the plan's mock engine (stacks/engine/runner.ts: the
  * same recording, the same API-version alias handling, the same refusals). No config is validated, no topology
  * computed, no pack evaluated: what `npm run plan` costs beyond this is the program's own logic and the policy
  * evaluation. test/bench.test.ts shows a replay registers exactly what the plan did.
  *
- *   node -r ./stacks/ts.js stacks/bench/replay.ts <plan.json>
+ *   node -r ./stacks/loader/ts.js stacks/bench/replay.ts <plan.json>
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { PlannedResource, ProgramRun, loadStackConfig, runProgram, stackFile } from "../runner";
+import { PlannedResource, ProgramRun, loadStackConfig, runProgram } from "../engine/runner";
+import { stackFile } from "../cli/stackFile";
 
 type SdkClass = new (
   name: string,
@@ -28,6 +29,7 @@ function sdkClass(type: string): SdkClass {
     pkg === "pulumi" && module === "providers"
       ? [name === "azure-native" ? "@pulumi/azure-native/provider" : `@pulumi/${name}`, "Provider"]
       : [pkg === "azure-native" ? `@pulumi/azure-native/${module}` : `@pulumi/${pkg}`, name];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module is named by the plan's type
   const cls = (require(from) as Record<string, SdkClass | undefined>)[exported];
   if (!cls) throw new Error(`replay: no class ${exported} in ${from} for ${type}`);
   return cls;
@@ -83,7 +85,7 @@ export function replay(plan: Pick<ProgramRun, "stack" | "resources">): Promise<P
 
 if (require.main === module) {
   const file = process.argv[2];
-  if (!file) throw new Error("usage: node -r ./stacks/ts.js stacks/bench/replay.ts <plan.json>");
+  if (!file) throw new Error("usage: node -r ./stacks/loader/ts.js stacks/bench/replay.ts <plan.json>");
   replay(JSON.parse(fs.readFileSync(file, "utf8"))).catch(e => {
     console.error(e);
     process.exitCode = 3;

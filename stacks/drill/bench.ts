@@ -2,12 +2,11 @@
  * Drill benchmark: an hour of simulated traffic of a planned stack under its primary region's outage, timed
  * alone. Part of `npm run bench`, on the plan it has just measured.
  */
-import type { ProgramRun } from "../runner";
 import { parseDrillConfig } from "./config";
 import { runScenario } from "./drill";
-import { readPlan } from "./readPlan";
+import { PlanLike, readPlan } from "./readPlan";
 
-export function benchDrill(plan: ProgramRun): string {
+export function benchDrill(plan: PlanLike): string {
   const topology = readPlan(plan);
   const config = parseDrillConfig({ window: { minutes: 60, faultFrom: 0, faultTo: 60 } }, "bench");
   const region = Object.values(topology.accounts).find(a => a.role === "standard")!.region;

@@ -2,18 +2,18 @@
  * The failover drill: replays outages against the topology a plan declares and shows what callers get.
  *
  * --stack plans the stack first (as `npm run plan` does, into out/<stack>/); --plan drills a saved plan.
- * The drill file defaults to stacks/drill/<stack>.yaml when it exists. Charts (one SVG per scenario) go to
- * drill/ beside the plan, a directory the drill owns (stacks/outDir.ts: it replaces only its own charts and
+ * The drill file defaults to drill.<stack>.yaml beside the stack file when it exists. Charts (one SVG per scenario) go to
+ * drill/ beside the plan, a directory the drill owns (stacks/cli/outDir.ts: it replaces only its own charts and
  * refuses a folder holding anyone else's files); `--json` replaces only a report the drill wrote.
  *
  * Usage and exit codes: DRILL.usage below, and the README's "Command line" section.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Command, EXIT, Output, UsageError, main, parseCommand, runCommand, wholeNumber } from "../cli";
-import { OutputFile, checkOutDir, checkOwnedJson, writeOutDir, writeOwnedJson } from "../outDir";
-import { PLAN, Plan, makePlan, writePlan } from "../plan";
-import { stackFile } from "../runner";
+import { Command, EXIT, Output, UsageError, main, parseCommand, runCommand, wholeNumber } from "../cli/cli";
+import { OutputFile, checkOutDir, checkOwnedJson, writeOutDir, writeOwnedJson } from "../cli/outDir";
+import { PLAN, Plan, makePlan, writePlan } from "../cli/plan";
+import { stackFile } from "../cli/stackFile";
 import { renderChart } from "./chart";
 import { DrillConfig, DrillConfigError, loadDrillConfig } from "./config";
 import { drill } from "./drill";
@@ -27,7 +27,7 @@ export const DRILL: Command = {
     "usage: npm run drill -- [--stack <name> | --plan <path/to/plan.json>] [--drill <file>] [--json <file>] [--seed <n>]",
     "  --stack <name>   plan this stack first, into out/<name>/ (default: dev)",
     "  --plan <file>    drill a saved (or hand-edited) plan instead",
-    "  --drill <file>   scenarios, demand and window (default: stacks/drill/<stack>.yaml when it exists)",
+    "  --drill <file>   scenarios, demand and window (default: drill.<stack>.yaml when it exists)",
     "  --json <file>    also write the report as JSON: a new file, or one an earlier drill wrote",
     `  --seed <n>       the simulation's seed, 0 to ${2 ** 31 - 1} (default: the drill file's, else 1)`,
     "  -h, --help       this text",
@@ -96,7 +96,7 @@ function readSavedPlan(file: string): { plan: PlanLike; file: string } {
 }
 
 function drillConfig(opts: DrillOptions, stack: string): DrillConfig {
-  const byDefault = path.resolve(__dirname, `${stack}.yaml`);
+  const byDefault = path.join(path.dirname(stackFile(stack)), `drill.${stack}.yaml`);
   const config = loadDrillConfig(opts.drill ?? (fs.existsSync(byDefault) ? byDefault : undefined));
   return opts.seed === undefined ? config : { ...config, seed: opts.seed };
 }

@@ -1,6 +1,6 @@
 /**
- * The drill file of a stack (`stacks/drill/<stack>.yaml`, or `--drill FILE`): the simulated window, the
- * demand per application when it differs from the token limit, and user-defined scenarios.
+ * The drill file of a stack (`drill.<stack>.yaml` beside `Pulumi.<stack>.yaml`, or `--drill FILE`): the
+ * simulated window, the demand per application when it differs from the token limit, and user-defined scenarios.
  */
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";

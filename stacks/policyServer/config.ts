@@ -7,7 +7,7 @@
  * two; `warnings` does, so a typo does not silently disable a rule.
  */
 import Ajv from "ajv";
-import { readUserFile } from "../errors";
+import { readUserFile } from "../cli/errors";
 
 export const LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 export type EnforcementLevel = (typeof LEVELS)[number];

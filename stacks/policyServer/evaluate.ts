@@ -5,7 +5,7 @@
  * The offline plan, `npm run policy` and the tests use it; one server serves every stack of a process.
  */
 import * as path from "path";
-import type { PlannedResource } from "../runner";
+import type { PlannedResource } from "../engine/runner";
 import { PolicyConfig, reconcile, warnings } from "./config";
 import { CachedProjection } from "./projectionCache";
 import { Launch, POLICY_PACK_DIR } from "./launch";

@@ -15,8 +15,8 @@ export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
 export type Launch = "cli" | "transpiled";
 const LAUNCH: Record<Launch, readonly string[]> = {
   cli: [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."],
-  // `.` resolves the package's `main` as run-policy-pack's require does, .ts included once stacks/ts.js is loaded.
-  transpiled: ["-r", path.resolve(__dirname, "..", "ts.js"), "."],
+  // `.` resolves the package's `main` as run-policy-pack's require does, .ts included once stacks/loader/ts.js is loaded.
+  transpiled: ["-r", path.resolve(__dirname, "..", "loader", "ts.js"), "."],
 };
 
 export interface LaunchOptions {
@@ -32,8 +32,10 @@ export interface Launched {
 
 /** The child and its pipes never keep this process alive while nobody waits on the port. */
 function holdOpen(child: ChildProcess, held: boolean): void {
-  held ? child.ref() : child.unref();
-  for (const stream of [child.stdout, child.stderr]) held ? (stream as Socket).ref() : (stream as Socket).unref();
+  for (const handle of [child, child.stdout as Socket, child.stderr as Socket]) {
+    if (held) handle.ref();
+    else handle.unref();
+  }
 }
 
 export function launch(opts: LaunchOptions = {}): Launched {
@@ -55,10 +57,9 @@ export function launch(opts: LaunchOptions = {}): Launched {
     child.stdout!.on("data", d => {
       stdout += d;
       const line = stdout.split("\n")[0];
-      if (stdout.includes("\n"))
-        /^\d+$/.test(line.trim())
-          ? resolve(line.trim())
-          : reject(new Error(`the policy pack printed ${JSON.stringify(line)} instead of its port:\n${stderr}`));
+      if (!stdout.includes("\n")) return;
+      if (/^\d+$/.test(line.trim())) resolve(line.trim());
+      else reject(new Error(`the policy pack printed ${JSON.stringify(line)} instead of its port:\n${stderr}`));
     });
     child.once("exit", code => reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr}`)));
   });

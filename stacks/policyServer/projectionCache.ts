@@ -9,6 +9,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { version as AZURE_NATIVE_VERSION } from "@pulumi/azure-native/package.json";
 import type { OutputProjection } from "./projection";
 
 type Props = Record<string, unknown>;
@@ -18,7 +19,7 @@ const CACHE_DIR = path.resolve(__dirname, "..", "..", "node_modules", ".cache", 
 
 /** The file of answers for this projection code and this @pulumi/azure-native. */
 function cacheFile(dir: string): string {
-  const hash = crypto.createHash("sha256").update(require("@pulumi/azure-native/package.json").version);
+  const hash = crypto.createHash("sha256").update(AZURE_NATIVE_VERSION);
   for (const source of ["projection.ts", "outputSchema.ts"])
     hash.update("\0").update(fs.readFileSync(path.join(__dirname, source)));
   return path.join(dir, `${hash.digest("hex")}.json`);
@@ -73,6 +74,7 @@ export class CachedProjection {
     const kept = this.answers[key];
     if (kept) return JSON.parse(JSON.stringify(kept));
     // Loaded on the first miss: it loads the TypeScript compiler.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, see above
     this.projection ??= new (require("./projection") as typeof import("./projection")).OutputProjection();
     const projected = JSON.parse(
       JSON.stringify(

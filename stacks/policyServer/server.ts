@@ -7,7 +7,7 @@
  *     sdk/nodejs/policy/server.ts `serve`). A type error in the pack stops it here. Type-checking the pack
  *     costs seconds of CPU at every start.
  *   - launch "transpiled" (the default): the same pack `main`, the same `new PolicyPack` and gRPC server, loaded
- *     through stacks/ts.js's cached transpile instead of run-policy-pack's ts-node type-check: a start costs
+ *     through stacks/loader/ts.js's cached transpile instead of run-policy-pack's ts-node type-check: a start costs
  *     what loading @pulumi/policy costs. The type-check is not lost: `npm test` runs tsc over policies/
  *     (tsconfig.json includes it), and test/policies.pack.test.ts starts the pack the CLI's way, proves a type
  *     error stops it and that both launches serve the same pack with the same verdicts.
@@ -24,7 +24,9 @@ import type { AnalyzerClient as Client } from "@pulumi/pulumi/proto/analyzer_grp
 import { EnforcementLevel, PolicyConfigEntry, PolicyInfo } from "./config";
 import { LaunchOptions, adoptEarly, launch, serving } from "./launch";
 
-// The gRPC and protobuf copies the SDK's generated stubs were built with.
+// The gRPC and protobuf copies the SDK's generated stubs were built with: resolved from the SDK's folder at
+// run time, so Node's require (the stubs are untyped JavaScript, typed here by what is used).
+/* eslint-disable @typescript-eslint/no-require-imports */
 const SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc: typeof grpcTypes = require(require.resolve("@grpc/grpc-js", { paths: [SDK] }));
 const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [SDK] })) as {
@@ -36,6 +38,7 @@ const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty
 const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
   AnalyzerClient: new (address: string, credentials: unknown) => Client;
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Enforcement levels by their wire number (analyzer.proto `EnforcementLevel`). */
 const WIRE_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];

@@ -3,19 +3,19 @@
  * engine, and records what the engine would receive for every resource: URN, parent, provider,
  * inputs, protect and dependencies. Secrets are redacted as `[secret]`. The run fails, as a deployment
  * would, when the mock engine recorded a refusal (a name, a model offer) or the dependency graph holds
- * an ordering Azure rejects (stacks/azure/orderings.ts).
+ * an ordering Azure rejects (./refusals/orderings.ts).
  */
 import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { PROJECT } from "../infra/config";
-import type { ProgramOptions, UsagesClient } from "../infra/quota";
-import { matrixModelsClient } from "./azure/availability";
-import { Graph, GraphNode, orderingRefusals } from "./azure/orderings";
-import { AzureRefusalError } from "./azure/refusal";
-import { UsageError } from "./errors";
+import { PROJECT } from "../../infra/config";
+import type { ProgramOptions, UsagesClient } from "../../infra/quota";
+import { matrixModelsClient } from "./refusals/availability";
+import { Graph, GraphNode, orderingRefusals } from "./refusals/orderings";
+import { AzureRefusalError } from "./refusals/refusal";
+import { UsageError } from "../cli/errors";
 import { AzureMocks } from "./mocks";
+import type { Props } from "./props";
 
 export const SECRET = "[secret]";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -45,7 +45,7 @@ export interface ProgramRun {
 }
 
 /** What the mock engine answered for a resource: its id and output state (not part of the plan file). */
-type Answer = { id?: string; outputs: Record<string, any> };
+type Answer = { id?: string; outputs: Props };
 
 export interface StackConfig {
   /** Config values as the Pulumi CLI hands them to a program: `ns:key` -> string (objects as JSON). */
@@ -121,10 +121,6 @@ export const offlineUsages: UsagesClient = {
     );
   },
 };
-
-export function stackFile(stack: string, root = path.resolve(__dirname, "..")): string {
-  return path.join(root, `Pulumi.${stack}.yaml`);
-}
 
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
@@ -263,7 +259,9 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const resources: PlannedResource[] = opts.record ?? [];
   const answers = new Map<string, Answer>();
   recordRegistrations(resources, answers);
-  const main = opts.program ?? (require("../infra/index") as Program);
+  // Loaded only when no program is given: the program's modules are what a run measures and declares.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, see above
+  const main = opts.program ?? (require("../../infra/index") as Program);
   // The same wrapper the Pulumi language host uses: it waits for every outstanding registration.
   // The program's error is caught inside the stack's init (where the language host would report it)
   // and rethrown once every outstanding registration has drained.
@@ -285,7 +283,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const graph = new Graph(
     resources
       .filter(r => r.custom)
-      .map((r): GraphNode => ({ ...r, inputs: r.inputs as Record<string, any>, ...answers.get(r.urn)! })),
+      .map((r): GraphNode => ({ ...r, inputs: r.inputs as Props, ...answers.get(r.urn)! })),
   );
   const refusals = [...mocks.refusals, ...orderingRefusals(graph)];
   if (refusals.length > 0) throw new AzureRefusalError(refusals);

@@ -20,11 +20,12 @@ import {
   resolvePolicyConfig,
   runCommand,
 } from "./cli";
-import { Violation, formatViolation, sharedEvaluator } from "./policyServer/evaluate";
-import type { StackOutputs } from "../infra/outputs";
+import { Violation, formatViolation, sharedEvaluator } from "../policyServer/evaluate";
+import type { StackOutputs } from "../../infra/outputs";
 import { renderMermaid, renderText } from "./diagram";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
-import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram, stackFile } from "./runner";
+import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram } from "../engine/runner";
+import { stackFile } from "./stackFile";
 
 export const PLAN: Command = {
   name: "plan",
@@ -40,7 +41,7 @@ export const PLAN: Command = {
 };
 
 /** A policy diagnostic from the real policy server, with the phase (inputs, preview, update) it was found in. */
-export type { Violation } from "./policyServer/evaluate";
+export type { Violation } from "../policyServer/evaluate";
 
 export interface Plan extends ProgramRun {
   violations: Violation[];

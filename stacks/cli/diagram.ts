@@ -2,8 +2,8 @@
  * Topology diagrams rendered from a plan's stack outputs: a plain-text one that reads at a glance in a
  * terminal or a PR comment, and a Mermaid one that GitHub renders as a picture.
  */
-import type { AccountOutput, DeploymentOutput, StackOutputs } from "../infra/outputs";
-import type { FailoverChain } from "../infra/topology";
+import type { AccountOutput, DeploymentOutput, StackOutputs } from "../../infra/outputs";
+import type { FailoverChain } from "../../infra/topology";
 
 const unit = (d: DeploymentOutput) => (d.sku.endsWith("ProvisionedManaged") ? "PTU" : "K TPM");
 

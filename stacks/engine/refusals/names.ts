@@ -2,11 +2,12 @@
  * The mock engine's name check: every name a resource carries must satisfy its type's rule
  * (catalog/namingRules.ts) and be unique in the rule's scope, as ARM checks on PUT.
  */
-import { NAMING_RULES, NameScope, UNNAMED_TYPE_PREFIXES, nameProblem } from "../../catalog/namingRules";
+import { NAMING_RULES, NameScope, UNNAMED_TYPE_PREFIXES, nameProblem } from "../../../catalog/namingRules";
+import type { Props } from "../props";
 import { AzureRefusal } from "./refusal";
 
-const read = (inputs: Record<string, any>, path: string): unknown =>
-  path.split(".").reduce<any>((o, k) => (o == null ? undefined : o[k]), inputs);
+const read = (inputs: Props, path: string): unknown =>
+  path.split(".").reduce<unknown>((o, k) => (o == null ? undefined : (o as Props)[k]), inputs);
 
 /** The part of a resource's ARM id that a name must be unique in. */
 function scopeOf(id: string, scope: NameScope): string {
@@ -30,7 +31,7 @@ export class NameRegistry {
    * Refusals for one resource: a name that breaks its rule, or one already taken in its scope.
    * `id` is the resource's ARM id (it encodes the subscription, resource group and parent scopes).
    */
-  check(type: string, logicalName: string, inputs: Record<string, any>, id: string): AzureRefusal[] {
+  check(type: string, logicalName: string, inputs: Props, id: string): AzureRefusal[] {
     if (UNNAMED_TYPE_PREFIXES.some(p => type.startsWith(p))) return [];
     const named = NAMING_RULES[type];
     if (!named) {

@@ -6,11 +6,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../infra/config";
-import { AzureRefusalError } from "./azure/refusal";
+import { PROJECT } from "../../infra/config";
+import { AzureRefusalError } from "../engine/refusals/refusal";
 import { HelpRequested, UsageError } from "./errors";
-import { PolicyConfig, PolicyConfigError, readPolicyConfig } from "./policyServer/config";
-import { policyConfigFile } from "./policyServer/evaluate";
+import { PolicyConfig, PolicyConfigError, readPolicyConfig } from "../policyServer/config";
+import { policyConfigFile } from "../policyServer/evaluate";
 
 /** Exit codes of every command (documented in the README's "Command line" section). */
 export const EXIT = {
@@ -91,7 +91,7 @@ export async function runCommand(cmd: Command, body: () => Promise<number>, out:
       out.error(`${cmd.name}: ${e.message}`);
       return EXIT.usage;
     }
-    // What Azure would refuse (stacks/azure/) fails a command like a mandatory violation: nothing is written.
+    // What Azure would refuse (stacks/engine/refusals/) fails a command like a mandatory violation: nothing is written.
     if (e instanceof AzureRefusalError) {
       out.error(`${cmd.name}: ${e.message}`);
       return EXIT.violation;
@@ -106,10 +106,8 @@ export async function runCommand(cmd: Command, body: () => Promise<number>, out:
  * test runs a command exactly as `npm run <name>` does, preloads included.
  */
 export function npmScript(name: string): string[] {
-  const scripts = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "package.json"), "utf8")).scripts as Record<
-    string,
-    string
-  >;
+  const scripts = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8"))
+    .scripts as Record<string, string>;
   const [node, ...args] = (scripts[name] ?? "").split(" ");
   if (node !== "node")
     throw new Error(`package.json: script '${name}' is not a 'node <args>' command: ${scripts[name]}`);

@@ -4,14 +4,15 @@
  * `InvalidResourceProperties` / "The specified SKU ... is not supported in this region". The same data
  * answers the Cognitive Services models API (`GET .../locations/{location}/models`) for `quota.source: live`.
  */
-import { MODEL_MATRIX, matrixCitation, offeringRegions } from "../../catalog/modelMatrix";
-import type { DeploymentSku } from "../../catalog/models";
-import type { ModelsClient, SupportedModel } from "../../infra/availability";
+import { MODEL_MATRIX, matrixCitation, offeringRegions } from "../../../catalog/modelMatrix";
+import type { DeploymentSku } from "../../../catalog/models";
+import type { ModelsClient, SupportedModel } from "../../../infra/availability";
+import type { Props } from "../props";
 import { AzureRefusal } from "./refusal";
 
 export function deploymentRefusal(
   logicalName: string,
-  inputs: Record<string, any>,
+  inputs: Props,
   accountRegion: string | undefined,
 ): AzureRefusal | undefined {
   const sku = inputs.sku?.name as DeploymentSku;

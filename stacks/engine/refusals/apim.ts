@@ -4,7 +4,7 @@
  * deliberately kept apart from the program's own (infra/gateway/tiers.ts): the mocks answer as Azure
  * documents it, and the program must cope with that answer.
  */
-type Inputs = Record<string, any>;
+import type { Props } from "../props";
 
 export interface ApimTier {
   /**
@@ -60,12 +60,12 @@ export class ApimMock {
   private readonly publicIpZones = new Map<string, readonly string[]>();
 
   /** Remembers a public IP's zones (none: a regional, non-zonal IP). */
-  publicIp(id: string, inputs: Inputs): void {
+  publicIp(id: string, inputs: Props): void {
     this.publicIpZones.set(id, inputs.zones ?? []);
   }
 
   /** The outputs Azure computes for a service, or its refusal. */
-  service(name: string, inputs: Inputs, privateIp: (subnetId?: string) => string): Inputs {
+  service(name: string, inputs: Props, privateIp: (subnetId?: string) => string): Props {
     const sku: string = inputs.sku?.name;
     const tier = APIM_TIERS[sku];
     if (!tier) throw new ApimRefusal(`API Management service '${name}': unknown SKU '${sku}'`);
@@ -80,12 +80,12 @@ export class ApimMock {
       developerPortalUrl: portalOn ? `https://${name}.developer.azure-api.net` : undefined,
       developerPortalStatus: portalOn ? "Enabled" : "Disabled",
       privateIPAddresses: internal ? [privateIp(inputs.virtualNetworkConfiguration?.subnetResourceId)] : undefined,
-      additionalLocations: inputs.additionalLocations?.map((l: Inputs) => ({
+      additionalLocations: inputs.additionalLocations?.map((l: Props) => ({
         ...l,
         gatewayRegionalUrl: regional(l.location),
         privateIPAddresses: internal ? [privateIp(l.virtualNetworkConfiguration?.subnetResourceId)] : undefined,
       })),
-      hostnameConfigurations: inputs.hostnameConfigurations?.map((h: Inputs) => ({
+      hostnameConfigurations: inputs.hostnameConfigurations?.map((h: Props) => ({
         ...h,
         certificateSource: "KeyVault",
       })),
@@ -93,11 +93,11 @@ export class ApimMock {
     };
   }
 
-  private check(name: string, sku: string, tier: ApimTier, inputs: Inputs): void {
+  private check(name: string, sku: string, tier: ApimTier, inputs: Props): void {
     const refuse = (why: string) => {
       throw new ApimRefusal(`API Management service '${name}' (${sku}): ${why}`);
     };
-    const locations: Inputs[] = [inputs, ...(inputs.additionalLocations ?? [])];
+    const locations: Props[] = [inputs, ...(inputs.additionalLocations ?? [])];
     if (inputs.additionalLocations?.length && !tier.multiRegion) refuse("additional locations need the Premium tier");
     if (locations.some(l => l.zones?.length) && !tier.availabilityZones)
       refuse("this tier has no availability zone support");

@@ -4,6 +4,7 @@
  * overlapping namespaces" — which is why split-brain zones (one `privatelink.*` copy per region) must never
  * share a VNet, a hub included.
  */
+import type { Props } from "../props";
 import { AzureRefusal } from "./refusal";
 
 const SOURCE =
@@ -13,7 +14,7 @@ export class DnsLinkRegistry {
   /** `<vnet id>|<zone name>` (lowercase) -> the link that took it. */
   private readonly links = new Map<string, string>();
 
-  check(logicalName: string, inputs: Record<string, any>): AzureRefusal[] {
+  check(logicalName: string, inputs: Props): AzureRefusal[] {
     const vnet = String(inputs.virtualNetwork?.id ?? "");
     const zone = String(inputs.privateZoneName ?? "");
     const key = `${vnet}|${zone}`.toLowerCase();

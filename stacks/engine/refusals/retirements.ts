@@ -11,15 +11,12 @@ import {
   currentReplacement,
   isRetired,
   retirementDate,
-} from "../../catalog/retirements";
-import type { DeploymentSku } from "../../catalog/models";
+} from "../../../catalog/retirements";
+import type { DeploymentSku } from "../../../catalog/models";
+import type { Props } from "../props";
 import { AzureRefusal } from "./refusal";
 
-export function retiredDeploymentRefusal(
-  logicalName: string,
-  inputs: Record<string, any>,
-  today: string,
-): AzureRefusal | undefined {
+export function retiredDeploymentRefusal(logicalName: string, inputs: Props, today: string): AzureRefusal | undefined {
   const sku = inputs.sku?.name as DeploymentSku;
   const { name, version } = inputs.properties?.model ?? {};
   if (!isRetired(name, version, sku, today)) return undefined;

@@ -4,7 +4,8 @@
  * is what the Pulumi engine waits for); a subject created without one of them in its ancestry would race.
  * The rules are data (subject type, relation, fact, source); the relations below find the resources.
  */
-import { TYPES } from "../../catalog/types";
+import { TYPES } from "../../../catalog/types";
+import type { Props } from "../props";
 import type { AzureRefusal } from "./refusal";
 
 /** A resource of the plan with what the mock engine answered for it. */
@@ -12,10 +13,10 @@ export interface GraphNode {
   readonly urn: string;
   readonly type: string;
   readonly name: string;
-  readonly inputs: Record<string, any>;
+  readonly inputs: Props;
   readonly dependsOn: readonly string[];
   readonly id?: string;
-  readonly outputs: Record<string, any>;
+  readonly outputs: Props;
 }
 
 /** Built-in roles that may read Key Vault secrets: Secrets User, Secrets Officer, Administrator. */
@@ -93,7 +94,7 @@ export const RELATIONS = {
   /** A private endpoint on an OpenAI account follows every deployment of that account. */
   "deployments-of-target-account": (pe, graph) =>
     (pe.inputs.privateLinkServiceConnections ?? [])
-      .map((c: any) => String(c.privateLinkServiceId ?? ""))
+      .map((c: Props) => String(c.privateLinkServiceId ?? ""))
       .filter((id: string) => /\/Microsoft\.CognitiveServices\/accounts\/[^/]+$/i.test(id))
       .flatMap((id: string) => {
         const account = id.split("/").pop()!;
@@ -142,7 +143,7 @@ export const RELATIONS = {
       .ofType(TYPES.privateEndpoint)
       .filter(pe =>
         (pe.inputs.privateLinkServiceConnections ?? []).some(
-          (c: any) => lower(c.privateLinkServiceId) === lower(vault.id),
+          (c: Props) => lower(c.privateLinkServiceId) === lower(vault.id),
         ),
       );
     const records = graph

@@ -19,7 +19,7 @@ import {
   runCommand,
 } from "./cli";
 import { readUserFile } from "./errors";
-import { PlannedStack, Violation, formatViolation, sharedEvaluator } from "./policyServer/evaluate";
+import { PlannedStack, Violation, formatViolation, sharedEvaluator } from "../policyServer/evaluate";
 
 export { UsageError };
 

@@ -1,5 +1,5 @@
 /**
- * Loads the offline tools' TypeScript (`node -r ./stacks/ts.js <file.ts>`, as the npm scripts run them) with
+ * Loads the offline tools' TypeScript (`node -r ./stacks/loader/ts.js <file.ts>`, as the npm scripts run them) with
  * each file transpiled once per content: the output of TypeScript's own transpileModule (the tsconfig's
  * options; isolatedModules, so per file, like ts-node --transpile-only and ts-jest) is kept under
  * node_modules/.cache/aoai-bcdr-ts/, keyed by a hash of the source, the tsconfig and the TypeScript version.
@@ -14,7 +14,7 @@ const fs = require("fs");
 const path = require("path");
 const Module = require("module");
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 const cacheDir = path.join(root, "node_modules", ".cache", "aoai-bcdr-ts");
 const tsconfigFile = path.join(root, "tsconfig.json");
 const salt = [fs.readFileSync(tsconfigFile, "utf8"), require("typescript/package.json").version].join("\0");

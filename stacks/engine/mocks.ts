@@ -5,32 +5,31 @@
  * Front Door host names and ids, the names Azure echoes back. Values are derived
  * from the resource's identity (never random), so two runs of the same stack answer the same.
  *
- * They also refuse what ARM refuses on PUT, from data with a cited source (stacks/azure/): a name that
+ * They also refuse what ARM refuses on PUT, from data with a cited source (./refusals/): a name that
  * breaks its type's rule or is taken in its scope, a model version not offered on its SKU in the account's
  * region, a VNet linked to two private zones of one name. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
- * process) and stacks/runner.ts fails the run with every refusal once the program has finished.
+ * process) and ./runner.ts fails the run with every refusal once the program has finished.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { hostAddress } from "../infra/cidr";
-import { stableGuid } from "../infra/identity";
-import { APIM_REFUSAL_SOURCE, ApimMock, ApimRefusal } from "./azure/apim";
-import { deploymentRefusal } from "./azure/availability";
-import { retiredDeploymentRefusal } from "./azure/retirements";
-import { planDate } from "../infra/retirement";
-import { DnsLinkRegistry } from "./azure/dnsLinks";
-import { NameRegistry } from "./azure/names";
-import { AzureRefusal } from "./azure/refusal";
-import { armNameInput } from "../catalog/namingRules";
-import { TYPES } from "../catalog/types";
+import { hostAddress } from "../../infra/cidr";
+import { stableGuid } from "../../infra/identity";
+import { APIM_REFUSAL_SOURCE, ApimMock, ApimRefusal } from "./refusals/apim";
+import { deploymentRefusal } from "./refusals/availability";
+import { retiredDeploymentRefusal } from "./refusals/retirements";
+import { planDate } from "../../infra/retirement";
+import { DnsLinkRegistry } from "./refusals/dnsLinks";
+import { NameRegistry } from "./refusals/names";
+import { AzureRefusal } from "./refusals/refusal";
+import { armNameInput } from "../../catalog/namingRules";
+import { TYPES } from "../../catalog/types";
+import type { Props } from "./props";
 
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000";
 export const TENANT_ID = "11111111-1111-4111-8111-111111111111";
 
-type Inputs = Record<string, any>;
-
 /** ARM path below `/providers/` of each resource-group-scoped type. */
-const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
+const ARM_PATHS: Record<string, (i: Props, name: string) => string> = {
   [TYPES.account]: (_, n) => `Microsoft.CognitiveServices/accounts/${n}`,
   [TYPES.deployment]: (i, n) => `Microsoft.CognitiveServices/accounts/${i.accountName}/deployments/${n}`,
   [TYPES.apimService]: (_, n) => `Microsoft.ApiManagement/service/${n}`,
@@ -75,7 +74,7 @@ const PRIVATE_LINK_FQDNS: Record<string, (name: string) => string> = {
 };
 
 /** Extension resources live below the resource they apply to. */
-const EXTENSION_PATHS: Record<string, (i: Inputs, name: string) => string> = {
+const EXTENSION_PATHS: Record<string, (i: Props, name: string) => string> = {
   [TYPES.roleAssignment]: (i, n) => `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
   [TYPES.diagnosticSetting]: (i, n) => `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
 };
@@ -88,23 +87,23 @@ interface Created {
   /** Its Azure name. */
   readonly name: string;
   readonly id: string;
-  readonly inputs: Inputs;
+  readonly inputs: Props;
 }
 
 /** A system-assigned identity gets its principal in the tenant. */
-const systemIdentity = ({ id, inputs }: Created): Inputs =>
+const systemIdentity = ({ id, inputs }: Created): Props =>
   inputs.identity?.type?.includes("SystemAssigned")
     ? { identity: { ...inputs.identity, principalId: stableGuid(`principal/${id}`), tenantId: TENANT_ID } }
     : {};
 
 /** The random provider's result: deterministic per stack and logical name, so two plans are identical. */
-function randomResult({ logicalName, inputs }: Created): Inputs {
+function randomResult({ logicalName, inputs }: Created): Props {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   const bytes = createHash("sha256").update(`${pulumi.getStack()}/${logicalName}`).digest();
   return { result: Array.from(bytes.subarray(0, inputs.length), b => alphabet[b % alphabet.length]).join("") };
 }
 
-function secretProperties({ name, id, inputs }: Created): Inputs {
+function secretProperties({ name, id, inputs }: Created): Props {
   const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${name}`;
   // ARM never returns a secret's value.
   return {
@@ -116,7 +115,7 @@ function secretProperties({ name, id, inputs }: Created): Inputs {
   };
 }
 
-function appInsightsKeys({ id, inputs }: Created): Inputs {
+function appInsightsKeys({ id, inputs }: Created): Props {
   const key = stableGuid(`instrumentation/${id}`);
   return {
     instrumentationKey: key,
@@ -125,7 +124,7 @@ function appInsightsKeys({ id, inputs }: Created): Inputs {
 }
 
 /** Properties Azure, Entra ID or the random provider compute, for the types whose answer needs no engine state. */
-const COMPUTED: Record<string, (r: Created) => Inputs> = {
+const COMPUTED: Record<string, (r: Created) => Props> = {
   [TYPES.randomString]: randomResult,
   [TYPES.randomPassword]: randomResult,
   [TYPES.account]: r => ({
@@ -146,7 +145,7 @@ const COMPUTED: Record<string, (r: Created) => Inputs> = {
   [TYPES.workspace]: ({ id }) => ({ customerId: stableGuid(`workspace/${id}`) }),
   [TYPES.appInsights]: appInsightsKeys,
   [TYPES.virtualNetwork]: ({ id, inputs }) => ({
-    subnets: (inputs.subnets ?? []).map((s: Inputs) => ({ ...s, id: `${id}/subnets/${s.name}` })),
+    subnets: (inputs.subnets ?? []).map((s: Props) => ({ ...s, id: `${id}/subnets/${s.name}` })),
   }),
   [TYPES.frontDoorProfile]: ({ id }) => ({ frontDoorId: stableGuid(`frontdoor/${id}`) }),
   [TYPES.frontDoorEndpoint]: ({ name, id }) => ({ hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` }),
@@ -234,12 +233,12 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     if (inputs.addressPrefix) this.subnetPrefixes.set(id, inputs.addressPrefix);
     for (const subnet of inputs.subnets ?? [])
       this.subnetPrefixes.set(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);
-    const state: Inputs = { ...inputs, name, id, ...this.computed(args.type, args.name, name, id, inputs) };
+    const state: Props = { ...inputs, name, id, ...this.computed(args.type, args.name, name, id, inputs) };
     return { id, state };
   }
 
   /** A service's outputs; what its tier cannot do is recorded as a refusal like every other (the run then fails). */
-  private apimService(logicalName: string, name: string, inputs: Inputs): Inputs {
+  private apimService(logicalName: string, name: string, inputs: Props): Props {
     try {
       return this.apim.service(name, inputs, subnet => this.privateIp(subnet));
     } catch (e) {
@@ -250,7 +249,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   }
 
   /** Properties Azure computes for each type: those that need the engine's state here, the rest in COMPUTED. */
-  private computed(type: string, logicalName: string, name: string, id: string, inputs: Inputs): Inputs {
+  private computed(type: string, logicalName: string, name: string, id: string, inputs: Props): Props {
     const created: Created = { logicalName, name, id, inputs };
     switch (type) {
       case TYPES.apimService:
@@ -285,7 +284,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     }
   }
 
-  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+  call(args: pulumi.runtime.MockCallArgs): Props {
     switch (args.token) {
       case "azure-native:authorization:getClientConfig":
         return {
