@@ -5,12 +5,11 @@
  * (ids, topology, APIM mock) on their own.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { ConfigError, parseConfig } from "../infra/config";
+import { ConfigError, parseConfig, validateStack } from "../infra/config";
 import { API_METHODS } from "../infra/gateway/api";
 import { BACKEND_ID_MAX, backendId } from "../infra/gateway/ids";
 import { referencedNamedValues } from "../infra/gateway/policy";
 import { ROLES } from "../infra/identity";
-import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { PRIORITY, buildTopology } from "../infra/topology";
 import { ApimMock, ApimRefusal } from "../stacks/azure/apim";
 import { TENANT_ID } from "../stacks/mocks";
@@ -505,8 +504,8 @@ describe("active/passive standard routing", () => {
       for (const model of ["gpt-5-mini", "gpt-5"]) {
         values.quota.declared.push({ subscription: "sub-b", region, sku: "DataZoneStandard", model, capacity: 100 });
       }
-    const config = parseConfig(values);
-    const topology = buildTopology(config, await resolveCapacities(config, declaredQuota(config)));
+    const { config, capacities } = await validateStack(values);
+    const topology = buildTopology(config, capacities);
     for (const chain of topology.chains) {
       const priority = Object.fromEntries(chain.tiers.map(t => [t.account, t.priority]));
       expect(priority).toEqual({
