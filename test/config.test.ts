@@ -719,3 +719,29 @@ describe("keys and quotas outside the schema", () => {
     );
   });
 });
+
+describe("one pass reports every phase", () => {
+  test("a misspelt namespace, a schema error, a cross-field error, a quota and a failover-timing refusal come in one ConfigError", async () => {
+    const values = stackValues("dev");
+    values.observability = { retentionInDays: 5 };
+    values.gateway.ptuBudget = { priority2: 100, priority3: 200 };
+    values.standard.models[0].capacity = 201;
+    values.gateway.tierTimeoutSeconds = { standard: 120 };
+    const refused = await validateStack(values, ["aoai-bcdr:regions", "aoai-bdcr:tags"]).then(
+      () => [],
+      e => (e as ConfigError).issues.map(i => `${i.key}: ${i.message}`),
+    );
+    expect(refused).toEqual([
+      expect.stringMatching(/^aoai-bdcr:tags: unknown namespace 'aoai-bdcr'; did you mean aoai-bcdr:tags\?/),
+      "aoai-bcdr:observability.retentionInDays: must be 30 to 730 days",
+      "aoai-bcdr:gateway.ptuBudget.priority3: must be at most ptuBudget.priority2 (100): lower-priority applications leave the PTU pools first",
+      expect.stringMatching(
+        /^aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds the declared quota of 200 for gpt-5-mini DataZoneStandard in eastus2/,
+      ),
+      expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds .* in centralus/),
+      expect.stringMatching(
+        /^aoai-bcdr:gateway\.tierTimeoutSeconds: chain \S+ \(standard, standard\) can wait 240 s failing over/,
+      ),
+    ]);
+  });
+});
