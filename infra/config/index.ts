@@ -7,7 +7,7 @@
  * values, hands over Azure's clients, and turns a ConfigError into a RunError).
  */
 import { ModelsClient, liveOffers } from "../availability";
-import { UsagesClient, declaredQuota, liveQuota } from "../quota";
+import { QuotaLookup, UsagesClient, declaredQuota, liveQuota } from "../quota";
 import { planDate } from "../retirement";
 import type { CapacityTable } from "../topology";
 import { dataZoneOf, resolvedPools } from "./derive";
@@ -18,7 +18,7 @@ import { gatewayRules } from "./rules/gateway";
 import { modelRules } from "./rules/models";
 import { modeSettingRules } from "./rules/modeSettings";
 import { networkRules } from "./rules/network";
-import { resolveCapacities } from "./rules/quota";
+import { CapacitySections, resolveCapacities } from "./rules/quota";
 import { referenceRules } from "./rules/references";
 import { regionRules } from "./rules/regions";
 import { retirementRules } from "./rules/retirements";
@@ -97,12 +97,11 @@ function parseSections(raw: Record<string, unknown>, issues: Issues): ParsedSect
 }
 
 /** Namespaces, schema and cross-field rules: everything that needs neither quota nor Azure. */
-function check(raw: Record<string, unknown>, allKeys: readonly string[], context: RuleContext) {
-  const issues = new Issues();
+function check(raw: Record<string, unknown>, allKeys: readonly string[], context: RuleContext, issues: Issues) {
   issues.push(...namespaceIssues(allKeys));
   const sections = parseSections(raw, issues);
   runRules(CROSS_FIELD_RULES, sections, issues, context);
-  return { sections, issues };
+  return sections;
 }
 
 /** The configuration with its derived values; throws the ConfigError when anything was refused. */
@@ -121,18 +120,27 @@ function subscriptionIds(c: Pick<Parsed, "overflowSubscriptions">, primaryId: st
   ]);
 }
 
-/** Standard capacities against the quota; live mode first asks Azure which offers each subscription gets. */
-async function checkQuota(p: ParsedSections, options: StackOptions, issues: Issues) {
-  if (!hasParsed(p, ["quota", "regions", "standard", "overflowSubscriptions"])) return undefined;
+/** Where the quota comes from: the declared table, or Azure, once asked which offers each subscription gets. */
+async function quotaLookup(
+  p: ParsedSections & { values: CapacitySections & Pick<Parsed, "quota"> },
+  options: StackOptions,
+  issues: Issues,
+): Promise<QuotaLookup> {
   const c = p.values;
-  if (c.quota.source === "declared") return resolveCapacities(c, declaredQuota(c), issues);
+  if (c.quota.source === "declared") return declaredQuota(c);
   if (!options.live) throw new Error("quota.source live needs Azure's answers: StackOptions.live");
   const azure = await options.live();
   const ids = subscriptionIds(c, azure.subscriptionId);
   if (hasParsed(p, OFFER_SECTIONS)) {
     await checkLiveAvailability({ ...p.values, ...resolvedPools(p.values) }, ids, liveOffers(azure.models), issues);
   }
-  return resolveCapacities(c, liveQuota(ids, azure.usages), issues);
+  return liveQuota(ids, azure.usages);
+}
+
+/** Standard capacities against the quota (undefined when a key they are resolved from was refused). */
+async function checkQuota(p: ParsedSections, options: StackOptions, issues: Issues) {
+  if (!hasParsed(p, ["quota", "regions", "standard", "overflowSubscriptions"])) return undefined;
+  return resolveCapacities(p.values, await quotaLookup(p, options, issues), issues);
 }
 
 /**
@@ -145,9 +153,36 @@ export function parseConfig(
   allKeys: readonly string[] = [],
   options: ParseOptions = {},
 ): BcdrConfig {
-  const { sections, issues } = check(raw, allKeys, { raw, today: options.today ?? planDate() });
+  const issues = new Issues();
+  const sections = check(raw, allKeys, { raw, today: options.today ?? planDate() }, issues);
   return accepted(sections, issues);
 }
+
+/** A stack check in progress: its input, and what the phases so far found. */
+interface StackCheck {
+  readonly raw: Record<string, unknown>;
+  readonly allKeys: readonly string[];
+  readonly options: StackOptions;
+  readonly context: RuleContext;
+  readonly issues: Issues;
+  sections: ParsedSections;
+  capacities?: CapacityTable;
+}
+
+/**
+ * The phases of a stack check, in the order their problems are listed; each reads what the earlier ones found.
+ * Each is awaited in turn: the Stack resource registers while the check runs, and the offline plan's resource
+ * order depends on how many turns pass before the program declares (stacks/runner.ts), so keep that count.
+ */
+const STACK_PHASES: readonly ((s: StackCheck) => void | Promise<void>)[] = [
+  s => {
+    s.sections = check(s.raw, s.allKeys, s.context, s.issues);
+  },
+  async s => {
+    s.capacities = await checkQuota(s.sections, s.options, s.issues);
+  },
+  s => runRules(failoverRules, s.sections, s.issues, s.context),
+];
 
 /**
  * The one check a stack passes before anything is declared: parseConfig's, then the standard capacities
@@ -159,10 +194,10 @@ export async function validateStack(
   options: StackOptions = {},
 ): Promise<ValidStack> {
   const context = { raw, today: options.today ?? planDate() };
-  const { sections, issues } = check(raw, allKeys, context);
-  const capacities = await checkQuota(sections, options, issues);
-  runRules(failoverRules, sections, issues, context);
-  const config = accepted(sections, issues);
+  const nothingParsed = { values: {}, ok: new Set<Section>() };
+  const s: StackCheck = { raw, allKeys, options, context, issues: new Issues(), sections: nothingParsed };
+  for (const phase of STACK_PHASES) await phase(s);
+  const config = accepted(s.sections, s.issues);
   // Every key parsed, so the quota phase ran.
-  return { config, capacities: capacities! };
+  return { config, capacities: s.capacities! };
 }
