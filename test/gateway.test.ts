@@ -504,6 +504,8 @@ describe("active/passive standard routing", () => {
       for (const model of ["gpt-5-mini", "gpt-5"]) {
         values.quota.declared.push({ subscription: "sub-b", region, sku: "DataZoneStandard", model, capacity: 100 });
       }
+    // Four standard tiers in one chain: their timeouts must fit Front Door's origin timeout for the stack to be accepted.
+    values.gateway.tierTimeoutSeconds = { standard: 55 };
     const { config, capacities } = await validateStack(values);
     const topology = buildTopology(config, capacities);
     for (const chain of topology.chains) {
