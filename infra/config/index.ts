@@ -28,7 +28,7 @@ import { CONFIG_KEYS, PRIMARY_SUBSCRIPTION, schema } from "./schema";
 import { namespaceIssues } from "./suggestions";
 import { BcdrConfig, Parsed, Section } from "./types";
 
-export { APIM_SKUS, CONFIG_KEYS, PRIMARY_SUBSCRIPTION } from "./schema";
+export { PRIMARY_SUBSCRIPTION } from "./schema";
 export { ConfigError, PROJECT, configKey } from "./issues";
 export type { ConfigIssue } from "./issues";
 export { requiredOffers } from "./offers";
