@@ -2,13 +2,12 @@
  * With `quota.source: live`, the model matrix is checked against Azure itself before anything is declared:
  * the Cognitive Services models API lists, per subscription and location, the model versions the
  * subscription may deploy there and on which SKUs
- * (https://learn.microsoft.com/rest/api/aiservices/accountmanagement/models/list). A required offer it
- * does not list is refused naming the config key, as the static catalog refuses it offline.
+ * (https://learn.microsoft.com/rest/api/aiservices/accountmanagement/models/list). The refusal of a required
+ * offer it does not list is a config rule (config/rules/availability.ts).
  */
 import { cognitiveServicesClients } from "./cognitiveServicesClient";
-import { BcdrConfig, ConfigError, ConfigIssue, requiredOffers, unavailableOffer } from "./config";
 
-const MODELS_API = "https://learn.microsoft.com/rest/api/aiservices/accountmanagement/models/list";
+export const MODELS_API = "https://learn.microsoft.com/rest/api/aiservices/accountmanagement/models/list";
 
 /** One row of `GET /subscriptions/{id}/providers/Microsoft.CognitiveServices/locations/{location}/models`. */
 export interface SupportedModel {
@@ -27,40 +26,27 @@ export async function azureModelsClient(): Promise<ModelsClient> {
   return { list: (subscriptionId, location) => client(subscriptionId).models.list(location) };
 }
 
-/**
- * Throws a ConfigError naming every required offer the live API does not make to the subscription that
- * deploys it. `subscriptionIds` maps `primary` and each overflow name to its subscription id.
- */
-export async function checkLiveAvailability(
-  config: BcdrConfig,
-  subscriptionIds: Readonly<Record<string, string>>,
-  client: ModelsClient,
-): Promise<void> {
+/** Whether Azure offers `model` `version` as `sku` to a subscription in a location. */
+export type OfferLookup = (
+  subscriptionId: string,
+  location: string,
+  offer: { sku: string; model: string; version: string },
+) => Promise<boolean>;
+
+/** Offers read from the models API, asked once per subscription and location. */
+export function liveOffers(client: ModelsClient): OfferLookup {
   const offered = new Map<string, Promise<Set<string>>>();
-  const offersIn = (subscriptionId: string, region: string) => {
-    const key = `${subscriptionId}/${region}`;
-    if (!offered.has(key)) {
-      offered.set(
-        key,
-        (async () => {
-          const here = new Set<string>();
-          for await (const m of client.list(subscriptionId, region)) {
-            if (m.kind !== undefined && m.kind !== "OpenAI") continue;
-            for (const sku of m.model?.skus ?? []) here.add(`${sku.name}/${m.model?.name}@${m.model?.version}`);
-          }
-          return here;
-        })(),
-      );
+  const offersIn = async (subscriptionId: string, location: string) => {
+    const here = new Set<string>();
+    for await (const m of client.list(subscriptionId, location)) {
+      if (m.kind !== undefined && m.kind !== "OpenAI") continue;
+      for (const sku of m.model?.skus ?? []) here.add(`${sku.name}/${m.model?.name}@${m.model?.version}`);
     }
-    return offered.get(key)!;
+    return here;
   };
-  const issues: ConfigIssue[] = [];
-  for (const o of requiredOffers(config)) {
-    if (!(await offersIn(subscriptionIds[o.subscription], o.region)).has(`${o.sku}/${o.model}@${o.version}`)) {
-      issues.push(
-        unavailableOffer(o, `Azure's models API for subscription '${o.subscription}' in ${o.region} (${MODELS_API})`),
-      );
-    }
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
+  return async (subscriptionId, location, o) => {
+    const key = `${subscriptionId}/${location}`;
+    if (!offered.has(key)) offered.set(key, offersIn(subscriptionId, location));
+    return (await offered.get(key)!).has(`${o.sku}/${o.model}@${o.version}`);
+  };
 }

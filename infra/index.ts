@@ -9,22 +9,22 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
-import { BcdrConfig, ConfigError, PRIMARY_SUBSCRIPTION, PROJECT, parseConfig } from "./config";
+import { BcdrConfig, ConfigError, LiveAzure, PROJECT, validateStack } from "./config";
 import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "./edge";
 import { ApiGateway, ApiGatewayArgs } from "./gateway/gateway";
 import { SubscriptionKeys } from "./gateway/subscriptionKeys";
 import { GatewayDns } from "./gatewayDns";
 import { APP_ROLE_PREFIX, GatewayApp } from "./gateway/entraApp";
-import { azureModelsClient, checkLiveAvailability } from "./availability";
+import { azureModelsClient } from "./availability";
 import { SecretVault } from "./keyvault";
 import { PrivateNetwork } from "./network";
 import { Observability } from "./observability";
 import { OpenAiAccount } from "./openai";
-import { ProgramOptions, QuotaLookup, azureUsagesClient, declaredQuota, liveQuota, resolveCapacities } from "./quota";
+import { ProgramOptions, azureUsagesClient } from "./quota";
 import { planDate } from "./retirement";
 import { Tags, commonTags } from "./tags";
 import { Topology, buildTopology } from "./topology";
-import { checkFailoverFitsEntry, gatewayChains } from "./gateway/chains";
+import { gatewayChains } from "./gateway/chains";
 import { GatewayChain } from "./gateway/policy";
 import { stackOutputs } from "./outputs";
 
@@ -54,15 +54,13 @@ async function userErrors<T>(fn: () => T | Promise<T>): Promise<T> {
 }
 
 /** Live mode asks Azure which model versions the subscription may deploy where, and what quota it has. */
-async function quotaLookup(config: BcdrConfig, options: ProgramOptions): Promise<QuotaLookup> {
-  if (config.quota.source === "declared") return declaredQuota(config);
+async function liveAzure(options: ProgramOptions): Promise<LiveAzure> {
   const { subscriptionId } = await authorization.getClientConfig();
-  const ids = Object.fromEntries([
-    [PRIMARY_SUBSCRIPTION, subscriptionId],
-    ...config.overflowSubscriptions.map(s => [s.name, s.subscriptionId]),
-  ]);
-  await checkLiveAvailability(config, ids, options.modelsClient ?? (await azureModelsClient()));
-  return liveQuota(ids, options.usagesClient ?? (await azureUsagesClient()));
+  return {
+    subscriptionId,
+    models: options.modelsClient ?? (await azureModelsClient()),
+    usages: options.usagesClient ?? (await azureUsagesClient()),
+  };
 }
 
 /** What every part of the stack shares. */
@@ -344,15 +342,12 @@ function declare(config: BcdrConfig, topology: Topology, chains: readonly Gatewa
 async function main(options: ProgramOptions = {}) {
   // The plan's date decides which model versions are retired (AOAI_BCDR_TODAY plans "as of" another day).
   const today = options.today ?? planDate();
-  const config = await userErrors(() =>
-    parseConfig(readRawConfig(), Object.keys(pulumi.runtime.allConfig()), { today }),
+  const { config, capacities } = await userErrors(() =>
+    validateStack(readRawConfig(), Object.keys(pulumi.runtime.allConfig()), { today, live: () => liveAzure(options) }),
   );
-  const capacities = await userErrors(async () => resolveCapacities(config, await quotaLookup(config, options)));
   const topology = buildTopology(config, capacities);
-  // The chains, resolved to backends once: the entry check, every gateway's pools and policy read them.
-  const chains = gatewayChains(config, topology);
-  await userErrors(() => checkFailoverFitsEntry(config, chains));
-  return declare(config, topology, chains, today);
+  // The chains, resolved to backends once: every gateway's pools and policy read them.
+  return declare(config, topology, gatewayChains(config, topology), today);
 }
 
 export = main;

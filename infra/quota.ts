@@ -1,14 +1,13 @@
 /**
- * Resolves every standard deployment's capacity before anything is declared: `full` becomes the whole
- * quota of the model in that subscription, region and SKU; a number is checked against that quota.
- * The quota comes from the stack's declared table or, with `quota.source: live`, from Azure's
- * Cognitive Services usages API. Pure apart from the optional Azure SDK client (loaded lazily).
+ * Where standard quota comes from: the stack's declared table or, with `quota.source: live`, Azure's
+ * Cognitive Services usages API. The capacities are resolved against it, and refused, by the config
+ * (config/rules/quota.ts). Pure apart from the optional Azure SDK client (loaded lazily).
  */
 import type { ModelsClient } from "./availability";
 import { cognitiveServicesClients } from "./cognitiveServicesClient";
-import { BcdrConfig, ConfigError, ConfigIssue, configKey } from "./config";
+import type { BcdrConfig } from "./config";
 import { DeploymentSku } from "../catalog/models";
-import { CapacitySource, CapacityTable, StandardPlacement, standardPlacements } from "./topology";
+import type { CapacitySource } from "./topology";
 
 /** One row of `GET .../providers/Microsoft.CognitiveServices/locations/{location}/usages`. */
 export interface Usage {
@@ -38,7 +37,7 @@ export interface QuotaLookup {
   limit(subscription: string, region: string, sku: DeploymentSku, model: string): Promise<number | undefined>;
 }
 
-export function declaredQuota(config: BcdrConfig): QuotaLookup {
+export function declaredQuota(config: Pick<BcdrConfig, "quota">): QuotaLookup {
   return {
     source: "declared",
     limit: async (subscription, region, sku, model) =>
@@ -88,56 +87,4 @@ export function liveQuota(subscriptionIds: Readonly<Record<string, string>>, cli
 export async function azureUsagesClient(): Promise<UsagesClient> {
   const client = await cognitiveServicesClients();
   return { list: (subscriptionId, location) => client(subscriptionId).usages.list(location) };
-}
-
-async function resolvePlacement(config: BcdrConfig, p: StandardPlacement, quota: QuotaLookup, issues: ConfigIssue[]) {
-  const sku = config.standard.deploymentType;
-  const resolved = new Map<string, { capacity: number; source: CapacitySource }>();
-  for (const [i, m] of config.standard.models.entries()) {
-    const key = configKey(["standard", "models", i, "capacity"]);
-    const limit = await quota.limit(p.subscription, p.region, sku, m.name);
-    const where = `${m.name} ${sku} in ${p.region} (subscription '${p.subscription}')`;
-    if (m.capacity === "full") {
-      if (limit === 0) {
-        issues.push({
-          key,
-          message: `"full" found a ${quota.source} quota of 0 for ${where}: request quota for it, or remove the model`,
-        });
-        continue;
-      }
-      if (limit === undefined || limit < 0) {
-        issues.push({
-          key,
-          message:
-            quota.source === "declared"
-              ? `"full" needs the quota of ${where}: add it to aoai-bcdr:quota.declared, or give a number`
-              : `"full" found no ${usageName(sku, m.name)} quota for ${where} in Azure's usages API; request quota or give a number`,
-        });
-        continue;
-      }
-      resolved.set(m.name, { capacity: limit, source: quota.source });
-    } else {
-      if (limit !== undefined && m.capacity > limit) {
-        issues.push({
-          key,
-          message:
-            limit === 0
-              ? `${m.capacity} exceeds the ${quota.source} quota of ${where}, which is 0: request quota for it, or remove the model`
-              : `${m.capacity} exceeds the ${quota.source} quota of ${limit} for ${where}; at most ${limit}, or "full"`,
-        });
-        continue;
-      }
-      resolved.set(m.name, { capacity: m.capacity, source: "config" });
-    }
-  }
-  return resolved;
-}
-
-/** Capacity of every standard deployment on every standard account; throws a ConfigError otherwise. */
-export async function resolveCapacities(config: BcdrConfig, quota: QuotaLookup): Promise<CapacityTable> {
-  const issues: ConfigIssue[] = [];
-  const table = new Map<string, ReadonlyMap<string, { capacity: number; source: CapacitySource }>>();
-  for (const p of standardPlacements(config)) table.set(p.key, await resolvePlacement(config, p, quota, issues));
-  if (issues.length > 0) throw new ConfigError(issues);
-  return table;
 }

@@ -3,7 +3,8 @@
  * for what role, what each one deploys, and the failover chains the gateway walks. The Pulumi
  * components, the gateway policy and the plan's diagram all read this one model. Pure: no Pulumi import.
  */
-import { BcdrConfig, PRIMARY_SUBSCRIPTION } from "./config";
+import { PRIMARY_SUBSCRIPTION } from "./config/schema";
+import { BcdrConfig } from "./config/types";
 import { DeploymentSku } from "../catalog/models";
 import { AccountRole, RegionRole } from "../catalog/tags";
 

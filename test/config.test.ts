@@ -1,5 +1,4 @@
-import { ConfigError, namespaceIssues, parseConfig } from "../infra/config";
-import { resolveCapacities, declaredQuota } from "../infra/quota";
+import { ConfigError, namespaceIssues, parseConfig, validateStack } from "../infra/config";
 import { stackValues } from "./support";
 
 /** The refusal messages for `values` edited by `edit`, starting from a valid stack. */
@@ -703,8 +702,7 @@ describe("keys and quotas outside the schema", () => {
       (q: any) => q.model === model.name && q.region === values.regions.primary,
     );
     values.quota.declared[row].capacity = 0;
-    const config = parseConfig(values);
-    const refused = resolveCapacities(config, declaredQuota(config));
+    const refused = validateStack(values);
     await expect(refused).rejects.toThrow(
       new RegExp(
         `aoai-bcdr:standard\\.models\\[0\\]\\.capacity: 10 exceeds the declared quota of ${model.name.replace(/\./g, "\\.")} \\S+ in ${values.regions.primary} .*, which is 0: request quota for it, or remove the model`,
@@ -716,9 +714,34 @@ describe("keys and quotas outside the schema", () => {
   test("a declared standard quota of 0 is named as such, not as missing", async () => {
     const values = stackValues("dev");
     values.quota.declared[2].capacity = 0;
-    const config = parseConfig(values);
-    await expect(resolveCapacities(config, declaredQuota(config))).rejects.toThrow(
+    await expect(validateStack(values)).rejects.toThrow(
       /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found a declared quota of 0 for gpt-5 DataZoneStandard in eastus2 \(subscription 'primary'\): request quota for it, or remove the model/,
     );
+  });
+});
+
+describe("one pass reports every phase", () => {
+  test("a misspelt namespace, a schema error, a cross-field error, a quota and a failover-timing refusal come in one ConfigError", async () => {
+    const values = stackValues("dev");
+    values.observability = { retentionInDays: 5 };
+    values.gateway.ptuBudget = { priority2: 100, priority3: 200 };
+    values.standard.models[0].capacity = 201;
+    values.gateway.tierTimeoutSeconds = { standard: 120 };
+    const refused = await validateStack(values, ["aoai-bcdr:regions", "aoai-bdcr:tags"]).then(
+      () => [],
+      e => (e as ConfigError).issues.map(i => `${i.key}: ${i.message}`),
+    );
+    expect(refused).toEqual([
+      expect.stringMatching(/^aoai-bdcr:tags: unknown namespace 'aoai-bdcr'; did you mean aoai-bcdr:tags\?/),
+      "aoai-bcdr:observability.retentionInDays: must be 30 to 730 days",
+      "aoai-bcdr:gateway.ptuBudget.priority3: must be at most ptuBudget.priority2 (100): lower-priority applications leave the PTU pools first",
+      expect.stringMatching(
+        /^aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds the declared quota of 200 for gpt-5-mini DataZoneStandard in eastus2/,
+      ),
+      expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds .* in centralus/),
+      expect.stringMatching(
+        /^aoai-bcdr:gateway\.tierTimeoutSeconds: chain \S+ \(standard, standard\) can wait 240 s failing over/,
+      ),
+    ]);
   });
 });

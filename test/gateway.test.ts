@@ -6,12 +6,11 @@
  */
 import { XMLValidator } from "fast-xml-parser";
 import { descendants } from "../policies/lib/policyXml";
-import { ConfigError, parseConfig } from "../infra/config";
+import { ConfigError, parseConfig, validateStack } from "../infra/config";
 import { API_METHODS } from "../infra/gateway/api";
 import { BACKEND_ID_MAX, backendId } from "../infra/gateway/ids";
 import { referencedNamedValues } from "../infra/gateway/policy";
 import { ROLES } from "../infra/identity";
-import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { TIER_PRIORITY, buildTopology } from "../infra/topology";
 import { ApimMock, ApimRefusal } from "../stacks/engine/refusals/apim";
 import { TENANT_ID } from "../stacks/engine/mocks";
@@ -490,8 +489,10 @@ describe("active/passive standard routing", () => {
       for (const model of ["gpt-5-mini", "gpt-5"]) {
         values.quota.declared.push({ subscription: "sub-b", region, sku: "DataZoneStandard", model, capacity: 100 });
       }
-    const config = parseConfig(values);
-    const topology = buildTopology(config, await resolveCapacities(config, declaredQuota(config)));
+    // Four standard tiers in one chain: their timeouts must fit Front Door's origin timeout for the stack to be accepted.
+    values.gateway.tierTimeoutSeconds = { standard: 55 };
+    const { config, capacities } = await validateStack(values);
+    const topology = buildTopology(config, capacities);
     for (const chain of topology.chains) {
       const priority = Object.fromEntries(chain.tiers.map(t => [t.account, t.priority]));
       expect(priority).toEqual({

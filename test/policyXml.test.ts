@@ -1,6 +1,6 @@
 import { XMLValidator } from "fast-xml-parser";
 import { PolicyElement } from "../policies/lib/policyXml";
-import { parseConfig } from "../infra/config";
+import { validateStack } from "../infra/config";
 import { gatewayChains } from "../infra/gateway/chains";
 import {
   ApiPolicyInput,
@@ -10,7 +10,6 @@ import {
   referencedNamedValues,
 } from "../infra/gateway/policy";
 import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT } from "../infra/gateway/policy/routing";
-import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { buildTopology } from "../infra/topology";
 import { expressionProblems } from "./apimExpressions";
 import { policyTree, stackValues } from "./support";
@@ -79,8 +78,8 @@ const ENTRA = {
 async function inputOf(stack: string, edit?: (v: any) => void): Promise<ApiPolicyInput> {
   const values = stackValues(stack);
   edit?.(values);
-  const config = parseConfig(values);
-  const topology = buildTopology(config, await resolveCapacities(config, declaredQuota(config)));
+  const { config, capacities } = await validateStack(values);
+  const topology = buildTopology(config, capacities);
   return {
     strategy: config.gateway.strategy,
     callerAuth: config.gateway.callerAuth === "entra" ? ENTRA : { kind: "subscription-key" },

@@ -2,7 +2,7 @@
  * The failover chains as the gateway declares them: the topology's chains resolved to backends, pools
  * and tier timeouts. Pure: a function of the config and the topology, computed once per run.
  */
-import { BcdrConfig, ConfigError, GatewayConfig, configKey } from "../config";
+import { BcdrConfig, GatewayConfig } from "../config";
 import { AccountRole } from "../../catalog/tags";
 import { Topology } from "../topology";
 import { backendId, endpointNamedValue, keyNamedValue, poolId, standardPoolId } from "./ids";
@@ -63,33 +63,3 @@ export function gatewayChains(config: BcdrConfig, topology: Topology): GatewayCh
  * https://learn.microsoft.com/azure/frontdoor/troubleshoot-issues. The gateway's clean 503 must come first.
  */
 export const ORIGIN_RESPONSE_TIMEOUT_SECONDS = 240;
-/** What the gateway itself needs besides waiting on tiers (policy, TLS, the walk's own hops). */
-const GATEWAY_MARGIN_SECONDS = 10;
-
-/**
- * Public mode: the longest a request can spend failing over (every tier of its chain waited out, one
- * after the other: the pool's attempt that timed out, then the on-error walk, or the send-request walk)
- * must end before Front Door gives up on the origin. Throws a ConfigError naming
- * gateway.tierTimeoutSeconds; called before any resource is declared.
- */
-export function checkFailoverFitsEntry(config: BcdrConfig, chains: readonly GatewayChain[]): void {
-  if (config.network.mode !== "public") return;
-  const limit = ORIGIN_RESPONSE_TIMEOUT_SECONDS - GATEWAY_MARGIN_SECONDS;
-  const worst = chains
-    .map(c => ({
-      chain: c.name,
-      seconds: c.tiers.reduce((s, t) => s + t.timeoutSeconds, 0),
-      tiers: c.tiers.map(t => t.role),
-    }))
-    .sort((a, b) => b.seconds - a.seconds)[0];
-  if (!worst || worst.seconds <= limit) return;
-  throw new ConfigError([
-    {
-      key: configKey(["gateway", "tierTimeoutSeconds"]),
-      message:
-        `chain ${worst.chain} (${worst.tiers.join(", ")}) can wait ${worst.seconds} s failing over, more than the ${limit} s ` +
-        `Front Door leaves (origin response timeout ${ORIGIN_RESPONSE_TIMEOUT_SECONDS} s minus ${GATEWAY_MARGIN_SECONDS} s for the gateway): ` +
-        "lower the tier timeouts so their sum over the chain fits, or callers get Front Door's 504 instead of the gateway's 503",
-    },
-  ]);
-}

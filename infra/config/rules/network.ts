@@ -1,0 +1,113 @@
+/**
+ * The network. Private mode: a VNet per gateway region whose ranges fit together, a way in from a hub, and
+ * the region the gateway's DNS name points at. Public mode: no private-mode settings.
+ */
+import { contains, overlaps, parseCidr } from "../../cidr";
+import { Issues } from "../issues";
+import { Parsed } from "../types";
+import { Rule, rule } from "./rule";
+
+type NetworkSections = Pick<Parsed, "network" | "gateway">;
+
+function checkPrivateEntry({ network: n, gateway }: NetworkSections, issues: Issues): void {
+  const regions = gateway.regions;
+  const missing = regions.filter(r => !n.vnets[r]);
+  if (missing.length > 0) {
+    issues.add(
+      ["network", "vnets"],
+      `private mode needs a VNet for every gateway region; missing: ${missing.join(", ")} (gateway.regions: ${regions.join(", ")})`,
+    );
+  }
+  if (!n.activeGatewayRegion) {
+    issues.add(
+      ["network", "activeGatewayRegion"],
+      `private mode needs the region whose gateway the private DNS name points at; one of ${regions.join(", ")}`,
+    );
+  } else if (!regions.includes(n.activeGatewayRegion)) {
+    issues.add(
+      ["network", "activeGatewayRegion"],
+      `'${n.activeGatewayRegion}' is not a gateway region; one of ${regions.join(", ")}`,
+    );
+  }
+  if (!n.dnsRegion) {
+    issues.add(
+      ["network", "dnsRegion"],
+      `private mode needs a region for the gateway's DNS zone outside the gateway regions (${regions.join(", ")}), so a failover never writes to the failed region`,
+    );
+  } else if (regions.includes(n.dnsRegion)) {
+    issues.add(
+      ["network", "dnsRegion"],
+      `'${n.dnsRegion}' is a gateway region: when it fails, its resource groups turn read-only and the failover cannot change the DNS record; choose a region outside ${regions.join(", ")}`,
+    );
+  }
+  if (gateway.mode === "per-region" && !n.gatewayDomain) {
+    issues.add(
+      ["network", "gatewayDomain"],
+      "gateway.mode per-region runs one service per region, each under its own azure-api.net name: private mode needs one domain for all of them (a custom domain on every gateway), such as aoai.contoso.internal",
+    );
+  }
+}
+
+function checkVnets({ network: n, gateway }: NetworkSections, issues: Issues): void {
+  const vnets = Object.entries(n.vnets);
+  vnets.forEach(([r, v], i) => {
+    const path = ["network", "vnets", r];
+    if (!gateway.regions.includes(r)) {
+      issues.add(
+        path,
+        `'${r}' is not a gateway region; VNets are declared per gateway region (gateway.regions: ${gateway.regions.join(", ")})`,
+      );
+    }
+    for (const subnet of ["apimSubnet", "privateEndpointSubnet"] as const) {
+      if (!contains(v.addressSpace, v[subnet])) {
+        issues.add([...path, subnet], `${v[subnet]} lies outside the VNet's addressSpace ${v.addressSpace}`);
+      }
+    }
+    if (overlaps(v.apimSubnet, v.privateEndpointSubnet)) {
+      issues.add(
+        [...path, "privateEndpointSubnet"],
+        `${v.privateEndpointSubnet} overlaps apimSubnet ${v.apimSubnet}; the two subnets need separate ranges`,
+      );
+    }
+    if (!v.hubVnetId) {
+      issues.add(
+        [...path, "hubVnetId"],
+        "private mode needs a way in: the hub VNet (ARM id) whose clients call the gateway; it is peered both ways and linked to the gateway's DNS zone (on-premises clients forward DNS to the hub's resolver, see the README)",
+      );
+    }
+    if (parseCidr(v.apimSubnet).prefixLength > 29) {
+      issues.add(
+        [...path, "apimSubnet"],
+        `${v.apimSubnet} is too small for API Management: /29 or larger (a /27 leaves room to scale out)`,
+      );
+    }
+    for (const [other, w] of vnets.slice(0, i)) {
+      if (overlaps(v.addressSpace, w.addressSpace)) {
+        issues.add(
+          [...path, "addressSpace"],
+          `${v.addressSpace} overlaps network.vnets.${other}.addressSpace (${w.addressSpace}); peered and hub-connected VNets need distinct ranges`,
+        );
+      }
+    }
+  });
+}
+
+export const networkRules: readonly Rule[] = [
+  rule(["network"], ({ network: n }, issues) => {
+    if (n.mode !== "public") return;
+    const privateOnly = {
+      vnets: Object.keys(n.vnets).length > 0,
+      activeGatewayRegion: n.activeGatewayRegion,
+      gatewayDomain: n.gatewayDomain,
+      dnsRegion: n.dnsRegion,
+    };
+    for (const [key, value] of Object.entries(privateOnly)) {
+      if (value) issues.add(["network", key], "is used in private mode only; set network.mode: private, or remove it");
+    }
+  }),
+  rule(["network", "gateway"], (c, issues) => {
+    if (c.network.mode !== "private") return;
+    checkPrivateEntry(c, issues);
+    checkVnets(c, issues);
+  }),
+];

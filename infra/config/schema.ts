@@ -1,0 +1,324 @@
+/**
+ * The stack configuration's shape: one structured key per concern in `Pulumi.<stack>.yaml`, with the rules a
+ * single value can be checked by (types, ranges, formats, known regions and models) and the defaults. The
+ * rules that compare values live in rules/. Pure: no Pulumi import.
+ */
+import { z } from "zod";
+import { hasHostBits, networkAddress } from "../cidr";
+import { DATA_ZONES, DataZone, findRegion, knownRegions } from "../../catalog/regions";
+import {
+  DeploymentSku,
+  PROVISIONED_SKU,
+  STANDARD_SKUS,
+  StandardSku,
+  findModel,
+  knownModels,
+} from "../../catalog/models";
+
+/** API Management tiers the gateway can use (Consumption lacks the token policies and managed identity to backends). */
+export const APIM_SKUS = ["Developer", "Basic", "Standard", "Premium", "BasicV2", "StandardV2"] as const;
+/** The subscription the stack's default `azure-native` provider points at. */
+export const PRIMARY_SUBSCRIPTION = "primary";
+
+const NAME_RULE = "lowercase letters, digits and hyphens, 2 to 24 characters, starting with a letter";
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, { error: `must be ${NAME_RULE}` });
+
+const region = z.string({ error: "must be an Azure region name such as eastus2" }).refine(r => findRegion(r), {
+  error: iss => `unknown region '${String(iss.input)}'; allowed: ${knownRegions().join(", ")}`,
+});
+
+const modelName = z.string({ error: "must be a model name such as gpt-5.1" }).refine(m => findModel(m), {
+  error: iss => `unknown model '${String(iss.input)}'; known models: ${knownModels().join(", ")}`,
+});
+
+/** YAML reads `version: 1` as a number; Azure wants a string. */
+const modelVersion = z
+  .union([z.string().min(1), z.number()], { error: 'must be a model version string such as "2024-11-20"' })
+  .transform(String);
+
+const wholeAbove0 = (message: string) =>
+  z.number({ error: message }).int({ error: message }).positive({ error: message });
+
+/**
+ * Standard capacity (deployments and declared quota) is in units of 1,000 tokens per minute. Azure documents
+ * no per-deployment maximum for it (https://learn.microsoft.com/azure/ai-foundry/openai/quotas-limits lists
+ * quota per subscription, region and model); the bound is that its tokens per minute must fit the 32-bit
+ * integers it reaches (APIM's token-limit attributes, ARM's `sku.capacity`). README checklist: confirm.
+ */
+const MAX_STANDARD_CAPACITY = Math.floor(2_147_483_647 / 1000);
+const atMostCapacity = {
+  error: `must be at most ${MAX_STANDARD_CAPACITY} (thousands of tokens per minute: the most a 32-bit integer holds)`,
+};
+
+/** "Maximum number of Provisioned throughput units per deployment: 100,000" (https://learn.microsoft.com/azure/ai-foundry/openai/quotas-limits). */
+const MAX_PTU_PER_DEPLOYMENT = 100_000;
+
+const CAPACITY_RULE =
+  'must be "full" (the whole declared quota) or a whole number above 0 (thousands of tokens per minute)';
+const capacity = z.union([z.literal("full"), wholeAbove0(CAPACITY_RULE).max(MAX_STANDARD_CAPACITY, atMostCapacity)], {
+  error: CAPACITY_RULE,
+});
+
+const standardModel = z.strictObject({
+  name: modelName,
+  version: modelVersion,
+  capacity: capacity.default("full"),
+});
+
+const quotaEntry = z.strictObject({
+  subscription: name.default(PRIMARY_SUBSCRIPTION),
+  region,
+  sku: z.enum([...STANDARD_SKUS, ...Object.values(PROVISIONED_SKU)] as [DeploymentSku, ...DeploymentSku[]]),
+  model: modelName,
+  /** Thousands of tokens per minute (standard SKUs) or PTUs (provisioned SKUs, far below the same bound). */
+  capacity: z
+    .number({ error: "must be a whole number, 0 or more" })
+    .int({ error: "must be a whole number, 0 or more" })
+    .nonnegative({ error: "must be a whole number, 0 or more" })
+    .max(MAX_STANDARD_CAPACITY, atMostCapacity),
+});
+
+const ptuPool = {
+  region,
+  model: modelName,
+  /** Defaults to the version of the same model's standard deployments. */
+  version: modelVersion.optional(),
+  ptu: wholeAbove0("must be a whole number above 0 (provisioned throughput units)").max(MAX_PTU_PER_DEPLOYMENT, {
+    error: `must be at most ${MAX_PTU_PER_DEPLOYMENT} (Azure's maximum of provisioned throughput units per deployment)`,
+  }),
+};
+
+/**
+ * forward-request: values above 240 s may not be honoured (network infrastructure drops idle connections):
+ * https://learn.microsoft.com/azure/api-management/forward-request-policy#attributes
+ */
+const tierTimeout = wholeAbove0("must be a whole number of seconds above 0").max(240, {
+  error: "must be at most 240 seconds (APIM's forward-request limit)",
+});
+
+const CIDR_RULE = "must be an IPv4 range in CIDR notation, such as 10.40.0.0/22";
+const cidr = z.cidrv4({ error: CIDR_RULE }).refine(c => !hasHostBits(c), {
+  error: iss =>
+    `'${String(iss.input)}' has host bits set, which Azure refuses; use its network address ${networkAddress(String(iss.input))}`,
+});
+
+const vnet = z.strictObject({
+  /** The VNet's address space: both subnets lie inside it, and it overlaps no other region's VNet. */
+  addressSpace: cidr,
+  /** API Management's subnet (internal VNet mode). */
+  apimSubnet: cidr,
+  /** The subnet of the private endpoints (OpenAI accounts, Key Vault). */
+  privateEndpointSubnet: cidr,
+  /**
+   * The hub VNet (ARM id) clients reach the gateway through: peered both ways with this VNet, linked to the
+   * gateway's DNS zone and this region's privatelink zones. Private mode requires it (no other way in).
+   */
+  hubVnetId: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i,
+      {
+        error:
+          "must be a VNet's ARM id: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>",
+      },
+    )
+    .optional(),
+});
+
+const MAX_INT32 = 2_147_483_647;
+const PUBLISHER_MAX = 100;
+
+export const schema = z.strictObject({
+  regions: z.strictObject({
+    primary: region,
+    secondary: region,
+    /** Optional: pins the data zone (an EU-only stack for GDPR); otherwise derived from the regions. */
+    dataZone: z.enum(DATA_ZONES as [DataZone, ...DataZone[]]).optional(),
+  }),
+  standard: z.strictObject({
+    deploymentType: z.enum(STANDARD_SKUS as [StandardSku, ...StandardSku[]]).default("DataZoneStandard"),
+    /** Regional `Standard` deployments give up the data-zone capacity pool: only with this explicit opt-out. */
+    allowRegionalStandard: z.boolean().default(false),
+    /** How the gateway spreads standard traffic: both regions weighted, or primary before secondary. */
+    routing: z.enum(["active-active", "active-passive"]).default("active-passive"),
+    models: z.array(standardModel).min(1, { error: "must list at least one model" }),
+    /**
+     * What Azure does with every deployment when its model version retires. `OnceCurrentVersionExpired`
+     * (default) keeps the pinned version until it retires, then upgrades it to the default version, so both
+     * regions keep answering; `NoAutoUpgrade` lets the deployments fail together at retirement;
+     * `OnceNewDefaultVersionAvailable` upgrades early, region by region, so the pair may briefly differ.
+     * https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-versions
+     */
+    versionUpgradeOption: z
+      .enum(["OnceCurrentVersionExpired", "OnceNewDefaultVersionAvailable", "NoAutoUpgrade"])
+      .default("OnceCurrentVersionExpired"),
+  }),
+  quota: z
+    .strictObject({
+      /** `declared`: the table below; `live`: Azure's usages API at deploy time. */
+      source: z.enum(["declared", "live"]).default("declared"),
+      declared: z.array(quotaEntry).default([]),
+    })
+    .prefault({}),
+  enterprisePtu: z.strictObject(ptuPool).optional(),
+  workloadPtus: z.array(z.strictObject({ name, ...ptuPool })).default([]),
+  applications: z
+    .array(
+      z.strictObject({
+        name,
+        /** 1 is the most critical: lower-priority applications leave the PTU pools first. */
+        priority: z.number().int().min(1).max(3, { error: "must be 1 (most critical), 2 or 3" }).default(2),
+        workload: name.optional(),
+        /** An APIM token-limit policy attribute: a 32-bit integer (README checklist: confirm on a dev instance). */
+        tokensPerMinute: wholeAbove0("must be a whole number above 0 (tokens per minute)")
+          .max(MAX_INT32, { error: `must be at most ${MAX_INT32} (APIM's token-limit policy takes a 32-bit integer)` })
+          .optional(),
+        /** Entra mode: the client applications (app ids) this application calls from; the gateway accepts only these. */
+        clientApplicationIds: z
+          .array(z.uuid({ error: "must be an Entra application (client) id, a GUID" }))
+          .default([]),
+      }),
+    )
+    .default([]),
+  overflowSubscriptions: z
+    .array(
+      z.strictObject({
+        name,
+        subscriptionId: z.uuid({ error: "must be a subscription id (a GUID)" }),
+        regions: z.array(region).min(1, { error: "must list at least one region" }),
+      }),
+    )
+    .default([]),
+  gateway: z.strictObject({
+    /** `multi-region`: one Premium service with additionalLocations; `per-region`: one service per region. */
+    mode: z.enum(["multi-region", "per-region"]).default("multi-region"),
+    /** Gateway regions; the first hosts the multi-region service. Must cover every standard region. */
+    regions: z
+      .array(region)
+      .min(2, { error: "must list at least two regions: a gateway in one region is a single point of failure" }),
+    sku: z.enum(APIM_SKUS).default("Premium"),
+    /** Scale units per region. */
+    capacity: wholeAbove0("must be a whole number above 0 (scale units per region)").default(1),
+    /** Spread each region's units across availability zones (Premium only). */
+    zoneRedundant: z.boolean().default(false),
+    /** ARM's ApiManagementServiceProperties: publisherName and publisherEmail are at most 100 characters (README checklist). */
+    publisherName: z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .max(PUBLISHER_MAX, { error: `must be at most ${PUBLISHER_MAX} characters (API Management's limit)` })
+      .default("Platform team"),
+    publisherEmail: z
+      .email({ error: "must be an e-mail address (APIM sends operational notices there)" })
+      .max(PUBLISHER_MAX, { error: `must be at most ${PUBLISHER_MAX} characters (API Management's limit)` }),
+    /** `backend-pool`: pools with circuit breakers and retry; `send-request`: the synchronous failover of the seed design. */
+    strategy: z.enum(["backend-pool", "send-request"]).default("backend-pool"),
+    /** How applications authenticate: Entra ID app roles, or APIM subscription keys (one product per application). */
+    callerAuth: z.enum(["entra", "subscription-key"]).default("entra"),
+    retryAfterSeconds: wholeAbove0("must be a whole number of seconds above 0").default(10),
+    /** The TLS certificate (PFX with its private key) for network.gatewayDomain, a secret in a Key Vault the stack does not own. */
+    certificate: z
+      .strictObject({
+        keyVaultId: z
+          .string()
+          .regex(
+            /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.KeyVault\/vaults\/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
+            {
+              error:
+                "must be a Key Vault's ARM id: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
+            },
+          ),
+        secretName: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, {
+          error: "must be a Key Vault secret name: 1 to 127 letters, digits and hyphens",
+        }),
+      })
+      .optional(),
+    /**
+     * Seconds each tier may take to send its response headers before the request moves to the next
+     * tier. Streamed answers send headers at the first token; a non-streamed answer only when complete.
+     */
+    tierTimeoutSeconds: z
+      .strictObject({
+        workloadPtu: tierTimeout.default(60),
+        enterprisePtu: tierTimeout.default(60),
+        standard: tierTimeout.default(120),
+      })
+      .prefault({}),
+    /**
+     * Tokens per minute, per PTU, that priority-2 and priority-3 applications may use of a PTU deployment
+     * before they are sent to the standard tier. Size from the model's input TPM per PTU:
+     * https://learn.microsoft.com/azure/foundry-classic/openai/how-to/provisioned-throughput-sizing
+     */
+    ptuBudget: z
+      .strictObject({
+        priority2: wholeAbove0("must be a whole number above 0 (tokens per minute per PTU)").default(1500),
+        priority3: wholeAbove0("must be a whole number above 0 (tokens per minute per PTU)").default(750),
+      })
+      .prefault({}),
+    /** Whether responses carry `X-Served-By` with the internal name of the account that answered. */
+    exposeBackendNames: z.boolean().default(false),
+  }),
+  network: z
+    .strictObject({
+      mode: z.enum(["public", "private"]).default("public"),
+      /** Private mode: one VNet per gateway region, keyed by region. */
+      vnets: z.record(z.string(), vnet).default({}),
+      /** Private mode: the region whose gateway the private DNS name points at. Change it and run `pulumi up` to fail over. */
+      activeGatewayRegion: region.optional(),
+      /**
+       * Private mode: the region of the resource group holding the gateway's DNS zone, which a failover
+       * changes. It must be none of the gateway regions: a region's outage makes its resource groups'
+       * metadata read-only, so the failover would need the failed region.
+       */
+      dnsRegion: region.optional(),
+      /** Private mode: the host name clients call; defaults to the gateway's own `<service>.azure-api.net`. */
+      gatewayDomain: z
+        .string()
+        .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+          error: "must be a lowercase DNS name such as aoai.contoso.internal",
+        })
+        .optional(),
+    })
+    .prefault({}),
+  /** Public mode: Azure Front Door with its WAF in front of every regional gateway. */
+  edge: z
+    .strictObject({
+      /** Premium carries the managed WAF rule sets (Microsoft_DefaultRuleSet, bot manager); Standard has custom rules only. */
+      frontDoorSku: z.enum(["Premium_AzureFrontDoor", "Standard_AzureFrontDoor"]).default("Premium_AzureFrontDoor"),
+      /** `active-active`: every gateway region serves, same priority and weight; `active-passive`: gateway.regions in order. */
+      routing: z.enum(["active-active", "active-passive"]).default("active-passive"),
+      /** Requests one client IP may send per minute before the WAF blocks it. */
+      wafRateLimitPerMinute: wholeAbove0("must be a whole number above 0 (requests per client IP per minute)").default(
+        1000,
+      ),
+      /** How often each Front Door point of presence probes every gateway: the failover detection time. */
+      probeIntervalSeconds: z
+        .number()
+        .int()
+        .min(5, { error: "must be 5 to 255 seconds" })
+        .max(255, { error: "must be 5 to 255 seconds" })
+        .default(30),
+    })
+    .prefault({}),
+  openai: z
+    .strictObject({
+      /** Managed identity from the gateway is the default; keys (kept in Key Vault) are the fallback. */
+      auth: z.enum(["managedIdentity", "keys"]).default("managedIdentity"),
+    })
+    .prefault({}),
+  observability: z
+    .strictObject({
+      retentionInDays: z
+        .number()
+        .int()
+        .min(30, { error: "must be 30 to 730 days" })
+        .max(730, { error: "must be 30 to 730 days" })
+        .default(30),
+    })
+    .prefault({}),
+  tags: z.record(z.string(), z.string({ error: "tag values must be strings" })).default({}),
+  /** Protect stateful resources (accounts, resource groups, vaults, DNS zones) from deletion. */
+  protect: z.boolean().default(true),
+});
+
+/** The top-level keys a stack may set (without the `aoai-bcdr:` namespace). */
+export const CONFIG_KEYS = Object.keys(schema.shape) as readonly (keyof typeof schema.shape)[];
