@@ -1,6 +1,6 @@
 import { ConfigError, namespaceIssues, parseConfig } from "../infra/config";
 import { resolveCapacities, declaredQuota } from "../infra/quota";
-import { stackValues } from "./support";
+import { stackValues } from "./stackValues";
 
 /** The refusal messages for `values` edited by `edit`, starting from a valid stack. */
 function refusals(stack: string, edit: (v: Record<string, any>) => void): string[] {

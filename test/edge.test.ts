@@ -5,7 +5,8 @@ import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { buildTopology } from "../infra/topology";
 import { ProgramRun } from "../stacks/runner";
 import { inputs, named, runComponents } from "./components";
-import { ofType, stackValues } from "./support";
+import { ofType } from "./support";
+import { stackValues } from "./stackValues";
 
 const E = {
   profile: "azure-native:cdn:Profile",

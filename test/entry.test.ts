@@ -6,7 +6,8 @@ import { XMLParser } from "fast-xml-parser";
 import { contains } from "../infra/cidr";
 import { ProgramRun } from "../stacks/runner";
 import { inputs } from "./components";
-import { T, ofType, runStack, stackValues } from "./support";
+import { T, ofType, runStack } from "./support";
+import { stackValues } from "./stackValues";
 
 const inRange = (ip: string, cidr: string) => contains(cidr, `${ip}/32`);
 

@@ -16,7 +16,8 @@ import { ApimMock, ApimRefusal } from "../stacks/azure/apim";
 import { TENANT_ID } from "../stacks/mocks";
 import { PlannedResource, ProgramRun } from "../stacks/runner";
 import { inputs, named } from "./components";
-import { T, ofType, runStack, stackValues } from "./support";
+import { T, ofType, runStack } from "./support";
+import { stackValues } from "./stackValues";
 
 const A = {
   service: "azure-native:apimanagement:ApiManagementService",

@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig } from "../infra/config";
-import { stackValues } from "./support";
+import { stackValues } from "./stackValues";
 
 const HUB =
   "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub-eastus2";

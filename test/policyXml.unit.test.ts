@@ -11,7 +11,7 @@ import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT } from "../infra/gateway/poli
 import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { buildTopology } from "../infra/topology";
 import { expressionProblems } from "./apimExpressions";
-import { stackValues } from "./support";
+import { stackValues } from "./stackValues";
 
 /** A parsed element: tag, attributes (unescaped, as APIM reads them), children, text. */
 interface Node {

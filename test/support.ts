@@ -4,32 +4,11 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
-import { PROJECT } from "../infra/config";
 import type { ModelsClient } from "../infra/availability";
 import { UsagesClient } from "../infra/quota";
 import { planDate } from "../infra/retirement";
-import { PlannedResource, ProgramRun, StackConfig, runProgram, stackFile } from "../stacks/runner";
-
-/** The `aoai-bcdr:*` values of a stack file as plain objects, keyed without the namespace. */
-export function stackValues(stack: string): Record<string, any> {
-  const doc = parseYaml(fs.readFileSync(stackFile(stack), "utf8")) as { config: Record<string, unknown> };
-  const values: Record<string, any> = {};
-  for (const [k, v] of Object.entries(doc.config)) {
-    if (k.startsWith(`${PROJECT}:`)) values[k.slice(PROJECT.length + 1)] = v;
-  }
-  return structuredClone(values);
-}
-
-/** Serializes edited values the way the Pulumi CLI hands them to the program. */
-export function toStackConfig(values: Record<string, unknown>): StackConfig {
-  return {
-    values: Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
-    ),
-    secretKeys: [],
-  };
-}
+import { PlannedResource, ProgramRun, StackConfig, runProgram } from "../stacks/runner";
+import { stackValues, toStackConfig } from "./stackValues";
 
 export interface RunStackOptions {
   /** The stack name the program sees (default: the stack file's). */
