@@ -1,17 +1,11 @@
 /**
  * Policy test helpers: the stacks' plans, broken copies of them, and the real policy server (one per suite).
  */
-import { Plan, makePlan } from "../stacks/plan";
 import { PlannedResource, ProgramRun, loadStackConfig, stackFile } from "../stacks/runner";
 import { sharedRun } from "./support";
 import { PackEvaluator, sharedEvaluator } from "../stacks/policyServer/evaluate";
 
 export type Stack = "dev" | "prod";
-
-/** Makes a stack's offline plan, which also evaluates the pack on it through the real server. */
-export function plan(stack: Stack): Promise<Plan> {
-  return makePlan({ stack, config: stackFile(stack) });
-}
 
 /** Runs a stack's program under the mocks, without evaluating the pack (the suite's own server does). */
 export function programRun(stack: Stack): Promise<ProgramRun> {
