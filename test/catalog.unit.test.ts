@@ -2,16 +2,17 @@
  * The availability catalog at config time, and retirement warnings (against the live models API:
  * liveModels.test.ts).
  */
-import { ConfigError, parseConfig, requiredOffers } from "../infra/config";
+import { ConfigError, RequiredOffer, parseConfig, requiredOffers } from "../infra/config";
 import { MODEL_MATRIX, RETRIEVED } from "../catalog/modelMatrix";
 import { RETIREMENTS } from "../catalog/retirements";
 import { knownModels, findModel } from "../catalog/models";
 import { knownRegions } from "../catalog/regions";
 import { planDate, retirementWarnings } from "../infra/retirement";
 import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 /** The config issues of `stack` after `edit`, judged as of `today` (jest pins the default: jest.config.js). */
-function refusals(stack: string, edit: (v: Record<string, any>) => void, today?: string): string[] {
+function refusals(stack: string, edit: (v: Loose) => void, today?: string): string[] {
   const values = stackValues(stack);
   edit(values);
   try {
@@ -80,9 +81,9 @@ describe("the model matrix", () => {
 
 describe("retired model versions are refused at config time", () => {
   /** Prod as shipped before: gpt-4o 2024-11-20 on the standard deployments and (inherited) on every PTU pool. */
-  const oldProd = (v: Record<string, any>) => {
+  const oldProd = (v: Loose) => {
     v.standard.models[0] = { name: "gpt-4o", version: "2024-11-20", capacity: "full" };
-    v.quota.declared = v.quota.declared.map((q: any) => (q.model === "gpt-5.1" ? { ...q, model: "gpt-4o" } : q));
+    v.quota.declared = v.quota.declared.map((q: Loose) => (q.model === "gpt-5.1" ? { ...q, model: "gpt-4o" } : q));
     for (const pool of [v.enterprisePtu, ...v.workloadPtus]) pool.model = "gpt-4o";
   };
 
@@ -141,7 +142,7 @@ describe("retired model versions are refused at config time", () => {
   });
 
   test("a SKU's own date counts: regional Standard gpt-4o 2024-08-06 retired months before the other SKUs", () => {
-    const regional = (v: Record<string, any>) => {
+    const regional = (v: Loose) => {
       v.standard = {
         ...v.standard,
         deploymentType: "Standard",
@@ -179,7 +180,7 @@ describe("retired model versions are refused at config time", () => {
 describe("model retirement", () => {
   const offers = (versions: [string, string, string][]) =>
     versions.map(([sku, model, version]) => ({
-      sku: sku as any,
+      sku: sku as RequiredOffer["sku"],
       model,
       version,
       region: "eastus2",

@@ -7,6 +7,7 @@ import { ProgramRun } from "../stacks/runner";
 import { inputs, named, runComponents } from "./components";
 import { ofType } from "./support";
 import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 const E = {
   profile: "azure-native:cdn:Profile",
@@ -167,7 +168,7 @@ describe("Premium, active/passive", () => {
 
   test("managed rule sets: Microsoft's Default Rule Set 2.1 blocking, and the bot manager", () => {
     const sets = waf(run).managedRules.managedRuleSets;
-    expect(sets.map((s: any) => [s.ruleSetType, s.ruleSetVersion, s.ruleSetAction])).toEqual([
+    expect(sets.map((s: Loose) => [s.ruleSetType, s.ruleSetVersion, s.ruleSetAction])).toEqual([
       ["Microsoft_DefaultRuleSet", "2.1", "Block"],
       ["Microsoft_BotManagerRuleSet", "1.1", undefined],
     ]);
@@ -236,7 +237,7 @@ test("Standard: the WAF keeps its custom rate limit but has no managed rule sets
   expect(waf(run).sku).toEqual({ name: "Standard_AzureFrontDoor" });
   expect(waf(run).policySettings.mode).toBe("Prevention");
   expect(waf(run).managedRules).toBeUndefined();
-  expect(waf(run).customRules.rules.map((r: any) => [r.name, r.rateLimitThreshold])).toEqual([
+  expect(waf(run).customRules.rules.map((r: Loose) => [r.name, r.rateLimitThreshold])).toEqual([
     ["RateLimitPerClientIp", 300],
   ]);
 });
@@ -252,7 +253,7 @@ test("with a workspace, the profile's logs (access, probes, WAF) go to Log Analy
 });
 
 describe("the failover fits in Front Door's origin response timeout (public mode)", () => {
-  async function check(edit: (v: any) => void, stack = "dev"): Promise<() => void> {
+  async function check(edit: (v: Loose) => void, stack = "dev"): Promise<() => void> {
     const values = stackValues(stack);
     edit(values);
     const config = parseConfig(values);

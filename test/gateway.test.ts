@@ -18,6 +18,7 @@ import { PlannedResource, ProgramRun } from "../stacks/runner";
 import { inputs, named } from "./components";
 import { T, ofType, runStack } from "./support";
 import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 const A = {
   service: "azure-native:apimanagement:ApiManagementService",
@@ -73,7 +74,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
       inputs(service).customProperties["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11"],
     ).toBe("False");
     expect(service.protect).toBe(true);
-    expect(Object.keys((run.outputs.gateway as any).hosts).sort()).toEqual(["centralus", "eastus2"]);
+    expect(Object.keys((run.outputs.gateway as Loose).hosts).sort()).toEqual(["centralus", "eastus2"]);
   });
 
   test("a zone-redundant gateway gets zone-redundant public IPs, in every zone of their region", () => {
@@ -215,7 +216,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
       "standard",
       "standard",
     ]);
-    expect(inputs(claims).pool.services.map((s: any) => s.priority)).toEqual([1, 2, 3, 3, 3]);
+    expect(inputs(claims).pool.services.map((s: Loose) => s.priority)).toEqual([1, 2, 3, 3, 3]);
     const standard = pools(run).find(p => inputs(p).backendId === "pool-standard-gpt-5.1")!;
     expect(memberIds(standard).map(roleOf)).toEqual(["standard", "standard", "standard"]);
   });
@@ -285,10 +286,10 @@ describe("prod: one Premium gateway spanning both regions", () => {
     expect(inputs(app).identifierUris).toEqual([uri]);
     // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: api://<tenantId>/<string>
     expect(uri).toMatch(/^api:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[^/]+$/);
-    expect((run.outputs.gateway as any).audience).toBe(uri);
+    expect((run.outputs.gateway as Loose).audience).toBe(uri);
     const token = parseXml(xmlOf(run)).policies.inbound["validate-azure-ad-token"];
     expect([token.audiences.audience].flat()).toContain(uri);
-    expect(inputs(app).appRoles.map((r: any) => r.value)).toEqual([
+    expect(inputs(app).appRoles.map((r: Loose) => r.value)).toEqual([
       "app.claims-assistant",
       "app.fraud-scoring",
       "app.doc-search",
@@ -376,7 +377,7 @@ describe("dev: one gateway per region, subscription keys", () => {
       const secret = ofType(run, A.secret).find(s => inputs(s).secretName === `apim-subscription-playground-${slot}`)!;
       expect(secret.dependsOn).toContain(named(run, A.password, `gateway-keys-playground-${slot}`).urn);
     }
-    expect((run.outputs.gateway as any).subscriptionKeySecrets).toEqual({
+    expect((run.outputs.gateway as Loose).subscriptionKeySecrets).toEqual({
       playground: {
         primary: "apim-subscription-playground-primary",
         secondary: "apim-subscription-playground-secondary",

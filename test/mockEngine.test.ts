@@ -15,6 +15,7 @@ import { NameRegistry } from "../stacks/azure/names";
 import { runComponents } from "./components";
 import { roleAssignmentName } from "../infra/identity";
 import { ofType, runStack } from "./support";
+import type { Loose } from "./loose";
 
 const SUB = "00000000-0000-4000-8000-000000000000";
 
@@ -329,7 +330,7 @@ describe("orderings Azure rejects, from the dependency graph", () => {
 });
 
 describe("API policies wait for the named values they reference, on synthetic graphs", () => {
-  const node = (urn: string, type: string, inputs: Record<string, any>, dependsOn: string[] = []): GraphNode => ({
+  const node = (urn: string, type: string, inputs: Loose, dependsOn: string[] = []): GraphNode => ({
     urn,
     type,
     name: urn,
@@ -372,9 +373,9 @@ describe("Key Vault named values: role propagation and private reachability, on 
   const node = (
     urn: string,
     type: string,
-    inputs: Record<string, any>,
+    inputs: Loose,
     dependsOn: string[] = [],
-    outputs: Record<string, any> = {},
+    outputs: Loose = {},
     id?: string,
   ): GraphNode => ({ urn, type, name: urn, inputs, dependsOn, outputs, id });
   const vault = (publicNetworkAccess: string) =>

@@ -7,6 +7,7 @@ import { APIM_SUBNET, PRIVATE_ENDPOINT_SUBNET, PrivateAccount, PrivateNetwork } 
 import { PlannedResource, ProgramRun } from "../stacks/runner";
 import { inputs, runComponents } from "./components";
 import { ofType } from "./support";
+import type { Loose } from "./loose";
 
 const N = {
   resourceGroup: "azure-native:resources:ResourceGroup",
@@ -159,7 +160,7 @@ describe("private network in eastus2 and centralus", () => {
   test("the APIM NSG opens exactly what internal VNet mode needs", () => {
     for (const nsg of ofType(run, N.nsg)) {
       expect(
-        inputs(nsg).securityRules.map((r: any) => [
+        inputs(nsg).securityRules.map((r: Loose) => [
           r.direction,
           r.priority,
           r.name,
@@ -243,7 +244,7 @@ describe("private network in eastus2 and centralus", () => {
     for (const region of REGIONS) {
       const here = inRegion(endpoints, region).map(inputs);
       const connections = here.map(e =>
-        e.privateLinkServiceConnections.map((c: any) => [c.privateLinkServiceId, c.groupIds]),
+        e.privateLinkServiceConnections.map((c: Loose) => [c.privateLinkServiceId, c.groupIds]),
       );
       expect(connections.sort()).toEqual(
         [...ACCOUNTS.map(a => [[a.accountId, ["account"]]]), [[VAULT.id, ["vault"]]]].sort(),

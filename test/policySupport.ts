@@ -4,6 +4,7 @@
 import { PlannedResource, ProgramRun, loadStackConfig, stackFile } from "../stacks/runner";
 import { sharedRun } from "./support";
 import { PackEvaluator, sharedEvaluator } from "../stacks/policyServer/evaluate";
+import type { Loose } from "./loose";
 
 export type Stack = "dev" | "prod";
 
@@ -27,7 +28,7 @@ export function clone<T>(value: T): T {
 }
 
 /** Resource properties, loosely typed so a test can break them. */
-export type Props = Record<string, any>;
+export type Props = Loose;
 
 /** The resource a list holds under a logical name. */
 export function named(resources: readonly PlannedResource[], name: string): PlannedResource {

@@ -12,6 +12,7 @@ import { declaredQuota, resolveCapacities } from "../infra/quota";
 import { buildTopology } from "../infra/topology";
 import { expressionProblems } from "./apimExpressions";
 import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 /** A parsed element: tag, attributes (unescaped, as APIM reads them), children, text. */
 interface Node {
@@ -30,10 +31,10 @@ function parse(xml: string): Node {
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
-  }).parse(xml) as any[];
-  const convert = (n: any): Node => {
+  }).parse(xml) as Loose[];
+  const convert = (n: Loose): Node => {
     const tag = Object.keys(n).find(k => k !== ":@")!;
-    const kids = (n[tag] as any[]) ?? [];
+    const kids = (n[tag] as Loose[]) ?? [];
     return {
       tag,
       attrs: n[":@"] ?? {},
@@ -98,7 +99,7 @@ const ENTRA = {
   rolePrefix: "app.",
 };
 
-async function inputOf(stack: string, edit?: (v: any) => void): Promise<ApiPolicyInput> {
+async function inputOf(stack: string, edit?: (v: Loose) => void): Promise<ApiPolicyInput> {
   const values = stackValues(stack);
   edit?.(values);
   const config = parseConfig(values);

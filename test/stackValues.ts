@@ -7,15 +7,16 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../infra/config";
 import type { StackConfig } from "../stacks/runner";
+import type { Loose } from "./loose";
 
 const root = path.resolve(__dirname, "..");
 
 /** The `aoai-bcdr:*` values of a stack file as plain objects, keyed without the namespace. */
-export function stackValues(stack: string): Record<string, any> {
+export function stackValues(stack: string): Loose {
   const doc = parseYaml(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as {
     config: Record<string, unknown>;
   };
-  const values: Record<string, any> = {};
+  const values: Loose = {};
   for (const [k, v] of Object.entries(doc.config)) {
     if (k.startsWith(`${PROJECT}:`)) values[k.slice(PROJECT.length + 1)] = v;
   }

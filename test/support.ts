@@ -9,12 +9,13 @@ import { UsagesClient } from "../infra/quota";
 import { planDate } from "../infra/retirement";
 import { PlannedResource, ProgramRun, StackConfig, runProgram } from "../stacks/runner";
 import { stackValues, toStackConfig } from "./stackValues";
+import type { Loose } from "./loose";
 
 export interface RunStackOptions {
   /** The stack name the program sees (default: the stack file's). */
   stack?: string;
   /** Edits the stack's values before the run. */
-  edit?: (values: Record<string, any>) => void;
+  edit?: (values: Loose) => void;
   usagesClient?: UsagesClient;
   /** Answers the models API (default: the mock engine's, from the model matrix). */
   modelsClient?: ModelsClient;
@@ -99,7 +100,7 @@ export function takesArmTags(type: string): boolean {
   // File names camel-case the type, acronyms included (AFDOriginGroup -> afdOriginGroup.d.ts).
   const file = fs.readdirSync(dir).find(f => f.toLowerCase() === `${name.toLowerCase()}.d.ts`)!;
   const args = fs.readFileSync(path.join(dir, file), "utf8").split(/export interface \w+Args \{/)[1] ?? "";
-  return /\n    tags\?: pulumi\.Input<\{/.test(args);
+  return /\n {4}tags\?: pulumi\.Input<\{/.test(args);
 }
 
 export const T = {
