@@ -4,6 +4,8 @@
  *     (`npm run test:unit`, seconds);
  *   - integration: every other suite, which runs the program, components under the mocks, the policy server or a
  *     command as a process.
+ * The tier is in the file name, not a folder, so that suites keep their relative imports. One suite, whatever its
+ * tier: `npx jest test/<name>` (`--selectProjects` takes every name after it as a project).
  * Transpile-only (tsconfig has isolatedModules); `npm run build` is the type-check.
  * maxWorkers: jest's default is the number of cores minus one, which on a 2-core CI machine runs every suite
  * in a single worker while a core idles; the suites are CPU-bound program runs, so use every core.

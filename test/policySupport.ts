@@ -13,13 +13,18 @@ export function programRun(stack: Stack): Promise<ProgramRun> {
   return sharedRun(stack, loadStackConfig(stackFile(stack)));
 }
 
-/** The suite's policy server (one per jest worker, shared with the plans it makes), started in beforeAll. */
+/**
+ * The suite's policy server (the process's shared one, which the plans the suite makes use too), started in
+ * beforeAll and stopped in afterAll: jest gives each suite its own modules, so it would otherwise idle on, with
+ * its gRPC channel open, until the worker exits.
+ */
 export function policyServer(): { readonly current: PackEvaluator } {
-  const holder = {} as { current: PackEvaluator };
+  const holder = {} as { current?: PackEvaluator };
   beforeAll(async () => {
     holder.current = await sharedEvaluator();
   }, 60000);
-  return holder;
+  afterAll(() => holder.current?.close());
+  return holder as { readonly current: PackEvaluator };
 }
 
 /** A deep copy in the test's own realm. */
