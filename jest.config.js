@@ -1,5 +1,12 @@
 /**
- * Transpile-only jest (tsconfig has isolatedModules); `npm run build` is the type-check.
+ * Two tiers, one run (`npm test`, or `jest --selectProjects unit|integration`):
+ *   - unit: test/*.unit.test.ts, suites that run no Pulumi program, no mock engine and no policy server
+ *     (`npm run test:unit`, seconds);
+ *   - integration: every other suite, which runs the program, components under the mocks, the policy server or a
+ *     command as a process.
+ * The tier is in the file name, not a folder, so that suites keep their relative imports. One suite, whatever its
+ * tier: `npx jest test/<name>` (`--selectProjects` takes every name after it as a project).
+ * Transpile-only (tsconfig has isolatedModules); `npm run build` is the type-check.
  * maxWorkers: jest's default is the number of cores minus one, which on a 2-core CI machine runs every suite
  * in a single worker while a core idles; the suites are CPU-bound program runs, so use every core.
  */
@@ -7,10 +14,22 @@
 // workers inherit the environment.
 process.env.AOAI_BCDR_TODAY = "2026-11-25";
 
-module.exports = {
+const UNIT = "\\.unit\\.test\\.ts$";
+const tier = {
   testEnvironment: "node",
-  testMatch: ["<rootDir>/test/**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+};
+
+module.exports = {
+  projects: [
+    { ...tier, displayName: "unit", testMatch: ["<rootDir>/test/**/*.unit.test.ts"] },
+    {
+      ...tier,
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", UNIT],
+    },
+  ],
   maxWorkers: "100%",
   testTimeout: 60000,
 };

@@ -87,6 +87,88 @@ function firstRegionPerHub(
   );
 }
 
+/** The VNet with its two subnets, the APIM one behind its NSG. */
+function regionalVnet(
+  name: string,
+  args: RegionalNetworkArgs,
+  resourceGroupName: pulumi.Input<string>,
+  tags: Tags,
+  parent: pulumi.Resource,
+): network.VirtualNetwork {
+  const { region, vnet: v } = args;
+  const nsg = new network.NetworkSecurityGroup(
+    `${name}-apim-nsg`,
+    {
+      networkSecurityGroupName: azureName(TYPES.networkSecurityGroup, ["nsg", "apim", args.stack, region]),
+      resourceGroupName,
+      location: region,
+      securityRules: APIM_SECURITY_RULES,
+      tags,
+    },
+    { parent },
+  );
+  // Subnets inline: declared as separate resources they would fight the VNet over its subnet list.
+  return new network.VirtualNetwork(
+    `${name}-vnet`,
+    {
+      virtualNetworkName: azureName(TYPES.virtualNetwork, ["vnet", "aoai", args.stack, region]),
+      resourceGroupName,
+      location: region,
+      addressSpace: { addressPrefixes: [v.addressSpace] },
+      subnets: [
+        { name: APIM_SUBNET, addressPrefix: v.apimSubnet, networkSecurityGroup: { id: nsg.id } },
+        {
+          name: PRIVATE_ENDPOINT_SUBNET,
+          addressPrefix: v.privateEndpointSubnet,
+          privateEndpointNetworkPolicies: "Disabled",
+        },
+      ],
+      tags,
+    },
+    { parent, protect: args.protect },
+  );
+}
+
+/**
+ * The VNet's peerings with its hub. A peering is only `Connected` once both sides exist: one from the spoke,
+ * one from the hub.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering
+ */
+function hubPeerings(
+  name: string,
+  vnet: network.VirtualNetwork,
+  resourceGroupName: pulumi.Input<string>,
+  hubVnetId: string,
+  parent: pulumi.Resource,
+): void {
+  const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: false };
+  new network.VirtualNetworkPeering(
+    `${name}-hub-peering`,
+    {
+      ...peering,
+      virtualNetworkPeeringName: "to-hub",
+      virtualNetworkName: vnet.name,
+      resourceGroupName,
+      remoteVirtualNetwork: { id: hubVnetId },
+    },
+    { parent },
+  );
+  const hub = parseVnetId(hubVnetId);
+  // The hub may sit in the connectivity team's subscription: its side is written through a provider for it.
+  const hubProvider = new Provider(`${name}-hub-subscription`, { subscriptionId: hub.subscriptionId }, { parent });
+  new network.VirtualNetworkPeering(
+    `${name}-hub-return-peering`,
+    {
+      ...peering,
+      virtualNetworkPeeringName: vnet.name.apply(n => `to-${n}`),
+      virtualNetworkName: hub.name,
+      resourceGroupName: hub.resourceGroupName,
+      remoteVirtualNetwork: { id: vnet.id },
+    },
+    { parent, provider: hubProvider },
+  );
+}
+
 /** One region's VNet: the APIM subnet with its NSG, the private endpoint subnet, the peerings with the hub. */
 export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly resourceGroup: resources.ResourceGroup;
@@ -107,75 +189,14 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     );
     const resourceGroupName = this.resourceGroup.name;
 
-    const nsg = new network.NetworkSecurityGroup(
-      `${name}-apim-nsg`,
-      {
-        networkSecurityGroupName: azureName(TYPES.networkSecurityGroup, ["nsg", "apim", args.stack, region]),
-        resourceGroupName,
-        location: region,
-        securityRules: APIM_SECURITY_RULES,
-        tags,
-      },
-      { parent: this },
-    );
-    // Subnets inline: declared as separate resources they would fight the VNet over its subnet list.
-    this.vnet = new network.VirtualNetwork(
-      `${name}-vnet`,
-      {
-        virtualNetworkName: azureName(TYPES.virtualNetwork, ["vnet", "aoai", args.stack, region]),
-        resourceGroupName,
-        location: region,
-        addressSpace: { addressPrefixes: [v.addressSpace] },
-        subnets: [
-          { name: APIM_SUBNET, addressPrefix: v.apimSubnet, networkSecurityGroup: { id: nsg.id } },
-          {
-            name: PRIVATE_ENDPOINT_SUBNET,
-            addressPrefix: v.privateEndpointSubnet,
-            privateEndpointNetworkPolicies: "Disabled",
-          },
-        ],
-        tags,
-      },
-      { parent: this, protect: args.protect },
-    );
+    this.vnet = regionalVnet(name, args, resourceGroupName, tags, this);
     this.apimSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${APIM_SUBNET}`;
     this.privateEndpointSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${PRIVATE_ENDPOINT_SUBNET}`;
 
     if (!v.hubVnetId)
       throw new Error(`no hub VNet for ${region}: the config requires network.vnets.${region}.hubVnetId`);
     this.hubVnetId = v.hubVnetId;
-    // A peering is only `Connected` once both sides exist: one from the spoke, one from the hub.
-    // https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering
-    const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: false };
-    new network.VirtualNetworkPeering(
-      `${name}-hub-peering`,
-      {
-        ...peering,
-        virtualNetworkPeeringName: "to-hub",
-        virtualNetworkName: this.vnet.name,
-        resourceGroupName,
-        remoteVirtualNetwork: { id: v.hubVnetId },
-      },
-      { parent: this },
-    );
-    const hub = parseVnetId(v.hubVnetId);
-    // The hub may sit in the connectivity team's subscription: its side is written through a provider for it.
-    const hubProvider = new Provider(
-      `${name}-hub-subscription`,
-      { subscriptionId: hub.subscriptionId },
-      { parent: this },
-    );
-    new network.VirtualNetworkPeering(
-      `${name}-hub-return-peering`,
-      {
-        ...peering,
-        virtualNetworkPeeringName: this.vnet.name.apply(n => `to-${n}`),
-        virtualNetworkName: hub.name,
-        resourceGroupName: hub.resourceGroupName,
-        remoteVirtualNetwork: { id: this.vnet.id },
-      },
-      { parent: this, provider: hubProvider },
-    );
+    hubPeerings(name, this.vnet, resourceGroupName, v.hubVnetId, this);
 
     this.registerOutputs({
       vnetId: this.vnet.id,

@@ -31,6 +31,76 @@ export interface OpenAiAccountArgs {
   readonly workspaceId: pulumi.Input<string>;
 }
 
+/** The account, on its custom subdomain, reachable only through private endpoints in private mode. */
+function account(
+  name: string,
+  args: OpenAiAccountArgs,
+  resourceGroupName: pulumi.Input<string>,
+  tags: Tags,
+  parent: pulumi.Resource,
+): cognitiveservices.Account {
+  const { spec } = args;
+  const subdomain = pulumi.output(args.nameSuffix).apply(s => accountSubdomain(args.stack, spec.key, spec.region, s));
+  return new cognitiveservices.Account(
+    `${name}-account`,
+    {
+      accountName: subdomain,
+      resourceGroupName,
+      location: spec.region,
+      kind: "OpenAI",
+      sku: { name: "S0" },
+      identity: { type: "SystemAssigned" },
+      properties: {
+        // Entra ID auth and private endpoints both need a custom subdomain.
+        customSubDomainName: subdomain,
+        disableLocalAuth: !args.localAuth,
+        publicNetworkAccess: args.privateNetwork ? "Disabled" : "Enabled",
+        networkAcls: { defaultAction: args.privateNetwork ? "Deny" : "Allow", ipRules: [], virtualNetworkRules: [] },
+      },
+      tags,
+    },
+    { parent, protect: args.protect },
+  );
+}
+
+/** The account's model deployments, each waiting for the one before: Azure answers 409 to concurrent deployment writes on one account. */
+function deployments(
+  name: string,
+  args: OpenAiAccountArgs,
+  account: cognitiveservices.Account,
+  resourceGroupName: pulumi.Input<string>,
+  tags: Tags,
+  parent: pulumi.Resource,
+): cognitiveservices.Deployment[] {
+  const declared: cognitiveservices.Deployment[] = [];
+  for (const d of args.spec.deployments) {
+    const previous = declared[declared.length - 1];
+    declared.push(
+      new cognitiveservices.Deployment(
+        `${name}-${d.name}`,
+        {
+          accountName: account.name,
+          resourceGroupName,
+          deploymentName: d.name,
+          sku: { name: d.sku, capacity: d.capacity },
+          properties: {
+            model: { format: "OpenAI", name: d.model, version: d.version },
+            versionUpgradeOption: args.versionUpgradeOption,
+          },
+          tags,
+        },
+        {
+          parent,
+          dependsOn: previous ? [previous] : [],
+          // A released PTU reservation, or standard quota handed to another deployment, may not come back.
+          protect: args.protect,
+        },
+      ),
+    );
+  }
+  return declared;
+}
+
 export class OpenAiAccount extends pulumi.ComponentResource {
   public readonly resourceGroup: resources.ResourceGroup;
   public readonly account: cognitiveservices.Account;
@@ -60,55 +130,8 @@ export class OpenAiAccount extends pulumi.ComponentResource {
       { parent: this, protect: args.protect },
     );
 
-    const subdomain = pulumi.output(args.nameSuffix).apply(s => accountSubdomain(args.stack, spec.key, spec.region, s));
-    this.account = new cognitiveservices.Account(
-      `${name}-account`,
-      {
-        accountName: subdomain,
-        resourceGroupName: this.resourceGroup.name,
-        location: spec.region,
-        kind: "OpenAI",
-        sku: { name: "S0" },
-        identity: { type: "SystemAssigned" },
-        properties: {
-          // Entra ID auth and private endpoints both need a custom subdomain.
-          customSubDomainName: subdomain,
-          disableLocalAuth: !args.localAuth,
-          publicNetworkAccess: args.privateNetwork ? "Disabled" : "Enabled",
-          networkAcls: { defaultAction: args.privateNetwork ? "Deny" : "Allow", ipRules: [], virtualNetworkRules: [] },
-        },
-        tags,
-      },
-      { parent: this, protect: args.protect },
-    );
-
-    // Azure answers 409 to concurrent deployment writes on one account: chain them.
-    this.deployments = [];
-    for (const d of spec.deployments) {
-      const previous = this.deployments[this.deployments.length - 1];
-      this.deployments.push(
-        new cognitiveservices.Deployment(
-          `${name}-${d.name}`,
-          {
-            accountName: this.account.name,
-            resourceGroupName: this.resourceGroup.name,
-            deploymentName: d.name,
-            sku: { name: d.sku, capacity: d.capacity },
-            properties: {
-              model: { format: "OpenAI", name: d.model, version: d.version },
-              versionUpgradeOption: args.versionUpgradeOption,
-            },
-            tags,
-          },
-          {
-            parent: this,
-            dependsOn: previous ? [previous] : [],
-            // A released PTU reservation, or standard quota handed to another deployment, may not come back.
-            protect: args.protect,
-          },
-        ),
-      );
-    }
+    this.account = account(name, args, this.resourceGroup.name, tags, this);
+    this.deployments = deployments(name, args, this.account, this.resourceGroup.name, tags, this);
     this.settled = this.deployments[this.deployments.length - 1] ?? this.account;
 
     diagnosticSetting(`${name}-diagnostics`, this.account.id, args.workspaceId, { parent: this });

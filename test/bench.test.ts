@@ -16,6 +16,7 @@ import { programRun } from "./policySupport";
 import { TYPES } from "../catalog/types";
 
 const root = path.resolve(__dirname, "..");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a JavaScript module without type declarations
 const { cacheFile } = require("../stacks/loader/ts.js") as { cacheFile(source: string): string };
 
 test("bench prints the median wall time of the floor and of each stack's plan, and the ratio to the floor", async () => {

@@ -3,6 +3,7 @@
  * Azure mocks, recorded by stacks/engine/runner.ts exactly as a whole-program run is.
  */
 import { PlannedResource, ProgramRun, runProgram } from "../stacks/engine/runner";
+import type { Loose } from "./loose";
 
 export async function runComponents(
   declare: () => Record<string, unknown> | void,
@@ -12,7 +13,7 @@ export async function runComponents(
 }
 
 /** A recorded resource's inputs, for assertions. */
-export const inputs = (r: PlannedResource) => r.inputs as Record<string, any>;
+export const inputs = (r: PlannedResource) => r.inputs as Loose;
 
 /** The one resource of `type` whose logical name is `name`. */
 export function named(run: ProgramRun, type: string, name: string): PlannedResource {

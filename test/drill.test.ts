@@ -180,8 +180,10 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     const json = JSON.parse(JSON.stringify(report));
     expect(json.scenarios.map((s: { name: string }) => s.name)).toEqual(runs.map(r => r.name));
     for (const s of json.scenarios) {
-      for (const a of s.applications as AppReport[])
-        (expect(a.served).toBeGreaterThanOrEqual(0), expect(a.served).toBeLessThanOrEqual(1));
+      for (const a of s.applications as AppReport[]) {
+        expect(a.served).toBeGreaterThanOrEqual(0);
+        expect(a.served).toBeLessThanOrEqual(1);
+      }
     }
     const table = renderTable(runs).split("\n");
     expect(table).toHaveLength(1 + runs.length * topo.applications.length);

@@ -3,8 +3,10 @@ import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "../infra/edge";
 import { ORIGIN_RESPONSE_TIMEOUT_SECONDS } from "../infra/gateway/chains";
 import { ProgramRun } from "../stacks/engine/runner";
 import { inputs, named, runComponents } from "./components";
-import { ofType, stackValues } from "./support";
+import { ofType } from "./support";
+import { stackValues } from "./stackValues";
 import { TYPES } from "../catalog/types";
+import type { Loose } from "./loose";
 
 const COMMON_TAGS = { environment: "test", "managed-by": "pulumi" };
 const HOSTS: Record<string, string> = {
@@ -155,7 +157,7 @@ describe("Premium, active/passive", () => {
 
   test("managed rule sets: Microsoft's Default Rule Set 2.1 blocking, and the bot manager", () => {
     const sets = waf(run).managedRules.managedRuleSets;
-    expect(sets.map((s: any) => [s.ruleSetType, s.ruleSetVersion, s.ruleSetAction])).toEqual([
+    expect(sets.map((s: Loose) => [s.ruleSetType, s.ruleSetVersion, s.ruleSetAction])).toEqual([
       ["Microsoft_DefaultRuleSet", "2.1", "Block"],
       ["Microsoft_BotManagerRuleSet", "1.1", undefined],
     ]);
@@ -225,7 +227,7 @@ test("Standard: the WAF keeps its custom rate limit but has no managed rule sets
   expect(waf(run).sku).toEqual({ name: "Standard_AzureFrontDoor" });
   expect(waf(run).policySettings.mode).toBe("Prevention");
   expect(waf(run).managedRules).toBeUndefined();
-  expect(waf(run).customRules.rules.map((r: any) => [r.name, r.rateLimitThreshold])).toEqual([
+  expect(waf(run).customRules.rules.map((r: Loose) => [r.name, r.rateLimitThreshold])).toEqual([
     ["RateLimitPerClientIp", 300],
   ]);
 });
@@ -242,7 +244,7 @@ test("with a workspace, the profile's logs (access, probes, WAF) go to Log Analy
 
 describe("the failover fits in Front Door's origin response timeout (public mode)", () => {
   /** The whole stack check (validateStack), where the failover timing is one rule. */
-  function check(edit: (v: any) => void, stack = "dev"): Promise<unknown> {
+  function check(edit: (v: Loose) => void, stack = "dev"): Promise<unknown> {
     const values = stackValues(stack);
     edit(values);
     return validateStack(values);

@@ -6,7 +6,9 @@ import { contains } from "../infra/cidr";
 import { ProgramRun } from "../stacks/engine/runner";
 import { inputs } from "./components";
 import { TYPES } from "../catalog/types";
-import { ofType, policyTree, runStack, stackValues } from "./support";
+import { ofType, policyTree, runStack } from "./support";
+import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 const inRange = (ip: string, cidr: string) => contains(cidr, `${ip}/32`);
 
@@ -18,7 +20,7 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
 
   test("a WAF in Prevention mode and an origin with a health probe for every gateway region", () => {
     expect(ofType(run, TYPES.wafPolicy).map(w => inputs(w).policySettings.mode)).toEqual(["Prevention"]);
-    const hosts = (run.outputs.gateway as any).hosts as Record<string, string>;
+    const hosts = (run.outputs.gateway as Loose).hosts as Record<string, string>;
     expect(
       ofType(run, TYPES.origin)
         .map(o => inputs(o).hostName)
@@ -57,7 +59,7 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
       const value = header?.children.find(e => e.name === "value")?.text;
       expect({ ...header?.attributes, value }).toMatchObject({ name: "X-Azure-FDID", value: "{{front-door-id}}" });
     }
-    expect((run.outputs.entry as any).frontDoorHost).toMatch(/\.azurefd\.net$/);
+    expect((run.outputs.entry as Loose).frontDoorHost).toMatch(/\.azurefd\.net$/);
   });
 });
 
@@ -104,7 +106,7 @@ describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gat
   });
 
   test("one privatelink zone per region, linked only to that region's VNet (and its hub), whose records point at that region's endpoints", () => {
-    const hubs = Object.values(stackValues("prod").network.vnets).map((v: any) => v.hubVnetId);
+    const hubs = Object.values(stackValues("prod").network.vnets as Record<string, Loose>).map(v => v.hubVnetId);
     const zones = ofType(run, TYPES.privateZone).filter(
       z => inputs(z).privateZoneName === "privatelink.openai.azure.com",
     );
@@ -139,11 +141,11 @@ describe("prod (private): private endpoints, split-brain DNS, a DNS-switched gat
       (r, i) => JSON.stringify(r.inputs) !== JSON.stringify(run.resources[i].inputs),
     );
     expect(changed.map(r => r.type)).toEqual([TYPES.record]);
-    const ip = (r: (typeof changed)[number]) => (r.inputs as any).aRecords[0].ipv4Address;
+    const ip = (r: (typeof changed)[number]) => (r.inputs as Loose).aRecords[0].ipv4Address;
     const before = run.resources.find(r => r.urn === changed[0].urn)!;
     expect(inRange(ip(before), "10.40.0.0/27")).toBe(true);
     expect(inRange(ip(changed[0]), "10.41.0.0/27")).toBe(true);
-    expect(flipped.outputs.entry as any).toMatchObject({
+    expect(flipped.outputs.entry as Loose).toMatchObject({
       mode: "private",
       activeRegion: "centralus",
       activeIp: ip(changed[0]),

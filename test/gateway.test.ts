@@ -17,7 +17,9 @@ import { TENANT_ID } from "../stacks/engine/mocks";
 import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
 import { inputs, named } from "./components";
 import { TYPES } from "../catalog/types";
-import { ofType, policyTree, runStack, stackValues } from "./support";
+import { ofType, policyTree, runStack } from "./support";
+import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 const pools = (run: ProgramRun) => ofType(run, TYPES.backend).filter(b => inputs(b).type === "Pool");
 const deploymentBackends = (run: ProgramRun) => ofType(run, TYPES.backend).filter(b => inputs(b).type !== "Pool");
@@ -51,7 +53,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
       inputs(service).customProperties["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11"],
     ).toBe("False");
     expect(service.protect).toBe(true);
-    expect(Object.keys((run.outputs.gateway as any).hosts).sort()).toEqual(["centralus", "eastus2"]);
+    expect(Object.keys((run.outputs.gateway as Loose).hosts).sort()).toEqual(["centralus", "eastus2"]);
   });
 
   test("a zone-redundant gateway gets zone-redundant public IPs, in every zone of their region", () => {
@@ -195,7 +197,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
       "standard",
       "standard",
     ]);
-    expect(inputs(claims).pool.services.map((s: any) => s.priority)).toEqual([1, 2, 3, 3, 3]);
+    expect(inputs(claims).pool.services.map((s: Loose) => s.priority)).toEqual([1, 2, 3, 3, 3]);
     const standard = pools(run).find(p => inputs(p).backendId === "pool-standard-gpt-5.1")!;
     expect(memberIds(standard).map(roleOf)).toEqual(["standard", "standard", "standard"]);
   });
@@ -265,11 +267,11 @@ describe("prod: one Premium gateway spanning both regions", () => {
     expect(inputs(app).identifierUris).toEqual([uri]);
     // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: api://<tenantId>/<string>
     expect(uri).toMatch(/^api:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[^/]+$/);
-    expect((run.outputs.gateway as any).audience).toBe(uri);
+    expect((run.outputs.gateway as Loose).audience).toBe(uri);
     const inbound = policyTree(xmlOf(run)).children.find(e => e.name === "inbound")!;
     const token = inbound.children.find(e => e.name === "validate-azure-ad-token")!;
     expect(descendants(token).flatMap(e => (e.name === "audience" ? [e.text] : []))).toContain(uri);
-    expect(inputs(app).appRoles.map((r: any) => r.value)).toEqual([
+    expect(inputs(app).appRoles.map((r: Loose) => r.value)).toEqual([
       "app.claims-assistant",
       "app.fraud-scoring",
       "app.doc-search",
@@ -359,7 +361,7 @@ describe("dev: one gateway per region, subscription keys", () => {
       )!;
       expect(secret.dependsOn).toContain(named(run, TYPES.randomPassword, `gateway-keys-playground-${slot}`).urn);
     }
-    expect((run.outputs.gateway as any).subscriptionKeySecrets).toEqual({
+    expect((run.outputs.gateway as Loose).subscriptionKeySecrets).toEqual({
       playground: {
         primary: "apim-subscription-playground-primary",
         secondary: "apim-subscription-playground-secondary",

@@ -8,6 +8,7 @@ import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
 import { inputs, runComponents } from "./components";
 import { ofType } from "./support";
 import { TYPES } from "../catalog/types";
+import type { Loose } from "./loose";
 
 const SUB = "00000000-0000-4000-8000-000000000000";
 /** The connectivity team's hubs, in their own subscription: one per region. */
@@ -150,7 +151,7 @@ describe("private network in eastus2 and centralus", () => {
   test("the APIM NSG opens exactly what internal VNet mode needs", () => {
     for (const nsg of ofType(run, TYPES.networkSecurityGroup)) {
       expect(
-        inputs(nsg).securityRules.map((r: any) => [
+        inputs(nsg).securityRules.map((r: Loose) => [
           r.direction,
           r.priority,
           r.name,
@@ -234,7 +235,7 @@ describe("private network in eastus2 and centralus", () => {
     for (const region of REGIONS) {
       const here = inRegion(endpoints, region).map(inputs);
       const connections = here.map(e =>
-        e.privateLinkServiceConnections.map((c: any) => [c.privateLinkServiceId, c.groupIds]),
+        e.privateLinkServiceConnections.map((c: Loose) => [c.privateLinkServiceId, c.groupIds]),
       );
       expect(connections.sort()).toEqual(
         [...ACCOUNTS.map(a => [[a.accountId, ["account"]]]), [[VAULT.id, ["vault"]]]].sort(),

@@ -3,6 +3,7 @@ import { ACCOUNT_ROLES, REGION_ROLES, SHARED_ROLES } from "../catalog/tags";
 import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
 import { TYPES } from "../catalog/types";
 import { ofType, runStack, takesArmTags } from "./support";
+import type { Loose } from "./loose";
 
 /** Every role the program tags with. */
 const ROLES: readonly string[] = [...ACCOUNT_ROLES, ...SHARED_ROLES];
@@ -27,8 +28,8 @@ describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
     expect(new Set(regions.map(r => findRegion(r)?.dataZone)).size).toBe(1);
     for (const a of ofType(run, TYPES.account)) {
       expect(a.inputs).toMatchObject({ kind: "OpenAI", sku: { name: "S0" }, identity: { type: "SystemAssigned" } });
-      expect((a.inputs.properties as any).customSubDomainName).toBe(a.inputs.accountName);
-      expect((a.inputs.properties as any).disableLocalAuth).toBe(true);
+      expect((a.inputs.properties as Loose).customSubDomainName).toBe(a.inputs.accountName);
+      expect((a.inputs.properties as Loose).disableLocalAuth).toBe(true);
     }
   });
 
@@ -36,14 +37,14 @@ describe.each(["dev", "prod"])("%s: the OpenAI core", stack => {
     const signature = (a: PlannedResource) =>
       deploymentsOn(a)
         .map(d =>
-          JSON.stringify([d.inputs.deploymentName, (d.inputs.properties as any).model, (d.inputs.sku as any).name]),
+          JSON.stringify([d.inputs.deploymentName, (d.inputs.properties as Loose).model, (d.inputs.sku as Loose).name]),
         )
         .sort();
     const [first, ...rest] = standardAccounts();
     expect(signature(first).length).toBeGreaterThan(0);
     for (const a of rest) expect(signature(a)).toEqual(signature(first));
     for (const a of standardAccounts()) {
-      const models = deploymentsOn(a).map(d => (d.inputs.properties as any).model.name);
+      const models = deploymentsOn(a).map(d => (d.inputs.properties as Loose).model.name);
       expect(new Set(models).size).toBe(models.length);
     }
   });
@@ -94,14 +95,14 @@ describe("dev: cheap and public", () => {
   });
 
   test("capacities: a number is taken as given, full is the declared quota", () => {
-    const caps = ofType(run, TYPES.deployment).map(d => [d.inputs.deploymentName, (d.inputs.sku as any).capacity]);
+    const caps = ofType(run, TYPES.deployment).map(d => [d.inputs.deploymentName, (d.inputs.sku as Loose).capacity]);
     expect(caps).toEqual(
       expect.arrayContaining([
         ["gpt-5-mini", 50],
         ["gpt-5", 100],
       ]),
     );
-    const out = (run.outputs.accounts as any)["standard-primary"].deployments;
+    const out = (run.outputs.accounts as Loose)["standard-primary"].deployments;
     expect(out["gpt-5-mini"]).toMatchObject({ capacity: 50, capacitySource: "config" });
     expect(out["gpt-5"]).toMatchObject({ capacity: 100, capacitySource: "declared" });
   });
@@ -118,8 +119,8 @@ describe("prod: the full topology", () => {
     const d = ofType(run, TYPES.deployment).filter(d => tagsOf(d)["bcdr-role"] === "standard");
     expect(d).toHaveLength(9);
     for (const x of d) {
-      expect((x.inputs.sku as any).name).toBe("DataZoneStandard");
-      expect((x.inputs.sku as any).capacity).toBe(
+      expect((x.inputs.sku as Loose).name).toBe("DataZoneStandard");
+      expect((x.inputs.sku as Loose).capacity).toBe(
         { "gpt-5.1": 450, "gpt-5": 300, "gpt-5-mini": 2000 }[x.inputs.deploymentName as string],
       );
     }
@@ -166,18 +167,18 @@ describe("prod: the full topology", () => {
       ...ofType(run, TYPES.randomString),
     ];
     expect(
-      ofType(run, TYPES.deployment).filter(d => !(d.inputs.sku as any).name.endsWith("ProvisionedManaged")).length,
+      ofType(run, TYPES.deployment).filter(d => !(d.inputs.sku as Loose).name.endsWith("ProvisionedManaged")).length,
     ).toBeGreaterThan(0);
     for (const r of protectedOnes) expect([r.name, r.protect]).toEqual([r.name, true]);
   });
 
   test("the version upgrade option is the config's safe default on every deployment", () => {
     for (const d of ofType(run, TYPES.deployment))
-      expect((d.inputs.properties as any).versionUpgradeOption).toBe("OnceCurrentVersionExpired");
+      expect((d.inputs.properties as Loose).versionUpgradeOption).toBe("OnceCurrentVersionExpired");
   });
 
   test("outputs give each account's endpoint and the resolved capacities", () => {
-    const accounts = run.outputs.accounts as any;
+    const accounts = run.outputs.accounts as Loose;
     expect(accounts["standard-secondary"].endpoint).toMatch(
       /^https:\/\/oai-prod-standard-secondary-centralus-[a-z0-9]{6}\.openai\.azure\.com\/$/,
     );

@@ -20,6 +20,7 @@ import {
 } from "../stacks/engine/runner";
 import { TYPES } from "../catalog/types";
 import { stackFile } from "../stacks/cli/stackFile";
+import type { Loose } from "./loose";
 
 const root = path.resolve(__dirname, "..");
 const made: string[] = [];
@@ -132,7 +133,7 @@ async function run(
 const NO_TRACE = /\n\s+at /;
 
 /** The dev stack file with `edit` applied, written as Pulumi.<name>.yaml in a new directory. */
-function editedStack(name: string, edit: (config: Record<string, any>) => void, from = "dev"): string {
+function editedStack(name: string, edit: (config: Loose) => void, from = "dev"): string {
   const doc = parseYaml(fs.readFileSync(stackFile(from), "utf8"));
   edit(doc.config);
   const file = path.join(tmp(), `Pulumi.${name}.yaml`);
@@ -309,7 +310,7 @@ describe("commands: help, arguments, exit codes, one resource count", () => {
     );
     expect(code).toBe(EXIT.violation);
     expect(lines.join("\n")).toMatch(
-      /^plan: Azure would refuse this deployment:\n  - \[name\] rg: resourceGroupName 'x' is too long/,
+      /^plan: Azure would refuse this deployment:\n {2}- \[name\] rg: resourceGroupName 'x' is too long/,
     );
     expect(lines.join("\n")).not.toMatch(/\n\s+at /);
   });

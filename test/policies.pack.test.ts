@@ -92,15 +92,16 @@ describe("the pack, as the Pulumi CLI runs it", () => {
     expect(pack.filter(f => !checked.has(f))).toEqual([]);
   });
 
-  test("every rule a module under policies/rules exports is in the pack", () => {
-    const exported = fs
-      .readdirSync(path.join(policiesDir, "rules"))
-      .flatMap(file =>
-        Object.values(require(path.join(policiesDir, "rules", file)) as Record<string, unknown>).filter(
-          (v): v is { name: string } =>
-            typeof v === "object" && v !== null && ("validateStack" in v || "validateResource" in v),
-        ),
-      );
+  test("every rule a module under policies/rules exports is in the pack", async () => {
+    const modules: Record<string, unknown>[] = await Promise.all(
+      fs.readdirSync(path.join(policiesDir, "rules")).map(file => import(path.join(policiesDir, "rules", file))),
+    );
+    const exported = modules.flatMap(m =>
+      Object.values(m).filter(
+        (v): v is { name: string } =>
+          typeof v === "object" && v !== null && ("validateStack" in v || "validateResource" in v),
+      ),
+    );
     expect(exported.length).toBeGreaterThan(0);
     expect(exported.filter(p => !(rules as readonly object[]).includes(p)).map(p => p.name)).toEqual([]);
   });

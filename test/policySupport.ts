@@ -1,31 +1,31 @@
 /**
  * Policy test helpers: the stacks' plans, broken copies of them, and the real policy server (one per suite).
  */
-import { Plan, makePlan } from "../stacks/cli/plan";
 import { PlannedResource, ProgramRun, loadStackConfig } from "../stacks/engine/runner";
 import { stackFile } from "../stacks/cli/stackFile";
 import { sharedRun } from "./support";
 import { PackEvaluator, sharedEvaluator } from "../stacks/policyServer/evaluate";
+import type { Loose } from "./loose";
 
 export type Stack = "dev" | "prod";
-
-/** Makes a stack's offline plan, which also evaluates the pack on it through the real server. */
-export function plan(stack: Stack): Promise<Plan> {
-  return makePlan({ stack, config: stackFile(stack) });
-}
 
 /** Runs a stack's program under the mocks, without evaluating the pack (the suite's own server does). */
 export function programRun(stack: Stack): Promise<ProgramRun> {
   return sharedRun(stack, loadStackConfig(stackFile(stack)));
 }
 
-/** The suite's policy server (one per jest worker, shared with the plans it makes), started in beforeAll. */
+/**
+ * The suite's policy server (the process's shared one, which the plans the suite makes use too), started in
+ * beforeAll and stopped in afterAll: jest gives each suite its own modules, so it would otherwise idle on, with
+ * its gRPC channel open, until the worker exits.
+ */
 export function policyServer(): { readonly current: PackEvaluator } {
-  const holder = {} as { current: PackEvaluator };
+  const holder = {} as { current?: PackEvaluator };
   beforeAll(async () => {
     holder.current = await sharedEvaluator();
   }, 60000);
-  return holder;
+  afterAll(() => holder.current?.close());
+  return holder as { readonly current: PackEvaluator };
 }
 
 /** A deep copy in the test's own realm. */
@@ -34,7 +34,7 @@ export function clone<T>(value: T): T {
 }
 
 /** Resource properties, loosely typed so a test can break them. */
-export type Props = Record<string, any>;
+export type Props = Loose;
 
 /** The resource a list holds under a logical name. */
 export function named(resources: readonly PlannedResource[], name: string): PlannedResource {

@@ -2,6 +2,7 @@ import { Usage, UsagesClient, usageName } from "../infra/quota";
 import { DEFAULT_SUBSCRIPTION_ID } from "../stacks/engine/mocks";
 import { TYPES } from "../catalog/types";
 import { ofType, runStack } from "./support";
+import type { Loose } from "./loose";
 
 /** Answers like `GET .../locations/{location}/usages`: one row per quota name, paged as an async iterable. */
 function usagesClient(limits: Record<string, Record<string, number>>): UsagesClient & { calls: string[] } {
@@ -17,7 +18,7 @@ function usagesClient(limits: Record<string, Record<string, number>>): UsagesCli
   };
 }
 
-const live = (v: Record<string, any>) => {
+const live = (v: Loose) => {
   v.quota = { source: "live" };
 };
 
@@ -35,7 +36,7 @@ describe("live quota (Azure's usages API)", () => {
     });
     const run = await runStack("dev", { edit: live, usagesClient: client });
     const caps = ofType(run, TYPES.deployment).map(
-      d => `${d.inputs.accountName}:${d.inputs.deploymentName}=${(d.inputs.sku as any).capacity}`,
+      d => `${d.inputs.accountName}:${d.inputs.deploymentName}=${(d.inputs.sku as Loose).capacity}`,
     );
     expect(caps).toEqual(
       expect.arrayContaining([
@@ -43,7 +44,7 @@ describe("live quota (Azure's usages API)", () => {
         expect.stringMatching(/secondary-centralus-.*:gpt-5=80$/),
       ]),
     );
-    expect((run.outputs.accounts as any)["standard-primary"].deployments["gpt-5"].capacitySource).toBe("live");
+    expect((run.outputs.accounts as Loose)["standard-primary"].deployments["gpt-5"].capacitySource).toBe("live");
     // The stack owns the quota: its own deployments' current usage must not shrink it (currentValue = limit above).
     expect(client.calls.sort()).toEqual([`${DEFAULT_SUBSCRIPTION_ID}/centralus`, `${DEFAULT_SUBSCRIPTION_ID}/eastus2`]);
   });
@@ -88,7 +89,7 @@ describe("declared quota", () => {
     await expect(
       runStack("prod", {
         edit: v => {
-          v.quota.declared = v.quota.declared.filter((q: any) => q.subscription !== "sub-b");
+          v.quota.declared = v.quota.declared.filter((q: Loose) => q.subscription !== "sub-b");
         },
       }),
     ).rejects.toThrow(

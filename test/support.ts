@@ -5,39 +5,18 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { PolicyElement, parsePolicyDocument } from "../policies/lib/policyXml";
-import { parse as parseYaml } from "yaml";
-import { PROJECT } from "../infra/config";
 import type { ModelsClient } from "../infra/availability";
 import { UsagesClient } from "../infra/quota";
 import { planDate } from "../infra/retirement";
 import { PlannedResource, ProgramRun, StackConfig, runProgram } from "../stacks/engine/runner";
-import { stackFile } from "../stacks/cli/stackFile";
-
-/** The `aoai-bcdr:*` values of a stack file as plain objects, keyed without the namespace. */
-export function stackValues(stack: string): Record<string, any> {
-  const doc = parseYaml(fs.readFileSync(stackFile(stack), "utf8")) as { config: Record<string, unknown> };
-  const values: Record<string, any> = {};
-  for (const [k, v] of Object.entries(doc.config)) {
-    if (k.startsWith(`${PROJECT}:`)) values[k.slice(PROJECT.length + 1)] = v;
-  }
-  return structuredClone(values);
-}
-
-/** Serializes edited values the way the Pulumi CLI hands them to the program. */
-export function toStackConfig(values: Record<string, unknown>): StackConfig {
-  return {
-    values: Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
-    ),
-    secretKeys: [],
-  };
-}
+import { stackValues, toStackConfig } from "./stackValues";
+import type { Loose } from "./loose";
 
 export interface RunStackOptions {
   /** The stack name the program sees (default: the stack file's). */
   stack?: string;
   /** Edits the stack's values before the run. */
-  edit?: (values: Record<string, any>) => void;
+  edit?: (values: Loose) => void;
   usagesClient?: UsagesClient;
   /** Answers the models API (default: the mock engine's, from the model matrix). */
   modelsClient?: ModelsClient;
@@ -122,7 +101,7 @@ export function takesArmTags(type: string): boolean {
   // File names camel-case the type, acronyms included (AFDOriginGroup -> afdOriginGroup.d.ts).
   const file = fs.readdirSync(dir).find(f => f.toLowerCase() === `${name.toLowerCase()}.d.ts`)!;
   const args = fs.readFileSync(path.join(dir, file), "utf8").split(/export interface \w+Args \{/)[1] ?? "";
-  return /\n    tags\?: pulumi\.Input<\{/.test(args);
+  return /\n {4}tags\?: pulumi\.Input<\{/.test(args);
 }
 
 /** A generated policy document as the pack reads it (policies/lib/policyXml.ts): its root element. */

@@ -1,18 +1,18 @@
 /**
- * The availability catalog at config time (and against the live models API), and retirement warnings.
+ * The availability catalog at config time, and retirement warnings (against the live models API:
+ * liveModels.test.ts).
  */
-import { ConfigError, parseConfig, requiredOffers } from "../infra/config";
+import { ConfigError, RequiredOffer, parseConfig, requiredOffers } from "../infra/config";
 import { MODEL_MATRIX, RETRIEVED } from "../catalog/modelMatrix";
 import { RETIREMENTS } from "../catalog/retirements";
 import { knownModels, findModel } from "../catalog/models";
 import { findRegion, knownRegions } from "../catalog/regions";
 import { planDate, retirementWarnings } from "../infra/retirement";
-import type { ModelsClient, SupportedModel } from "../infra/availability";
-import { matrixModelsClient } from "../stacks/engine/refusals/availability";
-import { runStack, stackValues } from "./support";
+import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 /** The config issues of `stack` after `edit`, judged as of `today` (jest pins the default: jest.config.js). */
-function refusals(stack: string, edit: (v: Record<string, any>) => void, today?: string): string[] {
+function refusals(stack: string, edit: (v: Loose) => void, today?: string): string[] {
   const values = stackValues(stack);
   edit(values);
   try {
@@ -88,9 +88,9 @@ describe("the model matrix", () => {
 
 describe("retired model versions are refused at config time", () => {
   /** Prod as shipped before: gpt-4o 2024-11-20 on the standard deployments and (inherited) on every PTU pool. */
-  const oldProd = (v: Record<string, any>) => {
+  const oldProd = (v: Loose) => {
     v.standard.models[0] = { name: "gpt-4o", version: "2024-11-20", capacity: "full" };
-    v.quota.declared = v.quota.declared.map((q: any) => (q.model === "gpt-5.1" ? { ...q, model: "gpt-4o" } : q));
+    v.quota.declared = v.quota.declared.map((q: Loose) => (q.model === "gpt-5.1" ? { ...q, model: "gpt-4o" } : q));
     for (const pool of [v.enterprisePtu, ...v.workloadPtus]) pool.model = "gpt-4o";
   };
 
@@ -149,7 +149,7 @@ describe("retired model versions are refused at config time", () => {
   });
 
   test("a SKU's own date counts: regional Standard gpt-4o 2024-08-06 retired months before the other SKUs", () => {
-    const regional = (v: Record<string, any>) => {
+    const regional = (v: Loose) => {
       v.standard = {
         ...v.standard,
         deploymentType: "Standard",
@@ -184,69 +184,10 @@ describe("retired model versions are refused at config time", () => {
   });
 });
 
-describe("quota.source live: the models API is asked too", () => {
-  /** The mock engine's models API, minus the offers `drop` names (`<sku>/<model>@<version>` in a location). */
-  const without = (location: string, drop: string): ModelsClient => ({
-    async *list(subscriptionId: string, at: string): AsyncIterable<SupportedModel> {
-      for await (const m of matrixModelsClient().list(subscriptionId, at)) {
-        yield at !== location
-          ? m
-          : {
-              ...m,
-              model: {
-                ...m.model,
-                skus: (m.model?.skus ?? []).filter(s => `${s.name}/${m.model?.name}@${m.model?.version}` !== drop),
-              },
-            };
-      }
-    },
-  });
-  const usages = {
-    async *list() {
-      yield { name: { value: "OpenAI.DataZoneStandard.gpt-5" }, limit: 100 };
-      yield { name: { value: "OpenAI.DataZoneStandard.gpt-5-mini" }, limit: 100 };
-    },
-  };
-
-  test("an overflow subscription is asked about its own offers", async () => {
-    const overflow = "22222222-2222-4222-8222-222222222222";
-    const nothingForOverflow: ModelsClient = {
-      async *list(subscriptionId: string, location: string) {
-        if (subscriptionId !== overflow) yield* matrixModelsClient().list(subscriptionId, location);
-      },
-    };
-    await expect(
-      runStack("prod", {
-        edit: v => {
-          v.quota = { source: "live" };
-        },
-        usagesClient: usages,
-        modelsClient: nothingForOverflow,
-      }),
-    ).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[0\]: gpt-5\.1 2025-11-13 is not offered as DataZoneStandard in eastus2 \(aoai-bcdr:overflowSubscriptions\[0\]\.regions\[0\]\)\. Source: Azure's models API for subscription 'sub-b'/,
-    );
-  });
-
-  test("an offer the subscription does not get in a region is refused before anything is declared", async () => {
-    await expect(
-      runStack("dev", {
-        edit: v => {
-          v.quota = { source: "live" };
-        },
-        usagesClient: usages,
-        modelsClient: without("centralus", "DataZoneStandard/gpt-5@2025-08-07"),
-      }),
-    ).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[1\]: gpt-5 2025-08-07 is not offered as DataZoneStandard in centralus \(aoai-bcdr:regions\.secondary\)\. Source: Azure's models API/,
-    );
-  });
-});
-
 describe("model retirement", () => {
   const offers = (versions: [string, string, string][]) =>
     versions.map(([sku, model, version]) => ({
-      sku: sku as any,
+      sku: sku as RequiredOffer["sku"],
       model,
       version,
       region: "eastus2",

@@ -12,7 +12,9 @@ import {
 import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT } from "../infra/gateway/policy/routing";
 import { buildTopology } from "../infra/topology";
 import { expressionProblems } from "./apimExpressions";
-import { policyTree, stackValues } from "./support";
+import { policyTree } from "./support";
+import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 /** A parsed element (the pack's reader): name, attributes (unescaped, as APIM reads them), children, text. */
 type Node = PolicyElement;
@@ -75,7 +77,7 @@ const ENTRA = {
   rolePrefix: "app.",
 };
 
-async function inputOf(stack: string, edit?: (v: any) => void): Promise<ApiPolicyInput> {
+async function inputOf(stack: string, edit?: (v: Loose) => void): Promise<ApiPolicyInput> {
   const values = stackValues(stack);
   edit?.(values);
   const { config, capacities } = await validateStack(values);

@@ -1,82 +1,19 @@
 /**
- * The repository's own hygiene, in one suite (one jest worker start): no dead exports, no function longer
- * than a screen, `npm test` that waits for its type-check, a dependency-free catalog, and a prepack that
- * removes only what it created and packs the pack and the catalog, never the program.
+ * The repository's own scripts: `npm test` waits for its type-check, and the pack's prepack removes only what it
+ * created. (Dead exports are knip's job and long functions ESLint's: `npm run lint`.)
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as ts from "typescript";
 
 const root = path.resolve(__dirname, "..");
-const SKIP = new Set(["node_modules", "out", "bin", ".git"]);
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
-    if (SKIP.has(e.name)) return [];
-    const full = path.join(dir, e.name);
-    return e.isDirectory() ? sources(full) : /\.(ts|js)$/.test(e.name) ? [full] : [];
-  });
-}
-
 const made: string[] = [];
 const tmp = (prefix: string) => {
   made.push(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
   return made[made.length - 1];
 };
 afterAll(() => made.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
-
-describe("no dead exports", () => {
-  /** Compile-time assertions: exported only so that noUnusedLocals keeps them; the type-check is their use. */
-  const TYPE_CHECKS = new Set(["inputShapesFitAzureNative", "outputShapesFitAzureNative"]);
-
-  // A word search over the sources: cheap, and enough to catch a type or function left behind when its last user went.
-  test("every exported name is used beyond its declaration (program, pack, tools or tests)", () => {
-    const files = ["catalog", "infra", "stacks", "policies", "test"].flatMap(d => sources(path.join(root, d)));
-    const texts = new Map(files.map(f => [f, fs.readFileSync(f, "utf8")]));
-    const all = [...texts.values()].join("\n");
-    const declared = [...texts].flatMap(([file, text]) =>
-      [
-        ...text.matchAll(
-          /^export (?:declare )?(?:async )?(?:const|let|function|type|interface|class|enum) ([A-Za-z_$][\w$]*)/gm,
-        ),
-      ].map(m => ({ file: path.relative(root, file), name: m[1] })),
-    );
-    expect(declared.length).toBeGreaterThan(100);
-    const count = (name: string) =>
-      all.match(new RegExp(`(?<![\\w$])${name.replace(/\$/g, "\\$")}(?![\\w$])`, "g"))?.length ?? 0;
-    expect(
-      declared.filter(d => !TYPE_CHECKS.has(d.name) && count(d.name) < 2).map(d => `${d.file}: ${d.name}`),
-    ).toEqual([]);
-  });
-});
-
-describe("no function longer than a screen", () => {
-  const MAX_LINES = 60;
-
-  function longFunctions(file: string): string[] {
-    const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
-    const found: string[] = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node) && "body" in node && node.body) {
-        const first = source.getLineAndCharacterOfPosition(node.getStart()).line;
-        const lines = source.getLineAndCharacterOfPosition(node.end).line - first + 1;
-        const name = node.name?.getText() ?? ts.SyntaxKind[node.kind];
-        if (lines > MAX_LINES) found.push(`${path.relative(root, file)}:${first + 1} ${name}: ${lines} lines`);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
-    return found;
-  }
-
-  test(`every function in catalog/, infra/, stacks/ and policies/ is at most ${MAX_LINES} lines`, () => {
-    const files = ["catalog", "infra", "stacks", "policies"].flatMap(d => sources(path.join(root, d)));
-    expect(files.length).toBeGreaterThan(50);
-    expect(files.flatMap(longFunctions)).toEqual([]);
-  });
-});
 
 describe("npm test waits for its type-check", () => {
   // The script runs with stand-ins for tsc and jest: it must wait for tsc whatever jest's result, and fail when either fails.
@@ -106,20 +43,6 @@ describe("npm test waits for its type-check", () => {
     const r = runScript(tsc, jest);
     expect(r.tscFinished).toBe(true);
     expect(r.code).toBe(expected);
-  });
-});
-
-describe("catalog/ is dependency-free", () => {
-  test("its modules import only each other: no npm package, nothing from the program, the pack or the tools", () => {
-    const files = sources(path.join(root, "catalog"));
-    expect(files.length).toBeGreaterThan(5);
-    const imports = files.flatMap(f =>
-      ts.preProcessFile(fs.readFileSync(f, "utf8"), true, true).importedFiles.map(i => ({ file: f, name: i.fileName })),
-    );
-    expect(imports.length).toBeGreaterThan(0);
-    expect(
-      imports.filter(i => !/^\.\/[\w.]+$/.test(i.name)).map(i => `${path.relative(root, i.file)}: ${i.name}`),
-    ).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { ConfigError, parseConfig } from "../infra/config";
-import { stackValues } from "./support";
+import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 const HUB =
   "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub-eastus2";
@@ -25,7 +26,7 @@ const PROD_NETWORK = {
 };
 
 /** Every refusal for the stack's values edited by `edit`: the schema's, the program's own rules, and the network rules. */
-function refusals(stack: string, edit: (v: Record<string, any>) => void): string[] {
+function refusals(stack: string, edit: (v: Loose) => void): string[] {
   const values = stackValues(stack);
   if (stack === "prod") values.network = structuredClone(PROD_NETWORK);
   edit(values);
@@ -59,7 +60,7 @@ describe("network and edge config", () => {
 });
 
 describe("refused network and edge configs name the key and what is allowed", () => {
-  const cases: [string, string, (v: Record<string, any>) => void, string][] = [
+  const cases: [string, string, (v: Loose) => void, string][] = [
     [
       "overlapping address spaces between regions",
       "prod",

@@ -1,8 +1,9 @@
 import { ConfigError, namespaceIssues, parseConfig, validateStack } from "../infra/config";
-import { stackValues } from "./support";
+import { stackValues } from "./stackValues";
+import type { Loose } from "./loose";
 
 /** The refusal messages for `values` edited by `edit`, starting from a valid stack. */
-function refusals(stack: string, edit: (v: Record<string, any>) => void): string[] {
+function refusals(stack: string, edit: (v: Loose) => void): string[] {
   const values = stackValues(stack);
   edit(values);
   try {
@@ -39,7 +40,7 @@ describe("stack config", () => {
 });
 
 describe("refused configs name the key and what is allowed", () => {
-  const cases: [string, string, (v: Record<string, any>) => void, RegExp][] = [
+  const cases: [string, string, (v: Loose) => void, RegExp][] = [
     [
       "unknown region",
       "dev",
@@ -621,12 +622,12 @@ describe("refused configs name the key and what is allowed", () => {
   });
 
   /** Dev as a GlobalStandard stack in `regions`, without its declared Data Zone quota. */
-  const globalStandard = (v: any, regions: { primary: string; secondary: string; dataZone?: string }) => {
+  const globalStandard = (v: Loose, regions: { primary: string; secondary: string; dataZone?: string }) => {
     v.standard.deploymentType = "GlobalStandard";
     v.regions = regions;
     v.gateway.regions = [regions.primary, regions.secondary];
     v.quota.declared = [];
-    v.standard.models.forEach((m: any) => {
+    v.standard.models.forEach((m: Loose) => {
       m.capacity = 10;
     });
   };
@@ -699,7 +700,7 @@ describe("keys and quotas outside the schema", () => {
     const model = values.standard.models[0];
     model.capacity = 10;
     const row = values.quota.declared.findIndex(
-      (q: any) => q.model === model.name && q.region === values.regions.primary,
+      (q: Loose) => q.model === model.name && q.region === values.regions.primary,
     );
     values.quota.declared[row].capacity = 0;
     const refused = validateStack(values);

@@ -1,0 +1,65 @@
+/**
+ * The availability catalog against the live models API (quota.source live), in whole-program runs.
+ */
+import type { ModelsClient, SupportedModel } from "../infra/availability";
+import { matrixModelsClient } from "../stacks/engine/refusals/availability";
+import { runStack } from "./support";
+
+describe("quota.source live: the models API is asked too", () => {
+  /** The mock engine's models API, minus the offers `drop` names (`<sku>/<model>@<version>` in a location). */
+  const without = (location: string, drop: string): ModelsClient => ({
+    async *list(subscriptionId: string, at: string): AsyncIterable<SupportedModel> {
+      for await (const m of matrixModelsClient().list(subscriptionId, at)) {
+        yield at !== location
+          ? m
+          : {
+              ...m,
+              model: {
+                ...m.model,
+                skus: (m.model?.skus ?? []).filter(s => `${s.name}/${m.model?.name}@${m.model?.version}` !== drop),
+              },
+            };
+      }
+    },
+  });
+  const usages = {
+    async *list() {
+      yield { name: { value: "OpenAI.DataZoneStandard.gpt-5" }, limit: 100 };
+      yield { name: { value: "OpenAI.DataZoneStandard.gpt-5-mini" }, limit: 100 };
+    },
+  };
+
+  test("an overflow subscription is asked about its own offers", async () => {
+    const overflow = "22222222-2222-4222-8222-222222222222";
+    const nothingForOverflow: ModelsClient = {
+      async *list(subscriptionId: string, location: string) {
+        if (subscriptionId !== overflow) yield* matrixModelsClient().list(subscriptionId, location);
+      },
+    };
+    await expect(
+      runStack("prod", {
+        edit: v => {
+          v.quota = { source: "live" };
+        },
+        usagesClient: usages,
+        modelsClient: nothingForOverflow,
+      }),
+    ).rejects.toThrow(
+      /aoai-bcdr:standard\.models\[0\]: gpt-5\.1 2025-11-13 is not offered as DataZoneStandard in eastus2 \(aoai-bcdr:overflowSubscriptions\[0\]\.regions\[0\]\)\. Source: Azure's models API for subscription 'sub-b'/,
+    );
+  });
+
+  test("an offer the subscription does not get in a region is refused before anything is declared", async () => {
+    await expect(
+      runStack("dev", {
+        edit: v => {
+          v.quota = { source: "live" };
+        },
+        usagesClient: usages,
+        modelsClient: without("centralus", "DataZoneStandard/gpt-5@2025-08-07"),
+      }),
+    ).rejects.toThrow(
+      /aoai-bcdr:standard\.models\[1\]: gpt-5 2025-08-07 is not offered as DataZoneStandard in centralus \(aoai-bcdr:regions\.secondary\)\. Source: Azure's models API/,
+    );
+  });
+});
