@@ -18,13 +18,14 @@ import { DrillTopology, isProvisioned } from "../stacks/drill/topology";
 import { MANIFEST } from "../stacks/cli/outDir";
 import { runStack } from "./support";
 import { TYPES } from "../catalog/types";
+import type { Loose } from "./loose";
 
 const SHORT = { window: { minutes: 4, faultFrom: 1, faultTo: 3, binSeconds: 10 }, operatorMinutes: 1 };
 const config = (extra: Record<string, unknown> = {}): DrillConfig => parseDrillConfig({ ...SHORT, ...extra }, "test");
 const app = (s: ScenarioReport, name: string) => s.applications.find(a => a.name === name)!;
 /** A plan whose resource inputs a test edits freely (the drill reads them as typed JSON). */
 type EditablePlan = Omit<PlanLike, "resources"> & {
-  resources: { type: string; name: string; inputs: Record<string, any> }[];
+  resources: { type: string; name: string; inputs: Loose }[];
 };
 const edited = (run: ProgramRun, edit: (plan: EditablePlan) => void): DrillTopology => {
   const copy = structuredClone(run) as EditablePlan;

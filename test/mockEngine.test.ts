@@ -14,6 +14,7 @@ import { Graph, GraphNode, ORDERING_RULES, orderingRefusals } from "../stacks/en
 import { TYPES } from "../catalog/types";
 import { NameRegistry } from "../stacks/engine/refusals/names";
 import { runComponents } from "./components";
+import { runProgram } from "../stacks/engine/runner";
 import { roleAssignmentName } from "../infra/identity";
 import { ofType, runStack } from "./support";
 import type { Loose } from "./loose";
@@ -486,4 +487,38 @@ test("a stack named with `_`, `.` and capitals, long enough to cut names, plans 
       expect.objectContaining({ model: "gpt-5-mini", version: "2025-08-07", retires: "2027-02-06", daysLeft: 73 }),
     ]),
   );
+});
+
+describe("the plan lists resources in the order the program declared them", () => {
+  /** Two groups, each with a child; `pause` awaits before the second group, as a program's own checks might. */
+  const declare = async (pause: number) => {
+    const first = new resources.ResourceGroup("first", { resourceGroupName: "rg-first", location: "eastus2" });
+    for (let i = 0; i < pause; i++) await Promise.resolve();
+    const second = new resources.ResourceGroup("second", { resourceGroupName: "rg-second", location: "eastus2" });
+    new network.VirtualNetwork(
+      "second-vnet",
+      { resourceGroupName: second.name, virtualNetworkName: "vnet-second", location: "eastus2" },
+      { parent: second },
+    );
+    new network.VirtualNetwork(
+      "first-vnet",
+      { resourceGroupName: first.name, virtualNetworkName: "vnet-first", location: "eastus2" },
+      { parent: first },
+    );
+    return {};
+  };
+
+  test.each([0, 1, 7, 30])("whatever the program awaits first (%i turns)", async pause => {
+    const run = await runProgram({
+      stack: "order",
+      config: { values: {}, secretKeys: [] },
+      program: () => declare(pause),
+    });
+    expect(run.resources.filter(r => r.custom).map(r => r.name)).toEqual([
+      "first",
+      "second",
+      "second-vnet",
+      "first-vnet",
+    ]);
+  });
 });

@@ -28,9 +28,7 @@ import { CONFIG_KEYS, PRIMARY_SUBSCRIPTION, schema } from "./schema";
 import { namespaceIssues } from "./suggestions";
 import { BcdrConfig, Parsed, Section } from "./types";
 
-export { PRIMARY_SUBSCRIPTION } from "./schema";
-export { ConfigError, PROJECT, configKey } from "./issues";
-export type { ConfigIssue } from "./issues";
+export { ConfigError, PROJECT } from "./issues";
 export { requiredOffers } from "./offers";
 export type { RequiredOffer } from "./offers";
 export { namespaceIssues } from "./suggestions";
@@ -171,8 +169,6 @@ interface StackCheck {
 
 /**
  * The phases of a stack check, in the order their problems are listed; each reads what the earlier ones found.
- * Each is awaited in turn: the Stack resource registers while the check runs, and the offline plan's resource
- * order depends on how many turns pass before the program declares (stacks/runner.ts), so keep that count.
  */
 const STACK_PHASES: readonly ((s: StackCheck) => void | Promise<void>)[] = [
   s => {

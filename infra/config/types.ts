@@ -11,7 +11,6 @@ import { schema } from "./schema";
 export type Parsed = z.output<typeof schema>;
 /** A top-level config key (without the `aoai-bcdr:` namespace). */
 export type Section = keyof Parsed;
-export type Application = Parsed["applications"][number];
 export type GatewayConfig = Parsed["gateway"];
 export type NetworkConfig = Parsed["network"];
 export type VnetConfig = NetworkConfig["vnets"][string];

@@ -11,6 +11,7 @@ import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../../infra/config";
 import type { ProgramOptions, UsagesClient } from "../../infra/quota";
 import { matrixModelsClient } from "./refusals/availability";
+import { DeclarationOrder } from "./declarationOrder";
 import { Graph, GraphNode, orderingRefusals } from "./refusals/orderings";
 import { AzureRefusalError } from "./refusals/refusal";
 import { UsageError } from "../cli/errors";
@@ -250,6 +251,13 @@ export function withoutApiVersionAliases(
   return kept.length === aliases.length ? undefined : { props: args.props, opts: { ...args.opts, aliases: kept } };
 }
 
+/** The recorded resources in the order the program declared them (parents are recorded before children). */
+function inDeclarationOrder(order: DeclarationOrder, resources: readonly PlannedResource[]): PlannedResource[] {
+  const keys = new Map<string, string>();
+  for (const r of resources) keys.set(r.urn, DeclarationOrder.key(r.parent && keys.get(r.parent), r.type, r.name));
+  return order.sort(resources, r => keys.get(r.urn)!);
+}
+
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
@@ -259,6 +267,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const resources: PlannedResource[] = opts.record ?? [];
   const answers = new Map<string, Answer>();
   recordRegistrations(resources, answers);
+  const order = new DeclarationOrder();
   // Loaded only when no program is given: the program's modules are what a run measures and declares.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, see above
   const main = opts.program ?? (require("../../infra/index") as Program);
@@ -268,6 +277,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   let failure: { error: unknown } | undefined;
   const outputs =
     (await pulumi.runtime.runInPulumiStack(() => {
+      pulumi.runtime.registerStackTransformation(order.transformation);
       pulumi.runtime.registerStackTransformation(withoutApiVersionAliases);
       return main({
         usagesClient: opts.usagesClient,
@@ -290,7 +300,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   return {
     project: PROJECT,
     stack: opts.stack,
-    resources: resources.filter(r => r.type !== "pulumi:pulumi:Stack"),
+    resources: inDeclarationOrder(order, resources).filter(r => r.type !== "pulumi:pulumi:Stack"),
     outputs: redactSecrets(outputs) as Record<string, unknown>,
   };
 }
