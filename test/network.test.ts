@@ -55,7 +55,7 @@ const accounts = (): PrivateAccount[] =>
       sku: { name: "DataZoneStandard", capacity: 10 },
       properties: { model: { format: "OpenAI", name: "gpt-5.1", version: "2025-11-13" } },
     });
-    return { key, subdomain: subdomainOf(key, region), accountId: account.id, settled };
+    return { key, subdomain: subdomainOf(key, region), accountId: account.id, settled, region };
   });
 const ACCOUNTS = ACCOUNT_KEYS.map(([key, region]) => ({
   key,
@@ -63,6 +63,7 @@ const ACCOUNTS = ACCOUNT_KEYS.map(([key, region]) => ({
   accountId: accountIdOf(key, region),
 }));
 const VAULT = {
+  region: "eastus2",
   id: `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-vault-eastus2/providers/Microsoft.KeyVault/vaults/kv-test-abc123`,
   name: "kv-test-abc123",
 };
