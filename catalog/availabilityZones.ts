@@ -8,12 +8,7 @@
  */
 import { knownRegions } from "./regions";
 
-export const AVAILABILITY_ZONES_RETRIEVED = "2026-12";
-
 const WITHOUT_ZONES: ReadonlySet<string> = new Set(["northcentralus", "westus", "canadaeast", "southindia"]);
-
-/** The zones ARM accepts in a region that has them. */
-export const ZONES = ["1", "2", "3"] as const;
 
 /** Regions of the catalog with availability zones. */
 export const ZONE_REGIONS: readonly string[] = knownRegions().filter(r => !WITHOUT_ZONES.has(r));

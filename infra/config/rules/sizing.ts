@@ -34,11 +34,12 @@ function checkEndpointSubnets(c: EndpointSections, issues: Issues): void {
 function checkApimSubnets({ network: n, gateway: g }: Pick<Parsed, "network" | "gateway">, issues: Issues): void {
   const needed = apimSubnetAddresses(g.sku, g.capacity, true);
   for (const [region, v] of Object.entries(n.vnets)) {
-    const usable = usableAddresses(parseCidr(v.apimSubnet).prefixLength);
-    if (usable < needed) {
+    const { prefixLength } = parseCidr(v.apimSubnet);
+    // Below a /29, the network rules already refuse the subnet.
+    if (prefixLength <= 29 && usableAddresses(prefixLength) < needed) {
       issues.add(
         ["network", "vnets", region, "apimSubnet"],
-        `${v.apimSubnet} hands out ${usable} addresses (Azure reserves 5 per subnet), but ${g.capacity} ${g.sku} unit(s) in internal mode take ${needed} (addresses per unit, plus the internal load balancer); use a larger range or fewer gateway.capacity`,
+        `${v.apimSubnet} hands out ${usableAddresses(prefixLength)} addresses (Azure reserves 5 per subnet), but ${g.capacity} ${g.sku} unit(s) in internal mode take ${needed} (addresses per unit, plus the internal load balancer); use a larger range or fewer gateway.capacity`,
       );
     }
   }
