@@ -56,7 +56,7 @@ describe("network and edge config", () => {
     expect(
       refusals("prod", v => {
         v.network.centralDnsZones = CENTRAL_ZONES;
-        for (const vnet of Object.values<any>(v.network.vnets))
+        for (const vnet of Object.values(v.network.vnets as Record<string, Record<string, unknown>>))
           Object.assign(vnet, { dnsServers: ["10.0.0.4"], useHubGateway: true });
       }),
     ).toEqual([]);
@@ -339,7 +339,8 @@ describe("refused network and edge configs name the key and what is allowed", ()
       "prod",
       v => {
         v.network.centralDnsZones = { openai: CENTRAL_ZONES.vault, vault: CENTRAL_ZONES.vault };
-        for (const vnet of Object.values<any>(v.network.vnets)) vnet.dnsServers = ["10.0.0.4"];
+        for (const vnet of Object.values(v.network.vnets as Record<string, Record<string, unknown>>))
+          vnet.dnsServers = ["10.0.0.4"];
       },
       "aoai-bcdr:network.centralDnsZones.openai: names the zone 'privatelink.vaultcore.azure.net'; Azure resolves openai private endpoints through privatelink.openai.azure.com",
     ],
@@ -373,7 +374,8 @@ describe("refused network and edge configs name the key and what is allowed", ()
       "prod",
       v => {
         v.network.centralDnsZones = { ...CENTRAL_ZONES, openai: "privatelink.openai.azure.com" };
-        for (const vnet of Object.values<any>(v.network.vnets)) vnet.dnsServers = ["10.0.0.4"];
+        for (const vnet of Object.values(v.network.vnets as Record<string, Record<string, unknown>>))
+          vnet.dnsServers = ["10.0.0.4"];
       },
       "aoai-bcdr:network.centralDnsZones.openai: must be a private DNS zone's ARM id",
     ],

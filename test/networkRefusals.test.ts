@@ -253,7 +253,8 @@ test("prod with the organization's central zones plans in its landing zone: no p
   const run = await runStack("prod", {
     edit: v => {
       v.network.centralDnsZones = CENTRAL_ZONES;
-      for (const vnet of Object.values<any>(v.network.vnets)) vnet.dnsServers = ["10.0.0.4"];
+      for (const vnet of Object.values(v.network.vnets as Record<string, Record<string, unknown>>))
+        vnet.dnsServers = ["10.0.0.4"];
     },
   });
   expect(ofType(run, TYPES.privateZone).map(z => inputs(z).privateZoneName)).toEqual([
