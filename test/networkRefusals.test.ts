@@ -24,7 +24,7 @@ const CENTRAL_ZONES = {
 
 /** The refusals a run of `declare` ends with, in a stack whose `network` config is `networkConfig`. */
 async function refusalsOf(declare: () => void, networkConfig?: Record<string, unknown>): Promise<AzureRefusal[]> {
-  const values = networkConfig ? { [`${PROJECT}:network`]: JSON.stringify(networkConfig) } : {};
+  const values: Record<string, string> = networkConfig ? { [`${PROJECT}:network`]: JSON.stringify(networkConfig) } : {};
   try {
     await runProgram({ stack: "test", config: { values, secretKeys: [] }, program: async () => (declare(), {}) });
     return [];
