@@ -7,7 +7,8 @@
  * (else the VNet its virtualNetwork.id names); a link to a VNet outside the stack (the hub private mode is
  * reached through) names no region. "No zone linked to VNets of several regions" decides in every
  * phase; "each region has its own privatelink.openai.azure.com zone" needs zone names, outputs only after
- * the update.
+ * the update. A stack registering its endpoints in the organization's central zones (DNS zone groups) owns no
+ * privatelink zone, so no region needs one.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { namesResource } from "../lib/armId";
@@ -74,6 +75,9 @@ export const splitBrainDns: StackValidationPolicy = {
         );
       }
     }
+    // With the organization's central zones (network.centralDnsZones) the stack owns no privatelink zone: each
+    // endpoint registers there through a DNS zone group, one answer per name (docs/networking.md).
+    if (ofType(args.resources, TYPES.privateDnsZoneGroup).length > 0) return;
     if ([...zoneNames.values()].includes(undefined) || links.some(l => !l.zone || !l.decided)) return;
     const services = gatewayServices(args.resources);
     for (const region of gateway.regions) {
