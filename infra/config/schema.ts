@@ -110,8 +110,8 @@ const vnet = z.strictObject({
   /** The subnet of the private endpoints (OpenAI accounts, Key Vault). */
   privateEndpointSubnet: cidr,
   /**
-   * The hub VNet (ARM id) clients reach the gateway through: peered both ways with this VNet, linked to the
-   * gateway's DNS zone and this region's privatelink zones. Private mode requires it (no other way in).
+   * The hub VNet (ARM id) clients reach the gateway through: peered both ways with this VNet and linked to the
+   * gateway's DNS zone (never to privatelink zones: the hub keeps the organization's). Private mode requires it.
    */
   hubVnetId: z
     .string()
