@@ -75,11 +75,8 @@ export const splitBrainDns: StackValidationPolicy = {
         );
       }
     }
-    // With the organization's central zones (network.centralDnsZones) the stack owns no privatelink zone: each
-    // endpoint registers there through a DNS zone group, one answer per name (docs/networking.md).
-    if (ofType(args.resources, TYPES.privateDnsZoneGroup).length > 0) return;
-    if ([...zoneNames.values()].includes(undefined) || links.some(l => !l.zone || !l.decided)) return;
-    const services = gatewayServices(args.resources);
+    const central = ofType(args.resources, TYPES.privateDnsZoneGroup).length > 0;
+    if (central || [...zoneNames.values()].includes(undefined) || links.some(l => !l.zone || !l.decided)) return;
     for (const region of gateway.regions) {
       const ownZone = zones.some(
         z => sameName(zoneNames.get(z), OPENAI_PRIVATE_LINK_ZONE) && regionsLinkedTo(z).join() === region,
@@ -90,7 +87,7 @@ export const splitBrainDns: StackValidationPolicy = {
         hasVnet
           ? `Gateway region ${region} has no ${OPENAI_PRIVATE_LINK_ZONE} zone of its own: add one linked only to ${region}'s VNet, with A records for ${region}'s private endpoints.`
           : `Gateway region ${region} has no VNet: private mode needs a VNet per gateway region, with its own ${OPENAI_PRIVATE_LINK_ZONE} zone linked to it.`,
-        services.find(s => serviceRegions(s).regions.includes(region))?.urn,
+        gatewayServices(args.resources).find(s => serviceRegions(s).regions.includes(region))?.urn,
       );
     }
   }),
