@@ -259,6 +259,8 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
     },
   ],
   [TYPES.virtualNetworkLink]: [{ input: "virtualNetworkLinkName", rule: network(1, 80, "parent") }],
+  // A private endpoint's DNS zone group: the resource-name-rules page has no row; the Microsoft.Network rule applies.
+  [TYPES.privateDnsZoneGroup]: [{ input: "privateDnsZoneGroupName", rule: network(1, 80, "parent") }],
   [TYPES.record]: [
     {
       input: "relativeRecordSetName",

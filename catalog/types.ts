@@ -37,6 +37,7 @@ export const TYPES = {
   privateEndpoint: "azure-native:network:PrivateEndpoint",
   privateZone: "azure-native:privatedns:PrivateZone",
   virtualNetworkLink: "azure-native:privatedns:VirtualNetworkLink",
+  privateDnsZoneGroup: "azure-native:network:PrivateDnsZoneGroup",
   record: "azure-native:privatedns:PrivateRecordSet",
   // Front Door (Standard/Premium) and its WAF policy (Microsoft.Network/frontDoorWebApplicationFirewallPolicies)
   frontDoorProfile: "azure-native:cdn:Profile",

@@ -249,8 +249,10 @@ function declarePrivateNetwork(ctx: StackContext, accounts: Map<string, OpenAiAc
       accountId: a.account.id,
       subdomain: a.account.name,
       settled: a.settled,
+      region: a.region,
     })),
-    vault: { id: vault.vault.id, name: vault.vault.name },
+    vault: { id: vault.vault.id, name: vault.vault.name, region: ctx.home },
+    centralZones: config.network.centralDnsZones,
     commonTags: ctx.tags,
     protect: config.protect,
   });

@@ -1,8 +1,9 @@
 /**
  * Private mode's network: in every gateway region a VNet with a subnet for API Management (internal VNet
  * mode) and one for private endpoints, peered both ways with the region's hub VNet (the way in for clients
- * and on-premises networks); and in that VNet the private endpoints of every OpenAI account and the Key
- * Vault, resolved through the region's own zones (privateLink.ts), which the hub resolves too.
+ * and on-premises networks, optionally through the hub's VPN or ExpressRoute gateway); and in that VNet the
+ * private endpoints of every OpenAI account and the Key Vault, resolved through the region's own zones or the
+ * organization's central ones (privateLink.ts). The hubs resolve the gateway's name only (gatewayDns.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
@@ -10,7 +11,7 @@ import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { VnetConfig } from "./config";
-import { PrivateLinkTarget, RegionalPrivateLink } from "./privateLink";
+import { CentralZones, PrivateLinkTarget, RegionalPrivateLink } from "./privateLink";
 import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
@@ -115,6 +116,8 @@ function regionalVnet(
       resourceGroupName,
       location: region,
       addressSpace: { addressPrefixes: [v.addressSpace] },
+      // With the organization's central zones, the hub's resolver answers (they are linked to the hub).
+      ...(v.dnsServers ? { dhcpOptions: { dnsServers: v.dnsServers } } : {}),
       subnets: [
         { name: APIM_SUBNET, addressPrefix: v.apimSubnet, networkSecurityGroup: { id: nsg.id } },
         {
@@ -130,42 +133,51 @@ function regionalVnet(
 }
 
 /**
- * The VNet's peerings with its hub. A peering is only `Connected` once both sides exist: one from the spoke,
- * one from the hub.
+ * The peerings with the hub, both ways. A peering is only `Connected` once both sides exist.
  * https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering
+ * With `useHubGateway`, the hub's side allows gateway transit and the spoke's uses the hub's gateway, so the
+ * hub's VPN or ExpressRoute gateway advertises the spoke's prefixes on-premises. Azure refuses
+ * useRemoteGateways unless the remote side already allows transit and the hub has a gateway
+ * (RemoteVnetHasNoGateways): the spoke's side waits for the hub's.
+ * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit
  */
 function hubPeerings(
   name: string,
+  args: RegionalNetworkArgs,
   vnet: network.VirtualNetwork,
   resourceGroupName: pulumi.Input<string>,
   hubVnetId: string,
   parent: pulumi.Resource,
 ): void {
-  const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: false };
-  new network.VirtualNetworkPeering(
-    `${name}-hub-peering`,
-    {
-      ...peering,
-      virtualNetworkPeeringName: "to-hub",
-      virtualNetworkName: vnet.name,
-      resourceGroupName,
-      remoteVirtualNetwork: { id: hubVnetId },
-    },
-    { parent },
-  );
+  const transit = args.vnet.useHubGateway === true;
+  const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true };
   const hub = parseVnetId(hubVnetId);
   // The hub may sit in the connectivity team's subscription: its side is written through a provider for it.
   const hubProvider = new Provider(`${name}-hub-subscription`, { subscriptionId: hub.subscriptionId }, { parent });
-  new network.VirtualNetworkPeering(
+  const hubSide = new network.VirtualNetworkPeering(
     `${name}-hub-return-peering`,
     {
       ...peering,
+      useRemoteGateways: false,
+      ...(transit ? { allowGatewayTransit: true } : {}),
       virtualNetworkPeeringName: vnet.name.apply(n => `to-${n}`),
       virtualNetworkName: hub.name,
       resourceGroupName: hub.resourceGroupName,
       remoteVirtualNetwork: { id: vnet.id },
     },
     { parent, provider: hubProvider },
+  );
+  new network.VirtualNetworkPeering(
+    `${name}-hub-peering`,
+    {
+      ...peering,
+      useRemoteGateways: transit,
+      virtualNetworkPeeringName: "to-hub",
+      virtualNetworkName: vnet.name,
+      resourceGroupName,
+      remoteVirtualNetwork: { id: hubVnetId },
+    },
+    { parent, dependsOn: transit ? [hubSide] : [] },
   );
 }
 
@@ -196,7 +208,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     if (!v.hubVnetId)
       throw new Error(`no hub VNet for ${region}: the config requires network.vnets.${region}.hubVnetId`);
     this.hubVnetId = v.hubVnetId;
-    hubPeerings(name, this.vnet, resourceGroupName, v.hubVnetId, this);
+    hubPeerings(name, args, this.vnet, resourceGroupName, v.hubVnetId, this);
 
     this.registerOutputs({
       vnetId: this.vnet.id,
@@ -215,6 +227,7 @@ export interface PrivateAccount {
   readonly subdomain: pulumi.Input<string>;
   /** The account's last deployment: its private endpoints wait for it (409 while the account deploys). */
   readonly settled: pulumi.Resource;
+  readonly region: string;
 }
 
 export interface PrivateNetworkArgs {
@@ -224,7 +237,9 @@ export interface PrivateNetworkArgs {
   /** Region -> its VNet's ranges (validated by the config: one per region, no overlaps). */
   readonly vnets: Readonly<Record<string, VnetConfig>>;
   readonly accounts: readonly PrivateAccount[];
-  readonly vault: { readonly id: pulumi.Input<string>; readonly name: pulumi.Input<string> };
+  readonly vault: { readonly id: pulumi.Input<string>; readonly name: pulumi.Input<string>; readonly region: string };
+  /** The organization's privatelink zones (network.centralDnsZones); undefined: each region's own. */
+  readonly centralZones?: CentralZones;
   readonly commonTags: Tags;
   /** Protect the stateful resources: resource groups, VNets, DNS zones. */
   readonly protect: boolean;
@@ -244,9 +259,9 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   /** Region -> the VNet (what the gateway's DNS zone links to). */
   public readonly vnetIds: Readonly<Record<string, pulumi.Output<string>>>;
   /**
-   * Region -> its hub VNet, for the first region of each distinct hub: what the zones link to. Azure links a VNet
-   * to one zone per name (https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links), so a hub
-   * shared by regions resolves the first region's zones.
+   * Region -> its hub VNet, for the first region of each distinct hub: what the gateway's zone links to. Azure
+   * links a VNet to one zone per name (https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links),
+   * so a hub shared by regions is linked once. The privatelink zones are never linked to a hub (privateLink.ts).
    */
   public readonly hubVnetIds: Readonly<Record<string, string>>;
 
@@ -259,8 +274,9 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         resourceId: a.accountId,
         name: a.subdomain,
         settled: a.settled,
+        region: a.region,
       })),
-      { key: "vault", service: "vault", resourceId: args.vault.id, name: args.vault.name },
+      { key: "vault", service: "vault", resourceId: args.vault.id, name: args.vault.name, region: args.vault.region },
     ];
     this.hubVnetIds = firstRegionPerHub(args.regions, args.vnets);
     this.regions = Object.fromEntries(
@@ -284,7 +300,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             region,
             resourceGroupName: regional.resourceGroup.name,
             vnetId: regional.vnet.id,
-            hubVnetId: this.hubVnetIds[region],
+            gatewayRegions: args.regions,
+            centralZones: args.centralZones,
             subnetId: regional.privateEndpointSubnetId,
             targets,
             commonTags: args.commonTags,

@@ -56,7 +56,7 @@ const accounts = (): PrivateAccount[] =>
       sku: { name: "DataZoneStandard", capacity: 10 },
       properties: { model: { format: "OpenAI", name: "gpt-5.1", version: "2025-11-13" } },
     });
-    return { key, subdomain: subdomainOf(key, region), accountId: account.id, settled };
+    return { key, subdomain: subdomainOf(key, region), accountId: account.id, settled, region };
   });
 const ACCOUNTS = ACCOUNT_KEYS.map(([key, region]) => ({
   key,
@@ -64,6 +64,7 @@ const ACCOUNTS = ACCOUNT_KEYS.map(([key, region]) => ({
   accountId: accountIdOf(key, region),
 }));
 const VAULT = {
+  region: "eastus2",
   id: `/subscriptions/${SUB}/resourceGroups/rg-aoai-test-vault-eastus2/providers/Microsoft.KeyVault/vaults/kv-test-abc123`,
   name: "kv-test-abc123",
 };
@@ -71,8 +72,19 @@ const GATEWAY_HOST = "apim-test-abc123.azure-api.net";
 /** What the gateway reports: the first address of each region's APIM subnet. */
 const GATEWAY_IPS = { eastus2: "10.40.0.4", centralus: "10.41.0.4" };
 
+/** The organization's privatelink zones, in the connectivity subscription. */
+const CENTRAL_ZONES = {
+  openai: `/subscriptions/${HUB_SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com`,
+  vault: `/subscriptions/${HUB_SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net`,
+};
+
 function runPrivate(
-  opts: { activeRegion?: string; protect?: boolean; vnets?: Record<string, VnetConfig> } = {},
+  opts: {
+    activeRegion?: string;
+    protect?: boolean;
+    vnets?: Record<string, VnetConfig>;
+    centralZones?: typeof CENTRAL_ZONES;
+  } = {},
 ): Promise<ProgramRun> {
   const protect = opts.protect ?? true;
   return runComponents(() => {
@@ -82,6 +94,7 @@ function runPrivate(
       vnets: opts.vnets ?? VNETS,
       accounts: accounts(),
       vault: VAULT,
+      centralZones: opts.centralZones,
       commonTags: { environment: "test" },
       protect,
     });
@@ -253,7 +266,7 @@ describe("private network in eastus2 and centralus", () => {
     ["privatelink.openai.azure.com", ACCOUNTS.map(a => a.subdomain)],
     ["privatelink.vaultcore.azure.net", [VAULT.name]],
   ])(
-    "split brain: a protected %s zone per region, in that region's resource group, linked to that region's VNet and hub only",
+    "split brain: a protected %s zone per region, in that region's resource group, linked to that region's VNet only (never a hub), falling back to public resolution for names it lacks",
     (zoneName, names) => {
       const zones = ofType(run, TYPES.privateZone).filter(z => inputs(z).privateZoneName === zoneName);
       expect(zones.map(z => inputs(z).resourceGroupName)).toEqual(REGIONS.map(rgOf));
@@ -262,8 +275,9 @@ describe("private network in eastus2 and centralus", () => {
         const links = inRegion(ofType(run, TYPES.virtualNetworkLink), region).filter(
           l => inputs(l).privateZoneName === zoneName,
         );
-        expect(links.map(l => inputs(l).virtualNetwork.id).sort()).toEqual([vnetIdOf(region), hubOf(region)].sort());
-        expect(links.map(l => inputs(l).registrationEnabled)).toEqual([false, false]);
+        expect(links.map(l => inputs(l).virtualNetwork.id)).toEqual([vnetIdOf(region)]);
+        expect(links.map(l => inputs(l).registrationEnabled)).toEqual([false]);
+        expect(links.map(l => inputs(l).resolutionPolicy)).toEqual(["NxDomainRedirect"]);
         const records = inRegion(ofType(run, TYPES.record), region).filter(r => inputs(r).privateZoneName === zoneName);
         expect(records.map(r => inputs(r).relativeRecordSetName)).toEqual(names);
       }
@@ -345,7 +359,7 @@ test("without protect, nothing is protected", async () => {
   expect(run.resources.filter(r => r.protect)).toEqual([]);
 });
 
-test("a hub shared by both regions resolves the first region's privatelink zones and the gateway's zone, each linked once (Azure links a VNet to one zone per name)", async () => {
+test("a hub shared by both regions resolves the gateway's zone only, linked once (Azure links a VNet to one zone per name; the hub keeps the organization's privatelink zones)", async () => {
   const shared = hubOf("eastus2");
   // ARM ids compare case-insensitively: the second region names the same hub in other case.
   const run = await runPrivate({
@@ -361,10 +375,73 @@ test("a hub shared by both regions resolves the first region's privatelink zones
   );
   expect(hubLinks.map(l => [inputs(l).privateZoneName, inputs(l).resourceGroupName]).sort()).toEqual([
     [GATEWAY_HOST, "rg-aoai-test-dns-westus3"],
-    ["privatelink.openai.azure.com", rgOf("eastus2")],
-    ["privatelink.vaultcore.azure.net", rgOf("eastus2")],
   ]);
   expect(
     ofType(run, TYPES.virtualNetworkPeering).filter(p => inputs(p).virtualNetworkName === "vnet-hub-eastus2"),
   ).toHaveLength(2);
+});
+
+describe("the organization's central zones (network.centralDnsZones)", () => {
+  let run: ProgramRun;
+  const withResolver = Object.fromEntries(REGIONS.map(r => [r, { ...VNETS[r], dnsServers: ["10.0.0.4"] }]));
+  beforeAll(async () => {
+    run = await runPrivate({ centralZones: CENTRAL_ZONES, vnets: withResolver });
+  });
+
+  test("the stack creates no privatelink zone, link or record: only the gateway's zone is its own", () => {
+    expect(ofType(run, TYPES.privateZone).map(z => inputs(z).privateZoneName)).toEqual([GATEWAY_HOST]);
+    expect(ofType(run, TYPES.virtualNetworkLink).every(l => inputs(l).privateZoneName === GATEWAY_HOST)).toBe(true);
+    expect(ofType(run, TYPES.record).map(r => inputs(r).privateZoneName)).toEqual([GATEWAY_HOST]);
+  });
+
+  test("every target still has an endpoint in every gateway region; each is registered once, by the endpoint in its own region when that is a gateway region, else the first", () => {
+    expect(ofType(run, TYPES.privateEndpoint)).toHaveLength((ACCOUNTS.length + 1) * REGIONS.length);
+    const groups = ofType(run, TYPES.privateDnsZoneGroup).map(inputs);
+    const registered = groups.map(g => [g.privateEndpointName, g.resourceGroupName, g.privateDnsZoneConfigs]);
+    expect(registered.sort()).toEqual(
+      [
+        [
+          "pe-standard-primary-eastus2",
+          rgOf("eastus2"),
+          [{ name: "privatelink-openai-azure-com", privateDnsZoneId: CENTRAL_ZONES.openai }],
+        ],
+        [
+          "pe-standard-secondary-centralus",
+          rgOf("centralus"),
+          [{ name: "privatelink-openai-azure-com", privateDnsZoneId: CENTRAL_ZONES.openai }],
+        ],
+        // westus3 hosts no gateway: the first gateway region's endpoint answers for it.
+        [
+          "pe-enterprise-ptu-eastus2",
+          rgOf("eastus2"),
+          [{ name: "privatelink-openai-azure-com", privateDnsZoneId: CENTRAL_ZONES.openai }],
+        ],
+        [
+          "pe-vault-eastus2",
+          rgOf("eastus2"),
+          [{ name: "privatelink-vaultcore-azure-net", privateDnsZoneId: CENTRAL_ZONES.vault }],
+        ],
+      ].sort(),
+    );
+  });
+
+  test("each VNet resolves through the hub's resolver, where the central zones are linked", () => {
+    for (const vnet of ofType(run, TYPES.virtualNetwork)) {
+      expect(inputs(vnet).dhcpOptions).toEqual({ dnsServers: ["10.0.0.4"] });
+    }
+  });
+});
+
+test("with useHubGateway the spoke uses the hub's gateway, after the hub's side allows transit (Azure refuses the other order)", async () => {
+  const transit = Object.fromEntries(REGIONS.map(r => [r, { ...VNETS[r], useHubGateway: true }]));
+  const run = await runPrivate({ vnets: transit });
+  const peerings = ofType(run, TYPES.virtualNetworkPeering);
+  for (const region of REGIONS) {
+    const spokeSide = peerings.find(p => inputs(p).virtualNetworkName === `vnet-aoai-test-${region}`)!;
+    const hubSide = peerings.find(p => inputs(p).virtualNetworkName === `vnet-hub-${region}`)!;
+    expect(inputs(spokeSide)).toMatchObject({ useRemoteGateways: true, remoteVirtualNetwork: { id: hubOf(region) } });
+    expect(inputs(spokeSide).allowGatewayTransit).toBeUndefined();
+    expect(inputs(hubSide)).toMatchObject({ useRemoteGateways: false, allowGatewayTransit: true });
+    expect(spokeSide.dependsOn).toContain(hubSide.urn);
+  }
 });

@@ -25,6 +25,14 @@ const PROD_NETWORK = {
   dnsRegion: "westus3",
 };
 
+/** The organization's privatelink zones, in the connectivity subscription. */
+const CENTRAL_ZONES = Object.fromEntries(
+  Object.entries({ openai: "privatelink.openai.azure.com", vault: "privatelink.vaultcore.azure.net" }).map(([k, z]) => [
+    k,
+    `/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${z}`,
+  ]),
+);
+
 /** Every refusal for the stack's values edited by `edit`: the schema's, the program's own rules, and the network rules. */
 function refusals(stack: string, edit: (v: Loose) => void): string[] {
   const values = stackValues(stack);
@@ -43,6 +51,16 @@ function refusals(stack: string, edit: (v: Loose) => void): string[] {
 describe("network and edge config", () => {
   test.each(["dev", "prod"])("%s is accepted", stack => {
     expect(refusals(stack, () => undefined)).toEqual([]);
+  });
+
+  test("the organization's central zones are accepted with the hub's resolver as every VNet's DNS server, and gateway transit", () => {
+    expect(
+      refusals("prod", v => {
+        v.network.centralDnsZones = CENTRAL_ZONES;
+        for (const vnet of Object.values(v.network.vnets as Record<string, Record<string, unknown>>))
+          Object.assign(vnet, { dnsServers: ["10.0.0.4"], useHubGateway: true });
+      }),
+    ).toEqual([]);
   });
 
   test("a per-region private gateway is accepted with one domain for all its services", () => {
@@ -278,6 +296,89 @@ describe("refused network and edge configs name the key and what is allowed", ()
         v.edge = { probeIntervalSeconds: 300 };
       },
       "aoai-bcdr:edge.probeIntervalSeconds: must be 5 to 255 seconds",
+    ],
+    [
+      "a private endpoint subnet too small for every account's and the vault's endpoint (Azure reserves 5 addresses)",
+      "prod",
+      v => {
+        v.network.vnets.eastus2.privateEndpointSubnet = "10.40.1.0/29";
+      },
+      "aoai-bcdr:network.vnets.eastus2.privateEndpointSubnet: 10.40.1.0/29 hands out 3 addresses (Azure reserves 5 per subnet), but this region holds 7 private endpoints",
+    ],
+    [
+      "an APIM subnet too small for its units in internal mode (2 per Premium unit, 1 for the load balancer)",
+      "prod",
+      v => {
+        v.network.vnets.centralus.apimSubnet = "10.41.0.0/29";
+      },
+      "aoai-bcdr:network.vnets.centralus.apimSubnet: 10.41.0.0/29 hands out 3 addresses (Azure reserves 5 per subnet), but 2 Premium unit(s) in internal mode take 5",
+    ],
+    [
+      "a zone-redundant gateway location in a region without availability zones",
+      "prod",
+      v => {
+        v.gateway.regions = ["eastus2", "centralus", "northcentralus"];
+        v.network.vnets.northcentralus = {
+          addressSpace: "10.42.0.0/22",
+          apimSubnet: "10.42.0.0/27",
+          privateEndpointSubnet: "10.42.1.0/26",
+          hubVnetId: HUB,
+        };
+      },
+      "aoai-bcdr:gateway.zoneRedundant: northcentralus has no availability zones (Azure's regions list)",
+    ],
+    [
+      "a v2 gateway above the 10 units its tier scales to",
+      "dev",
+      v => {
+        v.gateway.capacity = 11;
+      },
+      "aoai-bcdr:gateway.capacity: must be at most 10: BasicV2 scales to 10 units",
+    ],
+    [
+      "a central zone id naming another zone",
+      "prod",
+      v => {
+        v.network.centralDnsZones = { openai: CENTRAL_ZONES.vault, vault: CENTRAL_ZONES.vault };
+        for (const vnet of Object.values(v.network.vnets as Record<string, Record<string, unknown>>))
+          vnet.dnsServers = ["10.0.0.4"];
+      },
+      "aoai-bcdr:network.centralDnsZones.openai: names the zone 'privatelink.vaultcore.azure.net'; Azure resolves openai private endpoints through privatelink.openai.azure.com",
+    ],
+    [
+      "central zones without the hub's resolver as a VNet's DNS server",
+      "prod",
+      v => {
+        v.network.centralDnsZones = CENTRAL_ZONES;
+        v.network.vnets.eastus2.dnsServers = ["10.0.0.4"];
+      },
+      "aoai-bcdr:network.vnets.centralus.dnsServers: network.centralDnsZones needs the hub's resolver as this VNet's DNS servers",
+    ],
+    [
+      "a custom DNS server on a VNet linked to the stack's own zones",
+      "prod",
+      v => {
+        v.network.vnets.eastus2.dnsServers = ["10.0.0.4"];
+      },
+      "aoai-bcdr:network.vnets.eastus2.dnsServers: the stack's own privatelink zones are linked to this VNet: a custom DNS server would bypass them",
+    ],
+    [
+      "central zones in public mode",
+      "dev",
+      v => {
+        v.network.centralDnsZones = CENTRAL_ZONES;
+      },
+      "aoai-bcdr:network.centralDnsZones: is used in private mode only",
+    ],
+    [
+      "a central zone given by name instead of ARM id",
+      "prod",
+      v => {
+        v.network.centralDnsZones = { ...CENTRAL_ZONES, openai: "privatelink.openai.azure.com" };
+        for (const vnet of Object.values(v.network.vnets as Record<string, Record<string, unknown>>))
+          vnet.dnsServers = ["10.0.0.4"];
+      },
+      "aoai-bcdr:network.centralDnsZones.openai: must be a private DNS zone's ARM id",
     ],
     [
       "a misspelt edge key",

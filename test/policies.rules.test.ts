@@ -13,6 +13,7 @@ import { ProgramRun } from "../stacks/engine/runner";
 import { rules } from "../policies/pack";
 import { Props, Stack, clone, copyOf, edit, named, policyServer, programRun, without } from "./policySupport";
 import { TYPES } from "../catalog/types";
+import { runStack } from "./support";
 
 const API_KEY = "0123456789abcdef0123456789abcdef";
 const CANNOT_DECIDE =
@@ -321,12 +322,8 @@ const BREAKAGES: readonly Breakage[] = [
     stack: "prod",
     breaks: "a gateway region without its own zone",
     decides: ["update"],
-    // Its links to the region's spoke and to the hub both go (issue 9: the hub resolves every region's zone).
-    apply: resources =>
-      without(
-        without(resources, "network-centralus-private-link-openai-link"),
-        "network-centralus-private-link-openai-hub-link",
-      ),
+    // Its only link, to the region's spoke, goes (the hubs are never linked to privatelink zones).
+    apply: resources => without(resources, "network-centralus-private-link-openai-link"),
     message: /Gateway region centralus has no privatelink.openai.azure.com zone of its own/,
   },
   {
@@ -483,6 +480,23 @@ describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s
 });
 
 describe("stacks the pack meets org-wide", () => {
+  test("a stack registering its endpoints in the organization's central zones needs no privatelink zone of its own, in every phase", async () => {
+    const run = await runStack("prod", {
+      edit: v => {
+        v.network.centralDnsZones = Object.fromEntries(
+          ["privatelink.openai.azure.com", "privatelink.vaultcore.azure.net"].map((z, i) => [
+            i === 0 ? "openai" : "vault",
+            `/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${z}`,
+          ]),
+        );
+        for (const vnet of Object.values(v.network.vnets as Record<string, Record<string, unknown>>))
+          vnet.dnsServers = ["10.0.0.4"];
+      },
+    });
+    const found = await server.current.evaluate(run, resolvePolicyConfig("prod").config);
+    expect(found.filter(v => v.policy === "split-brain-dns" && v.enforcementLevel !== "advisory")).toEqual([]);
+  });
+
   test("a stack without Azure OpenAI is not applicable to the topology rules, in every phase", async () => {
     const other = {
       ...plans.dev,

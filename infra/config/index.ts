@@ -22,6 +22,7 @@ import { CapacitySections, resolveCapacities } from "./rules/quota";
 import { referenceRules } from "./rules/references";
 import { regionRules } from "./rules/regions";
 import { retirementRules } from "./rules/retirements";
+import { sizingRules } from "./rules/sizing";
 import { ParsedSections, RuleContext, hasParsed, runRules } from "./rules/rule";
 import { tagRules } from "./rules/tags";
 import { CONFIG_KEYS, PRIMARY_SUBSCRIPTION, schema } from "./schema";
@@ -42,6 +43,7 @@ const CROSS_FIELD_RULES = [
   ...retirementRules,
   ...gatewayRules,
   ...networkRules,
+  ...sizingRules,
   ...referenceRules,
   ...tagRules,
   ...modeSettingRules,

@@ -110,8 +110,8 @@ const vnet = z.strictObject({
   /** The subnet of the private endpoints (OpenAI accounts, Key Vault). */
   privateEndpointSubnet: cidr,
   /**
-   * The hub VNet (ARM id) clients reach the gateway through: peered both ways with this VNet, linked to the
-   * gateway's DNS zone and this region's privatelink zones. Private mode requires it (no other way in).
+   * The hub VNet (ARM id) clients reach the gateway through: peered both ways with this VNet and linked to the
+   * gateway's DNS zone (never to privatelink zones: the hub keeps the organization's). Private mode requires it.
    */
   hubVnetId: z
     .string()
@@ -123,7 +123,33 @@ const vnet = z.strictObject({
       },
     )
     .optional(),
+  /**
+   * Whether the spoke reaches on-premises through the hub's VPN or ExpressRoute gateway (gateway transit): the
+   * spoke's peering sets useRemoteGateways and the hub's side allows gateway transit, so the gateway advertises
+   * the spoke's prefixes. The hub must have a gateway, or Azure refuses the peering (RemoteVnetHasNoGateways).
+   * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit
+   */
+  useHubGateway: z.boolean().optional(),
+  /**
+   * With network.centralDnsZones only: the DNS servers of this VNet, the hub's resolver (a DNS Private Resolver
+   * inbound endpoint or the firewall's DNS proxy), which resolves through the organization's central zones.
+   */
+  dnsServers: z
+    .array(z.ipv4({ error: "must be an IPv4 address, such as 10.0.0.4" }))
+    .min(1)
+    .optional(),
 });
+
+/** A private DNS zone's ARM id; the zone's name is the last segment. */
+const privateDnsZoneId = z
+  .string()
+  .regex(
+    /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/[^/]+$/i,
+    {
+      error:
+        "must be a private DNS zone's ARM id: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/privateDnsZones/<zone name>",
+    },
+  );
 
 const MAX_INT32 = 2_147_483_647;
 const PUBLISHER_MAX = 100;
@@ -277,6 +303,11 @@ export const schema = z.strictObject({
           error: "must be a lowercase DNS name such as aoai.contoso.internal",
         })
         .optional(),
+      /**
+       * Private mode in a landing zone whose platform team owns the `privatelink.*` zones: their ARM ids. The
+       * stack then creates no privatelink zones and registers its endpoints there (docs/networking.md).
+       */
+      centralDnsZones: z.strictObject({ openai: privateDnsZoneId, vault: privateDnsZoneId }).optional(),
     })
     .prefault({}),
   /** Public mode: Azure Front Door with its WAF in front of every regional gateway. */

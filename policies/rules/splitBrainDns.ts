@@ -7,7 +7,8 @@
  * (else the VNet its virtualNetwork.id names); a link to a VNet outside the stack (the hub private mode is
  * reached through) names no region. "No zone linked to VNets of several regions" decides in every
  * phase; "each region has its own privatelink.openai.azure.com zone" needs zone names, outputs only after
- * the update.
+ * the update. A stack registering its endpoints in the organization's central zones (DNS zone groups) owns no
+ * privatelink zone, so no region needs one.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { namesResource } from "../lib/armId";
@@ -74,8 +75,8 @@ export const splitBrainDns: StackValidationPolicy = {
         );
       }
     }
-    if ([...zoneNames.values()].includes(undefined) || links.some(l => !l.zone || !l.decided)) return;
-    const services = gatewayServices(args.resources);
+    const central = ofType(args.resources, TYPES.privateDnsZoneGroup).length > 0;
+    if (central || [...zoneNames.values()].includes(undefined) || links.some(l => !l.zone || !l.decided)) return;
     for (const region of gateway.regions) {
       const ownZone = zones.some(
         z => sameName(zoneNames.get(z), OPENAI_PRIVATE_LINK_ZONE) && regionsLinkedTo(z).join() === region,
@@ -86,7 +87,7 @@ export const splitBrainDns: StackValidationPolicy = {
         hasVnet
           ? `Gateway region ${region} has no ${OPENAI_PRIVATE_LINK_ZONE} zone of its own: add one linked only to ${region}'s VNet, with A records for ${region}'s private endpoints.`
           : `Gateway region ${region} has no VNet: private mode needs a VNet per gateway region, with its own ${OPENAI_PRIVATE_LINK_ZONE} zone linked to it.`,
-        services.find(s => serviceRegions(s).regions.includes(region))?.urn,
+        gatewayServices(args.resources).find(s => serviceRegions(s).regions.includes(region))?.urn,
       );
     }
   }),

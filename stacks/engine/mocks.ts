@@ -7,18 +7,21 @@
  *
  * They also refuse what ARM refuses on PUT, from data with a cited source (./refusals/): a name that
  * breaks its type's rule or is taken in its scope, a model version not offered on its SKU in the account's
- * region, a VNet linked to two private zones of one name. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
+ * region, a VNet linked to two private zones of one name (the landing zone's links included), a subnet out of
+ * addresses, zones in a region without any, a privatelink zone the landing zone denies. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
  * process) and ./runner.ts fails the run with every refusal once the program has finished.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { hostAddress } from "../../infra/cidr";
 import { stableGuid } from "../../infra/identity";
 import { APIM_REFUSAL_SOURCE, ApimMock, ApimRefusal } from "./refusals/apim";
 import { deploymentRefusal } from "./refusals/availability";
 import { retiredDeploymentRefusal } from "./refusals/retirements";
 import { planDate } from "../../infra/retirement";
 import { DnsLinkRegistry } from "./refusals/dnsLinks";
+import { LandingZone, NO_LANDING_ZONE, existingLinks, privateZoneRefusal } from "./refusals/landingZone";
+import { SubnetAddresses } from "./refusals/subnets";
+import { zoneRefusals } from "./refusals/zones";
 import { NameRegistry } from "./refusals/names";
 import { AzureRefusal } from "./refusals/refusal";
 import { armNameInput } from "../../catalog/namingRules";
@@ -53,6 +56,8 @@ const ARM_PATHS: Record<string, (i: Props, name: string) => string> = {
   [TYPES.virtualNetworkPeering]: (i, n) =>
     `Microsoft.Network/virtualNetworks/${i.virtualNetworkName}/virtualNetworkPeerings/${n}`,
   [TYPES.privateEndpoint]: (_, n) => `Microsoft.Network/privateEndpoints/${n}`,
+  [TYPES.privateDnsZoneGroup]: (i, n) =>
+    `Microsoft.Network/privateEndpoints/${i.privateEndpointName}/privateDnsZoneGroups/${n}`,
   [TYPES.privateZone]: (_, n) => `Microsoft.Network/privateDnsZones/${n}`,
   [TYPES.virtualNetworkLink]: (i, n) =>
     `Microsoft.Network/privateDnsZones/${i.privateZoneName}/virtualNetworkLinks/${n}`,
@@ -166,38 +171,34 @@ const COMPUTED: Record<string, (r: Created) => Props> = {
 export class AzureMocks implements pulumi.runtime.Mocks {
   /** Subscription per provider name, so resources behind an explicit provider land in its subscription. */
   private readonly providerSubscriptions = new Map<string, string>();
-  /** Subnet id -> address prefix, so private IPs fall inside the subnet they are allocated from. */
-  private readonly subnetPrefixes = new Map<string, string>();
-  /** Subnet id -> addresses handed out so far. */
-  private readonly allocated = new Map<string, number>();
+  /** Subnets and the private IPs handed out in them (refusals once a subnet is full). */
+  private readonly subnets = new SubnetAddresses();
   /** API Management: per-tier outputs and refusals. */
   private readonly apim = new ApimMock();
   private readonly names = new NameRegistry();
   private readonly dnsLinks = new DnsLinkRegistry();
   /** Account ARM id (lowercase) -> its region, for the deployments created on it. */
   private readonly accountRegions = new Map<string, string>();
-  /** What Azure would have refused so far. */
-  readonly refusals: AzureRefusal[] = [];
+  private readonly recorded: AzureRefusal[] = [];
 
-  /** `today`: the ISO date model retirements are judged on. */
+  /** What Azure would have refused so far. */
+  get refusals(): AzureRefusal[] {
+    return [...this.recorded, ...this.subnets.refusals];
+  }
+
+  /** `today`: the ISO date model retirements are judged on; `landingZone`: what exists and is denied before the stack. */
   constructor(
     private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID,
     private readonly today = planDate(),
-  ) {}
+    private readonly landingZone: LandingZone = NO_LANDING_ZONE,
+  ) {
+    for (const l of existingLinks(landingZone)) this.dnsLinks.existing(l.vnetId, l.zoneName, l.holder);
+  }
 
   private subscriptionOf(provider: string | undefined): string {
     // A provider reference is `<provider urn>::<id>`; the urn ends with the provider's name.
     const name = provider?.split("::")[3];
     return (name && this.providerSubscriptions.get(name)) || this.defaultSubscriptionId;
-  }
-
-  /** The next private IP of a subnet, as Azure hands them out from its first usable address (.4: it reserves .0-.3) up; 10.255.0.x if the subnet is unknown. */
-  private privateIp(subnetId: string | undefined): string {
-    const handedOut = this.allocated.get(subnetId ?? "") ?? 0;
-    this.allocated.set(subnetId ?? "", handedOut + 1);
-    const n = 4 + handedOut;
-    const prefix = subnetId && this.subnetPrefixes.get(subnetId);
-    return prefix ? hostAddress(prefix, n) : `10.255.0.${n}`;
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
@@ -217,8 +218,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
           (ARM_PATHS[args.type]
             ? `${rgScope}/providers/${ARM_PATHS[args.type](inputs, name)}`
             : stableGuid(`${args.type}/${args.name}`)));
-    this.refusals.push(...this.names.check(args.type, args.name, inputs, id));
-    if (args.type === TYPES.virtualNetworkLink) this.refusals.push(...this.dnsLinks.check(args.name, inputs));
+    this.recorded.push(...this.names.check(args.type, args.name, inputs, id), ...this.networkRefusals(args, inputs));
     if (args.type === TYPES.account) this.accountRegions.set(id.toLowerCase(), inputs.location);
     if (args.type === TYPES.deployment) {
       const region = this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase());
@@ -226,24 +226,45 @@ export class AzureMocks implements pulumi.runtime.Mocks {
         deploymentRefusal(args.name, inputs, region),
         retiredDeploymentRefusal(args.name, inputs, this.today),
       ]) {
-        if (refusal) this.refusals.push(refusal);
+        if (refusal) this.recorded.push(refusal);
       }
     }
     // Subnets, declared on their own or inline in a VNet: remember their prefixes.
-    if (inputs.addressPrefix) this.subnetPrefixes.set(id, inputs.addressPrefix);
+    if (inputs.addressPrefix) this.subnets.remember(id, inputs.addressPrefix);
     for (const subnet of inputs.subnets ?? [])
-      this.subnetPrefixes.set(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);
+      this.subnets.remember(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);
     const state: Props = { ...inputs, name, id, ...this.computed(args.type, args.name, name, id, inputs) };
     return { id, state };
   }
 
+  /** What ARM refuses of private DNS, zones and address space, beyond names. */
+  private networkRefusals(args: pulumi.runtime.MockResourceArgs, inputs: Props): AzureRefusal[] {
+    switch (args.type) {
+      case TYPES.virtualNetworkLink:
+        return this.dnsLinks.check(args.name, inputs);
+      case TYPES.privateZone:
+        return [privateZoneRefusal(this.landingZone, args.name, inputs)].filter((r): r is AzureRefusal => !!r);
+      case TYPES.publicIp:
+        return zoneRefusals(args.name, [inputs]);
+      case TYPES.apimService:
+        return zoneRefusals(args.name, [inputs, ...(inputs.additionalLocations ?? [])]);
+      default:
+        return [];
+    }
+  }
+
   /** A service's outputs; what its tier cannot do is recorded as a refusal like every other (the run then fails). */
   private apimService(logicalName: string, name: string, inputs: Props): Props {
+    const internal = inputs.virtualNetworkType === "Internal";
+    for (const l of [inputs, ...(inputs.additionalLocations ?? [])]) {
+      const subnet = l.virtualNetworkConfiguration?.subnetResourceId;
+      this.subnets.apimLocation(logicalName, inputs.sku?.name, l.sku?.capacity ?? 0, internal, subnet);
+    }
     try {
-      return this.apim.service(name, inputs, subnet => this.privateIp(subnet));
+      return this.apim.service(name, inputs, subnet => this.subnets.next(subnet, logicalName));
     } catch (e) {
       if (!(e instanceof ApimRefusal)) throw e;
-      this.refusals.push({ rule: "apim-tier", resource: logicalName, message: e.message, source: APIM_REFUSAL_SOURCE });
+      this.recorded.push({ rule: "apim-tier", resource: logicalName, message: e.message, source: APIM_REFUSAL_SOURCE });
       return {};
     }
   }
@@ -269,7 +290,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
           customDnsConfigs: [
             {
               fqdn: PRIVATE_LINK_FQDNS[connection?.groupIds?.[0]]?.(target) ?? target,
-              ipAddresses: [this.privateIp(inputs.subnet?.id)],
+              ipAddresses: [this.subnets.next(inputs.subnet?.id, logicalName)],
             },
           ],
           networkInterfaces: [{ id: id.replace(/privateEndpoints\/[^/]+$/, `networkInterfaces/${nic}`) }],

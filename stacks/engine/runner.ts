@@ -16,6 +16,7 @@ import { Graph, GraphNode, orderingRefusals } from "./refusals/orderings";
 import { AzureRefusalError } from "./refusals/refusal";
 import { UsageError } from "../cli/errors";
 import { AzureMocks } from "./mocks";
+import { landingZoneOf } from "./refusals/landingZone";
 import type { Props } from "./props";
 
 export const SECRET = "[secret]";
@@ -261,7 +262,7 @@ function inDeclarationOrder(order: DeclarationOrder, resources: readonly Planned
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
-  const mocks = new AzureMocks(subscriptionId, opts.today);
+  const mocks = new AzureMocks(subscriptionId, opts.today, landingZoneOf(opts.config.values[`${PROJECT}:network`]));
   await pulumi.runtime.setMocks(mocks, PROJECT, opts.stack, false);
   pulumi.runtime.setAllConfig(opts.config.values, opts.config.secretKeys);
   const resources: PlannedResource[] = opts.record ?? [];

@@ -2,6 +2,7 @@
  * The network. Private mode: a VNet per gateway region whose ranges fit together, a way in from a hub, and
  * the region the gateway's DNS name points at. Public mode: no private-mode settings.
  */
+import { PRIVATE_LINK_SERVICES } from "../../../catalog/privateLink";
 import { contains, overlaps, parseCidr } from "../../cidr";
 import { Issues } from "../issues";
 import { Parsed } from "../types";
@@ -92,6 +93,37 @@ function checkVnets({ network: n, gateway }: NetworkSections, issues: Issues): v
   });
 }
 
+/**
+ * The organization's central zones hold the endpoints' records; the stack's VNets resolve them only through the
+ * hub's resolver. Without central zones the stack's own zones are linked to its VNets, which a custom DNS server
+ * would bypass.
+ */
+function checkDnsShape({ network: n }: NetworkSections, issues: Issues): void {
+  for (const [service, id] of Object.entries(n.centralDnsZones ?? {})) {
+    const expected = PRIVATE_LINK_SERVICES[service as keyof typeof PRIVATE_LINK_SERVICES].zone;
+    const name = id.split("/").pop()!;
+    if (name.toLowerCase() !== expected) {
+      issues.add(
+        ["network", "centralDnsZones", service],
+        `names the zone '${name}'; Azure resolves ${service} private endpoints through ${expected}`,
+      );
+    }
+  }
+  for (const [region, v] of Object.entries(n.vnets)) {
+    if (n.centralDnsZones && !v.dnsServers) {
+      issues.add(
+        ["network", "vnets", region, "dnsServers"],
+        "network.centralDnsZones needs the hub's resolver as this VNet's DNS servers (the central zones are linked to the hub, not to this VNet): its inbound endpoint address(es)",
+      );
+    } else if (!n.centralDnsZones && v.dnsServers) {
+      issues.add(
+        ["network", "vnets", region, "dnsServers"],
+        "the stack's own privatelink zones are linked to this VNet: a custom DNS server would bypass them; remove dnsServers, or set network.centralDnsZones",
+      );
+    }
+  }
+}
+
 export const networkRules: readonly Rule[] = [
   rule(["network"], ({ network: n }, issues) => {
     if (n.mode !== "public") return;
@@ -100,6 +132,7 @@ export const networkRules: readonly Rule[] = [
       activeGatewayRegion: n.activeGatewayRegion,
       gatewayDomain: n.gatewayDomain,
       dnsRegion: n.dnsRegion,
+      centralDnsZones: n.centralDnsZones,
     };
     for (const [key, value] of Object.entries(privateOnly)) {
       if (value) issues.add(["network", key], "is used in private mode only; set network.mode: private, or remove it");
@@ -109,5 +142,6 @@ export const networkRules: readonly Rule[] = [
     if (c.network.mode !== "private") return;
     checkPrivateEntry(c, issues);
     checkVnets(c, issues);
+    checkDnsShape(c, issues);
   }),
 ];

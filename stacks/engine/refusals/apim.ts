@@ -4,6 +4,7 @@
  * deliberately kept apart from the program's own (infra/gateway/tiers.ts): the mocks answer as Azure
  * documents it, and the program must cope with that answer.
  */
+import { APIM_MAX_UNITS } from "../../../catalog/networkLimits";
 import type { Props } from "../props";
 
 export interface ApimTier {
@@ -53,7 +54,8 @@ export class ApimRefusal extends Error {}
 export const APIM_REFUSAL_SOURCE =
   "https://learn.microsoft.com/azure/api-management/api-management-features; " +
   "https://learn.microsoft.com/azure/api-management/enable-availability-zone-support; " +
-  "https://learn.microsoft.com/azure/api-management/configure-custom-domain#domain-certificate-options";
+  "https://learn.microsoft.com/azure/api-management/configure-custom-domain#domain-certificate-options; " +
+  "https://learn.microsoft.com/azure/api-management/v2-service-tiers-overview#key-capabilities (v2 tiers: up to 10 units)";
 
 /** Public IPs by ARM id with their zones: a zone-redundant gateway needs zone-redundant public IPs. */
 export class ApimMock {
@@ -99,6 +101,9 @@ export class ApimMock {
     };
     const locations: Props[] = [inputs, ...(inputs.additionalLocations ?? [])];
     if (inputs.additionalLocations?.length && !tier.multiRegion) refuse("additional locations need the Premium tier");
+    const maxUnits = APIM_MAX_UNITS[sku];
+    if (maxUnits !== undefined && inputs.sku.capacity > maxUnits)
+      refuse(`${inputs.sku.capacity} units; the tier scales to ${maxUnits}`);
     if (locations.some(l => l.zones?.length) && !tier.availabilityZones)
       refuse("this tier has no availability zone support");
     if (inputs.virtualNetworkType && inputs.virtualNetworkType !== "None" && !tier.vnetInjection)

@@ -14,6 +14,11 @@ export class DnsLinkRegistry {
   /** `<vnet id>|<zone name>` (lowercase) -> the link that took it. */
   private readonly links = new Map<string, string>();
 
+  /** A link that exists before the stack does (the landing zone's). */
+  existing(vnetId: string, zoneName: string, holder: string): void {
+    this.links.set(`${vnetId}|${zoneName}`.toLowerCase(), holder);
+  }
+
   check(logicalName: string, inputs: Props): AzureRefusal[] {
     const vnet = String(inputs.virtualNetwork?.id ?? "");
     const zone = String(inputs.privateZoneName ?? "");

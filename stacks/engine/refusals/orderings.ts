@@ -71,6 +71,9 @@ export class Graph {
 
 const lower = (s: unknown) => String(s ?? "").toLowerCase();
 
+/** The VNet a peering belongs to: its ARM id without `/virtualNetworkPeerings/<name>` (lowercase). */
+const vnetOfPeering = (p: GraphNode) => lower(p.id).replace(/\/virtualnetworkpeerings\/[^/]+$/, "");
+
 /** The vault a Key Vault reference (`https://<vault>.vault.azure.net/secrets/...`) points into. */
 function vaultOf(graph: Graph, secretIdentifier: string): GraphNode | undefined {
   const host = /^https:\/\/([^.]+)\.vault\.azure\.net\//i.exec(secretIdentifier)?.[1];
@@ -146,16 +149,47 @@ export const RELATIONS = {
           (c: Props) => lower(c.privateLinkServiceId) === lower(vault.id),
         ),
       );
-    const records = graph
-      .ofType(TYPES.record)
-      .filter(
-        r =>
-          lower(r.inputs.privateZoneName) === "privatelink.vaultcore.azure.net" &&
-          lower(r.inputs.relativeRecordSetName) === lower(vault.inputs.vaultName),
-      );
+    // The vault's name: an A record in a stack-owned zone, or a DNS zone group registering an endpoint centrally.
+    const records = [
+      ...graph
+        .ofType(TYPES.record)
+        .filter(
+          r =>
+            lower(r.inputs.privateZoneName) === "privatelink.vaultcore.azure.net" &&
+            lower(r.inputs.relativeRecordSetName) === lower(vault.inputs.vaultName),
+        ),
+      ...graph
+        .ofType(TYPES.privateDnsZoneGroup)
+        .filter(g =>
+          endpoints.some(pe => lower(pe.inputs.privateEndpointName) === lower(g.inputs.privateEndpointName)),
+        ),
+    ];
     if (endpoints.length === 0)
       return [{ anyOf: [], what: `a private endpoint of vault ${vault.inputs.vaultName} (public access is disabled)` }];
     return [...endpoints, ...records].map(n => ({ anyOf: [n.urn], what: `${n.type.split(":").pop()} ${n.name}` }));
+  },
+
+  /**
+   * A peering that uses the remote VNet's gateway follows the remote side's peering back to it, which must allow
+   * gateway transit (the mock cannot see whether the hub has a gateway: checklist).
+   */
+  "remote-peering-allowing-transit": (peering, graph) => {
+    if (peering.inputs.useRemoteGateways !== true) return [];
+    const remote = lower(peering.inputs.remoteVirtualNetwork?.id);
+    return [
+      {
+        anyOf: graph
+          .ofType(TYPES.virtualNetworkPeering)
+          .filter(
+            p =>
+              p.inputs.allowGatewayTransit === true &&
+              vnetOfPeering(p) === remote &&
+              lower(p.inputs.remoteVirtualNetwork?.id) === vnetOfPeering(peering),
+          )
+          .map(p => p.urn),
+        what: `the peering from ${remote.split("/").pop()} back to this VNet, with allowGatewayTransit`,
+      },
+    ];
   },
 
   /** An API policy follows every named value (`{{name}}`) its document references, on the same service. */
@@ -172,6 +206,14 @@ export const RELATIONS = {
 } satisfies Record<string, Relation>;
 
 export const ORDERING_RULES: readonly OrderingRule[] = [
+  {
+    id: "remote-gateway-after-transit",
+    subject: TYPES.virtualNetworkPeering,
+    relation: "remote-peering-allowing-transit",
+    fact: "a peering with useRemoteGateways is refused (400) unless the remote side's peering already allows gateway transit and the remote VNet has a gateway",
+    source:
+      "https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering (use remote virtual network's gateway: the remote peering must allow gateway transit); ARM errors RemoteVnetHasNoGateways and 'corresponding remote peering has AllowGatewayTransit flag set to false'",
+  },
   {
     id: "api-policy-after-named-values",
     subject: TYPES.apiPolicy,
