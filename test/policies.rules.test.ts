@@ -245,12 +245,11 @@ const BREAKAGES: readonly Breakage[] = [
     rule: "key-vault-named-values",
     stack: "dev",
     breaks: "a secret named value stored in API Management",
-    apply: edit("gateway-eastus2-nv-appinsights-connection-string", p => {
-      delete p.keyVault;
+    apply: edit("gateway-eastus2-nv-front-door-id", p => {
+      p.secret = true;
       p.value = "[secret]";
     }),
-    message:
-      /Secret named value 'appinsights-connection-string' is stored in API Management: set keyVault.secretIdentifier/,
+    message: /Secret named value 'front-door-id' is stored in API Management: set keyVault.secretIdentifier/,
   },
   {
     rule: "key-vault-named-values",
