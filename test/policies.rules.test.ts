@@ -382,12 +382,13 @@ const BREAKAGES: readonly Breakage[] = [
   },
   {
     rule: "minimum-tls",
-    stack: "dev",
+    // Premium: the v2 tiers (dev) take no protocol switches at all.
+    stack: "prod",
     breaks: "TLS 1.0 on the gateway",
-    apply: edit("gateway-eastus2-service", p => {
+    apply: edit("gateway-service", p => {
       p.customProperties["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10"] = "True";
     }),
-    message: /'gateway-eastus2-service' enables a protocol older than TLS 1.2/,
+    message: /'gateway-service' enables a protocol older than TLS 1.2/,
   },
 ];
 
