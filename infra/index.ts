@@ -284,7 +284,6 @@ function declareCallers(ctx: StackContext) {
         ? new GatewayApp("gateway-app", {
             project: PROJECT,
             stack: ctx.stack,
-            tenantId: ctx.client.tenantId,
             applications: config.applications,
           })
         : undefined,

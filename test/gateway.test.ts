@@ -13,7 +13,6 @@ import { referencedNamedValues } from "../infra/gateway/policy";
 import { ROLES } from "../infra/identity";
 import { TIER_PRIORITY, buildTopology } from "../infra/topology";
 import { ApimMock, ApimRefusal } from "../stacks/engine/refusals/apim";
-import { TENANT_ID } from "../stacks/engine/mocks";
 import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
 import { inputs, named } from "./components";
 import { TYPES } from "../catalog/types";
@@ -253,12 +252,15 @@ describe("prod: one Premium gateway spanning both regions", () => {
     ]);
   });
 
-  test("Entra ID: an identifier URI in a form Entra accepts (api://<tenant id>/...), the audience the policy validates", () => {
+  test("Entra ID: the identifier URI in its default form api://<app id> (every tenant's policy accepts it), the audience the policy validates", () => {
     const [app] = ofType(run, TYPES.application);
-    const uri = `api://${TENANT_ID}/aoai-bcdr-prod-gateway`;
-    expect(inputs(app).identifierUris).toEqual([uri]);
-    // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: api://<tenantId>/<string>
-    expect(uri).toMatch(/^api:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[^/]+$/);
+    const uri = `api://${app.outputs.clientId}`;
+    // Its own resource, once the app (and so its client id) exists; the app leaves the property to it.
+    expect(inputs(app).identifierUris).toBeUndefined();
+    const [identifierUri] = ofType(run, TYPES.applicationIdentifierUri);
+    expect(inputs(identifierUri)).toEqual({ applicationId: app.outputs.id, identifierUri: uri });
+    // https://learn.microsoft.com/graph/api/resources/identifieruriconfiguration: nonDefaultUriAddition
+    expect(uri).toMatch(/^api:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect((run.outputs.gateway as any).audience).toBe(uri);
     const inbound = policyTree(xmlOf(run)).children.find(e => e.name === "inbound")!;
     const token = inbound.children.find(e => e.name === "validate-azure-ad-token")!;

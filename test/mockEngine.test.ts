@@ -12,11 +12,13 @@ import { retiredDeploymentRefusal } from "../stacks/engine/refusals/retirements"
 import { AzureRefusal, AzureRefusalError } from "../stacks/engine/refusals/refusal";
 import { Graph, GraphNode, ORDERING_RULES, orderingRefusals } from "../stacks/engine/refusals/orderings";
 import { ACCESS_RULES, accessRefusals } from "../stacks/engine/refusals/access";
+import { identifierUriRefusals } from "../stacks/engine/refusals/entra";
 import { TYPES } from "../catalog/types";
 import { NameRegistry } from "../stacks/engine/refusals/names";
 import { runComponents } from "./components";
 import { roleAssignmentName } from "../infra/identity";
 import { ofType, runStack } from "./support";
+import { TENANT_ID } from "../stacks/engine/mocks";
 
 const SUB = "00000000-0000-4000-8000-000000000000";
 
@@ -595,6 +597,21 @@ describe("reads Azure refuses for who asks or how they get there, on synthetic g
         id,
       ),
     ).toEqual([]);
+  });
+
+  test("an identifier URI other than api://<app id> or api://<tenant id>/<app id> is refused as a strict tenant refuses it", () => {
+    const app = node("app", TYPES.application, {}, { clientId: "c-app" }, "o-app");
+    const uri = (identifierUri: string) =>
+      node("uri", TYPES.applicationIdentifierUri, { applicationId: "o-app", identifierUri });
+    expect(identifierUriRefusals(new Graph([app, uri(`api://${TENANT_ID}/aoai-bcdr-prod-gateway`)]))).toEqual([
+      expect.objectContaining({
+        rule: "entra-identifier-uri",
+        message: expect.stringMatching(/nonDefaultUriAddition refuses it$/),
+        source: expect.stringContaining("https://learn.microsoft.com/"),
+      }),
+    ]);
+    expect(identifierUriRefusals(new Graph([app, uri("api://c-app")]))).toEqual([]);
+    expect(identifierUriRefusals(new Graph([app, uri(`api://${TENANT_ID}/c-app`)]))).toEqual([]);
   });
 
   test("every rule cites its source", () => {
