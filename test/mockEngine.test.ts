@@ -494,8 +494,8 @@ describe("reads Azure refuses for who asks or how they get there, on synthetic g
   const node = (
     urn: string,
     type: string,
-    inputs: Record<string, any>,
-    outputs: Record<string, any> = {},
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown> = {},
     id?: string,
   ): GraphNode => ({
     urn,
