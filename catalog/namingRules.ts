@@ -324,7 +324,7 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
 };
 
 /** Types that are not ARM resources: no Azure naming rule applies. */
-export const UNNAMED_TYPE_PREFIXES = ["pulumi:", "random:", "azuread:", "aoai-bcdr:"] as const;
+export const UNNAMED_TYPE_PREFIXES = ["pulumi:", "random:", "azuread:", "time:", "aoai-bcdr:"] as const;
 
 /** The input that carries the ARM name of `type` (Azure echoes it back as the resource's `name`), if any. */
 export function armNameInput(type: string): string | undefined {

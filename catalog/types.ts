@@ -51,11 +51,12 @@ export const TYPES = {
   roleAssignment: "azure-native:authorization:RoleAssignment",
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
   application: "azuread:index/application:Application",
+  applicationIdentifierUri: "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri",
   servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
   // Other providers
   randomString: "random:index/randomString:RandomString",
   randomPassword: "random:index/randomPassword:RandomPassword",
-  /** Not declared by the program: the time provider's wait, which an ordering rule of the mock engine accepts. */
+  /** The time provider's wait (@pulumiverse/time): the documented pause after a role grant, which an ordering rule of the mock engine accepts. */
   sleep: "time:index/sleep:Sleep",
 } as const;
 

@@ -9,6 +9,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 export const ROLES = {
   cognitiveServicesOpenAiUser: "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+  /** Publishes telemetry to Application Insights with Entra ID (https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication). */
+  monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
 } as const;
 
 /** A GUID that is a stable function of `seed`: role assignment and app role ids must not change between runs. */

@@ -131,7 +131,7 @@ function declareAccounts(ctx: StackContext, observability: Observability): Map<s
   );
 }
 
-const SECRET_NAMES = { telemetry: "appinsights-connection-string", accountKey: (key: string) => `openai-key-${key}` };
+const SECRET_NAMES = { accountKey: (key: string) => `openai-key-${key}` };
 
 function declareVault(
   ctx: StackContext,
@@ -148,8 +148,8 @@ function declareVault(
     commonTags: ctx.tags,
     privateNetwork: config.network.mode === "private",
     protect: config.protect,
+    workspaceId: observability.workspace.id,
     secrets: {
-      [SECRET_NAMES.telemetry]: observability.connectionString,
       ...(config.openai.auth === "keys"
         ? Object.fromEntries([...accounts].map(([key, a]) => [SECRET_NAMES.accountKey(key), a.primaryKey()]))
         : {}),
@@ -201,7 +201,7 @@ function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[]
         : undefined,
     backendAuth: config.openai.auth,
     vault: inputs.vault,
-    vaultSubscriptionId: client.subscriptionId,
+    homeSubscriptionId: client.subscriptionId,
     secretNames: SECRET_NAMES,
     observability: inputs.observability,
     nameSuffix: ctx.nameSuffix,
@@ -286,7 +286,6 @@ function declareCallers(ctx: StackContext) {
         ? new GatewayApp("gateway-app", {
             project: PROJECT,
             stack: ctx.stack,
-            tenantId: ctx.client.tenantId,
             applications: config.applications,
           })
         : undefined,

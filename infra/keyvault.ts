@@ -1,11 +1,13 @@
 /**
- * The Key Vault that holds every secret the gateway needs (account keys in key mode, the telemetry
- * connection string). RBAC authorization, soft delete and purge protection; APIM reads it through its
- * managed identity via Key Vault-backed named values, so no secret is ever in policy XML.
+ * The Key Vault that holds the stack's secrets (account keys in key mode, the applications' subscription
+ * keys). RBAC authorization, soft delete, purge protection, its firewall on in every mode and its audit log
+ * in the workspace; APIM reads it as the service's system-assigned identity via Key Vault-backed named
+ * values (../gateway/systemIdentity.ts), so no secret is ever in policy XML.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { azureName } from "./naming";
+import { diagnosticSetting } from "./observability";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
 import { TYPES } from "../catalog/types";
@@ -18,6 +20,8 @@ export interface SecretVaultArgs {
   readonly commonTags: Tags;
   readonly privateNetwork: boolean;
   readonly protect: boolean;
+  /** Where the vault's audit log (every secret read, every access refused) goes. */
+  readonly workspaceId: pulumi.Input<string>;
   /** Secret name -> value. */
   readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
 }
@@ -53,13 +57,18 @@ export class SecretVault extends pulumi.ComponentResource {
           enableSoftDelete: true,
           softDeleteRetentionInDays: 90,
           enablePurgeProtection: true,
+          // Private mode: private endpoints only. Public mode: the firewall admits no network (no IP rule, no
+          // virtual network rule); the gateway reads nothing here then (managed identity to the accounts,
+          // Entra ID to Application Insights), and a reader adds its address for the time it needs one.
+          // https://learn.microsoft.com/azure/key-vault/general/network-security
           publicNetworkAccess: args.privateNetwork ? "Disabled" : "Enabled",
-          networkAcls: { bypass: "AzureServices", defaultAction: args.privateNetwork ? "Deny" : "Allow" },
+          networkAcls: { bypass: "AzureServices", defaultAction: "Deny" },
         },
         tags,
       },
       { parent: this, protect: args.protect },
     );
+    diagnosticSetting(`${name}-diagnostics`, this.vault.id, args.workspaceId, { parent: this });
     this.secretUris = Object.fromEntries(
       Object.entries(args.secrets).map(([secretName, value]) => {
         const secret = new keyvault.Secret(

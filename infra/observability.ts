@@ -9,6 +9,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
+import { acceptsDedicatedLogs } from "../catalog/diagnostics";
 import { TYPES } from "../catalog/types";
 
 export interface ObservabilityArgs {
@@ -23,7 +24,10 @@ export interface ObservabilityArgs {
 export class Observability extends pulumi.ComponentResource {
   public readonly workspace: operationalinsights.Workspace;
   public readonly appInsights: applicationinsights.Component;
-  /** Secret: it lets anyone write telemetry. Kept in Key Vault for the gateway's logger. */
+  /**
+   * Names the resource only: with local authentication off, ingestion needs an Entra ID token, and the
+   * instrumentation key is "not considered a secret" (https://learn.microsoft.com/azure/azure-monitor/app/connection-strings).
+   */
   public readonly connectionString: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -56,16 +60,19 @@ export class Observability extends pulumi.ComponentResource {
         applicationType: "web",
         ingestionMode: "LogAnalytics",
         workspaceResourceId: this.workspace.id,
+        // Only telemetry authenticated with Entra ID is ingested: no key can write here.
+        // https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication#disable-local-authentication
+        disableLocalAuth: true,
         tags,
       },
       { parent: this },
     );
-    this.connectionString = pulumi.secret(this.appInsights.connectionString);
+    this.connectionString = this.appInsights.connectionString;
     this.registerOutputs({ workspaceId: this.workspace.id, appInsightsId: this.appInsights.id });
   }
 }
 
-/** Sends a resource's logs (all categories) and metrics to the workspace. */
+/** Sends a resource's logs (all categories) and metrics to the workspace, in resource-specific tables where the type has them. */
 export function diagnosticSetting(
   name: string,
   resourceUri: pulumi.Input<string>,
@@ -78,7 +85,9 @@ export function diagnosticSetting(
       name: "to-log-analytics",
       resourceUri,
       workspaceId,
-      logAnalyticsDestinationType: "Dedicated",
+      logAnalyticsDestinationType: pulumi
+        .output(resourceUri)
+        .apply(uri => (acceptsDedicatedLogs(uri) ? "Dedicated" : undefined)),
       logs: [{ categoryGroup: "allLogs", enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
     },

@@ -520,6 +520,7 @@ describe("refused configs name the key and what is allowed", () => {
           keyVaultId:
             "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-certs/providers/Microsoft.KeyVault/vaults/kv-certs",
           secretName: "gateway-tls",
+          reachedBy: "public-network",
         };
       },
       /^aoai-bcdr:gateway\.certificate: is the certificate for network\.gatewayDomain, which private mode uses only/,

@@ -13,7 +13,6 @@ import { referencedNamedValues } from "../infra/gateway/policy";
 import { ROLES } from "../infra/identity";
 import { TIER_PRIORITY, buildTopology } from "../infra/topology";
 import { ApimMock, ApimRefusal } from "../stacks/engine/refusals/apim";
-import { TENANT_ID } from "../stacks/engine/mocks";
 import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
 import { inputs, named } from "./components";
 import { TYPES } from "../catalog/types";
@@ -76,30 +75,26 @@ describe("prod: one Premium gateway spanning both regions", () => {
     for (const r of roles) expect(r.dependsOn).not.toContain(named(run, TYPES.apimService, "gateway-service").urn);
   });
 
-  test("Key Vault-backed named values are read with the identity and wait for its Key Vault grant", () => {
-    const secretsUser = ofType(run, TYPES.roleAssignment).find(r =>
-      (inputs(r).roleDefinitionId as string).endsWith(ROLES.keyVaultSecretsUser),
-    )!;
-    const vaultBacked = ofType(run, TYPES.namedValue).filter(n => inputs(n).secret);
-    expect(vaultBacked.length).toBeGreaterThan(0);
-    for (const nv of vaultBacked) {
-      expect(nv.dependsOn).toContain(secretsUser.urn);
-      expect(inputs(nv).keyVault).toEqual({
-        secretIdentifier: expect.stringMatching(
-          /^https:\/\/kv-prod-[a-z0-9-]+\.vault\.azure\.net\/secrets\/[a-z0-9-]+$/,
-        ),
-        identityClientId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      });
-      expect(inputs(nv).value).toBeUndefined();
-    }
+  test("telemetry needs no secret: Application Insights takes Entra ID only, the logger ingests as the identity, which publishes there before the service exists", () => {
+    const [appInsights] = ofType(run, TYPES.appInsights);
+    expect(inputs(appInsights).disableLocalAuth).toBe(true);
+    expect(ofType(run, TYPES.namedValue).filter(n => inputs(n).secret)).toEqual([]);
+    expect(inputs(ofType(run, TYPES.logger)[0]).credentials).toEqual({
+      connectionString: expect.stringMatching(/^InstrumentationKey=[0-9a-f-]{36};IngestionEndpoint=https:\/\//),
+      identityClientId: identity().outputs.clientId,
+    });
+    const publisher = named(run, TYPES.roleAssignment, "gateway-identity-appinsights-publisher");
+    expect(inputs(publisher)).toMatchObject({
+      scope: appInsights.outputs.id,
+      principalId: identity().outputs.principalId,
+      roleDefinitionId: expect.stringMatching(new RegExp(`/roleDefinitions/${ROLES.monitoringMetricsPublisher}$`)),
+    });
+    expect(named(run, TYPES.apimService, "gateway-service").dependsOn).toContain(publisher.urn);
     const ids = ofType(run, TYPES.namedValue).map(n => inputs(n).namedValueId);
     for (const ref of referencedNamedValues(xmlOf(run))) expect(ids).toContain(ref);
-    expect(inputs(ofType(run, TYPES.logger)[0]).credentials).toEqual({
-      connectionString: "{{appinsights-connection-string}}",
-    });
   });
 
-  test("private mode: Key Vault-backed named values also wait for the vault's private endpoint and DNS record in every gateway region", () => {
+  test("private mode: the vault has a private endpoint and DNS record in every gateway region", () => {
     const vaultEndpoints = ofType(run, TYPES.privateEndpoint).filter(e =>
       (inputs(e).privateLinkServiceConnections[0].privateLinkServiceId as string).includes(
         "/Microsoft.KeyVault/vaults/",
@@ -113,13 +108,11 @@ describe("prod: one Premium gateway spanning both regions", () => {
     );
     expect(vaultEndpoints.map(e => inputs(e).location).sort()).toEqual(["centralus", "eastus2"]);
     expect(vaultRecords).toHaveLength(2);
-    for (const nv of ofType(run, TYPES.namedValue).filter(n => inputs(n).secret)) {
-      expect(nv.dependsOn).toEqual(expect.arrayContaining([...vaultEndpoints, ...vaultRecords].map(r => r.urn)));
-    }
   });
 
   test("the policy calls the accounts as the user-assigned identity (client-id)", () => {
-    const clientId = inputs(ofType(run, TYPES.namedValue).find(n => inputs(n).secret)!).keyVault.identityClientId;
+    const clientId = identity().outputs.clientId;
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
     expect(xmlOf(run)).toContain(
       `<authentication-managed-identity resource="https://cognitiveservices.azure.com" client-id="${clientId}"/>`,
     );
@@ -261,12 +254,15 @@ describe("prod: one Premium gateway spanning both regions", () => {
     ]);
   });
 
-  test("Entra ID: an identifier URI in a form Entra accepts (api://<tenant id>/...), the audience the policy validates", () => {
+  test("Entra ID: the identifier URI in its default form api://<app id> (every tenant's policy accepts it), the audience the policy validates", () => {
     const [app] = ofType(run, TYPES.application);
-    const uri = `api://${TENANT_ID}/aoai-bcdr-prod-gateway`;
-    expect(inputs(app).identifierUris).toEqual([uri]);
-    // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: api://<tenantId>/<string>
-    expect(uri).toMatch(/^api:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[^/]+$/);
+    const uri = `api://${app.outputs.clientId}`;
+    // Its own resource, once the app (and so its client id) exists; the app leaves the property to it.
+    expect(inputs(app).identifierUris).toBeUndefined();
+    const [identifierUri] = ofType(run, TYPES.applicationIdentifierUri);
+    expect(inputs(identifierUri)).toEqual({ applicationId: app.outputs.id, identifierUri: uri });
+    // https://learn.microsoft.com/graph/api/resources/identifieruriconfiguration: nonDefaultUriAddition
+    expect(uri).toMatch(/^api:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect((run.outputs.gateway as Loose).audience).toBe(uri);
     const inbound = policyTree(xmlOf(run)).children.find(e => e.name === "inbound")!;
     const token = inbound.children.find(e => e.name === "validate-azure-ad-token")!;
@@ -280,16 +276,24 @@ describe("prod: one Premium gateway spanning both regions", () => {
     expect(inputs(ofType(run, TYPES.servicePrincipal)[0]).appRoleAssignmentRequired).toBe(true);
   });
 
-  test("the vault: RBAC, soft delete, purge protection, protected", () => {
+  test("the vault: RBAC, soft delete, purge protection, firewall on, audit log in the workspace, protected", () => {
     const [vault] = ofType(run, TYPES.vault);
     expect(inputs(vault).properties).toMatchObject({
       enableRbacAuthorization: true,
       enableSoftDelete: true,
       enablePurgeProtection: true,
       publicNetworkAccess: "Disabled",
+      networkAcls: { defaultAction: "Deny" },
     });
     expect(vault.protect).toBe(true);
-    expect(ofType(run, TYPES.secret).map(s => inputs(s).properties)).toEqual(["[secret]"]);
+    // Managed identity to the accounts, Entra ID callers, Entra ID telemetry: prod keeps no secret at all.
+    expect(ofType(run, TYPES.secret)).toEqual([]);
+    const audit = named(run, TYPES.diagnosticSetting, "vault-diagnostics");
+    expect(inputs(audit)).toMatchObject({
+      resourceUri: vault.outputs.id,
+      workspaceId: ofType(run, TYPES.workspace)[0].outputs.id,
+      logs: [{ categoryGroup: "allLogs", enabled: true }],
+    });
   });
 
   test("the identity may call every account, the role defined in the account's own subscription", () => {
@@ -388,7 +392,7 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
         v.openai = { auth: "keys" };
         v.gateway.strategy = "send-request";
         v.network.gatewayDomain = "aoai.contoso.internal";
-        v.gateway.certificate = { keyVaultId: CERT_VAULT, secretName: "aoai-tls" };
+        v.gateway.certificate = { keyVaultId: CERT_VAULT, secretName: "aoai-tls", reachedBy: "public-network" };
       },
     });
   });
@@ -398,10 +402,9 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
       .map(s => inputs(s).secretName)
       .sort();
     expect(secrets).toEqual(
-      [
-        "appinsights-connection-string",
-        ...ofType(run, TYPES.account).map(a => `openai-key-${a.name.replace(/-account$/, "")}`),
-      ].sort(),
+      ofType(run, TYPES.account)
+        .map(a => `openai-key-${a.name.replace(/-account$/, "")}`)
+        .sort(),
     );
     for (const b of deploymentBackends(run)) {
       const account = (inputs(b).backendId as string).split("--")[0];
@@ -412,6 +415,41 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
     expect(JSON.stringify(run.resources.map(r => r.inputs))).not.toMatch(/[0-9a-f]{32}"/);
   });
 
+  test("the firewalled vault is read as the service's system-assigned identity, after its grant, the wait for it, the vault's private endpoints and DNS records", () => {
+    const service = named(run, TYPES.apimService, "gateway-service");
+    expect(inputs(service).identity.type).toBe("SystemAssigned, UserAssigned");
+    const grant = named(run, TYPES.roleAssignment, "gateway-system-identity-vault-secrets-user");
+    expect(inputs(grant)).toMatchObject({
+      scope: ofType(run, TYPES.vault)[0].outputs.id,
+      principalId: (service.outputs.identity as { principalId: string }).principalId,
+      roleDefinitionId: expect.stringMatching(new RegExp(`/roleDefinitions/${ROLES.keyVaultSecretsUser}$`)),
+    });
+    const wait = named(run, TYPES.sleep, "gateway-system-identity-propagation");
+    expect(inputs(wait).createDuration).toBe("10m");
+    expect(wait.dependsOn).toContain(grant.urn);
+    // The user-assigned identity is never granted on the stack's vault: its firewall would refuse it anyway.
+    expect(ofType(run, TYPES.roleAssignment).filter(r => inputs(r).scope === inputs(grant).scope)).toEqual([grant]);
+    const vaultName = inputs(ofType(run, TYPES.vault)[0]).vaultName;
+    const vaultAccess = [
+      ...ofType(run, TYPES.privateEndpoint).filter(e =>
+        (inputs(e).privateLinkServiceConnections[0].privateLinkServiceId as string).includes("/vaults/"),
+      ),
+      ...ofType(run, TYPES.record).filter(r => inputs(r).relativeRecordSetName === vaultName),
+    ];
+    expect(vaultAccess).toHaveLength(4);
+    const vaultBacked = ofType(run, TYPES.namedValue).filter(n => inputs(n).secret);
+    expect(vaultBacked).toHaveLength(ofType(run, TYPES.account).length);
+    for (const nv of vaultBacked) {
+      expect(inputs(nv).keyVault).toEqual({
+        secretIdentifier: expect.stringMatching(
+          /^https:\/\/kv-prod-[a-z0-9-]+\.vault\.azure\.net\/secrets\/[a-z0-9-]+$/,
+        ),
+      });
+      expect(inputs(nv).value).toBeUndefined();
+      expect(nv.dependsOn).toEqual(expect.arrayContaining([wait.urn, ...vaultAccess.map(r => r.urn)]));
+    }
+  });
+
   test("the gateway serves the custom domain with the named Key Vault certificate, read by its identity after its grant", () => {
     const service = named(run, TYPES.apimService, "gateway-service");
     const identity = named(run, TYPES.userAssignedIdentity, "gateway-identity");
@@ -420,7 +458,7 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
         type: "Proxy",
         hostName: "aoai.contoso.internal",
         keyVaultId: "https://kv-pki.vault.azure.net/secrets/aoai-tls",
-        identityClientId: inputs(ofType(run, TYPES.namedValue).find(n => inputs(n).secret)!).keyVault.identityClientId,
+        identityClientId: identity.outputs.clientId,
         certificateSource: "KeyVault",
         defaultSslBinding: true,
         negotiateClientCertificate: false,
@@ -467,6 +505,17 @@ test("a custom gateway domain without its certificate is refused, naming the key
   values.network.gatewayDomain = undefined;
   values.gateway.certificate = { keyVaultId: "kv-pki", secretName: "aoai-tls" };
   expect(() => parseConfig(values)).toThrow(/aoai-bcdr:gateway\.certificate\.keyVaultId: must be a Key Vault's ARM id/);
+});
+
+test("a certificate vault the service cannot read when it is created is refused: the stack must declare it reached over the public network", () => {
+  const values = stackValues("prod");
+  values.network.gatewayDomain = "aoai.contoso.internal";
+  values.gateway.certificate = { keyVaultId: CERT_VAULT, secretName: "aoai-tls" };
+  expect(() => parseConfig(values)).toThrow(/aoai-bcdr:gateway\.certificate\.reachedBy: must be 'public-network'/);
+  values.gateway.certificate.reachedBy = "private-endpoint";
+  expect(() => parseConfig(values)).toThrow(/firewalled vault refuses/);
+  values.gateway.certificate.reachedBy = "public-network";
+  expect(() => parseConfig(values)).not.toThrow();
 });
 
 describe("backend ids", () => {

@@ -11,6 +11,8 @@ import * as resources from "@pulumi/azure-native/resources";
 import { retiredDeploymentRefusal } from "../stacks/engine/refusals/retirements";
 import { AzureRefusal, AzureRefusalError } from "../stacks/engine/refusals/refusal";
 import { Graph, GraphNode, ORDERING_RULES, orderingRefusals } from "../stacks/engine/refusals/orderings";
+import { ACCESS_RULES, accessRefusals } from "../stacks/engine/refusals/access";
+import { identifierUriRefusals } from "../stacks/engine/refusals/entra";
 import { TYPES } from "../catalog/types";
 import { NameRegistry } from "../stacks/engine/refusals/names";
 import { runComponents } from "./components";
@@ -18,6 +20,7 @@ import { runProgram } from "../stacks/engine/runner";
 import { roleAssignmentName } from "../infra/identity";
 import { ofType, runStack } from "./support";
 import type { Loose } from "./loose";
+import { TENANT_ID } from "../stacks/engine/mocks";
 
 const SUB = "00000000-0000-4000-8000-000000000000";
 
@@ -78,6 +81,27 @@ describe("API Management tiers", () => {
         source: expect.stringContaining("https://learn.microsoft.com/azure/api-management/api-management-features"),
       }),
     ]);
+  });
+
+  test("protocol switches on a Basic v2 service are refused; the same switches on Premium are accepted", async () => {
+    const service = (sku: string) =>
+      new apimanagement.ApiManagementService(`apim-${sku}`, {
+        serviceName: `apim-tls-${sku.toLowerCase()}`,
+        resourceGroupName: "rg-apim",
+        location: "eastus2",
+        sku: { name: sku, capacity: 1 },
+        publisherName: "p",
+        publisherEmail: "p@example.com",
+        customProperties: { "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10": "False" },
+      });
+    expect(await refusalsOf(() => service("BasicV2"))).toEqual([
+      expect.objectContaining({
+        rule: "apim-tier",
+        message: expect.stringMatching(/takes no protocol or cipher settings/),
+        source: expect.stringContaining("api-management-howto-manage-protocols-ciphers"),
+      }),
+    ]);
+    expect(await refusalsOf(() => service("Premium"))).toEqual([]);
   });
 });
 
@@ -465,6 +489,138 @@ describe("Key Vault named values: role propagation and private reachability, on 
 
   test("every rule cites its source", () => {
     for (const r of ORDERING_RULES) expect(r.source).toMatch(/https:\/\/learn\.microsoft\.com\//);
+  });
+});
+
+describe("reads Azure refuses for who asks or how they get there, on synthetic graphs", () => {
+  const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-a`;
+  const AI_ID = `/subscriptions/${SUB}/resourceGroups/rg-obs/providers/Microsoft.Insights/components/appi-a`;
+  const PUBLISHER = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/3913510d-42f4-4e42-8a64-420c390055eb`;
+  const node = (
+    urn: string,
+    type: string,
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown> = {},
+    id?: string,
+  ): GraphNode => ({
+    urn,
+    type,
+    name: urn,
+    inputs,
+    dependsOn: [],
+    outputs,
+    id,
+  });
+  const vault = (networkAcls: Record<string, unknown>, publicNetworkAccess = "Enabled") =>
+    node("vault", TYPES.vault, { vaultName: "kv-a", properties: { publicNetworkAccess, networkAcls } }, {}, VAULT_ID);
+  const namedValue = (identityClientId?: string) =>
+    node("nv", TYPES.namedValue, {
+      serviceName: "apim-a",
+      namedValueId: "openai-key-a",
+      keyVault: { secretIdentifier: "https://kv-a.vault.azure.net/secrets/s", identityClientId },
+    });
+  const endpoint = node("pe-vault", TYPES.privateEndpoint, {
+    privateLinkServiceConnections: [{ privateLinkServiceId: VAULT_ID, groupIds: ["vault"] }],
+  });
+  const rule = (id: string) => ACCESS_RULES.filter(r => r.id === id);
+  const refused = (graph: GraphNode[], id: string) => accessRefusals(new Graph(graph), rule(id)).map(r => r.message);
+
+  test("a firewalled vault read by a user-assigned identity is refused; the system-assigned identity, or an open vault, is accepted", () => {
+    const id = "key-vault-firewall-system-identity";
+    expect(refused([vault({ defaultAction: "Deny" }), endpoint, namedValue("c-uai")], id)).toEqual([
+      expect.stringMatching(
+        /named value openai-key-a reads firewalled vault kv-a as user-assigned identity c-uai: .*system-assigned/,
+      ),
+    ]);
+    expect(refused([vault({ defaultAction: "Allow" }, "Disabled"), endpoint, namedValue("c-uai")], id)).toHaveLength(1);
+    expect(refused([vault({ defaultAction: "Deny" }), endpoint, namedValue()], id)).toEqual([]);
+    expect(refused([vault({ defaultAction: "Allow" }), namedValue("c-uai")], id)).toEqual([]);
+  });
+
+  test("a custom domain's certificate in a firewalled vault, read by a user-assigned identity when the service is created, is refused", () => {
+    const service = node("service", TYPES.apimService, {
+      serviceName: "apim-a",
+      hostnameConfigurations: [
+        {
+          hostName: "aoai.contoso.internal",
+          keyVaultId: "https://kv-a.vault.azure.net/secrets/tls",
+          identityClientId: "c-uai",
+        },
+      ],
+    });
+    expect(
+      refused([vault({ defaultAction: "Deny" }), endpoint, service], "key-vault-firewall-system-identity"),
+    ).toEqual([expect.stringMatching(/^host name aoai.contoso.internal reads firewalled vault kv-a/)]);
+  });
+
+  test("a firewalled vault no private endpoint or network rule reaches cannot be read", () => {
+    const id = "key-vault-line-of-sight";
+    expect(refused([vault({ defaultAction: "Deny" }), namedValue()], id)).toEqual([
+      expect.stringMatching(/reads vault kv-a, which no network path reaches/),
+    ]);
+    expect(refused([vault({ defaultAction: "Deny" }), endpoint, namedValue()], id)).toEqual([]);
+    expect(refused([vault({ defaultAction: "Deny", ipRules: [{ value: "20.1.2.3" }] }), namedValue()], id)).toEqual([]);
+  });
+
+  test("telemetry into Application Insights without local authentication: a key alone, or an identity without the publisher role, is refused", () => {
+    const id = "app-insights-entra-ingestion";
+    const component = node("appi", TYPES.appInsights, { disableLocalAuth: true }, {}, AI_ID);
+    const uai = node("uai", TYPES.userAssignedIdentity, {}, { clientId: "c-uai", principalId: "p-uai" });
+    const logger = (credentials: Record<string, string>) =>
+      node("logger", TYPES.logger, { serviceName: "apim-a", resourceId: AI_ID, credentials });
+    const grant = node("grant", TYPES.roleAssignment, {
+      principalId: "p-uai",
+      scope: AI_ID,
+      roleDefinitionId: PUBLISHER,
+    });
+    expect(refused([component, uai, logger({ connectionString: "InstrumentationKey=k" })], id)).toEqual([
+      expect.stringMatching(/^writes with the connection string's key alone: .*Entra ID/),
+    ]);
+    expect(refused([component, uai, logger({ connectionString: "c", identityClientId: "c-uai" })], id)).toEqual([
+      expect.stringMatching(/^identity c-uai holds no Monitoring Metrics Publisher role on it/),
+    ]);
+    expect(refused([component, uai, grant, logger({ connectionString: "c", identityClientId: "c-uai" })], id)).toEqual(
+      [],
+    );
+  });
+
+  test("Dedicated (resource-specific) tables on an OpenAI account's diagnostic setting are refused; on API Management they are accepted", () => {
+    const setting = (resourceUri: string) =>
+      node("diag", TYPES.diagnosticSetting, { resourceUri, logAnalyticsDestinationType: "Dedicated" });
+    const id = "dedicated-logs-on-supported-types";
+    expect(
+      refused(
+        [setting(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/oai-a`)],
+        id,
+      ),
+    ).toEqual([
+      expect.stringMatching(/^Microsoft.CognitiveServices\/accounts\/oai-a has no resource-specific tables: .*null/),
+    ]);
+    expect(
+      refused(
+        [setting(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-a`)],
+        id,
+      ),
+    ).toEqual([]);
+  });
+
+  test("an identifier URI other than api://<app id> or api://<tenant id>/<app id> is refused as a strict tenant refuses it", () => {
+    const app = node("app", TYPES.application, {}, { clientId: "c-app" }, "o-app");
+    const uri = (identifierUri: string) =>
+      node("uri", TYPES.applicationIdentifierUri, { applicationId: "o-app", identifierUri });
+    expect(identifierUriRefusals(new Graph([app, uri(`api://${TENANT_ID}/aoai-bcdr-prod-gateway`)]))).toEqual([
+      expect.objectContaining({
+        rule: "entra-identifier-uri",
+        message: expect.stringMatching(/nonDefaultUriAddition refuses it$/),
+        source: expect.stringContaining("https://learn.microsoft.com/"),
+      }),
+    ]);
+    expect(identifierUriRefusals(new Graph([app, uri("api://c-app")]))).toEqual([]);
+    expect(identifierUriRefusals(new Graph([app, uri(`api://${TENANT_ID}/c-app`)]))).toEqual([]);
+  });
+
+  test("every rule cites its source", () => {
+    for (const r of ACCESS_RULES) expect(r.source).toMatch(/https:\/\/learn\.microsoft\.com\//);
   });
 });
 

@@ -71,6 +71,7 @@ describe("network and edge config", () => {
         v.gateway.certificate = {
           keyVaultId: `/subscriptions/${"3".repeat(8)}-3333-4333-8333-333333333333/resourceGroups/rg-pki/providers/Microsoft.KeyVault/vaults/kv-pki`,
           secretName: "aoai-tls",
+          reachedBy: "public-network",
         };
       }),
     ).toEqual([]);

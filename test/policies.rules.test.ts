@@ -246,12 +246,11 @@ const BREAKAGES: readonly Breakage[] = [
     rule: "key-vault-named-values",
     stack: "dev",
     breaks: "a secret named value stored in API Management",
-    apply: edit("gateway-eastus2-nv-appinsights-connection-string", p => {
-      delete p.keyVault;
+    apply: edit("gateway-eastus2-nv-front-door-id", p => {
+      p.secret = true;
       p.value = "[secret]";
     }),
-    message:
-      /Secret named value 'appinsights-connection-string' is stored in API Management: set keyVault.secretIdentifier/,
+    message: /Secret named value 'front-door-id' is stored in API Management: set keyVault.secretIdentifier/,
   },
   {
     rule: "key-vault-named-values",
@@ -380,12 +379,13 @@ const BREAKAGES: readonly Breakage[] = [
   },
   {
     rule: "minimum-tls",
-    stack: "dev",
+    // Premium: the v2 tiers (dev) take no protocol switches at all.
+    stack: "prod",
     breaks: "TLS 1.0 on the gateway",
-    apply: edit("gateway-eastus2-service", p => {
+    apply: edit("gateway-service", p => {
       p.customProperties["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10"] = "True";
     }),
-    message: /'gateway-eastus2-service' enables a protocol older than TLS 1.2/,
+    message: /'gateway-service' enables a protocol older than TLS 1.2/,
   },
 ];
 

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
+import { serviceTimeouts } from "../infra/gateway/service";
 
 const root = path.resolve(__dirname, "..");
 const read = (rel: string) => fs.readFileSync(path.join(root, rel), "utf8");
@@ -26,6 +27,7 @@ interface Step {
 }
 interface Job {
   needs?: string | string[];
+  "timeout-minutes"?: number;
   environment?: string;
   concurrency?: { group: string; "cancel-in-progress": boolean };
   strategy?: { matrix: { stack: string[] } };
@@ -111,6 +113,17 @@ describe("the workflows", () => {
         }),
       ]);
     }
+  });
+
+  test("each deploy job outlasts its stack's slowest API Management operation, with 30 minutes for the rest of the stack", () => {
+    const { jobs } = workflow("deploy");
+    for (const stack of stacks) {
+      const gateway = parse(read(`Pulumi.${stack}.yaml`)).config["aoai-bcdr:gateway"];
+      const regions = gateway.mode === "multi-region" ? gateway.regions.length : 1;
+      const serviceMinutes = parseInt(serviceTimeouts(regions).create!, 10);
+      expect(jobs[stack]["timeout-minutes"]).toBeGreaterThanOrEqual(serviceMinutes + 30);
+    }
+    expect(serviceTimeouts(2).create).toBe("105m");
   });
 
   test("release: publishes the pack from policies/ and enables it for the organization", () => {

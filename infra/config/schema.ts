@@ -256,6 +256,19 @@ export const schema = z.strictObject({
         secretName: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, {
           error: "must be a Key Vault secret name: 1 to 127 letters, digits and hyphens",
         }),
+        /**
+         * How API Management reaches the vault when the service is created. Only `public-network` works in one
+         * pass: the read is made then, as the user-assigned identity (the system-assigned one does not exist
+         * yet), and a firewalled vault admits only the system-assigned identity
+         * (https://learn.microsoft.com/azure/api-management/configure-custom-domain, Key Vault firewall requirements);
+         * a vault with a private endpoint anywhere resolves through privatelink.vaultcore.azure.net, which the
+         * spoke's own zone answers without it. See docs/dev-instance-checklist.md.
+         */
+        reachedBy: z.literal("public-network", {
+          error:
+            "must be 'public-network' (the vault accepts public traffic and has no private endpoint): the certificate is read when the service is created, " +
+            "as its user-assigned identity, which a firewalled vault refuses; a vault behind a firewall or a private endpoint cannot serve it (docs/gateway.md)",
+        }),
       })
       .optional(),
     /**

@@ -11,8 +11,6 @@ export const APP_ROLE_PREFIX = "app.";
 export interface GatewayAppArgs {
   readonly project: string;
   readonly stack: string;
-  /** The tenant the app lives in: part of its identifier URI. */
-  readonly tenantId: pulumi.Input<string>;
   readonly applications: readonly { readonly name: string; readonly priority: number }[];
 }
 
@@ -20,20 +18,15 @@ export interface GatewayAppArgs {
 export class GatewayApp extends pulumi.ComponentResource {
   public readonly application: azuread.Application;
   public readonly servicePrincipal: azuread.ServicePrincipal;
-  /** The identifier URI, which v1 tokens carry as their audience (v2 tokens carry the client id). */
+  /** The identifier URI `api://<client id>`, which v1 tokens carry as their audience (v2 tokens carry the client id). */
   public readonly audience: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:identity:GatewayApp", name, {}, opts);
-    // Entra accepts only identifier URIs that name the tenant, the app or a verified domain; `api://<tenantId>/<string>`
-    // is one of the accepted forms, and unlike `api://<appId>` it is known before the app exists.
-    // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions
-    this.audience = pulumi.interpolate`api://${args.tenantId}/${args.project}-${args.stack}-gateway`;
     this.application = new azuread.Application(
       `${name}-app`,
       {
         displayName: `${args.project} ${args.stack} OpenAI gateway`,
-        identifierUris: [this.audience],
         signInAudience: "AzureADMyOrg",
         appRoles: args.applications.map(a => ({
           id: stableGuid(`${args.project}/${args.stack}/app-role/${a.name}`),
@@ -44,6 +37,20 @@ export class GatewayApp extends pulumi.ComponentResource {
           enabled: true,
         })),
       },
+      // The identifier URI is its own resource (below): the provider asks for ignoreChanges on the app's copy.
+      // https://www.pulumi.com/registry/packages/azuread/api-docs/applicationidentifieruri/
+      { parent: this, ignoreChanges: ["identifierUris"] },
+    );
+    // `api://<appId>`, the "default" form: the one every tenant accepts, including those whose app management
+    // policy blocks any other (`nonDefaultUriAddition`: "Block new identifier URIs for applications, unless they
+    // are the default URI of the format api://{appId} or api://{tenantId}/{appId}").
+    // https://learn.microsoft.com/graph/api/resources/identifieruriconfiguration;
+    // https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions
+    // It names the app's client id, known only once the app exists: hence a resource of its own.
+    this.audience = pulumi.interpolate`api://${this.application.clientId}`;
+    new azuread.ApplicationIdentifierUri(
+      `${name}-identifier-uri`,
+      { applicationId: this.application.id, identifierUri: this.audience },
       { parent: this },
     );
     this.servicePrincipal = new azuread.ServicePrincipal(

@@ -18,12 +18,13 @@ import { Topology } from "../topology";
 import { openAiApi, openAiApiPolicy } from "./api";
 import { declareBackends } from "./backends";
 import { gatewayIdentity } from "./identity";
-import { FRONT_DOOR_ID_NAMED_VALUE, TELEMETRY_NAMED_VALUE, endpointNamedValue, keyNamedValue } from "./ids";
+import { FRONT_DOOR_ID_NAMED_VALUE, endpointNamedValue, keyNamedValue } from "./ids";
 import { ServiceRef, VaultReader, plainNamedValue, vaultNamedValue } from "./namedValues";
 import { CallerAuth, GatewayChain, buildApiPolicy, policyApplications } from "./policy";
 import { declareProducts } from "./products";
 import { CustomDomain, gatewayHosts, gatewayPrivateIps, gatewayService } from "./service";
 import { SubscriptionKeys } from "./subscriptionKeys";
+import { serviceIdentityType, systemIdentityVaultGrant } from "./systemIdentity";
 import { declareTelemetry } from "./telemetry";
 
 /** An OpenAI account behind the gateway, with the subscription it lives in (for role definition ids). */
@@ -68,9 +69,10 @@ export interface ApiGatewayArgs {
   readonly subscriptionKeys?: SubscriptionKeys;
   readonly backendAuth: "managedIdentity" | "keys";
   readonly vault: SecretVault;
-  readonly vaultSubscriptionId: pulumi.Input<string>;
-  /** Key Vault secret name per purpose: the telemetry connection string, and each account's key in key mode. */
-  readonly secretNames: { readonly telemetry: string; readonly accountKey: (accountKey: string) => string };
+  /** The subscription of the stack-wide resources (the vault, Application Insights): role definitions live there. */
+  readonly homeSubscriptionId: pulumi.Input<string>;
+  /** Key Vault secret name of each account's key (key mode). */
+  readonly secretNames: { readonly accountKey: (accountKey: string) => string };
   readonly observability: Observability;
   readonly nameSuffix: pulumi.Input<string>;
   readonly commonTags: Tags;
@@ -89,12 +91,20 @@ export function secretUri(keyVaultId: string, secretName: string): string {
   return `https://${keyVaultId.split("/").pop()!.toLowerCase()}.vault.azure.net/secrets/${secretName}`;
 }
 
-/** Everything the gateway's identity is granted, by logical suffix. */
+/**
+ * Everything the gateway's user-assigned identity is granted, by logical suffix: telemetry ingestion, every
+ * account, a public certificate vault. Never the stack's vault: its firewall admits only the service's
+ * system-assigned identity (./systemIdentity.ts).
+ */
 function identityGrants(args: ApiGatewayArgs): Map<string, Omit<RoleGrant, "principalId">> {
   const grants = new Map<string, Omit<RoleGrant, "principalId">>([
     [
-      "vault-secrets-user",
-      { scope: args.vault.vault.id, role: "keyVaultSecretsUser", subscriptionId: args.vaultSubscriptionId },
+      "appinsights-publisher",
+      {
+        scope: args.observability.appInsights.id,
+        role: "monitoringMetricsPublisher",
+        subscriptionId: args.homeSubscriptionId,
+      },
     ],
   ]);
   for (const [key, target] of args.targets) {
@@ -116,21 +126,28 @@ function identityGrants(args: ApiGatewayArgs): Map<string, Omit<RoleGrant, "prin
   return grants;
 }
 
-/** The named values the policy and backends read: telemetry, endpoints, keys (key mode), the Front Door id (public mode). */
+/** The named values the policy and backends read: endpoints, keys (key mode), the Front Door id (public mode). */
 function declareNamedValues(
   name: string,
   args: ApiGatewayArgs,
   service: ServiceRef,
-  reader: VaultReader,
+  vaultReader: () => VaultReader,
   parent: pulumi.Resource,
 ) {
-  const secret = (id: string, secretName: string) =>
-    vaultNamedValue(name, id, args.vault.secretUris[secretName], service, reader, parent);
-  const keys = args.backendAuth === "keys" ? [...args.targets.keys()] : [];
+  // Key mode only reads the vault: the reader's grant and wait exist only then.
+  const reader = args.backendAuth === "keys" ? vaultReader() : undefined;
+  const keyValue = (key: string, r: VaultReader) =>
+    vaultNamedValue(
+      name,
+      keyNamedValue(key),
+      args.vault.secretUris[args.secretNames.accountKey(key)],
+      service,
+      r,
+      parent,
+    );
   const endpoints = new Map([...args.targets].map(([key, t]) => [key, t.account.endpoint] as const));
   return {
-    telemetry: secret(TELEMETRY_NAMED_VALUE, args.secretNames.telemetry),
-    keyNamedValues: new Map(keys.map(k => [k, secret(keyNamedValue(k), args.secretNames.accountKey(k))] as const)),
+    keyNamedValues: new Map(reader ? [...args.targets.keys()].map(k => [k, keyValue(k, reader)] as const) : []),
     endpoints,
     // Both strategies replay requests on other accounts with send-request (the pool's on-error fallback).
     endpointNamedValues: [...endpoints].map(([key, endpoint]) =>
@@ -212,7 +229,13 @@ export class ApiGateway extends pulumi.ComponentResource {
         nameSuffix: args.nameSuffix,
         tags,
         protect: args.protect,
-        identity: { id: identity.id, clientId: identity.clientId, grants },
+        identity: {
+          id: identity.id,
+          clientId: identity.clientId,
+          grants,
+          // Key mode's named values read the firewalled vault: only the system-assigned identity may.
+          type: serviceIdentityType(args.backendAuth === "keys"),
+        },
         subnetIds: args.subnetIds,
         customDomain: domain,
       },
@@ -220,10 +243,16 @@ export class ApiGateway extends pulumi.ComponentResource {
     );
 
     const service: ServiceRef = { serviceName: this.service.name, resourceGroupName: rg.name };
-    const reader: VaultReader = {
-      identityClientId: identity.clientId,
-      ready: [...grants, ...(args.vaultAccess ?? [])],
-    };
+    const reader = (): VaultReader => ({
+      ready: [
+        systemIdentityVaultGrant(
+          name,
+          { service: this.service, vaultId: args.vault.vault.id, subscriptionId: args.homeSubscriptionId },
+          this,
+        ),
+        ...(args.vaultAccess ?? []),
+      ],
+    });
     this.policyXml = this.declareApi(name, args, service, reader, identity.clientId);
     this.gatewayHosts = gatewayHosts(this.service, args.config.sku, home);
     this.privateIps = gatewayPrivateIps(this.service, home);
@@ -235,7 +264,7 @@ export class ApiGateway extends pulumi.ComponentResource {
     name: string,
     args: ApiGatewayArgs,
     service: ServiceRef,
-    reader: VaultReader,
+    reader: () => VaultReader,
     identityClientId: pulumi.Output<string>,
   ): pulumi.Output<string> {
     const g = args.config;
@@ -270,7 +299,7 @@ export class ApiGateway extends pulumi.ComponentResource {
         service,
         serviceId: this.service.id,
         observability: args.observability,
-        connectionString: values.telemetry,
+        identityClientId,
         api,
       },
       this,

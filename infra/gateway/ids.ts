@@ -6,7 +6,6 @@ import { createHash } from "crypto";
 
 export const API_ID = "azure-openai";
 export const API_PATH = "openai";
-export const TELEMETRY_NAMED_VALUE = "appinsights-connection-string";
 export const FRONT_DOOR_ID_NAMED_VALUE = "front-door-id";
 export const endpointNamedValue = (accountKey: string) => `openai-endpoint-${accountKey}`;
 export const keyNamedValue = (accountKey: string) => `openai-key-${accountKey}`;

@@ -1,6 +1,7 @@
 /**
- * Named values: secrets as Key Vault references read with the gateway's user-assigned identity, and
- * the plain values the policy needs (account endpoints, the Front Door id).
+ * Named values: secrets as Key Vault references, and the plain values the policy needs (account endpoints,
+ * the Front Door id). Key Vault references carry no `identityClientId`: the service's system-assigned
+ * identity reads them, the only identity API Management may read a firewalled vault with.
  * https://learn.microsoft.com/azure/api-management/api-management-howto-properties
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -11,13 +12,12 @@ export interface ServiceRef {
   readonly resourceGroupName: pulumi.Input<string>;
 }
 
+/** The service's system-assigned identity reading the stack's vault (./systemIdentity.ts). */
 export interface VaultReader {
-  /** The user-assigned identity API Management reads Key Vault with (its client id, which the named value must name). */
-  readonly identityClientId: pulumi.Input<string>;
   /**
-   * What must exist before the identity can read the vault: its Key Vault role assignment (a named value
-   * created before it has propagated fails with 403) and, in private mode, the vault's private endpoint and
-   * DNS in the gateway's regions (the vault refuses public access).
+   * What must exist before the identity can read the vault: its Key Vault role assignment and the wait for
+   * it to propagate (a named value created before fails with 403) and, in private mode, the vault's private
+   * endpoint and DNS in the gateway's regions (the vault refuses public access).
    */
   readonly ready: readonly pulumi.Resource[];
 }
@@ -38,7 +38,8 @@ export function vaultNamedValue(
       namedValueId: id,
       displayName: id,
       secret: true,
-      keyVault: { secretIdentifier: secretUri, identityClientId: reader.identityClientId },
+      // No identityClientId: the service's system-assigned identity reads the (firewalled) vault.
+      keyVault: { secretIdentifier: secretUri },
     },
     { parent, dependsOn: [...reader.ready] },
   );

@@ -8,7 +8,7 @@ import * as network from "@pulumi/azure-native/network";
 import { GatewayConfig } from "../config";
 import { globalName } from "../naming";
 import { Tags } from "../tags";
-import { regionalGatewayHosts } from "./tiers";
+import { acceptsProtocolSettings, regionalGatewayHosts } from "./tiers";
 
 /** A host name clients call, served with a certificate API Management reads from Key Vault. */
 export interface CustomDomain {
@@ -31,13 +31,15 @@ export interface GatewayServiceArgs {
     readonly id: pulumi.Input<string>;
     readonly clientId: pulumi.Input<string>;
     readonly grants: readonly pulumi.Resource[];
+    /** With `SystemAssigned`, the service also gets its own identity (the only one that may read a firewalled vault). */
+    readonly type: "UserAssigned" | "SystemAssigned, UserAssigned";
   };
   /** Internal VNet mode: the APIM subnet per region. */
   readonly subnetIds?: Readonly<Record<string, pulumi.Input<string>>>;
   readonly customDomain?: CustomDomain;
 }
 
-/** TLS 1.0/1.1 and SSL 3 off on both sides of the gateway. */
+/** TLS 1.0/1.1 and SSL 3 off on both sides of the gateway (classic tiers: the v2 tiers take no such setting, see tiers.ts). */
 const TLS12_ONLY = Object.fromEntries(
   [
     "Protocols.Tls10",
@@ -48,6 +50,20 @@ const TLS12_ONLY = Object.fromEntries(
     "Backend.Protocols.Ssl30",
   ].map(p => [`Microsoft.WindowsAzure.ApiManagement.Gateway.Security.${p}`, "False"]),
 );
+
+/**
+ * How long a create or update of the service may run before Pulumi gives up on it. "It can take 30 to 40
+ * minutes to create and activate an API Management service" (https://learn.microsoft.com/azure/api-management/get-started-create-service-instance),
+ * a region added to it takes about as long again, and infrastructure changes (zones, VNet, regions, custom
+ * domains) "can take 15 minutes or longer ... longer for an instance with a greater number of scale units or
+ * multi-region configuration" (https://learn.microsoft.com/azure/api-management/configure-custom-domain): one
+ * create plus one region per additional location, with margin. The workflow's job timeout (.github/workflows/deploy.yml)
+ * is longer than this, so Pulumi ends the operation (and records it) before GitHub kills the job.
+ */
+export function serviceTimeouts(regions: number): pulumi.CustomTimeouts {
+  const minutes = 60 + 45 * Math.max(0, regions - 1);
+  return { create: `${minutes}m`, update: `${minutes}m`, delete: "60m" };
+}
 
 /** Every zone of the region: a zone-redundant public IP survives the loss of any one zone. */
 const ALL_ZONES = ["1", "2", "3"];
@@ -134,10 +150,10 @@ export function gatewayService(
       publisherName: g.publisherName,
       publisherEmail: g.publisherEmail,
       identity: {
-        type: "UserAssigned",
+        type: args.identity.type,
         userAssignedIdentities: pulumi.output(args.identity.id).apply(id => ({ [id]: {} })),
       },
-      customProperties: TLS12_ONLY,
+      customProperties: acceptsProtocolSettings(g.sku) ? TLS12_ONLY : undefined,
       // Nobody browses this gateway: applications read their keys from Key Vault (see the README).
       // `developerPortalStatus` / `legacyPortalStatus`, API version 2024-05-01:
       // https://learn.microsoft.com/rest/api/apimanagement/api-management-service/create-or-update
@@ -159,7 +175,12 @@ export function gatewayService(
           : undefined,
       tags: args.tags,
     },
-    { parent, protect: args.protect, dependsOn: [...args.identity.grants] },
+    {
+      parent,
+      protect: args.protect,
+      dependsOn: [...args.identity.grants],
+      customTimeouts: serviceTimeouts(args.regions.length),
+    },
   );
 }
 

@@ -1,20 +1,24 @@
 /**
- * The gateway's telemetry: an Application Insights logger (its connection string a Key Vault-backed
- * named value), API diagnostics with custom metrics for the token counts the policy emits, and the
- * service's platform logs to Log Analytics.
+ * The gateway's telemetry: an Application Insights logger that ingests as the gateway's user-assigned
+ * identity (no secret anywhere: Application Insights has local authentication off), API diagnostics with
+ * custom metrics for the token counts the policy emits, and the service's platform logs to Log Analytics.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import { Observability, diagnosticSetting } from "../observability";
-import { API_ID, TELEMETRY_NAMED_VALUE } from "./ids";
+import { API_ID } from "./ids";
 import { ServiceRef } from "./namedValues";
 
 export interface TelemetryArgs {
   readonly service: ServiceRef;
   readonly serviceId: pulumi.Input<string>;
   readonly observability: Observability;
-  /** The named value holding the connection string. */
-  readonly connectionString: apimanagement.NamedValue;
+  /**
+   * The client id of the user-assigned identity that ingests. It holds Monitoring Metrics Publisher on
+   * Application Insights before the service exists (./identity.ts), so the logger's first writes never meet a
+   * role that has not propagated.
+   */
+  readonly identityClientId: pulumi.Input<string>;
   readonly api: apimanagement.Api;
 }
 
@@ -26,9 +30,15 @@ export function declareTelemetry(name: string, args: TelemetryArgs, parent: pulu
       loggerId: "appinsights",
       loggerType: "applicationInsights",
       resourceId: args.observability.appInsights.id,
-      credentials: { connectionString: `{{${TELEMETRY_NAMED_VALUE}}}` },
+      // "Connection string with user-assigned managed identity": the connection string names the resource (its
+      // instrumentation key is no secret), the identity authenticates every write.
+      // https://learn.microsoft.com/azure/api-management/api-management-howto-app-insights#create-a-connection-using-the-rest-api-bicep-or-arm-template
+      credentials: {
+        connectionString: args.observability.connectionString,
+        identityClientId: args.identityClientId,
+      },
     },
-    { parent, dependsOn: [args.connectionString] },
+    { parent },
   );
   new apimanagement.ApiDiagnostic(
     `${name}-api-diagnostics`,

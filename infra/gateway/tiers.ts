@@ -17,6 +17,15 @@ export type ApimSku = GatewayConfig["sku"];
 
 const V2_TIERS: readonly ApimSku[] = ["BasicV2", "StandardV2"];
 
+/**
+ * Whether the tier takes protocol and cipher settings (`customProperties`): "The following tiers don't support
+ * changes to the default cipher configuration: Consumption, Basic v2, Standard v2, Premium v2"; the v2 tiers
+ * accept TLS 1.2 or newer only. https://learn.microsoft.com/azure/api-management/api-management-howto-manage-protocols-ciphers
+ */
+export function acceptsProtocolSettings(sku: ApimSku): boolean {
+  return !V2_TIERS.includes(sku);
+}
+
 /** Whether ARM reports `gatewayRegionalUrl` for the tier (the service's own location and each additional one). */
 export function hasRegionalGatewayUrl(sku: ApimSku): boolean {
   return !V2_TIERS.includes(sku);

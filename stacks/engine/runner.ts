@@ -12,6 +12,8 @@ import { PROJECT } from "../../infra/config";
 import type { ProgramOptions, UsagesClient } from "../../infra/quota";
 import { matrixModelsClient } from "./refusals/availability";
 import { DeclarationOrder } from "./declarationOrder";
+import { accessRefusals } from "./refusals/access";
+import { identifierUriRefusals } from "./refusals/entra";
 import { Graph, GraphNode, orderingRefusals } from "./refusals/orderings";
 import { AzureRefusalError } from "./refusals/refusal";
 import { UsageError } from "../cli/errors";
@@ -296,7 +298,12 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
       .filter(r => r.custom)
       .map((r): GraphNode => ({ ...r, inputs: r.inputs as Props, ...answers.get(r.urn)! })),
   );
-  const refusals = [...mocks.refusals, ...orderingRefusals(graph)];
+  const refusals = [
+    ...mocks.refusals,
+    ...orderingRefusals(graph),
+    ...accessRefusals(graph),
+    ...identifierUriRefusals(graph),
+  ];
   if (refusals.length > 0) throw new AzureRefusalError(refusals);
   return {
     project: PROJECT,

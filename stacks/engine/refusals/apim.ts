@@ -22,6 +22,12 @@ export interface ApimTier {
   readonly availabilityZones: boolean;
   /** VNet injection (`virtualNetworkType` External/Internal): Developer and Premium. https://learn.microsoft.com/azure/api-management/api-management-features */
   readonly vnetInjection: boolean;
+  /**
+   * Protocol and cipher switches (`customProperties` `...Gateway.Security.*`): not on the v2 tiers, "The following
+   * tiers don't support changes to the default cipher configuration: Consumption, Basic v2, Standard v2, Premium v2".
+   * https://learn.microsoft.com/azure/api-management/api-management-howto-manage-protocols-ciphers
+   */
+  readonly protocolSettings: boolean;
 }
 
 const classic = (multi: boolean, zones: boolean, vnet: boolean): ApimTier => ({
@@ -29,12 +35,14 @@ const classic = (multi: boolean, zones: boolean, vnet: boolean): ApimTier => ({
   multiRegion: multi,
   availabilityZones: zones,
   vnetInjection: vnet,
+  protocolSettings: true,
 });
 const v2 = (zones: boolean): ApimTier => ({
   regionalGatewayUrl: false,
   multiRegion: false,
   availabilityZones: zones,
   vnetInjection: false,
+  protocolSettings: false,
 });
 
 /** Source: the feature matrix https://learn.microsoft.com/azure/api-management/api-management-features (read 2026-11). */
@@ -54,6 +62,7 @@ export class ApimRefusal extends Error {}
 export const APIM_REFUSAL_SOURCE =
   "https://learn.microsoft.com/azure/api-management/api-management-features; " +
   "https://learn.microsoft.com/azure/api-management/enable-availability-zone-support; " +
+  "https://learn.microsoft.com/azure/api-management/api-management-howto-manage-protocols-ciphers; " +
   "https://learn.microsoft.com/azure/api-management/configure-custom-domain#domain-certificate-options; " +
   "https://learn.microsoft.com/azure/api-management/v2-service-tiers-overview#key-capabilities (v2 tiers: up to 10 units)";
 
@@ -108,6 +117,9 @@ export class ApimMock {
       refuse("this tier has no availability zone support");
     if (inputs.virtualNetworkType && inputs.virtualNetworkType !== "None" && !tier.vnetInjection)
       refuse("VNet injection needs the Developer or Premium tier");
+    const security = Object.keys(inputs.customProperties ?? {}).filter(k => k.includes(".Gateway.Security."));
+    if (security.length && !tier.protocolSettings)
+      refuse(`this tier takes no protocol or cipher settings (${security.join(", ")})`);
     // https://learn.microsoft.com/azure/api-management/enable-availability-zone-support (VNet-injected instances): the
     // location's Standard public IP must be deployed in the zones the gateway uses, or a zone outage takes the IP with it.
     for (const l of locations.filter(l => l.zones?.length && l.publicIpAddressId)) {
