@@ -53,7 +53,7 @@ interface Env {
   readonly source?: string;
   readonly reason?: string;
 }
-function evalCs(expression: string, vars: Record<string, string>, env: Env = {}): any {
+function evalCs(expression: string, vars: Record<string, string>, env: Env = {}): unknown {
   const body = expression.startsWith("@{") ? expression.slice(2, -1) : `return ${expression.slice(1)};`;
   const js = body
     .replace(/\(string\)context\.Variables\["([^"]+)"\]/g, (_, n) => `vars[${JSON.stringify(n)}]`)
@@ -88,16 +88,16 @@ function runWalk(doc: Node, steps: string, answer: (backend: string) => Answer, 
   const timeouts: number[] = [];
   let elapsed = 0;
   let status = 0;
-  const count = evalCs(retry.attributes.count, vars);
+  const count = Number(evalCs(retry.attributes.count, vars));
   for (let attempt = 0; attempt <= count; attempt++) {
     if (attempt > 0 && !evalCs(retry.attributes.condition, vars, { status, elapsed })) break;
     for (const child of retry.children) {
       // The Retry-After bookkeeping reads headers: not part of where the walk goes.
       if (child.name === "set-variable" && child.attributes.name !== "backend-retry-after")
         vars[child.attributes.name] = String(evalCs(child.attributes.value, vars));
-      if (child.name === "set-backend-service") tried.push(evalCs(child.attributes["backend-id"], vars));
+      if (child.name === "set-backend-service") tried.push(String(evalCs(child.attributes["backend-id"], vars)));
       if (child.name === "forward-request") {
-        const timeout = evalCs(child.attributes.timeout, vars, { elapsed });
+        const timeout = Number(evalCs(child.attributes.timeout, vars, { elapsed }));
         timeouts.push(timeout);
         const a = answer(tried.at(-1)!);
         if ((a.seconds ?? 0) >= timeout) return { tried, timeouts, vars, end: "Timeout", elapsed: elapsed + timeout };
