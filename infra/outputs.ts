@@ -45,7 +45,6 @@ export interface ApplicationOutput {
 
 export interface GatewayOutput {
   readonly mode: GatewayConfig["mode"];
-  readonly strategy: GatewayConfig["strategy"];
   readonly callerAuth: GatewayConfig["callerAuth"];
   readonly audience?: string;
   /** Application -> key slot (`primary`, `secondary`) -> the Key Vault secret holding that key. */
@@ -150,7 +149,6 @@ function gatewayOutput(stack: DeclaredStack) {
   const { config, entraApp, subscriptionKeys } = stack;
   return {
     mode: config.gateway.mode,
-    strategy: config.gateway.strategy,
     callerAuth: config.gateway.callerAuth,
     audience: entraApp?.audience,
     // Where each application's team reads its subscription key pair (Key Vault secret names).

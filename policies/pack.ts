@@ -6,7 +6,7 @@
 import type { PolicyPackArgs } from "@pulumi/policy";
 import { accountLocalAuth } from "./rules/accountLocalAuth";
 import { apiPolicyFailover } from "./rules/apiPolicyFailover";
-import { backendPoolPriorities } from "./rules/backendPoolPriorities";
+import { failoverStepOrder } from "./rules/failoverStepOrder";
 import { circuitBreakerBackends } from "./rules/circuitBreakerBackends";
 import { dataZoneConsistency } from "./rules/dataZoneConsistency";
 import { frontDoorOrigins } from "./rules/frontDoorOrigins";
@@ -40,7 +40,7 @@ export const rules = [
   // The gateway
   gatewayMultiRegion,
   circuitBreakerBackends,
-  backendPoolPriorities,
+  failoverStepOrder,
   apiPolicyFailover,
   keyVaultNamedValues,
   noSecretsInPolicyXml,

@@ -425,6 +425,39 @@ describe("refused configs name the key and what is allowed", () => {
       /^aoai-bcdr:gateway\.tierTimeoutSeconds\.standard: must be at most 240 seconds \(APIM's forward-request limit\)/,
     ],
     [
+      "the removed failover strategy, whatever its value",
+      "prod",
+      v => {
+        v.gateway.strategy = "backend-pool";
+      },
+      /^aoai-bcdr:gateway\.strategy: was removed: the gateway walks each chain's steps itself \(docs\/gateway\.md.*send-request strategy buffered every answer .*delete the key$/,
+    ],
+    [
+      "a chain deadline past forward-request's limit",
+      "prod",
+      v => {
+        v.gateway.chainTimeoutSeconds = 300;
+      },
+      /^aoai-bcdr:gateway\.chainTimeoutSeconds: must be at most 240 seconds \(APIM's forward-request limit\)/,
+    ],
+    [
+      "a first-byte bound longer than the chain deadline",
+      "prod",
+      v => {
+        v.gateway.chainTimeoutSeconds = 30;
+        v.gateway.streamFirstByteSeconds = 45;
+      },
+      /^aoai-bcdr:gateway\.streamFirstByteSeconds: must be at most gateway\.chainTimeoutSeconds \(30\)/,
+    ],
+    [
+      "a suspect time of zero",
+      "prod",
+      v => {
+        v.gateway.suspectSeconds = 0;
+      },
+      /^aoai-bcdr:gateway\.suspectSeconds: must be a whole number of seconds above 0/,
+    ],
+    [
       "a client application id that is no GUID",
       "prod",
       v => {
@@ -728,7 +761,7 @@ describe("one pass reports every phase", () => {
     values.observability = { retentionInDays: 5 };
     values.gateway.ptuBudget = { priority2: 100, priority3: 200 };
     values.standard.models[0].capacity = 201;
-    values.gateway.tierTimeoutSeconds = { standard: 120 };
+    values.gateway.chainTimeoutSeconds = 235;
     const refused = await validateStack(values, ["aoai-bcdr:regions", "aoai-bdcr:tags"]).then(
       () => [],
       e => (e as ConfigError).issues.map(i => `${i.key}: ${i.message}`),
@@ -741,9 +774,7 @@ describe("one pass reports every phase", () => {
         /^aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds the declared quota of 200 for gpt-5-mini DataZoneStandard in eastus2/,
       ),
       expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds .* in centralus/),
-      expect.stringMatching(
-        /^aoai-bcdr:gateway\.tierTimeoutSeconds: chain \S+ \(standard, standard\) can wait 240 s failing over/,
-      ),
+      expect.stringMatching(/^aoai-bcdr:gateway\.chainTimeoutSeconds: is 235 s, more than the 230 s Front Door leaves/),
     ]);
   });
 });

@@ -250,20 +250,37 @@ describe("the failover fits in Front Door's origin response timeout (public mode
     return validateStack(values);
   }
 
-  test("dev's chain, every tier waited out, ends before Front Door gives up", async () => {
+  test("the defaults fit: a stack that sets only the required gateway keys is accepted in public mode (180 <= 230 s)", async () => {
     expect(ORIGIN_RESPONSE_TIMEOUT_SECONDS).toBe(240);
-    await expect(check(() => undefined)).resolves.toBeDefined();
+    // dev's required keys only (its standard models, the quota they are checked against, the gateway's regions and e-mail).
+    const { regions, standard, quota, gateway } = stackValues("dev");
+    const required = {
+      regions,
+      standard,
+      quota,
+      gateway: { regions: gateway.regions, publisherEmail: gateway.publisherEmail },
+    };
+    const accepted = await validateStack(required);
+    expect(accepted.config.network.mode).toBe("public");
+    expect(accepted.config.gateway).toMatchObject({
+      chainTimeoutSeconds: 180,
+      streamFirstByteSeconds: 10,
+      suspectSeconds: 30,
+      tierTimeoutSeconds: { workloadPtu: 60, enterprisePtu: 60, standard: 120 },
+    });
   });
 
-  test("tier timeouts whose sum over a chain reaches the origin timeout are refused, naming the key", async () => {
-    // Two standard tiers of 120 s: the on-error walk would end at 240 s, when Front Door already answered 504.
+  test("a chain deadline past what Front Door leaves is refused, naming the key; tier timeouts no longer add up", async () => {
     const refused = check(v => {
-      v.gateway.tierTimeoutSeconds = { standard: 120 };
+      v.gateway.chainTimeoutSeconds = 231;
     });
     await expect(refused).rejects.toThrow(
-      /aoai-bcdr:gateway\.tierTimeoutSeconds: chain \S+ \(standard, standard\) can wait 240 s failing over, more than the 230 s/,
+      /aoai-bcdr:gateway\.chainTimeoutSeconds: is 231 s, more than the 230 s Front Door leaves/,
     );
-    // Private mode has no Front Door: prod's chains (five tiers, 60 + 60 + 3 x 120 s) pass.
-    await expect(check(() => undefined, "prod")).resolves.toBeDefined();
+    await expect(check(v => (v.gateway.chainTimeoutSeconds = 230))).resolves.toBeDefined();
+    // Two standard tiers of 120 s: the deadline caps the walk, so their sum (240 s) is no longer refused.
+    await expect(check(v => (v.gateway.tierTimeoutSeconds = { standard: 120 }))).resolves.toBeDefined();
+    // Private mode has no Front Door: the deadline may go up to forward-request's 240 s.
+    await expect(check(v => (v.gateway.chainTimeoutSeconds = 240), "prod")).resolves.toBeDefined();
   });
 });

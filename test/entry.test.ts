@@ -64,7 +64,7 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
 });
 
 test("multi-region Premium behind Front Door: one origin per region, on that region's regional gateway URL", async () => {
-  // Behind Front Door the five-tier chains must fail over within its 240 s origin timeout (gateway.tierTimeoutSeconds).
+  // Shorter tier timeouts than prod's: any fit behind Front Door, whose origin timeout only bounds gateway.chainTimeoutSeconds.
   const run = await runStack("prod", {
     edit: v => {
       v.network = { mode: "public" };

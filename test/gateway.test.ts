@@ -1,6 +1,6 @@
 /**
  * The gateway's Azure resources, through the whole program: the service and its identity, a backend per
- * (account, deployment) with pools over them, the whole OpenAI API surface, Key Vault-backed named values
+ * (account, deployment) and no pools (the policy walks the steps), the whole OpenAI API surface, Key Vault-backed named values
  * that wait for their grant, shared subscription keys, the Entra app, the custom domain; and the pieces
  * (ids, topology, APIM mock) on their own.
  */
@@ -13,7 +13,7 @@ import { referencedNamedValues } from "../infra/gateway/policy";
 import { ROLES } from "../infra/identity";
 import { TIER_PRIORITY, buildTopology } from "../infra/topology";
 import { ApimMock, ApimRefusal } from "../stacks/engine/refusals/apim";
-import { PlannedResource, ProgramRun } from "../stacks/engine/runner";
+import { ProgramRun } from "../stacks/engine/runner";
 import { inputs, named } from "./components";
 import { TYPES } from "../catalog/types";
 import { ofType, policyTree, runStack } from "./support";
@@ -22,8 +22,16 @@ import type { Loose } from "./loose";
 
 const pools = (run: ProgramRun) => ofType(run, TYPES.backend).filter(b => inputs(b).type === "Pool");
 const deploymentBackends = (run: ProgramRun) => ofType(run, TYPES.backend).filter(b => inputs(b).type !== "Pool");
-const memberIds = (pool: PlannedResource) =>
-  (inputs(pool).pool.services as { id: string }[]).map(s => s.id.split("/backends/")[1]);
+/** Each chain's literal `steps` in the policy: chain name -> backend ids in walking order. */
+const chainSteps = (run: ProgramRun): Record<string, string[]> => {
+  const steps: Record<string, string[]> = {};
+  for (const e of descendants(policyTree(xmlOf(run)))) {
+    const chain = e.children.find(c => c.attributes.name === "chain")?.attributes.value;
+    const literal = e.children.find(c => c.attributes.name === "steps")?.attributes.value;
+    if (e.name === "when" && chain && literal) steps[chain] = literal.split(";").map(step => step.split(",")[0]);
+  }
+  return steps;
+};
 const xmlOf = (run: ProgramRun) => inputs(ofType(run, TYPES.apiPolicy)[0]).value as string;
 const CERT_VAULT =
   "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-pki/providers/Microsoft.KeyVault/vaults/kv-pki";
@@ -140,7 +148,9 @@ describe("prod: one Premium gateway spanning both regions", () => {
           acceptRetryAfter: true,
           failureCondition: expect.objectContaining({
             count: 1,
+            // 408 is Azure OpenAI's own timeout: the step is skipped like a throttled one.
             statusCodeRanges: [
+              { min: 408, max: 408 },
               { min: 429, max: 429 },
               { min: 500, max: 599 },
             ],
@@ -152,47 +162,31 @@ describe("prod: one Premium gateway spanning both regions", () => {
     }
   });
 
-  test("a 429 on one model cannot touch another model's pool: every pool holds only its own deployment's backends", () => {
+  test("no backend pools: each chain's steps name only its own deployment's backends, each a declared backend", () => {
+    expect(pools(run)).toEqual([]);
     const chains = run.outputs.chains as Record<string, { deployment: string }>;
-    const deploymentOf = (pool: PlannedResource) => {
-      const id = inputs(pool).backendId as string;
-      return id.startsWith("pool-standard-")
-        ? id.slice("pool-standard-".length)
-        : chains[id.slice("pool-".length)].deployment;
-    };
-    const byDeployment = new Map<string, Set<string>>();
-    for (const p of pools(run)) {
-      for (const member of memberIds(p)) {
-        expect(member.endsWith(`--${deploymentOf(p)}`)).toBe(true);
-        byDeployment.set(deploymentOf(p), new Set([...(byDeployment.get(deploymentOf(p)) ?? []), member]));
+    const declared = deploymentBackends(run).map(b => inputs(b).backendId);
+    const steps = chainSteps(run);
+    expect(Object.keys(steps).sort()).toEqual(Object.keys(chains).sort());
+    for (const [chain, ids] of Object.entries(steps))
+      for (const id of ids) {
+        expect(id.endsWith(`--${chains[chain].deployment}`)).toBe(true);
+        expect(declared).toContain(id);
       }
-    }
-    const sets = [...byDeployment.values()];
-    expect(sets).toHaveLength(3);
-    for (const a of sets) for (const b of sets) if (a !== b) expect([...a].filter(m => b.has(m))).toEqual([]);
-    // Each pool waits for its members, which must exist when APIM validates the pool.
-    for (const p of pools(run)) {
-      const memberUrns = memberIds(p).map(id => deploymentBackends(run).find(b => inputs(b).backendId === id)!.urn);
-      expect(p.dependsOn).toEqual(expect.arrayContaining(memberUrns));
-    }
   });
 
-  test("pools serve workload PTU -> enterprise PTU -> standard, with the topology's priorities", () => {
+  test("chains walk workload PTU -> enterprise PTU -> standard", () => {
     const roleOf = (member: string) =>
       inputs(ofType(run, TYPES.account).find(a => member.startsWith(`${a.name.replace(/-account$/, "")}--`))!).tags[
         "bcdr-role"
       ];
-    const claims = pools(run).find(p => inputs(p).backendId === "pool-workload-claims")!;
-    expect(memberIds(claims).map(roleOf)).toEqual([
+    expect(chainSteps(run)["workload-claims"].map(roleOf)).toEqual([
       "workload-ptu",
       "enterprise-ptu",
       "standard",
       "standard",
       "standard",
     ]);
-    expect(inputs(claims).pool.services.map((s: Loose) => s.priority)).toEqual([1, 2, 3, 3, 3]);
-    const standard = pools(run).find(p => inputs(p).backendId === "pool-standard-gpt-5.1")!;
-    expect(memberIds(standard).map(roleOf)).toEqual(["standard", "standard", "standard"]);
   });
 
   test("the API exposes every method on every path under /openai: the whole inference surface reaches the policy", () => {
@@ -241,13 +235,13 @@ describe("prod: one Premium gateway spanning both regions", () => {
     expect(operations.map(o => o.method)).not.toContain("TRACE");
   });
 
-  test("the API policy is generated, well-formed XML, and waits for every pool", () => {
+  test("the API policy is generated, well-formed XML, and waits for every backend it names", () => {
     const [policy] = ofType(run, TYPES.apiPolicy);
     expect(inputs(policy)).toMatchObject({ apiId: "azure-openai", format: "xml" });
     expect(XMLValidator.validate(inputs(policy).value)).toBe(true);
-    expect(policy.dependsOn).toEqual(expect.arrayContaining(pools(run).map(p => p.urn)));
+    expect(policy.dependsOn).toEqual(expect.arrayContaining(deploymentBackends(run).map(b => b.urn)));
     expect(inputs(policy).value).toContain(
-      '<retry condition="@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode &gt;= 500)"',
+      '<retry condition="@((context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode &gt;= 500) &amp;&amp;',
     );
     expect(ofType(run, TYPES.api).map(a => inputs(a))).toEqual([
       expect.objectContaining({ path: "openai", protocols: ["https"], subscriptionRequired: false }),
@@ -326,7 +320,7 @@ describe("dev: one gateway per region, subscription keys", () => {
     run = await runStack("dev");
   });
 
-  test("a BasicV2 service in each gateway region, each with the full set of backends and pools", () => {
+  test("a BasicV2 service in each gateway region, each with the full set of backends", () => {
     const services = ofType(run, TYPES.apimService);
     expect(services.map(s => inputs(s).location).sort()).toEqual(["centralus", "eastus2"]);
     for (const s of services) {
@@ -335,8 +329,8 @@ describe("dev: one gateway per region, subscription keys", () => {
     }
     const perService = (type: string) =>
       services.map(s => ofType(run, type).filter(r => inputs(r).serviceName === inputs(s).serviceName).length);
-    // 2 accounts x 2 deployments, and a pool per chain (2).
-    expect(perService(TYPES.backend)).toEqual([6, 6]);
+    // 2 accounts x 2 deployments; no pools.
+    expect(perService(TYPES.backend)).toEqual([4, 4]);
     expect(perService(TYPES.apiPolicy)).toEqual([1, 1]);
   });
 
@@ -384,13 +378,12 @@ describe("dev: one gateway per region, subscription keys", () => {
   });
 });
 
-describe("key mode, send-request strategy and a custom gateway domain, in one run", () => {
+describe("key mode and a custom gateway domain, in one run", () => {
   let run: ProgramRun;
   beforeAll(async () => {
     run = await runStack("prod", {
       edit: v => {
         v.openai = { auth: "keys" };
-        v.gateway.strategy = "send-request";
         v.network.gatewayDomain = "aoai.contoso.internal";
         v.gateway.certificate = { keyVaultId: CERT_VAULT, secretName: "aoai-tls", reachedBy: "public-network" };
       },
@@ -473,25 +466,18 @@ describe("key mode, send-request strategy and a custom gateway domain, in one ru
     expect(service.dependsOn).toContain(grant.urn);
   });
 
-  test("send-request: the account endpoints are plain named values, and the policy names existing backends", () => {
-    const endpoints = ofType(run, TYPES.namedValue).filter(n =>
-      (inputs(n).namedValueId as string).startsWith("openai-endpoint-"),
-    );
-    expect(endpoints).toHaveLength(ofType(run, TYPES.account).length);
-    for (const e of endpoints)
-      expect(inputs(e)).toMatchObject({
-        secret: false,
-        value: expect.stringMatching(/^https:\/\/.*\.openai\.azure\.com\/$/),
-      });
+  test("no endpoint named values (nothing replays): the policy names existing backends only", () => {
+    expect(
+      ofType(run, TYPES.namedValue).filter(n => (inputs(n).namedValueId as string).startsWith("openai-endpoint-")),
+    ).toEqual([]);
     const xml = xmlOf(run);
-    expect(xml).toContain('<send-request mode="new"');
+    expect(xml).not.toContain("send-request");
     for (const ref of referencedNamedValues(xml))
       expect(ofType(run, TYPES.namedValue).map(n => inputs(n).namedValueId)).toContain(ref);
     const backendIds = ofType(run, TYPES.backend).map(b => inputs(b).backendId);
-    // Every hop names the (account, deployment) it replays to: each must be a declared backend.
-    const hops = [...xml.matchAll(/<set-variable name="served-by" value="([^"]+)"/g)].map(m => m[1]);
-    expect(hops.length).toBeGreaterThan(0);
-    for (const id of hops) expect(backendIds).toContain(id);
+    const steps = Object.values(chainSteps(run)).flat();
+    expect(steps.length).toBeGreaterThan(0);
+    for (const id of steps) expect(backendIds).toContain(id);
   });
 });
 

@@ -238,7 +238,7 @@ describe("npm run policy", () => {
     expect(r.stdout).toMatch(
       /^aoai-bcdr\/dev: \d+ resources, \d+ components, \d+ providers, \d+ violation\(s\), 0 mandatory/,
     );
-    expect(r.stdout).toMatch(/\[advisory\] backend-pool-priorities \(preview\): .*cannot decide until the update/);
+    expect(r.stdout).toMatch(/\[advisory\] failover-step-order \(preview\): .*cannot decide until the update/);
   });
 
   test("a broken plan fails in preview and after update, and exits 1; `all: advisory` lets it through", async () => {

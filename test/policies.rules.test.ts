@@ -194,7 +194,19 @@ const BREAKAGES: readonly Breakage[] = [
     apply: edit("gateway-backend-enterprise-ptu--gpt-5.1", p => {
       p.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [{ min: 500, max: 599 }];
     }),
-    message: /Backend 'gateway-backend-enterprise-ptu--gpt-5.1' .* no circuit breaker tripping on both 429 and 5xx/,
+    message: /Backend 'gateway-backend-enterprise-ptu--gpt-5.1' .* no circuit breaker tripping on 408, 429 and 5xx/,
+  },
+  {
+    rule: "circuit-breaker-backends",
+    stack: "prod",
+    breaks: "a breaker that ignores 408 (Azure OpenAI's own timeout)",
+    apply: edit("gateway-backend-standard-primary--gpt-5", p => {
+      p.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [
+        { min: 429, max: 429 },
+        { min: 500, max: 599 },
+      ];
+    }),
+    message: /Backend 'gateway-backend-standard-primary--gpt-5' .* no circuit breaker tripping on 408, 429 and 5xx/,
   },
   {
     rule: "circuit-breaker-backends",
@@ -212,35 +224,60 @@ const BREAKAGES: readonly Breakage[] = [
     message: /Gateway 'gateway-centralus-service' has no backend for OpenAI account 'standard-primary-account'/,
   },
   {
-    rule: "backend-pool-priorities",
+    rule: "failover-step-order",
     stack: "prod",
-    breaks: "a workload PTU served after the enterprise pool",
+    breaks: "a workload PTU walked after the enterprise PTU",
     decides: ["update"],
-    apply: edit("gateway-pool-workload-claims", p => {
-      p.pool.services[0].priority = 5;
+    apply: edit("gateway-api-policy", p => {
+      p.value = p.value.replace(
+        /value="(workload-claims--gpt-5\.1,[^;]+);(enterprise-ptu--gpt-5\.1,[^;]+);/,
+        'value="$2;$1;',
+      );
     }),
     message:
-      /Pool 'gateway-pool-workload-claims' does not serve 'gateway-backend-workload-claims--gpt-5.1' \(workload-ptu, priority 5\) before 'gateway-backend-enterprise-ptu--gpt-5.1' \(enterprise-ptu, priority 2\)/,
+      /Policy 'gateway-api-policy' walks 'enterprise-ptu--gpt-5.1' \(enterprise-ptu\) before 'workload-claims--gpt-5.1' \(workload-ptu\) in chain 'workload-claims'/,
   },
   {
-    rule: "backend-pool-priorities",
+    rule: "failover-step-order",
     stack: "prod",
-    breaks: "a pool member that is no backend",
+    breaks: "a standard step walked before a PTU (the shed list of a chain)",
     decides: ["update"],
-    apply: edit("gateway-pool-shared-gpt-5", p => {
-      p.pool.services[0].id = p.pool.services[0].id.replace(/standard-primary--gpt-5$/, "retired");
+    apply: edit("gateway-api-policy", p => {
+      p.value = p.value.replace(
+        /value="(enterprise-ptu--gpt-5\.1,[^;]+);(standard-primary--gpt-5\.1,[^;]+);/,
+        'value="$2;$1;',
+      );
     }),
-    message: /Pool 'gateway-pool-shared-gpt-5' lists .*\/backends\/retired, which is no backend of its gateway/,
+    message:
+      /Policy 'gateway-api-policy' walks 'standard-primary--gpt-5.1' \(standard\) before 'enterprise-ptu--gpt-5.1' \(enterprise-ptu\) in chain 'shared-gpt-5.1'/,
+  },
+  {
+    rule: "failover-step-order",
+    stack: "prod",
+    breaks: "a step that is no backend",
+    decides: ["update"],
+    apply: edit("gateway-api-policy", p => {
+      p.value = p.value.replace(/value="standard-primary--gpt-5,/, 'value="retired,');
+    }),
+    message: /Policy 'gateway-api-policy' walks retired in chain 'shared-gpt-5', which is no backend of its gateway/,
   },
   {
     rule: "api-policy-failover",
     stack: "dev",
     breaks: "a failover that never moves on 429 (throttling)",
-    // The pool's retry, the send-request hops and the on-error walk all test 429: none may keep it.
     apply: edit("gateway-eastus2-api-policy", p => {
       p.value = p.value.replace(/ == 429\b/g, " == 404");
     }),
-    message: /Gateway 'gateway-eastus2-service' has no policy that fails over on 429 and 5xx/,
+    message: /Gateway 'gateway-eastus2-service' has no policy that fails over on 408, 429 and 5xx/,
+  },
+  {
+    rule: "api-policy-failover",
+    stack: "dev",
+    breaks: "a failover that stops at Azure OpenAI's own timeout (408)",
+    apply: edit("gateway-centralus-api-policy", p => {
+      p.value = p.value.replace(/ == 408\b/g, " == 404");
+    }),
+    message: /Gateway 'gateway-centralus-service' has no policy that fails over on 408, 429 and 5xx/,
   },
   {
     rule: "key-vault-named-values",

@@ -9,7 +9,7 @@ import {
   policyApplications,
   referencedNamedValues,
 } from "../infra/gateway/policy";
-import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT } from "../infra/gateway/policy/routing";
+import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT, stepList } from "../infra/gateway/policy/routing";
 import { buildTopology } from "../infra/topology";
 import { expressionProblems } from "./apimExpressions";
 import { policyTree } from "./support";
@@ -45,28 +45,70 @@ const expressions = (doc: Node) =>
     .filter(v => /^@[({]/.test(v));
 
 /**
- * Runs the walk steps (each a `when` holding a send-request) of a document section the way APIM runs
- * them: in document order, a step whose condition holds sends and sets `attempt-status`. The conditions
- * are read from the parsed XML and evaluated after a literal translation of the few C# forms they use.
- * `answers` gives each backend's status, 0 for no answer. Returns the backends tried, in order.
+ * Evaluates one of the policy's C# expressions the way APIM would for the few forms the walk uses,
+ * after a literal translation to JavaScript: string variables, `int.Parse`, `Split`, `Length`, `Math`,
+ * `context.Elapsed`, `context.Response.StatusCode` and `context.LastError`.
  */
-function runWalk(section: Node, vars: Record<string, string>, answers: (backend: string) => number): string[] {
+interface Env {
+  readonly status?: number;
+  readonly elapsed?: number;
+  readonly source?: string;
+  readonly reason?: string;
+}
+function evalCs(expression: string, vars: Record<string, string>, env: Env = {}): unknown {
+  const body = expression.startsWith("@{") ? expression.slice(2, -1) : `return ${expression.slice(1)};`;
+  const js = body
+    .replace(/\(string\)context\.Variables\["([^"]+)"\]/g, (_, n) => `vars[${JSON.stringify(n)}]`)
+    .replace(/\(int\)context\.Elapsed\.TotalSeconds/g, "Math.floor(env.elapsed)")
+    .replace(/context\.Elapsed\.TotalSeconds/g, "env.elapsed")
+    .replace(/context\.Response\.StatusCode/g, "env.status")
+    .replace(/context\.LastError\.Source/g, "env.source")
+    .replace(/context\.LastError\.Reason/g, "env.reason")
+    .replace(/int\.Parse\(/g, "Number(")
+    .replace(/\.Split\(/g, ".split(")
+    .replace(/\.Length\b/g, ".length")
+    .replace(/\.ToString\(\)/g, ".toString()")
+    .replace(/Math\.Max\(/g, "Math.max(")
+    .replace(/Math\.Min\(/g, "Math.min(")
+    .replace(/\bvar /g, "let ");
+  expect(js).not.toMatch(/context\./);
+  return new Function("vars", "env", js)(vars, env);
+}
+
+/** What a backend does with one attempt: its status, after `seconds`; longer than the attempt's timeout is a Timeout. */
+type Answer = { readonly status: number; readonly seconds?: number };
+
+/**
+ * Runs the backend section's retry as APIM does: the children in order, the first time and then while the
+ * condition holds, at most `count` more times. A forward that outlasts its timeout ends the walk with a
+ * Timeout (processing jumps to on-error). Returns the backends tried, each attempt's timeout, and the end.
+ */
+function runWalk(doc: Node, steps: string, answer: (backend: string) => Answer, stream = false) {
+  const retry = one(section(doc, "backend"), "retry");
+  const vars: Record<string, string> = { steps, stream: String(stream), step: "-1" };
   const tried: string[] = [];
-  let status = -1;
-  for (const w of all(section, "when").filter(x => x.children.some(c => c.name === "send-request"))) {
-    const js = w.attributes.condition
-      .replace(/^@\(([\s\S]*)\)$/, "$1")
-      .replace(/\(string\)context\.Variables\["([^"]+)"\]/g, (_, n) => JSON.stringify(vars[n] ?? ""))
-      .replace(/context\.Variables\.GetValueOrDefault<int>\("attempt-status", -1\)/g, "status")
-      .replace(/int\.Parse\(/g, "Number(")
-      .replace(/\.Contains\(/g, ".includes(");
-    expect(js).not.toMatch(/context\./);
-    if (!new Function("status", `return ${js};`)(status)) continue;
-    const backend = variableSet(w, "served-by")[0];
-    tried.push(backend);
-    status = answers(backend);
+  const timeouts: number[] = [];
+  let elapsed = 0;
+  let status = 0;
+  const count = Number(evalCs(retry.attributes.count, vars));
+  for (let attempt = 0; attempt <= count; attempt++) {
+    if (attempt > 0 && !evalCs(retry.attributes.condition, vars, { status, elapsed })) break;
+    for (const child of retry.children) {
+      // The Retry-After bookkeeping reads headers: not part of where the walk goes.
+      if (child.name === "set-variable" && child.attributes.name !== "backend-retry-after")
+        vars[child.attributes.name] = String(evalCs(child.attributes.value, vars));
+      if (child.name === "set-backend-service") tried.push(String(evalCs(child.attributes["backend-id"], vars)));
+      if (child.name === "forward-request") {
+        const timeout = Number(evalCs(child.attributes.timeout, vars, { elapsed }));
+        timeouts.push(timeout);
+        const a = answer(tried.at(-1)!);
+        if ((a.seconds ?? 0) >= timeout) return { tried, timeouts, vars, end: "Timeout", elapsed: elapsed + timeout };
+        elapsed += a.seconds ?? 0;
+        status = a.status;
+      }
+    }
   }
-  return tried;
+  return { tried, timeouts, vars, end: status, elapsed };
 }
 
 const ENTRA = {
@@ -83,26 +125,27 @@ async function inputOf(stack: string, edit?: (v: Loose) => void): Promise<ApiPol
   const { config, capacities } = await validateStack(values);
   const topology = buildTopology(config, capacities);
   return {
-    strategy: config.gateway.strategy,
     callerAuth: config.gateway.callerAuth === "entra" ? ENTRA : { kind: "subscription-key" },
     backendAuth: config.openai.auth,
     applications: policyApplications(config.applications),
     chains: gatewayChains(config, topology),
+    timing: {
+      chainTimeoutSeconds: config.gateway.chainTimeoutSeconds,
+      streamFirstByteSeconds: config.gateway.streamFirstByteSeconds,
+      suspectSeconds: config.gateway.suspectSeconds,
+    },
     retryAfterSeconds: 7,
     ptuBudget: { 2: config.gateway.ptuBudget.priority2, 3: config.gateway.ptuBudget.priority3 },
     exposeBackendNames: config.gateway.exposeBackendNames,
   };
 }
 
-/** The four documents the issue names: dev, prod, prod with send-request, prod with subscription keys. */
+/** The documents: dev, prod, prod with subscription keys. */
 const variants: Record<string, { input: ApiPolicyInput; xml: string; doc: Node }> = {};
 beforeAll(async () => {
   const inputs: Record<string, ApiPolicyInput> = {
     dev: await inputOf("dev"),
     prod: await inputOf("prod"),
-    "prod send-request": await inputOf("prod", v => {
-      v.gateway.strategy = "send-request";
-    }),
     "prod subscription-key": await inputOf("prod", v => {
       v.gateway.callerAuth = "subscription-key";
     }),
@@ -112,7 +155,7 @@ beforeAll(async () => {
     variants[name] = { input, xml, doc: parse(xml) };
   }
 });
-const VARIANTS = ["dev", "prod", "prod send-request", "prod subscription-key"];
+const VARIANTS = ["dev", "prod", "prod subscription-key"];
 
 describe.each(VARIANTS)("every document (%s)", name => {
   test("parses, has the four sections in order, each extending the global policy but backend", () => {
@@ -160,16 +203,33 @@ describe.each(VARIANTS)("every document (%s)", name => {
     expect(variants[name].xml).not.toContain("x-ratelimit-remaining-tokens");
   });
 
-  test("turns every way of getting no answer into the clean 503, by documented LastError values only", () => {
+  test("sends no request of its own anywhere: no send-request, so every answer streams and passes outbound", () => {
+    expect(variants[name].xml).not.toContain("send-request");
+    expect(all(variants[name].doc, "forward-request")).toHaveLength(1);
+  });
+
+  test("on-error acts only on forward-request's Timeout and BackendConnectionFailure, with a clean 503 and no replay", () => {
     const onError = section(variants[name].doc, "on-error");
-    const condition = onError.children[1].children[0].attributes.condition;
-    expect(condition).toContain('context.LastError.Reason == "Timeout"');
-    expect(condition).toContain('context.LastError.Reason == "BackendConnectionFailure"');
-    expect(condition).toContain('context.LastError.Section == "backend"');
-    expect(variants[name].xml).not.toContain("LastError.Source");
-    const last = all(onError, "return-response").at(-1)!;
-    expect(one(last, "set-status").attributes.code).toBe("503");
-    expect(all(last, "set-header").map(h => h.attributes.name)).toContain("Retry-After");
+    expect(onError.children.map(c => c.name)).toEqual(["base", "choose"]);
+    const when = onError.children[1].children[0];
+    const acts = (source: string, reason: string) => evalCs(when.attributes.condition, {}, { source, reason });
+    expect(acts("forward-request", "Timeout")).toBe(true);
+    expect(acts("forward-request", "BackendConnectionFailure")).toBe(true);
+    // The caller left: APIM's own handling only (no suspect mark, no answer of ours).
+    expect(acts("forward-request", "ClientConnectionFailure")).toBe(false);
+    expect(acts("validate-azure-ad-token", "TokenNotPresent")).toBe(false);
+    expect(acts("send-request", "Timeout")).toBe(false);
+    for (const never of ["send-request", "forward-request", "retry"]) expect(all(onError, never)).toEqual([]);
+    const replies = all(when, "return-response");
+    expect(replies.map(r => JSON.parse(one(r, "set-body").text).error.code)).toEqual([
+      "BackendTimeout",
+      "BackendUnreachable",
+    ]);
+    for (const r of replies) {
+      expect(one(r, "set-status").attributes.code).toBe("503");
+      const headers = Object.fromEntries(all(r, "set-header").map(h => [h.attributes.name, h.children[0]?.text]));
+      expect(headers).toMatchObject({ "Retry-After": "1", "retry-after-ms": "1000" });
+    }
   });
 
   test("routes by the deployment in the path or the body, and answers 404 listing the models otherwise", () => {
@@ -185,13 +245,10 @@ describe.each(VARIANTS)("every document (%s)", name => {
 
   test("sheds nothing by an undocumented header and parses nothing that could throw", () => {
     const { xml } = variants[name];
-    for (const gone of [
-      "azure-openai-deployment-utilization",
-      "double.Parse",
-      "cache-lookup-value",
-      "cache-store-value",
-    ])
-      expect(xml).not.toContain(gone);
+    for (const gone of ["azure-openai-deployment-utilization", "double.Parse"]) expect(xml).not.toContain(gone);
+    // The cache holds the suspect list only, under one key, in the gateway's own cache.
+    for (const c of [...all(variants[name].doc, "cache-lookup-value"), ...all(variants[name].doc, "cache-store-value")])
+      expect(c.attributes).toMatchObject({ key: "gateway-suspects", "caching-type": "internal" });
   });
 });
 
@@ -282,75 +339,150 @@ describe("zero applications (the default)", () => {
   );
 });
 
-describe("backend-pool strategy (prod)", () => {
-  test("retries 408, 429 and 5xx, selecting the pool again inside the retry, streaming the answer", () => {
-    const retry = one(section(variants.prod.doc, "backend"), "retry");
-    expect(retry.attributes.condition).toBe(
-      "@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)",
+describe("the walk (prod)", () => {
+  const route = (doc: Node, chain: string) =>
+    all(section(doc, "inbound"), "when").find(w =>
+      w.children.some(c => c.attributes.name === "chain" && c.attributes.value === chain),
+    )!;
+  /** The chain's literal `steps`, as its route sets it. */
+  const stepsOf = (chain: string) => variableSet(route(variants.prod.doc, chain), "steps")[0];
+  const claims = () => variants.prod.input.chains.find(c => c.name === "workload-claims")!;
+
+  test("each chain's steps are one literal, backendId,region,timeoutSeconds,kind per step, in walking order", () => {
+    for (const chain of variants.prod.input.chains) {
+      const standard = chain.tiers.filter(t => t.role === "standard");
+      expect(stepsOf(chain.name)).toBe(
+        chain.tiers
+          .map(t =>
+            [
+              t.backendId,
+              t.region,
+              t.timeoutSeconds,
+              t.role !== "standard" ? "P" : standard.length > 1 ? `S${t.weight}` : "S",
+            ].join(","),
+          )
+          .join(";"),
+      );
+    }
+    expect(stepsOf("workload-claims")).toMatch(
+      /^workload-claims--gpt-5\.1,eastus2,60,P;enterprise-ptu--gpt-5\.1,westus3,60,P;/,
     );
-    expect(retry.attributes).toMatchObject({
-      interval: "0",
-      "first-fast-retry": "true",
-      count: '@(int.Parse((string)context.Variables["retry-count"]))',
+  });
+
+  test("weighted standard groups: consecutive S<weight> steps of one priority; a second group right after is walked in order", () => {
+    const tier = (backendId: string, priority: number, role = "standard" as const) => ({
+      backendId,
+      account: backendId,
+      role,
+      region: "eastus2",
+      priority,
+      weight: 50,
+      timeoutSeconds: 120,
     });
+    expect(stepList([tier("a", 3), tier("b", 3), tier("c", 4), tier("d", 4)])).toBe(
+      "a,eastus2,120,S50;b,eastus2,120,S50;c,eastus2,120,S;d,eastus2,120,S",
+    );
+    expect(stepList([tier("a", 3), tier("c", 4), tier("d", 4)])).toBe(
+      "a,eastus2,120,S;c,eastus2,120,S50;d,eastus2,120,S50",
+    );
+    // The per-request order: a weighted random first pick in each group (System.Random), then the suspect filter.
+    const ordered = variableSet(section(variants.prod.doc, "inbound"), "steps").find(v => v.startsWith("@"))!;
+    expect(ordered).toContain("new Random().Next(weights.Sum())");
+    expect(ordered).toContain("usable.Count > 0 ? usable : ordered");
+  });
+
+  test("one forward-request, in one retry, sending each attempt to the backend its step names, streaming the answer", () => {
+    const retry = one(section(variants.prod.doc, "backend"), "retry");
+    expect(retry.attributes).toMatchObject({ interval: "0", "first-fast-retry": "true" });
     expect(retry.children.map(c => c.name).slice(0, 3)).toEqual([
-      "set-backend-service",
       "set-variable",
+      "set-backend-service",
       "forward-request",
     ]);
-    expect(retry.children[0].attributes["backend-id"]).toBe('@((string)context.Variables["chain-pool"])');
     expect(retry.children[2].attributes).toMatchObject({ "buffer-request-body": "true", "buffer-response": "false" });
+    expect(evalCs(retry.attributes.count, { steps: stepsOf("workload-claims") })).toBe(claims().tiers.length - 1);
+    expect(evalCs(retry.attributes.count, { steps: "a,eastus2,120,S" })).toBe(1);
   });
 
-  test("sizes the retry budget per chain (one retry per further backend) and bounds each attempt by its tier's timeout", () => {
+  test("408 moves to the next step, as 429 and 5xx do; any other answer ends the walk", () => {
+    const steps = stepsOf("workload-claims");
+    const [ptu, enterprise, std] = claims().tiers.map(t => t.backendId);
+    const walk = (first: number) => runWalk(variants.prod.doc, steps, b => ({ status: b === ptu ? first : 200 }));
+    for (const status of [408, 429, 500, 503]) expect(walk(status).tried).toEqual([ptu, enterprise]);
+    for (const status of [200, 400, 404]) expect(walk(status).tried).toEqual([ptu]);
+    const moved = runWalk(variants.prod.doc, steps, b => ({ status: b === std ? 200 : 408 }));
+    expect(moved).toMatchObject({ tried: [ptu, enterprise, std], end: 200 });
+    expect(moved.vars).toMatchObject({ "served-by": std, "served-region": claims().tiers[2].region, step: "2" });
+  });
+
+  test("never retries a step: every attempt takes the next one, and the walk ends with the last", () => {
+    const steps = stepsOf("workload-claims");
+    const walked = runWalk(variants.prod.doc, steps, () => ({ status: 503 }));
+    expect(walked.tried).toEqual(claims().tiers.map(t => t.backendId));
+    expect(new Set(walked.tried).size).toBe(walked.tried.length);
+    expect(walked.end).toBe(503);
+  });
+
+  test("a streamed request waits the first-byte bound per attempt, read from the body's stream flag; others their step's bound", () => {
     const inbound = section(variants.prod.doc, "inbound");
-    const route = (chain: string) =>
-      all(inbound, "when").find(w =>
-        w.children.some(c => c.attributes.name === "chain" && c.attributes.value === chain),
-      )!;
-    const claims = variants.prod.input.chains.find(c => c.name === "workload-claims")!;
-    expect(claims.tiers.map(t => t.role)).toEqual([
-      "workload-ptu",
-      "enterprise-ptu",
-      "standard",
-      "standard",
-      "standard",
-    ]);
-    expect(variableSet(route("workload-claims"), "retry-count")[0]).toBe("4");
-    expect(variableSet(route("workload-claims"), "tier-timeouts")[0]).toBe("60,60,120,120,120");
-    expect(variableSet(route("shared-gpt-5-mini"), "retry-count")[0]).toBe(
-      String(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.tiers.length - 1),
+    const stream = variableSet(inbound, "stream");
+    expect(stream).toHaveLength(1);
+    expect(stream[0]).toContain('context.Request.Body.As<JObject>(preserveContent: true)["stream"]');
+    const timeout = one(section(variants.prod.doc, "backend"), "forward-request").attributes.timeout;
+    expect(timeout).toContain('(string)context.Variables["stream"] == "true" ? 10 :');
+    expect(timeout).toContain("context.Elapsed.TotalSeconds");
+    const steps = stepsOf("workload-claims");
+    const failing = () => ({ status: 503, seconds: 1 });
+    expect(runWalk(variants.prod.doc, steps, failing, true).timeouts).toEqual(claims().tiers.map(() => 10));
+    expect(runWalk(variants.prod.doc, steps, failing).timeouts).toEqual(
+      claims().tiers.map((t, i) => Math.min(t.timeoutSeconds, 180 - i)),
     );
-    expect(one(section(variants.prod.doc, "backend"), "forward-request").attributes.timeout).toContain(
-      '(string)context.Variables["tier-timeouts"]',
-    );
+    // A hung first step costs a streamed caller the first-byte bound, then the on-error 503.
+    const hung = runWalk(variants.prod.doc, steps, () => ({ status: 200, seconds: 999 }), true);
+    expect(hung).toMatchObject({ tried: [claims().tiers[0].backendId], end: "Timeout", elapsed: 10 });
   });
 
-  test("answers 503 with the earliest Retry-After a backend sent, else the configured delay; a final 429 keeps Azure's", () => {
-    const outbound = section(variants.prod.doc, "outbound");
-    const whens = all(outbound, "when");
-    const reply = one(whens[0], "return-response");
-    expect(one(reply, "set-status").attributes.code).toBe("503");
-    const retryAfter = all(reply, "set-header").find(h => h.attributes.name === "Retry-After")!.children[0].text;
-    expect(retryAfter).toContain('"backend-retry-after"');
-    expect(retryAfter).toContain('"7"');
-    expect(whens[1].children[0].attributes).toMatchObject({ name: "Retry-After", "exists-action": "skip" });
-    expect(variableSet(section(variants.prod.doc, "backend"), "backend-retry-after")[0]).toContain("int.TryParse");
+  test("the chain's deadline caps every attempt and the walk", () => {
+    const steps = stepsOf("workload-claims");
+    // Every step throttles after 50 s: the third attempt gets what is left (80 s), the fourth 30 s, then the deadline.
+    const slow = runWalk(variants.prod.doc, steps, () => ({ status: 429, seconds: 50 }));
+    expect(slow.timeouts).toEqual([60, 60, 80, 30]);
+    expect(slow).toMatchObject({ end: "Timeout", elapsed: 180 });
+    // Less than 1 s left: no further attempt.
+    const condition = one(section(variants.prod.doc, "backend"), "retry").attributes.condition;
+    expect(evalCs(condition, { steps, step: "0" }, { status: 503, elapsed: 179 })).toBe(true);
+    expect(evalCs(condition, { steps, step: "0" }, { status: 503, elapsed: 179.5 })).toBe(false);
+    // Every attempt waits at least 1 s.
+    const timeout = one(section(variants.prod.doc, "backend"), "forward-request").attributes.timeout;
+    expect(evalCs(timeout, { steps, step: "4", stream: "false" }, { elapsed: 200 })).toBe(1);
   });
 
-  test("sheds priority-2 and -3 callers by a per-PTU token budget, counting only what each PTU deployment answered", () => {
+  test("a step that sent no answer is marked suspect for suspectSeconds; the next requests look the list up first", () => {
+    const { doc } = variants.prod;
+    const inbound = section(doc, "inbound").children.map(
+      c => c.name + (c.attributes.name ? `:${c.attributes.name}` : ""),
+    );
+    expect(inbound.indexOf("cache-lookup-value")).toBeLessThan(inbound.lastIndexOf("set-variable:steps"));
+    const store = one(section(doc, "on-error"), "cache-store-value");
+    expect(store.attributes.duration).toBe("30");
+    expect(store.attributes.value).toContain("DateTime.UtcNow.AddSeconds(30).Ticks");
+    expect(store.attributes.value).toContain(
+      "var id = ((string)context.Variables[\"steps\"]).Split(';')[int.Parse((string)context.Variables[\"step\"])].Split(',')[0];",
+    );
+    // The step in flight is the one the timeout hit: the on-error's id reads the same `step` the forward used.
+    const hung = runWalk(doc, stepsOf("workload-claims"), b => ({
+      status: 429,
+      seconds: b.startsWith("enterprise") ? 99 : 0,
+    }));
+    expect(hung).toMatchObject({ end: "Timeout", vars: { step: "1" } });
+  });
+
+  test("counts a PTU's class budget only on answers of the step the policy sent the request to", () => {
     const { doc, input } = variants.prod;
-    const inbound = section(doc, "inbound");
-    const route = (chain: string) =>
-      all(inbound, "when").find(w =>
-        w.children.some(c => c.attributes.name === "chain" && c.attributes.value === chain),
-      )!;
     const key = (backend: string) => `@("ptu-budget:${backend}:priority-" + (string)context.Variables["app-priority"])`;
     for (const chain of input.chains.filter(c => c.firstPtu)) {
       const ptus = chain.tiers.filter(t => t.role !== "standard");
-      const counters = all(route(chain.name), "rate-limit-by-key");
-      // One counter per PTU deployment the chain reaches (a workload chain spills into the enterprise PTU too),
-      // keyed by that deployment, incremented only when that deployment answered, by the tokens Azure reported.
+      const counters = all(route(doc, chain.name), "rate-limit-by-key");
       expect(counters.map(c => c.attributes["counter-key"])).toEqual(ptus.map(t => key(t.backendId)));
       counters.forEach((c, i) => {
         expect(c.attributes["increment-condition"]).toBe(
@@ -361,72 +493,74 @@ describe("backend-pool strategy (prod)", () => {
         );
         expect(c.attributes.calls).toBe(String(SHED_COUNTER_LIMIT));
       });
-      // The decision reads the first PTU's counter only.
       expect(counters.map(c => c.attributes["remaining-calls-variable-name"])).toEqual([
         "ptu-budget-remaining",
         ...ptus.slice(1).map(() => undefined),
       ]);
-      // Nothing counts a request against a PTU when it arrives (the defect: shed requests kept the counter above budget).
-      const measure = one(route(chain.name), "azure-openai-token-limit");
+      const measure = one(route(doc, chain.name), "azure-openai-token-limit");
       expect(measure.attributes).toMatchObject({
         "counter-key": '@("ptu-tokens:" + (string)context.Variables["application"])',
         "tokens-consumed-variable-name": "tokens-consumed",
+        "estimate-prompt-tokens": "false",
       });
       expect(measure.attributes["remaining-tokens-variable-name"]).toBeUndefined();
+      // Shed callers start at the chain's first standard step.
+      const shed = all(route(doc, chain.name), "when").find(w =>
+        w.attributes.condition.includes("ptu-budget-remaining"),
+      )!;
+      expect(variableSet(shed, "steps")).toEqual([stepList(chain.tiers.filter(t => t.role === "standard"))]);
     }
-    // The enterprise PTU's key is shared by every chain that reaches it: one counter per deployment, not per chain.
-    const enterprise = input.chains.flatMap(c => c.tiers).find(t => t.role === "enterprise-ptu")!.backendId;
-    expect(all(inbound, "rate-limit-by-key").filter(c => c.attributes["counter-key"] === key(enterprise)).length).toBe(
-      input.chains.filter(c => c.firstPtu).length,
-    );
-    // The answering backend: the pool's forward (by host), or the walk's own choice.
+    // served-by is the step the policy chose (its steps list), not a host match.
     const retry = one(section(doc, "backend"), "retry");
-    expect(variableSet(retry, "served-by")[0]).toContain(`return "${enterprise}";`);
+    expect(variableSet(retry, "served-by")).toEqual([
+      "@(((string)context.Variables[\"steps\"]).Split(';')[int.Parse((string)context.Variables[\"step\"])].Split(',')[0])",
+    ]);
+    expect(dump(doc)).not.toContain("Url.Host");
     // Enterprise PTU: 100 PTU x 1500 (priority 2) and x 750 (priority 3) tokens per minute.
-    const shed = all(inbound, "when").find(
+    const shed = all(section(doc, "inbound"), "when").find(
       w => w.attributes.condition.includes("ptu-budget-remaining") && w.attributes.condition.includes("150000L"),
     )!;
     expect(shed.attributes.condition).toContain("75000L");
     expect(shed.attributes.condition).toContain("long.TryParse");
-    expect(variableSet(shed, "chain-pool")).toEqual(["pool-standard-gpt-5.1"]);
-    // Pool answers carry usage; under send-request none can be read, so the measure estimates the prompt there.
-    const measures = (d: Node) =>
-      all(section(d, "inbound"), "azure-openai-token-limit").filter(l =>
-        l.attributes["counter-key"].startsWith('@("ptu-tokens:'),
-      );
-    expect(measures(doc).map(m => m.attributes["estimate-prompt-tokens"])).toEqual(measures(doc).map(() => "false"));
-    expect(measures(variants["prod send-request"].doc).map(m => m.attributes["estimate-prompt-tokens"])).toEqual(
-      measures(variants["prod send-request"].doc).map(() => "true"),
-    );
-    expect(measures(variants["prod send-request"].doc).length).toBeGreaterThan(0);
-    // The walk (send-request, or the pool's on-error fallback) starts at the first standard tier.
-    expect(variableSet(shed, "first-tier")).toEqual(["1"]);
-    // Priority 1 is never counted nor shed.
-    const counted = all(inbound, "when").find(w => w.children.some(c => c.name === "rate-limit-by-key"))!;
+    const counted = all(section(doc, "inbound"), "when").find(w =>
+      w.children.some(c => c.name === "rate-limit-by-key"),
+    )!;
     expect(counted.attributes.condition).toBe('@((string)context.Variables["app-priority"] != "1")');
   });
 
-  test("tells callers which account answered only when the stack exposes names", () => {
-    expect(all(section(variants.prod.doc, "outbound"), "set-header").map(h => h.attributes.name)).not.toContain(
-      "X-Served-By",
-    );
+  test("X-Served-By names the served step's region; the backend only with exposeBackendNames", () => {
+    const servedBy = (doc: Node) =>
+      all(section(doc, "outbound"), "set-header").find(h => h.attributes.name === "X-Served-By")!.children[0].text;
+    expect(servedBy(variants.prod.doc)).toBe('@((string)context.Variables["served-region"])');
+    expect(variants.prod.xml).not.toContain('"served-by"]');
     const exposed = parse(buildApiPolicy({ ...variants.prod.input, exposeBackendNames: true }));
-    // Pool answers: no documented value names the member that answered, so no X-Served-By there (review item 9);
-    // the on-error walk's answers name the tier the policy chose itself.
-    expect(all(section(exposed, "outbound"), "set-header").map(h => h.attributes.name)).not.toContain("X-Served-By");
-    expect(dump(exposed)).not.toContain("Url.Host.Split");
-    const walked = all(section(exposed, "on-error"), "set-header").filter(h => h.attributes.name === "X-Served-By");
-    expect(walked.map(h => h.children[0].text)).toEqual([
-      '@((string)context.Variables["served-by"])',
-      '@((string)context.Variables["served-by"])',
-    ]);
+    expect(servedBy(exposed)).toBe(
+      '@((string)context.Variables["served-region"] + "/" + (string)context.Variables["served-by"])',
+    );
   });
 
-  test("calls OpenAI with the gateway's managed identity; key mode uses Key Vault-backed named values, never a literal key", async () => {
+  test("the last step's 503 becomes the clean 503 with the earliest Retry-After seen; a final 429 keeps Azure's", () => {
+    const outbound = section(variants.prod.doc, "outbound");
+    const whens = all(outbound, "when");
+    expect(whens.map(w => w.attributes.condition)).toEqual([
+      "@(context.Response.StatusCode == 503)",
+      "@(context.Response.StatusCode == 429)",
+    ]);
+    const reply = one(whens[0], "return-response");
+    expect(one(reply, "set-status").attributes.code).toBe("503");
+    expect(JSON.parse(one(reply, "set-body").text).error.code).toBe("AllBackendsUnavailable");
+    const retryAfter = all(reply, "set-header").find(h => h.attributes.name === "Retry-After")!.children[0].text;
+    expect(retryAfter).toContain('"backend-retry-after"');
+    expect(retryAfter).toContain('"7"');
+    expect(whens[1].children[0].attributes).toMatchObject({ name: "Retry-After", "exists-action": "skip" });
+    expect(variableSet(section(variants.prod.doc, "backend"), "backend-retry-after")[0]).toContain("int.TryParse");
+  });
+
+  test("calls OpenAI with the gateway's managed identity; key mode relies on each backend's Key Vault-backed credentials", async () => {
     expect(one(section(variants.prod.doc, "inbound"), "authentication-managed-identity").attributes.resource).toBe(
       "https://cognitiveservices.azure.com",
     );
-    expect(referencedNamedValues(variants.prod.xml).every(n => n.startsWith("openai-endpoint-"))).toBe(true);
+    expect(referencedNamedValues(variants.prod.xml)).toEqual([]);
     const keys = parse(
       buildApiPolicy(
         await inputOf("prod", v => {
@@ -435,220 +569,13 @@ describe("backend-pool strategy (prod)", () => {
       ),
     );
     expect(all(keys, "authentication-managed-identity")).toEqual([]);
-    // The forward carries the backend's own credentials; only the on-error replay names keys, by named value.
     expect(
-      all(section(keys, "inbound"), "set-header")
+      all(keys, "set-header")
         .filter(h => h.attributes.name === "api-key")
         .map(h => h.attributes["exists-action"]),
     ).toEqual(["delete"]);
-    const sent = all(section(keys, "on-error"), "set-header").filter(h => h.attributes.name === "api-key");
-    expect(sent.length).toBeGreaterThan(0);
-    for (const h of sent) expect(h.children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
-  });
-
-  test("hands a request that got no answer to the other tiers of its chain, skipping the one that failed, each bounded by its own timeout", () => {
-    const { doc, input } = variants.prod;
-    const claims = input.chains.find(c => c.name === "workload-claims")!;
-    const onError = section(doc, "on-error");
-    const steps = all(onError, "when").filter(
-      w => w.attributes.condition.includes('"workload-claims"') && w.children.some(c => c.name === "send-request"),
-    );
-    // The first tier (priority 1, alone) is never after a failed one: the walk covers the others.
-    expect(steps.map(s => one(s, "send-request").attributes.timeout)).toEqual(
-      claims.tiers.slice(1).map(t => String(t.timeoutSeconds)),
-    );
-    const ptu = claims.tiers.filter(t => t.role !== "standard").length;
-    const standard = claims.tiers.slice(ptu).map(t => t.backendId);
-    const vars = (failed: number) => ({ chain: "workload-claims", "first-tier": "0", "failed-tier": String(failed) });
-    // The review's eastus2 outage: claims PTU timed out (failed-tier 0), enterprise PTU 429, the first standard tier
-    // gets no answer (status 0): the walk goes on to the next standard tier and is served there.
-    const dead = new Set([standard[0]]);
-    const tried = runWalk(onError, vars(0), b => (b.startsWith("enterprise-ptu--") ? 429 : dead.has(b) ? 0 : 200));
-    expect(tried.slice(0, 3)).toEqual([claims.tiers[1].backendId, standard[0], standard[1]]);
-    // Two dead tiers in a row: the third gets it.
-    const two = new Set([claims.tiers[1].backendId, standard[0]]);
-    expect(runWalk(onError, vars(0), b => (two.has(b) ? 0 : 200))).toEqual([
-      claims.tiers[1].backendId,
-      standard[0],
-      standard[1],
-    ]);
-    // Weighted standard tiers share a priority: when the pool sent the attempt to a later one, the walk skips it,
-    // never replays the dead tier, and still tries the others of its priority.
-    const failedStd = ptu + 1;
-    const fromSecond = runWalk(onError, vars(failedStd), () => 0);
-    expect(fromSecond).not.toContain(claims.tiers[failedStd].backendId);
-    expect(fromSecond).toEqual(
-      claims.tiers
-        .filter((t, i) => i !== failedStd && t.priority >= claims.tiers[failedStd].priority)
-        .map(t => t.backendId),
-    );
-    // The failed tier is told by the forwarded host, matched against each tier's endpoint, else by the attempt count.
-    const failed = variableSet(onError, "failed-tier")[0];
-    claims.tiers.forEach((t, i) =>
-      expect(failed).toContain(
-        `if (chain == "workload-claims" && "{{${t.endpointNamedValue}}}".ToLowerInvariant().Contains(host)) { return "${i}"; }`,
-      ),
-    );
-    // Counted from the first tier of the pool in use: a shed caller's pool is the standard tiers only.
-    expect(failed).toContain(
-      'return (int.Parse((string)context.Variables["first-tier"]) + Math.Min(int.Parse((string)context.Variables["attempt"]), tiers.Length - 1)).ToString();',
-    );
-    // The attempt counter moves only after an answer, so on error it names the attempt that got none.
-    const retry = one(section(doc, "backend"), "retry");
-    expect(retry.children.map(c => c.name)).toEqual([
-      "set-backend-service",
-      "set-variable",
-      "forward-request",
-      "set-variable",
-      "set-variable",
-      "set-variable",
-      "set-variable",
-    ]);
-    expect(retry.children[5].attributes.name).toBe("attempt");
-    expect(variableSet(section(doc, "inbound"), "request-body")).toHaveLength(1);
-  });
-
-  test("each attempt waits the longest timeout of the tiers at its priority (a weighted pool may reach any of them)", async () => {
-    const input = await inputOf("prod", v => {
-      v.gateway.tierTimeoutSeconds = { workloadPtu: 30, enterprisePtu: 45, standard: 90 };
-    });
-    const mixed = {
-      ...input,
-      chains: input.chains.map(c => ({
-        ...c,
-        tiers: c.tiers.map((t, i) => (i === 1 ? { ...t, priority: c.tiers[0].priority } : t)),
-      })),
-    };
-    const inbound = section(parse(buildApiPolicy(mixed)), "inbound");
-    const claims = all(inbound, "when").find(w =>
-      w.children.some(c => c.attributes.name === "chain" && c.attributes.value === "workload-claims"),
-    )!;
-    const tiers = mixed.chains.find(c => c.name === "workload-claims")!.tiers;
-    expect(variableSet(claims, "tier-timeouts")[0]).toBe(
-      `45,45,${tiers
-        .slice(2)
-        .map(() => 90)
-        .join(",")}`,
-    );
-  });
-
-  test("replays only what it can replay whole: before any answer arrived, JSON bodies only, with the caller's headers minus credentials", () => {
-    const { doc } = variants.prod;
-    const onError = section(doc, "on-error");
-    const guard = all(onError, "when").find(w => w.children.some(c => c.attributes.name === "failed-tier"))!;
-    // A stream cut after the headers (awaiting-answer false) or a multipart body is never replayed.
-    expect(guard.attributes.condition).toBe(
-      '@((string)context.Variables["awaiting-answer"] == "true" && (string)context.Variables["replayable"] == "true")',
-    );
-    const retry = one(section(doc, "backend"), "retry");
-    expect(retry.children.filter(c => c.attributes.name === "awaiting-answer").map(c => c.attributes.value)).toEqual([
-      "true",
-      "false",
-    ]);
-    const inbound = section(doc, "inbound");
-    expect(variableSet(inbound, "replayable")[0]).toContain('type.Contains("json")');
-    expect(variableSet(inbound, "request-body")[0]).toContain(
-      '!((string)context.Variables["replayable"] == "true") ? string.Empty',
-    );
-    for (const send of all(onError, "send-request")) {
-      const names = all(send, "set-header").map(h => h.attributes.name);
-      expect(names).toEqual(expect.arrayContaining(["Content-Type", "Accept", "OpenAI-Beta"]));
-      for (const credential of ["Authorization", "Ocp-Apim-Subscription-Key"]) expect(names).not.toContain(credential);
-    }
   });
 });
-
-describe("send-request strategy (prod)", () => {
-  const doc = () => variants["prod send-request"].doc;
-
-  test("captures the body, and the path and query without the caller's key, in inbound; never forwards through a breaker", () => {
-    const path = variableSet(section(doc(), "inbound"), "request-path")[0];
-    expect(path).toContain(
-      '.Where(p => p.Key.ToLowerInvariant() != "api-key" && p.Key.ToLowerInvariant() != "subscription-key")',
-    );
-    expect(path).not.toContain("QueryString");
-    expect(variableSet(section(doc(), "inbound"), "request-body")).toHaveLength(1);
-    // A body that is not JSON is refused with 415 rather than replayed as corrupt text.
-    const refusal = all(section(doc(), "backend"), "when").find(w => w.attributes.condition.includes("replayable"))!;
-    expect(one(refusal, "set-status").attributes.code).toBe("415");
-    expect(all(doc(), "forward-request")).toEqual([]);
-    expect(all(doc(), "retry")).toEqual([]);
-    for (const s of ["backend", "outbound"]) expect(dump(section(doc(), s))).not.toContain("Body.As");
-  });
-
-  test("walks every tier with a new request in the documented child order, bounded by the tier's timeout, no answer counting as failure", () => {
-    const { input } = variants["prod send-request"];
-    const sends = all(section(doc(), "backend"), "send-request");
-    expect(sends).toHaveLength(input.chains.reduce((n, c) => n + c.tiers.length, 0));
-    const claims = input.chains.find(c => c.name === "workload-claims")!;
-    const steps = all(section(doc(), "backend"), "when").filter(w =>
-      w.attributes.condition.includes('"workload-claims"'),
-    );
-    expect(steps.map(s => one(s, "send-request").attributes.timeout)).toEqual(
-      claims.tiers.map(t => String(t.timeoutSeconds)),
-    );
-    expect(steps.map(s => one(s, "set-url").text)).toEqual(
-      claims.tiers.map(t => `@("{{${t.endpointNamedValue}}}" + (string)context.Variables["request-path"])`),
-    );
-    for (const s of sends) {
-      expect(s.attributes).toMatchObject({ mode: "new", "ignore-error": "true" });
-      expect(s.children.map(c => c.name)).toEqual([
-        "set-url",
-        "set-method",
-        ...Array(5).fill("set-header"),
-        "set-body",
-        "authentication-managed-identity",
-      ]);
-    }
-    expect(variableSet(steps[0], "attempt-status")[0]).toContain("== null ? 0 :");
-    // A dead first tier (no answer, status 0) hands over to the next: two dead tiers in a row, the third answers.
-    const vars = { chain: "workload-claims", "first-tier": "0" };
-    const dead = new Set(claims.tiers.slice(0, 2).map(t => t.backendId));
-    expect(runWalk(section(doc(), "backend"), vars, b => (dead.has(b) ? 0 : 200))).toEqual(
-      claims.tiers.slice(0, 3).map(t => t.backendId),
-    );
-    // Good answers stop the walk; 429 and 5xx move it on.
-    expect(runWalk(section(doc(), "backend"), vars, b => (dead.has(b) ? 503 : 200))).toHaveLength(3);
-    expect(runWalk(section(doc(), "backend"), vars, () => 200)).toHaveLength(1);
-  });
-
-  test("returns the first good answer, Azure's last 429, or the clean 503 (never a raw 5xx)", () => {
-    // Inside the 415 refusal's otherwise: the last choose of the walk.
-    const final = section(doc(), "backend").children[0].children.at(-1)!.children.at(-1)!;
-    const [good, throttled] = final.children.filter(c => c.name === "when");
-    expect(good.attributes.condition).toContain("> 0 && !(");
-    expect(one(good, "return-response").attributes["response-variable-name"]).toBe("attempt-response");
-    expect(throttled.attributes.condition).toBe(
-      '@(context.Variables.GetValueOrDefault<int>("attempt-status", -1) == 429)',
-    );
-    const otherwise = final.children.find(c => c.name === "otherwise")!;
-    expect(one(otherwise, "set-status").attributes.code).toBe("503");
-  });
-
-  test("sends each next account's Key Vault-backed key in key mode, after the body", async () => {
-    const sends = all(
-      parse(
-        buildApiPolicy(
-          await inputOf("prod", v => {
-            v.gateway.strategy = "send-request";
-            v.openai = { auth: "keys" };
-          }),
-        ),
-      ),
-      "send-request",
-    );
-    for (const s of sends) {
-      expect(s.children.map(c => c.name)).toEqual([
-        "set-url",
-        "set-method",
-        ...Array(6).fill("set-header"),
-        "set-body",
-      ]);
-      expect(s.children[7].children[0].text).toMatch(/^\{\{openai-key-[a-z0-9-]+\}\}$/);
-    }
-  });
-});
-
 describe("chains", () => {
   test("one backend per (account, deployment), each tier timed by its role", () => {
     const claims = variants.prod.input.chains.find(c => c.name === "workload-claims")!;

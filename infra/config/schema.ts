@@ -96,6 +96,15 @@ const tierTimeout = wholeAbove0("must be a whole number of seconds above 0").max
   error: "must be at most 240 seconds (APIM's forward-request limit)",
 });
 
+/** A suspect step is skipped for at most an hour: longer, a recovered backend would stay unused. */
+const SUSPECT_MAX_SECONDS = 3600;
+
+const STRATEGY_REMOVED =
+  "was removed: the gateway walks each chain's steps itself (docs/gateway.md, how a request fails over). " +
+  "The send-request strategy buffered every answer (no streaming), returned it past the outbound section " +
+  "(so PTU budgets and token metrics never saw it) and replayed timed-out requests that may still be billed: " +
+  "delete the key";
+
 const CIDR_RULE = "must be an IPv4 range in CIDR notation, such as 10.40.0.0/22";
 const cidr = z.cidrv4({ error: CIDR_RULE }).refine(c => !hasHostBits(c), {
   error: iss =>
@@ -236,8 +245,8 @@ export const schema = z.strictObject({
     publisherEmail: z
       .email({ error: "must be an e-mail address (APIM sends operational notices there)" })
       .max(PUBLISHER_MAX, { error: `must be at most ${PUBLISHER_MAX} characters (API Management's limit)` }),
-    /** `backend-pool`: pools with circuit breakers and retry; `send-request`: the synchronous failover of the seed design. */
-    strategy: z.enum(["backend-pool", "send-request"]).default("backend-pool"),
+    /** Removed: a stack that still sets it is told why (docs/gateway.md). */
+    strategy: z.never({ error: STRATEGY_REMOVED }).optional(),
     /** How applications authenticate: Entra ID app roles, or APIM subscription keys (one product per application). */
     callerAuth: z.enum(["entra", "subscription-key"]).default("entra"),
     retryAfterSeconds: wholeAbove0("must be a whole number of seconds above 0").default(10),
@@ -282,6 +291,20 @@ export const schema = z.strictObject({
         standard: tierTimeout.default(120),
       })
       .prefault({}),
+    /**
+     * The most a request waits across all its attempts (the chain's deadline): every attempt's timeout is
+     * capped by what is left of it. At most 240 s, forward-request's documented limit.
+     */
+    chainTimeoutSeconds: tierTimeout.default(180),
+    /**
+     * A streamed request's (`"stream": true`) timeout per attempt: forward-request waits for the response
+     * headers, which a streamed answer sends with its first token.
+     */
+    streamFirstByteSeconds: tierTimeout.default(10),
+    /** How long a step that timed out or refused the connection is skipped by the next requests. */
+    suspectSeconds: wholeAbove0("must be a whole number of seconds above 0")
+      .max(SUSPECT_MAX_SECONDS, { error: `must be at most ${SUSPECT_MAX_SECONDS} seconds` })
+      .default(30),
     /**
      * Tokens per minute, per PTU, that priority-2 and priority-3 applications may use of a PTU deployment
      * before they are sent to the standard tier. Size from the model's input TPM per PTU:

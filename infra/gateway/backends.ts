@@ -1,6 +1,6 @@
 /**
- * Backends: one per (OpenAI account, deployment), each with its own circuit breaker, and a load-balanced
- * pool per failover chain over the backends of that chain's deployment.
+ * Backends: one per (OpenAI account, deployment), each with its own circuit breaker. No pools: the policy
+ * names each attempt's backend itself (./policy/failover.ts), so every hand-over is its own decision.
  *
  * Why per deployment: Azure OpenAI quota and rate limits are set per deployment
  * (https://learn.microsoft.com/azure/ai-services/openai/quotas-limits), so a 429 says one deployment is
@@ -10,21 +10,19 @@
  * API Management facts relied on (https://learn.microsoft.com/azure/api-management/backends):
  * - a circuit breaker rule trips the backend on `count` failures matching `statusCodeRanges` within
  *   `interval`, for `tripDuration`; with `acceptRetryAfter` it stays open for the backend's Retry-After;
- * - a pool (`type: Pool`) sends to the lowest `priority` first, spreads by `weight` within one
- *   priority, and skips backends whose breaker is open; a pool holds single backends only.
+ * - while the breaker is open, API Management "returns a 503 Service Unavailable response to the client"
+ *   without calling the backend: the policy's walk treats it as any 503 and moves to the next step;
+ * - "Currently, you can configure only one rule for a backend circuit breaker."
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import { Topology } from "../topology";
 import { API_PATH, backendId, keyNamedValue } from "./ids";
 import { ServiceRef } from "./namedValues";
-import { GatewayChain, GatewayTier } from "./policy";
 
 export interface BackendsArgs {
   readonly service: ServiceRef;
   readonly topology: Topology;
-  /** The chains the policy walks (./chains): one pool each, in the same tier order. */
-  readonly chains: readonly GatewayChain[];
   /** Account key -> its endpoint, `https://<subdomain>.openai.azure.com/`. */
   readonly endpoints: ReadonlyMap<string, pulumi.Input<string>>;
   /** Key mode: account key -> the Key Vault-backed named value holding its key. */
@@ -41,7 +39,11 @@ export interface BackendsArgs {
  */
 export const BREAKER_ERROR_REASONS = ["BackendConnectionFailure", "Timeout"];
 
-/** Trips on the first 429, 5xx, timeout or connection failure, and stays open as long as the deployment's Retry-After says. */
+/**
+ * Trips on the first 408, 429, 5xx, timeout or connection failure, and stays open as long as the deployment's
+ * Retry-After says. 408 is Azure OpenAI's own timeout; Azure-Samples/Apim-Samples (samples/inference-failover)
+ * trips its breakers on 408 too.
+ */
 export const CIRCUIT_BREAKER: apimanagement.BackendArgs["circuitBreaker"] = {
   rules: [
     {
@@ -50,6 +52,7 @@ export const CIRCUIT_BREAKER: apimanagement.BackendArgs["circuitBreaker"] = {
         count: 1,
         interval: "PT10S",
         statusCodeRanges: [
+          { min: 408, max: 408 },
           { min: 429, max: 429 },
           { min: 500, max: 599 },
         ],
@@ -87,54 +90,9 @@ function deploymentBackend(
   );
 }
 
-function pool(
-  name: string,
-  args: BackendsArgs,
-  id: string,
-  title: string,
-  tiers: readonly GatewayTier[],
-  backends: ReadonlyMap<string, apimanagement.Backend>,
-  parent: pulumi.Resource,
-): apimanagement.Backend {
-  const members = tiers.map(t => ({ tier: t, backend: backends.get(t.backendId)! }));
-  return new apimanagement.Backend(
-    `${name}-${id}`,
-    {
-      ...args.service,
-      backendId: id,
-      title,
-      type: "Pool",
-      pool: { services: members.map(m => ({ id: m.backend.id, priority: m.tier.priority, weight: m.tier.weight })) },
-    },
-    { parent, dependsOn: members.map(m => m.backend) },
-  );
-}
-
-/** Declares every backend and pool; returns the pools (the policy names them, so it must wait for them). */
+/** Declares every backend; returns them (the policy names them, so it must wait for them). */
 export function declareBackends(name: string, args: BackendsArgs, parent: pulumi.Resource): apimanagement.Backend[] {
-  const backends = new Map(
-    args.topology.accounts.flatMap(a =>
-      a.deployments.map(
-        d => [backendId(a.key, d.name), deploymentBackend(name, args, a.key, d.name, a.region, parent)] as const,
-      ),
-    ),
+  return args.topology.accounts.flatMap(a =>
+    a.deployments.map(d => deploymentBackend(name, args, a.key, d.name, a.region, parent)),
   );
-  const chainPools = args.chains.map(c =>
-    pool(name, args, c.poolId, `Failover chain ${c.name}`, c.tiers, backends, parent),
-  );
-  // Callers shed from a chain that starts at a PTU go to its deployment's standard tier, as the shared chain lists it.
-  const shedTargets = [...new Set(args.chains.filter(c => c.firstPtu).map(c => c.deployment))];
-  const standardPools = shedTargets.map(d => {
-    const shared = args.chains.find(c => c.deployment === d && !c.workload)!;
-    return pool(
-      name,
-      args,
-      shared.standardPoolId,
-      `Standard tier of ${d}`,
-      shared.tiers.filter(t => t.role === "standard"),
-      backends,
-      parent,
-    );
-  });
-  return [...chainPools, ...standardPools];
 }

@@ -1,11 +1,11 @@
 /**
- * The failover chains as the gateway declares them: the topology's chains resolved to backends, pools
- * and tier timeouts. Pure: a function of the config and the topology, computed once per run.
+ * The failover chains as the gateway walks them: the topology's chains resolved to backends, regions and
+ * tier timeouts. Pure: a function of the config and the topology, computed once per run.
  */
 import { BcdrConfig, GatewayConfig } from "../config";
 import { AccountRole } from "../../catalog/tags";
 import { Topology } from "../topology";
-import { backendId, endpointNamedValue, keyNamedValue, poolId, standardPoolId } from "./ids";
+import { backendId } from "./ids";
 import { GatewayChain } from "./policy";
 
 /** `gateway.tierTimeoutSeconds`: seconds each tier role may take to send its response headers. */
@@ -18,7 +18,7 @@ const timeoutOf = (timeouts: TierTimeouts, role: AccountRole): number =>
       ? timeouts.enterprisePtu
       : timeouts.standard;
 
-/** Every chain of the topology, tiers in walking order (pool priority), one backend per (account, deployment). */
+/** Every chain of the topology, tiers in walking order (priority), one backend per (account, deployment). */
 export function gatewayChains(config: BcdrConfig, topology: Topology): GatewayChain[] {
   const timeouts = config.gateway.tierTimeoutSeconds;
   const account = (key: string) => {
@@ -41,17 +41,14 @@ export function gatewayChains(config: BcdrConfig, topology: Topology): GatewayCh
       deployment: c.deployment,
       workload: c.workload,
       firstPtu,
-      poolId: poolId(c.name),
-      standardPoolId: standardPoolId(c.deployment),
       tiers: tiers.map(t => ({
         backendId: backendId(t.account, c.deployment),
         account: t.account,
         role: t.spec.role,
+        region: t.spec.region,
         priority: t.priority,
         weight: t.weight,
         timeoutSeconds: timeoutOf(timeouts, t.spec.role),
-        endpointNamedValue: endpointNamedValue(t.account),
-        keyNamedValue: config.openai.auth === "keys" ? keyNamedValue(t.account) : undefined,
       })),
     };
   });

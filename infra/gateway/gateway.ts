@@ -2,7 +2,7 @@
  * The generative AI gateway: an API Management service (one Premium service spanning regions, or one
  * service per region) exposing the Azure OpenAI inference API behind the generated failover policy.
  * This component composes the parts, each in its own module: the identity and its grants (identity.ts),
- * the service (service.ts), named values (namedValues.ts), backends and pools (backends.ts), the API
+ * the service (service.ts), named values (namedValues.ts), backends (backends.ts), the API
  * (api.ts), products and subscriptions (products.ts) and telemetry (telemetry.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -18,7 +18,7 @@ import { Topology } from "../topology";
 import { openAiApi, openAiApiPolicy } from "./api";
 import { declareBackends } from "./backends";
 import { gatewayIdentity } from "./identity";
-import { FRONT_DOOR_ID_NAMED_VALUE, endpointNamedValue, keyNamedValue } from "./ids";
+import { FRONT_DOOR_ID_NAMED_VALUE, keyNamedValue } from "./ids";
 import { ServiceRef, VaultReader, plainNamedValue, vaultNamedValue } from "./namedValues";
 import { CallerAuth, GatewayChain, buildApiPolicy, policyApplications } from "./policy";
 import { declareProducts } from "./products";
@@ -126,7 +126,7 @@ function identityGrants(args: ApiGatewayArgs): Map<string, Omit<RoleGrant, "prin
   return grants;
 }
 
-/** The named values the policy and backends read: endpoints, keys (key mode), the Front Door id (public mode). */
+/** The named values the policy and backends read: keys (key mode), the Front Door id (public mode). */
 function declareNamedValues(
   name: string,
   args: ApiGatewayArgs,
@@ -149,10 +149,6 @@ function declareNamedValues(
   return {
     keyNamedValues: new Map(reader ? [...args.targets.keys()].map(k => [k, keyValue(k, reader)] as const) : []),
     endpoints,
-    // Both strategies replay requests on other accounts with send-request (the pool's on-error fallback).
-    endpointNamedValues: [...endpoints].map(([key, endpoint]) =>
-      plainNamedValue(name, endpointNamedValue(key), endpoint, service, parent),
-    ),
     frontDoor:
       args.frontDoorId === undefined
         ? undefined
@@ -178,12 +174,16 @@ function policyDocument(
     : pulumi.output({ kind: "subscription-key" as const });
   return pulumi.all([callerAuth, identityClientId]).apply(([auth, clientId]) =>
     buildApiPolicy({
-      strategy: g.strategy,
       callerAuth: auth,
       backendAuth: args.backendAuth,
       identityClientId: clientId,
       applications: policyApplications(args.applications),
       chains: args.chains,
+      timing: {
+        chainTimeoutSeconds: g.chainTimeoutSeconds,
+        streamFirstByteSeconds: g.streamFirstByteSeconds,
+        suspectSeconds: g.suspectSeconds,
+      },
       retryAfterSeconds: g.retryAfterSeconds,
       ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
       exposeBackendNames: g.exposeBackendNames,
@@ -270,18 +270,14 @@ export class ApiGateway extends pulumi.ComponentResource {
     const g = args.config;
     const values = declareNamedValues(name, args, service, reader, this);
     const { endpoints, keyNamedValues } = values;
-    const pools = declareBackends(
-      name,
-      { service, topology: args.topology, chains: args.chains, endpoints, keyNamedValues },
-      this,
-    );
+    const backends = declareBackends(name, { service, topology: args.topology, endpoints, keyNamedValues }, this);
     const { api } = openAiApi(name, { service, subscriptionRequired: g.callerAuth === "subscription-key" }, this);
     const xml = policyDocument(args, identityClientId, values.frontDoor !== undefined);
     openAiApiPolicy(
       name,
       service,
       xml,
-      [api, ...pools, ...values.endpointNamedValues, ...keyNamedValues.values(), ...(values.frontDoor ?? [])],
+      [api, ...backends, ...keyNamedValues.values(), ...(values.frontDoor ?? [])],
       this,
     );
     if (g.callerAuth === "subscription-key") {

@@ -7,10 +7,7 @@ import { createHash } from "crypto";
 export const API_ID = "azure-openai";
 export const API_PATH = "openai";
 export const FRONT_DOOR_ID_NAMED_VALUE = "front-door-id";
-export const endpointNamedValue = (accountKey: string) => `openai-endpoint-${accountKey}`;
 export const keyNamedValue = (accountKey: string) => `openai-key-${accountKey}`;
-export const poolId = (chain: string) => `pool-${chain}`;
-export const standardPoolId = (deployment: string) => `pool-standard-${deployment}`;
 
 /**
  * A backend id is at most 80 characters (ARM spec `BackendIdParameter`: minLength 1, maxLength 80;

@@ -1,10 +1,9 @@
 /**
- * The API Management gateway: its services and regions, the backends that front the OpenAI accounts, the
- * backend pools of the failover chains, and the policy documents. Children (backends, policies) belong to
+ * The API Management gateway: its services and regions, the backends that front the OpenAI accounts, and
+ * the policy documents. Children (backends, policies) belong to
  * the service whose output `name` their `serviceName` input was computed from.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { parseArmId } from "./armId";
 import { Link, Verdict, link } from "./links";
 import { Account } from "./openai";
 import { TYPES } from "../../catalog/types";
@@ -79,34 +78,6 @@ export function backendAccount(backend: Backend, accounts: readonly Account[]): 
 export function backendDeployment(backend: Backend): string | undefined {
   const url = known(() => backend.props.url);
   return url === UNKNOWN ? undefined : /\/deployments\/([^/?#]+)/i.exec(url ?? "")?.[1];
-}
-
-export interface PoolMember {
-  readonly id: string;
-  readonly priority: number;
-  /** The backend the id names, among the pool's service's backends; undefined if none does. */
-  readonly backend?: Backend;
-}
-
-/**
- * A pool's members. Each names a backend by ARM id (`.../service/<service>/backends/<backendId>`), matched
- * against the backends' output `name`, unknown until they exist: undefined (and undecided) in a first preview.
- */
-export function poolMembers(pool: Backend, siblings: readonly Backend[], verdict: Verdict): PoolMember[] | undefined {
-  const members = verdict.read(`the members of pool '${pool.name}'`, () =>
-    (pool.props.pool?.services ?? []).map(s => ({ id: s.id, priority: s.priority })),
-  );
-  if (!members) return undefined;
-  const named = verdict.read(`the backend names of pool '${pool.name}'`, () =>
-    members.map(m => {
-      const id = parseArmId(m.id);
-      return id && sameName(id.type, "Microsoft.ApiManagement/service/backends")
-        ? siblings.find(b => sameName(b.props.name, id.names[1]))
-        : undefined;
-    }),
-  );
-  // APIM's default priority is 0, the highest.
-  return named && members.map((m, i) => ({ id: m.id, priority: m.priority ?? 0, backend: named[i] }));
 }
 
 /** API Management types whose `value` is a policy document (API, service, product, operation, workspace, fragment). */

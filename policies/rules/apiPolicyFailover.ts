@@ -1,32 +1,33 @@
 /**
- * BCDR rule 5, failover: each gateway service's policy moves a request on when the backend answers 429
- * (over its quota or utilisation) or 5xx: a `<retry>` around `forward-request` that walks the backend
- * pool, or (the synchronous strategy) a `send-request` to the next backend under the same condition.
+ * BCDR rule 5, failover: each gateway service's policy moves a request on when the backend answers 408
+ * (Azure OpenAI's own timeout), 429 (over its quota or utilisation) or 5xx: a `<retry>` around
+ * `forward-request` whose condition admits them (each attempt names its step's backend). send-request is
+ * no failover: its answers are buffered and skip the outbound section (docs/gateway.md).
  * A policy belongs to the service its `serviceName` was computed from. Decides in every phase where the
  * document is known (it is an input; a document computed from unknown values waits for the update).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { gatewayServices, policyDocuments, serviceOf } from "../lib/gateway";
 import { decide } from "../lib/links";
-import { PolicyElement, ancestors, descendants, parsePolicyDocument } from "../lib/policyXml";
+import { PolicyElement, descendants, parsePolicyDocument } from "../lib/policyXml";
 import { admitsStatus } from "../lib/statusCondition";
 
+const FAILOVER_STATUSES = [408, 429, 500];
 const failsOver = (condition: string | undefined) =>
-  condition !== undefined && admitsStatus(condition, 429) && admitsStatus(condition, 500);
+  condition !== undefined && FAILOVER_STATUSES.every(s => admitsStatus(condition, s));
 
-/** A retry, or a send-request under a `when`, whose condition covers 429 and 5xx. */
+/** A retry whose condition covers 408, 429 and 5xx, around a forward-request. */
 function hasFailover(root: PolicyElement): boolean {
   return descendants(root).some(
     e =>
-      (e.name === "retry" && failsOver(e.attributes.condition)) ||
-      (e.name === "send-request" && ancestors(e).some(a => a.name === "when" && failsOver(a.attributes.condition))),
+      e.name === "retry" && failsOver(e.attributes.condition) && descendants(e).some(f => f.name === "forward-request"),
   );
 }
 
 export const apiPolicyFailover: StackValidationPolicy = {
   name: "api-policy-failover",
   description:
-    "Each gateway service's policy retries on 429 and on 5xx (a retry over the backend pool, or send-request failover). Decides in preview and after update.",
+    "Each gateway service's policy retries forward-request on 408, 429 and 5xx. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   validateStack: decide((args, verdict) => {
     const services = gatewayServices(args.resources);
@@ -48,9 +49,9 @@ export const apiPolicyFailover: StackValidationPolicy = {
           );
       }
       verdict.violation(
-        `Gateway '${service.name}' has no policy that fails over on 429 and 5xx: wrap forward-request in ` +
-          `<retry condition="@(context.Response.StatusCode == 429 || context.Response.StatusCode >= 500)"> over the backend pool ` +
-          `(or send-request to the next backend under that condition).`,
+        `Gateway '${service.name}' has no policy that fails over on 408, 429 and 5xx: wrap forward-request in ` +
+          `<retry condition="@(context.Response.StatusCode == 408 || context.Response.StatusCode == 429 || context.Response.StatusCode >= 500 ...)"> ` +
+          `whose attempts name the chain's next backend.`,
         (own[0] ?? service).urn,
       );
     }

@@ -1,8 +1,8 @@
 /**
  * BCDR rule 5, backends: every OpenAI account (and, where backends are per deployment, every deployment)
- * is reachable from each gateway service through a backend whose circuit breaker trips on 429 and on 5xx.
- * The pool skips a tripped backend, which is how a request spills over to the next tier instead of
- * retrying a throttled or failing account.
+ * is reachable from each gateway service through a backend whose circuit breaker trips on 408, 429 and 5xx.
+ * A tripped backend answers 503 at once, so the policy's walk moves to the next step without waiting on a
+ * throttled, timing-out or failing account.
  *
  * ARM semantics only: a backend belongs to the service its `serviceName` was computed from, and calls the
  * account its `url` was computed from (or whose host it names). Decides in every phase for per-account
@@ -26,6 +26,9 @@ function tripsOn(backend: Backend, status: number): boolean {
   );
 }
 
+/** Azure OpenAI's own timeout (408), throttling (429), failures (5xx). */
+const TRIP_STATUSES = [408, 429, 500];
+
 interface Target {
   readonly backend: Backend;
   readonly account: Account;
@@ -35,7 +38,7 @@ interface Target {
 export const circuitBreakerBackends: StackValidationPolicy = {
   name: "circuit-breaker-backends",
   description:
-    "Each gateway service reaches every OpenAI account (and deployment, with per-deployment backends) through a backend whose circuit breaker trips on 429 and 5xx. " +
+    "Each gateway service reaches every OpenAI account (and deployment, with per-deployment backends) through a backend whose circuit breaker trips on 408, 429 and 5xx. " +
     "Decides in preview and after update; deployment-named backends after update.",
   enforcementLevel: "mandatory",
   validateStack: decide((args, verdict) => {
@@ -54,15 +57,14 @@ export const circuitBreakerBackends: StackValidationPolicy = {
     // A breaker left out is unknown in a preview (an output not given as input): undecided there, not a crash.
     const untripped = targets.filter(
       t =>
-        verdict.read(
-          `the circuit breaker of backend '${t.backend.name}'`,
-          () => tripsOn(t.backend, 429) && tripsOn(t.backend, 500),
+        verdict.read(`the circuit breaker of backend '${t.backend.name}'`, () =>
+          TRIP_STATUSES.every(s => tripsOn(t.backend, s)),
         ) === false,
     );
     for (const t of untripped) {
       verdict.violation(
-        `Backend '${t.backend.name}' (OpenAI account '${t.account.name}') has no circuit breaker tripping on both 429 and 5xx: ` +
-          `add circuitBreaker.rules with statusCodeRanges 429-429 and 500-599 (acceptRetryAfter: true) so its pool skips the account while it is throttled or failing.`,
+        `Backend '${t.backend.name}' (OpenAI account '${t.account.name}') has no circuit breaker tripping on 408, 429 and 5xx: ` +
+          `add circuitBreaker.rules with statusCodeRanges 408-408, 429-429 and 500-599 (acceptRetryAfter: true) so the walk skips the account while it is throttled or failing.`,
         t.backend.urn,
       );
     }
@@ -76,7 +78,7 @@ export const circuitBreakerBackends: StackValidationPolicy = {
         if (reaching.length === 0) {
           verdict.violation(
             `Gateway '${service.name}' has no backend for OpenAI account '${account.name}': add an API Management backend whose url is the account's endpoint, ` +
-              `with a circuit breaker that trips on 429 and 5xx.`,
+              `with a circuit breaker that trips on 408, 429 and 5xx.`,
             service.urn,
           );
           continue;
@@ -88,7 +90,7 @@ export const circuitBreakerBackends: StackValidationPolicy = {
           if (name !== undefined && !reaching.some(t => sameName(t.deployment, name))) {
             verdict.violation(
               `Gateway '${service.name}' has no backend for deployment '${name}' of OpenAI account '${account.name}': ` +
-                `add a backend whose url is the account's endpoint for that deployment, with a circuit breaker that trips on 429 and 5xx.`,
+                `add a backend whose url is the account's endpoint for that deployment, with a circuit breaker that trips on 408, 429 and 5xx.`,
               service.urn,
             );
           }

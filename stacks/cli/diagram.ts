@@ -28,7 +28,7 @@ export function renderText(project: string, stack: string, o: StackOutputs): str
     o.entry.mode === "public"
       ? `Entry (public): Front Door + WAF at ${o.entry.frontDoorHost} -> every gateway region`
       : `Entry (private): ${o.entry.gatewayHost} -> ${o.entry.activeRegion} gateway (${o.entry.activeIp}) by private DNS`,
-    `Gateway: ${g.mode}, ${g.strategy} failover, callers by ${g.callerAuth}`,
+    `Gateway: ${g.mode}, callers by ${g.callerAuth}`,
     ...Object.entries(g.hosts).map(([region, host]) => `  ${region}: ${host}`),
     "",
     "Regions and accounts",

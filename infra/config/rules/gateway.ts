@@ -66,6 +66,15 @@ export const gatewayRules: readonly Rule[] = [
       );
     }
   }),
+  // The first-byte bound is one attempt's: it must fit in the chain's deadline, or streamed attempts are cut by it instead.
+  rule(["gateway"], ({ gateway: g }, issues) => {
+    if (g.streamFirstByteSeconds > g.chainTimeoutSeconds) {
+      issues.add(
+        ["gateway", "streamFirstByteSeconds"],
+        `must be at most gateway.chainTimeoutSeconds (${g.chainTimeoutSeconds}): one streamed attempt cannot wait longer than the whole chain`,
+      );
+    }
+  }),
   rule(["gateway"], ({ gateway: { ptuBudget } }, issues) => {
     if (ptuBudget.priority3 > ptuBudget.priority2) {
       issues.add(

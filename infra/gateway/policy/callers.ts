@@ -106,8 +106,8 @@ export function applicationLimits(input: ApiPolicyInput): Element[] {
           el("azure-openai-token-limit", {
             "counter-key": `application:${a.name}`,
             "tokens-per-minute": a.tokensPerMinute,
-            // Streamed requests are estimated whatever this says; the send-request walk has no usage to read.
-            "estimate-prompt-tokens": input.strategy === "send-request",
+            // Every answer passes outbound with its usage; streamed requests are estimated whatever this says.
+            "estimate-prompt-tokens": false,
             "remaining-tokens-header-name": REMAINING_TOKENS_HEADER,
           }),
       ],

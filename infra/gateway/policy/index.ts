@@ -1,16 +1,16 @@
 /**
  * The API Management policy for the Azure OpenAI API, generated from the topology. Pure: no Pulumi
  * import; every input is a plain value, so the document is easy to test. One module per concern:
- * callers (identity, budgets, credentials), routing (deployment, chain, shedding), failover (the two
- * strategies), responses (headers, 503, on-error).
+ * callers (identity, budgets, credentials), routing (deployment, chain, steps, shedding), failover (the
+ * walk over the steps), responses (headers, 503, on-error).
  */
 import { applicationLimits, callerAuthentication, stripCallerCredentials } from "./callers";
 import { METRIC_NAMESPACE } from "./constants";
-import { managedIdentity, poolBackend, poolFallback, replayInbound, sendRequestBackend } from "./failover";
-import { onError, outbound, unavailable } from "./responses";
+import { managedIdentity, walkBackend, walkInbound } from "./failover";
+import { onError, outbound } from "./responses";
 import { routing } from "./routing";
 import { ApiPolicyInput } from "./types";
-import { Element, el, namedValue, serialize, setVariable, variable } from "./xml";
+import { Element, el, namedValue, serialize, variable } from "./xml";
 
 export * from "./types";
 export { REMAINING_TOKENS_HEADER, policyApplications } from "./callers";
@@ -46,8 +46,8 @@ function frontDoorCheck(input: ApiPolicyInput): Element | false {
   );
 }
 
+/** Inbound in order: the entry check, who calls, where to, the metrics, the caller's credentials out, the walk's state. */
 function inbound(input: ApiPolicyInput): Element {
-  const pool = input.strategy === "backend-pool";
   return el(
     "inbound",
     {},
@@ -58,25 +58,14 @@ function inbound(input: ApiPolicyInput): Element {
     ...routing(input),
     tokenMetrics(),
     ...stripCallerCredentials(),
-    ...replayInbound(),
-    pool && setVariable("attempt", 0),
-    pool && el("set-backend-service", { "backend-id": `@(${variable("chain-pool")})` }),
+    ...walkInbound(),
     // Key mode: each backend's credentials carry its Key Vault-backed key (see the Backend resources).
-    pool && input.backendAuth === "managedIdentity" && managedIdentity(input),
+    input.backendAuth === "managedIdentity" && managedIdentity(input),
   );
 }
 
 export function buildApiPolicy(input: ApiPolicyInput): string {
-  return serialize(
-    el(
-      "policies",
-      {},
-      inbound(input),
-      input.strategy === "backend-pool" ? poolBackend(input) : sendRequestBackend(input),
-      outbound(input),
-      onError(input.strategy === "backend-pool" ? poolFallback(input) : [unavailable(input)]),
-    ),
-  );
+  return serialize(el("policies", {}, inbound(input), walkBackend(input), outbound(input), onError(input)));
 }
 
 /** Every `{{named-value}}` a policy document references. */

@@ -1,7 +1,7 @@
 /**
  * Where a request goes: the deployment it names (in the path or, for the `/openai/v1/...` and
- * Responses APIs, in the body's `model`), the caller's chain for it, and the shedding of
- * lower-priority callers from a PTU deployment whose per-class budget is spent.
+ * Responses APIs, in the body's `model`), the caller's chain for it as a list of steps, and the
+ * shedding of lower-priority callers from a PTU deployment whose per-class budget is spent.
  */
 import { ApiPolicyInput, GatewayChain, GatewayTier } from "./types";
 import { Child, Element, choose, cs, el, jsonError, setVariable, variable } from "./xml";
@@ -30,23 +30,37 @@ export const DEPLOYMENT_EXPRESSION = [
   "}",
 ].join("\n");
 
-const failoverRetries = (tiers: readonly GatewayTier[]) => Math.max(1, tiers.length - 1);
-/**
- * Per tier, the longest timeout among the tiers sharing its priority: a weighted pool may send attempt n
- * to any tier of that priority (https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool).
- */
-const timeouts = (tiers: readonly GatewayTier[]) =>
-  tiers.map(t => Math.max(...tiers.filter(o => o.priority === t.priority).map(o => o.timeoutSeconds))).join(",");
+/** Separators of the `steps` variable: steps, then a step's fields. */
+export const STEP_SEPARATOR = ";";
+export const FIELD_SEPARATOR = ",";
 
-/** The variables the failover reads: the pool, its retry budget, each attempt's timeout, where the walk starts. */
-function chainTarget(poolId: string, tiers: readonly GatewayTier[], firstTier: number): Element[] {
-  return [
-    setVariable("chain-pool", poolId),
-    // One retry per further backend of the pool, as the AI-Gateway backend-pool-load-balancing lab sizes it.
-    setVariable("retry-count", failoverRetries(tiers)),
-    setVariable("tier-timeouts", timeouts(tiers)),
-    setVariable("first-tier", firstTier),
-  ];
+/**
+ * A step's kind: `P` (PTU), `S` (standard), or `S<weight>` for a standard step of a weighted group (several
+ * standard accounts at one priority), which the policy reorders per request. A group directly after another
+ * weighted group is walked in chain order (`S`): consecutive `S<weight>` steps read as one group.
+ */
+function kinds(tiers: readonly GatewayTier[]): string[] {
+  const out: string[] = [];
+  let previousWeighted = false;
+  for (let i = 0; i < tiers.length;) {
+    const first = tiers[i];
+    let end = i + 1;
+    const samePriority = (t: GatewayTier) => t.role === "standard" && t.priority === first.priority;
+    if (first.role === "standard") while (end < tiers.length && samePriority(tiers[end])) end++;
+    const weighted: boolean = first.role === "standard" && end - i > 1 && !previousWeighted;
+    for (const t of tiers.slice(i, end)) out.push(t.role !== "standard" ? "P" : weighted ? `S${t.weight}` : "S");
+    previousWeighted = weighted;
+    i = end;
+  }
+  return out;
+}
+
+/** The `steps` literal of some tiers of a chain: `backendId,region,timeoutSeconds,kind` per step. */
+export function stepList(tiers: readonly GatewayTier[]): string {
+  const kind = kinds(tiers);
+  return tiers
+    .map((t, i) => [t.backendId, t.region, t.timeoutSeconds, kind[i]].join(FIELD_SEPARATOR))
+    .join(STEP_SEPARATOR);
 }
 
 /** The PTU deployments a chain can reach, in walking order: each keeps its own per-class budget counter. */
@@ -57,8 +71,10 @@ const budgetKey = (backendId: string) => `@("ptu-budget:${backendId}:priority-" 
  * One counter per (PTU deployment, class), counting only the tokens of requests that PTU deployment
  * answered: `rate-limit-by-key` with `increment-condition` and `increment-count` as expressions, which
  * APIM evaluates, and counts, at the end of the outbound pipeline
- * (https://learn.microsoft.com/azure/api-management/rate-limit-by-key-policy). The tokens are what
- * Azure OpenAI reported for the request (`tokens-consumed-variable-name` of azure-openai-token-limit,
+ * (https://learn.microsoft.com/azure/api-management/rate-limit-by-key-policy). Every answer from a step
+ * passes through outbound (nothing returns early on the success path), and `served-by` is the step the
+ * policy itself sent the attempt to. The tokens are what Azure OpenAI reported for the request
+ * (`tokens-consumed-variable-name` of azure-openai-token-limit,
  * https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy). `calls` is far above
  * any demand, so the counters never refuse. The first PTU's counter reports its use in inbound.
  */
@@ -77,14 +93,12 @@ function budgetCounters(chain: GatewayChain): Element[] {
 
 /**
  * Priority-2 and priority-3 callers may use a fixed number of tokens per minute of the PTU deployment
- * the chain starts at (units × per-PTU budget); past it they go to the standard tier until the
- * window frees tokens. Requests shed to the standard tier, and a workload chain's spill into the
- * enterprise PTU, count where they were served. A missing or odd remaining value means no shedding.
+ * the chain starts at (units × per-PTU budget); past it their steps start at the chain's first standard
+ * step until the window frees tokens. A missing or odd remaining value means no shedding.
  */
 function shedding(input: ApiPolicyInput, chain: GatewayChain): Child[] {
   const ptu = chain.firstPtu;
   if (!ptu) return [];
-  const standard = chain.tiers.filter(t => t.role === "standard");
   const criticality = variable("app-priority");
   const budget = (p: 2 | 3) => ptu.units * input.ptuBudget[p];
   const spent = [
@@ -101,18 +115,13 @@ function shedding(input: ApiPolicyInput, chain: GatewayChain): Child[] {
         // Measures this request's tokens for the counters; its own counter (per application) never refuses.
         el("azure-openai-token-limit", {
           "counter-key": `@("ptu-tokens:" + ${variable("application")})`,
-          // Under send-request no answer carries usage the policy can read: the prompt is estimated, as for the
-          // application's own limit (callers.ts), or the counters would never move and no one would be shed.
           "tokens-per-minute": SHED_COUNTER_LIMIT,
-          "estimate-prompt-tokens": input.strategy === "send-request",
+          "estimate-prompt-tokens": false,
           "tokens-consumed-variable-name": "tokens-consumed",
         }),
         ...budgetCounters(chain),
         ...choose([
-          {
-            condition: spent,
-            then: chainTarget(chain.standardPoolId, standard, chain.tiers.indexOf(standard[0])),
-          },
+          { condition: spent, then: [setVariable("steps", stepList(chain.tiers.filter(t => t.role === "standard")))] },
         ]),
       ],
     },
@@ -124,7 +133,7 @@ function chainCondition(chain: GatewayChain): string {
   return chain.workload ? `@(${variable("workload")} == ${cs(chain.workload)} && ${deployment})` : `@(${deployment})`;
 }
 
-/** Picks the caller's chain: its workload's chain for the deployment, else the shared one; else 404. */
+/** Picks the caller's chain (its workload's chain for the deployment, else the shared one; else 404) and its steps. */
 export function routing(input: ApiPolicyInput): Element[] {
   const ordered = [...input.chains.filter(c => c.workload), ...input.chains.filter(c => !c.workload)];
   const models = [...new Set(input.chains.map(c => c.deployment))].join(", ");
@@ -133,7 +142,7 @@ export function routing(input: ApiPolicyInput): Element[] {
     ...choose(
       ordered.map(c => ({
         condition: chainCondition(c),
-        then: [setVariable("chain", c.name), ...chainTarget(c.poolId, c.tiers, 0), ...shedding(input, c)],
+        then: [setVariable("chain", c.name), setVariable("steps", stepList(c.tiers)), ...shedding(input, c)],
       })),
       [jsonError(404, "Not Found", "DeploymentNotFound", `Unknown deployment. Available: ${models || "(none)"}.`)],
     ),

@@ -2,35 +2,27 @@
 import { AccountRole } from "../../../catalog/tags";
 import { ChainTier, FailoverChain } from "../../topology";
 
-export type FailoverStrategy = "backend-pool" | "send-request";
-
 export interface PolicyApplication {
   readonly name: string;
-  /** 1 = most critical: never shed from the PTU pools (the config's `applications[].priority`). */
+  /** 1 = most critical: never shed from the PTU deployments (the config's `applications[].priority`). */
   readonly criticality: number;
   readonly workload?: string;
   readonly tokensPerMinute?: number;
 }
 
-/** A chain tier resolved to the gateway's backend and named values. */
+/** A chain tier resolved to the gateway's backend: one step of the chain. */
 export interface GatewayTier extends ChainTier {
   /** APIM backend of this (account, deployment). */
   readonly backendId: string;
   readonly role: AccountRole;
-  /** Seconds the gateway waits for this tier's response headers before moving on. */
+  /** The account's region: what `X-Served-By` names. */
+  readonly region: string;
+  /** Seconds a non-streamed attempt on this step may wait for the response headers. */
   readonly timeoutSeconds: number;
-  /** Named value holding the account's endpoint (`https://<subdomain>.openai.azure.com/`). */
-  readonly endpointNamedValue: string;
-  /** Named value (Key Vault-backed) holding the account's key, in key mode. */
-  readonly keyNamedValue?: string;
 }
 
-/** A failover chain as the gateway declares it: its pools and its tiers resolved to backends. */
+/** A failover chain as the gateway walks it: its tiers resolved to backends. */
 export interface GatewayChain extends Omit<FailoverChain, "tiers"> {
-  /** Backend pool of the whole chain (the backend-pool strategy). */
-  readonly poolId: string;
-  /** Backend pool of the deployment's standard tier only: where shed traffic goes. */
-  readonly standardPoolId: string;
   /** Tiers in the order a request walks them (priority, then listing order). */
   readonly tiers: readonly GatewayTier[];
   /** The PTU deployment the chain starts at, if any: lower-priority callers can be shed from it. */
@@ -49,17 +41,27 @@ export type CallerAuth =
     }
   | { readonly kind: "subscription-key" };
 
+/** Every wait of a request, in seconds (`gateway.*Seconds`). */
+export interface PolicyTiming {
+  /** The most a request waits across all its attempts. */
+  readonly chainTimeoutSeconds: number;
+  /** A streamed request's bound per attempt (until the response headers, sent with the first token). */
+  readonly streamFirstByteSeconds: number;
+  /** How long a step that timed out or refused the connection is skipped. */
+  readonly suspectSeconds: number;
+}
+
 export interface ApiPolicyInput {
-  readonly strategy: FailoverStrategy;
   readonly callerAuth: CallerAuth;
   readonly backendAuth: "managedIdentity" | "keys";
   readonly applications: readonly PolicyApplication[];
   readonly chains: readonly GatewayChain[];
+  readonly timing: PolicyTiming;
   /** Seconds a caller is told to wait when no backend said when it comes back. */
   readonly retryAfterSeconds: number;
   /** Tokens per minute, per PTU, that priority-2 and priority-3 callers may use of a PTU deployment. */
   readonly ptuBudget: { readonly 2: number; readonly 3: number };
-  /** Whether `X-Served-By` tells callers which account answered (internal names). */
+  /** Whether `X-Served-By` also names the backend (internal account names) besides its region. */
   readonly exposeBackendNames: boolean;
   /** Named value holding the Front Door id that must arrive in `X-Azure-FDID` (public mode). */
   readonly frontDoorIdNamedValue?: string;
