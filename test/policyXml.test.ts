@@ -231,32 +231,7 @@ describe("caller identification (Entra)", () => {
     expect(all(token, "audience").map(a => a.text)).toEqual(ENTRA.audiences);
     expect(one(token, "claim").attributes).toMatchObject({ name: "roles", match: "any" });
   });
-
-  /** Runs the generated role mapping (an ordered list of `if (roles.Contains(role)) return app;`) on a role list. */
-  function mapRoles(expression: string, roles: string[]): string {
-    const rules = [...expression.matchAll(/if \(roles\.Contains\("([^"]+)"\)\) \{ return "([^"]+)"; \}/g)].map(m => [
-      m[1],
-      m[2],
-    ]);
-    expect(rules.length).toBeGreaterThan(0);
-    return rules.find(([role]) => roles.includes(role))?.[1] ?? "";
-  }
-
-  test("maps a caller with several app roles to the most critical application, then by name, whatever the claim order", async () => {
-    const mapping = variableSet(section(variants.prod.doc, "inbound"), "application")[0];
-    for (const roles of [
-      ["app.hr-chatbot", "app.doc-search", "app.fraud-scoring"],
-      ["app.fraud-scoring", "app.doc-search", "app.hr-chatbot"],
-    ]) {
-      expect(mapRoles(mapping, roles)).toBe("fraud-scoring");
-    }
-    expect(mapRoles(mapping, ["app.claims-assistant", "app.fraud-scoring"])).toBe("claims-assistant");
-    expect(mapRoles(mapping, ["app.doc-search", "app.hr-chatbot"])).toBe("doc-search");
-    expect(mapRoles(mapping, ["other"])).toBe("");
-    // The listing order of the applications does not change the mapping.
-    const reversed = { ...variants.prod.input, applications: [...variants.prod.input.applications].reverse() };
-    expect(variableSet(section(parse(buildApiPolicy(reversed)), "inbound"), "application")[0]).toBe(mapping);
-  });
+  // The application a token maps to: test/callerIdentity.unit.test.ts.
 });
 
 describe("zero applications (the default)", () => {
