@@ -47,6 +47,7 @@ export function gatewayChains(config: BcdrConfig, topology: Topology): GatewayCh
         backendId: backendId(t.account, c.deployment),
         account: t.account,
         role: t.spec.role,
+        region: t.spec.region,
         priority: t.priority,
         weight: t.weight,
         timeoutSeconds: timeoutOf(timeouts, t.spec.role),

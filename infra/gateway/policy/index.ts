@@ -9,6 +9,7 @@ import { METRIC_NAMESPACE } from "./constants";
 import { managedIdentity, poolBackend, poolFallback, replayInbound, sendRequestBackend } from "./failover";
 import { onError, outbound, unavailable } from "./responses";
 import { routing } from "./routing";
+import { storedObjectRouting, withRouteHint } from "./surface";
 import { ApiPolicyInput } from "./types";
 import { Element, el, namedValue, serialize, setVariable, variable } from "./xml";
 
@@ -55,7 +56,7 @@ function inbound(input: ApiPolicyInput): Element {
     frontDoorCheck(input),
     ...callerAuthentication(input),
     ...applicationLimits(input),
-    ...routing(input),
+    ...storedObjectRouting(input, routing(input)),
     tokenMetrics(),
     ...stripCallerCredentials(),
     ...replayInbound(),
@@ -73,7 +74,7 @@ export function buildApiPolicy(input: ApiPolicyInput): string {
       {},
       inbound(input),
       input.strategy === "backend-pool" ? poolBackend(input) : sendRequestBackend(input),
-      outbound(input),
+      withRouteHint(outbound(input)),
       onError(input.strategy === "backend-pool" ? poolFallback(input) : [unavailable(input)]),
     ),
   );

@@ -19,6 +19,8 @@ export interface GatewayTier extends ChainTier {
   /** APIM backend of this (account, deployment). */
   readonly backendId: string;
   readonly role: AccountRole;
+  /** The account's region. */
+  readonly region: string;
   /** Seconds the gateway waits for this tier's response headers before moving on. */
   readonly timeoutSeconds: number;
   /** Named value holding the account's endpoint (`https://<subdomain>.openai.azure.com/`). */
