@@ -41,18 +41,18 @@ const kindOf = (method: string, path: string, body?: object) =>
 
 describe("which calls use stored objects", () => {
   test.each([
-    ["GET", "/openai/v1/responses/resp_1", "pinned"],
-    ["DELETE", "/openai/v1/responses/resp_1", "pinned"],
-    ["GET", "/openai/v1/responses/resp_1/input_items", "pinned"],
-    ["POST", "/openai/v1/responses/resp_1/cancel", "pinned"],
-    ["GET", "/openai/responses/resp_1", "pinned"],
-    ["POST", "/openai/v1/files", "pinned"],
-    ["GET", "/openai/v1/files/file-1", "pinned"],
-    ["GET", "/openai/v1/files/file-1/content", "pinned"],
-    ["DELETE", "/openai/v1/files/file-1", "pinned"],
-    ["POST", "/openai/v1/batches", "pinned"],
-    ["GET", "/openai/v1/batches/batch_1", "pinned"],
-    ["POST", "/openai/v1/batches/batch_1/cancel", "pinned"],
+    ["GET", "/openai/v1/responses/resp_1", "pin"],
+    ["DELETE", "/openai/v1/responses/resp_1", "pin"],
+    ["GET", "/openai/v1/responses/resp_1/input_items", "pin"],
+    ["POST", "/openai/v1/responses/resp_1/cancel", "pin"],
+    ["GET", "/openai/responses/resp_1", "pin"],
+    ["POST", "/openai/v1/files", "pin"],
+    ["GET", "/openai/v1/files/file-1", "pin"],
+    ["GET", "/openai/v1/files/file-1/content", "pin"],
+    ["DELETE", "/openai/v1/files/file-1", "pin"],
+    ["POST", "/openai/v1/batches", "pin"],
+    ["GET", "/openai/v1/batches/batch_1", "pin"],
+    ["POST", "/openai/v1/batches/batch_1/cancel", "pin"],
     ["GET", "/openai/files", "list"],
     ["GET", "/openai/v1/files", "list"],
     ["GET", "/openai/v1/batches", "list"],
@@ -66,10 +66,10 @@ describe("which calls use stored objects", () => {
   test("POST /responses creates (routed by its model) unless it continues a response or references a file", () => {
     const path = "/openai/v1/responses";
     expect(kindOf("POST", path, { model: "gpt-5.1", input: "hi" })).toBe("");
-    expect(kindOf("POST", path, { model: "gpt-5.1", input: "hi", previous_response_id: "resp_1" })).toBe("pinned");
+    expect(kindOf("POST", path, { model: "gpt-5.1", input: "hi", previous_response_id: "resp_1" })).toBe("pin");
     expect(kindOf("POST", path, { model: "gpt-5.1", input: "hi", previous_response_id: null })).toBe("");
     const file = { role: "user", content: [{ type: "input_file", file_id: "file-1" }] };
-    expect(kindOf("POST", path, { model: "gpt-5.1", input: [file] })).toBe("pinned");
+    expect(kindOf("POST", path, { model: "gpt-5.1", input: [file] })).toBe("pin");
     // Not JSON (or malformed): routed by the deployment as before, never an expression failure.
     expect(evaluate(STORED_OBJECT_EXPRESSION, { method: "POST", path, body: "{", headers: JSON_TYPE })).toBe("");
     expect(evaluate(STORED_OBJECT_EXPRESSION, { method: "POST", path, body: "x", headers: {} })).toBe("");
@@ -156,8 +156,7 @@ describe("a hinted call", () => {
 
   test("without a hint: 400 RouteHintRequired naming the header; unknown: 404 RouteNotFound; else the header is dropped", () => {
     const inbound = section(doc, "inbound");
-    const pinned = all(inbound, "when").find(w => w.attributes.condition.includes('== "pinned"'))!;
-    expect(variableSet(pinned, "deployment")).toEqual([DEPLOYMENT_EXPRESSION]);
+    const pinned = all(inbound, "when").find(w => w.attributes.condition.includes('== "pin"'))!;
     expect(variableSet(pinned, "steps")).toEqual([ROUTE_STEP_EXPRESSION]);
     const [missing, unknown] = all(pinned, "return-response");
     expect([statusOf(missing), errorOf(missing).code]).toEqual(["400", ROUTE_HINT_REQUIRED]);
@@ -174,7 +173,11 @@ describe("a hinted call", () => {
     const list = all(choose.children[0], "return-response")[0];
     expect([statusOf(list), errorOf(list).code]).toEqual(["403", LIST_NOT_ALLOWED]);
     const otherwise = choose.children.find(c => c.name === "otherwise")!;
-    expect(variableSet(otherwise, "deployment")).toEqual([DEPLOYMENT_EXPRESSION]);
+    // The deployment is read once, before the choice, by routing's own expression.
+    expect(variableSet(inbound, "deployment")).toEqual([DEPLOYMENT_EXPRESSION]);
+    expect(inbound.children.indexOf(choose)).toBeGreaterThan(
+      inbound.children.findIndex(c => c.attributes.name === "deployment"),
+    );
     expect(
       all(otherwise, "return-response")
         .map(errorOf)

@@ -55,14 +55,14 @@ function applicationFromToken(applications: readonly PolicyApplication[], rolePr
     .filter(a => a.clientApplicationIds.length > 0)
     .map(a => {
       const clients = `,${a.clientApplicationIds.map(id => id.toLowerCase()).join(",")},`;
-      return `    if (roles.Contains(${cs(rolePrefix + a.name)}) && ${cs(clients)}.Contains("," + client + ",")) { return ${cs(a.name)}; }`;
+      return `    if (roles.Contains(${cs(rolePrefix + a.name)}) && ${cs(clients)}.Contains(client)) { return ${cs(a.name)}; }`;
     });
   return [
     "@{",
     '    var token = (Jwt)context.Variables["caller-token"];',
     '    var client = token.Claims.GetValueOrDefault("azp", "");',
     '    if (client.Length == 0) { client = token.Claims.GetValueOrDefault("appid", ""); }',
-    "    client = client.Trim().ToLowerInvariant();",
+    '    client = "," + client.Trim().ToLowerInvariant() + ",";',
     '    var roles = token.Claims.GetValueOrDefault("roles", "").Split(\',\').Select(r => r.Trim()).ToArray();',
     ...checks,
     "    return string.Empty;",

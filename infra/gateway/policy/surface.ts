@@ -70,7 +70,7 @@ const KIND = "stored-object";
 const hintHeader = `context.Request.Headers.GetValueOrDefault(${JSON.stringify(ROUTE_HEADER)}, "")`;
 
 /**
- * What a call does with stored objects: `pinned` (it must reach the account holding them), `list` (files or
+ * What a call does with stored objects: `pin` (it must reach the account holding them), `list` (files or
  * batches of the whole account), or empty (routed by its deployment as any other call). `POST /responses`
  * creates a response unless its body continues one (`previous_response_id`) or references a file
  * (`file_id` anywhere); `POST /responses/<name>` (no object id, e.g. `input_tokens`) is routed by its `model`.
@@ -80,13 +80,13 @@ export const STORED_OBJECT_EXPRESSION = [
   '    var m = Regex.Match(context.Request.OriginalUrl.Path, "/openai/(?:v1/)?(responses|files|batches)(/[^/]+)?(/.*)?$");',
   "    if (!m.Success) { return string.Empty; }",
   "    var method = context.Request.Method;",
-  '    if (m.Groups[1].Value != "responses") { return m.Groups[2].Success || method != "GET" ? "pinned" : "list"; }',
-  '    if (m.Groups[3].Success || (m.Groups[2].Success && method != "POST")) { return "pinned"; }',
+  '    if (m.Groups[1].Value != "responses") { return m.Groups[2].Success || method != "GET" ? "pin" : "list"; }',
+  '    if (m.Groups[3].Success || (m.Groups[2].Success && method != "POST")) { return "pin"; }',
   '    if (m.Groups[2].Success || method != "POST" || context.Request.Body == null || !context.Request.Headers.GetValueOrDefault("Content-Type", "").Contains("json")) { return string.Empty; }',
   "    try {",
   "        var body = context.Request.Body.As<JObject>(preserveContent: true);",
   '        var previous = body["previous_response_id"];',
-  '        return (previous != null && previous.Type == JTokenType.String) || body.SelectToken("$..file_id") != null ? "pinned" : string.Empty;',
+  '        return (previous != null && previous.Type == JTokenType.String) || body.SelectToken("$..file_id") != null ? "pin" : string.Empty;',
   "    } catch (Exception) { return string.Empty; }",
   "}",
 ].join("\n");
@@ -111,7 +111,6 @@ export const ROUTE_STEP_EXPRESSION = [
 
 function pinned(): Child[] {
   return [
-    setVariable("deployment", DEPLOYMENT_EXPRESSION),
     setVariable("steps", ROUTE_STEP_EXPRESSION),
     ...choose(
       [
@@ -122,7 +121,7 @@ function pinned(): Child[] {
               400,
               "Bad Request",
               ROUTE_HINT_REQUIRED,
-              `This call reads or uses a stored response, file or batch, which lives in one account: send the ${ROUTE_HEADER} header of the answer that created it (or, to create a file or batch, of any answer).`,
+              `A stored response, file or batch lives in one account: send the ${ROUTE_HEADER} header of the answer that created it.`,
             ),
           ],
         },
@@ -133,7 +132,7 @@ function pinned(): Child[] {
               404,
               "Not Found",
               ROUTE_NOT_FOUND,
-              `The ${ROUTE_HEADER} header names no account this application can reach.`,
+              `${ROUTE_HEADER} names no account this application can reach.`,
             ),
           ],
         },
@@ -146,11 +145,14 @@ function pinned(): Child[] {
 /**
  * Inbound: calls on stored objects go to the account their hint names; listing files or batches is refused
  * (the gateway calls every account as one identity, so a list would show every application's objects); every
- * other call takes `routed` (the deployment's chain).
+ * other call takes `routed` (the deployment's chain). The deployment is read once, before the choice (a hinted
+ * call prefers its account's backend for it; token metrics name it), and not again inside `routed`.
  */
 export function storedObjectRouting(input: ApiPolicyInput, routed: readonly Element[]): Element[] {
+  const deployment = setVariable("deployment", DEPLOYMENT_EXPRESSION);
   return [
     setVariable(TABLE, routeTable(input.chains)),
+    deployment,
     setVariable(KIND, STORED_OBJECT_EXPRESSION),
     ...choose(
       [
@@ -161,13 +163,13 @@ export function storedObjectRouting(input: ApiPolicyInput, routed: readonly Elem
               403,
               "Forbidden",
               LIST_NOT_ALLOWED,
-              "Listing files or batches would show every application's objects in the account: keep the ids your application created.",
+              "A list would show every application's objects: keep the ids you created.",
             ),
           ],
         },
-        { condition: `@(${variable(KIND)} == "pinned")`, then: pinned() },
+        { condition: `@(${variable(KIND)} == "pin")`, then: pinned() },
       ],
-      routed,
+      routed.filter(e => JSON.stringify(e) !== JSON.stringify(deployment)),
     ),
   ];
 }
