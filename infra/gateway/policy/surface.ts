@@ -14,7 +14,7 @@
 import { createHash } from "crypto";
 import { DEPLOYMENT_EXPRESSION } from "./routing";
 import { ApiPolicyInput, GatewayChain, GatewayTier } from "./types";
-import { Child, Element, choose, deleteHeader, header, jsonError, setVariable, variable } from "./xml";
+import { Child, Element, choose, cs, deleteHeader, header, jsonError, setVariable, variable } from "./xml";
 
 /** The header carrying the route hint, in answers and in calls on stored objects. */
 export const ROUTE_HEADER = "x-gateway-route";
@@ -67,7 +67,7 @@ export function routeTable(chains: readonly GatewayChain[]): string {
 
 const TABLE = "route-table";
 const KIND = "stored-object";
-const hintHeader = `context.Request.Headers.GetValueOrDefault(${JSON.stringify(ROUTE_HEADER)}, "")`;
+const hintHeader = `context.Request.Headers.GetValueOrDefault(${cs(ROUTE_HEADER)}, "")`;
 
 /**
  * What a call does with stored objects: `pin` (it must reach the account holding them), `list` (files or
