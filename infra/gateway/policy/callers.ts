@@ -1,6 +1,6 @@
 /**
- * Who is calling: the caller's application (Entra app role or APIM product), its token budget, and the
- * removal of the caller's own credentials before anything is sent to Azure OpenAI.
+ * Who is calling: the caller's application (Entra client and app role, or APIM product), its token budget,
+ * and the removal of the caller's own credentials before anything is sent to Azure OpenAI.
  */
 import { ApiPolicyInput, PolicyApplication } from "./types";
 import { Element, choose, cs, deleteHeader, el, jsonError, setVariable, variable } from "./xml";
@@ -10,19 +10,26 @@ export const REMAINING_TOKENS_HEADER = "x-gateway-remaining-tokens";
 
 /** The policy's view of the configured applications: the config's `priority` is their criticality. */
 export function policyApplications(
-  applications: readonly { name: string; priority: number; workload?: string; tokensPerMinute?: number }[],
+  applications: readonly {
+    name: string;
+    priority: number;
+    workload?: string;
+    tokensPerMinute?: number;
+    clientApplicationIds: readonly string[];
+  }[],
 ): PolicyApplication[] {
   return applications.map(a => ({
     name: a.name,
     criticality: a.priority,
     workload: a.workload,
     tokensPerMinute: a.tokensPerMinute,
+    clientApplicationIds: a.clientApplicationIds,
   }));
 }
 
 /**
- * Applications in the order a caller holding several app roles is matched: most critical first
- * (priority 1), then by name (ordinal). Documented in the README; never the order of the claim.
+ * Applications in the order a client registered for several of them, and holding several of their app
+ * roles, is matched: most critical first (priority 1), then by name (ordinal). Never the order of the claim.
  */
 function matchOrder(applications: readonly PolicyApplication[]): PolicyApplication[] {
   return [...applications].sort(
@@ -30,18 +37,33 @@ function matchOrder(applications: readonly PolicyApplication[]): PolicyApplicati
   );
 }
 
+/** The 403 of a valid token whose client is not registered for an application whose app role it carries. */
+export const CLIENT_NOT_ALLOWED = "ClientNotAllowedForApplication";
+
 /**
- * The caller's application from its app roles. `Jwt.Claims.GetValueOrDefault(name, default)` returns
- * the claim's values comma-separated, as a string (policy expressions reference, "Jwt"):
- * https://learn.microsoft.com/azure/api-management/api-management-policy-expressions#ContextVariables
+ * The caller's application: the application whose OWN `clientApplicationIds` list the token's client and
+ * whose app role the token carries. The client is `azp` in v2.0 tokens and `appid` in v1.0 tokens ("Only
+ * present in v2.0 tokens, a replacement for appid. The application ID of the client using the token.",
+ * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference). An app role alone
+ * never decides: a client of one application granted another application's role is refused.
+ * `Jwt.Claims.GetValueOrDefault(name, default)` returns the claim's values comma-separated, as a string
+ * (https://learn.microsoft.com/azure/api-management/api-management-policy-expressions#ContextVariables).
+ * Client ids are GUIDs, compared lower-cased.
  */
-function applicationFromRoles(applications: readonly PolicyApplication[], rolePrefix: string): string {
-  const checks = matchOrder(applications).map(
-    a => `    if (roles.Contains(${cs(rolePrefix + a.name)})) { return ${cs(a.name)}; }`,
-  );
+function applicationFromToken(applications: readonly PolicyApplication[], rolePrefix: string): string {
+  const checks = matchOrder(applications)
+    .filter(a => a.clientApplicationIds.length > 0)
+    .map(a => {
+      const clients = `,${a.clientApplicationIds.map(id => id.toLowerCase()).join(",")},`;
+      return `    if (roles.Contains(${cs(rolePrefix + a.name)}) && ${cs(clients)}.Contains(client)) { return ${cs(a.name)}; }`;
+    });
   return [
     "@{",
-    '    var roles = ((Jwt)context.Variables["caller-token"]).Claims.GetValueOrDefault("roles", "").Split(\',\').Select(r => r.Trim()).ToArray();',
+    '    var token = (Jwt)context.Variables["caller-token"];',
+    '    var client = token.Claims.GetValueOrDefault("azp", "");',
+    '    if (client.Length == 0) { client = token.Claims.GetValueOrDefault("appid", ""); }',
+    '    client = "," + client.Trim().ToLowerInvariant() + ",";',
+    '    var roles = token.Claims.GetValueOrDefault("roles", "").Split(\',\').Select(r => r.Trim()).ToArray();',
     ...checks,
     "    return string.Empty;",
     "}",
@@ -56,8 +78,9 @@ export function callerAuthentication(input: ApiPolicyInput): Element[] {
   const { tenantId, audiences, clientApplicationIds, rolePrefix } = input.callerAuth;
   // No application yet, so no client application to accept: every caller is refused below.
   if (clientApplicationIds.length === 0) return [setVariable("application", "@(string.Empty)")];
-  // validate-azure-ad-token: client-application-ids is required (at least one application-id);
-  // audiences accept any listed value; children in the documented order.
+  // validate-azure-ad-token stays the signature, tenant and audience gate: client-application-ids is required
+  // (at least one application-id; "each value is tried until ... one succeeds"), so it holds every application's
+  // clients and decides no identity; audiences accept any listed value; children in the documented order.
   // https://learn.microsoft.com/azure/api-management/validate-azure-ad-token-policy
   return [
     el(
@@ -81,7 +104,20 @@ export function callerAuthentication(input: ApiPolicyInput): Element[] {
         ),
       ),
     ),
-    setVariable("application", applicationFromRoles(input.applications, rolePrefix)),
+    setVariable("application", applicationFromToken(input.applications, rolePrefix)),
+    ...choose([
+      {
+        condition: `@(${variable("application")} == "")`,
+        then: [
+          jsonError(
+            403,
+            "Forbidden",
+            CLIENT_NOT_ALLOWED,
+            "The token's client application (azp or appid) is not registered (clientApplicationIds) for an application whose app role the token carries.",
+          ),
+        ],
+      },
+    ]),
   ];
 }
 

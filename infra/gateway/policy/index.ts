@@ -9,6 +9,7 @@ import { METRIC_NAMESPACE } from "./constants";
 import { managedIdentity, walkBackend, walkInbound } from "./failover";
 import { onError, outbound } from "./responses";
 import { routing } from "./routing";
+import { storedObjectRouting, withRouteHint } from "./surface";
 import { ApiPolicyInput } from "./types";
 import { Element, el, namedValue, serialize, variable } from "./xml";
 
@@ -55,7 +56,7 @@ function inbound(input: ApiPolicyInput): Element {
     frontDoorCheck(input),
     ...callerAuthentication(input),
     ...applicationLimits(input),
-    ...routing(input),
+    ...storedObjectRouting(input, routing(input)),
     tokenMetrics(),
     ...stripCallerCredentials(),
     ...walkInbound(),
@@ -65,7 +66,9 @@ function inbound(input: ApiPolicyInput): Element {
 }
 
 export function buildApiPolicy(input: ApiPolicyInput): string {
-  return serialize(el("policies", {}, inbound(input), walkBackend(input), outbound(input), onError(input)));
+  return serialize(
+    el("policies", {}, inbound(input), walkBackend(input), withRouteHint(outbound(input)), onError(input)),
+  );
 }
 
 /** Every `{{named-value}}` a policy document references. */

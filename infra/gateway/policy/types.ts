@@ -8,6 +8,8 @@ export interface PolicyApplication {
   readonly criticality: number;
   readonly workload?: string;
   readonly tokensPerMinute?: number;
+  /** Entra mode: the client applications (`azp`/`appid`) this application calls from; its own list only. */
+  readonly clientApplicationIds: readonly string[];
 }
 
 /** A chain tier resolved to the gateway's backend: one step of the chain. */
