@@ -8,6 +8,8 @@ export const API_ID = "azure-openai";
 export const API_PATH = "openai";
 export const TELEMETRY_NAMED_VALUE = "appinsights-connection-string";
 export const FRONT_DOOR_ID_NAMED_VALUE = "front-door-id";
+/** App role values are `<prefix><application>`: the gateway policy maps a caller's role back to its application. */
+export const APP_ROLE_PREFIX = "app.";
 export const endpointNamedValue = (accountKey: string) => `openai-endpoint-${accountKey}`;
 export const keyNamedValue = (accountKey: string) => `openai-key-${accountKey}`;
 export const poolId = (chain: string) => `pool-${chain}`;

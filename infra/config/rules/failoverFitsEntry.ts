@@ -16,7 +16,7 @@ const GATEWAY_MARGIN_SECONDS = 10;
  * The keys the chains are computed from (buildTopology, gatewayChains). The chains' tiers and timeouts do
  * not depend on capacities, so the rule runs on a table of zero capacities and needs no resolved quota.
  */
-const CHAIN_SECTIONS = [
+export const CHAIN_SECTIONS = [
   "regions",
   "standard",
   "overflowSubscriptions",
@@ -28,7 +28,7 @@ const CHAIN_SECTIONS = [
 ] as const;
 type ChainConfig = Pick<BcdrConfig, (typeof CHAIN_SECTIONS)[number] | "dataZone">;
 
-function zeroCapacities(config: ChainConfig): CapacityTable {
+export function zeroCapacities(config: ChainConfig): CapacityTable {
   const models = new Map(config.standard.models.map(m => [m.name, { capacity: 0, source: "config" as const }]));
   return new Map(standardPlacements(config as BcdrConfig).map(p => [p.key, models]));
 }
