@@ -57,9 +57,6 @@ export const APIM_POLICY_DOCUMENT_MAX_BYTES: Readonly<Record<ApimTierName, numbe
 export const policySizeSource = (tier: ApimTierName): string =>
   tier.endsWith("V2") ? POLICY_SIZE_SOURCES.v2 : POLICY_SIZE_SOURCES.classic;
 
-/** "You can include up to 30 backends in a pool." https://learn.microsoft.com/azure/api-management/backends */
-export const BACKENDS_PER_POOL = 30;
-
 /**
  * Front Door (Standard/Premium) origin priority: "Must be between 1 and 5" (AFDOrigin.priority,
  * https://learn.microsoft.com/javascript/api/@azure/arm-cdn/afdorigin).

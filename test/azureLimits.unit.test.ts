@@ -9,7 +9,7 @@ import { largeTopology } from "../stacks/bench/largeTopology";
 import { stackValues } from "./support";
 
 /** The config check's refusals of `stack` edited by `edit` (none when it is accepted). */
-async function refusals(stack: string, edit: (v: Record<string, any>) => void): Promise<string[]> {
+async function refusals(stack: string, edit: (v: ReturnType<typeof stackValues>) => void): Promise<string[]> {
   const values = stackValues(stack);
   edit(values);
   try {

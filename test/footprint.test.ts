@@ -11,7 +11,7 @@ import { ProgramRun } from "../stacks/engine/runner";
 import { programRun } from "./policySupport";
 import { ofType, runStack, stackValues } from "./support";
 
-async function footprintOf(values: Record<string, any>, stack: string) {
+async function footprintOf(values: ReturnType<typeof stackValues>, stack: string) {
   const { config, capacities } = await validateStack(values);
   return gatewayFootprint(config, buildTopology(config, capacities), stack);
 }
