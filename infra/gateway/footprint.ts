@@ -39,7 +39,7 @@ export interface GatewayFootprint {
 }
 
 /** The policy document as the program generates it; `stack` only sets the length of the Entra audience. */
-export function policyDocument(config: FootprintConfig, topology: Topology, stack = "stack"): string {
+function policyDocument(config: FootprintConfig, topology: Topology, stack = "stack"): string {
   const entra = config.gateway.callerAuth === "entra";
   const input = apiPolicyInput(
     config.gateway,

@@ -30,7 +30,7 @@ export function currentModels(
 const guid = (i: number) => `3f1c2a4e-0b1d-4c8e-9a6f-${i.toString(16).padStart(12, "0")}`;
 
 /** An application as the config takes it; every third one critical, the first 40 bound to a workload pool. */
-export function application(i: number, workloadPools: number): Values {
+function application(i: number, workloadPools: number): Values {
   return {
     name: `app-${String(i + 1).padStart(3, "0")}`,
     priority: (i % 3) + 1,
