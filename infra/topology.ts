@@ -166,6 +166,15 @@ function standardTiers(config: BcdrConfig, accounts: readonly AccountSpec[], mod
   }));
 }
 
+/**
+ * Every standard placement at capacity 0: the chains, their tiers and timeouts do not depend on capacities, so
+ * what measures the chains or the policy before the quota is known builds the topology with it.
+ */
+export function zeroCapacities(config: BcdrConfig): CapacityTable {
+  const models = new Map(config.standard.models.map(m => [m.name, { capacity: 0, source: "config" as const }]));
+  return new Map(standardPlacements(config).map(p => [p.key, models]));
+}
+
 export function buildTopology(config: BcdrConfig, capacities: CapacityTable): Topology {
   const enterprise = config.enterprisePtu;
   const accounts: AccountSpec[] = [

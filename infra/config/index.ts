@@ -13,6 +13,7 @@ import type { CapacityTable } from "../topology";
 import { dataZoneOf, resolvedPools } from "./derive";
 import { Issues, PROJECT } from "./issues";
 import { OFFER_SECTIONS, availabilityRules, checkLiveAvailability } from "./rules/availability";
+import { azureLimitRules, gatewayLimitRules } from "./rules/azureLimits";
 import { failoverRules } from "./rules/failoverFitsEntry";
 import { gatewayRules } from "./rules/gateway";
 import { modelRules } from "./rules/models";
@@ -47,6 +48,7 @@ const CROSS_FIELD_RULES = [
   ...referenceRules,
   ...tagRules,
   ...modeSettingRules,
+  ...azureLimitRules,
 ];
 
 export interface ParseOptions {
@@ -179,7 +181,12 @@ const STACK_PHASES: readonly ((s: StackCheck) => void | Promise<void>)[] = [
   async s => {
     s.capacities = await checkQuota(s.sections, s.options, s.issues);
   },
-  s => runRules(failoverRules, s.sections, s.issues, s.context),
+  s => {
+    runRules(failoverRules, s.sections, s.issues, s.context);
+    // The gateway's footprint is computed from the whole topology: measured once every other check passed.
+    if (s.issues.list.length === 0)
+      runRules(gatewayLimitRules, s.sections, s.issues, { ...s.context, capacities: s.capacities });
+  },
 ];
 
 /**

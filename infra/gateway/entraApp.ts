@@ -4,9 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { stableGuid } from "../identity";
-
-/** App role values are `<prefix><application>`: the gateway policy maps a caller's role back to its application. */
-export const APP_ROLE_PREFIX = "app.";
+import { APP_ROLE_PREFIX } from "./ids";
 
 export interface GatewayAppArgs {
   readonly project: string;

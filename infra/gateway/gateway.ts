@@ -20,7 +20,8 @@ import { declareBackends } from "./backends";
 import { gatewayIdentity } from "./identity";
 import { FRONT_DOOR_ID_NAMED_VALUE, keyNamedValue } from "./ids";
 import { ServiceRef, VaultReader, plainNamedValue, vaultNamedValue } from "./namedValues";
-import { CallerAuth, GatewayChain, buildApiPolicy, policyApplications } from "./policy";
+import { GatewayChain, buildApiPolicy } from "./policy";
+import { apiPolicyInput } from "./policyInput";
 import { declareProducts } from "./products";
 import { CustomDomain, gatewayHosts, gatewayPrivateIps, gatewayService } from "./service";
 import { SubscriptionKeys } from "./subscriptionKeys";
@@ -162,33 +163,20 @@ function policyDocument(
   identityClientId: pulumi.Output<string>,
   checksFrontDoor: boolean,
 ): pulumi.Output<string> {
-  const { config: g, entra } = args;
-  const callerAuth: pulumi.Output<CallerAuth> = entra
-    ? pulumi.all([entra.tenantId, entra.audience, entra.clientId]).apply(([tenantId, audience, clientId]) => ({
-        kind: "entra" as const,
-        tenantId,
-        audiences: [audience, clientId],
-        rolePrefix: entra.rolePrefix,
-        clientApplicationIds: [...new Set(args.applications.flatMap(a => a.clientApplicationIds))],
-      }))
-    : pulumi.output({ kind: "subscription-key" as const });
-  return pulumi.all([callerAuth, identityClientId]).apply(([auth, clientId]) =>
-    buildApiPolicy({
-      callerAuth: auth,
-      backendAuth: args.backendAuth,
-      identityClientId: clientId,
-      applications: policyApplications(args.applications),
-      chains: args.chains,
-      timing: {
-        chainTimeoutSeconds: g.chainTimeoutSeconds,
-        streamFirstByteSeconds: g.streamFirstByteSeconds,
-        suspectSeconds: g.suspectSeconds,
-      },
-      retryAfterSeconds: g.retryAfterSeconds,
-      ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
-      exposeBackendNames: g.exposeBackendNames,
-      frontDoorIdNamedValue: checksFrontDoor ? FRONT_DOOR_ID_NAMED_VALUE : undefined,
-    }),
+  const { entra } = args;
+  const entraIds = entra
+    ? pulumi
+        .all([entra.tenantId, entra.audience, entra.clientId])
+        .apply(([tenantId, audience, clientId]) => ({ tenantId, audience, clientId, rolePrefix: entra.rolePrefix }))
+    : undefined;
+  return pulumi.all([entraIds, identityClientId]).apply(([ids, clientId]) =>
+    buildApiPolicy(
+      apiPolicyInput(args.config, args.applications, args.chains, args.backendAuth, {
+        entra: ids,
+        identityClientId: clientId,
+        checksFrontDoor,
+      }),
+    ),
   );
 }
 

@@ -7,6 +7,8 @@ import { createHash } from "crypto";
 export const API_ID = "azure-openai";
 export const API_PATH = "openai";
 export const FRONT_DOOR_ID_NAMED_VALUE = "front-door-id";
+/** App role values are `<prefix><application>`: the gateway policy maps a caller's role back to its application. */
+export const APP_ROLE_PREFIX = "app.";
 export const keyNamedValue = (accountKey: string) => `openai-key-${accountKey}`;
 
 /**

@@ -8,7 +8,8 @@
  * They also refuse what ARM refuses on PUT, from data with a cited source (./refusals/): a name that
  * breaks its type's rule or is taken in its scope, a model version not offered on its SKU in the account's
  * region, a VNet linked to two private zones of one name (the landing zone's links included), a subnet out of
- * addresses, zones in a region without any, a privatelink zone the landing zone denies. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
+ * addresses, zones in a region without any, a privatelink zone the landing zone denies, a policy document or a
+ * count over its API Management tier's limit, a Front Door origin priority outside 1-5. A refusal is recorded (the mock monitor cannot fail one registration without crashing the
  * process) and ./runner.ts fails the run with every refusal once the program has finished.
  */
 import { createHash } from "crypto";
@@ -22,6 +23,7 @@ import { DnsLinkRegistry } from "./refusals/dnsLinks";
 import { LandingZone, NO_LANDING_ZONE, existingLinks, privateZoneRefusal } from "./refusals/landingZone";
 import { SubnetAddresses } from "./refusals/subnets";
 import { zoneRefusals } from "./refusals/zones";
+import { ServiceLimits } from "./refusals/limits";
 import { NameRegistry } from "./refusals/names";
 import { AzureRefusal } from "./refusals/refusal";
 import { armNameInput } from "../../catalog/namingRules";
@@ -177,6 +179,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   private readonly apim = new ApimMock();
   private readonly names = new NameRegistry();
   private readonly dnsLinks = new DnsLinkRegistry();
+  private readonly limits = new ServiceLimits();
   /** Account ARM id (lowercase) -> its region, for the deployments created on it. */
   private readonly accountRegions = new Map<string, string>();
   private readonly recorded: AzureRefusal[] = [];
@@ -219,6 +222,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
             ? `${rgScope}/providers/${ARM_PATHS[args.type](inputs, name)}`
             : stableGuid(`${args.type}/${args.name}`)));
     this.recorded.push(...this.names.check(args.type, args.name, inputs, id), ...this.networkRefusals(args, inputs));
+    if (args.type === TYPES.apimService) this.limits.service(name, inputs.sku?.name);
+    this.recorded.push(...this.limits.check(args.type, args.name, inputs));
     if (args.type === TYPES.account) this.accountRegions.set(id.toLowerCase(), inputs.location);
     if (args.type === TYPES.deployment) {
       const region = this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase());

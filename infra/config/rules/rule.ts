@@ -2,6 +2,7 @@
  * A cross-field rule: the top-level keys it reads, and the check. The entry runs a rule only when every key
  * it reads parsed, so one mistake never hides the problems of the keys that did parse.
  */
+import type { CapacityTable } from "../../topology";
 import { Issues } from "../issues";
 import { Parsed, Section } from "../types";
 
@@ -10,6 +11,8 @@ export interface RuleContext {
   readonly raw: Readonly<Record<string, unknown>>;
   /** The ISO date model retirements are judged on. */
   readonly today: string;
+  /** The standard capacities, once the quota phase resolved them (validateStack's last phase). */
+  readonly capacities?: CapacityTable;
 }
 
 export interface Rule<K extends Section = Section> {

@@ -32,7 +32,9 @@ export function serialize(root: Element): string {
     }
   };
   add(doc, root);
-  return doc.end({ prettyPrint: true, headless: true }) + "\n";
+  // One element per line, not indented: the v2 tiers take a policy document of at most 16 KiB
+  // (catalog/serviceLimits.ts), and indentation would spend a tenth of it.
+  return doc.end({ prettyPrint: true, indent: "", headless: true }) + "\n";
 }
 
 /** A C# string literal for use inside a policy expression. */
