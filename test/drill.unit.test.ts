@@ -128,7 +128,15 @@ describe("answers move on", () => {
   });
 
   test("every step answering 503: the clean 503 AllBackendsUnavailable", () => {
-    const r = claims(run({ name: "all 503", faults: [{ kind: "down", region: "eastus2" }, { kind: "down", region: "centralus" }] }));
+    const r = claims(
+      run({
+        name: "all 503",
+        faults: [
+          { kind: "down", region: "eastus2", as: "5xx" },
+          { kind: "down", region: "centralus", as: "5xx" },
+        ],
+      }),
+    );
     expect(r.served).toBe(0);
     expect(Object.keys(r.failures)).toEqual(["503: AllBackendsUnavailable"]);
   });

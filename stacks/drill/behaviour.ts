@@ -70,8 +70,7 @@ export const ASSUMPTIONS = {
   breakerPerRegion:
     "gateway instances: one breaker state per gateway location, as if each location were one unit (several " +
     "units would each learn on their own, documented); token-limit counters per location too (undocumented)",
-  arrivals:
-    "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains",
+  arrivals: "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains",
   frontDoor:
     "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
     "interval from a random phase; requests sent to a down origin fail",

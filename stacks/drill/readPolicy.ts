@@ -47,7 +47,10 @@ export function parseSteps(value: string, field: string): ChainStep[] {
       const [backend, region, timeout, kind, ...rest] = text.split(",").map(x => x.trim());
       const k = /^(P|S)(\d*)$/.exec(kind ?? "");
       if (!backend || !region || !(Number(timeout) > 0) || !k || (k[1] === "P" && k[2]) || rest.length > 0)
-        fail(`${field} step ${i}`, `expected backendId,region,timeoutSeconds,P|S|S<weight>, got ${JSON.stringify(text)}`);
+        fail(
+          `${field} step ${i}`,
+          `expected backendId,region,timeoutSeconds,P|S|S<weight>, got ${JSON.stringify(text)}`,
+        );
       return {
         backend,
         region,
@@ -130,7 +133,8 @@ function waits(forward: PolicyElement, all: PolicyElement[], field: string): Wai
   const deadline = /(\d+)\s*-\s*\(int\)\s*\(?\s*context\.Elapsed\.TotalSeconds/.exec(text)?.[1];
   const firstByte = /stream[^?:;]*\?\s*(\d+)\s*:/.exec(text)?.[1];
   if (!deadline) fail(`${field} forward-request timeout`, `no chain deadline (N - (int)context.Elapsed.TotalSeconds)`);
-  if (!firstByte) fail(`${field} forward-request timeout`, "no first-byte bound for streamed requests (stream ? N : ...)");
+  if (!firstByte)
+    fail(`${field} forward-request timeout`, "no first-byte bound for streamed requests (stream ? N : ...)");
   return { deadlineS: Number(deadline), firstByteS: Number(firstByte) };
 }
 
@@ -142,7 +146,8 @@ function silent(all: PolicyElement[]): SilentBackend {
   const reasons = SILENT_REASONS.filter(r => conditions.includes(`"${r}"`));
   const store = handled.find(e => e.name === "cache-store-value" && e.attributes.key === SUSPECTS_KEY);
   const inbound = all.find(e => e.name === "inbound");
-  const lookedUp = !!inbound && below(inbound).some(e => e.name === "cache-lookup-value" && e.attributes.key === SUSPECTS_KEY);
+  const lookedUp =
+    !!inbound && below(inbound).some(e => e.name === "cache-lookup-value" && e.attributes.key === SUSPECTS_KEY);
   const header = handled.find(e => e.name === "set-header" && e.attributes.name?.toLowerCase() === "retry-after");
   const retryAfter = header?.children.find(c => c.name === "value")?.text.trim();
   return {

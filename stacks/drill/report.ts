@@ -23,7 +23,17 @@ function row(cells: string[], widths: number[]): string {
 
 /** One block per scenario, one row per application. */
 export function renderTable(scenarios: readonly ScenarioReport[]): string {
-  const header = ["scenario", "application", "served", "p95+ stream", "p95+ other", "tries", "settle", "TPM short", "served by"];
+  const header = [
+    "scenario",
+    "application",
+    "served",
+    "p95+ stream",
+    "p95+ other",
+    "tries",
+    "settle",
+    "TPM short",
+    "served by",
+  ];
   const rows = scenarios.flatMap(s =>
     s.applications.map((a, i) => [
       i === 0 ? s.name : "",

@@ -202,7 +202,7 @@ class Simulation {
   /** Consecutive weighted steps form a group: its first step is picked by weight, the rest keep the chain's order. */
   private order(steps: ChainStep[]): ChainStep[] {
     const out: ChainStep[] = [];
-    for (let i = 0; i < steps.length; ) {
+    for (let i = 0; i < steps.length;) {
       const group = [steps[i]];
       while (steps[i].weight !== undefined && steps[i + group.length]?.weight !== undefined)
         group.push(steps[i + group.length]);
