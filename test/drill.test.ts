@@ -35,14 +35,12 @@ const edited = (run: ProgramRun, edit: (plan: EditablePlan) => void): DrillTopol
 /** One program run per stack for the whole suite. */
 const runs = new Map<string, Promise<ProgramRun>>();
 const planned = (stack: string) => runs.get(stack) ?? runs.set(stack, runStack(stack)).get(stack)!;
-const poolOf = (plan: EditablePlan, backendId: string) =>
-  plan.resources.find(r => r.inputs.backendId === backendId)!.inputs.pool;
 
 /** Backends of a chain's pool that no fault of the scenario touches (their account keeps its capacity). */
 function untouched(t: DrillTopology, s: Scenario, chain: string): string[] {
   const g = t.gateways[0];
-  return g.pools[g.chainPools[chain]].members
-    .map(m => t.accounts[g.backends[m.backend].account])
+  return g.steps[chain]
+    .map(step => t.accounts[g.backends[step.backend].account])
     .filter(a =>
       s.faults.every(
         f =>
@@ -59,8 +57,7 @@ function untouched(t: DrillTopology, s: Scenario, chain: string): string[] {
 
 /** A fault the gateway only sees as a missing response (connection failure, timeout). */
 const transport = (s: Scenario) => s.faults.some(f => f.kind === "down" && f.as !== "5xx");
-const handlesTransport = (t: DrillTopology) =>
-  t.gateways.every(g => Object.keys(t.chains).every(c => (g.fallback[c] ?? []).length > 0));
+const handlesTransport = (t: DrillTopology) => t.gateways.every(g => g.silent.reasons.length === 2);
 
 describe.each(["dev", "prod"])("drill on %s", stack => {
   let run: ProgramRun;
@@ -72,29 +69,15 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     reports = drill(topo, config()).runs;
   });
 
-  test("reads the pools, retry, timeout and token limits from the plan itself", () => {
-    const chains = run.outputs.chains as Record<
-      string,
-      { tiers: { account: string; priority: number; weight: number }[] }
-    >;
+  test("reads the steps, waits and token limits from the plan itself", () => {
+    const chains = run.outputs.chains as Record<string, { tiers: { account: string }[] }>;
     for (const g of topo.gateways) {
-      for (const [name, chain] of Object.entries(chains)) {
-        const members = g.pools[g.chainPools[name]].members.map(m => ({
-          account: g.backends[m.backend].account,
-          priority: m.priority,
-          weight: m.weight,
-        }));
-        expect(members).toEqual(chain.tiers);
-      }
-      const xml = run.resources.find(r => r.type === TYPES.apiPolicy && r.inputs.serviceName === g.service)!.inputs
-        .value as string;
-      // Retries and per-tier timeouts are policy variables now: one retry per further tier, a timeout per tier.
-      for (const [name, chain] of Object.entries(chains)) {
-        const r = g.routes[name];
-        expect(r.tierTimeoutsS).toHaveLength(chain.tiers.length);
-        expect(xml).toContain(`name="tier-timeouts" value="${r.tierTimeoutsS.join(",")}"`);
-        expect(r.retryCount).toBe(Math.max(1, chain.tiers.length - 1));
-      }
+      for (const [name, chain] of Object.entries(chains))
+        expect(g.steps[name].map(s => g.backends[s.backend].account).sort()).toEqual(
+          chain.tiers.map(t => t.account).sort(),
+        );
+      expect(g.waits.deadlineS).toBeGreaterThan(0);
+      expect(g.silent.suspectS).toBeGreaterThan(0);
     }
     const apps = run.outputs.applications as Record<string, { priority: number }>;
     expect(topo.applications.map(a => [a.name, a.criticality])).toEqual(
@@ -117,38 +100,17 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     expect(checked).toBeGreaterThanOrEqual(topo.applications.length * 4);
   });
 
-  test("a region that stops answering is failed over within the tier timeouts (on-error walk); without the walk the drill reports the loss", () => {
+  test("a region that stops answering is failed over: streamed callers wait at most the first-byte bound per hung step", () => {
     const down = reports.filter(r => r.faults.some(f => f.kind === "down" && f.as !== "5xx"));
     expect(down.length).toBeGreaterThan(0);
     expect(handlesTransport(topo)).toBe(true);
-    for (const r of down) {
+    const { firstByteS } = topo.gateways[0].waits;
+    const retries = config().request.clientRetries;
+    for (const r of down)
       for (const a of r.applications) {
         expect([r.name, a.name, a.served]).toEqual([r.name, a.name, 1]);
-        // Within the tier timeouts: no request waits longer than the walk of its chain's tiers.
-        const bound = Math.max(
-          ...topo.applications
-            .find(x => x.name === a.name)!
-            .chains.map(c => topo.gateways[0].routes[c].tierTimeoutsS.reduce((s, x) => s + x, 0)),
-        );
-        expect(a.addedLatencyP95S).toBeLessThanOrEqual(bound + 1);
+        expect(a.addedLatencyP95StreamedS).toBeLessThanOrEqual(retries * (firstByteS + 1) + 1);
       }
-    }
-    // A hand-edited plan whose policy has no on-error send-request: a dead region's requests are lost.
-    const broken = edited(run, p => {
-      for (const r of p.resources.filter(x => x.type === TYPES.apiPolicy)) {
-        r.inputs.value = String(r.inputs.value).replace(
-          /<on-error>[\s\S]*<\/on-error>/,
-          "<on-error><base /></on-error>",
-        );
-      }
-    });
-    expect(handlesTransport(broken)).toBe(false);
-    const scenarios = scenarioSet(broken, config()).filter(s =>
-      s.faults.some(f => f.kind === "down" && f.as !== "5xx"),
-    );
-    const losses = scenarios.flatMap(s => runScenario(broken, s, config()).applications.filter(a => a.served < 1));
-    expect(losses.length).toBeGreaterThan(0);
-    for (const a of losses) expect(Object.keys(a.failures)).toContain("503: no response (on-error)");
   });
 
   test("an active gateway outage costs what the entry's failover takes, then settles", () => {
@@ -231,11 +193,11 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const budget = g.shed[chain].budgets[caller.criticality] / 4;
     for (const x of t.gateways) x.shed[chain].budgets[caller.criticality] = budget;
     // The decision reads the counter of the PTU the chain starts at; every PTU it reaches counts what it answered.
-    expect(g.shed[chain].decidedBy).toBe(g.pools[g.routes[chain].pool].members[0].backend);
+    expect(g.shed[chain].decidedBy).toBe(g.steps[chain][0].backend);
     expect(g.shed[chain].countedOn).toContain(g.shed[chain].decidedBy);
     const deployment = t.chains[chain].deployment;
-    const ptu = g.pools[g.routes[chain].pool].members
-      .map(m => g.backends[m.backend].account)
+    const ptu = g.steps[chain]
+      .map(step => g.backends[step.backend].account)
       .filter(a => isProvisioned(t.accounts[a].deployments[deployment].sku));
     // The class's budget is shared by every caller of the class; one caller over it needs a token limit above it.
     for (const x of t.gateways) x.tokenLimits[caller.name] = 4 * budget;
@@ -259,93 +221,6 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     expect(onPtu(2, unshed)).toBeGreaterThan(twice + 0.15);
   });
 
-  test("a weighted tier that times out is skipped by the on-error walk: each request waits one timeout, not two", () => {
-    // A shared chain that starts at the enterprise PTU, then standard tiers sharing one priority (weighted).
-    const real = readPlan(prod);
-    const g = real.gateways[0];
-    const chain = Object.keys(real.chains).find(c => {
-      const m = g.pools[g.routes[c].pool].members;
-      return m.length > 2 && m.length <= 4 && g.shed[c] && m[1].priority === m[2].priority;
-    })!;
-    const caller = real.applications.find(a => a.chains.includes(chain))!;
-    const [ptu, hanging] = g.pools[g.routes[chain].pool].members.map(m => g.backends[m.backend].account);
-    // The PTU answers 503 (fast, its breaker opens); a standard tier hangs. Attempts the pool sends to the hanging
-    // account time out once; on-error learns which tier failed and walks the others of its priority.
-    const s: Scenario = {
-      name: "ptu 5xx, a standard tier hangs",
-      faults: [
-        { kind: "down", account: ptu, as: "5xx" },
-        { kind: "down", account: hanging, as: "timeout" },
-      ],
-    };
-    // Demand the other standard tiers absorb without 429s (a pool emptied by open breakers is another case: the walk
-    // then cannot tell which tier failed and counts attempts).
-    const demand = config({
-      demand: {
-        [caller.name]: { tokensPerMinute: caller.tokensPerMinute / 4, mix: { [real.chains[chain].deployment]: 1 } },
-      },
-    });
-    const r = app(runScenario(real, s, demand), caller.name);
-    const timeouts = g.routes[chain].tierTimeoutsS;
-    expect(r.served).toBe(1);
-    // One wait, bounded by the attempt's timeout (the old walk replayed the hanging tier: 60 + 120 = 180 s at p95).
-    expect(r.addedLatencyP95S).toBeLessThanOrEqual(Math.max(...timeouts) + 1);
-    expect(r.addedLatencyP95S).toBeLessThan(timeouts[0] + timeouts[1]);
-    // Each attempt's timeout is read from tier-timeouts: a hand-edited plan with short ones waits those.
-    const escaped = chain.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const timed = edited(prod, plan => {
-      const policy = plan.resources.find(x => x.type === TYPES.apiPolicy)!;
-      policy.inputs.value = String(policy.inputs.value).replace(
-        new RegExp(
-          `(value="${escaped}"\\s*/>\\s*<set-variable name="chain-pool"[^>]*>\\s*<set-variable name="retry-count"[^>]*>\\s*<set-variable name="tier-timeouts" value=")[^"]*`,
-        ),
-        `$130,${timeouts
-          .slice(1)
-          .map(() => 40)
-          .join(",")}`,
-      );
-    });
-    expect(timed.gateways[0].routes[chain].tierTimeoutsS).toEqual([30, ...timeouts.slice(1).map(() => 40)]);
-    const short = app(runScenario(timed, s, demand), caller.name);
-    expect(short.served).toBe(1);
-    expect(short.addedLatencyP95S).toBeGreaterThanOrEqual(30);
-    expect(short.addedLatencyP95S).toBeLessThan(40 + 1);
-  });
-
-  test("two tiers in a row that give no answer: the walk moves on and the third serves (a walk that stops on status 0 loses them)", () => {
-    const t = readPlan(prod);
-    const g = t.gateways[0];
-    // A workload chain: its PTU, the enterprise PTU, then the standard tiers.
-    const chain = Object.keys(t.chains).find(c => g.routes[c].tierTimeoutsS.length > 4)!;
-    const caller = t.applications.find(a => a.chains.includes(chain))!;
-    const accounts = g.pools[g.routes[chain].pool].members.map(m => t.accounts[g.backends[m.backend].account]);
-    const [own, enterprise] = accounts;
-    // The workload PTU's region times out (its standard tiers there too), the enterprise PTU is unreachable.
-    const s: Scenario = {
-      name: `${own.region} timing out, ${enterprise.key} unreachable`,
-      faults: [
-        { kind: "down", region: own.region, as: "timeout" },
-        { kind: "down", account: enterprise.key, as: "unreachable" },
-      ],
-    };
-    expect(accounts.some(a => a.region !== own.region && a.key !== enterprise.key)).toBe(true);
-    const demand = config({ demand: { [caller.name]: { mix: { [t.chains[chain].deployment]: 1 } } } });
-    expect(g.noAnswerMovesOn).toBe(true);
-    expect(app(runScenario(t, s, demand), caller.name).served).toBe(1);
-    const stops = edited(prod, plan => {
-      for (const p of plan.resources.filter(x => x.type === TYPES.apiPolicy)) {
-        p.inputs.value = String(p.inputs.value).replace(
-          /GetValueOrDefault&lt;int&gt;\(&quot;attempt-status&quot;, -1\) &lt;= 0/g,
-          "GetValueOrDefault&lt;int&gt;(&quot;attempt-status&quot;, -1) == -1",
-        );
-      }
-    });
-    expect(stops.gateways[0].noAnswerMovesOn).toBe(false);
-    const lost = app(runScenario(stops, s, demand), caller.name);
-    expect(lost.served).toBeLessThan(0.9);
-    expect(Object.keys(lost.failures)).toContain("503: no response (on-error)");
-  });
-
   test("breakers that count Timeout and BackendConnectionFailure send later requests past the dead tier", () => {
     const s: Scenario = {
       name: "standard-primary unreachable",
@@ -366,57 +241,12 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     expect(tripping.attemptsPerRequest).toBeLessThan(1.6);
   });
 
-  test("a pool missing the secondary: the drill reports the loss when the primary region goes", () => {
-    const s: Scenario = { name: "eastus2 down", faults: [{ kind: "down", region: "eastus2", as: "5xx" }] };
-    const whole = runScenario(readPlan(prod), s, config());
-    const broken = edited(prod, plan => {
-      const pool = poolOf(plan, "pool-shared-gpt-5");
-      pool.services = pool.services.filter((m: { id: string }) => !m.id.includes("/backends/standard-secondary--"));
-    });
-    // The on-error walk reaches the secondary by send-request even when the pool lacks it (the pool empties,
-    // set-backend-service fails, on-error runs): the chain is only cut when that step is gone too.
-    const rescued = runScenario(broken, s, config());
-    for (const g of broken.gateways)
-      for (const c of Object.keys(g.fallback))
-        g.fallback[c] = g.fallback[c].filter(x => !x.backend.startsWith("standard-secondary--"));
-    const cut = runScenario(broken, s, config());
-    for (const name of ["doc-search", "hr-chatbot"]) {
-      expect(app(whole, name).served).toBe(1);
-      expect(app(rescued, name).served).toBeGreaterThan(0.95);
-      expect(app(cut, name).served).toBeLessThan(0.75);
-      expect(app(cut, name).tpmShort).toBeGreaterThan(0);
-      expect(app(cut, name).settleS).toBeNull();
-    }
-  });
-
-  test("a pool that puts the standard tier ahead of the PTU: the PTU stops serving and the drill shows who took its traffic", () => {
-    const s: Scenario = { name: "baseline", faults: [] };
-    const claims = { "claims-assistant": { mix: { "gpt-5.1": 1 }, tokensPerMinute: 60000 } };
-    const whole = runScenario(readPlan(prod), s, config({ demand: claims }));
-    // Standard members first (priority 1), then the workload PTU (2) and the enterprise PTU (3).
-    const broken = edited(prod, plan => {
-      for (const m of poolOf(plan, "pool-workload-claims").services)
-        m.priority = /\/workload-claims--/.test(m.id) ? 2 : /\/enterprise-ptu--/.test(m.id) ? 3 : 1;
-    });
-    const swapped = runScenario(broken, s, config({ demand: claims }));
-    expect(app(whole, "claims-assistant").servedBy).toEqual({ "workload-claims@eastus2": 1 });
-    expect(app(whole, "claims-assistant").addedLatencyP95S).toBe(0);
-    const standard = Object.entries(app(swapped, "claims-assistant").servedBy);
-    expect(standard.map(([k]) => k).sort()).toEqual([
-      "overflow-sub-b-eastus2@eastus2",
-      "standard-primary@eastus2",
-      "standard-secondary@centralus",
-    ]);
-    expect(app(swapped, "claims-assistant").addedLatencyP95S).toBeGreaterThan(0);
-  });
-
   test("an unreadable plan names the field", () => {
     const bad = structuredClone(prod) as EditablePlan;
-    poolOf(bad, "pool-workload-claims").services[0].id = "/backends/nowhere";
+    const policy = bad.resources.find(r => r.type === TYPES.apiPolicy)!;
+    policy.inputs.value = String(policy.inputs.value).replace(/(name="steps" value=")[^,]*/, "$1nowhere");
     expect(() => readPlan(bad)).toThrow(DrillPlanError);
-    expect(() => readPlan(bad)).toThrow(
-      /gateway-pool-workload-claims\.pool\.services\[0\]\.id: \/backends\/nowhere names no single backend/,
-    );
+    expect(() => readPlan(bad)).toThrow(/step 0: nowhere is no backend of the service/);
   });
 });
 

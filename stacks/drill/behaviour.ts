@@ -56,23 +56,21 @@ export const ASSUMPTIONS = {
     "breaker: a transport failure counts when the rule lists its LastError.Reason (Timeout, BackendConnectionFailure; " +
     "the values errorReasons accepts are undocumented); " +
     "after tripDuration (or Retry-After) the backend takes traffic again, without a half-open probe",
-  retryTransport:
-    "retry: a forward-request error (no response) leaves the retry loop for on-error unless the condition tests for " +
-    "a missing response (APIM raises an error: https://learn.microsoft.com/azure/api-management/forward-request-policy)",
+  streamed:
+    "streamed calls: forward-request's timeout counts until the response headers; for a streamed answer they come " +
+    "with the first token (0.5 s), so the first-byte bound is what a hung step costs (confirm on a dev instance)",
+  clientRetry:
+    "callers: a 503 with Retry-After (on-error after a silent step) is retried after Retry-After, up to " +
+    "request.clientRetries times (the OpenAI SDKs: 2), as a new request through the entry; other answers are final",
+  suspects:
+    "suspect list: one per gateway location (its internal cache); a mark holds suspectSeconds from the latest timeout " +
+    "or refused connection of that step",
   // Documented: "Different instances of the gateway do not synchronize and will apply circuit breaker rules based on
   // the information on the same instance" (https://learn.microsoft.com/azure/api-management/backends#circuit-breaker).
   breakerPerRegion:
     "gateway instances: one breaker state per gateway location, as if each location were one unit (several " +
     "units would each learn on their own, documented); token-limit counters per location too (undocumented)",
-  poolEmpty:
-    "pool: when every member's breaker is open, set-backend-service fails and on-error, told no member, takes attempt n " +
-    "to have reached tier first-tier + n",
-  onError:
-    "on-error: the failed tier is the member the pool forwarded to (the policy reads the forwarded host, undocumented); " +
-    "send-request replays the request on each other tier at its priority or after, within that tier's timeout, ignoring breakers " +
-    "(ignore-error: a missing response is a failed tier; https://learn.microsoft.com/azure/api-management/send-request-policy)",
-  arrivals:
-    "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains; callers do not retry",
+  arrivals: "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains",
   frontDoor:
     "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
     "interval from a random phase; requests sent to a down origin fail",

@@ -102,7 +102,8 @@ function drillConfig(opts: DrillOptions, stack: string): DrillConfig {
 }
 
 const LEGEND =
-  "served: share of requests arriving during the fault that got an answer; p50+/p95+: latency added by failover;\n" +
+  "served: share of requests arriving during the fault that got an answer; p95+ stream / other: latency added by\n" +
+  "failover at p95 for streamed calls and for the others (their retries included);\n" +
   "tries: attempts per request; settle: time until every 10 s is served at 99 %; TPM short: demand left unserved once settled.";
 
 async function run(opts: DrillOptions, out: Output): Promise<number> {

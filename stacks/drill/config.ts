@@ -8,6 +8,8 @@ import { z } from "zod";
 
 const target = { region: z.string().optional(), account: z.string().optional() };
 const window = { from: z.number().min(0).optional(), to: z.number().min(0).optional() };
+/** Seconds the account holds a request before it answers (a backend that answers its error late). */
+const after = { afterSeconds: z.number().min(0).optional() };
 
 /** Faults a scenario injects; `from`/`to` (minutes) default to the drill window's fault period. */
 export const FaultSchema = z.discriminatedUnion("kind", [
@@ -16,7 +18,9 @@ export const FaultSchema = z.discriminatedUnion("kind", [
       kind: z.literal("down"),
       ...target,
       ...window,
-      as: z.enum(["5xx", "unreachable", "timeout"]).default("5xx"),
+      ...after,
+      // 5xx: 503; 408: Azure OpenAI's request timeout; unreachable: connection refused; timeout: no response headers.
+      as: z.enum(["5xx", "408", "unreachable", "timeout"]).default("5xx"),
     })
     .strict(),
   z
@@ -24,6 +28,7 @@ export const FaultSchema = z.discriminatedUnion("kind", [
       kind: z.literal("errors"),
       ...target,
       ...window,
+      ...after,
       rate: z.number().min(0).max(1),
       status: z.number().int().min(500).max(599).default(500),
     })
@@ -74,10 +79,17 @@ export const DrillConfigSchema = z
       .object({
         promptTokens: z.number().int().positive().default(800),
         completionTokens: z.number().int().positive().default(200),
+        /** Share of calls with `"stream": true`; an application's demand may set its own. */
         streamingShare: z.number().min(0).max(1).default(0.5),
+        /**
+         * How often a caller retries the gateway's 503 with Retry-After (a silent backend): the OpenAI SDKs
+         * retry 2 times by default and read `retry-after-ms` / `retry-after`
+         * (https://github.com/openai/openai-python#retries, https://github.com/openai/openai-node#retries).
+         */
+        clientRetries: z.number().int().min(0).default(2),
       })
       .strict()
-      .default({ promptTokens: 800, completionTokens: 200, streamingShare: 0.5 }),
+      .default({ promptTokens: 800, completionTokens: 200, streamingShare: 0.5, clientRetries: 2 }),
     /** Minutes from a gateway outage until an operator flips the private DNS record (private entry only). */
     operatorMinutes: z.number().min(0).default(10),
     demand: z.record(z.string(), DemandSchema).default({}),

@@ -1,48 +1,31 @@
 /**
- * Reads a plan (`npm run plan` output) into a DrillTopology. This is the only module that knows the
- * plan's shapes; it reads, and nothing else:
+ * Reads a plan (`npm run plan` output) into a DrillTopology. With readPolicy.ts, the only module that knows
+ * the plan's shapes; it reads, and nothing else:
  *   resources  azure-native:apimanagement:ApiManagementService  serviceName, location, additionalLocations[].location
  *              azure-native:apimanagement:Backend               serviceName, backendId, url, circuitBreaker.rules[]
  *                                                               (name, failureCondition.count/interval/statusCodeRanges/
- *                                                               errorReasons, tripDuration, acceptRetryAfter),
- *                                                               pool.services[].id/priority/weight
- *              azure-native:apimanagement:ApiPolicy             serviceName, value (XML): retry interval/first-fast-retry/
- *                                                               condition; per chain set-variable chain, chain-pool,
- *                                                               retry-count, tier-timeouts, first-tier and the shed route
- *                                                               with its per-class budgets and rate-limit-by-key
- *                                                               counters (counter-key, increment-condition, remaining-
- *                                                               calls-variable-name); per application its token-limit;
- *                                                               on-error send-request steps (tier index, failed-tier
- *                                                               list, whether status 0 moves the walk on)
+ *                                                               errorReasons, tripDuration, acceptRetryAfter)
+ *              azure-native:apimanagement:ApiPolicy             serviceName, value (XML: readPolicy.ts)
  *              azure-native:cdn:AFDOriginGroup / AFDOrigin      healthProbeSettings, loadBalancingSettings;
  *                                                               hostName, priority, weight, enabledState
  *              azure-native:privatedns:PrivateRecordSet          ttl of the gateway host's record
  *   outputs    (infra/outputs.ts) accounts (region, role, subscription, endpoint, deployments), chains,
  *              applications (priority, chains), gateway.hosts, entry
- * The policy document is read with the pack's reader (policies/lib/policyXml.ts) and its retry condition
- * with the pack's status-condition parser (policies/lib/statusCondition.ts).
  */
 import type { AccountOutput, StackOutputs } from "../../infra/outputs";
-import { PolicyElement, descendants, parsePolicyDocument } from "../../policies/lib/policyXml";
-import { statusRanges } from "../../policies/lib/statusCondition";
+import { DrillPlanError, fail, readPolicy } from "./readPolicy";
 import {
   BreakerRule,
-  ChainRoute,
   DrillAccount,
-  FallbackStep,
-  ShedRule,
   DrillApplication,
   DrillBackend,
   DrillEntry,
-  DrillPool,
   DrillTopology,
   GatewayRegion,
-  RetryPolicy,
 } from "./topology";
 import { ResourceType, TYPES } from "../../catalog/types";
 
-/** A plan the drill cannot read: the message names the field. */
-export class DrillPlanError extends Error {}
+export { DrillPlanError };
 
 interface PlanResource {
   type: string;
@@ -79,7 +62,6 @@ interface BackendInputs {
   backendId: string;
   url?: string;
   circuitBreaker?: { rules?: BreakerRuleInputs[] };
-  pool?: { services: { id: string; priority?: number; weight?: number }[] };
 }
 interface PolicyInputs {
   serviceName: string;
@@ -108,10 +90,6 @@ const ofType = <T>(plan: PlanLike, type: ResourceType) =>
   plan.resources.filter(r => r.type === type) as unknown as Planned<T>[];
 /** The outputs the program declares; any of them may be missing from a plan edited by hand. */
 const outputsOf = (plan: PlanLike) => plan.outputs as Partial<StackOutputs>;
-
-function fail(field: string, problem: string): never {
-  throw new DrillPlanError(`plan ${field}: ${problem}`);
-}
 
 /** ISO 8601 durations as APIM takes them (`PT10S`, `PT1M30S`, `P1D`) -> seconds. */
 export function isoSeconds(value: unknown, field: string): number {
@@ -154,168 +132,6 @@ function singleBackend(r: Planned<BackendInputs>, accountByHost: Map<string, str
   };
 }
 
-function pool(r: Planned<BackendInputs>, backends: Record<string, DrillBackend>): DrillPool {
-  const members = (r.inputs.pool?.services ?? []).map((s, i) => {
-    const id = /\/backends\/([^/]+)$/.exec(String(s.id))?.[1];
-    if (!id || !backends[id])
-      fail(`${r.name}.pool.services[${i}].id`, `${s.id} names no single backend of service ${r.inputs.serviceName}`);
-    return { backend: id, priority: Number(s.priority ?? 1), weight: Number(s.weight ?? 1) };
-  });
-  return { id: r.inputs.backendId, members };
-}
-
-interface PolicyFacts {
-  retry: RetryPolicy;
-  chainPools: Record<string, string>;
-  routes: Record<string, ChainRoute>;
-  shed: Record<string, ShedRule>;
-  fallback: Record<string, FallbackStep[]>;
-  noAnswerMovesOn: boolean;
-  tokenLimits: Record<string, number>;
-}
-
-/** Every element below `e` (not `e` itself), in document order. */
-const below = (e: PolicyElement) => descendants(e).slice(1);
-const varsOf = (e: PolicyElement) =>
-  new Map(e.children.filter(c => c.name === "set-variable").map(c => [c.attributes.name, c.attributes.value]));
-/** The literal a `when` condition compares a variable with: `context.Variables["chain"] == "x"`. */
-const compared = (condition: string | undefined, name: string) =>
-  new RegExp(`context\\.Variables\\["${name}"\\]\\)?\\s*==\\s*"([^"]+)"`).exec(condition ?? "")?.[1];
-
-function route(vars: Map<string, string | undefined>, field: string): ChainRoute {
-  const tiers = (vars.get("tier-timeouts") ?? fail(field, "a chain-pool without tier-timeouts")).split(",").map(Number);
-  return {
-    pool: vars.get("chain-pool")!,
-    retryCount: Number(vars.get("retry-count")),
-    tierTimeoutsS: tiers,
-    firstTier: Number(vars.get("first-tier") ?? 0),
-  };
-}
-
-/**
- * The PTU budget counters of a chain: rate-limit-by-key keyed `ptu-budget:<backend>:priority-N`, counting
- * when `served-by` names that backend; the decision reads the one with remaining-calls-variable-name.
- */
-function counters(e: PolicyElement, field: string): Pick<ShedRule, "decidedBy" | "countedOn"> {
-  const limits = below(e).filter(x => x.name === "rate-limit-by-key");
-  const backendOf = (x: PolicyElement) =>
-    /"ptu-budget:([^:"]+):priority-/.exec(x.attributes["counter-key"] ?? "")?.[1] ??
-    fail(
-      field,
-      `a budget counter keyed ${JSON.stringify(x.attributes["counter-key"])}, not ptu-budget:<backend>:priority-<class>`,
-    );
-  const decider =
-    limits.find(x => x.attributes["remaining-calls-variable-name"] === "ptu-budget-remaining") ??
-    fail(field, "a shed route without a rate-limit-by-key counter reporting ptu-budget-remaining");
-  // A counter counts the requests its increment-condition says its backend served.
-  const countedOn = limits
-    .filter(x => (x.attributes["increment-condition"] ?? "").includes(`"served-by", "") == "${backendOf(x)}"`))
-    .map(backendOf);
-  return { decidedBy: backendOf(decider), countedOn };
-}
-
-/** The shed route of a chain: nested under its route, taken past a per-class budget of the first PTU. */
-function shedRule(e: PolicyElement, field: string): ShedRule | undefined {
-  const nested = below(e).find(w => w.name === "when" && varsOf(w).has("chain-pool"));
-  if (!nested) return undefined;
-  // The shed condition compares the used tokens with a per-class budget: (priority == "2" ? N : M).
-  const b =
-    /==\s*"2"\s*\?\s*(\d+)L\s*:\s*(\d+)L/.exec(nested.attributes.condition ?? "") ??
-    fail(field, "a shed route whose condition names no per-class budget");
-  return {
-    budgets: { 2: Number(b[1]), 3: Number(b[2]) },
-    route: route(varsOf(nested), `${field} (shed)`),
-    ...counters(e, field),
-  };
-}
-
-/** Routes per chain (set-variable chain beside chain-pool) and the shed route nested under it. */
-function routes(all: PolicyElement[], field: string): Pick<PolicyFacts, "chainPools" | "routes" | "shed"> {
-  const out: Pick<PolicyFacts, "chainPools" | "routes" | "shed"> = { chainPools: {}, routes: {}, shed: {} };
-  for (const e of all) {
-    const vars = varsOf(e);
-    const chain = vars.get("chain");
-    if (!chain || !vars.has("chain-pool")) continue;
-    out.chainPools[chain] = vars.get("chain-pool")!;
-    out.routes[chain] = route(vars, `${field} chain ${chain}`);
-    const shed = shedRule(e, `${field} chain ${chain}`);
-    if (shed) out.shed[chain] = shed;
-  }
-  return out;
-}
-
-/**
- * on-error's walk: each step's chain, its tier index (`first-tier <= i`), the failed tiers it follows
- * (`",0,1,".Contains(... failed-tier ...)`), its send-request timeout and backend (served-by).
- */
-function fallback(all: PolicyElement[]): Record<string, FallbackStep[]> {
-  const onError = all.find(e => e.name === "on-error");
-  const out: Record<string, FallbackStep[]> = {};
-  if (!onError) return out;
-  for (const w of below(onError)) {
-    const send = w.name === "when" && w.children.find(c => c.name === "send-request");
-    const condition = w.attributes.condition ?? "";
-    const chain = compared(condition, "chain");
-    const index = /<=\s*(\d+)\s*&&/.exec(condition)?.[1];
-    const after = /",([\d,]+),"\.Contains\(/.exec(condition)?.[1];
-    if (!send || !chain || index === undefined) continue;
-    // send-request: "timeout ... default 60" (https://learn.microsoft.com/azure/api-management/send-request-policy)
-    (out[chain] ??= []).push({
-      index: Number(index),
-      backend: varsOf(w).get("served-by")!,
-      timeoutS: Number(send.attributes.timeout ?? 60),
-      afterFailed: after ? after.split(",").map(Number) : [],
-    });
-  }
-  return out;
-}
-
-/** Whether a step's condition lets the walk go on after a step that got no answer (status 0). */
-const movesOnWithoutAnswer = (all: PolicyElement[]) =>
-  all.some(
-    e =>
-      e.name === "when" && /GetValueOrDefault<int>\("attempt-status", -1\)\s*<=\s*0/.test(e.attributes.condition ?? ""),
-  );
-
-/** Application token limits: the azure-openai-token-limit with a literal budget inside the application's `when`. */
-function tokenLimits(all: PolicyElement[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const w of all.filter(e => e.name === "when")) {
-    const limit = w.children.find(c => /token-limit$/.test(c.name));
-    const name = compared(w.attributes.condition, "application");
-    if (limit && name) out[name] = Number(limit.attributes["tokens-per-minute"]);
-  }
-  return out;
-}
-
-function retryPolicy(retry: PolicyElement): RetryPolicy {
-  const condition = retry.attributes.condition ?? "";
-  return {
-    intervalS: Number(retry.attributes.interval ?? 0),
-    firstFastRetry: retry.attributes["first-fast-retry"] === "true",
-    condition,
-    statusRanges: statusRanges(condition),
-    // Transport failures leave context.Response null; a condition that never tests for it cannot retry them.
-    onNoResponse: /Response\s*==\s*null|LastError/.test(condition),
-  };
-}
-
-export function readPolicy(xml: string, field: string): PolicyFacts {
-  const parsed = parsePolicyDocument(xml);
-  if ("error" in parsed) fail(field, `not well-formed XML (${parsed.error})`);
-  const all = descendants(parsed.root);
-  const retry =
-    all.find(e => e.name === "retry") ?? fail(field, "no <retry> element: the drill models the backend-pool strategy");
-  if (!all.some(e => e.name === "forward-request")) fail(field, "no <forward-request> element");
-  return {
-    retry: retryPolicy(retry),
-    ...routes(all, field),
-    fallback: fallback(all),
-    noAnswerMovesOn: movesOnWithoutAnswer(all),
-    tokenLimits: tokenLimits(all),
-  };
-}
-
 function accounts(plan: PlanLike): Record<string, DrillAccount> {
   const out = outputsOf(plan).accounts ?? fail("outputs.accounts", "missing");
   return Object.fromEntries(
@@ -337,6 +153,22 @@ function accounts(plan: PlanLike): Record<string, DrillAccount> {
   );
 }
 
+/** Every step names a backend of the service, in the region of the account the backend points at. */
+function checkSteps(
+  steps: GatewayRegion["steps"],
+  backends: Record<string, DrillBackend>,
+  accounts: Record<string, AccountOutput>,
+  field: string,
+): void {
+  for (const [chain, list] of Object.entries(steps))
+    list.forEach((s, i) => {
+      const at = `${field} chain ${chain} step ${i}`;
+      const backend = backends[s.backend] ?? fail(at, `${s.backend} is no backend of the service`);
+      const region = accounts[backend.account].region;
+      if (region !== s.region) fail(at, `${s.backend} is in ${region}, the step says ${s.region}`);
+    });
+}
+
 function gatewayRegions(plan: PlanLike): GatewayRegion[] {
   const accountOutputs: Record<string, AccountOutput> = outputsOf(plan).accounts ?? {};
   const accountByHost = new Map(Object.entries(accountOutputs).map(([k, a]) => [hostOf(a.endpoint), k]));
@@ -345,14 +177,12 @@ function gatewayRegions(plan: PlanLike): GatewayRegion[] {
   return ofType<ServiceInputs>(plan, TYPES.apimService).flatMap(svc => {
     const service = svc.inputs.serviceName;
     const mine = allBackends.filter(b => b.inputs.serviceName === service);
-    const backends = Object.fromEntries(
-      mine.filter(b => !b.inputs.pool).map(b => [b.inputs.backendId, singleBackend(b, accountByHost)]),
-    );
-    const pools = Object.fromEntries(mine.filter(b => b.inputs.pool).map(b => [b.inputs.backendId, pool(b, backends)]));
+    const backends = Object.fromEntries(mine.map(b => [b.inputs.backendId, singleBackend(b, accountByHost)]));
     const policy = policies.find(p => p.inputs.serviceName === service) ?? fail(`ApiPolicy of ${service}`, "missing");
     const facts = readPolicy(policy.inputs.value, `${policy.name}.value`);
+    checkSteps(facts.steps, backends, accountOutputs, `${policy.name}.value`);
     const regions = [svc.inputs.location, ...(svc.inputs.additionalLocations ?? []).map(l => l.location)];
-    return regions.map(region => ({ region, service, backends, pools, ...facts }));
+    return regions.map(region => ({ region, service, backends, ...facts }));
   });
 }
 
@@ -406,12 +236,11 @@ function entry(plan: PlanLike): DrillEntry {
 export function readPlan(plan: PlanLike): DrillTopology {
   const gateways = gatewayRegions(plan);
   if (gateways.length === 0) fail("resources", "no API Management service");
-  // The chains as the program computed them (outputs.chains); the gateway's pools must serve each.
+  // The chains as the program computed them (outputs.chains); the gateway's policy must give each its steps.
   const chains = outputsOf(plan).chains ?? fail("outputs.chains", "missing");
   for (const g of gateways)
     for (const chain of Object.keys(chains)) {
-      if (!g.pools[g.chainPools[chain]])
-        fail(`ApiPolicy of ${g.service}`, `chain ${chain} is sent to no pool of the service`);
+      if (!g.steps[chain]?.length) fail(`ApiPolicy of ${g.service}`, `chain ${chain} has no steps`);
     }
   return {
     project: plan.project,

@@ -3,6 +3,13 @@ import { DrillConfig, Scenario } from "./config";
 import { faultSpans } from "./faults";
 import { DrillTopology } from "./topology";
 
+/** A caller's call as the recorder sees it: when it arrived, how it was sent, how many attempts it took. */
+export interface Call {
+  arrival: number;
+  streaming: boolean;
+  attempts: number;
+}
+
 /** A served share below this counts as "not settled" (1 request in 100 lost or throttled). */
 const SETTLED = 0.99;
 
@@ -10,6 +17,11 @@ export class AppRecorder {
   readonly total: number[] = [];
   readonly served: number[] = [];
   readonly latencies: number[] = [];
+  /** Added latency of served calls, streamed (`"stream": true`) and not. */
+  readonly streamed: number[] = [];
+  readonly nonStreamed: number[] = [];
+  /** The longest a caller waited for its final answer, served or not (its retries included). */
+  longestWaitS = 0;
   readonly backends = new Map<string, number>();
   readonly failures = new Map<string, number>();
   attempts = 0;
@@ -22,31 +34,29 @@ export class AppRecorder {
     private readonly inFault: (t: number) => boolean,
   ) {}
 
-  private count(arrival: number, attempts: number): number {
-    const bin = Math.floor(arrival / this.binS);
+  private count(call: Call, answeredAt: number): number {
+    const bin = Math.floor(call.arrival / this.binS);
     this.total[bin] = (this.total[bin] ?? 0) + 1;
-    if (this.inFault(arrival)) {
+    if (this.inFault(call.arrival)) {
       this.requests++;
-      this.attempts += attempts;
+      this.attempts += call.attempts;
+      this.longestWaitS = Math.max(this.longestWaitS, answeredAt - call.arrival);
     }
     return bin;
   }
 
-  onServed(arrival: number, addedS: number, attempts: number, account: string): void {
-    const bin = this.count(arrival, attempts);
+  onServed(call: Call, answeredAt: number, addedS: number, account: string): void {
+    const bin = this.count(call, answeredAt);
     this.served[bin] = (this.served[bin] ?? 0) + 1;
-    if (!this.inFault(arrival)) return;
+    if (!this.inFault(call.arrival)) return;
     this.latencies.push(addedS);
+    (call.streaming ? this.streamed : this.nonStreamed).push(addedS);
     this.backends.set(account, (this.backends.get(account) ?? 0) + 1);
   }
 
-  onFailed(arrival: number, reason: string, attempts = 0): void {
-    this.count(arrival, attempts);
-    if (this.inFault(arrival)) this.failures.set(reason, (this.failures.get(reason) ?? 0) + 1);
-  }
-
-  onLimited(arrival: number): void {
-    this.onFailed(arrival, "429: the application's own token limit");
+  onFailed(call: Call, answeredAt: number, reason: string): void {
+    this.count(call, answeredAt);
+    if (this.inFault(call.arrival)) this.failures.set(reason, (this.failures.get(reason) ?? 0) + 1);
   }
 }
 
@@ -57,6 +67,11 @@ export interface AppReport {
   requests: number;
   addedLatencyP50S: number;
   addedLatencyP95S: number;
+  /** p95 of the added latency of served streamed calls (`"stream": true`), and of the others; 0 when none. */
+  addedLatencyP95StreamedS: number;
+  addedLatencyP95NonStreamedS: number;
+  /** The longest a caller waited for its final answer (served or not), its client retries included. */
+  longestWaitS: number;
   attemptsPerRequest: number;
   /** Seconds from the fault until every 10 s bin is served at 99 %; null: not within the fault. */
   settleS: number | null;
@@ -142,13 +157,16 @@ export class ScenarioRun {
     const steadyServed = steady.reduce((s, b) => s + (a.served[b] ?? 0), 0);
     const short = steadyTotal ? a.demandTpm * (1 - steadyServed / steadyTotal) : a.demandTpm;
     const servedCount = [...a.backends.values()].reduce((s, n) => s + n, 0);
-    const sorted = [...a.latencies].sort((x, y) => x - y);
+    const sorted = sortedCopy(a.latencies);
     return {
       name: a.name,
       served: a.requests ? servedCount / a.requests : 1,
       requests: a.requests,
       addedLatencyP50S: percentile(sorted, 0.5),
       addedLatencyP95S: percentile(sorted, 0.95),
+      addedLatencyP95StreamedS: percentile(sortedCopy(a.streamed), 0.95),
+      addedLatencyP95NonStreamedS: percentile(sortedCopy(a.nonStreamed), 0.95),
+      longestWaitS: a.longestWaitS,
       attemptsPerRequest: a.requests ? a.attempts / a.requests : 0,
       settleS,
       demandTpm: a.demandTpm,
@@ -162,6 +180,8 @@ export class ScenarioRun {
 }
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+
+const sortedCopy = (xs: readonly number[]) => [...xs].sort((x, y) => x - y);
 
 function percentile(sorted: number[], q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0;

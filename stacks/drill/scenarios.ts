@@ -13,6 +13,8 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
   for (const region of regions) {
     scenarios.push({ name: `${region} down (5xx)`, faults: [{ kind: "down", region, as: "5xx" }] });
     scenarios.push({ name: `${region} unreachable`, faults: [{ kind: "down", region, as: "unreachable" }] });
+    // A hung region: connections open, no response headers (no first token for a streamed call).
+    scenarios.push({ name: `${region} hanging`, faults: [{ kind: "down", region, as: "timeout" }] });
   }
   for (const a of ptuAccounts)
     scenarios.push({ name: `${a.key} PTU saturated`, faults: [{ kind: "saturated", account: a.key, load: 1 }] });
@@ -27,6 +29,10 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
     scenarios.push({
       name: `${primary.key} timing out`,
       faults: [{ kind: "down", account: primary.key, as: "timeout" }],
+    });
+    scenarios.push({
+      name: `${primary.key} answering 408`,
+      faults: [{ kind: "down", account: primary.key, as: "408" }],
     });
   }
   const activeGateway =

@@ -1,16 +1,18 @@
 /**
- * Replays one scenario against a DrillTopology: requests arrive per application and chain, the entry
- * picks a gateway location, the gateway applies the token limit, picks a pool member, forwards, and on
- * failure trips breakers and retries as the generated policy says; the deployment answers from its
- * throughput. Deterministic for a given seed.
+ * Replays one scenario against a DrillTopology: calls arrive per application and chain, the entry picks a
+ * gateway location, the gateway applies the token limit, orders the chain's steps (a weighted first pick in
+ * a group of standard steps), skips the suspect ones and tries the rest in turn as the generated policy
+ * says: each attempt within min(stream ? first byte : the step's bound, the chain deadline − elapsed); a
+ * 408/429/5xx moves on; a silent step (timeout, connection failure) is marked suspect and answered 503 with
+ * Retry-After, which the caller retries. The deployment answers from its throughput. Deterministic for a seed.
  */
 import { ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, PTU_THROUGHPUT, RTT, STANDARD, rttS } from "./behaviour";
 import { DrillConfig, Scenario } from "./config";
-import { Bucket, EventQueue, hash, rng } from "./engine";
+import { Bucket, EventQueue, Timed, hash, rng } from "./engine";
 import { FaultTimeline, entryRouter, weightedPick } from "./faults";
-import { ChainRoute, DrillAccount, DrillBackend, DrillTopology, GatewayRegion, isProvisioned } from "./topology";
+import { ChainStep, DrillAccount, DrillBackend, DrillTopology, GatewayRegion, isProvisioned } from "./topology";
 import { inRanges } from "../../policies/lib/statusCondition";
-import { AppRecorder, ScenarioRun } from "./record";
+import { AppRecorder, Call, ScenarioRun } from "./record";
 
 interface Stream {
   app: AppRecorder;
@@ -20,17 +22,20 @@ interface Stream {
   completion: number;
   streamingShare: number;
 }
-interface Request {
+/** A caller's call: one or more gateway requests (the caller retries a 503 that carries Retry-After). */
+interface CallState extends Call {
   stream: Stream;
-  arrival: number;
-  gateway: GatewayState;
-  attempts: number;
-  streaming: boolean;
-  route: ChainRoute;
-  /** The application's criticality class (1, 2 or 3): which PTU budget the request counts against. */
+  /** The application's criticality class (1, 2 or 3): which PTU budget the call counts against. */
   criticality: number;
-  /** Set once on-error walks the remaining tiers: the position of the step in flight, and the tier that failed. */
-  walk?: { position: number; failedTier: number };
+  retries: number;
+}
+/** One request at the gateway: its steps (ordered, suspects skipped) and the index of the one in flight. */
+interface Request {
+  call: CallState;
+  gateway: GatewayState;
+  startedAt: number;
+  steps: ChainStep[];
+  next: number;
 }
 /** `reason`: the LastError.Reason a transport failure raises (Timeout, BackendConnectionFailure). */
 interface Outcome {
@@ -39,12 +44,15 @@ interface Outcome {
   reason?: string;
   retryAfterS?: number;
   served?: boolean;
+  /** The 503 of a tripped breaker: API Management answers it without calling the backend. */
+  breaker?: boolean;
 }
-type Event = { t: number; seq: number } & (
-  | { kind: "arrive"; stream: Stream }
-  | { kind: "retry"; req: Request }
-  | { kind: "response"; req: Request; backend: DrillBackend; outcome: Outcome; startedAt: number }
-);
+type Event = Timed &
+  (
+    | { kind: "arrive"; stream: Stream }
+    | { kind: "client-retry"; call: CallState }
+    | { kind: "response"; req: Request; backend: DrillBackend; outcome: Outcome; startedAt: number }
+  );
 
 interface GatewayState {
   g: GatewayRegion;
@@ -53,6 +61,8 @@ interface GatewayState {
   limits: Map<string, Bucket>;
   /** Tokens counted per (PTU backend, priority class) for PTU shedding: (time, tokens) within the last minute. */
   spent: Map<string, { t: number; tokens: number }[]>;
+  /** The suspect list in the location's cache: backend -> when its mark expires. */
+  suspectUntil: Map<string, number>;
 }
 
 interface DeploymentState {
@@ -84,7 +94,7 @@ class Simulation {
     this.gateways = new Map(
       topo.gateways.map(g => [
         g.region,
-        { g, openUntil: new Map(), failures: new Map(), limits: new Map(), spent: new Map() },
+        { g, openUntil: new Map(), failures: new Map(), limits: new Map(), spent: new Map(), suspectUntil: new Map() },
       ]),
     );
     this.run = new ScenarioRun(scenario, config, topo);
@@ -103,7 +113,7 @@ class Simulation {
           kind: "arrive",
           stream: e.stream,
         });
-      } else if (e.kind === "retry") this.attempt(e.req, e.t);
+      } else if (e.kind === "client-retry") this.enter(e.call, e.t);
       else this.respond(e.req, e.backend, e.outcome, e.startedAt, e.t);
     }
     this.run.events = this.queue.processed;
@@ -135,44 +145,83 @@ class Simulation {
   }
 
   private arrive(stream: Stream, t: number): void {
-    const region = this.route(t);
-    if (this.timeline.gatewayDown(region, t)) return stream.app.onFailed(t, `entry: gateway ${region} down`);
-    const gateway = this.gateways.get(region)!;
+    const criticality = this.topo.applications.find(a => a.name === stream.app.name)!.criticality;
+    const call: CallState = {
+      stream,
+      arrival: t,
+      streaming: this.random() < stream.streamingShare,
+      attempts: 0,
+      retries: 0,
+      criticality,
+    };
+    const gateway = this.gatewayFor(call, t);
+    if (!gateway) return;
     // azure-openai-token-limit: over tokens-per-minute the gateway answers 429 without calling a backend
-    // (https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy).
+    // (https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy). A call's retry is not
+    // counted again: the 503 it retries reported no usage.
     const limit = gateway.g.tokenLimits[stream.app.name];
     if (limit !== undefined) {
       let bucket = gateway.limits.get(stream.app.name);
       if (!bucket) gateway.limits.set(stream.app.name, (bucket = new Bucket(limit / 60, limit)));
-      if (!bucket.take(stream.prompt + stream.completion, t).ok) return stream.app.onLimited(t);
+      if (!bucket.take(stream.prompt + stream.completion, t).ok)
+        return stream.app.onFailed(call, t, "429: the application's own token limit");
     }
-    const criticality = this.topo.applications.find(a => a.name === stream.app.name)!.criticality;
-    const route = this.shed(gateway, stream, criticality, t);
-    this.attempt(
-      {
-        stream,
-        arrival: t,
-        gateway,
-        attempts: 0,
-        streaming: this.random() < stream.streamingShare,
-        route,
-        criticality,
-      },
-      t,
-    );
+    this.start(call, gateway, t);
+  }
+
+  /** The gateway location the entry sends a request to, unless that location is down. */
+  private gatewayFor(call: CallState, t: number): GatewayState | undefined {
+    const region = this.route(t);
+    if (!this.timeline.gatewayDown(region, t)) return this.gateways.get(region)!;
+    call.stream.app.onFailed(call, t, `entry: gateway ${region} down`);
+    return undefined;
+  }
+
+  /** The caller's retry: a new request through the entry, with its own elapsed time. */
+  private enter(call: CallState, t: number): void {
+    const gateway = this.gatewayFor(call, t);
+    if (gateway) this.start(call, gateway, t);
+  }
+
+  private start(call: CallState, gateway: GatewayState, t: number): void {
+    this.attempt({ call, gateway, startedAt: t, steps: this.stepsFor(gateway, call, t), next: 0 }, t);
+  }
+
+  /**
+   * The steps a request tries: the chain's (from its first standard step when shed), each weighted group
+   * ordered by a weighted first pick, without the suspect ones unless every step is suspect.
+   */
+  private stepsFor(gateway: GatewayState, call: CallState, t: number): ChainStep[] {
+    const all = gateway.g.steps[call.stream.chain];
+    const standard = all.findIndex(s => !s.provisioned);
+    const ordered = this.order(this.shed(gateway, call, t) && standard >= 0 ? all.slice(standard) : all);
+    const fresh = ordered.filter(s => (gateway.suspectUntil.get(s.backend) ?? -1) <= t);
+    return fresh.length > 0 ? fresh : ordered;
+  }
+
+  /** Consecutive weighted steps form a group: its first step is picked by weight, the rest keep the chain's order. */
+  private order(steps: ChainStep[]): ChainStep[] {
+    const out: ChainStep[] = [];
+    for (let i = 0; i < steps.length;) {
+      const group = [steps[i]];
+      while (steps[i].weight !== undefined && steps[i + group.length]?.weight !== undefined)
+        group.push(steps[i + group.length]);
+      const first = group.length > 1 ? weightedPick(group as Required<ChainStep>[], this.random) : group[0];
+      out.push(first, ...group.filter(s => s !== first));
+      i += group.length;
+    }
+    return out;
   }
 
   /**
    * PTU shedding: a priority-2/3 caller whose class already used its budget of the chain's first PTU
-   * deployment in the last minute takes the standard route. The counter is modelled as a sliding minute
-   * of tokens (ASSUMPTIONS.shedding), read here and added to when a PTU deployment answers (count()).
+   * deployment in the last minute starts at the first standard step. The counter is modelled as a sliding
+   * minute of tokens (ASSUMPTIONS.shedding), read here and added to when a PTU deployment answers (count()).
    */
-  private shed(gateway: GatewayState, stream: Stream, criticality: number, t: number): ChainRoute {
-    const main = gateway.g.routes[stream.chain];
-    const rule = gateway.g.shed[stream.chain];
-    if (!rule || rule.budgets[criticality] === undefined) return main;
-    const spent = this.spent(gateway, `${rule.decidedBy}#${criticality}`, t);
-    return spent >= rule.budgets[criticality] ? rule.route : main;
+  private shed(gateway: GatewayState, call: CallState, t: number): boolean {
+    const rule = gateway.g.shed[call.stream.chain];
+    if (!rule || rule.budgets[call.criticality] === undefined) return false;
+    return this.spent(gateway, `${rule.decidedBy}#${call.criticality}`, t) >= rule.budgets[call.criticality];
   }
 
   private spent(gateway: GatewayState, key: string, t: number): number {
@@ -183,43 +232,37 @@ class Simulation {
 
   /** rate-limit-by-key's deferred increment: the tokens of an answer count on the counter of the PTU that gave it. */
   private count(req: Request, backend: DrillBackend, t: number): void {
-    const rule = req.gateway.g.shed[req.stream.chain];
-    if (!rule || rule.budgets[req.criticality] === undefined || !rule.countedOn.includes(backend.id)) return;
-    const key = `${backend.id}#${req.criticality}`;
-    this.spent(req.gateway, key, t);
-    req.gateway.spent.get(key)!.push({ t, tokens: req.stream.prompt + req.stream.completion });
+    const { call, gateway } = req;
+    const rule = gateway.g.shed[call.stream.chain];
+    if (!rule || rule.budgets[call.criticality] === undefined || !rule.countedOn.includes(backend.id)) return;
+    const key = `${backend.id}#${call.criticality}`;
+    this.spent(gateway, key, t);
+    gateway.spent.get(key)!.push({ t, tokens: call.stream.prompt + call.stream.completion });
   }
 
   /**
-   * Backend pools: the lowest priority value whose members are available takes the traffic, split by
-   * weight; a member whose circuit breaker is open is skipped
-   * (https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool).
+   * One attempt: set-backend-service to the step's backend, forward-request within its timeout. A tripped
+   * breaker answers 503 at once without calling the backend
+   * (https://learn.microsoft.com/azure/api-management/backends#circuit-breaker).
    */
-  private pick(gateway: GatewayState, route: ChainRoute, t: number): DrillBackend | undefined {
-    const pool = gateway.g.pools[route.pool];
-    const open = pool.members.filter(m => (gateway.openUntil.get(m.backend) ?? -1) <= t);
-    if (open.length === 0) return undefined;
-    const best = Math.min(...open.map(m => m.priority));
-    return gateway.g.backends[
-      weightedPick(
-        open.filter(m => m.priority === best),
-        this.random,
-      ).backend
-    ];
+  private attempt(req: Request, t: number): void {
+    const backend = req.gateway.g.backends[req.steps[req.next].backend];
+    req.call.attempts++;
+    if ((req.gateway.openUntil.get(backend.id) ?? -1) > t)
+      return this.respond(req, backend, { status: 503, breaker: true }, t, t);
+    const { at, outcome } = this.forward(req, backend, t, this.timeout(req, t));
+    this.queue.push({ t: at, kind: "response", req, backend, outcome, startedAt: t });
   }
 
-  private attempt(req: Request, t: number): void {
-    req.attempts++;
-    const backend = this.pick(req.gateway, req.route, t);
-    if (!backend) {
-      if ((req.gateway.g.fallback[req.stream.chain] ?? []).length > 0)
-        return this.walk(req, { transport: true }, t, undefined);
-      return req.stream.app.onFailed(req.arrival, "503: every backend of the pool is tripped", req.attempts - 1);
-    }
-    // Attempt n waits as long as the nth tier allows (the last tier's timeout after).
-    const timeouts = req.route.tierTimeoutsS;
-    const { at, outcome } = this.forward(req, backend, t, timeouts[Math.min(req.attempts - 1, timeouts.length - 1)]);
-    this.queue.push({ t: at, kind: "response", req, backend, outcome, startedAt: t });
+  /**
+   * forward-request's timeout: min(stream ? first byte : the step's bound, deadline − whole seconds elapsed),
+   * at least 1 s. It counts until the response headers
+   * (https://learn.microsoft.com/azure/api-management/forward-request-policy), for a streamed answer the first token.
+   */
+  private timeout(req: Request, t: number): number {
+    const { deadlineS, firstByteS } = req.gateway.g.waits;
+    const bound = req.call.streaming ? firstByteS : req.steps[req.next].timeoutS;
+    return Math.max(1, Math.min(bound, deadlineS - Math.floor(t - req.startedAt)));
   }
 
   /** What the account answers and when the gateway has the response headers (or gives up). */
@@ -228,19 +271,20 @@ class Simulation {
     const rtt = rttS(req.gateway.g.region, account.region);
     const fault = this.timeline.accountFault(account, t);
     if (fault?.kind === "down") {
-      if (fault.as === "5xx") return { at: t + rtt, outcome: { status: 503 } };
       if (fault.as === "timeout") return { at: t + timeout, outcome: { transport: true, reason: "Timeout" } };
-      return { at: t + rtt, outcome: { transport: true, reason: "BackendConnectionFailure" } };
+      if (fault.as === "unreachable")
+        return { at: t + rtt, outcome: { transport: true, reason: "BackendConnectionFailure" } };
+      return late(t, rtt + (fault.afterSeconds ?? 0), timeout, { status: fault.as === "408" ? 408 : 503 });
     }
     if (fault?.kind === "errors" && this.random() < fault.rate)
-      return { at: t + rtt, outcome: { status: fault.status } };
-    const name = backend.deployment ?? this.topo.chains[req.stream.chain].deployment;
+      return late(t, rtt + (fault.afterSeconds ?? 0), timeout, { status: fault.status });
+    const name = backend.deployment ?? this.topo.chains[req.call.stream.chain].deployment;
     const deployment = account.deployments[name];
     if (!deployment) return { at: t + rtt, outcome: { status: 404 } };
     const state = this.deployment(account, name);
     const factor = this.timeline.capacityFactor(account, deployment, t);
-    const cost = req.stream.prompt + req.stream.completion * state.weightOut;
-    const admitted = state.tokens.take(cost, t, factor);
+    const { prompt, completion } = req.call.stream;
+    const admitted = state.tokens.take(prompt + completion * state.weightOut, t, factor);
     const admittedRequest = admitted.ok && state.requests ? state.requests.take(1, t, factor) : admitted;
     if (!admittedRequest.ok) {
       return {
@@ -248,10 +292,8 @@ class Simulation {
         outcome: { status: 429, retryAfterS: Math.min(MAX_RETRY_AFTER_S, Math.ceil(admittedRequest.waitS)) },
       };
     }
-    const headersAfter = rtt + FIRST_TOKEN_S + (req.streaming ? 0 : req.stream.completion / state.tokensPerSecond);
-    // forward-request timeout: no response headers within `timeout` seconds raises an error.
-    if (headersAfter > timeout) return { at: t + timeout, outcome: { transport: true, reason: "Timeout" } };
-    return { at: t + headersAfter, outcome: { served: true } };
+    const headersAfter = rtt + FIRST_TOKEN_S + (req.call.streaming ? 0 : completion / state.tokensPerSecond);
+    return late(t, headersAfter, timeout, { served: true });
   }
 
   private deployment(account: DrillAccount, name: string): DeploymentState {
@@ -286,75 +328,46 @@ class Simulation {
   }
 
   private respond(req: Request, backend: DrillBackend, outcome: Outcome, startedAt: number, t: number): void {
-    const app = req.stream.app;
+    const { call } = req;
     if (outcome.served) {
       this.count(req, backend, t);
       const extraRtt = rttS(req.gateway.g.region, this.topo.accounts[backend.account].region) - RTT.sameRegionS;
-      return app.onServed(req.arrival, startedAt - req.arrival + extraRtt, req.attempts, backend.account);
+      return call.stream.app.onServed(call, t, startedAt - call.arrival + extraRtt, backend.account);
     }
-    if (req.walk) return this.walk(req, outcome, t, backend);
-    this.trip(req.gateway, backend, outcome, t);
-    const retry = req.gateway.g.retry;
-    const retryable = outcome.transport ? retry.onNoResponse : inRanges(outcome.status!, retry.statusRanges);
-    if (retryable && req.attempts <= req.route.retryCount) {
-      const delay = req.attempts === 1 && retry.firstFastRetry ? 0 : retry.intervalS;
-      if (delay === 0) return this.attempt(req, t);
-      return this.queue.push({ t: t + delay, kind: "retry", req });
+    if (!outcome.breaker) this.trip(req.gateway, backend, outcome, t);
+    if (outcome.transport) return this.onError(req, backend, outcome.reason!, t);
+    if (this.movesOn(req, outcome.status!, t)) {
+      req.next++;
+      return this.attempt(req, t);
     }
-    if (outcome.transport && (req.gateway.g.fallback[req.stream.chain] ?? []).length > 0)
-      return this.walk(req, outcome, t, backend);
-    // Outbound turns a final 5xx into 503; a transport error goes to on-error, which answers 503.
-    const reason = outcome.transport
-      ? "503: no response (on-error)"
-      : outcome.status === 429
-        ? "429: throttled"
-        : `${outcome.status}`;
-    app.onFailed(req.arrival, reason, req.attempts);
+    // The exhausted chain: the last answer, except a 503, which becomes the gateway's clean 503.
+    const status = outcome.status!;
+    const reason = status === 503 ? "503: AllBackendsUnavailable" : status === 429 ? "429: throttled" : `${status}`;
+    call.stream.app.onFailed(call, t, reason);
+  }
+
+  /** The retry condition: a 408/429/5xx moves on while a step is left and (if it says so) a second of the deadline. */
+  private movesOn(req: Request, status: number, t: number): boolean {
+    const { retry, waits } = req.gateway.g;
+    if (!inRanges(status, retry.statusRanges) || req.next + 1 >= req.steps.length) return false;
+    return !retry.stopsAtDeadline || waits.deadlineS - (t - req.startedAt) >= 1;
   }
 
   /**
-   * on-error: the tier that failed is the pool member the attempt went to (the policy reads it from the
-   * forwarded host; attempt n -> tier `first-tier + n` when the pool forwarded nowhere). send-request
-   * replays the request on each step whose condition holds, in document order, within that step's
-   * timeout, no breaker or pool involved, until one answers well; a step that got no answer moves the
-   * walk on only if the policy's condition says so; a last 429 or 503 is the caller's
-   * (https://learn.microsoft.com/azure/api-management/send-request-policy).
+   * on-error after a silent step (forward-request's Timeout or BackendConnectionFailure; other errors get API
+   * Management's own answer, https://learn.microsoft.com/azure/api-management/api-management-error-handling-policies):
+   * the step goes on the suspect list and the caller gets 503 with Retry-After, which it retries. Never a replay.
    */
-  private walk(req: Request, last: Outcome, t: number, backend: DrillBackend | undefined): void {
-    const { g } = req.gateway;
-    const steps = g.fallback[req.stream.chain] ?? [];
-    if (!req.walk) {
-      const members = g.pools[g.routes[req.stream.chain].pool].members.map(m => m.backend);
-      const lastTier = req.route.tierTimeoutsS.length - 1;
-      const byHost = backend ? members.indexOf(backend.id) : -1;
-      req.walk = {
-        position: -1,
-        failedTier: byHost >= 0 ? byHost : Math.min(req.route.firstTier + req.attempts - 1, lastTier),
-      };
-    } else if (last.transport && !g.noAnswerMovesOn) {
-      return req.stream.app.onFailed(req.arrival, "503: no response (on-error)", req.attempts);
-    }
-    const failed = last.transport || inRanges(last.status!, g.retry.statusRanges);
-    const { failedTier } = req.walk;
-    const position = failed
-      ? steps.findIndex(
-          (s, i) => i > req.walk!.position && s.index >= req.route.firstTier && s.afterFailed.includes(failedTier),
-        )
-      : -1;
-    if (position < 0) {
-      const reason = last.transport
-        ? "503: no response (on-error)"
-        : last.status === 429
-          ? "429: throttled"
-          : `${last.status}`;
-      return req.stream.app.onFailed(req.arrival, reason, req.attempts);
-    }
-    req.walk.position = position;
-    req.attempts++;
-    const next = steps[position];
-    const target = g.backends[next.backend];
-    const { at, outcome } = this.forward(req, target, t, next.timeoutS);
-    this.queue.push({ t: at, kind: "response", req, backend: target, outcome, startedAt: t });
+  private onError(req: Request, backend: DrillBackend, reason: string, t: number): void {
+    const { call, gateway } = req;
+    const { silent } = gateway.g;
+    if (!silent.reasons.includes(reason)) return call.stream.app.onFailed(call, t, `on-error: ${reason}`);
+    if (silent.suspectS > 0) gateway.suspectUntil.set(backend.id, t + silent.suspectS);
+    const code = reason === "Timeout" ? "BackendTimeout" : "BackendUnreachable";
+    if (silent.retryAfterS === undefined || call.retries >= this.config.request.clientRetries)
+      return call.stream.app.onFailed(call, t, `503: ${code}`);
+    call.retries++;
+    this.queue.push({ t: t + silent.retryAfterS, kind: "client-retry", call });
   }
 
   /**
@@ -379,26 +392,35 @@ class Simulation {
   }
 }
 
+/** An answer `afterS` seconds on, or forward-request's Timeout error if that is later than `timeout`. */
+function late(t: number, afterS: number, timeout: number, outcome: Outcome): { at: number; outcome: Outcome } {
+  if (afterS > timeout) return { at: t + timeout, outcome: { transport: true, reason: "Timeout" } };
+  return { at: t + afterS, outcome };
+}
+
 export function simulate(topo: DrillTopology, scenario: Scenario, config: DrillConfig): ScenarioRun {
   return new Simulation(topo, scenario, config).simulate();
 }
 
+/** What the policy of one service leaves out of the gateway contract, as the report names it. */
+function policyGaps(g: GatewayRegion): string[] {
+  const gaps: string[] = [];
+  const unanswered = ["Timeout", "BackendConnectionFailure"].filter(r => !g.silent.reasons.includes(r));
+  if (unanswered.length > 0)
+    gaps.push(`on-error does not answer ${unanswered.join(", ")} with a 503: callers get API Management's own error`);
+  if (g.silent.suspectS === 0) gaps.push("no suspect mark read back in inbound: every caller waits for a silent step");
+  if (g.silent.retryAfterS === undefined) gaps.push("on-error's 503 carries no Retry-After: callers do not retry it");
+  if (!g.retry.stopsAtDeadline) gaps.push("the retry condition does not stop at the chain deadline");
+  const deaf = Object.values(g.backends)
+    .filter(b => b.rules.every(r => r.errorReasons.length === 0))
+    .map(b => b.id);
+  if (deaf.length > 0)
+    gaps.push(`breaker rules without errorReasons (transport failures never trip them): ${deaf.join(", ")}`);
+  return gaps.map(x => `plan: ${g.service}: ${x}`);
+}
+
 /** The assumptions of the model, and the gaps the plan shows, as printed beside every report. */
 export function assumptions(topo: DrillTopology): string[] {
-  const gaps: string[] = [];
-  for (const g of new Map(topo.gateways.map(g => [g.service, g])).values()) {
-    const walkless = Object.keys(topo.chains).filter(c => (g.fallback[c] ?? []).length === 0);
-    if (walkless.length > 0)
-      gaps.push(
-        `${g.service}: no on-error send-request walk for ${walkless.join(", ")}: a connection failure or timeout that ends the retry is answered 503`,
-      );
-    const deaf = Object.values(g.backends)
-      .filter(b => b.rules.every(r => r.errorReasons.length === 0))
-      .map(b => b.id);
-    if (deaf.length > 0)
-      gaps.push(
-        `${g.service}: breaker rules without errorReasons (transport failures never trip them): ${deaf.join(", ")}`,
-      );
-  }
-  return [...Object.values(ASSUMPTIONS), ...gaps.map(g => `plan: ${g}`)];
+  const services = [...new Map(topo.gateways.map(g => [g.service, g])).values()];
+  return [...Object.values(ASSUMPTIONS), ...services.flatMap(policyGaps)];
 }

@@ -1,7 +1,7 @@
 /**
  * What the drill simulates: the topology as the plan declares it, reduced to what routing and failover
  * depend on. `readPlan.ts` builds it from a plan; the simulation reads nothing else, so a change of the
- * gateway's shape (backends, pools, policy) is a change of `readPlan.ts` only.
+ * gateway's shape (backends, policy) is a change of `readPlan.ts` only.
  */
 import type { FailoverChain } from "../../infra/topology";
 import type { StatusRange } from "../../policies/lib/statusCondition";
@@ -29,62 +29,59 @@ export interface DrillBackend {
   rules: BreakerRule[];
 }
 
-export interface PoolMember {
+/**
+ * One step of a chain as the policy's `steps` variable lists it (`backendId,region,timeoutSeconds,kind`):
+ * a single backend, its region, its non-streamed timeout, and its kind: a PTU (`P`) or a standard
+ * deployment (`S`), `S<weight>` when it belongs to a weighted group of consecutive standard steps.
+ */
+export interface ChainStep {
   backend: string;
-  priority: number;
-  weight: number;
+  region: string;
+  timeoutS: number;
+  provisioned: boolean;
+  /** Set for a step of a weighted group: the policy picks the group's first step by weight per request. */
+  weight?: number;
 }
 
-export interface DrillPool {
-  id: string;
-  members: PoolMember[];
-}
-
-/** The `retry` around `forward-request` in the generated API policy. */
+/** The `retry` around `forward-request`: the statuses that move a request on to the next step. */
 export interface RetryPolicy {
-  intervalS: number;
-  firstFastRetry: boolean;
-  /** Status codes the retry condition retries on, read from the condition expression. */
   statusRanges: StatusRange[];
-  /** Whether the condition also retries when no response came back (connection failure, timeout). */
-  onNoResponse: boolean;
+  /** Whether the condition also stops when less than a second of the chain deadline is left. */
+  stopsAtDeadline: boolean;
   condition: string;
 }
 
 /**
- * Where the policy sends a chain: its pool, the retries (one per further tier) and each attempt's
- * timeout (attempt n waits as long as the nth tier of the pool allows, the last tier's after).
+ * The bounds every wait gets: each attempt's forward-request timeout is min(stream ? firstByteS : the step's
+ * timeoutS, deadlineS − elapsed), at least 1 s.
  */
-export interface ChainRoute {
-  pool: string;
-  retryCount: number;
-  tierTimeoutsS: number[];
-  /** The tier index the request starts at (0, or the first standard tier when shed). */
-  firstTier: number;
+export interface Waits {
+  deadlineS: number;
+  firstByteS: number;
+}
+
+/**
+ * on-error for a silent backend (Timeout, BackendConnectionFailure of forward-request): the step is marked
+ * suspect for `suspectS` (0: no marking) and the caller gets a 503 with `Retry-After: retryAfterS`
+ * (undefined: no Retry-After, the caller does not retry). Other errors get APIM's own error answer.
+ */
+export interface SilentBackend {
+  suspectS: number;
+  retryAfterS?: number;
+  /** The LastError reasons of forward-request that on-error acts on. */
+  reasons: string[];
 }
 
 /**
  * Over-budget shedding of priority-2/3 callers from the chain's first PTU deployment: past
- * `budgets[priority]` tokens in the counter's minute the request takes `route` (the standard pool).
+ * `budgets[priority]` tokens in the counter's minute the request starts at the chain's first standard step.
  * `decidedBy` is the PTU backend whose counter the decision reads; `countedOn` the PTU backends whose
- * counters take the tokens of the requests they answered.
+ * counters take the tokens of the requests they served.
  */
 export interface ShedRule {
   budgets: Record<number, number>;
-  route: ChainRoute;
   decidedBy: string;
   countedOn: string[];
-}
-
-/**
- * One step of the on-error walk: a new request to `backend` (tier `index` of the chain), taken when the
- * walk started at or before `index` and the tier that failed is one of `afterFailed`.
- */
-export interface FallbackStep {
-  index: number;
-  backend: string;
-  timeoutS: number;
-  afterFailed: number[];
 }
 
 /** One API Management gateway location; multi-region services have one per location. */
@@ -92,17 +89,13 @@ export interface GatewayRegion {
   region: string;
   service: string;
   backends: Record<string, DrillBackend>;
-  pools: Record<string, DrillPool>;
-  /** Failover chain -> the pool the policy sends it to. */
-  chainPools: Record<string, string>;
-  routes: Record<string, ChainRoute>;
+  /** Failover chain -> its steps, in the chain's order. */
+  steps: Record<string, ChainStep[]>;
   /** Chain -> shedding rule, for chains starting at a PTU deployment. */
   shed: Record<string, ShedRule>;
-  /** Chain -> on-error steps (send-request to the remaining tiers); empty when on-error does not replay. */
-  fallback: Record<string, FallbackStep[]>;
-  /** Whether a walk step that got no answer (status 0) moves the walk on to the next step. */
-  noAnswerMovesOn: boolean;
   retry: RetryPolicy;
+  waits: Waits;
+  silent: SilentBackend;
   /** Application -> tokens per minute of its gateway token limit. */
   tokenLimits: Record<string, number>;
 }
