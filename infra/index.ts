@@ -18,7 +18,7 @@ import { APP_ROLE_PREFIX, GatewayApp } from "./gateway/entraApp";
 import { azureModelsClient } from "./availability";
 import { SecretVault } from "./keyvault";
 import { PrivateNetwork } from "./network";
-import { Observability } from "./observability";
+import { Observability, mirroredDiagnostics, regionalObservability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, azureUsagesClient } from "./quota";
 import { planDate } from "./retirement";
@@ -73,7 +73,7 @@ interface StackContext {
   readonly tags: Tags;
   /** The deployer's tenant and (primary) subscription. */
   readonly client: pulumi.Output<authorization.GetClientConfigResult>;
-  /** The primary region: home of the stack-wide resources (logs, vault, Front Door profile). */
+  /** The primary region: home of the stack-wide resources (vault, Front Door profile) and of its first logs. */
   readonly home: string;
   /** Stable per stack: every globally unique name ends with it. */
   readonly nameSuffix: pulumi.Output<string>;
@@ -107,7 +107,20 @@ function stackContext(config: BcdrConfig, topology: Topology, chains: readonly G
   };
 }
 
-function declareAccounts(ctx: StackContext, observability: Observability): Map<string, OpenAiAccount> {
+/** Gateway region -> where that region logs. */
+type RegionalLogs = ReadonlyMap<string, Observability>;
+
+/** An account logs to its own region's workspace; one outside the gateway regions, to the primary's. */
+const logsOf = (logs: RegionalLogs, ctx: StackContext, region: string) => logs.get(region) ?? logs.get(ctx.home)!;
+
+/**
+ * The regions whose Application Insights a gateway logger reads: each service's first region (a
+ * multi-region service has one logger, in its first region; per-region services one each).
+ */
+const loggerRegions = (config: BcdrConfig) =>
+  config.gateway.mode === "multi-region" ? [config.gateway.regions[0]] : config.gateway.regions;
+
+function declareAccounts(ctx: StackContext, logs: RegionalLogs): Map<string, OpenAiAccount> {
   const { config } = ctx;
   return new Map(
     ctx.topology.accounts.map(spec => [
@@ -123,7 +136,7 @@ function declareAccounts(ctx: StackContext, observability: Observability): Map<s
           localAuth: config.openai.auth === "keys",
           protect: config.protect,
           versionUpgradeOption: config.standard.versionUpgradeOption,
-          workspaceId: observability.workspace.id,
+          workspaceId: logsOf(logs, ctx, spec.region).workspace.id,
         },
         { provider: ctx.providers.get(spec.subscription) },
       ),
@@ -133,10 +146,14 @@ function declareAccounts(ctx: StackContext, observability: Observability): Map<s
 
 const SECRET_NAMES = { telemetry: "appinsights-connection-string", accountKey: (key: string) => `openai-key-${key}` };
 
+/** The telemetry secret of a region's Application Insights; the primary's keeps its first name. */
+const telemetrySecret = (ctx: StackContext, region: string) =>
+  region === ctx.home ? SECRET_NAMES.telemetry : `${SECRET_NAMES.telemetry}-${region}`;
+
 function declareVault(
   ctx: StackContext,
   accounts: Map<string, OpenAiAccount>,
-  observability: Observability,
+  logs: RegionalLogs,
   subscriptionKeys?: SubscriptionKeys,
 ) {
   const { config } = ctx;
@@ -149,7 +166,9 @@ function declareVault(
     privateNetwork: config.network.mode === "private",
     protect: config.protect,
     secrets: {
-      [SECRET_NAMES.telemetry]: observability.connectionString,
+      ...Object.fromEntries(
+        loggerRegions(config).map(r => [telemetrySecret(ctx, r), logs.get(r)!.connectionString] as const),
+      ),
       ...(config.openai.auth === "keys"
         ? Object.fromEntries([...accounts].map(([key, a]) => [SECRET_NAMES.accountKey(key), a.primaryKey()]))
         : {}),
@@ -162,7 +181,7 @@ function declareVault(
 interface GatewayInputs {
   readonly accounts: Map<string, OpenAiAccount>;
   readonly vault: SecretVault;
-  readonly observability: Observability;
+  readonly logs: RegionalLogs;
   readonly subscriptionKeys?: SubscriptionKeys;
   readonly entraApp?: GatewayApp;
   readonly privateNetwork?: PrivateNetwork;
@@ -202,8 +221,9 @@ function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[]
     backendAuth: config.openai.auth,
     vault: inputs.vault,
     vaultSubscriptionId: client.subscriptionId,
-    secretNames: SECRET_NAMES,
-    observability: inputs.observability,
+    // Each service logs to its first region's Application Insights.
+    secretNames: { ...SECRET_NAMES, telemetry: telemetrySecret(ctx, regions[0]) },
+    observability: inputs.logs.get(regions[0])!,
     nameSuffix: ctx.nameSuffix,
     commonTags: ctx.tags,
     protect: config.protect,
@@ -212,10 +232,25 @@ function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[]
     // A component as a dependency stands for all its children: the vault's endpoint, zone, link and record.
     vaultAccess: privateNetwork && regions.map(r => privateNetwork.regions[r].privateLink),
   });
-  return config.gateway.mode === "multi-region"
-    ? [new ApiGateway("gateway", gatewayArgs(config.gateway.regions))]
-    : config.gateway.regions.map(r => new ApiGateway(`gateway-${r}`, gatewayArgs([r])));
+  if (config.gateway.mode === "per-region")
+    return config.gateway.regions.map(r => new ApiGateway(`gateway-${r}`, gatewayArgs([r])));
+  const gateway = new ApiGateway("gateway", gatewayArgs(config.gateway.regions));
+  // One service, every region's gateway: its platform logs (each row names the region that served it) go to
+  // every gateway region's workspace, so the surviving region's workspace shows what the survivor served.
+  mirroredDiagnostics(
+    "gateway-diagnostics",
+    gateway.service.id,
+    workspacesBesides(inputs.logs, config.gateway.regions[0]),
+    {
+      parent: gateway,
+    },
+  );
+  return [gateway];
 }
+
+/** Every region's workspace id but `region`'s. */
+const workspacesBesides = (logs: RegionalLogs, region: string) =>
+  new Map([...logs].filter(([r]) => r !== region).map(([r, o]) => [r, o.workspace.id] as const));
 
 const mergeByRegion = (parts: pulumi.Output<Record<string, string>>[]) =>
   pulumi.all(parts).apply(ps => Object.assign({}, ...ps) as Record<string, string>);
@@ -257,17 +292,20 @@ function declarePrivateNetwork(ctx: StackContext, accounts: Map<string, OpenAiAc
 }
 
 /** Public mode: Front Door exists before the gateway (whose policy checks its id) and routes to it after. */
-function declareEdge(ctx: StackContext, observability: Observability) {
+function declareEdge(ctx: StackContext, logs: RegionalLogs) {
   const { config } = ctx;
   if (config.network.mode !== "public") return undefined;
-  return new FrontDoorEdge("edge", {
+  const edge = new FrontDoorEdge("edge", {
     stack: ctx.stack,
     region: ctx.home,
     config: config.edge,
     commonTags: ctx.tags,
     protect: config.protect,
-    workspaceId: observability.workspace.id,
+    workspaceId: logs.get(ctx.home)!.workspace.id,
   });
+  // Front Door serves every region: its access, probe and WAF logs also go to each other region's workspace.
+  mirroredDiagnostics("edge-diagnostics", edge.profile.id, workspacesBesides(logs, ctx.home), { parent: edge });
+  return edge;
 }
 
 /** The callers' side: an Entra ID app registration, or subscription keys generated once and kept in Key Vault. */
@@ -293,24 +331,25 @@ function declareCallers(ctx: StackContext) {
 
 function declare(config: BcdrConfig, topology: Topology, chains: readonly GatewayChain[], today: string) {
   const ctx = stackContext(config, topology, chains);
-  const observability = new Observability("observability", {
+  const logs = regionalObservability({
     stack: ctx.stack,
-    region: ctx.home,
+    primary: ctx.home,
+    regions: config.gateway.regions,
     commonTags: ctx.tags,
     retentionInDays: config.observability.retentionInDays,
     protect: config.protect,
   });
-  const accounts = declareAccounts(ctx, observability);
+  const accounts = declareAccounts(ctx, logs);
   const callers = declareCallers(ctx);
   const subscriptionKeys = callers.subscriptionKeys;
-  const vault = declareVault(ctx, accounts, observability, subscriptionKeys);
+  const vault = declareVault(ctx, accounts, logs, subscriptionKeys);
   const privateNetwork = declarePrivateNetwork(ctx, accounts, vault);
-  const edge = declareEdge(ctx, observability);
+  const edge = declareEdge(ctx, logs);
   const entraApp = callers.entraApp();
   const gateways = declareGateways(ctx, {
     accounts,
     vault,
-    observability,
+    logs,
     subscriptionKeys,
     entraApp,
     privateNetwork,
