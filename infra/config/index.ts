@@ -18,6 +18,7 @@ import { gatewayRules } from "./rules/gateway";
 import { modelRules } from "./rules/models";
 import { modeSettingRules } from "./rules/modeSettings";
 import { networkRules } from "./rules/network";
+import { overflowRules } from "./rules/overflow";
 import { CapacitySections, resolveCapacities } from "./rules/quota";
 import { referenceRules } from "./rules/references";
 import { regionRules } from "./rules/regions";
@@ -45,6 +46,7 @@ const CROSS_FIELD_RULES = [
   ...gatewayRules,
   ...networkRules,
   ...referenceRules,
+  ...overflowRules,
   ...tagRules,
   ...modeSettingRules,
 ];
