@@ -1,8 +1,11 @@
 import { ConfigError, parseConfig } from "../infra/config";
 import { stackValues } from "./support";
 
+type Values = ReturnType<typeof stackValues>;
+type QuotaRow = { subscription?: string; region: string };
+
 /** The refusal messages of prod edited by `edit`. */
-function refusals(edit: (v: Record<string, any>) => void): string[] {
+function refusals(edit: (v: Values) => void): string[] {
   const values = stackValues("prod");
   edit(values);
   try {
@@ -14,9 +17,11 @@ function refusals(edit: (v: Record<string, any>) => void): string[] {
   return [];
 }
 
-const onlyInPrimary = (v: Record<string, any>) => {
+const onlyInPrimary = (v: Values) => {
   v.overflowSubscriptions[0].regions = ["eastus2"];
-  v.quota.declared = v.quota.declared.filter((q: any) => !(q.subscription === "sub-b" && q.region === "centralus"));
+  v.quota.declared = v.quota.declared.filter(
+    (q: QuotaRow) => !(q.subscription === "sub-b" && q.region === "centralus"),
+  );
 };
 
 describe("an overflow subscription that adds capacity only in the primary region", () => {
@@ -42,7 +47,9 @@ describe("an overflow subscription that adds capacity only in the primary region
     expect(
       refusals(v => {
         v.overflowSubscriptions[0].regions = ["centralus"];
-        v.quota.declared = v.quota.declared.filter((q: any) => !(q.subscription === "sub-b" && q.region === "eastus2"));
+        v.quota.declared = v.quota.declared.filter(
+          (q: QuotaRow) => !(q.subscription === "sub-b" && q.region === "eastus2"),
+        );
       }),
     ).toEqual([]);
   });

@@ -18,6 +18,7 @@ import { APIM_REFUSAL_SOURCE, ApimMock, ApimRefusal } from "./refusals/apim";
 import { deploymentRefusal } from "./refusals/availability";
 import { retiredDeploymentRefusal } from "./refusals/retirements";
 import { planDate } from "../../infra/retirement";
+import { DiagnosticSettingRegistry } from "./refusals/diagnosticSettings";
 import { DnsLinkRegistry } from "./refusals/dnsLinks";
 import { NameRegistry } from "./refusals/names";
 import { AzureRefusal } from "./refusals/refusal";
@@ -174,6 +175,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   private readonly apim = new ApimMock();
   private readonly names = new NameRegistry();
   private readonly dnsLinks = new DnsLinkRegistry();
+  private readonly diagnosticSettings = new DiagnosticSettingRegistry();
   /** Account ARM id (lowercase) -> its region, for the deployments created on it. */
   private readonly accountRegions = new Map<string, string>();
   /** What Azure would have refused so far. */
@@ -219,6 +221,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
             : stableGuid(`${args.type}/${args.name}`)));
     this.refusals.push(...this.names.check(args.type, args.name, inputs, id));
     if (args.type === TYPES.virtualNetworkLink) this.refusals.push(...this.dnsLinks.check(args.name, inputs));
+    if (args.type === TYPES.diagnosticSetting) this.refusals.push(...this.diagnosticSettings.check(args.name, inputs));
     if (args.type === TYPES.account) this.accountRegions.set(id.toLowerCase(), inputs.location);
     if (args.type === TYPES.deployment) {
       const region = this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase());
