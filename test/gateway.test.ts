@@ -134,7 +134,8 @@ describe("prod: one Premium gateway spanning both regions", () => {
         .map(b => inputs(b).backendId)
         .sort(),
     ).toEqual(expected.sort());
-    expect(expected).toHaveLength(12);
+    // 4 standard accounts x 3 models, the enterprise pool and 2 workload pools.
+    expect(expected).toHaveLength(15);
     for (const b of deploymentBackends(run)) {
       const account = accounts.find(a =>
         (inputs(b).backendId as string).startsWith(`${a.name.replace(/-account$/, "")}--`),
@@ -194,10 +195,11 @@ describe("prod: one Premium gateway spanning both regions", () => {
       "standard",
       "standard",
       "standard",
+      "standard",
     ]);
-    expect(inputs(claims).pool.services.map((s: any) => s.priority)).toEqual([1, 2, 3, 3, 3]);
+    expect(inputs(claims).pool.services.map((s: any) => s.priority)).toEqual([1, 2, 3, 3, 3, 3]);
     const standard = pools(run).find(p => inputs(p).backendId === "pool-standard-gpt-5.1")!;
-    expect(memberIds(standard).map(roleOf)).toEqual(["standard", "standard", "standard"]);
+    expect(memberIds(standard).map(roleOf)).toEqual(["standard", "standard", "standard", "standard"]);
   });
 
   test("the API exposes every method on every path under /openai: the whole inference surface reaches the policy", () => {
