@@ -262,7 +262,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const g = real.gateways[0];
     const chain = Object.keys(real.chains).find(c => {
       const m = g.pools[g.routes[c].pool].members;
-      return m.length > 2 && m.length <= 4 && g.shed[c] && m[1].priority === m[2].priority;
+      return m.length > 2 && m.length <= 5 && g.shed[c] && m[1].priority === m[2].priority;
     })!;
     const caller = real.applications.find(a => a.chains.includes(chain))!;
     const [ptu, hanging] = g.pools[g.routes[chain].pool].members.map(m => g.backends[m.backend].account);
@@ -366,16 +366,18 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
   test("a pool missing the secondary: the drill reports the loss when the primary region goes", () => {
     const s: Scenario = { name: "eastus2 down", faults: [{ kind: "down", region: "eastus2", as: "5xx" }] };
     const whole = runScenario(readPlan(prod), s, config());
+    const inSecondary = /\/backends\/(standard-secondary|overflow-sub-b-centralus)--/;
     const broken = edited(prod, plan => {
       const pool = poolOf(plan, "pool-shared-gpt-5");
-      pool.services = pool.services.filter((m: { id: string }) => !m.id.includes("/backends/standard-secondary--"));
+      // Every member in the secondary region: its own account and the overflow subscription's there.
+      pool.services = pool.services.filter((m: { id: string }) => !inSecondary.test(m.id));
     });
     // The on-error walk reaches the secondary by send-request even when the pool lacks it (the pool empties,
     // set-backend-service fails, on-error runs): the chain is only cut when that step is gone too.
     const rescued = runScenario(broken, s, config());
     for (const g of broken.gateways)
       for (const c of Object.keys(g.fallback))
-        g.fallback[c] = g.fallback[c].filter(x => !x.backend.startsWith("standard-secondary--"));
+        g.fallback[c] = g.fallback[c].filter(x => !inSecondary.test(`/backends/${x.backend}`));
     const cut = runScenario(broken, s, config());
     for (const name of ["doc-search", "hr-chatbot"]) {
       expect(app(whole, name).served).toBe(1);
@@ -400,6 +402,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     expect(app(whole, "claims-assistant").addedLatencyP95S).toBe(0);
     const standard = Object.entries(app(swapped, "claims-assistant").servedBy);
     expect(standard.map(([k]) => k).sort()).toEqual([
+      "overflow-sub-b-centralus@centralus",
       "overflow-sub-b-eastus2@eastus2",
       "standard-primary@eastus2",
       "standard-secondary@centralus",
