@@ -62,11 +62,12 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
 });
 
 test("multi-region Premium behind Front Door: one origin per region, on that region's regional gateway URL", async () => {
-  // Behind Front Door the five-tier chains must fail over within its 240 s origin timeout (gateway.tierTimeoutSeconds).
+  // Behind Front Door the six-tier chains (four standard accounts) must fail over within its 240 s origin timeout
+  // (gateway.tierTimeoutSeconds): 40 + 40 + 4 x 35 = 220 s.
   const run = await runStack("prod", {
     edit: v => {
       v.network = { mode: "public" };
-      v.gateway.tierTimeoutSeconds = { workloadPtu: 40, enterprisePtu: 40, standard: 50 };
+      v.gateway.tierTimeoutSeconds = { workloadPtu: 40, enterprisePtu: 40, standard: 35 };
     },
   });
   const [service] = ofType(run, TYPES.apimService);
