@@ -313,9 +313,10 @@ describe("backend-pool strategy (prod)", () => {
       "standard",
       "standard",
       "standard",
+      "standard",
     ]);
-    expect(variableSet(route("workload-claims"), "retry-count")[0]).toBe("4");
-    expect(variableSet(route("workload-claims"), "tier-timeouts")[0]).toBe("60,60,120,120,120");
+    expect(variableSet(route("workload-claims"), "retry-count")[0]).toBe("5");
+    expect(variableSet(route("workload-claims"), "tier-timeouts")[0]).toBe("60,60,120,120,120,120");
     expect(variableSet(route("shared-gpt-5-mini"), "retry-count")[0]).toBe(
       String(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.tiers.length - 1),
     );
