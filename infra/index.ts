@@ -19,7 +19,7 @@ import { APP_ROLE_PREFIX } from "./gateway/ids";
 import { azureModelsClient } from "./availability";
 import { SecretVault } from "./keyvault";
 import { PrivateNetwork } from "./network";
-import { Observability } from "./observability";
+import { Observability, mirroredDiagnostics, regionalObservability } from "./observability";
 import { OpenAiAccount } from "./openai";
 import { ProgramOptions, azureUsagesClient } from "./quota";
 import { planDate } from "./retirement";
@@ -74,7 +74,7 @@ interface StackContext {
   readonly tags: Tags;
   /** The deployer's tenant and (primary) subscription. */
   readonly client: pulumi.Output<authorization.GetClientConfigResult>;
-  /** The primary region: home of the stack-wide resources (logs, vault, Front Door profile). */
+  /** The primary region: home of the stack-wide resources (vault, Front Door profile) and of its first logs. */
   readonly home: string;
   /** Stable per stack: every globally unique name ends with it. */
   readonly nameSuffix: pulumi.Output<string>;
@@ -108,7 +108,13 @@ function stackContext(config: BcdrConfig, topology: Topology, chains: readonly G
   };
 }
 
-function declareAccounts(ctx: StackContext, observability: Observability): Map<string, OpenAiAccount> {
+/** Gateway region -> where that region logs. */
+type RegionalLogs = ReadonlyMap<string, Observability>;
+
+/** An account logs to its own region's workspace; one outside the gateway regions, to the primary's. */
+const logsOf = (logs: RegionalLogs, ctx: StackContext, region: string) => logs.get(region) ?? logs.get(ctx.home)!;
+
+function declareAccounts(ctx: StackContext, logs: RegionalLogs): Map<string, OpenAiAccount> {
   const { config } = ctx;
   return new Map(
     ctx.topology.accounts.map(spec => [
@@ -124,7 +130,7 @@ function declareAccounts(ctx: StackContext, observability: Observability): Map<s
           localAuth: config.openai.auth === "keys",
           protect: config.protect,
           versionUpgradeOption: config.standard.versionUpgradeOption,
-          workspaceId: observability.workspace.id,
+          workspaceId: logsOf(logs, ctx, spec.region).workspace.id,
         },
         { provider: ctx.providers.get(spec.subscription) },
       ),
@@ -137,7 +143,7 @@ const SECRET_NAMES = { accountKey: (key: string) => `openai-key-${key}` };
 function declareVault(
   ctx: StackContext,
   accounts: Map<string, OpenAiAccount>,
-  observability: Observability,
+  logs: RegionalLogs,
   subscriptionKeys?: SubscriptionKeys,
 ) {
   const { config } = ctx;
@@ -149,7 +155,7 @@ function declareVault(
     commonTags: ctx.tags,
     privateNetwork: config.network.mode === "private",
     protect: config.protect,
-    workspaceId: observability.workspace.id,
+    workspaceId: logs.get(ctx.home)!.workspace.id,
     secrets: {
       ...(config.openai.auth === "keys"
         ? Object.fromEntries([...accounts].map(([key, a]) => [SECRET_NAMES.accountKey(key), a.primaryKey()]))
@@ -163,7 +169,7 @@ function declareVault(
 interface GatewayInputs {
   readonly accounts: Map<string, OpenAiAccount>;
   readonly vault: SecretVault;
-  readonly observability: Observability;
+  readonly logs: RegionalLogs;
   readonly subscriptionKeys?: SubscriptionKeys;
   readonly entraApp?: GatewayApp;
   readonly privateNetwork?: PrivateNetwork;
@@ -204,7 +210,8 @@ function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[]
     vault: inputs.vault,
     homeSubscriptionId: client.subscriptionId,
     secretNames: SECRET_NAMES,
-    observability: inputs.observability,
+    // Each service logs to its first region's Application Insights.
+    observability: inputs.logs.get(regions[0])!,
     nameSuffix: ctx.nameSuffix,
     commonTags: ctx.tags,
     protect: config.protect,
@@ -213,10 +220,25 @@ function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[]
     // A component as a dependency stands for all its children: the vault's endpoint, zone, link and record.
     vaultAccess: privateNetwork && regions.map(r => privateNetwork.regions[r].privateLink),
   });
-  return config.gateway.mode === "multi-region"
-    ? [new ApiGateway("gateway", gatewayArgs(config.gateway.regions))]
-    : config.gateway.regions.map(r => new ApiGateway(`gateway-${r}`, gatewayArgs([r])));
+  if (config.gateway.mode === "per-region")
+    return config.gateway.regions.map(r => new ApiGateway(`gateway-${r}`, gatewayArgs([r])));
+  const gateway = new ApiGateway("gateway", gatewayArgs(config.gateway.regions));
+  // One service, every region's gateway: its platform logs (each row names the region that served it) go to
+  // every gateway region's workspace, so the surviving region's workspace shows what the survivor served.
+  mirroredDiagnostics(
+    "gateway-diagnostics",
+    gateway.service.id,
+    workspacesBesides(inputs.logs, config.gateway.regions[0]),
+    {
+      parent: gateway,
+    },
+  );
+  return [gateway];
 }
+
+/** Every region's workspace id but `region`'s. */
+const workspacesBesides = (logs: RegionalLogs, region: string) =>
+  new Map([...logs].filter(([r]) => r !== region).map(([r, o]) => [r, o.workspace.id] as const));
 
 const mergeByRegion = (parts: pulumi.Output<Record<string, string>>[]) =>
   pulumi.all(parts).apply(ps => Object.assign({}, ...ps) as Record<string, string>);
@@ -260,17 +282,20 @@ function declarePrivateNetwork(ctx: StackContext, accounts: Map<string, OpenAiAc
 }
 
 /** Public mode: Front Door exists before the gateway (whose policy checks its id) and routes to it after. */
-function declareEdge(ctx: StackContext, observability: Observability) {
+function declareEdge(ctx: StackContext, logs: RegionalLogs) {
   const { config } = ctx;
   if (config.network.mode !== "public") return undefined;
-  return new FrontDoorEdge("edge", {
+  const edge = new FrontDoorEdge("edge", {
     stack: ctx.stack,
     region: ctx.home,
     config: config.edge,
     commonTags: ctx.tags,
     protect: config.protect,
-    workspaceId: observability.workspace.id,
+    workspaceId: logs.get(ctx.home)!.workspace.id,
   });
+  // Front Door serves every region: its access, probe and WAF logs also go to each other region's workspace.
+  mirroredDiagnostics("edge-diagnostics", edge.profile.id, workspacesBesides(logs, ctx.home), { parent: edge });
+  return edge;
 }
 
 /** The callers' side: an Entra ID app registration, or subscription keys generated once and kept in Key Vault. */
@@ -295,24 +320,25 @@ function declareCallers(ctx: StackContext) {
 
 function declare(config: BcdrConfig, topology: Topology, chains: readonly GatewayChain[], today: string) {
   const ctx = stackContext(config, topology, chains);
-  const observability = new Observability("observability", {
+  const logs = regionalObservability({
     stack: ctx.stack,
-    region: ctx.home,
+    primary: ctx.home,
+    regions: config.gateway.regions,
     commonTags: ctx.tags,
     retentionInDays: config.observability.retentionInDays,
     protect: config.protect,
   });
-  const accounts = declareAccounts(ctx, observability);
+  const accounts = declareAccounts(ctx, logs);
   const callers = declareCallers(ctx);
   const subscriptionKeys = callers.subscriptionKeys;
-  const vault = declareVault(ctx, accounts, observability, subscriptionKeys);
+  const vault = declareVault(ctx, accounts, logs, subscriptionKeys);
   const privateNetwork = declarePrivateNetwork(ctx, accounts, vault);
-  const edge = declareEdge(ctx, observability);
+  const edge = declareEdge(ctx, logs);
   const entraApp = callers.entraApp();
   const gateways = declareGateways(ctx, {
     accounts,
     vault,
-    observability,
+    logs,
     subscriptionKeys,
     entraApp,
     privateNetwork,

@@ -39,6 +39,8 @@ export interface ApplicationOutput {
   /** The application's criticality, as configured (`applications[].priority`): 1 = most critical. */
   readonly priority: number;
   readonly workload?: string;
+  /** Its token limit (`applications[].tokensPerMinute`), tokens per minute; none when unlimited. */
+  readonly tokensPerMinute?: number;
   /** The chains it calls, one per deployment name. */
   readonly chains: readonly string[];
 }
@@ -139,6 +141,7 @@ function applicationOutputs(config: BcdrConfig, topology: Topology) {
       {
         priority: a.priority,
         workload: a.workload,
+        tokensPerMinute: a.tokensPerMinute,
         chains: applicationChains(topology, a.workload).map(c => c.name),
       },
     ]),

@@ -236,6 +236,6 @@ describe("model retirement", () => {
         /^aoai-bcdr:standard\.versionUpgradeOption: Invalid option: expected one of "OnceCurrentVersionExpired"\|"OnceNewDefaultVersionAvailable"\|"NoAutoUpgrade"/,
       ),
     ]);
-    expect(requiredOffers(parseConfig(stackValues("prod"))).length).toBe(3 * 3 + 3);
+    expect(requiredOffers(parseConfig(stackValues("prod"))).length).toBe(4 * 3 + 3);
   });
 });

@@ -596,7 +596,7 @@ describe("refused configs name the key and what is allowed", () => {
       v => {
         v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-5.1", capacity: 50 });
       },
-      /^aoai-bcdr:enterprisePtu\.ptu: 100 PTU exceeds the declared quota of 50 \(quota\.declared\[9\]\) for gpt-5.1 DataZoneProvisionedManaged in westus3/,
+      /^aoai-bcdr:enterprisePtu\.ptu: 100 PTU exceeds the declared quota of 50 \(quota\.declared\[12\]\) for gpt-5.1 DataZoneProvisionedManaged in westus3/,
     ],
     [
       "two pools in one region above its declared PTU quota together",
@@ -613,7 +613,7 @@ describe("refused configs name the key and what is allowed", () => {
       v => {
         v.quota.declared.push({ region: "westus3", sku: "DataZoneProvisionedManaged", model: "gpt-5.1", capacity: 0 });
       },
-      /^aoai-bcdr:enterprisePtu\.ptu: the declared quota \(quota\.declared\[9\]\) of gpt-5.1 DataZoneProvisionedManaged in westus3 is 0/,
+      /^aoai-bcdr:enterprisePtu\.ptu: the declared quota \(quota\.declared\[12\]\) of gpt-5.1 DataZoneProvisionedManaged in westus3 is 0/,
     ],
     [
       "edge settings in private mode",

@@ -68,7 +68,7 @@ test("multi-region Premium behind Front Door: one origin per region, on that reg
   const run = await runStack("prod", {
     edit: v => {
       v.network = { mode: "public" };
-      v.gateway.tierTimeoutSeconds = { workloadPtu: 40, enterprisePtu: 40, standard: 50 };
+      v.gateway.tierTimeoutSeconds = { workloadPtu: 40, enterprisePtu: 40, standard: 35 };
     },
   });
   const [service] = ofType(run, TYPES.apimService);

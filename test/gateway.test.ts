@@ -137,7 +137,8 @@ describe("prod: one Premium gateway spanning both regions", () => {
         .map(b => inputs(b).backendId)
         .sort(),
     ).toEqual(expected.sort());
-    expect(expected).toHaveLength(12);
+    // 4 standard accounts x 3 models, the enterprise pool and 2 workload pools.
+    expect(expected).toHaveLength(15);
     for (const b of deploymentBackends(run)) {
       const account = accounts.find(a =>
         (inputs(b).backendId as string).startsWith(`${a.name.replace(/-account$/, "")}--`),
@@ -183,6 +184,7 @@ describe("prod: one Premium gateway spanning both regions", () => {
     expect(chainSteps(run)["workload-claims"].map(roleOf)).toEqual([
       "workload-ptu",
       "enterprise-ptu",
+      "standard",
       "standard",
       "standard",
       "standard",
@@ -310,7 +312,8 @@ describe("prod: one Premium gateway spanning both regions", () => {
     const targets = ofType(run, TYPES.diagnosticSetting).map(d => inputs(d).resourceUri as string);
     for (const a of ofType(run, TYPES.account))
       expect(targets.some(t => t.endsWith(`/accounts/${inputs(a).accountName}`))).toBe(true);
-    expect(targets.filter(t => t.includes("/Microsoft.ApiManagement/service/"))).toHaveLength(1);
+    // One per gateway region's workspace (test/regionalLogs.test.ts).
+    expect(targets.filter(t => t.includes("/Microsoft.ApiManagement/service/"))).toHaveLength(2);
   });
 });
 

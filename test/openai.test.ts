@@ -117,7 +117,8 @@ describe("prod: the full topology", () => {
 
   test("standard deployments get the whole declared quota of their subscription and region", () => {
     const d = ofType(run, TYPES.deployment).filter(d => tagsOf(d)["bcdr-role"] === "standard");
-    expect(d).toHaveLength(9);
+    // 3 models on each of 4 accounts: primary, secondary and sub-b's in both regions.
+    expect(d).toHaveLength(12);
     for (const x of d) {
       expect((x.inputs.sku as Loose).name).toBe("DataZoneStandard");
       expect((x.inputs.sku as Loose).capacity).toBe(
@@ -142,12 +143,13 @@ describe("prod: the full topology", () => {
     for (const w of workloads) expect(w.inputs.location).not.toBe(enterprise.inputs.location);
   });
 
-  test("the extra subscription's account is declared through its own provider", () => {
-    const [overflow] = byRole("standard").filter(a => tagsOf(a)["bcdr-region-role"] === "overflow");
+  test("the extra subscription's accounts are declared through its own provider", () => {
+    const overflow = byRole("standard").filter(a => tagsOf(a)["bcdr-region-role"] === "overflow");
     const provider = run.resources.find(r => r.type === "pulumi:providers:azure-native")!;
     expect(provider.inputs.subscriptionId).toBe("22222222-2222-4222-8222-222222222222");
-    expect(overflow.provider!.startsWith(`${provider.urn}::`)).toBe(true);
-    for (const a of byRole("standard").filter(a => a !== overflow)) expect(a.provider).toBeUndefined();
+    expect(overflow.map(a => a.inputs.location)).toEqual(["eastus2", "centralus"]);
+    for (const a of overflow) expect(a.provider!.startsWith(`${provider.urn}::`)).toBe(true);
+    for (const a of byRole("standard").filter(a => !overflow.includes(a))) expect(a.provider).toBeUndefined();
   });
 
   test("private mode: no public network access, ACLs deny by default", () => {

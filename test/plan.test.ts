@@ -75,7 +75,7 @@ describe("npm run plan", () => {
         }),
       );
     }
-    expect(Object.keys(saved.outputs.accounts)).toHaveLength(6);
+    expect(Object.keys(saved.outputs.accounts)).toHaveLength(7);
   });
 
   test("the command-line page quotes prod's count as plan prints it", () => {

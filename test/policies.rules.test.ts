@@ -46,15 +46,22 @@ const renameDeployment = (name: string) => (p: Props) => {
   for (const k of ["deploymentName", "name"]) if (k in p) p[k] = name;
 };
 const urnOf = (resources: readonly PlannedResource[], name: string) => named(resources, name).urn;
+/** Prod's standard accounts in the secondary region (its own and the overflow subscription's) moved to the primary. */
+const inPrimary = (resources: PlannedResource[]) =>
+  ["standard-secondary-account", "overflow-sub-b-centralus-account"].reduce(
+    (rs, name) =>
+      edit(name, p => {
+        p.location = "eastus2";
+      })(rs),
+    resources,
+  );
 
 const BREAKAGES: readonly Breakage[] = [
   {
     rule: "paired-openai-accounts",
     stack: "prod",
-    breaks: "the secondary standard account in the primary region (PTU accounts elsewhere)",
-    apply: edit("standard-secondary-account", p => {
-      p.location = "eastus2";
-    }),
+    breaks: "every secondary-region standard account in the primary region (PTU accounts elsewhere)",
+    apply: inPrimary,
     message: /standard-tier OpenAI accounts span 1 region\(s\) \(eastus2\); at least 2 are needed/,
   },
   {
@@ -591,9 +598,7 @@ describe("links the preview cannot know", () => {
     );
     const broken = {
       ...plans.prod,
-      resources: edit("standard-secondary-account", p => {
-        p.location = "eastus2";
-      })(clone(plans.prod.resources)),
+      resources: inPrimary(clone(plans.prod.resources)),
     };
     await server.current.configure(broken, config, false);
     const found = (await server.current.analyzeStack(broken, "update")).filter(

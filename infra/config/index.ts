@@ -19,6 +19,7 @@ import { gatewayRules } from "./rules/gateway";
 import { modelRules } from "./rules/models";
 import { modeSettingRules } from "./rules/modeSettings";
 import { networkRules } from "./rules/network";
+import { overflowRules } from "./rules/overflow";
 import { CapacitySections, resolveCapacities } from "./rules/quota";
 import { referenceRules } from "./rules/references";
 import { regionRules } from "./rules/regions";
@@ -46,6 +47,7 @@ const CROSS_FIELD_RULES = [
   ...networkRules,
   ...sizingRules,
   ...referenceRules,
+  ...overflowRules,
   ...tagRules,
   ...modeSettingRules,
   ...azureLimitRules,

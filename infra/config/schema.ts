@@ -221,6 +221,8 @@ export const schema = z.strictObject({
         name,
         subscriptionId: z.uuid({ error: "must be a subscription id (a GUID)" }),
         regions: z.array(region).min(1, { error: "must list at least one region" }),
+        /** Accept an overflow whose every region is the primary: losing the primary then takes it too (rules/overflow.ts). */
+        allowPrimaryRegionOnly: z.boolean().default(false),
       }),
     )
     .default([]),

@@ -22,6 +22,7 @@ import {
 } from "./cli";
 import { Violation, formatViolation, sharedEvaluator } from "../policyServer/evaluate";
 import type { StackOutputs } from "../../infra/outputs";
+import { capacityAfterRegionLoss, renderCapacity } from "./capacity";
 import { renderMermaid, renderText } from "./diagram";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
 import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram } from "../engine/runner";
@@ -111,6 +112,7 @@ export function summary(plan: Plan, files: readonly string[], policySource: stri
     `policy (config: ${policySource}): ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
     ...plan.violations.map(formatViolation),
     ...retirements.map(r => `warning: ${r.message}`),
+    renderCapacity(capacityAfterRegionLoss(outputs)),
     `wrote ${files.length} files: ${files.filter(f => !apim.includes(f)).join(", ")}${apim.length ? ` and ${apim.length} APIM policies` : ""}`,
   ].join("\n");
 }

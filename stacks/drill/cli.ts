@@ -13,10 +13,12 @@ import * as path from "path";
 import { Command, EXIT, Output, UsageError, main, parseCommand, runCommand, wholeNumber } from "../cli/cli";
 import { OutputFile, checkOutDir, checkOwnedJson, writeOutDir, writeOwnedJson } from "../cli/outDir";
 import { PLAN, Plan, makePlan, writePlan } from "../cli/plan";
+import { capacityAfterRegionLoss, renderCapacity } from "../cli/capacity";
 import { stackFile } from "../cli/stackFile";
 import { renderChart } from "./chart";
 import { DrillConfig, DrillConfigError, loadDrillConfig } from "./config";
 import { drill } from "./drill";
+import type { StackOutputs } from "../../infra/outputs";
 import { DrillPlanError, PlanLike, readPlan } from "./readPlan";
 import { renderTable } from "./report";
 import { DrillError } from "./simulate";
@@ -118,6 +120,8 @@ async function run(opts: DrillOptions, out: Output): Promise<number> {
   );
   out.log(renderTable(runs));
   out.log(`\n${LEGEND}`);
+  const capacity = capacityAfterRegionLoss(plan.outputs as unknown as StackOutputs);
+  out.log(`\n${renderCapacity(capacity)}`);
   out.log(
     `\nassumptions (where the documentation is silent, or the plan shows a gap):\n${report.assumptions.map(a => `  - ${a}`).join("\n")}`,
   );
@@ -125,7 +129,7 @@ async function run(opts: DrillOptions, out: Output): Promise<number> {
     runs.map(async r => ({ path: `${slug(r.name)}.svg`, text: await renderChart(r) })),
   );
   writeOutDir(chartsDir(file), WRITER, charts, chartsLabel(file));
-  if (opts.json !== undefined) writeOwnedJson("--json", opts.json, WRITER, report);
+  if (opts.json !== undefined) writeOwnedJson("--json", opts.json, WRITER, { ...report, capacity });
   out.log(`\nwrote ${runs.length} charts to ${chartsDir(file)}${opts.json !== undefined ? ` and ${opts.json}` : ""}`);
   return EXIT.ok;
 }

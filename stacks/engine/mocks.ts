@@ -19,6 +19,7 @@ import { APIM_REFUSAL_SOURCE, ApimMock, ApimRefusal } from "./refusals/apim";
 import { deploymentRefusal } from "./refusals/availability";
 import { retiredDeploymentRefusal } from "./refusals/retirements";
 import { planDate } from "../../infra/retirement";
+import { DiagnosticSettingRegistry } from "./refusals/diagnosticSettings";
 import { DnsLinkRegistry } from "./refusals/dnsLinks";
 import { LandingZone, NO_LANDING_ZONE, existingLinks, privateZoneRefusal } from "./refusals/landingZone";
 import { SubnetAddresses } from "./refusals/subnets";
@@ -180,6 +181,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   private readonly names = new NameRegistry();
   private readonly dnsLinks = new DnsLinkRegistry();
   private readonly limits = new ServiceLimits();
+  private readonly diagnosticSettings = new DiagnosticSettingRegistry();
   /** Account ARM id (lowercase) -> its region, for the deployments created on it. */
   private readonly accountRegions = new Map<string, string>();
   private readonly recorded: AzureRefusal[] = [];
@@ -224,6 +226,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     this.recorded.push(...this.names.check(args.type, args.name, inputs, id), ...this.networkRefusals(args, inputs));
     if (args.type === TYPES.apimService) this.limits.service(name, inputs.sku?.name);
     this.recorded.push(...this.limits.check(args.type, args.name, inputs));
+    if (args.type === TYPES.diagnosticSetting) this.recorded.push(...this.diagnosticSettings.check(args.name, inputs));
     if (args.type === TYPES.account) this.accountRegions.set(id.toLowerCase(), inputs.location);
     if (args.type === TYPES.deployment) {
       const region = this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase());
