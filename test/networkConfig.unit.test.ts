@@ -304,7 +304,7 @@ describe("refused network and edge configs name the key and what is allowed", ()
       v => {
         v.network.vnets.eastus2.privateEndpointSubnet = "10.40.1.0/29";
       },
-      "aoai-bcdr:network.vnets.eastus2.privateEndpointSubnet: 10.40.1.0/29 hands out 3 addresses (Azure reserves 5 per subnet), but this region holds 7 private endpoints",
+      "aoai-bcdr:network.vnets.eastus2.privateEndpointSubnet: 10.40.1.0/29 hands out 3 addresses (Azure reserves 5 per subnet), but this region holds 8 private endpoints",
     ],
     [
       "an APIM subnet too small for its units in internal mode (2 per Premium unit, 1 for the load balancer)",

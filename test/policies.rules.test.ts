@@ -34,7 +34,7 @@ interface Breakage {
 const isResourceRule = (name: string) => rules.some(r => r.name === name && "validateResource" in r);
 const addToInbound = (policy: string, xml: string) =>
   edit(policy, p => {
-    p.value = p.value.replace("<inbound>\n    <base/>", `<inbound>\n    <base/>\n    ${xml}`);
+    p.value = p.value.replace("<inbound>\n<base/>", `<inbound>\n<base/>\n${xml}`);
   });
 /** Points a resource's input at something else: its value and the dependency the engine records. */
 const relink =

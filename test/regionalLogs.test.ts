@@ -51,12 +51,15 @@ describe("prod: one multi-region gateway", () => {
     }
   });
 
-  test("one telemetry secret: the multi-region gateway's one logger reads the primary's", () => {
+  test("no telemetry secret: the multi-region gateway's one logger writes to the primary's, with its identity", () => {
     expect(
       ofType(run, TYPES.secret)
         .map(s => inputs(s).secretName)
         .filter(n => n.startsWith("appinsights")),
-    ).toEqual(["appinsights-connection-string"]);
+    ).toEqual([]);
+    const loggers = ofType(run, TYPES.logger);
+    expect(loggers.map(l => String(inputs(l).resourceId).split("/").pop())).toEqual(["appi-aoai-prod"]);
+    expect(inputs(loggers[0]).credentials.identityClientId).toBeDefined();
   });
 });
 
@@ -66,7 +69,7 @@ describe("dev: one gateway per region", () => {
     run = await runStack("dev");
   });
 
-  test("each region's gateway logs to its own region's Application Insights, through its own secret", () => {
+  test("each region's gateway logs to its own region's Application Insights, with its identity and no secret", () => {
     const loggers = ofType(run, TYPES.logger);
     expect(loggers.map(l => [l.name, String(inputs(l).resourceId).split("/").pop()])).toEqual([
       ["gateway-eastus2-logger", "appi-aoai-dev"],
@@ -75,10 +78,8 @@ describe("dev: one gateway per region", () => {
     const telemetrySecrets = ofType(run, TYPES.namedValue)
       .map(v => String(inputs(v).keyVault?.secretIdentifier ?? ""))
       .filter(uri => uri.includes("/secrets/appinsights"));
-    expect(telemetrySecrets.map(uri => uri.split("/").pop())).toEqual([
-      "appinsights-connection-string",
-      "appinsights-connection-string-centralus",
-    ]);
+    expect(telemetrySecrets).toEqual([]);
+    for (const l of loggers) expect(inputs(l).credentials.identityClientId).toBeDefined();
   });
 
   test("Front Door's logs reach every gateway region's workspace", () => {
