@@ -213,7 +213,7 @@ describe("the drill sees what the generator and a hand-edited plan say", () => {
     const [under, twice, thrice] = [onPtu(0.8), onPtu(2), onPtu(3)];
     expect(under).toBeCloseTo(onPtu(0.8, unshed), 1);
     // Only requests the PTU answered count: at twice its budget the class keeps about half its requests on the PTU,
-    // at three times about a third (its budget). Counting shed requests too left it none (review item 8).
+    // at three times about a third (its budget). Counting shed requests too would leave it none.
     expect(twice).toBeGreaterThan(0.45);
     expect(twice).toBeLessThan(0.6);
     expect(thrice).toBeGreaterThan(0.3);

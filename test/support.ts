@@ -43,7 +43,7 @@ const RUN_CACHE = path.join(root, "node_modules", ".cache", "aoai-bcdr-runs");
 /** Stands for `undefined` in a cached run: JSON would drop the key, and a test may see the difference. */
 const UNDEFINED = "\u0000undefined";
 
-/** Every file a program run depends on: the program, the offline runtime and mocks, stack files, the lock file. */
+/** Every file a program run depends on: the catalog, the program, the offline runtime and mocks, stack files, the lock file. */
 function runInputs(): string[] {
   const files = (dir: string): string[] =>
     fs
@@ -53,7 +53,8 @@ function runInputs(): string[] {
     .readdirSync(root)
     .filter(f => /^Pulumi\..*ya?ml$/.test(f) || ["package-lock.json", "tsconfig.json"].includes(f))
     .map(f => path.join(root, f));
-  return [...files(path.join(root, "infra")), ...files(path.join(root, "stacks")), ...top, __filename].sort();
+  const folders = ["catalog", "infra", "stacks"].flatMap(d => files(path.join(root, d)));
+  return [...folders, ...top, __filename].sort();
 }
 
 function restoreUndefined(value: unknown): unknown {
