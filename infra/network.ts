@@ -108,6 +108,16 @@ function regionalVnet(
     },
     { parent },
   );
+  const peNsg = new network.NetworkSecurityGroup(
+    `${name}-pe-nsg`,
+    {
+      networkSecurityGroupName: azureName(TYPES.networkSecurityGroup, ["nsg", "pe", args.stack, region]),
+      resourceGroupName,
+      location: region,
+      tags,
+    },
+    { parent },
+  );
   // Subnets inline: declared as separate resources they would fight the VNet over its subnet list.
   return new network.VirtualNetwork(
     `${name}-vnet`,
@@ -124,6 +134,10 @@ function regionalVnet(
           name: PRIVATE_ENDPOINT_SUBNET,
           addressPrefix: v.privateEndpointSubnet,
           privateEndpointNetworkPolicies: "Disabled",
+          // Azure Landing Zones deny a subnet without one (Deny-Subnet-Without-Nsg); with private endpoint network
+          // policies disabled its default rules change nothing for the endpoints.
+          // https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+          networkSecurityGroup: { id: peNsg.id },
         },
       ],
       tags,

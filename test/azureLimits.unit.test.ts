@@ -3,7 +3,7 @@
  * count and the limit: the generated policy document's size per API Management tier, the products and named
  * values per service, Front Door's origin priorities.
  */
-import { APIM_NAMED_VALUES, APIM_PRODUCTS, POLICY_SIZE_SOURCES } from "../catalog/serviceLimits";
+import { APIM_PRODUCTS, POLICY_SIZE_SOURCES } from "../catalog/serviceLimits";
 import { ConfigError, validateStack } from "../infra/config";
 import { largeTopology } from "../stacks/bench/largeTopology";
 import { stackValues } from "./stackValues";
@@ -70,28 +70,6 @@ test("more applications than the tier's products are refused with subscription k
       `gateway.callerAuth: subscription-key), more than the ${limit} a BasicV2 service allows ` +
       "(https://learn.microsoft.com/azure/api-management/service-limits): use gateway.callerAuth: entra, or a larger gateway.sku",
   ]);
-});
-
-test("more named values than the tier allows are refused, naming the count and the limit", async () => {
-  const limit = APIM_NAMED_VALUES.Developer;
-  // Key mode: a key per account, and the Front Door id; 5,000 workload pools make 5,002 accounts.
-  const found = await refusals("dev", v => {
-    Object.assign(v.gateway, { sku: "Developer", tierTimeoutSeconds: { workloadPtu: 10, standard: 110 } });
-    v.openai = { auth: "keys" };
-    v.workloadPtus = Array.from({ length: 5000 }, (_, i) => ({
-      name: `pool-${i}`,
-      region: "eastus2",
-      model: "gpt-5",
-      ptu: 15,
-    }));
-  });
-  expect(found).toContainEqual(
-    expect.stringMatching(
-      new RegExp(
-        `^aoai-bcdr:gateway\\.sku: each gateway service needs 5003 named values .* more than the ${limit} a Developer service allows`,
-      ),
-    ),
-  );
 });
 
 describe("Front Door origin priorities", () => {

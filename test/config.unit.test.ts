@@ -42,6 +42,14 @@ describe("stack config", () => {
 describe("refused configs name the key and what is allowed", () => {
   const cases: [string, string, (v: Loose) => void, RegExp][] = [
     [
+      "account keys in public mode, where the vault admits no network API Management can use",
+      "dev",
+      v => {
+        v.openai = { auth: "keys" };
+      },
+      /^aoai-bcdr:openai\.auth: keys are read from the stack's Key Vault, .*use managedIdentity \(default\), or network\.mode: private$/,
+    ],
+    [
       "unknown region",
       "dev",
       v => {

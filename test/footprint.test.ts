@@ -27,16 +27,14 @@ function perService(run: ProgramRun, type: string): number[] {
   return [...counts.values()];
 }
 
-test("prod: the measured policy document is the planned one, and so are the named values per service", async () => {
+test("prod: the measured policy document is the planned one", async () => {
   const [run, footprint] = await Promise.all([programRun("prod"), footprintOf(stackValues("prod"))]);
   const [policy] = ofType(run, TYPES.apiPolicy);
   expect(footprint.policyBytes).toBe(Buffer.byteLength(String((policy.inputs as Record<string, unknown>).value)));
-  // A service with no named value declares none (prod: managed identity, private mode).
-  expect(perService(run, TYPES.namedValue)).toEqual(footprint.namedValues ? [footprint.namedValues] : []);
   expect(footprint.products).toBe(0);
 });
 
-test("dev's shape on a classic tier (subscription keys, public mode): policy, named values and products per service", async () => {
+test("dev's shape on a classic tier (subscription keys, public mode): policy and products per service", async () => {
   const values = stackValues("dev");
   values.gateway.sku = "Basic";
   const [run, footprint] = await Promise.all([
@@ -45,7 +43,6 @@ test("dev's shape on a classic tier (subscription keys, public mode): policy, na
   ]);
   for (const policy of ofType(run, TYPES.apiPolicy))
     expect(Buffer.byteLength(String((policy.inputs as Record<string, unknown>).value))).toBe(footprint.policyBytes);
-  expect(perService(run, TYPES.namedValue)).toEqual([footprint.namedValues, footprint.namedValues]);
   expect(perService(run, TYPES.product)).toEqual([footprint.products, footprint.products]);
   expect(footprint.products).toBe(values.applications.length);
 });

@@ -128,7 +128,7 @@ describe("private network in eastus2 and centralus", () => {
     run = await runPrivate();
   });
 
-  test("a VNet per gateway region with the configured ranges: the APIM subnet behind its NSG, the private endpoint subnet", () => {
+  test("a VNet per gateway region with the configured ranges: each subnet behind its own NSG (landing zones deny one without)", () => {
     const vnets = ofType(run, TYPES.virtualNetwork);
     expect(vnets.map(v => inputs(v).location)).toEqual(REGIONS);
     for (const region of REGIONS) {
@@ -149,6 +149,9 @@ describe("private network in eastus2 and centralus", () => {
           name: PRIVATE_ENDPOINT_SUBNET,
           addressPrefix: VNETS[region].privateEndpointSubnet,
           privateEndpointNetworkPolicies: "Disabled",
+          networkSecurityGroup: {
+            id: expect.stringMatching(new RegExp(`/networkSecurityGroups/nsg-pe-test-${region}$`)),
+          },
         },
       ]);
       expect(inputs(vnet).tags).toEqual({ environment: "test", "bcdr-role": "network" });
@@ -162,7 +165,9 @@ describe("private network in eastus2 and centralus", () => {
   });
 
   test("the APIM NSG opens exactly what internal VNet mode needs", () => {
-    for (const nsg of ofType(run, TYPES.networkSecurityGroup)) {
+    const apimNsgs = ofType(run, TYPES.networkSecurityGroup).filter(n => inputs(n).securityRules);
+    expect(apimNsgs).toHaveLength(REGIONS.length);
+    for (const nsg of apimNsgs) {
       expect(
         inputs(nsg).securityRules.map((r: Loose) => [
           r.direction,

@@ -31,8 +31,6 @@ export type FootprintConfig = Pick<
 export interface GatewayFootprint {
   /** UTF-8 bytes of the API policy document (ARM's `ApiPolicy.value`). */
   readonly policyBytes: number;
-  /** Named values per service: in key mode each account's key; the Front Door id in public mode. */
-  readonly namedValues: number;
   /** Products per service: one per application with subscription keys. */
   readonly products: number;
 }
@@ -63,10 +61,8 @@ function policyDocument(config: FootprintConfig, topology: Topology): string {
 }
 
 export function gatewayFootprint(config: FootprintConfig, topology: Topology): GatewayFootprint {
-  const accounts = topology.accounts.length;
   return {
     policyBytes: Buffer.byteLength(policyDocument(config, topology), "utf8"),
-    namedValues: (config.openai.auth === "keys" ? accounts : 0) + (config.network.mode === "public" ? 1 : 0),
     products: config.gateway.callerAuth === "subscription-key" ? config.applications.length : 0,
   };
 }

@@ -21,7 +21,13 @@ import { retiredDeploymentRefusal } from "./refusals/retirements";
 import { planDate } from "../../infra/retirement";
 import { DiagnosticSettingRegistry } from "./refusals/diagnosticSettings";
 import { DnsLinkRegistry } from "./refusals/dnsLinks";
-import { LandingZone, NO_LANDING_ZONE, existingLinks, privateZoneRefusal } from "./refusals/landingZone";
+import {
+  LandingZone,
+  NO_LANDING_ZONE,
+  existingLinks,
+  privateZoneRefusal,
+  subnetWithoutNsgRefusal,
+} from "./refusals/landingZone";
 import { SubnetAddresses } from "./refusals/subnets";
 import { zoneRefusals } from "./refusals/zones";
 import { ServiceLimits } from "./refusals/limits";
@@ -252,6 +258,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
         return this.dnsLinks.check(args.name, inputs);
       case TYPES.privateZone:
         return [privateZoneRefusal(this.landingZone, args.name, inputs)].filter((r): r is AzureRefusal => !!r);
+      case TYPES.virtualNetwork:
+        return [subnetWithoutNsgRefusal(this.landingZone, args.name, inputs)].filter((r): r is AzureRefusal => !!r);
       case TYPES.publicIp:
         return zoneRefusals(args.name, [inputs]);
       case TYPES.apimService:

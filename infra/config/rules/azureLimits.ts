@@ -6,7 +6,6 @@
  */
 import {
   APIM_LIMITS_SOURCE,
-  APIM_NAMED_VALUES,
   APIM_PRODUCTS,
   APIM_POLICY_DOCUMENT_MAX_BYTES,
   FRONT_DOOR_ORIGIN_PRIORITY,
@@ -87,14 +86,6 @@ export const gatewayLimitRules: readonly Rule[] = [
         `the generated API policy document is ${footprint.policyBytes} bytes (${kib(footprint.policyBytes)}), over the ` +
           `${kib(maxBytes)} a ${sku} service accepts (${policySizeSource(sku)}); it grows with ${sizeDrivers(config)}: ` +
           "list fewer, or use a tier with the larger limit",
-      );
-    }
-    const maxValues = APIM_NAMED_VALUES[sku];
-    if (footprint.namedValues > maxValues) {
-      issues.add(
-        ["gateway", "sku"],
-        `each gateway service needs ${footprint.namedValues} named values (one per OpenAI account, twice with ` +
-          `openai.auth: keys), more than the ${maxValues} a ${sku} service allows (${APIM_LIMITS_SOURCE})`,
       );
     }
   }),

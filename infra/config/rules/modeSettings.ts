@@ -19,6 +19,20 @@ export const modeSettingRules: readonly Rule[] = [
       );
     }
   }),
+  // The account keys are Key Vault-backed named values, and the vault's firewall admits no network in public mode.
+  // API Management needs line of sight to a firewalled vault: "trusted service" connectivity is retired for it
+  // (https://learn.microsoft.com/azure/api-management/breaking-changes/trusted-service-connectivity-retirement-march-2026;
+  // https://learn.microsoft.com/azure/api-management/api-management-howto-properties#prerequisites-for-key-vault-integration).
+  // Private mode gives it the vault's private endpoint in every gateway region.
+  rule(["openai", "network"], ({ openai, network }, issues) => {
+    if (openai.auth === "keys" && network.mode === "public") {
+      issues.add(
+        ["openai", "auth"],
+        "keys are read from the stack's Key Vault, which public mode keeps behind its firewall with no network path for " +
+          "API Management (its trusted-service access is retired): use managedIdentity (default), or network.mode: private",
+      );
+    }
+  }),
   rule(["quota"], ({ quota }, issues) => {
     if (quota.source === "live" && quota.declared.length > 0) {
       issues.add(

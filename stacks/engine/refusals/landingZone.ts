@@ -12,6 +12,10 @@
  *   `privatelink.*` zones (403 RequestDisallowedByPolicy). As shipped it denies every private DNS zone: the
  *   gateway's own zone needs an exemption for its resource group, which the mock cannot see (checklist).
  *   https://github.com/Azure/Enterprise-Scale/wiki/ALZ-Policies (Corp: "Deny-Private-DNS-Zones")
+ * - Every landing zone (a stack peered with the connectivity team's hubs sits in one) denies a subnet without a
+ *   network security group: `Deny-Subnet-Without-Nsg` ("Subnets should have a Network Security Group", assigned to
+ *   the Landing Zones management group, effect Deny).
+ *   https://github.com/Azure/Enterprise-Scale/wiki/ALZ-Policies (Landing Zones: "Deny-Subnet-Without-Nsg")
  */
 import { PRIVATE_LINK_SERVICES, isPrivateLinkZone } from "../../../catalog/privateLink";
 import type { Props } from "../props";
@@ -63,5 +67,18 @@ export function privateZoneRefusal(lz: LandingZone, resource: string, inputs: Pr
     resource,
     message: `the landing zone's policy Deny-Private-DNS-Zones denies creating ${zone}: the organization owns it (network.centralDnsZones)`,
     source: "https://github.com/Azure/Enterprise-Scale/wiki/ALZ-Policies (Corp landing zones: Deny-Private-DNS-Zones)",
+  };
+}
+
+/** A VNet whose inline subnets include one without a network security group, in a landing zone. */
+export function subnetWithoutNsgRefusal(lz: LandingZone, resource: string, inputs: Props): AzureRefusal | undefined {
+  if (lz.hubVnetIds.length === 0) return undefined;
+  const bare = ((inputs.subnets ?? []) as Props[]).filter(s => !s.networkSecurityGroup?.id).map(s => s.name);
+  if (bare.length === 0) return undefined;
+  return {
+    rule: "landing-zone-policy",
+    resource,
+    message: `the landing zone's policy Deny-Subnet-Without-Nsg denies subnet ${bare.join(", ")}: it has no network security group`,
+    source: "https://github.com/Azure/Enterprise-Scale/wiki/ALZ-Policies (Landing Zones: Deny-Subnet-Without-Nsg)",
   };
 }
