@@ -16,6 +16,7 @@ import { ApimMock, ApimRefusal } from "../stacks/engine/refusals/apim";
 import { ProgramRun } from "../stacks/engine/runner";
 import { inputs, named } from "./components";
 import { TYPES } from "../catalog/types";
+import { stableGuid } from "../infra/identity";
 import { ofType, policyTree, runStack } from "./support";
 import { stackValues } from "./stackValues";
 import type { Loose } from "./loose";
@@ -270,6 +271,14 @@ describe("prod: one Premium gateway spanning both regions", () => {
       "app.hr-chatbot",
     ]);
     expect(inputs(ofType(run, TYPES.servicePrincipal)[0]).appRoleAssignmentRequired).toBe(true);
+  });
+
+  test("the deployer owns the app registration and its service principal (Application.ReadWrite.OwnedBy keeps working)", () => {
+    const deployer = stableGuid("object");
+    for (const type of [TYPES.application, TYPES.servicePrincipal]) {
+      const [resource] = ofType(run, type);
+      expect(inputs(resource).owners).toEqual([deployer]);
+    }
   });
 
   test("the vault: RBAC, soft delete, purge protection, firewall on, audit log in the workspace, protected", () => {

@@ -21,11 +21,17 @@ export class GatewayApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:identity:GatewayApp", name, {}, opts);
+    // The deployer stays an owner: the provider removes the calling principal from owners it does not list, and
+    // with Application.ReadWrite.OwnedBy (what the deploy identity holds) every later write then fails.
+    // https://www.pulumi.com/registry/packages/azuread/api-docs/application/ ("ensure that the principal being
+    // used ... is included in the owners property"); .../serviceprincipal/ (owner of both).
+    const owners = [azuread.getClientConfigOutput({ parent: this }).objectId];
     this.application = new azuread.Application(
       `${name}-app`,
       {
         displayName: `${args.project} ${args.stack} OpenAI gateway`,
         signInAudience: "AzureADMyOrg",
+        owners,
         appRoles: args.applications.map(a => ({
           id: stableGuid(`${args.project}/${args.stack}/app-role/${a.name}`),
           value: `${APP_ROLE_PREFIX}${a.name}`,
@@ -55,6 +61,7 @@ export class GatewayApp extends pulumi.ComponentResource {
       `${name}-sp`,
       {
         clientId: this.application.clientId,
+        owners,
         // Only principals granted an application's role may get a token for the gateway.
         appRoleAssignmentRequired: true,
       },

@@ -330,6 +330,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
           clientId: stableGuid("client"),
           objectId: stableGuid("object"),
         };
+      case "azuread:index/getClientConfig:getClientConfig":
+        return { tenantId: TENANT_ID, clientId: stableGuid("client"), objectId: stableGuid("object") };
       case "azure-native:cognitiveservices:listAccountKeys":
         return { key1: hex(`key1/${args.inputs.accountName}`, 32), key2: hex(`key2/${args.inputs.accountName}`, 32) };
       default:
