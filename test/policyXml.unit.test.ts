@@ -410,21 +410,28 @@ describe("the walk (prod)", () => {
     const key = (backend: string) => `@("ptu-budget:${backend}:priority-" + (string)context.Variables["app-priority"])`;
     for (const chain of input.chains.filter(c => c.firstPtu)) {
       const ptus = chain.tiers.filter(t => t.role !== "standard");
-      const counters = all(route(doc, chain.name), "rate-limit-by-key");
+      // The counters count at the end of outbound (their conditions are expressions); the probe reads in inbound.
+      const limits = all(route(doc, chain.name), "rate-limit-by-key");
+      const counters = limits.filter(c => c.attributes["increment-condition"] !== "false");
+      const [probe] = limits.filter(c => c.attributes["increment-condition"] === "false");
       expect(counters.map(c => c.attributes["counter-key"])).toEqual(ptus.map(t => key(t.backendId)));
       counters.forEach((c, i) => {
         expect(c.attributes["increment-condition"]).toBe(
           `@(context.Variables.GetValueOrDefault<string>("served-by", "") == "${ptus[i].backendId}" && context.Response.StatusCode < 400)`,
         );
         expect(c.attributes["increment-count"]).toBe(
-          '@(context.Variables.GetValueOrDefault<int>("tokens-consumed", 0))',
+          '@(context.Variables.ContainsKey("tokens-consumed") ? Convert.ToInt32(context.Variables["tokens-consumed"]) : 0)',
         );
         expect(c.attributes.calls).toBe(String(SHED_COUNTER_LIMIT));
+        expect(c.attributes["remaining-calls-variable-name"]).toBeUndefined();
       });
-      expect(counters.map(c => c.attributes["remaining-calls-variable-name"])).toEqual([
-        "ptu-budget-remaining",
-        ...ptus.slice(1).map(() => undefined),
-      ]);
+      // One probe, on the first PTU's counter, after the counters and before the decision that reads it.
+      expect(limits.filter(c => c.attributes["increment-condition"] === "false")).toHaveLength(1);
+      expect(probe.attributes).toMatchObject({
+        "counter-key": key(ptus[0].backendId),
+        "remaining-calls-variable-name": "ptu-budget-remaining",
+        calls: String(SHED_COUNTER_LIMIT),
+      });
       const measure = one(route(doc, chain.name), "azure-openai-token-limit");
       expect(measure.attributes).toMatchObject({
         "counter-key": '@("ptu-tokens:" + (string)context.Variables["application"])',

@@ -76,20 +76,36 @@ const budgetKey = (backendId: string) => `@("ptu-budget:${backendId}:priority-" 
  * policy itself sent the attempt to. The tokens are what Azure OpenAI reported for the request
  * (`tokens-consumed-variable-name` of azure-openai-token-limit,
  * https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy). `calls` is far above
- * any demand, so the counters never refuse. The first PTU's counter reports its use in inbound.
+ * any demand, so the counters never refuse.
  */
 function budgetCounters(chain: GatewayChain): Element[] {
-  return ptuTiers(chain).map((t, i) =>
+  return ptuTiers(chain).map(t =>
     el("rate-limit-by-key", {
       calls: SHED_COUNTER_LIMIT,
       "renewal-period": 60,
       "increment-condition": `@(context.Variables.GetValueOrDefault<string>("served-by", "") == ${cs(t.backendId)} && context.Response.StatusCode < 400)`,
-      "increment-count": '@(context.Variables.GetValueOrDefault<int>("tokens-consumed", 0))',
+      // The variable's type is not documented: converted, never cast (a cast to the wrong type throws).
+      "increment-count":
+        '@(context.Variables.ContainsKey("tokens-consumed") ? Convert.ToInt32(context.Variables["tokens-consumed"]) : 0)',
       "counter-key": budgetKey(t.backendId),
-      "remaining-calls-variable-name": i === 0 ? "ptu-budget-remaining" : undefined,
     }),
   );
 }
+
+/**
+ * Reads, in inbound, what the first PTU's counter holds for the caller's class: a literal `false` increment
+ * condition is no expression, so nothing is deferred and nothing is counted; the remaining calls are stored
+ * "after each policy execution" (rate-limit-by-key reference). The deferred counters above could not tell: their
+ * variable is set only at the end of outbound. Dev-instance checklist: confirm the variable is set in inbound.
+ */
+const budgetProbe = (backendId: string) =>
+  el("rate-limit-by-key", {
+    calls: SHED_COUNTER_LIMIT,
+    "renewal-period": 60,
+    "increment-condition": "false",
+    "counter-key": budgetKey(backendId),
+    "remaining-calls-variable-name": "ptu-budget-remaining",
+  });
 
 /**
  * Priority-2 and priority-3 callers may use a fixed number of tokens per minute of the PTU deployment
@@ -120,6 +136,7 @@ function shedding(input: ApiPolicyInput, chain: GatewayChain): Child[] {
           "tokens-consumed-variable-name": "tokens-consumed",
         }),
         ...budgetCounters(chain),
+        budgetProbe(ptu.backendId),
         ...choose([
           { condition: spent, then: [setVariable("steps", stepList(chain.tiers.filter(t => t.role === "standard")))] },
         ]),
