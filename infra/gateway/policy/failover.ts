@@ -12,9 +12,9 @@ import { FIELD_SEPARATOR, STEP_SEPARATOR } from "./routing";
 /** Key of the suspect list in the gateway's internal cache: `backendId@expiryUtcTicks|…`. */
 export const SUSPECTS_KEY = "gateway-suspects";
 /**
- * The gateway's own cache (`caching-type="internal"`): no external cache to provision. Its entries are
- * per gateway instance (cache-lookup-value / cache-store-value references,
- * https://learn.microsoft.com/azure/api-management/cache-store-value-policy).
+ * The gateway's own cache (`caching-type="internal"`): no external cache to provision. It "is shared by all units
+ * in the same region" (https://learn.microsoft.com/azure/api-management/api-management-howto-cache), not across
+ * regions; stores are asynchronous (https://learn.microsoft.com/azure/api-management/cache-store-value-policy).
  */
 const CACHE = { key: SUSPECTS_KEY, "caching-type": "internal" };
 
