@@ -1,6 +1,7 @@
 /**
- * Runs a generated policy expression in JavaScript: a literal translation of the few C# forms the caller
- * and stored-object expressions use (string, Regex, Jwt claims, headers, variables, a JSON body). A form
+ * Runs a generated policy expression in JavaScript: a literal translation of the few C# forms the policy's
+ * expressions use (string, Regex, Jwt claims, headers, variables, a JSON body, the walk's arithmetic, the
+ * elapsed time and the last error). A form
  * the translation does not know is left as is and fails the test, so the expressions stay in this subset.
  */
 
@@ -14,6 +15,11 @@ export interface EvalContext {
   readonly body?: string;
   readonly status?: number;
   readonly variables?: Readonly<Record<string, string>>;
+  /** Seconds since the request arrived (`context.Elapsed`). */
+  readonly elapsed?: number;
+  /** `context.LastError` in on-error. */
+  readonly source?: string;
+  readonly reason?: string;
 }
 
 /** Whether a JSON value holds `key` at any depth (JSONPath `$..key`). */
@@ -24,6 +30,14 @@ function hasKey(value: unknown, key: string): boolean {
 }
 
 const REWRITES: readonly [RegExp, string][] = [
+  [/\(int\)context\.Elapsed\.TotalSeconds/g, "Math.floor(ctx.elapsed)"],
+  [/context\.Elapsed\.TotalSeconds/g, "ctx.elapsed"],
+  [/context\.LastError\.Source/g, "ctx.source"],
+  [/context\.LastError\.Reason/g, "ctx.reason"],
+  [/int\.Parse\(/g, "Number("],
+  [/Math\.Max\(/g, "Math.max("],
+  [/Math\.Min\(/g, "Math.min("],
+  [/\.ToString\(\)/g, ".toString()"],
   [/\(Jwt\)context\.Variables\["caller-token"\]/g, "ctx.token"],
   [/token\.Claims\.GetValueOrDefault\(("[^"]*"), ""\)/g, "(ctx.claims[$1] ?? '')"],
   [/context\.Request\.Headers\.GetValueOrDefault\(("[^"]*"), ""\)/g, "(ctx.headers[$1] ?? '')"],
@@ -76,6 +90,9 @@ export function evaluate(expression: string, c: EvalContext): unknown {
     method: c.method ?? "GET",
     body: c.body,
     status: c.status ?? 200,
+    elapsed: c.elapsed ?? 0,
+    source: c.source,
+    reason: c.reason,
     variables,
     hasKey,
     variable: (name: string) => {

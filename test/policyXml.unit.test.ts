@@ -8,6 +8,7 @@ import {
 import { DEPLOYMENT_EXPRESSION, SHED_COUNTER_LIMIT, stepList } from "../infra/gateway/policy/routing";
 import { expressionProblems } from "./apimExpressions";
 import { policyTree } from "./support";
+import { EvalContext, evaluate } from "./policyEval";
 import { ENTRA, Node, all, expressions, policyInput, section, variableSet, walk } from "./policyInput";
 
 function parse(xml: string): Node {
@@ -23,36 +24,11 @@ const one = (n: Node, tag: string): Node => {
   return found[0];
 };
 
-/**
- * Evaluates one of the policy's C# expressions the way APIM would for the few forms the walk uses,
- * after a literal translation to JavaScript: string variables, `int.Parse`, `Split`, `Length`, `Math`,
- * `context.Elapsed`, `context.Response.StatusCode` and `context.LastError`.
- */
-interface Env {
-  readonly status?: number;
-  readonly elapsed?: number;
-  readonly source?: string;
-  readonly reason?: string;
-}
-function evalCs(expression: string, vars: Record<string, string>, env: Env = {}): unknown {
-  const body = expression.startsWith("@{") ? expression.slice(2, -1) : `return ${expression.slice(1)};`;
-  const js = body
-    .replace(/\(string\)context\.Variables\["([^"]+)"\]/g, (_, n) => `vars[${JSON.stringify(n)}]`)
-    .replace(/\(int\)context\.Elapsed\.TotalSeconds/g, "Math.floor(env.elapsed)")
-    .replace(/context\.Elapsed\.TotalSeconds/g, "env.elapsed")
-    .replace(/context\.Response\.StatusCode/g, "env.status")
-    .replace(/context\.LastError\.Source/g, "env.source")
-    .replace(/context\.LastError\.Reason/g, "env.reason")
-    .replace(/int\.Parse\(/g, "Number(")
-    .replace(/\.Split\(/g, ".split(")
-    .replace(/\.Length\b/g, ".length")
-    .replace(/\.ToString\(\)/g, ".toString()")
-    .replace(/Math\.Max\(/g, "Math.max(")
-    .replace(/Math\.Min\(/g, "Math.min(")
-    .replace(/\bvar /g, "let ");
-  expect(js).not.toMatch(/context\./);
-  return new Function("vars", "env", js)(vars, env);
-}
+/** What a walk expression reads besides the variables: the response status, the elapsed time, the last error. */
+type Env = Pick<EvalContext, "status" | "elapsed" | "source" | "reason">;
+/** The walk's expressions, evaluated with the tests' one C# translation (./policyEval.ts). */
+const evalCs = (expression: string, variables: Record<string, string>, env: Env = {}) =>
+  evaluate(expression, { variables, ...env });
 
 /** What a backend does with one attempt: its status, after `seconds`; longer than the attempt's timeout is a Timeout. */
 type Answer = { readonly status: number; readonly seconds?: number };
