@@ -4,22 +4,8 @@
  * values per service, Front Door's origin priorities.
  */
 import { APIM_PRODUCTS, POLICY_SIZE_SOURCES } from "../catalog/serviceLimits";
-import { ConfigError, validateStack } from "../infra/config";
 import { largeTopology } from "../stacks/bench/largeTopology";
-import { stackValues } from "./stackValues";
-
-/** The config check's refusals of `stack` edited by `edit` (none when it is accepted). */
-async function refusals(stack: string, edit: (v: ReturnType<typeof stackValues>) => void): Promise<string[]> {
-  const values = stackValues(stack);
-  edit(values);
-  try {
-    await validateStack(values);
-    return [];
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return e.issues.map(i => `${i.key}: ${i.message}`);
-  }
-}
+import { stackRefusals as refusals } from "./stackValues";
 
 describe("the generated policy document's size", () => {
   test("the large topology fits Premium's 256 KiB; five times its applications are refused, naming the keys that drive the size", async () => {

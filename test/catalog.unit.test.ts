@@ -2,27 +2,16 @@
  * The availability catalog at config time, and retirement warnings (against the live models API:
  * liveModels.test.ts).
  */
-import { ConfigError, RequiredOffer, parseConfig, requiredOffers } from "../infra/config";
+import { RequiredOffer, parseConfig, requiredOffers } from "../infra/config";
 import { MODEL_MATRIX, RETRIEVED } from "../catalog/modelMatrix";
 import { RETIREMENTS } from "../catalog/retirements";
 import { knownModels, findModel } from "../catalog/models";
 import { findRegion, knownRegions } from "../catalog/regions";
 import { planDate, retirementWarnings } from "../infra/retirement";
-import { stackValues } from "./stackValues";
-import type { Loose } from "./loose";
+import { configRefusals, stackValues } from "./stackValues";
 
-/** The config issues of `stack` after `edit`, judged as of `today` (jest pins the default: jest.config.js). */
-function refusals(stack: string, edit: (v: Loose) => void, today?: string): string[] {
-  const values = stackValues(stack);
-  edit(values);
-  try {
-    parseConfig(values, [], { today });
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues.map(i => `${i.key}: ${i.message}`);
-    throw e;
-  }
-}
+const refusals = (stack: string, edit: (v: Loose) => void, today?: string) => configRefusals(stack, edit, { today });
+import type { Loose } from "./loose";
 
 describe("the model matrix", () => {
   test("names only known regions and models, and records when it was transcribed", () => {

@@ -3,6 +3,7 @@
  * Azure mocks, recorded by stacks/engine/runner.ts exactly as a whole-program run is.
  */
 import { PlannedResource, ProgramRun, runProgram } from "../stacks/engine/runner";
+import { AzureRefusal, AzureRefusalError } from "../stacks/engine/refusals/refusal";
 import type { Loose } from "./loose";
 
 export async function runComponents(
@@ -10,6 +11,20 @@ export async function runComponents(
   stack = "test",
 ): Promise<ProgramRun> {
   return runProgram({ stack, config: { values: {}, secretKeys: [] }, program: async () => declare() ?? {} });
+}
+
+/** What the mock engine refuses of the components `declare` declares (none: an empty list). */
+export async function engineRefusals(declare: () => void): Promise<AzureRefusal[]> {
+  try {
+    // What `declare` returns is not the stack's outputs: a resource there prints a warning per undefined property.
+    await runComponents(() => {
+      declare();
+    });
+    return [];
+  } catch (e) {
+    if (e instanceof AzureRefusalError) return [...e.refusals];
+    throw e;
+  }
 }
 
 /** A recorded resource's inputs, for assertions. */

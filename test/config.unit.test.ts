@@ -1,19 +1,6 @@
 import { ConfigError, namespaceIssues, parseConfig, validateStack } from "../infra/config";
-import { stackValues } from "./stackValues";
+import { configRefusals as refusals, stackValues } from "./stackValues";
 import type { Loose } from "./loose";
-
-/** The refusal messages for `values` edited by `edit`, starting from a valid stack. */
-function refusals(stack: string, edit: (v: Loose) => void): string[] {
-  const values = stackValues(stack);
-  edit(values);
-  try {
-    parseConfig(values);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues.map(i => `${i.key}: ${i.message}`);
-    throw e;
-  }
-  return [];
-}
 
 describe("stack config", () => {
   test.each(["dev", "prod"])("%s is accepted", stack => {

@@ -9,13 +9,12 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as resources from "@pulumi/azure-native/resources";
 import { retiredDeploymentRefusal } from "../stacks/engine/refusals/retirements";
-import { AzureRefusal, AzureRefusalError } from "../stacks/engine/refusals/refusal";
 import { Graph, GraphNode, ORDERING_RULES, orderingRefusals } from "../stacks/engine/refusals/orderings";
 import { ACCESS_RULES, accessRefusals } from "../stacks/engine/refusals/access";
 import { identifierUriRefusals } from "../stacks/engine/refusals/entra";
 import { TYPES } from "../catalog/types";
 import { NameRegistry } from "../stacks/engine/refusals/names";
-import { runComponents } from "./components";
+import { engineRefusals } from "./components";
 import { runProgram } from "../stacks/engine/runner";
 import { roleAssignmentName } from "../infra/identity";
 import { ofType, runStack } from "./support";
@@ -25,18 +24,6 @@ import { TENANT_ID } from "../stacks/engine/mocks";
 const SUB = "00000000-0000-4000-8000-000000000000";
 
 /** The refusals a run of `declare` ends with (none when it succeeds). */
-async function refusalsOf(declare: () => void): Promise<AzureRefusal[]> {
-  try {
-    // What `declare` returns is not the stack's outputs: a resource there prints a warning per undefined property.
-    await runComponents(() => {
-      declare();
-    });
-    return [];
-  } catch (e) {
-    if (e instanceof AzureRefusalError) return [...e.refusals];
-    throw e;
-  }
-}
 
 function openAi(name: string, region: string, deployment?: { sku: string; model: string; version: string }) {
   const account = new cognitiveservices.Account(`${name}-account`, {
@@ -62,7 +49,7 @@ function openAi(name: string, region: string, deployment?: { sku: string; model:
 
 describe("API Management tiers", () => {
   test("a StandardV2 service with an additional location is refused like any other request, with its source (not a crash)", async () => {
-    const refusals = await refusalsOf(() => {
+    const refusals = await engineRefusals(() => {
       new apimanagement.ApiManagementService("apim", {
         serviceName: "apim-tier-test",
         resourceGroupName: "rg-apim",
@@ -94,20 +81,20 @@ describe("API Management tiers", () => {
         publisherEmail: "p@example.com",
         customProperties: { "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10": "False" },
       });
-    expect(await refusalsOf(() => service("BasicV2"))).toEqual([
+    expect(await engineRefusals(() => service("BasicV2"))).toEqual([
       expect.objectContaining({
         rule: "apim-tier",
         message: expect.stringMatching(/takes no protocol or cipher settings/),
         source: expect.stringContaining("api-management-howto-manage-protocols-ciphers"),
       }),
     ]);
-    expect(await refusalsOf(() => service("Premium"))).toEqual([]);
+    expect(await engineRefusals(() => service("Premium"))).toEqual([]);
   });
 });
 
 describe("names Azure refuses", () => {
   test("a resource group over 90 characters, with the rule's source", async () => {
-    const refusals = await refusalsOf(() => {
+    const refusals = await engineRefusals(() => {
       new resources.ResourceGroup("rg", { resourceGroupName: `rg-${"x".repeat(90)}`, location: "eastus2" });
     });
     expect(refusals).toEqual([
@@ -124,7 +111,7 @@ describe("names Azure refuses", () => {
 
   test("a custom subdomain over a 63-character DNS label, and a character a DNS label cannot hold", async () => {
     const long = `oai-${"a".repeat(60)}`;
-    const refusals = await refusalsOf(() => {
+    const refusals = await engineRefusals(() => {
       new cognitiveservices.Account("long", {
         accountName: long.slice(0, 64),
         resourceGroupName: "rg",
@@ -159,7 +146,7 @@ describe("names Azure refuses", () => {
         publisherEmail: "a@b.c",
         publisherName: "p",
       });
-    const refusals = await refusalsOf(() => {
+    const refusals = await engineRefusals(() => {
       openAi("oai-shared", "eastus2");
       new cognitiveservices.Account("twin-account", {
         accountName: "oai-shared",
@@ -183,7 +170,7 @@ describe("names Azure refuses", () => {
   test("a resource-group-scoped name may repeat in another group, not in its own", async () => {
     const vnet = (n: string, rg: string) =>
       new network.VirtualNetwork(n, { virtualNetworkName: "vnet-a", resourceGroupName: rg, location: "eastus2" });
-    const refusals = await refusalsOf(() => {
+    const refusals = await engineRefusals(() => {
       vnet("one", "rg-1");
       vnet("two", "rg-2");
       vnet("three", "RG-1");
@@ -194,7 +181,7 @@ describe("names Azure refuses", () => {
   });
 
   test("an API Management backend id with a character APIM refuses", async () => {
-    const refusals = await refusalsOf(() => {
+    const refusals = await engineRefusals(() => {
       new apimanagement.Backend("backend", {
         backendId: "standard:primary",
         serviceName: "apim",
@@ -224,7 +211,7 @@ describe("names Azure refuses", () => {
 
 test("a VNet linked to two private zones of one name (split-brain copies meeting in a hub) is refused", async () => {
   const hub = `/subscriptions/${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
-  const refusals = await refusalsOf(() => {
+  const refusals = await engineRefusals(() => {
     for (const region of ["eastus2", "centralus"]) {
       new privatedns.VirtualNetworkLink(`link-${region}`, {
         privateZoneName: "privatelink.openai.azure.com",
@@ -247,7 +234,7 @@ test("a VNet linked to two private zones of one name (split-brain copies meeting
 
 describe("model offers Azure refuses", () => {
   test("gpt-5.1 2025-11-13 as DataZoneProvisionedManaged in centralus (prod's old fraud pool), citing the matrix file", async () => {
-    const refusals = await refusalsOf(() => {
+    const refusals = await engineRefusals(() => {
       openAi("oai-fraud", "centralus", { sku: "DataZoneProvisionedManaged", model: "gpt-5.1", version: "2025-11-13" });
     });
     expect(refusals).toEqual([
@@ -264,7 +251,7 @@ describe("model offers Azure refuses", () => {
 
   test("the same deployment in southcentralus is accepted", async () => {
     expect(
-      await refusalsOf(() => {
+      await engineRefusals(() => {
         openAi("oai-fraud", "southcentralus", {
           sku: "DataZoneProvisionedManaged",
           model: "gpt-5.1",
@@ -277,7 +264,7 @@ describe("model offers Azure refuses", () => {
 
 describe("retired model versions Azure no longer deploys", () => {
   test("a hand-built deployment of gpt-4o 2024-11-20 (retired 2026-10-01) is refused, citing the retirements page", async () => {
-    const refusals = await refusalsOf(() => {
+    const refusals = await engineRefusals(() => {
       openAi("oai-old", "eastus2", { sku: "DataZoneStandard", model: "gpt-4o", version: "2024-11-20" });
     });
     expect(refusals).toEqual([
@@ -331,7 +318,7 @@ describe("orderings Azure rejects, from the dependency graph", () => {
     );
 
   test("a private endpoint created while the account still deploys is refused (409)", async () => {
-    const refusals = await refusalsOf(() =>
+    const refusals = await engineRefusals(() =>
       endpointOn(
         openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-5.1", version: "2025-11-13" }),
         false,
@@ -348,7 +335,7 @@ describe("orderings Azure rejects, from the dependency graph", () => {
 
   test("the endpoint waiting for the account's deployment is accepted", async () => {
     expect(
-      await refusalsOf(() =>
+      await engineRefusals(() =>
         endpointOn(
           openAi("oai-a", "eastus2", { sku: "DataZoneStandard", model: "gpt-5.1", version: "2025-11-13" }),
           true,

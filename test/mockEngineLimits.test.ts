@@ -12,18 +12,7 @@ import {
   FRONT_DOOR_ORIGIN_PRIORITY_SOURCE,
   POLICY_SIZE_SOURCES,
 } from "../catalog/serviceLimits";
-import { AzureRefusal, AzureRefusalError } from "../stacks/engine/refusals/refusal";
-import { runComponents } from "./components";
-
-async function refusalsOf(declare: () => void): Promise<AzureRefusal[]> {
-  try {
-    await runComponents(declare);
-    return [];
-  } catch (e) {
-    if (e instanceof AzureRefusalError) return [...e.refusals];
-    throw e;
-  }
-}
+import { engineRefusals } from "./components";
 
 const service = (sku: string) =>
   new apimanagement.ApiManagementService("apim", {
@@ -57,8 +46,8 @@ describe("API Management's policy document size", () => {
   test("a Premium service takes a 256 KiB document and refuses one byte more, citing the limits page", async () => {
     const max = APIM_POLICY_DOCUMENT_MAX_BYTES.Premium;
     expect(max).toBe(256 * 1024);
-    expect(await refusalsOf(() => apiPolicy("Premium", max))).toEqual([]);
-    expect(await refusalsOf(() => apiPolicy("Premium", max + 1))).toEqual([
+    expect(await engineRefusals(() => apiPolicy("Premium", max))).toEqual([]);
+    expect(await engineRefusals(() => apiPolicy("Premium", max + 1))).toEqual([
       {
         rule: "apim-policy-size",
         resource: "policy",
@@ -69,14 +58,14 @@ describe("API Management's policy document size", () => {
   });
 
   test("a v2 service refuses a document over 16 KiB, citing the v2 tiers page", async () => {
-    const refusals = await refusalsOf(() => apiPolicy("BasicV2", 16 * 1024 + 1));
+    const refusals = await engineRefusals(() => apiPolicy("BasicV2", 16 * 1024 + 1));
     expect(refusals).toEqual([expect.objectContaining({ rule: "apim-policy-size", source: POLICY_SIZE_SOURCES.v2 })]);
   });
 });
 
 test("a Developer service refuses its 101st product", async () => {
   const limit = APIM_PRODUCTS.Developer;
-  const refusals = await refusalsOf(() => {
+  const refusals = await engineRefusals(() => {
     const apim = service("Developer");
     for (let i = 0; i <= limit; i++) {
       new apimanagement.Product(`product-${i}`, {
@@ -113,8 +102,8 @@ describe("Front Door", () => {
   }
 
   test("origins of priorities 1 to 5 are accepted; a sixth gateway in active-passive (priority 6) is refused", async () => {
-    expect(await refusalsOf(() => origins([1, 2, 3, 4, 5]))).toEqual([]);
-    expect(await refusalsOf(() => origins([1, 2, 3, 4, 5, 6]))).toEqual([
+    expect(await engineRefusals(() => origins([1, 2, 3, 4, 5]))).toEqual([]);
+    expect(await engineRefusals(() => origins([1, 2, 3, 4, 5, 6]))).toEqual([
       {
         rule: "front-door-origin-priority",
         resource: "origin-5",
@@ -125,7 +114,7 @@ describe("Front Door", () => {
   });
 
   test("an origin response timeout over 240 s is refused", async () => {
-    const refusals = await refusalsOf(() => {
+    const refusals = await engineRefusals(() => {
       new cdn.Profile("profile", {
         resourceGroupName: "rg-edge",
         profileName: "afd-limits-test",

@@ -1,5 +1,4 @@
-import { ConfigError, parseConfig } from "../infra/config";
-import { stackValues } from "./stackValues";
+import { configRefusals } from "./stackValues";
 import type { Loose } from "./loose";
 
 const HUB =
@@ -33,20 +32,12 @@ const CENTRAL_ZONES = Object.fromEntries(
   ]),
 );
 
-/** Every refusal for the stack's values edited by `edit`: the schema's, the program's own rules, and the network rules. */
-function refusals(stack: string, edit: (v: Loose) => void): string[] {
-  const values = stackValues(stack);
-  if (stack === "prod") values.network = structuredClone(PROD_NETWORK);
-  edit(values);
-  const format = (issues: readonly { key: string; message: string }[]) => issues.map(i => `${i.key}: ${i.message}`);
-  try {
-    parseConfig(values);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return format(e.issues);
-    throw e;
-  }
-}
+/** Every refusal for the stack's values edited by `edit` (prod with the network above). */
+const refusals = (stack: string, edit: (v: Loose) => void) =>
+  configRefusals(stack, v => {
+    if (stack === "prod") v.network = structuredClone(PROD_NETWORK);
+    edit(v);
+  });
 
 describe("network and edge config", () => {
   test.each(["dev", "prod"])("%s is accepted", stack => {

@@ -3,7 +3,7 @@
  */
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
-import { PROJECT } from "../infra/config";
+import { ConfigError, PROJECT, ParseOptions, parseConfig, validateStack } from "../infra/config";
 import type { StackConfig } from "../stacks/engine/runner";
 import { stackFile } from "../stacks/cli/stackFile";
 import type { Loose } from "./loose";
@@ -28,4 +28,34 @@ export function toStackConfig(values: Record<string, unknown>): StackConfig {
     ),
     secretKeys: [],
   };
+}
+
+/** A refused config's problems as `<key>: <message>` lines; any other error is rethrown. */
+function refusalLines(e: unknown): string[] {
+  if (!(e instanceof ConfigError)) throw e;
+  return e.issues.map(i => `${i.key}: ${i.message}`);
+}
+
+/** What parseConfig refuses of `stack`'s values after `edit` (none: an empty list). */
+export function configRefusals(stack: string, edit: (v: Loose) => void, options: ParseOptions = {}): string[] {
+  const values = stackValues(stack);
+  edit(values);
+  try {
+    parseConfig(values, [], options);
+    return [];
+  } catch (e) {
+    return refusalLines(e);
+  }
+}
+
+/** What the whole stack check refuses (quota, failover timing and Azure's limits too). */
+export async function stackRefusals(stack: string, edit: (v: Loose) => void): Promise<string[]> {
+  const values = stackValues(stack);
+  edit(values);
+  try {
+    await validateStack(values);
+    return [];
+  } catch (e) {
+    return refusalLines(e);
+  }
 }
