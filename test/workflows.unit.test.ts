@@ -14,8 +14,8 @@ import { validateAction, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { serviceTimeouts } from "../infra/gateway/service";
 import { PACK_NAME } from "../policies/pack";
-import { StackMatrix, StackRow, stackMatrix, stacksCli } from "../stacks/cli/stacks";
-import { decide, releaseCli } from "../stacks/cli/release";
+import { STACKS, StackMatrix, StackRow, stackMatrix, stacksCli } from "../stacks/cli/stacks";
+import { RELEASE, decide, releaseCli } from "../stacks/cli/release";
 import { EXIT } from "../stacks/cli/cli";
 
 const root = path.resolve(__dirname, "..");
@@ -375,6 +375,20 @@ describe("adding a stack is adding its stack file", () => {
     fs.rmSync(path.join(copy, "Pulumi.broken.yaml"));
   });
 });
+
+test.each([
+  ["stacks", STACKS],
+  ["release:check", RELEASE],
+] as const)(
+  "%s --help prints its usage, whose exit codes the command-line page gives word for word",
+  async (_n, cmd) => {
+    const out: string[] = [];
+    const cli = cmd === STACKS ? stacksCli : releaseCli;
+    expect(await cli(["--help"], { log: t => out.push(t), error: t => out.push(t) })).toBe(EXIT.ok);
+    expect(out).toEqual([cmd.usage]);
+    expect(fs.readFileSync(path.join(root, "docs", "cli.md"), "utf8")).toContain(cmd.usage.split("\n").pop()!);
+  },
+);
 
 describe("the release's version has one source, policies/package.json", () => {
   const version = JSON.parse(read("policies/package.json")).version as string;

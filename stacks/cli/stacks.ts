@@ -50,13 +50,13 @@ function isProtected(file: string): boolean {
 }
 
 export function stackMatrix(root?: string): StackMatrix {
-  const policies = root ?? path.resolve(__dirname, "..", "..");
+  const base = root ?? path.resolve(__dirname, "..", "..");
   const rows = listStacks(root).map(stack => {
     const config = `policies/policy-config.${stack}.json`;
-    const row: StackRow = { stack, policyConfig: fs.existsSync(path.join(policies, config)) ? config : "" };
+    const row: StackRow = { stack, policyConfig: fs.existsSync(path.join(base, config)) ? config : "" };
     return { row, protect: isProtected(stackFile(stack, root)) };
   });
-  if (rows.length === 0) throw new UsageError(`no Pulumi.<stack>.yaml in ${policies}`);
+  if (rows.length === 0) throw new UsageError(`no Pulumi.<stack>.yaml in ${base}`);
   return {
     all: rows.map(r => r.row),
     unprotected: rows.filter(r => !r.protect).map(r => r.row),
