@@ -120,7 +120,8 @@ function timeoutProblems(wfs: Workflows, stacksRoot: string): string[] {
 const ENVIRONMENT_VARIABLES = ["AZURE_CLIENT_ID", "PULUMI_DEPLOY_TEAM"];
 function identityProblems(wfs: Workflows): string[] {
   const problems: string[] = [];
-  const readsEnvironment = (o: unknown) => ENVIRONMENT_VARIABLES.some(v => JSON.stringify(o).includes(`vars.${v} `));
+  const pattern = new RegExp(`vars\\.(${ENVIRONMENT_VARIABLES.join("|")})\\b`);
+  const readsEnvironment = (o: unknown) => pattern.test(JSON.stringify(o));
   for (const [file, wf] of Object.entries(wfs)) {
     if (readsEnvironment(wf.env ?? {})) problems.push(`${file}: workflow env reads an environment's variable`);
     if (
@@ -168,6 +169,10 @@ function approvalProblems(deploy: Workflow): string[] {
   if (!uploaded || uploaded.path !== "plan.json" || downloaded?.name !== uploaded.name)
     problems.push("up: does not download the plan preview uploaded");
   if (!needs(up).includes("preview")) problems.push("up: does not need preview");
+  // Every job checks out the pushed commit (actions/checkout's default ref on a push), so up applies that commit's plan.
+  for (const [name, job] of Object.entries(deploy.jobs))
+    if (job.steps.some(s => s.uses?.startsWith("actions/checkout@") && s.with?.ref !== undefined))
+      problems.push(`${name}: checks out another ref`);
   for (const [name, job] of Object.entries(deploy.jobs).filter(([n]) => n !== "stacks")) {
     if (resolve(job.environment, row) !== "prod") problems.push(`${name}: not behind the stack's environment`);
     const ups = pulumiCli(job).filter(c => c.startsWith("pulumi up"));

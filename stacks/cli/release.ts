@@ -44,7 +44,10 @@ export interface ReleaseDecision {
   readonly reasons: string[];
 }
 
-/** Pulumi Cloud's name for the group every stack outside another group belongs to (REST API: List Policy Groups). */
+/**
+ * Pulumi Cloud's name for the group every stack outside another group belongs to (`isOrgDefault`;
+ * https://www.pulumi.com/docs/pulumi-cloud/reference/policy-groups/, List Policy Groups).
+ */
 const DEFAULT_GROUP = "default-policy-group";
 
 const ROOT = path.resolve(__dirname, "..", "..");
