@@ -425,6 +425,15 @@ describe("the release's version has one source, policies/package.json", () => {
       publish: false,
       enable: false,
     });
+    // A prerelease is published, never enabled, and never holds a release back.
+    expect(decide("0.3.0-rc.1", "p", [{ name: "p", versions: ["0.2.0"] }])).toMatchObject({
+      publish: true,
+      enable: false,
+    });
+    expect(decide("0.2.0", "p", [{ name: "p", versions: ["0.3.0-rc.1"] }])).toMatchObject({
+      publish: true,
+      enable: true,
+    });
   });
 
   test("the policy group must be named, and not the organization's default", async () => {

@@ -87,20 +87,28 @@ function readPublished(file: string): PublishedPack[] {
   }
 }
 
-/** Publish unless the version is listed; enable unless a newer version is published. */
+/**
+ * Publish unless the version is listed; enable unless a newer release is published. A prerelease
+ * (`0.3.0-rc.1`) is published for trials (`pulumi preview --policy-pack` or a group of its own) and never
+ * enabled on the group, nor does it hold a release back.
+ */
 export function decide(version: string, pack: string, published: readonly PublishedPack[]): ReleaseDecision {
   const versions = published.find(p => p.name === pack)?.versions ?? [];
   const publish = !versions.includes(version);
-  const newer = versions.filter(v => semver.valid(v) && semver.gt(v, version));
+  const isRelease = (v: string) => semver.valid(v) !== null && semver.prerelease(v) === null;
+  const newer = versions.filter(v => isRelease(v) && semver.gt(v, version));
+  const enable = isRelease(version) && newer.length === 0;
   const reasons = [
     publish
       ? `${pack} ${version} is not published: publishing it`
       : `${pack} ${version} is already published: skipping the publish (a version is never replaced)`,
-    newer.length === 0
-      ? `${version} is the newest version: enabling it on the policy group`
-      : `a newer version is published (${newer.join(", ")}): leaving the policy group as it is`,
+    !isRelease(version)
+      ? `${version} is a prerelease: leaving the policy group as it is`
+      : newer.length === 0
+        ? `${version} is the newest version: enabling it on the policy group`
+        : `a newer version is published (${newer.join(", ")}): leaving the policy group as it is`,
   ];
-  return { version, publish, enable: newer.length === 0, reasons };
+  return { version, publish, enable, reasons };
 }
 
 interface ReleaseOptions {
