@@ -7,6 +7,7 @@
  * approved, one update per stack at a time, the pack released to a named policy group, no stored secret.
  * Each check returns its problems, and a broken copy of the workflows shows it catching its case.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -25,6 +26,7 @@ const actionFiles = fs.readdirSync(path.join(root, ".github/actions")).map(d => 
 
 interface Step {
   id?: string;
+  name?: string;
   uses?: string;
   run?: string;
   if?: string;
@@ -377,6 +379,33 @@ describe("adding a stack is adding its stack file", () => {
     expect(await stacksCli([], io, copy)).toBe(EXIT.usage);
     expect(err.join("\n")).toMatch(/^stacks: Pulumi\.broken\.yaml: not a readable stack file/);
     fs.rmSync(path.join(copy, "Pulumi.broken.yaml"));
+  });
+});
+
+describe("the prepare action refuses to log in with an empty variable", () => {
+  const action = parse(read(".github/actions/prepare/action.yml")) as { runs: { steps: Step[] } };
+  const check = action.runs.steps.find(s => s.name === "Check the identities")!;
+  const vars = { PULUMI_ORG: "contoso", ARM_CLIENT_ID: "c", ARM_TENANT_ID: "t", ARM_SUBSCRIPTION_ID: "s" };
+  const run = (env: Record<string, string>) =>
+    spawnSync("bash", ["-e", "-c", check.run!], { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" });
+
+  test("it runs before either login, and passes when every variable is set", () => {
+    const names = action.runs.steps.map(s => s.name ?? s.uses);
+    expect(names.indexOf("Check the identities")).toBeLessThan(names.indexOf("Log in to Azure (OIDC)"));
+    expect(check.env).toEqual({ AZURE_LOGIN: "${{ inputs.azure-login }}", PULUMI_TOKEN: "${{ inputs.pulumi-token }}" });
+    expect(run({ ...vars, AZURE_LOGIN: "true", PULUMI_TOKEN: "team:aoai-bcdr-preview" }).status).toBe(0);
+    expect(run({ PULUMI_ORG: "contoso", AZURE_LOGIN: "false", PULUMI_TOKEN: "organization" }).status).toBe(0);
+  });
+
+  test.each([
+    [{ ARM_SUBSCRIPTION_ID: "" }, "ARM_SUBSCRIPTION_ID"],
+    [{ ARM_CLIENT_ID: "", PULUMI_ORG: "" }, "PULUMI_ORG ARM_CLIENT_ID"],
+    [{ PULUMI_TOKEN: "team:" }, "pulumi-token ('team:')"],
+    [{ PULUMI_TOKEN: "" }, "pulumi-token ('')"],
+  ])("%j is refused, naming it", (override, named) => {
+    const r = run({ ...vars, AZURE_LOGIN: "true", PULUMI_TOKEN: "team:aoai-bcdr-deploy", ...override });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(`::error::empty: ${named} (docs/pipelines.md lists the variables each job reads)\n`);
   });
 });
 
