@@ -413,13 +413,16 @@ test.each([
   ["stacks", STACKS],
   ["release:check", RELEASE],
 ] as const)(
-  "%s --help prints its usage, whose exit codes the command-line page gives word for word",
+  "%s --help prints its usage, whose exit codes the command-line page gives word for word; an unknown flag exits 2",
   async (_n, cmd) => {
     const out: string[] = [];
     const cli = cmd === STACKS ? stacksCli : releaseCli;
     expect(await cli(["--help"], { log: t => out.push(t), error: t => out.push(t) })).toBe(EXIT.ok);
     expect(out).toEqual([cmd.usage]);
     expect(fs.readFileSync(path.join(root, "docs", "cli.md"), "utf8")).toContain(cmd.usage.split("\n").pop()!);
+    const refused: string[] = [];
+    expect(await cli(["--nope"], { log: t => refused.push(t), error: t => refused.push(t) })).toBe(EXIT.usage);
+    expect(refused[0]).toMatch(new RegExp(`^${cmd.name}: Unknown option '--nope'`));
   },
 );
 
