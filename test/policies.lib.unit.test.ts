@@ -6,6 +6,9 @@ import { descendants, escapeExpressions, parsePolicyDocument } from "../policies
 import { isReference, secretShape } from "../policies/lib/secrets";
 import { admitsStatus } from "../policies/lib/statusCondition";
 import { tlsVersion } from "../policies/rules/minimumTls";
+import { networkMode } from "../policies/lib/network";
+import type { StackValidationArgs } from "@pulumi/policy";
+import { TYPES } from "../catalog/types";
 
 describe("ARM ids", () => {
   const backend =
@@ -106,5 +109,25 @@ describe("conditions and versions", () => {
     ["latest", undefined],
   ])("%s is TLS %s", (value, version) => {
     expect(tlsVersion(value)).toBe(version);
+  });
+});
+
+describe("network mode", () => {
+  const args = (types: string[], config: Record<string, unknown> = {}) =>
+    ({ resources: types.map(type => ({ type })), getConfig: () => config }) as unknown as StackValidationArgs;
+
+  test("auto: public without private networking; with it, Front Door tells public-private-backends from private", () => {
+    expect(networkMode(args([TYPES.account, TYPES.frontDoorProfile]))).toBe("public");
+    expect(networkMode(args([TYPES.virtualNetwork, TYPES.privateZone, TYPES.frontDoorProfile]))).toBe(
+      "public-private-backends",
+    );
+    expect(networkMode(args([TYPES.virtualNetwork, TYPES.privateZone]))).toBe("private");
+  });
+
+  test("a pinned mode wins over what the stack holds", () => {
+    expect(networkMode(args([TYPES.frontDoorProfile], { networkMode: "public-private-backends" }))).toBe(
+      "public-private-backends",
+    );
+    expect(networkMode(args([], { networkMode: "private" }))).toBe("private");
   });
 });
