@@ -368,6 +368,7 @@ function declare(config: BcdrConfig, topology: Topology, chains: readonly Gatewa
   return stackOutputs({
     config,
     topology,
+    chains,
     today,
     accounts,
     gatewayHosts,
