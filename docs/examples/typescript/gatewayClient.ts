@@ -63,5 +63,9 @@ export function v1Client(settings: ClientSettings, credential: TokenCredential =
   if (settings.callerAuth === "entra") return new OpenAI({ ...common, apiKey: tokenProvider(settings, credential) });
   // The OpenAI client sends its key as a bearer token; the gateway reads subscription keys from `api-key`.
   const key = subscriptionKey();
-  return new OpenAI({ ...common, apiKey: key, defaultHeaders: { [settings.keyHeader ?? "api-key"]: key, Authorization: null } });
+  return new OpenAI({
+    ...common,
+    apiKey: key,
+    defaultHeaders: { [settings.keyHeader ?? "api-key"]: key, Authorization: null },
+  });
 }
