@@ -16,6 +16,7 @@ import { DEPLOYMENT_EXPRESSION } from "../infra/gateway/policy/routing";
 import { GATEWAY_MARGIN_SECONDS } from "../infra/gateway/clientSettings";
 import type { ClientSettings, StackOutputs } from "../infra/outputs";
 import { deploymentsClient, v1Client } from "../docs/examples/typescript/gatewayClient";
+import { renderClients } from "../stacks/cli/plan";
 import { runStack } from "./support";
 
 const root = path.resolve(__dirname, "..");
@@ -52,6 +53,14 @@ describe("the stack output clients", () => {
     expect(c.timeoutSeconds).toBeLessThanOrEqual(240);
     expect(c.maxRetries).toBe(2);
   });
+});
+
+test("the plan prints each application's settings, one line each", async () => {
+  const outputs = await outputsOf("prod");
+  const lines = renderClients(outputs).split("\n").slice(1);
+  expect(lines.map(l => l.trim().split(":")[0])).toEqual(Object.keys(outputs.clients));
+  expect(lines[0]).toContain("timeout 190 s (gateway waits up to 180 s), maxRetries 4, up to 950 s per call");
+  expect(renderClients({ ...outputs, clients: {} })).toBe("client settings: no application yet");
 });
 
 /** The prod figures the page states, row by row: `| application | timeout | maxRetries | call budget |`. */
