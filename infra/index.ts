@@ -373,6 +373,7 @@ function declare(config: BcdrConfig, topology: Topology, chains: readonly Gatewa
   return stackOutputs({
     config,
     topology,
+    chains,
     today,
     accounts,
     gatewayHosts,
