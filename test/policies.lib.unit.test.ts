@@ -7,7 +7,6 @@ import { isReference, secretShape } from "../policies/lib/secrets";
 import { admitsStatus } from "../policies/lib/statusCondition";
 import { tlsVersion } from "../policies/rules/minimumTls";
 import { networkMode } from "../policies/lib/network";
-import type { StackValidationArgs } from "@pulumi/policy";
 import { TYPES } from "../catalog/types";
 
 describe("ARM ids", () => {
@@ -114,7 +113,9 @@ describe("conditions and versions", () => {
 
 describe("network mode", () => {
   const args = (types: string[], config: Record<string, unknown> = {}) =>
-    ({ resources: types.map(type => ({ type })), getConfig: () => config }) as unknown as StackValidationArgs;
+    ({ resources: types.map(type => ({ type })), getConfig: () => config }) as unknown as Parameters<
+      typeof networkMode
+    >[0];
 
   test("auto: public without private networking; with it, Front Door tells public-private-backends from private", () => {
     expect(networkMode(args([TYPES.account, TYPES.frontDoorProfile]))).toBe("public");
