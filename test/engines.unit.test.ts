@@ -130,13 +130,15 @@ describe("Node support", () => {
   });
 
   test("npm scripts and npx run on the packaged Node, whichever Node runs npm", () => {
-    // A user's shell: PATH without the node_modules/.bin folders npm put first for this run.
-    const PATH = (process.env.PATH ?? "")
+    // A user's shell: no npm_* variables of the npm that started this run, nor the node_modules/.bin folders it
+    // put first on PATH.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+    env.PATH = (process.env.PATH ?? "")
       .split(path.delimiter)
       .filter(d => !/node_modules[\\/]\.bin$/.test(d))
       .join(path.delimiter);
     const versions = ['npm exec -c "node -p process.version"', "npx node -p process.version"].map(cmd => {
-      const r = spawnSync(cmd, { cwd: root, shell: true, encoding: "utf8", env: { ...process.env, PATH } });
+      const r = spawnSync(cmd, { cwd: root, shell: true, encoding: "utf8", env });
       expect(r.stderr).toBe("");
       return r.stdout.trim();
     });
