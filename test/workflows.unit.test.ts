@@ -342,8 +342,8 @@ describe("the workflows", () => {
       "pull-request preview: runs for forks (if: undefined)",
     ]);
     // The prepare action asks for the admin scope exactly when it is not asked for a team token.
-    const auth = (parse(read(".github/actions/prepare/action.yml")) as { runs: { steps: Step[] } }).runs.steps.find(
-      s => s.uses?.startsWith("pulumi/auth-actions@"),
+    const auth = (parse(read(".github/actions/prepare/action.yml")) as { runs: { steps: Step[] } }).runs.steps.find(s =>
+      s.uses?.startsWith("pulumi/auth-actions@"),
     )!.with!;
     expect(auth.scope).toBe("${{ startsWith(inputs.pulumi-token, 'team:') && inputs.pulumi-token || 'admin' }}");
     expect(auth["token-expiration"]).toBe("${{ inputs.pulumi-token-expiration }}");
