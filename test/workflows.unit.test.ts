@@ -456,11 +456,11 @@ describe("adding a stack is adding its stack file", () => {
     );
   });
 
-  test("a stack file without aoai-bcdr:protect is protected, as the program's schema defaults it", async () => {
+  test("a stack file without aoai-bcdr:protect is protected, as the program's schema defaults it", () => {
     const prod = fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8");
-    expect(prod).toMatch(/^  aoai-bcdr:protect: true\n/m);
+    expect(prod).toMatch(/^ {2}aoai-bcdr:protect: true\n/m);
     const file = path.join(copy, "Pulumi.qa.yaml");
-    fs.writeFileSync(file, prod.replace(/^  aoai-bcdr:protect: true\n/m, ""));
+    fs.writeFileSync(file, prod.replace(/^ {2}aoai-bcdr:protect: true\n/m, ""));
     expect(stackMatrix(copy).protected.map(r => r.stack)).toEqual(["prod", "qa", "staging"]);
     // The program reads a quoted value as JSON text: "false" is false there, and here.
     fs.writeFileSync(file, prod.replace("aoai-bcdr:protect: true", 'aoai-bcdr:protect: "false"'));
