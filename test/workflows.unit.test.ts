@@ -485,7 +485,7 @@ describe("adding a stack is adding its stack file", () => {
   });
 });
 
-describe("the prepare action refuses to log in with an empty variable", () => {
+describe("the prepare action refuses to log in with an empty or unallowed variable", () => {
   const action = parse(read(".github/actions/prepare/action.yml")) as { runs: { steps: Step[] } };
   const check = action.runs.steps.find(s => s.name === "Check the identities")!;
   const vars = {
@@ -523,7 +523,9 @@ describe("the prepare action refuses to log in with an empty variable", () => {
   ])("%j is refused, naming it", (override, named) => {
     const r = run({ ...vars, AZURE_LOGIN: "true", PULUMI_TOKEN: "team:aoai-bcdr-deploy", ...override });
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe(`::error::empty: ${named} (docs/pipelines.md lists the variables each job reads)\n`);
+    expect(r.stdout).toBe(
+      `::error::empty or not allowed: ${named} (docs/pipelines.md lists the variables and inputs each job sets)\n`,
+    );
   });
 });
 
