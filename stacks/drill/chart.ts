@@ -20,7 +20,7 @@ export function chartSpec(s: ScenarioReport): TopLevelSpec {
           ]
         : []),
       {
-        data: { values: s.series },
+        data: { values: s.series.served },
         mark: { type: "line" as const, interpolate: "step-after" as const, strokeWidth: 1.5 },
         encoding: {
           x: { field: "minute", type: "quantitative" as const, title: "minute" },

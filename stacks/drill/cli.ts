@@ -21,7 +21,6 @@ import { drill } from "./drill";
 import type { StackOutputs } from "../../infra/outputs";
 import { DrillPlanError, PlanLike, readPlan } from "./readPlan";
 import { renderTable } from "./report";
-import { DrillError } from "./simulate";
 
 export const DRILL: Command = {
   name: "drill",
@@ -136,9 +135,7 @@ async function run(opts: DrillOptions, out: Output): Promise<number> {
 
 /** The plan or drill file a user gave, refused: their message alone, exit 2. */
 const asUsage = (e: unknown) =>
-  e instanceof DrillPlanError || e instanceof DrillConfigError || e instanceof DrillError
-    ? new UsageError(e.message)
-    : e;
+  e instanceof DrillPlanError || e instanceof DrillConfigError ? new UsageError(e.message) : e;
 
 export function cli(argv: readonly string[], out: Output = console): Promise<number> {
   return runCommand(

@@ -90,6 +90,14 @@ export const DrillConfigSchema = z
       })
       .strict()
       .default({ promptTokens: 800, completionTokens: 200, streamingShare: 0.5, clientRetries: 2 }),
+    /**
+     * Sampled arrivals per simulated second, all streams together: above it the busiest streams are thinned and
+     * each sampled call stands for several (demand.ts), so the drill's cost does not grow with the demand.
+     */
+    sampling: z
+      .object({ arrivalsPerSecond: z.number().positive().default(50) })
+      .strict()
+      .default({ arrivalsPerSecond: 50 }),
     /** Minutes from a gateway outage until an operator flips the private DNS record (private entry only). */
     operatorMinutes: z.number().min(0).default(10),
     demand: z.record(z.string(), DemandSchema).default({}),
