@@ -50,8 +50,36 @@ export const FaultSchema = z.discriminatedUnion("kind", [
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
 
-export const ScenarioSchema = z.object({ name: z.string().min(1), faults: z.array(FaultSchema) }).strict();
+/**
+ * What a scenario takes out, for `minServed`: the class of its widest fault (a region's accounts, then a gateway
+ * location, an account, a PTU pool's throughput, a model's quota), or `baseline` without faults; a scenario may
+ * name its own.
+ */
+export const SCENARIO_CLASSES = ["baseline", "region", "gateway", "account", "ptu", "quota"] as const;
+export type ScenarioClass = (typeof SCENARIO_CLASSES)[number];
+
+export const ScenarioSchema = z
+  .object({ name: z.string().min(1), class: z.enum(SCENARIO_CLASSES).optional(), faults: z.array(FaultSchema) })
+  .strict();
 export type Scenario = z.infer<typeof ScenarioSchema>;
+
+const percent = z.number().min(0).max(100);
+/**
+ * The least share of requests (percent) every application must get in a scenario, per scenario class; `all`
+ * for the classes not named. A bare number is `all`.
+ */
+export const MinServedSchema = z.union([
+  percent,
+  z
+    .object({ all: percent.optional(), ...Object.fromEntries(SCENARIO_CLASSES.map(c => [c, percent.optional()])) })
+    .strict(),
+]);
+export type MinServed = Partial<Record<ScenarioClass | "all", number>>;
+
+/** The threshold of a scenario class, if any. */
+export function minServedFor(min: number | MinServed | undefined, c: ScenarioClass): number | undefined {
+  return typeof min === "number" ? min : (min?.[c] ?? min?.all);
+}
 
 const DemandSchema = z
   .object({
@@ -101,6 +129,7 @@ export const DrillConfigSchema = z
     /** Minutes from a gateway outage until an operator flips the private DNS record (private entry only). */
     operatorMinutes: z.number().min(0).default(10),
     demand: z.record(z.string(), DemandSchema).default({}),
+    minServed: MinServedSchema.optional(),
     scenarios: z.array(ScenarioSchema).default([]),
   })
   .strict();

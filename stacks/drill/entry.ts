@@ -65,14 +65,22 @@ function frontDoor(entry: PublicEntry, timeline: FaultTimeline, random: () => nu
     ]),
   );
   const origins = entry.origins.filter(o => o.enabled);
-  return at => {
-    const healthy = origins.filter(o => !outOfRotation.get(o.region)!.some(w => at >= w.from && at < w.to));
+  // The origins Front Door picks from, per set of origins out of rotation (a bit each): the best priority left.
+  const pools = new Map<number, typeof origins>();
+  const poolOf = (out: number) => {
+    const healthy = origins.filter((_, i) => !(out & (1 << i)));
     const pool = healthy.length > 0 ? healthy : origins;
     const best = Math.min(...pool.map(o => o.priority));
-    return weightedPick(
-      pool.filter(o => o.priority === best),
-      random,
-    ).region;
+    return pool.filter(o => o.priority === best);
+  };
+  return at => {
+    let out = 0;
+    origins.forEach((o, i) => {
+      if (outOfRotation.get(o.region)!.some(w => at >= w.from && at < w.to)) out |= 1 << i;
+    });
+    let pool = pools.get(out);
+    if (!pool) pools.set(out, (pool = poolOf(out)));
+    return weightedPick(pool, random).region;
   };
 }
 

@@ -1,6 +1,7 @@
 /** What a scenario run records per application, and the figures the report shows. */
-import { DrillConfig, Scenario } from "./config";
+import { DrillConfig, Scenario, ScenarioClass } from "./config";
 import { faultSpans } from "./faults";
+import { scenarioClass } from "./scenarios";
 import { DrillTopology } from "./topology";
 
 /**
@@ -19,20 +20,27 @@ const SETTLED = 0.99;
 
 /** Values with weights, for weighted percentiles. */
 class Weighted {
-  readonly values: number[] = [];
-  readonly weights: number[] = [];
+  private readonly values: number[] = [];
+  private readonly weights: number[] = [];
+  /** All weights equal so far: the percentile is a plain one. */
+  private uniform = true;
+
   add(value: number, weight: number): void {
     this.values.push(value);
     this.weights.push(weight);
+    if (weight !== this.weights[0]) this.uniform = false;
   }
 
   /** The smallest value whose cumulative weight exceeds q of the total (unit weights: the q·n-th of the sorted values). */
   percentile(q: number): number {
+    const n = this.values.length;
+    if (n === 0) return 0;
+    if (this.uniform) return Float64Array.from(this.values).sort()[Math.min(n - 1, Math.floor(q * n))];
     const order = this.values.map((_, i) => i).sort((a, b) => this.values[a] - this.values[b]);
     const total = this.weights.reduce((s, w) => s + w, 0);
     let cumulative = 0;
     for (const i of order) if ((cumulative += this.weights[i]) > q * total) return this.values[i];
-    return order.length ? this.values[order[order.length - 1]] : 0;
+    return this.values[order[n - 1]];
   }
 }
 
@@ -118,6 +126,8 @@ export interface AppReport {
 
 export interface ScenarioReport {
   name: string;
+  /** What the scenario takes out (config.ts SCENARIO_CLASSES): which `minServed` threshold it is held to. */
+  class: ScenarioClass;
   faults: Scenario["faults"];
   /** Minutes during which each fault holds. */
   spans: { from: number; to: number }[];
@@ -163,6 +173,7 @@ export class ScenarioRun {
     const label = (account: string) => `${account}@${this.topo.accounts[account].region}`;
     return {
       name: this.scenario.name,
+      class: scenarioClass(this.scenario),
       faults: this.scenario.faults,
       spans: faultSpans(this.scenario, this.config),
       applications: [...this.apps.values()].map(a => this.summarise(a, label)),

@@ -113,7 +113,7 @@ class Simulation {
   private readonly timeline: FaultTimeline;
   private readonly route: (t: number) => string;
   private readonly gateways: Map<string, GatewayState>;
-  private readonly deployments = new Map<string, DeploymentState>();
+  private readonly deployments = new Map<DrillAccount, Map<string, DeploymentState>>();
   readonly run: ScenarioRun;
 
   constructor(
@@ -311,7 +311,7 @@ class Simulation {
     const weight = req.call.weight;
     const tokens = state.tokens.admit(prompt + completion * state.weightOut, weight, t, factor);
     const requests = state.requests ? state.requests.admit(1, tokens.admitted, t, factor) : tokens;
-    const throttled = {
+    const throttled = () => ({
       at: t + rtt,
       outcome: {
         status: 429,
@@ -320,18 +320,18 @@ class Simulation {
           Math.ceil(requests.admitted < tokens.admitted ? requests.waitS : tokens.waitS),
         ),
       },
-    };
-    if (requests.admitted === 0) return throttled;
+    });
+    if (requests.admitted === 0) return throttled();
     const headersAfter = rtt + FIRST_TOKEN_S + (req.call.streaming ? 0 : completion / state.tokensPerSecond);
-    const served = late(t, headersAfter, timeout, { served: true });
-    return requests.admitted < weight
-      ? { ...served, refused: { ...throttled, weight: weight - requests.admitted } }
-      : served;
+    const served: Forwarded = late(t, headersAfter, timeout, { served: true });
+    if (requests.admitted < weight) served.refused = { ...throttled(), weight: weight - requests.admitted };
+    return served;
   }
 
   private deployment(account: DrillAccount, name: string): DeploymentState {
-    const key = `${account.key}/${name}`;
-    let state = this.deployments.get(key);
+    let states = this.deployments.get(account);
+    if (!states) this.deployments.set(account, (states = new Map()));
+    let state = states.get(name);
     if (state) return state;
     const d = account.deployments[name];
     const { figures } = throughputOf(d.model);
@@ -352,7 +352,7 @@ class Simulation {
         tokensPerSecond: figures.tokensPerSecond,
       };
     }
-    this.deployments.set(key, state);
+    states.set(name, state);
     return state;
   }
 
