@@ -78,6 +78,7 @@ function panel(s: ScenarioReport, title: string, layer: object, labels = false) 
 }
 
 export function chartSpec(s: ScenarioReport): TopLevelSpec {
+  const series = s.series();
   const byApp = { field: "application", type: "nominal" as const, title: "application" };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
@@ -87,7 +88,7 @@ export function chartSpec(s: ScenarioReport): TopLevelSpec {
         s,
         "share of requests served",
         {
-          data: { values: s.series.served },
+          data: { values: series.served },
           mark: { type: "line", interpolate: "step-after", strokeWidth: 1.5 },
           encoding: {
             x,
@@ -106,7 +107,7 @@ export function chartSpec(s: ScenarioReport): TopLevelSpec {
         true,
       ),
       panel(s, "latency added by failover, p95 of the served (s, log scale)", {
-        data: { values: s.series.latency },
+        data: { values: series.latency },
         mark: { type: "line", interpolate: "step-after", strokeWidth: 1.5 },
         encoding: {
           x,
@@ -122,7 +123,7 @@ export function chartSpec(s: ScenarioReport): TopLevelSpec {
         },
       }),
       panel(s, "who served, by share of the served", {
-        data: { values: s.series.accounts },
+        data: { values: series.accounts },
         mark: { type: "area", interpolate: "step-after", opacity: 0.85 },
         encoding: {
           x,

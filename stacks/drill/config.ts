@@ -123,9 +123,9 @@ export const DrillConfigSchema = z
      * each sampled call stands for several (demand.ts), so the drill's cost does not grow with the demand.
      */
     sampling: z
-      .object({ arrivalsPerSecond: z.number().positive().default(50) })
+      .object({ arrivalsPerSecond: z.number().positive().default(25) })
       .strict()
-      .default({ arrivalsPerSecond: 50 }),
+      .default({ arrivalsPerSecond: 25 }),
     /** Minutes from a gateway outage until an operator flips the private DNS record (private entry only). */
     operatorMinutes: z.number().min(0).default(10),
     demand: z.record(z.string(), DemandSchema).default({}),

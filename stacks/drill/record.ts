@@ -134,12 +134,14 @@ export interface ScenarioReport {
   applications: AppReport[];
   events: number;
   wallMs: number;
-  /** Per bin of arrivals, for the chart: served share and p95 added latency per application, share per account. */
-  series: {
-    served: { minute: number; application: string; served: number }[];
-    latency: { minute: number; application: string; p95AddedS: number }[];
-    accounts: { minute: number; account: string; share: number }[];
-  };
+  /** Per bin of arrivals, for the chart (computed when asked): served share and p95 added latency per application, share per account. */
+  series(): Series;
+}
+
+export interface Series {
+  served: { minute: number; application: string; served: number }[];
+  latency: { minute: number; application: string; p95AddedS: number }[];
+  accounts: { minute: number; account: string; share: number }[];
 }
 
 export class ScenarioRun {
@@ -179,14 +181,14 @@ export class ScenarioRun {
       applications: [...this.apps.values()].map(a => this.summarise(a, label)),
       events: this.events,
       wallMs,
-      series: this.series(label),
+      series: () => this.series(label),
     };
   }
 
-  private series(label: (account: string) => string): ScenarioReport["series"] {
+  private series(label: (account: string) => string): Series {
     const minute = (i: number) => (i * this.config.window.binSeconds) / 60;
-    const served: ScenarioReport["series"]["served"] = [];
-    const latency: ScenarioReport["series"]["latency"] = [];
+    const served: Series["served"] = [];
+    const latency: Series["latency"] = [];
     const byAccount: Map<string, number>[] = [];
     for (const a of this.apps.values())
       a.bins.forEach((bin, i) => {
@@ -196,7 +198,7 @@ export class ScenarioRun {
         const sum = (byAccount[i] ??= new Map());
         for (const [k, n] of bin.accounts) sum.set(k, (sum.get(k) ?? 0) + n);
       });
-    const accounts: ScenarioReport["series"]["accounts"] = [];
+    const accounts: Series["accounts"] = [];
     byAccount.forEach((sum, i) => {
       const total = [...sum.values()].reduce((s, n) => s + n, 0);
       for (const [k, n] of sum) accounts.push({ minute: minute(i), account: label(k), share: n / total });
