@@ -451,5 +451,12 @@ function policyGaps(g: GatewayRegion): string[] {
 /** The assumptions of the model, and the gaps the plan shows, as printed beside every report. */
 export function assumptions(topo: DrillTopology): string[] {
   const services = [...new Map(topo.gateways.map(g => [g.service, g])).values()];
-  return [...Object.values(ASSUMPTIONS), ...services.flatMap(policyGaps)];
+  const models = new Set(Object.values(topo.accounts).flatMap(a => Object.values(a.deployments).map(d => d.model)));
+  const borrowed = [...models].flatMap(m => {
+    const { from } = throughputOf(m);
+    return from === m
+      ? []
+      : [`throughput: ${m} is not in the PTU table (behaviour.ts): drilled with ${from}'s figures, its size class`];
+  });
+  return [...Object.values(ASSUMPTIONS), ...borrowed, ...services.flatMap(policyGaps)];
 }
