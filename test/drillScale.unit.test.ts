@@ -72,7 +72,11 @@ describe("a whole region down with its gateway", () => {
 
   test("private entry: nothing is served until the operator's flip and the TTL, then the other region's accounts serve", () => {
     const t = twoGateways();
-    const r = runScenario(t, builtinScenarios(t).find(x => x.name === name)!, config());
+    const r = runScenario(
+      t,
+      builtinScenarios(t).find(x => x.name === name)!,
+      config(),
+    );
     const ttlS = t.entry.mode === "private" ? t.entry.ttlS : NaN;
     // Fault 4 min; the record follows after operatorMinutes (1) + TTL (10 s): 170 s of 240 s can be served.
     const expected = (240 - 60 - ttlS) / 240;
@@ -87,7 +91,11 @@ describe("a whole region down with its gateway", () => {
 
   test("with one gateway location nothing is served during the fault", () => {
     const t = fixture();
-    const r = runScenario(t, builtinScenarios(t).find(x => x.name === name)!, config());
+    const r = runScenario(
+      t,
+      builtinScenarios(t).find(x => x.name === name)!,
+      config(),
+    );
     for (const a of r.applications) expect(a.served).toBe(0);
   });
 });
@@ -137,7 +145,8 @@ describe("the chart", () => {
     name: "standard-primary timing out",
     faults: [{ kind: "down", account: "standard-primary", as: "timeout" }],
   };
-  const layers = (panel: object) => (panel as { layer: { data: { values: object[] }; mark: { type: string } }[] }).layer;
+  const layers = (panel: object) =>
+    (panel as { layer: { data: { values: object[] }; mark: { type: string } }[] }).layer;
 
   test("a slow failover that serves everything shows in the latency panel, and the accounts panel shows who served", () => {
     // The chat caller (priority 2) is shed past its PTU budget to the standard steps, one of which hangs.
