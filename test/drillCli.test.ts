@@ -81,10 +81,10 @@ describe("--min-served gates the exit code", () => {
   test("a scenario below its class's threshold exits 4 after writing everything, naming it; above it exits 0", async () => {
     const planFile = savedPlan("gated");
     const json = path.join(dir, "gated.json");
-    // One gateway location: with eastus2 down with its gateway nothing is served (class region).
+    // One gateway location: with eastus2 down with its gateway nothing is served (class gateway).
     const below = await drill("--plan", planFile, "--drill", drillFile, "--json", json, "--min-served", "99");
     expect(below.code).toBe(EXIT.gate);
-    expect(below.stdout).toMatch(/\n {2}eastus2 down with its gateway \(region, min 99 %\): claims 0\.0%/);
+    expect(below.stdout).toMatch(/\n {2}eastus2 down with its gateway \(gateway, min 99 %\): claims 0\.0%/);
     expect(
       fs.existsSync(path.join(path.dirname(planFile), "drill", `${slug("eastus2 down with its gateway")}.svg`)),
     ).toBe(true);
@@ -92,7 +92,13 @@ describe("--min-served gates the exit code", () => {
     expect(report.minServed).toEqual({ all: 99 });
     expect(report.belowMinServed).toEqual(
       expect.arrayContaining([
-        { scenario: "eastus2 down with its gateway", class: "region", application: "claims", served: 0, minServed: 99 },
+        {
+          scenario: "eastus2 down with its gateway",
+          class: "gateway",
+          application: "claims",
+          served: 0,
+          minServed: 99,
+        },
       ]),
     );
     const above = await drill("--plan", planFile, "--drill", drillFile, "--min-served", "baseline=99,account=50");

@@ -60,14 +60,14 @@ function scaled(t: DrillTopology, k: number): DrillTopology {
 describe("a whole region down with its gateway", () => {
   const name = "eastus2 down with its gateway";
 
-  test("is a built-in scenario per gateway location: its accounts unreachable and its gateway down, class region", () => {
+  test("is a built-in scenario per gateway location: its accounts unreachable and its gateway down, class gateway", () => {
     const s = builtinScenarios(twoGateways()).filter(x => x.name.endsWith("down with its gateway"));
     expect(s.map(x => x.name)).toEqual([name, "centralus down with its gateway"]);
     expect(s[0].faults).toEqual([
       { kind: "down", region: "eastus2", as: "unreachable" },
       { kind: "gateway-down", region: "eastus2" },
     ]);
-    expect(scenarioClass(s[0])).toBe("region");
+    expect(scenarioClass(s[0])).toBe("gateway");
   });
 
   test("private entry: nothing is served until the operator's flip and the TTL, then the other region's accounts serve", () => {
@@ -111,6 +111,9 @@ describe("scenario classes and the minServed gate", () => {
       scenarioClass(faults({ kind: "gateway-down", region: "r" }, { kind: "down", account: "a", as: "5xx" })),
     ).toBe("gateway");
     expect(scenarioClass(faults({ kind: "errors", region: "r", rate: 0.3, status: 503 }))).toBe("region");
+    expect(
+      scenarioClass(faults({ kind: "down", region: "r", as: "unreachable" }, { kind: "gateway-down", region: "r" })),
+    ).toBe("gateway");
     expect(scenarioClass({ ...faults({ kind: "gateway-down", region: "r" }), class: "account" })).toBe("account");
   });
 

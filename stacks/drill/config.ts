@@ -51,8 +51,8 @@ export const FaultSchema = z.discriminatedUnion("kind", [
 export type Fault = z.infer<typeof FaultSchema>;
 
 /**
- * What a scenario takes out, for `minServed`: the class of its widest fault (a region's accounts, then a gateway
- * location, an account, a PTU pool's throughput, a model's quota), or `baseline` without faults; a scenario may
+ * What a scenario takes out, for `minServed`: the class of its widest fault (a gateway location, then a region's
+ * accounts, an account, a PTU pool's throughput, a model's quota), or `baseline` without faults; a scenario may
  * name its own.
  */
 export const SCENARIO_CLASSES = ["baseline", "region", "gateway", "account", "ptu", "quota"] as const;
@@ -68,13 +68,19 @@ const percent = z.number().min(0).max(100);
  * The least share of requests (percent) every application must get in a scenario, per scenario class; `all`
  * for the classes not named. A bare number is `all`.
  */
-export const MinServedSchema = z.union([
-  percent,
-  z
-    .object({ all: percent.optional(), ...Object.fromEntries(SCENARIO_CLASSES.map(c => [c, percent.optional()])) })
-    .strict(),
-]);
-export type MinServed = Partial<Record<ScenarioClass | "all", number>>;
+const perClass = z
+  .object({
+    all: percent.optional(),
+    baseline: percent.optional(),
+    region: percent.optional(),
+    gateway: percent.optional(),
+    account: percent.optional(),
+    ptu: percent.optional(),
+    quota: percent.optional(),
+  } satisfies Record<ScenarioClass | "all", unknown>)
+  .strict();
+const MinServedSchema = z.union([percent, perClass]);
+export type MinServed = z.infer<typeof perClass>;
 
 /** The threshold of a scenario class, if any. */
 export function minServedFor(min: number | MinServed | undefined, c: ScenarioClass): number | undefined {

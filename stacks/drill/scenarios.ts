@@ -107,8 +107,11 @@ export function checkDemand(t: DrillTopology, config: DrillConfig): void {
   }
 }
 
-/** The widest fault first: a scenario's class is that of the first of its faults' classes in this order. */
-const WIDEST_FIRST: readonly Exclude<ScenarioClass, "baseline">[] = ["region", "gateway", "account", "ptu", "quota"];
+/**
+ * The widest fault first: a scenario's class is that of the first of its faults' classes in this order. A gateway
+ * location down comes first: what callers lose then is the entry's failover, whatever else fails with it.
+ */
+const WIDEST_FIRST: readonly Exclude<ScenarioClass, "baseline">[] = ["gateway", "region", "account", "ptu", "quota"];
 
 /** A scenario's class (SCENARIO_CLASSES): its own, else its widest fault's, `baseline` without faults. */
 export function scenarioClass(s: Scenario): ScenarioClass {
