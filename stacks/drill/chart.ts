@@ -77,9 +77,16 @@ function panel(s: ScenarioReport, title: string, layer: object, labels = false) 
   };
 }
 
+const byApp = { field: "application", type: "nominal" as const, title: "application" };
+/** One line per application, stepped per bin; applications that fare alike overlap: dashes keep each visible. */
+const perApplication = (values: object[], y: object) => ({
+  data: { values },
+  mark: { type: "line" as const, interpolate: "step-after" as const, strokeWidth: 1.5 },
+  encoding: { x, y, color: byApp, strokeDash: byApp },
+});
+
 export function chartSpec(s: ScenarioReport): TopLevelSpec {
   const series = s.series();
-  const byApp = { field: "application", type: "nominal" as const, title: "application" };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: { text: s.name, subtitle: "per 10 s of arrivals; bands: the faults, numbered as listed" },
@@ -87,41 +94,26 @@ export function chartSpec(s: ScenarioReport): TopLevelSpec {
       panel(
         s,
         "share of requests served",
-        {
-          data: { values: series.served },
-          mark: { type: "line", interpolate: "step-after", strokeWidth: 1.5 },
-          encoding: {
-            x,
-            y: {
-              field: "served",
-              type: "quantitative",
-              title: "served",
-              axis: { format: "%" },
-              scale: { domain: [0, 1] },
-            },
-            color: byApp,
-            // Applications that fare alike overlap: dashes keep each line visible.
-            strokeDash: byApp,
-          },
-        },
+        perApplication(series.served, {
+          field: "served",
+          type: "quantitative",
+          title: "served",
+          axis: { format: "%" },
+          scale: { domain: [0, 1] },
+        }),
         true,
       ),
-      panel(s, "latency added by failover, p95 of the served (s, log scale)", {
-        data: { values: series.latency },
-        mark: { type: "line", interpolate: "step-after", strokeWidth: 1.5 },
-        encoding: {
-          x,
-          y: {
-            field: "p95AddedS",
-            type: "quantitative",
-            title: "p95 added (s)",
-            scale: { type: "symlog" },
-            axis: { values: [0, 0.1, 1, 10, 60, 120, 180, 300, 600] },
-          },
-          color: byApp,
-          strokeDash: byApp,
-        },
-      }),
+      panel(
+        s,
+        "latency added by failover, p95 of the served (s, log scale)",
+        perApplication(series.latency, {
+          field: "p95AddedS",
+          type: "quantitative",
+          title: "p95 added (s)",
+          scale: { type: "symlog" },
+          axis: { values: [0, 0.1, 1, 10, 60, 120, 180, 300, 600] },
+        }),
+      ),
       panel(s, "who served, by share of the served", {
         data: { values: series.accounts },
         mark: { type: "area", interpolate: "step-after", opacity: 0.85 },

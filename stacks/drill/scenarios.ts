@@ -44,15 +44,7 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
       name: `gateway ${activeGateway} down`,
       faults: [{ kind: "gateway-down", region: activeGateway }],
     });
-  // A whole region lost: its accounts unreachable and its gateway location down with them.
-  for (const region of new Set(t.gateways.map(g => g.region)))
-    scenarios.push({
-      name: `${region} down with its gateway`,
-      faults: [
-        { kind: "down", region, as: "unreachable" },
-        { kind: "gateway-down", region },
-      ],
-    });
+  scenarios.push(...wholeRegions(t));
   const enterprise = ptuAccounts.find(a => a.role === "enterprise-ptu") ?? ptuAccounts[0];
   if (primary && enterprise) {
     scenarios.push({
@@ -64,6 +56,17 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
     });
   }
   return scenarios;
+}
+
+/** A whole region lost, per gateway location: its accounts unreachable and its gateway location down with them. */
+function wholeRegions(t: DrillTopology): Scenario[] {
+  return [...new Set(t.gateways.map(g => g.region))].map(region => ({
+    name: `${region} down with its gateway`,
+    faults: [
+      { kind: "down", region, as: "unreachable" },
+      { kind: "gateway-down", region },
+    ],
+  }));
 }
 
 /** Refuses a drill-file scenario that names a region, account, subscription or model the plan does not have. */
