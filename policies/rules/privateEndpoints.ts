@@ -28,7 +28,8 @@ const namesAccount = (endpoint: PrivateEndpoint) => (account: Account) => {
 export const privateEndpoints: StackValidationPolicy = {
   name: "private-endpoints",
   description:
-    "Where the gateways reach the accounts through private endpoints, every OpenAI account has a private endpoint in every gateway region. Decides in preview and after update.",
+    "Where the gateways reach the accounts through private endpoints, every OpenAI account has a private endpoint in every gateway region. " +
+    "Decides after update, and in preview where the gateway's locations are known (a service that lists them).",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: decide((args, verdict) => {
