@@ -21,6 +21,7 @@ import {
 import { TYPES } from "../catalog/types";
 import { stackFile } from "../stacks/cli/stackFile";
 import type { Loose } from "./loose";
+import { policyServer } from "./policySupport";
 
 const root = path.resolve(__dirname, "..");
 const made: string[] = [];
@@ -30,6 +31,8 @@ const tmp = () => {
 };
 afterAll(() => made.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
 
+// The plans below evaluate the pack in the process's shared server: the suite starts it and stops it when done.
+policyServer();
 /** One plan of prod for the whole file. */
 let plan: Plan;
 beforeAll(async () => {

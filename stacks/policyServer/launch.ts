@@ -82,8 +82,10 @@ let early: Launched | undefined;
 export function launchEarly(): void {
   early ??= launch();
   holdOpen(early.child, false);
-  // A command that ends before asking for it (--help, a refused flag) must not fail on the server's fate.
+  // A command that ends before asking for it (--help, a refused flag) must not fail on the server's fate, nor leave
+  // it loading the pack for nobody until ./parentWatch.js notices (a second or two of CPU).
   early.port.catch(() => undefined);
+  process.once("exit", () => early?.child.kill());
 }
 
 /** The server `launchEarly` started, if the options ask for the default one; it is handed out once. */
