@@ -7,7 +7,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { namesResource } from "../lib/armId";
 import { gatewayRegions } from "../lib/gateway";
-import { decide, link } from "../lib/links";
+import { link } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
 import { Account, openAiAccounts } from "../lib/openai";
 import { TYPES } from "../../catalog/types";
@@ -31,7 +32,7 @@ export const privateEndpoints: StackValidationPolicy = {
     "In private mode, every OpenAI account has a private endpoint in every gateway region. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     requireNetworkMode(args, "private");
     const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length === 0) args.notApplicable("the stack has no API Management gateway");
