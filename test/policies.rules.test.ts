@@ -12,6 +12,7 @@ import { UNKNOWN } from "../stacks/policyServer/projection";
 import { ProgramRun } from "../stacks/engine/runner";
 import { rules } from "../policies/pack";
 import { Props, Stack, clone, copyOf, edit, named, policyServer, programRun, without } from "./policySupport";
+import { TAG } from "../catalog/tags";
 import { TYPES } from "../catalog/types";
 import { runStack } from "./support";
 
@@ -57,6 +58,25 @@ const inPrimary = (resources: PlannedResource[]) =>
   );
 
 const BREAKAGES: readonly Breakage[] = [
+  {
+    rule: "topology-tags",
+    stack: "prod",
+    breaks: "an account's bcdr-role tag removed",
+    apply: edit("standard-secondary-account", p => {
+      delete p.tags[TAG.role];
+    }),
+    message: /OpenAI account 'standard-secondary-account' has no bcdr-role tag in a stack of the aoai-bcdr topology/,
+  },
+  {
+    rule: "topology-tags",
+    stack: "dev",
+    breaks: "a deployment's bcdr-role tag removed (the SKU rules would skip it)",
+    apply: edit("standard-primary-gpt-5-mini", p => {
+      delete p.tags[TAG.role];
+    }),
+    message:
+      /Model deployment 'standard-primary-gpt-5-mini' has no bcdr-role tag but its account 'standard-primary-account' is 'standard'/,
+  },
   {
     rule: "paired-openai-accounts",
     stack: "prod",
