@@ -13,7 +13,8 @@ import { ProgramRun } from "../stacks/engine/runner";
 import { rules } from "../policies/pack";
 import { Props, Stack, clone, copyOf, edit, named, policyServer, programRun, without } from "./policySupport";
 import { TAG } from "../catalog/tags";
-import { TYPES } from "../catalog/types";
+import { COMPONENT_PACKAGE, TYPES } from "../catalog/types";
+import { inTopology } from "../policies/lib/scope";
 import { runStack } from "./support";
 
 const API_KEY = "0123456789abcdef0123456789abcdef";
@@ -541,6 +542,49 @@ describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s
       },
     );
   }
+});
+
+describe("what the pack judges in the topology's own stacks", () => {
+  test.each(["dev", "prod"] as const)(
+    "%s: every Azure resource the program declares is the topology's (tagged, or under an aoai-bcdr component)",
+    stack => {
+      const azure = plans[stack].resources.filter(r => r.type.startsWith("azure-native:"));
+      expect(azure.filter(r => !inTopology({ urn: r.urn, props: r.inputs })).map(r => r.urn)).toEqual([]);
+      const components = plans[stack].resources.filter(r => !r.custom).map(r => r.type);
+      expect(components.filter(t => !t.startsWith(`${COMPONENT_PACKAGE}:`))).toEqual([]);
+    },
+  );
+
+  test("a vault that lost its tag is still judged; another team's vault and TLS 1.0 storage in the stack are not", async () => {
+    const resources = edit("vault-vault", p => {
+      delete p.tags[TAG.role];
+      p.properties.enablePurgeProtection = false;
+    })(clone(plans.dev.resources));
+    const vault = named(resources, "vault-vault");
+    const root = resources.map(r => r.parent).find(p => p?.includes("::pulumi:pulumi:Stack::"));
+    const foreign = (type: string, name: string, props: Props) => ({
+      ...clone(vault),
+      urn: `urn:pulumi:dev::${plans.dev.project}::${type}::${name}`,
+      type,
+      name,
+      parent: root,
+      propertyDependencies: {},
+      dependsOn: [],
+      inputs: props,
+      outputs: { ...props, name },
+    });
+    resources.push(
+      foreign(TYPES.vault, "team-vault", { location: "eastus2", properties: { enablePurgeProtection: false } }),
+      foreign("azure-native:storage:StorageAccount", "team-storage", {
+        location: "eastus2",
+        minimumTlsVersion: "TLS1_0",
+      }),
+    );
+    const found = await server.current.evaluate({ ...plans.dev, resources }, resolvePolicyConfig("dev").config);
+    expect(found.filter(v => v.enforcementLevel === "mandatory").map(v => v.message.split("\n")[1])).toEqual([
+      expect.stringMatching(/^Key Vault 'vault-vault' lacks properties.enablePurgeProtection/),
+    ]);
+  });
 });
 
 describe("stacks the pack meets org-wide", () => {
