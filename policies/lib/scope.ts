@@ -15,7 +15,7 @@ import { COMPONENT_PACKAGE } from "../../catalog/types";
 import { Verdict, decide } from "./links";
 import { known } from "./resources";
 
-export const NOT_THE_TOPOLOGY = `not a resource of the aoai-bcdr topology (no ${TAG.role} tag, not declared by its components)`;
+const NOT_THE_TOPOLOGY = `not a resource of the aoai-bcdr topology (no ${TAG.role} tag, not declared by its components)`;
 
 /** The types of a URN's chain, its ancestors' then its own: `urn:pulumi:<stack>::<project>::<parent>$<type>::<name>`. */
 function typeChain(urn: string): string[] {
@@ -23,7 +23,7 @@ function typeChain(urn: string): string[] {
 }
 
 /** Whether one of the program's components declares the resource (or it is one). */
-export function declaredByProgram(urn: string): boolean {
+function declaredByProgram(urn: string): boolean {
   return typeChain(urn).some(type => type.startsWith(`${COMPONENT_PACKAGE}:`));
 }
 
