@@ -9,6 +9,7 @@ import type { PlannedResource } from "../stacks/engine/runner";
 import { resolvePolicyConfig } from "../stacks/cli/cli";
 import { PolicyConfig, parsePolicyConfig } from "../stacks/policyServer/config";
 import type { PlannedStack } from "../stacks/policyServer/evaluate";
+import { UNKNOWN } from "../stacks/policyServer/projection";
 import { TAG } from "../catalog/tags";
 import { TYPES } from "../catalog/types";
 import { policyServer } from "./policySupport";
@@ -151,6 +152,19 @@ const openAiApp = (tags: Record<string, string> = {}) =>
         format: "rawxml",
         value: "<policies><inbound><base /></inbound><backend><forward-request /></backend></policies>",
       },
+      { from: { serviceName: `${TYPES.apimService}::team-apim` } },
+    );
+    // Computed from values a preview does not know yet: nothing to judge, no "cannot decide" either.
+    add(
+      TYPES.namedValue,
+      "team-computed",
+      { serviceName: "team-apim", namedValueId: UNKNOWN, displayName: "computed", secret: UNKNOWN, value: UNKNOWN },
+      { from: { serviceName: `${TYPES.apimService}::team-apim` } },
+    );
+    add(
+      TYPES.apiPolicy,
+      "team-api-policy-computed",
+      { serviceName: "team-apim", apiId: "chat", format: UNKNOWN, value: UNKNOWN },
       { from: { serviceName: `${TYPES.apimService}::team-apim` } },
     );
     add(

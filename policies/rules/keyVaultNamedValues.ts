@@ -22,17 +22,20 @@ export const keyVaultNamedValues: ResourceValidationPolicy = {
     "Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: validateResourcesOf<NamedValueInputs>(TYPES.namedValue, (namedValue, args, report) => {
-    const id = namedValue.namedValueId ?? args.name;
+    const namedValueId = known(() => namedValue.namedValueId);
+    const id = typeof namedValueId === "string" ? namedValueId : args.name;
     // Only whether an identifier is set matters here: in a preview its value may not be known yet.
-    const backed = typeof namedValue.keyVault === "object" && "secretIdentifier" in namedValue.keyVault;
-    if (namedValue.secret === true && !backed && inTopology(args)) {
+    const keyVault = known(() => namedValue.keyVault);
+    const backed = typeof keyVault === "object" && "secretIdentifier" in keyVault;
+    const secret = known(() => namedValue.secret);
+    if (secret === true && !backed && inTopology(args)) {
       report(
         `Secret named value '${id}' is stored in API Management: set keyVault.secretIdentifier to the secret's versionless Key Vault URI ` +
           `(https://<vault>.vault.azure.net/secrets/<name>) and remove value.`,
       );
       return;
     }
-    const plain = namedValue.secret === true ? undefined : known(() => namedValue.value);
+    const plain = secret === false || secret === undefined ? known(() => namedValue.value) : undefined;
     const shape = typeof plain === "string" ? secretShape(plain) : undefined;
     if (shape) {
       report(
