@@ -276,7 +276,7 @@ describe("what makes a stack the topology's", () => {
         ["topology-tags", "update", "mandatory"],
       ]);
       expect(found[0].message).toMatch(
-        /No resource of this stack carries the bcdr-role tag .*\(topology-tags.required\)/,
+        /No resource of this stack carries the bcdr-role or bcdr-stack tag .*\(topology-tags.required\)/,
       );
     }
   });

@@ -1,8 +1,9 @@
 /**
  * What the pack judges. The pack may be enabled for stacks of every team (the default policy group applies to
  * every stack not in another group), so its topology rules judge only the aoai-bcdr topology's own resources:
- *   - a resource that carries the topology's role tag (`bcdr-role`, catalog/tags.ts; the program tags every
- *     taggable resource, infra/tags.ts), or
+ *   - a resource that carries one of the topology's tags: its role (`bcdr-role`) or its stack (`bcdr-stack`),
+ *     both set by the program on every taggable resource (catalog/tags.ts, infra/tags.ts) and refused in a
+ *     user's tags, or
  *   - a resource one of the program's components declares (`aoai-bcdr:*` in its URN's type chain): the
  *     children Azure does not tag (API Management backends, policies, named values) and a resource whose
  *     tag was removed, which stays judged rather than quietly leaving the guardrails.
@@ -15,7 +16,10 @@ import { COMPONENT_PACKAGE } from "../../catalog/types";
 import { Verdict, decide } from "./links";
 import { known } from "./resources";
 
-const NOT_THE_TOPOLOGY = `not a resource of the aoai-bcdr topology (no ${TAG.role} tag, not declared by its components)`;
+/** The tags that mark a resource as the topology's. */
+const MARKS = [TAG.role, TAG.stack];
+
+const NOT_THE_TOPOLOGY = `not a resource of the aoai-bcdr topology (no ${MARKS.join(" or ")} tag, not declared by its components)`;
 
 /** The types of a URN's chain, its ancestors' then its own: `urn:pulumi:<stack>::<project>::<parent>$<type>::<name>`. */
 function typeChain(urn: string): string[] {
@@ -29,8 +33,8 @@ function declaredByProgram(urn: string): boolean {
 
 /** Whether the resource is the topology's. A tag a preview does not know yet (computed) does not make it so. */
 export function inTopology(resource: Pick<PolicyResource, "urn" | "props">): boolean {
-  const role = known(() => (resource.props.tags as Record<string, unknown> | undefined)?.[TAG.role]);
-  return typeof role === "string" || declaredByProgram(resource.urn);
+  const tags = known(() => MARKS.map(tag => (resource.props.tags as Record<string, unknown> | undefined)?.[tag]));
+  return (Array.isArray(tags) && tags.some(t => typeof t === "string")) || declaredByProgram(resource.urn);
 }
 
 /** A topology rule on one resource calls this first: any other resource is not applicable. */
@@ -46,7 +50,9 @@ export function onTopology(check: (args: StackValidationArgs, verdict: Verdict) 
   return decide((args, verdict) => {
     const resources = args.resources.filter(inTopology);
     if (resources.length === 0)
-      args.notApplicable(`the stack has no resource of the aoai-bcdr topology (none carries the ${TAG.role} tag)`);
+      args.notApplicable(
+        `the stack has no resource of the aoai-bcdr topology (none carries the ${MARKS.join(" or ")} tag)`,
+      );
     check({ ...args, resources }, verdict);
   });
 }

@@ -23,7 +23,7 @@ const configSchema: PolicyConfigSchema = {
       type: "boolean",
       default: false,
       description:
-        "The stack is an aoai-bcdr topology: a stack none of whose resources carries the bcdr-role tag (or is declared by the program) fails.",
+        "The stack is an aoai-bcdr topology: a stack none of whose resources carries its tags (or is declared by the program) fails.",
     },
   },
 };
@@ -49,9 +49,9 @@ export const topologyTags: StackValidationPolicy = {
   validateStack: decide((args, verdict) => {
     const { required } = configOf<{ required: boolean }>(args, configSchema);
     if (!args.resources.some(inTopology)) {
-      if (!required) args.notApplicable(`no resource of the stack carries the ${TAG.role} tag`);
+      if (!required) args.notApplicable(`no resource of the stack is the topology's`);
       verdict.violation(
-        `No resource of this stack carries the ${TAG.role} tag or is declared by the aoai-bcdr program, so the guardrails judge nothing, ` +
+        `No resource of this stack carries the ${TAG.role} or ${TAG.stack} tag or is declared by the aoai-bcdr program, so the guardrails judge nothing, ` +
           `but its policy config says it is an aoai-bcdr topology (topology-tags.required): restore the program's tags, or take the stack out of the aoai-bcdr policy group.`,
       );
       return;
