@@ -555,9 +555,9 @@ describe("what the pack judges in the topology's own stacks", () => {
     },
   );
 
-  test("a vault that lost its tag is still judged; another team's vault and TLS 1.0 storage in the stack are not", async () => {
+  test("a vault that lost its tags is still judged; another team's vault and TLS 1.0 storage in the stack are not", async () => {
     const resources = edit("vault-vault", p => {
-      delete p.tags[TAG.role];
+      p.tags = {}; // judged through the component that declares it
       p.properties.enablePurgeProtection = false;
     })(clone(plans.dev.resources));
     const vault = named(resources, "vault-vault");
@@ -583,6 +583,24 @@ describe("what the pack judges in the topology's own stacks", () => {
     const found = await server.current.evaluate({ ...plans.dev, resources }, resolvePolicyConfig("dev").config);
     expect(found.filter(v => v.enforcementLevel === "mandatory").map(v => v.message.split("\n")[1])).toEqual([
       expect.stringMatching(/^Key Vault 'vault-vault' lacks properties.enablePurgeProtection/),
+    ]);
+  });
+  test("the topology's policy document that is not well-formed XML is refused as unreadable (another team's is read as text)", async () => {
+    const broken = {
+      ...plans.dev,
+      resources: edit("gateway-eastus2-api-policy", p => {
+        p.value = "<policies><inbound>";
+      })(clone(plans.dev.resources)),
+    };
+    await server.current.configure(broken, resolvePolicyConfig("dev").config, true);
+    const found = await server.current.analyzeInputs(broken, r => r.name === "gateway-eastus2-api-policy");
+    expect(found.map(v => [v.policy, v.message.split("\n")[1]])).toEqual([
+      [
+        "no-secrets-in-policy-xml",
+        expect.stringMatching(
+          /^Policy 'gateway-eastus2-api-policy' is not well-formed XML .*cannot be checked for secrets/,
+        ),
+      ],
     ]);
   });
 });
