@@ -34,3 +34,15 @@ export function apimSubnetAddresses(sku: string, units: number, internal: boolea
  * https://learn.microsoft.com/azure/api-management/v2-service-tiers-overview#key-capabilities
  */
 export const APIM_MAX_UNITS: Readonly<Record<string, number>> = { BasicV2: 10, StandardV2: 10 };
+
+/**
+ * API Management in a v2 tier integrated with a VNet for its outbound calls ("virtual network integration"):
+ * Standard v2 and Premium v2 only; the subnet is dedicated to one instance, delegated to Microsoft.Web/serverFarms,
+ * has a network security group associated ("No specific rules are required") and is at least a /27 (a /24 is
+ * recommended, to leave room for scaling).
+ * https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound
+ */
+export const APIM_INTEGRATION_TIERS: readonly string[] = ["StandardV2"];
+export const APIM_INTEGRATION_DELEGATION = "Microsoft.Web/serverFarms";
+export const APIM_INTEGRATION_MAX_PREFIX_LENGTH = 27;
+export const APIM_INTEGRATION_SOURCE = "https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound";

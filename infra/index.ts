@@ -126,7 +126,7 @@ function declareAccounts(ctx: StackContext, logs: RegionalLogs): Map<string, Ope
           stack: ctx.stack,
           nameSuffix: ctx.nameSuffix,
           commonTags: ctx.tags,
-          privateNetwork: config.network.mode === "private",
+          privateNetwork: hasPrivateBackends(config),
           localAuth: config.openai.auth === "keys",
           protect: config.protect,
           versionUpgradeOption: config.standard.versionUpgradeOption,
@@ -215,7 +215,10 @@ function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[]
     nameSuffix: ctx.nameSuffix,
     commonTags: ctx.tags,
     protect: config.protect,
-    subnetIds: privateNetwork?.apimSubnetIds,
+    subnets: privateNetwork && {
+      use: config.network.mode === "private" ? "injected" : "integrated",
+      ids: privateNetwork.apimSubnetIds,
+    },
     frontDoorId: inputs.edge?.frontDoorId,
     // A component as a dependency stands for all its children: the vault's endpoint, zone, link and record.
     vaultAccess: privateNetwork && regions.map(r => privateNetwork.regions[r].privateLink),
@@ -259,12 +262,20 @@ function declareGatewayDns(ctx: StackContext, privateNetwork: PrivateNetwork, ga
   });
 }
 
-/** Private mode: a VNet per gateway region, with private endpoints to every account and the vault. */
+/**
+ * Whether the gateways reach the accounts through private endpoints (and the accounts close their public
+ * access): always in private mode, and in public mode when the stack gives VNets for the gateways to integrate with.
+ */
+const hasPrivateBackends = (config: BcdrConfig) =>
+  config.network.mode === "private" || Object.keys(config.network.vnets).length > 0;
+
+/** A VNet per gateway region, with private endpoints to every account and the vault (see hasPrivateBackends). */
 function declarePrivateNetwork(ctx: StackContext, accounts: Map<string, OpenAiAccount>, vault: SecretVault) {
   const { config } = ctx;
-  if (config.network.mode !== "private") return undefined;
+  if (!hasPrivateBackends(config)) return undefined;
   return new PrivateNetwork("network", {
     stack: ctx.stack,
+    gatewaySubnet: config.network.mode === "private" ? "injected" : "integrated",
     regions: config.gateway.regions,
     vnets: config.network.vnets,
     accounts: [...accounts].map(([key, a]) => ({
@@ -352,7 +363,8 @@ function declare(config: BcdrConfig, topology: Topology, chains: readonly Gatewa
       probeIntervalSeconds: config.edge.probeIntervalSeconds,
     });
   }
-  const gatewayDns = privateNetwork && declareGatewayDns(ctx, privateNetwork, gateways);
+  const gatewayDns =
+    config.network.mode === "private" && privateNetwork ? declareGatewayDns(ctx, privateNetwork, gateways) : undefined;
   return stackOutputs({
     config,
     topology,

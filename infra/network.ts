@@ -1,9 +1,12 @@
 /**
- * Private mode's network: in every gateway region a VNet with a subnet for API Management (internal VNet
- * mode) and one for private endpoints, peered both ways with the region's hub VNet (the way in for clients
- * and on-premises networks, optionally through the hub's VPN or ExpressRoute gateway); and in that VNet the
- * private endpoints of every OpenAI account and the Key Vault, resolved through the region's own zones or the
- * organization's central ones (privateLink.ts). The hubs resolve the gateway's name only (gatewayDns.ts).
+ * The gateways' private network: in every gateway region a VNet with a subnet for API Management and one for
+ * private endpoints; and in that VNet the private endpoints of every OpenAI account and the Key Vault, resolved
+ * through the region's own zones or the organization's central ones (privateLink.ts).
+ * - Private mode injects the gateway into its subnet (internal VNet mode); the VNet is peered both ways with the
+ *   region's hub VNet (the way in for clients and on-premises networks, optionally through the hub's VPN or
+ *   ExpressRoute gateway), and the hubs resolve the gateway's name only (gatewayDns.ts).
+ * - Public mode with VNets integrates the Standard v2 gateway with its subnet for outbound calls only: clients
+ *   still come through Front Door, and the accounts close their public access.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
@@ -15,6 +18,7 @@ import { CentralZones, PrivateLinkTarget, RegionalPrivateLink } from "./privateL
 import { azureName } from "./naming";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
+import { APIM_INTEGRATION_DELEGATION } from "../catalog/networkLimits";
 import { TYPES } from "../catalog/types";
 
 export const APIM_SUBNET = "snet-apim";
@@ -53,10 +57,17 @@ export const APIM_SECURITY_RULES = [
   allow("AllowAzureMonitorOutbound", 130, "Outbound", "VirtualNetwork", "AzureMonitor", ["1886", "443"]),
 ];
 
+/**
+ * How the gateway uses its subnet: `injected` (classic tiers, internal VNet mode: the gateway lives there) or
+ * `integrated` (Standard v2: the gateway's outbound calls leave through it).
+ */
+export type GatewaySubnetUse = "injected" | "integrated";
+
 export interface RegionalNetworkArgs {
   readonly stack: string;
   readonly region: string;
   readonly vnet: VnetConfig;
+  readonly gatewaySubnet: GatewaySubnetUse;
   readonly commonTags: Tags;
   /** Protect the resource group and the VNet. */
   readonly protect: boolean;
@@ -88,7 +99,23 @@ function firstRegionPerHub(
   );
 }
 
-/** The VNet with its two subnets, the APIM one behind its NSG. */
+/**
+ * The gateway's subnet. Injected: behind the NSG rules internal mode needs. Integrated: delegated to
+ * Microsoft.Web/serverFarms, with an NSG that needs no rule of its own.
+ * https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound
+ */
+function gatewaySubnet(use: GatewaySubnetUse, prefix: string, nsgId: pulumi.Input<string>) {
+  return {
+    name: APIM_SUBNET,
+    addressPrefix: prefix,
+    networkSecurityGroup: { id: nsgId },
+    ...(use === "integrated"
+      ? { delegations: [{ name: "apim-integration", serviceName: APIM_INTEGRATION_DELEGATION }] }
+      : {}),
+  };
+}
+
+/** The VNet with its two subnets, each behind its NSG. */
 function regionalVnet(
   name: string,
   args: RegionalNetworkArgs,
@@ -103,7 +130,7 @@ function regionalVnet(
       networkSecurityGroupName: azureName(TYPES.networkSecurityGroup, ["nsg", "apim", args.stack, region]),
       resourceGroupName,
       location: region,
-      securityRules: APIM_SECURITY_RULES,
+      securityRules: args.gatewaySubnet === "injected" ? APIM_SECURITY_RULES : [],
       tags,
     },
     { parent },
@@ -129,7 +156,7 @@ function regionalVnet(
       // With the organization's central zones, the hub's resolver answers (they are linked to the hub).
       ...(v.dnsServers ? { dhcpOptions: { dnsServers: v.dnsServers } } : {}),
       subnets: [
-        { name: APIM_SUBNET, addressPrefix: v.apimSubnet, networkSecurityGroup: { id: nsg.id } },
+        gatewaySubnet(args.gatewaySubnet, v.apimSubnet, nsg.id),
         {
           name: PRIVATE_ENDPOINT_SUBNET,
           addressPrefix: v.privateEndpointSubnet,
@@ -195,14 +222,14 @@ function hubPeerings(
   );
 }
 
-/** One region's VNet: the APIM subnet with its NSG, the private endpoint subnet, the peerings with the hub. */
+/** One region's VNet: the APIM subnet with its NSG, the private endpoint subnet, the peerings with a hub. */
 export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly resourceGroup: resources.ResourceGroup;
   public readonly vnet: network.VirtualNetwork;
   public readonly apimSubnetId: pulumi.Output<string>;
   public readonly privateEndpointSubnetId: pulumi.Output<string>;
-  /** The hub VNet this VNet is peered with both ways. */
-  public readonly hubVnetId: string;
+  /** The hub VNet this VNet is peered with both ways, if any (private mode always has one). */
+  public readonly hubVnetId?: string;
 
   constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-bcdr:network:RegionalNetwork", name, {}, opts);
@@ -219,10 +246,10 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     this.apimSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${APIM_SUBNET}`;
     this.privateEndpointSubnetId = pulumi.interpolate`${this.vnet.id}/subnets/${PRIVATE_ENDPOINT_SUBNET}`;
 
-    if (!v.hubVnetId)
+    if (!v.hubVnetId && args.gatewaySubnet === "injected")
       throw new Error(`no hub VNet for ${region}: the config requires network.vnets.${region}.hubVnetId`);
     this.hubVnetId = v.hubVnetId;
-    hubPeerings(name, args, this.vnet, resourceGroupName, v.hubVnetId, this);
+    if (v.hubVnetId) hubPeerings(name, args, this.vnet, resourceGroupName, v.hubVnetId, this);
 
     this.registerOutputs({
       vnetId: this.vnet.id,
@@ -246,6 +273,8 @@ export interface PrivateAccount {
 
 export interface PrivateNetworkArgs {
   readonly stack: string;
+  /** Injected (private mode) or integrated (public mode with VNets): see GatewaySubnetUse. */
+  readonly gatewaySubnet: GatewaySubnetUse;
   /** The gateway regions: each gets a VNet, the private endpoints and its own zones. */
   readonly regions: readonly string[];
   /** Region -> its VNet's ranges (validated by the config: one per region, no overlaps). */
@@ -268,7 +297,7 @@ export interface PrivateRegion {
 /** Every gateway region's network, private endpoints and split-brain DNS. */
 export class PrivateNetwork extends pulumi.ComponentResource {
   public readonly regions: Readonly<Record<string, PrivateRegion>>;
-  /** Region -> the APIM subnet (the gateway's `subnetIds`). */
+  /** Region -> the APIM subnet (the gateway's `subnet.ids`). */
   public readonly apimSubnetIds: Readonly<Record<string, pulumi.Output<string>>>;
   /** Region -> the VNet (what the gateway's DNS zone links to). */
   public readonly vnetIds: Readonly<Record<string, pulumi.Output<string>>>;
@@ -303,6 +332,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             stack: args.stack,
             region,
             vnet,
+            gatewaySubnet: args.gatewaySubnet,
             commonTags: args.commonTags,
             protect: args.protect,
           },

@@ -49,6 +49,9 @@ describe("the generated policy document's size", () => {
 test("more applications than the tier's products are refused with subscription keys, naming applications", async () => {
   const limit = APIM_PRODUCTS.BasicV2;
   const found = await refusals("dev", v => {
+    // Basic v2: the smallest product limit (it cannot integrate with dev's VNets).
+    v.gateway.sku = "BasicV2";
+    v.network.vnets = {};
     v.applications = Array.from({ length: limit + 1 }, (_, i) => ({ name: `app-${i}`, priority: 3 }));
   });
   expect(found).toEqual([
@@ -64,6 +67,7 @@ describe("Front Door origin priorities", () => {
   test("a sixth gateway region in active-passive (priority 6) is refused, naming gateway.regions and edge.routing", async () => {
     const found = await refusals("dev", v => {
       v.gateway.regions = six;
+      v.network.vnets = {}; // dev's VNets are keyed by its own gateway regions
     });
     expect(found).toEqual([
       "aoai-bcdr:gateway.regions: with edge.routing active-passive, gateway region 6 ('southcentralus') would be " +
@@ -76,6 +80,7 @@ describe("Front Door origin priorities", () => {
   test("active-active puts every region at priority 1: six regions are not refused for their priority", async () => {
     const found = await refusals("dev", v => {
       v.gateway.regions = six;
+      v.network.vnets = {}; // dev's VNets are keyed by its own gateway regions
       v.edge.routing = "active-active";
     });
     expect(found.filter(f => f.includes("origin priority"))).toEqual([]);

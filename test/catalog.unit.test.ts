@@ -147,6 +147,7 @@ describe("retired model versions are refused at config time", () => {
       };
       v.regions = { primary: "eastus2", secondary: "westus3" };
       v.gateway.regions = ["eastus2", "westus3"];
+      v.network.vnets = {}; // dev's VNets are keyed by its own gateway regions
       v.quota.declared = [];
     };
     expect(refusals("dev", regional, "2026-04-01")).toEqual([

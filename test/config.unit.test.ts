@@ -377,7 +377,7 @@ describe("refused configs name the key and what is allowed", () => {
       v => {
         v.gateway.zoneRedundant = true;
       },
-      /^aoai-bcdr:gateway\.zoneRedundant: availability zones need the Premium tier, not BasicV2/,
+      /^aoai-bcdr:gateway\.zoneRedundant: availability zones need the Premium tier, not StandardV2/,
     ],
     [
       "zone redundancy with a single unit",
@@ -655,6 +655,8 @@ describe("refused configs name the key and what is allowed", () => {
     v.standard.deploymentType = "GlobalStandard";
     v.regions = regions;
     v.gateway.regions = [regions.primary, regions.secondary];
+    // Dev's VNets are keyed by its own gateway regions: without them the accounts stay public.
+    v.network.vnets = {};
     v.quota.declared = [];
     v.standard.models.forEach((m: Loose) => {
       m.capacity = 10;

@@ -36,7 +36,7 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
 
   test("v2 tiers have no regional gateway URL: each origin is its region's own service, as the service reports it", () => {
     const services = ofType(run, TYPES.apimService);
-    expect(services.map(s => inputs(s).sku.name)).toEqual(["BasicV2", "BasicV2"]);
+    expect(services.map(s => inputs(s).sku.name)).toEqual(["StandardV2", "StandardV2"]);
     for (const origin of ofType(run, TYPES.origin)) {
       const region = (origin.name.match(/-origin-(\w+)$/) ?? [])[1];
       const service = services.find(s => inputs(s).location === region)!;
@@ -60,6 +60,34 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
       expect({ ...header?.attributes, value }).toMatchObject({ name: "X-Azure-FDID", value: "{{front-door-id}}" });
     }
     expect((run.outputs.entry as Loose).frontDoorHost).toMatch(/\.azurefd\.net$/);
+  });
+
+  test("the gateways call the accounts through their VNets: integrated subnets, private endpoints, accounts closed", () => {
+    const vnets = ofType(run, TYPES.virtualNetwork);
+    expect(vnets).toHaveLength(2);
+    for (const service of ofType(run, TYPES.apimService)) {
+      const { location, virtualNetworkType, virtualNetworkConfiguration } = inputs(service);
+      expect(virtualNetworkType).toBe("External");
+      const vnet = vnets.find(v => inputs(v).location === location)!;
+      const subnet = (inputs(vnet).subnets as Loose[]).find(s => s.name === "snet-apim")!;
+      expect(virtualNetworkConfiguration.subnetResourceId).toBe(`${vnet.outputs.id as string}/subnets/snet-apim`);
+      expect(subnet.delegations).toEqual([expect.objectContaining({ serviceName: "Microsoft.Web/serverFarms" })]);
+      expect(subnet.networkSecurityGroup.id).toBeTruthy();
+    }
+    const accounts = ofType(run, TYPES.cognitiveAccount);
+    for (const a of accounts) {
+      expect(inputs(a).properties).toMatchObject({
+        publicNetworkAccess: "Disabled",
+        networkAcls: { defaultAction: "Deny", ipRules: [] },
+      });
+    }
+    // Every account has an endpoint in every gateway region's VNet.
+    const endpoints = ofType(run, TYPES.privateEndpoint).map(e => inputs(e).privateLinkServiceConnections[0]);
+    for (const a of accounts) {
+      expect(endpoints.filter(c => c.privateLinkServiceId === a.outputs.id)).toHaveLength(vnets.length);
+    }
+    // Public mode has no hub and no gateway DNS record: clients come through Front Door.
+    expect(ofType(run, TYPES.virtualNetworkPeering)).toEqual([]);
   });
 });
 

@@ -332,11 +332,11 @@ describe("dev: one gateway per region, subscription keys", () => {
     run = await runStack("dev");
   });
 
-  test("a BasicV2 service in each gateway region, each with the full set of backends", () => {
+  test("a Standard v2 service in each gateway region, each with the full set of backends", () => {
     const services = ofType(run, TYPES.apimService);
     expect(services.map(s => inputs(s).location).sort()).toEqual(["centralus", "eastus2"]);
     for (const s of services) {
-      expect(inputs(s)).toMatchObject({ sku: { name: "BasicV2", capacity: 1 }, developerPortalStatus: "Disabled" });
+      expect(inputs(s)).toMatchObject({ sku: { name: "StandardV2", capacity: 1 }, developerPortalStatus: "Disabled" });
       expect(inputs(s).additionalLocations).toBeUndefined();
     }
     const perService = (type: string) =>

@@ -92,6 +92,75 @@ describe("API Management tiers", () => {
   });
 });
 
+describe("API Management's VNet integration (Standard v2, outbound)", () => {
+  const integrated = (sku: string, type: string, subnet: { delegated: boolean; nsg: boolean; prefix: string }) => {
+    const vnet = new network.VirtualNetwork("vnet", {
+      virtualNetworkName: "vnet-int",
+      resourceGroupName: "rg-net",
+      location: "eastus2",
+      addressSpace: { addressPrefixes: ["10.60.0.0/24"] },
+      subnets: [
+        {
+          name: "snet-apim",
+          addressPrefix: subnet.prefix,
+          ...(subnet.nsg ? { networkSecurityGroup: { id: "/subscriptions/s/nsg" } } : {}),
+          ...(subnet.delegated ? { delegations: [{ name: "d", serviceName: "Microsoft.Web/serverFarms" }] } : {}),
+        },
+      ],
+    });
+    new apimanagement.ApiManagementService(
+      "apim",
+      {
+        serviceName: `apim-int-${sku.toLowerCase()}`,
+        resourceGroupName: "rg-apim",
+        location: "eastus2",
+        sku: { name: sku, capacity: 1 },
+        publisherName: "p",
+        publisherEmail: "p@example.com",
+        virtualNetworkType: type,
+        virtualNetworkConfiguration: { subnetResourceId: vnet.id.apply(id => `${id}/subnets/snet-apim`) },
+      },
+      { dependsOn: [vnet] },
+    );
+  };
+  const good = { delegated: true, nsg: true, prefix: "10.60.0.0/27" };
+
+  test("a delegated /27 with an NSG is accepted", async () => {
+    expect(await engineRefusals(() => integrated("StandardV2", "External", good))).toEqual([]);
+  });
+
+  test("Basic v2 cannot integrate, and a v2 tier is never Internal", async () => {
+    const messages = async (sku: string, type: string) =>
+      (await engineRefusals(() => integrated(sku, type, good))).map(r => [r.rule, r.message]);
+    expect(await messages("BasicV2", "External")).toEqual([
+      [
+        "apim-tier",
+        expect.stringMatching(/VNet injection needs the Developer or Premium tier, VNet integration Standard v2/),
+      ],
+    ]);
+    expect(await messages("StandardV2", "Internal")).toEqual([
+      [
+        "apim-tier",
+        expect.stringMatching(/integrates with a VNet for outbound calls only \(External\), never Internal/),
+      ],
+    ]);
+  });
+
+  test("a subnet without the delegation, without an NSG or below a /27 is refused, with the source", async () => {
+    const refusals = await engineRefusals(() =>
+      integrated("StandardV2", "External", { delegated: false, nsg: false, prefix: "10.60.0.0/28" }),
+    );
+    expect(refusals.map(r => r.message)).toEqual([
+      expect.stringMatching(/is not delegated to Microsoft\.Web\/serverFarms/),
+      expect.stringMatching(/has no network security group/),
+      expect.stringMatching(/\(10\.60\.0\.0\/28\) is smaller than a \/27/),
+    ]);
+    expect(new Set(refusals.map(r => [r.rule, r.source].join(" ")))).toEqual(
+      new Set(["apim-integration-subnet https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound"]),
+    );
+  });
+});
+
 describe("names Azure refuses", () => {
   test("a resource group over 90 characters, with the rule's source", async () => {
     const refusals = await engineRefusals(() => {

@@ -90,6 +90,7 @@ function runPrivate(
   return runComponents(() => {
     const net = new PrivateNetwork("network", {
       stack: "test",
+      gatewaySubnet: "injected",
       regions: REGIONS,
       vnets: opts.vnets ?? VNETS,
       accounts: accounts(),

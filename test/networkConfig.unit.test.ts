@@ -234,12 +234,28 @@ describe("refused network and edge configs name the key and what is allowed", ()
       "aoai-bcdr:network.gatewayDomain: gateway.mode per-region runs one service per region, each under its own azure-api.net name: private mode needs one domain for all of them (a custom domain on every gateway), such as aoai.contoso.internal",
     ],
     [
-      "VNets in public mode",
+      "VNets in public mode on a tier that cannot integrate with them",
       "dev",
       v => {
-        v.network.vnets = structuredClone(PROD_NETWORK.vnets);
+        v.gateway.sku = "BasicV2";
       },
-      "aoai-bcdr:network.vnets: is used in private mode only; set network.mode: private, or remove it",
+      "aoai-bcdr:gateway.sku: 'BasicV2' cannot integrate with a VNet: with network.vnets in public mode the gateways reach the accounts through the VNet, which needs StandardV2",
+    ],
+    [
+      "public mode's VNets missing a gateway region",
+      "dev",
+      v => {
+        delete v.network.vnets.centralus;
+      },
+      "aoai-bcdr:network.vnets: public mode with private backends needs a VNet for every gateway region; missing: centralus",
+    ],
+    [
+      "a public-mode integration subnet below a /27",
+      "dev",
+      v => {
+        v.network.vnets.eastus2.apimSubnet = "10.60.0.0/28";
+      },
+      "aoai-bcdr:network.vnets.eastus2.apimSubnet: 10.60.0.0/28 is too small for the gateway's VNet integration: /27 or larger",
     ],
     [
       "an active gateway region in public mode",
@@ -325,7 +341,7 @@ describe("refused network and edge configs name the key and what is allowed", ()
       v => {
         v.gateway.capacity = 11;
       },
-      "aoai-bcdr:gateway.capacity: must be at most 10: BasicV2 scales to 10 units",
+      "aoai-bcdr:gateway.capacity: must be at most 10: StandardV2 scales to 10 units",
     ],
     [
       "a central zone id naming another zone",
@@ -355,12 +371,14 @@ describe("refused network and edge configs name the key and what is allowed", ()
       "aoai-bcdr:network.vnets.eastus2.dnsServers: the stack's own privatelink zones are linked to this VNet: a custom DNS server would bypass them",
     ],
     [
-      "central zones in public mode",
+      "central zones in public mode without VNets",
       "dev",
       v => {
+        v.network.vnets = {};
+        v.gateway.sku = "BasicV2";
         v.network.centralDnsZones = CENTRAL_ZONES;
       },
-      "aoai-bcdr:network.centralDnsZones: is used in private mode only",
+      "aoai-bcdr:network.centralDnsZones: holds the private endpoints' records, and public mode has endpoints only with network.vnets",
     ],
     [
       "a central zone given by name instead of ARM id",

@@ -78,17 +78,34 @@ test("taggable types are read from the SDK: ARM tag maps only", () => {
   expect(takesArmTags(TYPES.roleAssignment)).toBe(false);
 });
 
+test("public mode without network.vnets leaves the accounts on every network, and declares no VNet", async () => {
+  const run = await runStack("dev", {
+    edit: v => {
+      v.network.vnets = {};
+      v.gateway.sku = "BasicV2";
+    },
+  });
+  for (const a of ofType(run, TYPES.account)) {
+    expect(a.inputs.properties).toMatchObject({
+      publicNetworkAccess: "Enabled",
+      networkAcls: { defaultAction: "Allow" },
+    });
+  }
+  expect(ofType(run, TYPES.virtualNetwork)).toEqual([]);
+  expect(ofType(run, TYPES.apimService).map(s => s.inputs.virtualNetworkType)).toEqual(["None", "None"]);
+});
+
 describe("dev: cheap and public", () => {
   let run: ProgramRun;
   beforeAll(async () => {
     run = await runStack("dev");
   });
 
-  test("accounts are reachable publicly and nothing is protected", () => {
+  test("accounts take no public traffic (the gateways reach them through their VNets) and nothing is protected", () => {
     for (const a of ofType(run, TYPES.account)) {
       expect(a.inputs.properties).toMatchObject({
-        publicNetworkAccess: "Enabled",
-        networkAcls: { defaultAction: "Allow" },
+        publicNetworkAccess: "Disabled",
+        networkAcls: { defaultAction: "Deny" },
       });
     }
     expect(run.resources.filter(r => r.protect)).toEqual([]);

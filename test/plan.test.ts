@@ -394,10 +394,17 @@ describe("the CLI as a process", () => {
     expect([refused.status, refused.signal]).toEqual([EXIT.usage, null]);
   });
 
-  test("a mandatory violation exits 1: public-mode dev planned with --policy-config of prod's private-mode policy", () => {
-    const out = path.join(tmp(), "out");
+  test("a mandatory violation exits 1: dev with public accounts planned with --policy-config of prod's private-mode policy", () => {
+    const dir = tmp();
+    const out = path.join(dir, "out");
+    // Dev without its VNets: the accounts take public traffic, which prod's policy refuses.
+    const stack = parseYaml(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
+    delete stack.config["aoai-bcdr:network"].vnets;
+    stack.config["aoai-bcdr:gateway"].sku = "BasicV2";
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    fs.writeFileSync(file, stringifyYaml(stack));
     const prodPolicy = path.join(root, "policies/policy-config.prod.json");
-    const r = cli("--stack", "dev", "--policy-config", prodPolicy, "--out", out);
+    const r = cli("--config", file, "--policy-config", prodPolicy, "--out", out);
     expect(r.status).toBe(EXIT.violation);
     expect(r.stdout).toContain(`policy (config: ${prodPolicy})`);
     expect(r.stdout).toMatch(/\[mandatory\] private-account-access \(\w+\): /);

@@ -114,13 +114,17 @@ const cidr = z.cidrv4({ error: CIDR_RULE }).refine(c => !hasHostBits(c), {
 const vnet = z.strictObject({
   /** The VNet's address space: both subnets lie inside it, and it overlaps no other region's VNet. */
   addressSpace: cidr,
-  /** API Management's subnet (internal VNet mode). */
+  /**
+   * API Management's subnet: private mode injects the gateway there (internal VNet mode); public mode integrates
+   * the Standard v2 gateway with it for its outbound calls (delegated to Microsoft.Web/serverFarms, /27 or larger).
+   */
   apimSubnet: cidr,
   /** The subnet of the private endpoints (OpenAI accounts, Key Vault). */
   privateEndpointSubnet: cidr,
   /**
    * The hub VNet (ARM id) clients reach the gateway through: peered both ways with this VNet and linked to the
-   * gateway's DNS zone (never to privatelink zones: the hub keeps the organization's). Private mode requires it.
+   * gateway's DNS zone (never to privatelink zones: the hub keeps the organization's). Private mode requires it;
+   * public mode peers with it if set.
    */
   hubVnetId: z
     .string()
@@ -324,7 +328,11 @@ export const schema = z.strictObject({
   network: z
     .strictObject({
       mode: z.enum(["public", "private"]).default("public"),
-      /** Private mode: one VNet per gateway region, keyed by region. */
+      /**
+       * One VNet per gateway region, keyed by region. Private mode requires them. In public mode they are optional
+       * and close the accounts: the Standard v2 gateways integrate with them for their outbound calls and reach
+       * every account through a private endpoint there, and the accounts turn public network access off.
+       */
       vnets: z.record(z.string(), vnet).default({}),
       /** Private mode: the region whose gateway the private DNS name points at. Change it and run `pulumi up` to fail over. */
       activeGatewayRegion: region.optional(),
@@ -342,7 +350,7 @@ export const schema = z.strictObject({
         })
         .optional(),
       /**
-       * Private mode in a landing zone whose platform team owns the `privatelink.*` zones: their ARM ids. The
+       * With VNets, in a landing zone whose platform team owns the `privatelink.*` zones: their ARM ids. The
        * stack then creates no privatelink zones and registers its endpoints there (docs/networking.md).
        */
       centralDnsZones: z.strictObject({ openai: privateDnsZoneId, vault: privateDnsZoneId }).optional(),

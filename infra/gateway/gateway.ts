@@ -23,7 +23,7 @@ import { ServiceRef, VaultReader, plainNamedValue, vaultNamedValue } from "./nam
 import { GatewayChain, buildApiPolicy } from "./policy";
 import { apiPolicyInput } from "./policyInput";
 import { declareProducts } from "./products";
-import { CustomDomain, gatewayHosts, gatewayPrivateIps, gatewayService } from "./service";
+import { CustomDomain, GatewaySubnets, gatewayHosts, gatewayPrivateIps, gatewayService } from "./service";
 import { SubscriptionKeys } from "./subscriptionKeys";
 import { serviceIdentityType, systemIdentityVaultGrant } from "./systemIdentity";
 import { declareTelemetry } from "./telemetry";
@@ -78,8 +78,11 @@ export interface ApiGatewayArgs {
   readonly nameSuffix: pulumi.Input<string>;
   readonly commonTags: Tags;
   readonly protect: boolean;
-  /** Private mode: the APIM subnet per region (internal VNet mode). */
-  readonly subnetIds?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * The APIM subnet per region and how the gateway uses it: injected (private mode, internal VNet mode) or
+   * integrated (public mode with VNets: Standard v2's outbound calls).
+   */
+  readonly subnets?: GatewaySubnets;
   /** Public mode: the Front Door profile's id; the policy refuses requests without it in `X-Azure-FDID`. */
   readonly frontDoorId?: pulumi.Input<string>;
   readonly customDomain?: GatewayDomain;
@@ -224,7 +227,7 @@ export class ApiGateway extends pulumi.ComponentResource {
           // Key mode's named values read the firewalled vault: only the system-assigned identity may.
           type: serviceIdentityType(args.backendAuth === "keys"),
         },
-        subnetIds: args.subnetIds,
+        subnets: args.subnets,
         customDomain: domain,
       },
       this,

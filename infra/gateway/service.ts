@@ -7,6 +7,7 @@ import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as network from "@pulumi/azure-native/network";
 import { GatewayConfig } from "../config";
 import { globalName } from "../naming";
+import type { GatewaySubnetUse } from "../network";
 import { Tags } from "../tags";
 import { acceptsProtocolSettings, regionalGatewayHosts } from "./tiers";
 
@@ -34,8 +35,11 @@ export interface GatewayServiceArgs {
     /** With `SystemAssigned`, the service also gets its own identity (the only one that may read a firewalled vault). */
     readonly type: "UserAssigned" | "SystemAssigned, UserAssigned";
   };
-  /** Internal VNet mode: the APIM subnet per region. */
-  readonly subnetIds?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * The APIM subnet per region and how the gateway uses it: injected (private mode, internal VNet mode) or
+   * integrated (public mode with VNets: Standard v2's outbound calls).
+   */
+  readonly subnets?: GatewaySubnets;
   readonly customDomain?: CustomDomain;
 }
 
@@ -126,6 +130,22 @@ function hostnameConfigurations(
   );
 }
 
+/** The APIM subnet per region, and whether the gateway is injected there or integrates with it. */
+export interface GatewaySubnets {
+  readonly use: GatewaySubnetUse;
+  readonly ids: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * `Internal` injects a classic gateway into its subnet. A Standard v2 gateway's VNet integration is written
+ * `External` with the integrated subnet ("virtualNetworkType External" for outbound integration, API version
+ * 2024-05-01): https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound
+ */
+function vnetType(subnets: GatewaySubnets | undefined): "Internal" | "External" | "None" {
+  if (!subnets) return "None";
+  return subnets.use === "injected" ? "Internal" : "External";
+}
+
 export function gatewayService(
   name: string,
   args: GatewayServiceArgs,
@@ -133,10 +153,10 @@ export function gatewayService(
 ): apimanagement.ApiManagementService {
   const { config: g } = args;
   const [home, ...additional] = args.regions;
-  const internal = args.subnetIds !== undefined;
+  const internal = args.subnets?.use === "injected";
   const ips = internal ? publicIps(name, args, parent) : undefined;
   const zones = g.zoneRedundant ? ALL_ZONES.slice(0, Math.min(ALL_ZONES.length, g.capacity)) : undefined;
-  const vnet = (r: string) => (internal ? { subnetResourceId: args.subnetIds![r] } : undefined);
+  const vnet = (r: string) => args.subnets && { subnetResourceId: args.subnets.ids[r] };
   return new apimanagement.ApiManagementService(
     `${name}-service`,
     {
@@ -160,7 +180,7 @@ export function gatewayService(
       developerPortalStatus: "Disabled",
       legacyPortalStatus: "Disabled",
       hostnameConfigurations: hostnameConfigurations(args.customDomain, args.identity.clientId),
-      virtualNetworkType: internal ? "Internal" : "None",
+      virtualNetworkType: vnetType(args.subnets),
       virtualNetworkConfiguration: vnet(home),
       publicIpAddressId: ips?.[home].id,
       additionalLocations:

@@ -5,7 +5,7 @@
  *   - in a stack of the topology, every OpenAI account carries an account role (standard, enterprise-ptu,
  *     workload-ptu) and every deployment of one carries its account's: a partially tagged topology is
  *     refused, as is another OpenAI account in the same stack (it would be neither judged nor told apart);
- *   - with `required` (set in the aoai-bcdr stacks' policy configs and in the policy group's), a stack with no
+ *   - with `required` (set in the aoai-bcdr stacks' policy configs), a stack with no
  *     resource of the topology at all fails instead of passing unjudged.
  * Decides in every phase: tags are inputs; a tag computed from an unknown value waits for the update.
  */

@@ -15,7 +15,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { stableGuid } from "../../infra/identity";
-import { APIM_REFUSAL_SOURCE, ApimMock, ApimRefusal } from "./refusals/apim";
+import { APIM_REFUSAL_SOURCE, APIM_TIERS, ApimMock, ApimRefusal } from "./refusals/apim";
 import { deploymentRefusal } from "./refusals/availability";
 import { retiredDeploymentRefusal } from "./refusals/retirements";
 import { planDate } from "../../infra/retirement";
@@ -28,7 +28,7 @@ import {
   privateZoneRefusal,
   subnetWithoutNsgRefusal,
 } from "./refusals/landingZone";
-import { SubnetAddresses } from "./refusals/subnets";
+import { SubnetAddresses, SubnetTraits } from "./refusals/subnets";
 import { zoneRefusals } from "./refusals/zones";
 import { ServiceLimits } from "./refusals/limits";
 import { NameRegistry } from "./refusals/names";
@@ -244,9 +244,9 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       }
     }
     // Subnets, declared on their own or inline in a VNet: remember their prefixes.
-    if (inputs.addressPrefix) this.subnets.remember(id, inputs.addressPrefix);
+    if (inputs.addressPrefix) this.subnets.remember(id, inputs.addressPrefix, subnetTraits(inputs));
     for (const subnet of inputs.subnets ?? [])
-      this.subnets.remember(`${id}/subnets/${subnet.name}`, subnet.addressPrefix);
+      this.subnets.remember(`${id}/subnets/${subnet.name}`, subnet.addressPrefix, subnetTraits(subnet));
     const state: Props = { ...inputs, name, id, ...this.computed(args.type, args.name, name, id, inputs) };
     return { id, state };
   }
@@ -274,7 +274,9 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     const internal = inputs.virtualNetworkType === "Internal";
     for (const l of [inputs, ...(inputs.additionalLocations ?? [])]) {
       const subnet = l.virtualNetworkConfiguration?.subnetResourceId;
-      this.subnets.apimLocation(logicalName, inputs.sku?.name, l.sku?.capacity ?? 0, internal, subnet);
+      if (inputs.virtualNetworkType === "External" && APIM_TIERS[inputs.sku?.name]?.vnetIntegration)
+        this.subnets.apimIntegration(logicalName, subnet);
+      else this.subnets.apimLocation(logicalName, inputs.sku?.name, l.sku?.capacity ?? 0, internal, subnet);
     }
     try {
       return this.apim.service(name, inputs, subnet => this.subnets.next(subnet, logicalName));
@@ -338,4 +340,12 @@ export class AzureMocks implements pulumi.runtime.Mocks {
         throw new Error(`the mocks do not answer ${args.token}`);
     }
   }
+}
+
+/** A subnet's delegations and NSG, as declared on its own or inline in a VNet. */
+function subnetTraits(subnet: Props): SubnetTraits {
+  return {
+    delegations: (subnet.delegations ?? []).map((d: Props) => d.serviceName),
+    hasNsg: !!subnet.networkSecurityGroup?.id,
+  };
 }

@@ -1,7 +1,13 @@
 /**
  * The network. Private mode: a VNet per gateway region whose ranges fit together, a way in from a hub, and
- * the region the gateway's DNS name points at. Public mode: no private-mode settings.
+ * the region the gateway's DNS name points at. Public mode: optionally a VNet per gateway region that the
+ * Standard v2 gateways integrate with for their outbound calls (private backends); no other private-mode setting.
  */
+import {
+  APIM_INTEGRATION_MAX_PREFIX_LENGTH,
+  APIM_INTEGRATION_SOURCE,
+  APIM_INTEGRATION_TIERS,
+} from "../../../catalog/networkLimits";
 import { PRIVATE_LINK_SERVICES } from "../../../catalog/privateLink";
 import { contains, overlaps, parseCidr } from "../../cidr";
 import { Issues } from "../issues";
@@ -10,15 +16,18 @@ import { Rule, rule } from "./rule";
 
 type NetworkSections = Pick<Parsed, "network" | "gateway">;
 
-function checkPrivateEntry({ network: n, gateway }: NetworkSections, issues: Issues): void {
-  const regions = gateway.regions;
-  const missing = regions.filter(r => !n.vnets[r]);
+function checkEveryRegionHasVnet({ network: n, gateway }: NetworkSections, issues: Issues, why: string): void {
+  const missing = gateway.regions.filter(r => !n.vnets[r]);
   if (missing.length > 0) {
     issues.add(
       ["network", "vnets"],
-      `private mode needs a VNet for every gateway region; missing: ${missing.join(", ")} (gateway.regions: ${regions.join(", ")})`,
+      `${why} needs a VNet for every gateway region; missing: ${missing.join(", ")} (gateway.regions: ${gateway.regions.join(", ")})`,
     );
   }
+}
+
+function checkPrivateEntry({ network: n, gateway }: NetworkSections, issues: Issues): void {
+  const regions = gateway.regions;
   if (!n.activeGatewayRegion) {
     issues.add(
       ["network", "activeGatewayRegion"],
@@ -70,13 +79,18 @@ function checkVnets({ network: n, gateway }: NetworkSections, issues: Issues): v
         `${v.privateEndpointSubnet} overlaps apimSubnet ${v.apimSubnet}; the two subnets need separate ranges`,
       );
     }
-    if (!v.hubVnetId) {
+    if (n.mode === "private" && !v.hubVnetId) {
       issues.add(
         [...path, "hubVnetId"],
         "private mode needs a way in: the hub VNet (ARM id) whose clients call the gateway; it is peered both ways and linked to the gateway's DNS zone (on-premises clients forward DNS to the hub's resolver, see the README)",
       );
     }
-    if (parseCidr(v.apimSubnet).prefixLength > 29) {
+    if (n.mode === "public" && parseCidr(v.apimSubnet).prefixLength > APIM_INTEGRATION_MAX_PREFIX_LENGTH) {
+      issues.add(
+        [...path, "apimSubnet"],
+        `${v.apimSubnet} is too small for the gateway's VNet integration: /${APIM_INTEGRATION_MAX_PREFIX_LENGTH} or larger (a /24 leaves room to scale out; ${APIM_INTEGRATION_SOURCE})`,
+      );
+    } else if (n.mode === "private" && parseCidr(v.apimSubnet).prefixLength > 29) {
       issues.add(
         [...path, "apimSubnet"],
         `${v.apimSubnet} is too small for API Management: /29 or larger (a /27 leaves room to scale out)`,
@@ -128,18 +142,35 @@ export const networkRules: readonly Rule[] = [
   rule(["network"], ({ network: n }, issues) => {
     if (n.mode !== "public") return;
     const privateOnly = {
-      vnets: Object.keys(n.vnets).length > 0,
       activeGatewayRegion: n.activeGatewayRegion,
       gatewayDomain: n.gatewayDomain,
       dnsRegion: n.dnsRegion,
-      centralDnsZones: n.centralDnsZones,
     };
     for (const [key, value] of Object.entries(privateOnly)) {
       if (value) issues.add(["network", key], "is used in private mode only; set network.mode: private, or remove it");
     }
+    if (n.centralDnsZones && Object.keys(n.vnets).length === 0) {
+      issues.add(
+        ["network", "centralDnsZones"],
+        "holds the private endpoints' records, and public mode has endpoints only with network.vnets; add the VNets, or remove it",
+      );
+    }
+  }),
+  rule(["network", "gateway"], (c, issues) => {
+    if (c.network.mode !== "public" || Object.keys(c.network.vnets).length === 0) return;
+    checkEveryRegionHasVnet(c, issues, "public mode with private backends");
+    checkVnets(c, issues);
+    checkDnsShape(c, issues);
+    if (!APIM_INTEGRATION_TIERS.includes(c.gateway.sku)) {
+      issues.add(
+        ["gateway", "sku"],
+        `'${c.gateway.sku}' cannot integrate with a VNet: with network.vnets in public mode the gateways reach the accounts through the VNet, which needs ${APIM_INTEGRATION_TIERS.join(" or ")} (${APIM_INTEGRATION_SOURCE}); change the tier, or remove network.vnets`,
+      );
+    }
   }),
   rule(["network", "gateway"], (c, issues) => {
     if (c.network.mode !== "private") return;
+    checkEveryRegionHasVnet(c, issues, "private mode");
     checkPrivateEntry(c, issues);
     checkVnets(c, issues);
     checkDnsShape(c, issues);

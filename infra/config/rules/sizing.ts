@@ -46,8 +46,9 @@ function checkApimSubnets({ network: n, gateway: g }: Pick<Parsed, "network" | "
 }
 
 export const sizingRules: readonly Rule[] = [
+  // Public mode's VNets (private backends) hold the same endpoints.
   rule(["network", "overflowSubscriptions", "enterprisePtu", "workloadPtus"], (c, issues) => {
-    if (c.network.mode === "private") checkEndpointSubnets(c, issues);
+    checkEndpointSubnets(c, issues);
   }),
   rule(["network", "gateway"], (c, issues) => {
     if (c.network.mode === "private") checkApimSubnets(c, issues);

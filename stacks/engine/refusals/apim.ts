@@ -23,6 +23,11 @@ export interface ApimTier {
   /** VNet injection (`virtualNetworkType` External/Internal): Developer and Premium. https://learn.microsoft.com/azure/api-management/api-management-features */
   readonly vnetInjection: boolean;
   /**
+   * VNet integration for outbound calls (`virtualNetworkType` External on a v2 tier): Standard v2 and Premium v2.
+   * https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound
+   */
+  readonly vnetIntegration: boolean;
+  /**
    * Protocol and cipher switches (`customProperties` `...Gateway.Security.*`): not on the v2 tiers, "The following
    * tiers don't support changes to the default cipher configuration: Consumption, Basic v2, Standard v2, Premium v2".
    * https://learn.microsoft.com/azure/api-management/api-management-howto-manage-protocols-ciphers
@@ -35,13 +40,15 @@ const classic = (multi: boolean, zones: boolean, vnet: boolean): ApimTier => ({
   multiRegion: multi,
   availabilityZones: zones,
   vnetInjection: vnet,
+  vnetIntegration: false,
   protocolSettings: true,
 });
-const v2 = (zones: boolean): ApimTier => ({
+const v2 = (zones: boolean, integration: boolean): ApimTier => ({
   regionalGatewayUrl: false,
   multiRegion: false,
   availabilityZones: zones,
   vnetInjection: false,
+  vnetIntegration: integration,
   protocolSettings: false,
 });
 
@@ -51,8 +58,8 @@ export const APIM_TIERS: Readonly<Record<string, ApimTier>> = {
   Basic: classic(false, false, false),
   Standard: classic(false, false, false),
   Premium: classic(true, true, true),
-  BasicV2: v2(false),
-  StandardV2: v2(true),
+  BasicV2: v2(false, false),
+  StandardV2: v2(true, true),
 };
 
 /** Azure's refusal of a service create, as ApimMock raises it; the mock engine records it as an AzureRefusal. */
@@ -64,7 +71,8 @@ export const APIM_REFUSAL_SOURCE =
   "https://learn.microsoft.com/azure/api-management/enable-availability-zone-support; " +
   "https://learn.microsoft.com/azure/api-management/api-management-howto-manage-protocols-ciphers; " +
   "https://learn.microsoft.com/azure/api-management/configure-custom-domain#domain-certificate-options; " +
-  "https://learn.microsoft.com/azure/api-management/v2-service-tiers-overview#key-capabilities (v2 tiers: up to 10 units)";
+  "https://learn.microsoft.com/azure/api-management/v2-service-tiers-overview#key-capabilities (v2 tiers: up to 10 units); " +
+  "https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound";
 
 /** Public IPs by ARM id with their zones: a zone-redundant gateway needs zone-redundant public IPs. */
 export class ApimMock {
@@ -104,8 +112,18 @@ export class ApimMock {
     };
   }
 
+  /** Injection (classic Developer, Premium) or, on a v2 tier, integration (Standard v2, written External). */
+  private checkVnet(tier: ApimTier, type: string, refuse: (why: string) => never): void {
+    if (type === "None") return;
+    if (tier.vnetInjection) return;
+    if (!tier.vnetIntegration)
+      refuse("VNet injection needs the Developer or Premium tier, VNet integration Standard v2");
+    if (type !== "External")
+      refuse("a v2 tier integrates with a VNet for outbound calls only (External), never Internal");
+  }
+
   private check(name: string, sku: string, tier: ApimTier, inputs: Props): void {
-    const refuse = (why: string) => {
+    const refuse = (why: string): never => {
       throw new ApimRefusal(`API Management service '${name}' (${sku}): ${why}`);
     };
     const locations: Props[] = [inputs, ...(inputs.additionalLocations ?? [])];
@@ -115,8 +133,7 @@ export class ApimMock {
       refuse(`${inputs.sku.capacity} units; the tier scales to ${maxUnits}`);
     if (locations.some(l => l.zones?.length) && !tier.availabilityZones)
       refuse("this tier has no availability zone support");
-    if (inputs.virtualNetworkType && inputs.virtualNetworkType !== "None" && !tier.vnetInjection)
-      refuse("VNet injection needs the Developer or Premium tier");
+    this.checkVnet(tier, inputs.virtualNetworkType ?? "None", refuse);
     const security = Object.keys(inputs.customProperties ?? {}).filter(k => k.includes(".Gateway.Security."));
     if (security.length && !tier.protocolSettings)
       refuse(`this tier takes no protocol or cipher settings (${security.join(", ")})`);

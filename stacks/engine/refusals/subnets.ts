@@ -5,7 +5,14 @@
  * private endpoint (or the service) that needs one more.
  */
 import { hostAddress, parseCidr } from "../../../infra/cidr";
-import { FIRST_USABLE_OFFSET, apimSubnetAddresses, usableAddresses } from "../../../catalog/networkLimits";
+import {
+  APIM_INTEGRATION_DELEGATION,
+  APIM_INTEGRATION_MAX_PREFIX_LENGTH,
+  APIM_INTEGRATION_SOURCE,
+  FIRST_USABLE_OFFSET,
+  apimSubnetAddresses,
+  usableAddresses,
+} from "../../../catalog/networkLimits";
 import type { AzureRefusal } from "./refusal";
 
 const SOURCE =
@@ -13,15 +20,24 @@ const SOURCE =
 const APIM_SOURCE =
   "https://learn.microsoft.com/azure/api-management/virtual-network-injection-resources#subnet-size (2 addresses per Premium unit, 1 per Developer unit, 1 for the internal load balancer)";
 
+/** What the engine remembers of a subnet besides its prefix. */
+export interface SubnetTraits {
+  /** Services the subnet is delegated to (`delegations[].serviceName`). */
+  readonly delegations: readonly string[];
+  readonly hasNsg: boolean;
+}
+
 export class SubnetAddresses {
   /** Subnet id -> address prefix. */
   private readonly prefixes = new Map<string, string>();
+  private readonly traits = new Map<string, SubnetTraits>();
   /** Subnet id -> addresses handed out so far. */
   private readonly handedOut = new Map<string, number>();
   readonly refusals: AzureRefusal[] = [];
 
-  remember(subnetId: string, prefix: string): void {
+  remember(subnetId: string, prefix: string, traits: SubnetTraits): void {
     this.prefixes.set(subnetId, prefix);
+    this.traits.set(subnetId, traits);
   }
 
   /** The next private IP of a subnet (10.255.0.x if the subnet is unknown); a refusal once the subnet is full. */
@@ -54,6 +70,30 @@ export class SubnetAddresses {
         resource,
         message: `subnet ${subnetId} (${prefix}) has ${usable} usable addresses; ${units} ${sku} unit(s)${internal ? " in internal mode" : ""} need ${needed}`,
         source: APIM_SOURCE,
+      });
+    }
+  }
+
+  /**
+   * A v2 gateway integrated with a subnet it cannot use: not delegated to Microsoft.Web/serverFarms, without a
+   * network security group, or smaller than a /27.
+   */
+  apimIntegration(resource: string, subnetId: string | undefined): void {
+    const prefix = subnetId && this.prefixes.get(subnetId);
+    const traits = subnetId && this.traits.get(subnetId);
+    if (!prefix || !traits) return;
+    const problems = [
+      !traits.delegations.includes(APIM_INTEGRATION_DELEGATION) && `is not delegated to ${APIM_INTEGRATION_DELEGATION}`,
+      !traits.hasNsg && "has no network security group",
+      parseCidr(prefix).prefixLength > APIM_INTEGRATION_MAX_PREFIX_LENGTH &&
+        `(${prefix}) is smaller than a /${APIM_INTEGRATION_MAX_PREFIX_LENGTH}`,
+    ].filter((p): p is string => !!p);
+    for (const problem of problems) {
+      this.refusals.push({
+        rule: "apim-integration-subnet",
+        resource,
+        message: `subnet ${subnetId} ${problem}: API Management cannot integrate with it`,
+        source: APIM_INTEGRATION_SOURCE,
       });
     }
   }
