@@ -74,7 +74,7 @@ describe("dev (public): Front Door with WAF in front of every regional gateway",
       expect(subnet.delegations).toEqual([expect.objectContaining({ serviceName: "Microsoft.Web/serverFarms" })]);
       expect(subnet.networkSecurityGroup.id).toBeTruthy();
     }
-    const accounts = ofType(run, TYPES.cognitiveAccount);
+    const accounts = ofType(run, TYPES.account);
     for (const a of accounts) {
       expect(inputs(a).properties).toMatchObject({
         publicNetworkAccess: "Disabled",
