@@ -13,6 +13,7 @@ import { BcdrConfig, ConfigError, LiveAzure, PROJECT, validateStack } from "./co
 import { FrontDoorEdge, FrontDoorRoute, edgeOrigins } from "./edge";
 import { ApiGateway, ApiGatewayArgs } from "./gateway/gateway";
 import { SubscriptionKeys } from "./gateway/subscriptionKeys";
+import type { GatewaySubnets } from "./gateway/service";
 import { GatewayDns } from "./gatewayDns";
 import { GatewayApp } from "./gateway/entraApp";
 import { APP_ROLE_PREFIX } from "./gateway/ids";
@@ -176,6 +177,13 @@ interface GatewayInputs {
   readonly edge?: FrontDoorEdge;
 }
 
+/** Private mode injects the gateways into their subnets; public mode with VNets integrates them. */
+const gatewaySubnets = (config: BcdrConfig, privateNetwork?: PrivateNetwork): GatewaySubnets | undefined =>
+  privateNetwork && {
+    use: config.network.mode === "private" ? "injected" : "integrated",
+    ids: privateNetwork.apimSubnetIds,
+  };
+
 /** One multi-region gateway, or one per region. */
 function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[] {
   const { config, client } = ctx;
@@ -215,10 +223,7 @@ function declareGateways(ctx: StackContext, inputs: GatewayInputs): ApiGateway[]
     nameSuffix: ctx.nameSuffix,
     commonTags: ctx.tags,
     protect: config.protect,
-    subnets: privateNetwork && {
-      use: config.network.mode === "private" ? "injected" : "integrated",
-      ids: privateNetwork.apimSubnetIds,
-    },
+    subnets: gatewaySubnets(config, privateNetwork),
     frontDoorId: inputs.edge?.frontDoorId,
     // A component as a dependency stands for all its children: the vault's endpoint, zone, link and record.
     vaultAccess: privateNetwork && regions.map(r => privateNetwork.regions[r].privateLink),
@@ -368,6 +373,7 @@ function declare(config: BcdrConfig, topology: Topology, chains: readonly Gatewa
   return stackOutputs({
     config,
     topology,
+    chains,
     today,
     accounts,
     gatewayHosts,

@@ -6,7 +6,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BcdrConfig, GatewayConfig, requiredOffers } from "./config";
 import { FrontDoorEdge } from "./edge";
+import { ClientBudget, DATED_API_VERSION, V1_PATH, clientBudget } from "./gateway/clientSettings";
 import { GatewayApp } from "./gateway/entraApp";
+import { SUBSCRIPTION_KEY_PARAMETER } from "./gateway/ids";
+import type { GatewayChain } from "./gateway/policy";
+import { policyTiming } from "./gateway/policyInput";
 import { KEY_SLOTS, SubscriptionKeys, subscriptionKeySecretName } from "./gateway/subscriptionKeys";
 import { GatewayDns } from "./gatewayDns";
 import { SecretVault } from "./keyvault";
@@ -55,6 +59,28 @@ export interface GatewayOutput {
   readonly hosts: Readonly<Record<string, string>>;
 }
 
+/**
+ * What an application's team sets in its OpenAI client (docs/clients.md): where to call, how to authenticate,
+ * the API version, the deployment names it may call, and the timeout and retries its chains need.
+ */
+export interface ClientSettings extends ClientBudget {
+  /** `https://<entry host>`: the Front Door endpoint (public mode) or the gateway's private name. */
+  readonly endpoint: string;
+  /** The v1 API's base URL: `<endpoint>/openai/v1/`. */
+  readonly baseUrl: string;
+  readonly callerAuth: GatewayConfig["callerAuth"];
+  /** Entra ID: the scope a client asks its token for, `<gateway.audience>/.default`. */
+  readonly scope?: string;
+  /** Subscription keys: the header the gateway reads the key from. */
+  readonly keyHeader?: string;
+  /** Subscription keys: the Key Vault secret (in `keyVaultUri`) holding the application's primary key. */
+  readonly keySecret?: string;
+  /** The `api-version` of `/openai/deployments/<name>/...` calls (the v1 API takes none). */
+  readonly apiVersion: string;
+  /** The deployment names the application may call: the `model` of a v1 call, `<name>` of a deployments call. */
+  readonly deployments: readonly string[];
+}
+
 export type EntryOutput =
   | { readonly mode: "public"; readonly frontDoorHost: string }
   | {
@@ -74,6 +100,8 @@ export interface StackOutputs {
   readonly applications: Readonly<Record<string, ApplicationOutput>>;
   readonly gateway: GatewayOutput;
   readonly entry: EntryOutput;
+  /** Application -> the settings of its clients. */
+  readonly clients: Readonly<Record<string, ClientSettings>>;
   readonly keyVaultUri: string;
   /** Model versions past or near their published retirement: `pulumi up` shows them and the plan prints them. */
   readonly modelRetirements: readonly RetirementWarning[];
@@ -88,6 +116,8 @@ export type Declared<T> = pulumi.Input<
 export interface DeclaredStack {
   readonly config: BcdrConfig;
   readonly topology: Topology;
+  /** The chains as the gateway walks them: the clients' timeouts and retries are read from them. */
+  readonly chains: readonly GatewayChain[];
   /** The plan's date: it decides which model versions are retired. */
   readonly today: string;
   readonly accounts: ReadonlyMap<string, OpenAiAccount>;
@@ -180,16 +210,43 @@ function entryOutput({ config, edge, gatewayDns }: DeclaredStack) {
       };
 }
 
+function clientOutputs(stack: DeclaredStack, endpoint: pulumi.Input<string>) {
+  const { config, topology, chains, entraApp } = stack;
+  const timing = policyTiming(config.gateway);
+  return Object.fromEntries(
+    config.applications.map(a => {
+      const own = applicationChains(topology, a.workload);
+      const settings = {
+        endpoint: pulumi.interpolate`https://${endpoint}`,
+        baseUrl: pulumi.interpolate`https://${endpoint}${V1_PATH}`,
+        callerAuth: config.gateway.callerAuth,
+        scope: entraApp && pulumi.interpolate`${entraApp.audience}/.default`,
+        keyHeader: entraApp ? undefined : SUBSCRIPTION_KEY_PARAMETER,
+        keySecret: entraApp ? undefined : subscriptionKeySecretName(a.name, "primary"),
+        apiVersion: DATED_API_VERSION,
+        deployments: own.map(c => c.deployment),
+        ...clientBudget(
+          own.map(c => chains.find(g => g.name === c.name)!),
+          timing,
+        ),
+      };
+      return [a.name, settings];
+    }),
+  );
+}
+
 /** The stack's outputs, in the order `pulumi stack output` and the plan list them. */
 export function stackOutputs(stack: DeclaredStack) {
   const { config, topology } = stack;
+  const entry = entryOutput(stack);
   return {
     dataZone: topology.dataZone ?? "none",
     accounts: accountOutputs(stack.accounts),
     chains: Object.fromEntries(topology.chains.map(c => [c.name, c])),
     applications: applicationOutputs(config, topology),
     gateway: gatewayOutput(stack),
-    entry: entryOutput(stack),
+    entry,
+    clients: clientOutputs(stack, entry.mode === "public" ? entry.frontDoorHost : entry.gatewayHost),
     keyVaultUri: stack.vault.vault.properties.vaultUri,
     modelRetirements: retirementWarnings(requiredOffers(config), stack.today),
   } satisfies Declared<StackOutputs>;

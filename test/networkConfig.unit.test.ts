@@ -250,6 +250,22 @@ describe("refused network and edge configs name the key and what is allowed", ()
       "aoai-bcdr:network.vnets: public mode with private backends needs a VNet for every gateway region; missing: centralus",
     ],
     [
+      "a public-mode private endpoint subnet without room for the accounts and the vault",
+      "dev",
+      v => {
+        v.network.vnets.centralus.privateEndpointSubnet = "10.61.0.32/30";
+      },
+      "aoai-bcdr:network.vnets.centralus.privateEndpointSubnet: 10.61.0.32/30 hands out 0 addresses (Azure reserves 5 per subnet), but this region holds 3 private endpoints",
+    ],
+    [
+      "a public-mode VNet with custom DNS servers that would bypass its own privatelink zones",
+      "dev",
+      v => {
+        v.network.vnets.eastus2.dnsServers = ["10.0.0.4"];
+      },
+      "aoai-bcdr:network.vnets.eastus2.dnsServers: the stack's own privatelink zones are linked to this VNet",
+    ],
+    [
       "a public-mode integration subnet below a /27",
       "dev",
       v => {

@@ -9,6 +9,8 @@ import { admitsStatus } from "../policies/lib/statusCondition";
 import { tlsVersion } from "../policies/rules/minimumTls";
 import { inTopology } from "../policies/lib/scope";
 import { UnknownValueError } from "../policies/lib/sdk";
+import { networkMode } from "../policies/lib/network";
+import { TYPES } from "../catalog/types";
 
 describe("ARM ids", () => {
   const backend =
@@ -141,5 +143,27 @@ describe("what the topology rules judge", () => {
       },
     });
     expect(inTopology({ urn: urn(vault), props })).toBe(false);
+  });
+});
+
+describe("network mode", () => {
+  const args = (types: string[], config: Record<string, unknown> = {}) =>
+    ({ resources: types.map(type => ({ type })), getConfig: () => config }) as unknown as Parameters<
+      typeof networkMode
+    >[0];
+
+  test("auto: public without private networking; with it, Front Door tells public-private-backends from private", () => {
+    expect(networkMode(args([TYPES.account, TYPES.frontDoorProfile]))).toBe("public");
+    expect(networkMode(args([TYPES.virtualNetwork, TYPES.privateZone, TYPES.frontDoorProfile]))).toBe(
+      "public-private-backends",
+    );
+    expect(networkMode(args([TYPES.virtualNetwork, TYPES.privateZone]))).toBe("private");
+  });
+
+  test("a pinned mode wins over what the stack holds", () => {
+    expect(networkMode(args([TYPES.frontDoorProfile], { networkMode: "public-private-backends" }))).toBe(
+      "public-private-backends",
+    );
+    expect(networkMode(args([], { networkMode: "private" }))).toBe("private");
   });
 });

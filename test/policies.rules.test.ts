@@ -344,7 +344,25 @@ const BREAKAGES: readonly Breakage[] = [
     apply: edit("standard-primary-account", p => {
       p.properties.publicNetworkAccess = "Enabled";
     }),
-    message: /'standard-primary-account' allows public network access in a private-mode stack/,
+    message:
+      /'standard-primary-account' allows public network access, but the gateways reach the accounts through private endpoints \(network mode private\)/,
+  },
+  {
+    rule: "private-account-access",
+    stack: "dev",
+    breaks: "a public account in public mode with private backends",
+    apply: edit("standard-secondary-account", p => {
+      p.properties.publicNetworkAccess = "Enabled";
+    }),
+    message:
+      /'standard-secondary-account' allows public network access, but the gateways reach the accounts through private endpoints \(network mode public-private-backends\)/,
+  },
+  {
+    rule: "private-endpoints",
+    stack: "dev",
+    breaks: "an account without private endpoint in one gateway region, in public mode with private backends",
+    apply: resources => without(resources, "network-centralus-private-link-pe-standard-primary"),
+    message: /'standard-primary-account' has no private endpoint in gateway region centralus/,
   },
   {
     rule: "private-endpoints",

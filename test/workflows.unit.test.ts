@@ -2,9 +2,10 @@
  * The GitHub Actions workflows, checked offline: each file against GitHub's workflow (or action) schema
  * with @action-validator/core, then what the pipeline must do, for every stack the stack files declare (the
  * stacks command's matrix, expanded here as GitHub expands it): test and plan every stack on pull requests,
- * preview them with the read-only preview identity and a team token, deploy each stack behind its own
- * environment with its deploy identity, protected stacks' up applying the update plan their reviewers
- * approved, one update per stack at a time, the pack released to a named policy group, no stored secret.
+ * preview the unprotected ones (not from forks) with the preview identity and a team token, deploy each stack
+ * behind its own environment with its deploy identity, protected stacks' up applying the update plan their
+ * reviewers approved, one Pulumi operation per stack at a time, every Pulumi token outliving its job, one pinned
+ * Pulumi CLI, the pack released with an admin-scoped token to a named policy group, no stored secret.
  * Each check returns its problems, and a broken copy of the workflows shows it catching its case.
  */
 import { spawnSync } from "child_process";
@@ -59,6 +60,8 @@ const loadWorkflows = (): Workflows =>
   ) as Workflows;
 const pulumiCli = (job: Job) => job.steps.flatMap(s => s.run?.match(/pulumi (preview|up|policy) [^\n]*/g) ?? []);
 const needs = (job: Job) => [job.needs ?? []].flat();
+/** The job's step running the prepare action: its Azure and Pulumi logins. */
+const login = (job: Job) => job.steps.find(s => s.uses === "./.github/actions/prepare");
 
 /** The rows GitHub gives a job whose matrix is `include: ${{ fromJSON(needs.stacks.outputs.<wave>) }}`. */
 function expand(wf: Workflow, name: string, matrix: StackMatrix): StackRow[] {
@@ -73,11 +76,13 @@ function expand(wf: Workflow, name: string, matrix: StackMatrix): StackRow[] {
 
 /** A job's value for one matrix row, as GitHub substitutes it. */
 const resolve = (value: unknown, row: StackRow) =>
-  JSON.parse(
-    JSON.stringify(value)
-      .replaceAll("${{ matrix.stack }}", row.stack)
-      .replaceAll("${{ matrix.policyConfig }}", row.policyConfig),
-  );
+  value === undefined
+    ? undefined
+    : JSON.parse(
+        JSON.stringify(value)
+          .replaceAll("${{ matrix.stack }}", row.stack)
+          .replaceAll("${{ matrix.policyConfig }}", row.policyConfig),
+      );
 
 /** Every stack of `root` planned and previewed on pull requests, deployed on main, each where it belongs. */
 function coverageProblems(wfs: Workflows, stacksRoot: string): string[] {
@@ -87,8 +92,10 @@ function coverageProblems(wfs: Workflows, stacksRoot: string): string[] {
   const pr = wfs["pull-request"];
   const lists = pr.jobs.stacks.steps.find(s => s.id === "list")?.run;
   if (lists !== 'npm run --silent stacks >> "$GITHUB_OUTPUT"') problems.push(`pull-request stacks: runs ${lists}`);
-  for (const job of ["plan", "preview"])
-    if (names(expand(pr, job, matrix)).join() !== names(matrix.all).join()) problems.push(`pull-request ${job}`);
+  if (names(expand(pr, "plan", matrix)).join() !== names(matrix.all).join()) problems.push("pull-request plan");
+  // Stack Read can export and decrypt a stack: a pull request's code never gets it on a protected stack.
+  if (names(expand(pr, "preview", matrix)).join() !== names(matrix.unprotected).join())
+    problems.push("pull-request preview: not exactly the unprotected stacks");
   const deploy = wfs.deploy;
   const first = names(expand(deploy, "deploy", matrix));
   const [previewed, applied] = ["preview", "up"].map(j => names(expand(deploy, j, matrix)));
@@ -139,7 +146,7 @@ function identityProblems(wfs: Workflows): string[] {
   if (preview.environment !== undefined) problems.push("pull-request preview: has an environment");
   if (preview.env?.ARM_CLIENT_ID !== "${{ vars.AZURE_PREVIEW_CLIENT_ID }}")
     problems.push(`pull-request preview: Azure identity ${preview.env?.ARM_CLIENT_ID}`);
-  const token = (job: Job) => job.steps.find(s => s.uses === "./.github/actions/prepare")?.with?.["pulumi-token"];
+  const token = (job: Job) => login(job)?.with?.["pulumi-token"];
   if (token(preview) !== "team:${{ vars.PULUMI_PREVIEW_TEAM }}")
     problems.push(`pull-request preview: ${token(preview)}`);
   for (const name of ["deploy", "preview", "up"]) {
@@ -150,8 +157,11 @@ function identityProblems(wfs: Workflows): string[] {
     )
       problems.push(`deploy ${name}: not the stack's deploy identity and team`);
   }
-  if (token(wfs.release.jobs["publish-policy-pack"]) !== "organization")
-    problems.push("release: not an organization token");
+  if (token(wfs.release.jobs["publish-policy-pack"]) !== "organization:admin")
+    problems.push("release: not an admin-scoped organization token");
+  // A fork's run gets no id-token: its preview could only fail.
+  if (!preview.if?.startsWith("github.event.pull_request.head.repo.full_name == github.repository &&"))
+    problems.push(`pull-request preview: runs for forks (if: ${preview.if})`);
   return problems;
 }
 
@@ -176,14 +186,48 @@ function approvalProblems(deploy: Workflow): string[] {
     const ups = pulumiCli(job).filter(c => c.startsWith("pulumi up"));
     if (ups.some(c => !c.includes("--plan plan.json") || !c.includes("--policy-pack policies")))
       problems.push(`${name}: an up that does not apply the saved plan with the pack`);
+    // A plan saved while an earlier up runs is stale before it is approved: previews share the stack's group.
     if (
-      ups.length > 0 &&
+      pulumiCli(job).length > 0 &&
       JSON.stringify(resolve(job.concurrency, row)) !==
         JSON.stringify({ group: "pulumi-aoai-bcdr-prod", "cancel-in-progress": false })
     )
-      problems.push(`${name}: updates are not one per stack at a time`);
+      problems.push(`${name}: not in the stack's update group`);
   }
   return problems;
+}
+
+/** The GitHub job limit (https://docs.github.com/actions/reference/limits) and the issuer's default max expiration. */
+const JOB_LIMIT_MINUTES = 360;
+const ISSUER_MAX_SECONDS = 25 * 3600;
+
+/** Every job that logs in holds a Pulumi token that outlives the job: a token expiring mid-update fails it. */
+function tokenLifetimeProblems(wfs: Workflows): string[] {
+  return Object.entries(wfs).flatMap(([file, wf]) =>
+    Object.entries(wf.jobs).flatMap(([name, job]) => {
+      if (!login(job)) return [];
+      const seconds = login(job)!.with?.["pulumi-token-expiration"] ?? "(default: 7200)";
+      const minutes = job["timeout-minutes"] ?? JOB_LIMIT_MINUTES;
+      return Number(seconds) >= minutes * 60 && Number(seconds) <= ISSUER_MAX_SECONDS
+        ? []
+        : [`${file} ${name}: a token of ${seconds} seconds for a ${minutes}-minute job`];
+    }),
+  );
+}
+
+/** Every Pulumi CLI the workflows install is the one in .pulumi-version: a plan is applied by the CLI that saved it. */
+function cliVersionProblems(wfs: Workflows): string[] {
+  return Object.entries(wfs).flatMap(([file, wf]) =>
+    Object.entries(wf.jobs).flatMap(([name, job]) =>
+      job.steps
+        .filter(s => s.uses?.startsWith("pulumi/actions@"))
+        .flatMap(s =>
+          s.with?.["pulumi-version-file"] === ".pulumi-version" && s.with?.["pulumi-version"] === undefined
+            ? []
+            : [`${file} ${name}: an unpinned Pulumi CLI`],
+        ),
+    ),
+  );
 }
 
 describe("the workflows", () => {
@@ -226,7 +270,7 @@ describe("the workflows", () => {
     for (const file of workflowFiles) expect(read(file)).not.toContain("pull_request_target");
   });
 
-  test("pull requests: tests, then the plan of every stack as artifacts, then a preview of every stack with the local pack and a PR comment", () => {
+  test("pull requests: tests, then the plan of every stack as artifacts, then a preview of every unprotected stack with the local pack and a PR comment", () => {
     const { jobs } = workflows["pull-request"];
     expect(jobs.test.steps.map(s => s.run)).toContain("npm test");
     expect(jobs.plan.steps.map(s => s.run)).toContain(
@@ -259,6 +303,9 @@ describe("the workflows", () => {
       "deploy: up does not apply every previewed stack",
       "deploy: covers dev,dev, not each of dev,prod once",
     ]);
+    const exposed = loadWorkflows();
+    exposed["pull-request"].jobs.preview.strategy!.matrix.include = "${{ fromJSON(needs.stacks.outputs.all) }}";
+    expect(coverageProblems(exposed, root)).toEqual(["pull-request preview: not exactly the unprotected stacks"]);
     const unplanned = loadWorkflows();
     unplanned["pull-request"].jobs.plan.strategy!.matrix.include = "${{ fromJSON(needs.stacks.outputs.protected) }}";
     expect(() => coverageProblems(unplanned, root)).toThrow("stacks: no output protected");
@@ -272,7 +319,7 @@ describe("the workflows", () => {
     expect(timeoutProblems(broken, root)).toEqual(["up prod: 120 minutes, needs 135 (at most 360)"]);
   });
 
-  test("identities: previews with the read-only identity and a team token, deploys with the stack's environment, the release with an organization token", () => {
+  test("identities: previews with the preview identity and a team token (not from forks), deploys with the stack's environment, the release with an admin-scoped organization token", () => {
     expect(identityProblems(workflows)).toEqual([]);
     const broken = loadWorkflows();
     broken["pull-request"].jobs.preview.env!.ARM_CLIENT_ID = "${{ vars.AZURE_CLIENT_ID }}";
@@ -287,9 +334,49 @@ describe("the workflows", () => {
       'deploy: workflow permissions {"contents":"read","id-token":"write"}',
       "deploy up: reads an environment's variable without the stack's environment",
     ]);
+    const member = loadWorkflows();
+    login(member.release.jobs["publish-policy-pack"])!.with!["pulumi-token"] = "organization";
+    delete member["pull-request"].jobs.preview.if;
+    expect(identityProblems(member)).toEqual([
+      "release: not an admin-scoped organization token",
+      "pull-request preview: runs for forks (if: undefined)",
+    ]);
+    // The prepare action asks for the admin scope exactly when it is not asked for a team token.
+    const auth = (parse(read(".github/actions/prepare/action.yml")) as { runs: { steps: Step[] } }).runs.steps.find(s =>
+      s.uses?.startsWith("pulumi/auth-actions@"),
+    )!.with!;
+    expect(auth.scope).toBe("${{ startsWith(inputs.pulumi-token, 'team:') && inputs.pulumi-token || 'admin' }}");
+    expect(auth["token-expiration"]).toBe("${{ inputs.pulumi-token-expiration }}");
   });
 
-  test("main: protected stacks' up applies, after approval, the plan their preview saved; one update per stack at a time", () => {
+  test("every Pulumi token outlives its job: the exchange's 2-hour default would end a long update", () => {
+    expect(tokenLifetimeProblems(workflows)).toEqual([]);
+    const short = loadWorkflows();
+    delete login(short.deploy.jobs.up)!.with!["pulumi-token-expiration"];
+    login(short.release.jobs["publish-policy-pack"])!.with!["pulumi-token-expiration"] = 7200;
+    short.release.jobs["publish-policy-pack"]["timeout-minutes"] = 180;
+    expect(tokenLifetimeProblems(short)).toEqual([
+      "deploy up: a token of (default: 7200) seconds for a 300-minute job",
+      "release publish-policy-pack: a token of 7200 seconds for a 180-minute job",
+    ]);
+  });
+
+  test("preview and up install the Pulumi CLI of .pulumi-version, the SDK's version", () => {
+    expect(cliVersionProblems(workflows)).toEqual([]);
+    const sdk = JSON.parse(read("package.json")).dependencies["@pulumi/pulumi"];
+    expect(read(".pulumi-version")).toBe(`${sdk}\n`);
+    const unpinned = loadWorkflows();
+    delete unpinned.deploy.jobs.up.steps.find(s => s.uses?.startsWith("pulumi/actions@"))!.with;
+    unpinned["pull-request"].jobs.preview.steps.find(s => s.uses?.startsWith("pulumi/actions@"))!.with![
+      "pulumi-version"
+    ] = "^3";
+    expect(cliVersionProblems(unpinned)).toEqual([
+      "pull-request preview: an unpinned Pulumi CLI",
+      "deploy up: an unpinned Pulumi CLI",
+    ]);
+  });
+
+  test("main: protected stacks' up applies, after approval, the plan their preview saved; one Pulumi operation per stack at a time", () => {
     expect(approvalProblems(workflows.deploy)).toEqual([]);
     expect(needs(workflows.deploy.jobs.preview)).toContain("deploy");
     expect(pulumiCli(workflows.deploy.jobs.deploy)).toEqual([
@@ -301,8 +388,10 @@ describe("the workflows", () => {
       s.run ? { ...s, run: s.run.replace(" --plan plan.json", "") } : s,
     );
     broken.deploy.jobs.up.needs = ["stacks"];
+    delete broken.deploy.jobs.preview.concurrency;
     expect(approvalProblems(broken.deploy)).toEqual([
       "up: does not need preview",
+      "preview: not in the stack's update group",
       "up: an up that does not apply the saved plan with the pack",
     ]);
   });
@@ -354,17 +443,31 @@ describe("adding a stack is adding its stack file", () => {
     expect(matrix.protected.map(r => r.stack)).toEqual(["prod", "staging"]);
     const workflows = loadWorkflows();
     expect([...coverageProblems(workflows, copy), ...timeoutProblems(workflows, copy)]).toEqual([]);
-    // The copy is previewed on pull requests and deployed behind its own environment, like the stack it copies.
-    const staging = matrix.protected[1];
+    // Each copy is previewed and deployed like the stack it copies: the protected one behind its own environment.
+    const [sandbox, staging] = [matrix.unprotected[1], matrix.protected[1]];
     expect(resolve(workflows.deploy.jobs.up.environment, staging)).toBe("staging");
-    expect(resolve(workflows["pull-request"].jobs.preview.steps, staging)).toContainEqual(
+    expect(resolve(workflows["pull-request"].jobs.preview.steps, sandbox)).toContainEqual(
       expect.objectContaining({
         with: expect.objectContaining({
-          "stack-name": "${{ env.PULUMI_ORG }}/aoai-bcdr/staging",
+          "stack-name": "${{ env.PULUMI_ORG }}/aoai-bcdr/sandbox",
           policyPackConfigs: "",
         }),
       }),
     );
+  });
+
+  test("a stack file without aoai-bcdr:protect is protected, as the program's schema defaults it", () => {
+    const prod = fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8");
+    expect(prod).toMatch(/^ {2}aoai-bcdr:protect: true\n/m);
+    const file = path.join(copy, "Pulumi.qa.yaml");
+    fs.writeFileSync(file, prod.replace(/^ {2}aoai-bcdr:protect: true\n/m, ""));
+    expect(stackMatrix(copy).protected.map(r => r.stack)).toEqual(["prod", "qa", "staging"]);
+    // The program reads a quoted value as JSON text: "false" is false there, and here.
+    fs.writeFileSync(file, prod.replace("aoai-bcdr:protect: true", 'aoai-bcdr:protect: "false"'));
+    expect(stackMatrix(copy).unprotected.map(r => r.stack)).toEqual(["dev", "qa", "sandbox"]);
+    fs.writeFileSync(file, prod.replace("aoai-bcdr:protect: true", "aoai-bcdr:protect: maybe"));
+    expect(() => stackMatrix(copy)).toThrow("Pulumi.qa.yaml: aoai-bcdr:protect must be true or false");
+    fs.rmSync(file);
   });
 
   test("the stacks command prints the matrix as step outputs, and refuses a stack file it cannot read", async () => {
@@ -382,19 +485,30 @@ describe("adding a stack is adding its stack file", () => {
   });
 });
 
-describe("the prepare action refuses to log in with an empty variable", () => {
+describe("the prepare action refuses to log in with an empty or unallowed variable", () => {
   const action = parse(read(".github/actions/prepare/action.yml")) as { runs: { steps: Step[] } };
   const check = action.runs.steps.find(s => s.name === "Check the identities")!;
-  const vars = { PULUMI_ORG: "contoso", ARM_CLIENT_ID: "c", ARM_TENANT_ID: "t", ARM_SUBSCRIPTION_ID: "s" };
+  const vars = {
+    PULUMI_ORG: "contoso",
+    ARM_CLIENT_ID: "c",
+    ARM_TENANT_ID: "t",
+    ARM_SUBSCRIPTION_ID: "s",
+    PULUMI_TOKEN_EXPIRATION: "18000",
+  };
   const run = (env: Record<string, string>) =>
     spawnSync("bash", ["-e", "-c", check.run!], { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" });
 
   test("it runs before either login, and passes when every variable is set", () => {
     const names = action.runs.steps.map(s => s.name ?? s.uses);
     expect(names.indexOf("Check the identities")).toBeLessThan(names.indexOf("Log in to Azure (OIDC)"));
-    expect(check.env).toEqual({ AZURE_LOGIN: "${{ inputs.azure-login }}", PULUMI_TOKEN: "${{ inputs.pulumi-token }}" });
+    expect(check.env).toEqual({
+      AZURE_LOGIN: "${{ inputs.azure-login }}",
+      PULUMI_TOKEN: "${{ inputs.pulumi-token }}",
+      PULUMI_TOKEN_EXPIRATION: "${{ inputs.pulumi-token-expiration }}",
+    });
     expect(run({ ...vars, AZURE_LOGIN: "true", PULUMI_TOKEN: "team:aoai-bcdr-preview" }).status).toBe(0);
-    expect(run({ PULUMI_ORG: "contoso", AZURE_LOGIN: "false", PULUMI_TOKEN: "organization" }).status).toBe(0);
+    const release = { PULUMI_ORG: "contoso", AZURE_LOGIN: "false", PULUMI_TOKEN_EXPIRATION: "900" };
+    expect(run({ ...release, PULUMI_TOKEN: "organization:admin" }).status).toBe(0);
   });
 
   test.each([
@@ -402,10 +516,16 @@ describe("the prepare action refuses to log in with an empty variable", () => {
     [{ ARM_CLIENT_ID: "", PULUMI_ORG: "" }, "PULUMI_ORG ARM_CLIENT_ID"],
     [{ PULUMI_TOKEN: "team:" }, "pulumi-token ('team:')"],
     [{ PULUMI_TOKEN: "" }, "pulumi-token ('')"],
+    // An organization token without the admin scope cannot publish the pack: only the admin one is accepted.
+    [{ PULUMI_TOKEN: "organization" }, "pulumi-token ('organization')"],
+    [{ PULUMI_TOKEN_EXPIRATION: "" }, "pulumi-token-expiration ('')"],
+    [{ PULUMI_TOKEN_EXPIRATION: "2h" }, "pulumi-token-expiration ('2h')"],
   ])("%j is refused, naming it", (override, named) => {
     const r = run({ ...vars, AZURE_LOGIN: "true", PULUMI_TOKEN: "team:aoai-bcdr-deploy", ...override });
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe(`::error::empty: ${named} (docs/pipelines.md lists the variables each job reads)\n`);
+    expect(r.stdout).toBe(
+      `::error::empty or not allowed: ${named} (docs/pipelines.md lists the variables and inputs each job sets)\n`,
+    );
   });
 });
 

@@ -12,7 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
-import { API_ID, API_PATH } from "./ids";
+import { API_ID, API_PATH, SUBSCRIPTION_KEY_PARAMETER } from "./ids";
 import { ServiceRef } from "./namedValues";
 
 /** Every method an OpenAI client sends, and HEAD/OPTIONS for probes and preflights. TRACE is left out: it only echoes requests back. */
@@ -41,7 +41,7 @@ export function openAiApi(name: string, args: OpenAiApiArgs, parent: pulumi.Reso
       protocols: ["https"],
       subscriptionRequired: args.subscriptionRequired,
       // The OpenAI SDKs send their key in `api-key`: subscription keys work with them unchanged.
-      subscriptionKeyParameterNames: { header: "api-key", query: "api-key" },
+      subscriptionKeyParameterNames: { header: SUBSCRIPTION_KEY_PARAMETER, query: SUBSCRIPTION_KEY_PARAMETER },
     },
     { parent },
   );

@@ -6,6 +6,8 @@ import { createHash } from "crypto";
 
 export const API_ID = "azure-openai";
 export const API_PATH = "openai";
+/** The header (and query parameter) the API takes subscription keys in: the one the OpenAI SDKs send their key in. */
+export const SUBSCRIPTION_KEY_PARAMETER = "api-key";
 export const FRONT_DOOR_ID_NAMED_VALUE = "front-door-id";
 /** App role values are `<prefix><application>`: the gateway policy maps a caller's role back to its application. */
 export const APP_ROLE_PREFIX = "app.";

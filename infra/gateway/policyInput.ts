@@ -4,7 +4,7 @@
  * length, to measure the document before anything is declared) build the document from one mapping.
  */
 import type { GatewayConfig } from "../config";
-import { ApiPolicyInput, CallerAuth, GatewayChain, policyApplications } from "./policy";
+import { ApiPolicyInput, CallerAuth, GatewayChain, PolicyTiming, policyApplications } from "./policy";
 import { FRONT_DOOR_ID_NAMED_VALUE } from "./ids";
 
 /** The applications as the policy reads them (the config's `applications`). */
@@ -43,6 +43,13 @@ function callerAuth(applications: PolicyCallers, ids: PolicyIdentities): CallerA
   };
 }
 
+/** Every wait of a request, as the policy and the clients' budget read them (`gateway.*Seconds`). */
+export const policyTiming = (g: GatewayConfig): PolicyTiming => ({
+  chainTimeoutSeconds: g.chainTimeoutSeconds,
+  streamFirstByteSeconds: g.streamFirstByteSeconds,
+  suspectSeconds: g.suspectSeconds,
+});
+
 export function apiPolicyInput(
   g: GatewayConfig,
   applications: PolicyCallers,
@@ -56,11 +63,7 @@ export function apiPolicyInput(
     identityClientId: ids.identityClientId,
     applications: policyApplications(applications),
     chains,
-    timing: {
-      chainTimeoutSeconds: g.chainTimeoutSeconds,
-      streamFirstByteSeconds: g.streamFirstByteSeconds,
-      suspectSeconds: g.suspectSeconds,
-    },
+    timing: policyTiming(g),
     retryAfterSeconds: g.retryAfterSeconds,
     ptuBudget: { 2: g.ptuBudget.priority2, 3: g.ptuBudget.priority3 },
     exposeBackendNames: g.exposeBackendNames,

@@ -137,9 +137,12 @@ export interface GatewaySubnets {
 }
 
 /**
- * `Internal` injects a classic gateway into its subnet. A Standard v2 gateway's VNet integration is written
- * `External` with the integrated subnet ("virtualNetworkType External" for outbound integration, API version
- * 2024-05-01): https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound
+ * `Internal` injects a classic gateway into its subnet. A Standard v2 gateway's outbound VNet integration is the
+ * integrated subnet with `External` (the portal's "Outbound features: virtual network integration",
+ * https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound), which needs API version 2024-05-01
+ * or later ("The latest capabilities of the v2 tiers are supported in API Management API version 2024-05-01 or
+ * later", https://learn.microsoft.com/azure/api-management/v2-service-tiers-overview); azure-native 3.x's
+ * apimanagement module is 2024-05-01. The checklist confirms the value on a dev service.
  */
 function vnetType(subnets: GatewaySubnets | undefined): "Internal" | "External" | "None" {
   if (!subnets) return "None";

@@ -13,7 +13,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { ApimService, gatewayRegions, gatewayServices, serviceRegions } from "../lib/gateway";
 import { Verdict, link } from "../lib/links";
 import { onTopology } from "../lib/scope";
-import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
+import { NETWORK_MODE_SCHEMA, requireFrontDoorEntry } from "../lib/network";
 import { TYPES } from "../../catalog/types";
 import { Typed, UNKNOWN, known, ofType, sameName } from "../lib/resources";
 import { OriginGroupOutputs, OriginOutputs } from "../lib/shapes";
@@ -69,12 +69,12 @@ function placedOrigins(
 export const frontDoorOrigins: StackValidationPolicy = {
   name: "front-door-origins",
   description:
-    "In public mode, Front Door has a health-probed origin for the gateway of every gateway region. " +
+    "Where clients come through Front Door (public mode), Front Door has a health-probed origin for the gateway of every gateway region. " +
     "Decides after update, and in preview where origin host names are known.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: onTopology((args, verdict) => {
-    requireNetworkMode(args, "public");
+    requireFrontDoorEntry(args);
     const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length === 0) args.notApplicable("the stack has no API Management gateway");
     if (!complete) verdict.cannotDecide("the gateway's additional locations are unknown");

@@ -10,7 +10,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { namesResource as names } from "../lib/armId";
 import { link } from "../lib/links";
 import { onTopology } from "../lib/scope";
-import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
+import { NETWORK_MODE_SCHEMA, requireFrontDoorEntry } from "../lib/network";
 import { requireOpenAi } from "../lib/openai";
 import { TYPES } from "../../catalog/types";
 import { Typed, ofType, sameName } from "../lib/resources";
@@ -28,11 +28,11 @@ const associates = (policy: SecurityPolicy) => (endpoint: Typed<EndpointOutputs>
 export const frontDoorWaf: StackValidationPolicy = {
   name: "front-door-waf",
   description:
-    "In public mode, Azure Front Door fronts the gateways and a WAF policy in Prevention mode protects every endpoint. Decides in preview and after update.",
+    "Where clients come through Front Door (public mode), Azure Front Door fronts the gateways and a WAF policy in Prevention mode protects every endpoint. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: onTopology((args, verdict) => {
-    requireNetworkMode(args, "public");
+    requireFrontDoorEntry(args);
     requireOpenAi(args);
     const profiles = ofType<FrontDoorProfileOutputs>(args.resources, TYPES.frontDoorProfile).filter(p =>
       FRONT_DOOR_SKUS.includes(p.props.sku.name ?? ""),

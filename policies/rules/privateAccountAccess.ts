@@ -4,18 +4,18 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { onTopology } from "../lib/scope";
-import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
+import { NETWORK_MODE_SCHEMA, networkMode, requirePrivateBackends } from "../lib/network";
 import { openAiAccounts } from "../lib/openai";
 import { sameName } from "../lib/resources";
 
 export const privateAccountAccess: StackValidationPolicy = {
   name: "private-account-access",
   description:
-    "In private mode, every OpenAI account denies public network access. Decides in preview and after update.",
+    "Where the gateways reach the accounts through private endpoints (private mode, or public mode with VNets), every OpenAI account denies public network access. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: onTopology((args, verdict) => {
-    requireNetworkMode(args, "private");
+    requirePrivateBackends(args);
     for (const account of openAiAccounts(args.resources).filter(a =>
       verdict.read(
         `publicNetworkAccess of '${a.name}'`,
@@ -23,7 +23,7 @@ export const privateAccountAccess: StackValidationPolicy = {
       ),
     )) {
       verdict.violation(
-        `OpenAI account '${account.name}' allows public network access in a private-mode stack: set properties.publicNetworkAccess to "Disabled" ` +
+        `OpenAI account '${account.name}' allows public network access, but the gateways reach the accounts through private endpoints (network mode ${networkMode(args)}): set properties.publicNetworkAccess to "Disabled" ` +
           `(and networkAcls.defaultAction to "Deny").`,
         account.urn,
       );

@@ -9,7 +9,7 @@ import { namesResource } from "../lib/armId";
 import { gatewayRegions } from "../lib/gateway";
 import { link } from "../lib/links";
 import { onTopology } from "../lib/scope";
-import { NETWORK_MODE_SCHEMA, requireNetworkMode } from "../lib/network";
+import { NETWORK_MODE_SCHEMA, requirePrivateBackends } from "../lib/network";
 import { Account, openAiAccounts } from "../lib/openai";
 import { TYPES } from "../../catalog/types";
 import { Typed, ofType, regionName } from "../lib/resources";
@@ -29,11 +29,11 @@ const namesAccount = (endpoint: PrivateEndpoint) => (account: Account) => {
 export const privateEndpoints: StackValidationPolicy = {
   name: "private-endpoints",
   description:
-    "In private mode, every OpenAI account has a private endpoint in every gateway region. Decides in preview and after update.",
+    "Where the gateways reach the accounts through private endpoints, every OpenAI account has a private endpoint in every gateway region. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: onTopology((args, verdict) => {
-    requireNetworkMode(args, "private");
+    requirePrivateBackends(args);
     const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length === 0) args.notApplicable("the stack has no API Management gateway");
     if (!complete) verdict.cannotDecide("the gateway's additional locations are unknown");

@@ -19,7 +19,7 @@ import {
   NETWORK_MODE_SCHEMA,
   OPENAI_PRIVATE_LINK_ZONE,
   PRIVATE_LINK_ZONE_PREFIX,
-  requireNetworkMode,
+  requirePrivateBackends,
 } from "../lib/network";
 import { TYPES } from "../../catalog/types";
 import { ofType, regionName, sameName } from "../lib/resources";
@@ -28,12 +28,12 @@ import { PrivateZoneOutputs, VirtualNetworkLinkOutputs, VirtualNetworkOutputs } 
 export const splitBrainDns: StackValidationPolicy = {
   name: "split-brain-dns",
   description:
-    "In private mode, each gateway region has its own privatelink.openai.azure.com zone, linked to that region's VNet only. " +
+    "Where the gateways reach the accounts through private endpoints, each gateway region has its own privatelink.openai.azure.com zone, linked to that region's VNet only. " +
     "Decides after update (zone names are outputs only then); a privatelink zone linked to several regions is caught in preview where its name is known.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
   validateStack: onTopology((args, verdict) => {
-    requireNetworkMode(args, "private");
+    requirePrivateBackends(args);
     const zones = ofType<PrivateZoneOutputs>(args.resources, TYPES.privateZone);
     const vnets = ofType<VirtualNetworkOutputs>(args.resources, TYPES.virtualNetwork);
     const links = ofType<VirtualNetworkLinkOutputs>(args.resources, TYPES.virtualNetworkLink).map(l => {

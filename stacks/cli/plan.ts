@@ -97,6 +97,20 @@ export function writePlan(plan: Plan, out: string): string[] {
   return writeOutDir(out, PLAN.name, planFiles(plan));
 }
 
+/** One line per application: what its clients set (the stack output `clients`, docs/clients.md). */
+export function renderClients(outputs: StackOutputs): string {
+  const clients = Object.entries(outputs.clients ?? {});
+  if (clients.length === 0) return "client settings: no application yet";
+  return [
+    "client settings (stack output clients; docs/clients.md):",
+    ...clients.map(
+      ([app, c]) =>
+        `  ${app}: ${c.callerAuth}, timeout ${c.timeoutSeconds} s (gateway waits up to ${c.gatewayWaitSeconds} s), ` +
+        `maxRetries ${c.maxRetries}, up to ${c.callBudgetSeconds} s per call; api-version ${c.apiVersion} or ${c.baseUrl}`,
+    ),
+  ].join("\n");
+}
+
 export function summary(plan: Plan, files: readonly string[], policySource: string): string {
   const byType = new Map<string, number>();
   for (const r of plan.resources.filter(r => r.custom && !r.type.startsWith("pulumi:providers:")))
@@ -113,6 +127,7 @@ export function summary(plan: Plan, files: readonly string[], policySource: stri
     ...plan.violations.map(formatViolation),
     ...retirements.map(r => `warning: ${r.message}`),
     renderCapacity(capacityAfterRegionLoss(outputs)),
+    renderClients(outputs),
     `wrote ${files.length} files: ${files.filter(f => !apim.includes(f)).join(", ")}${apim.length ? ` and ${apim.length} APIM policies` : ""}`,
   ].join("\n");
 }

@@ -1,8 +1,9 @@
 /**
  * The stacks the workflows plan, preview and deploy, read from the stack files (`Pulumi.<stack>.yaml`), so
  * that adding a stack is adding its file. Prints GitHub Actions step outputs (`name=<json>` lines, appended
- * to `$GITHUB_OUTPUT`): `all` every stack, `unprotected` the stacks deployed first, `protected` the stacks
- * with `aoai-bcdr:protect: true` (production-like), deployed after every unprotected stack succeeded. Each
+ * to `$GITHUB_OUTPUT`): `all` every stack, `unprotected` the stacks with `aoai-bcdr:protect: false`, deployed
+ * first, `protected` the others (production-like: `protect` defaults to true in the program's schema, so a stack
+ * file without the key is protected), deployed after every unprotected stack succeeded. Each
  * entry is a matrix row: the stack and its policy config (`policies/policy-config.<stack>.json`, or "" for
  * the pack's defaults: pulumi/actions passes no `--policy-pack-config` for an empty input, src/libs/utils.ts).
  *
@@ -11,6 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { schema } from "../../infra/config/schema";
 import { Command, Output, UsageError, main, parseCommand, runCommand, EXIT } from "./cli";
 import { listStacks, stackFile } from "./stackFile";
 
@@ -37,7 +39,11 @@ export interface StackMatrix {
   readonly protected: StackRow[];
 }
 
-/** Whether the stack file sets `aoai-bcdr:protect: true`; a file YAML cannot read is refused by name. */
+/**
+ * Whether the stack's program protects it: `aoai-bcdr:protect` read as the program reads it (Pulumi hands a
+ * value over as JSON text, infra/index.ts) and defaulted by the program's own schema, so a file without the key
+ * is protected. A file YAML cannot read, or a value the schema refuses, is refused by name.
+ */
 function isProtected(file: string): boolean {
   let doc: unknown;
   try {
@@ -45,8 +51,10 @@ function isProtected(file: string): boolean {
   } catch (e) {
     throw new UsageError(`${path.basename(file)}: not a readable stack file: ${(e as Error).message.split("\n")[0]}`);
   }
-  const config = (doc as { config?: Record<string, unknown> } | null)?.config;
-  return config?.["aoai-bcdr:protect"] === true;
+  const value = (doc as { config?: Record<string, unknown> } | null)?.config?.["aoai-bcdr:protect"];
+  const protect = schema.shape.protect.safeParse(value === "true" || value === "false" ? value === "true" : value);
+  if (!protect.success) throw new UsageError(`${path.basename(file)}: aoai-bcdr:protect must be true or false`);
+  return protect.data;
 }
 
 export function stackMatrix(root?: string): StackMatrix {

@@ -4,10 +4,8 @@
  * before Front Door gives up on the origin, so callers get the gateway's answer rather than Front Door's 504.
  */
 import { ORIGIN_RESPONSE_TIMEOUT_SECONDS } from "../../gateway/chains";
+import { GATEWAY_MARGIN_SECONDS } from "../../gateway/clientSettings";
 import { Rule, rule } from "./rule";
-
-/** What the gateway itself needs besides waiting on backends (policy, TLS, the last answer's own way back). */
-const GATEWAY_MARGIN_SECONDS = 10;
 
 export const failoverRules: readonly Rule[] = [
   rule(["gateway", "network"], ({ gateway: g, network: n }, issues) => {
