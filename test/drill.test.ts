@@ -101,7 +101,10 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
   });
 
   test("a region that stops answering is failed over: streamed callers wait at most the first-byte bound per hung step", () => {
-    const down = reports.filter(r => r.faults.some(f => f.kind === "down" && f.as !== "5xx"));
+    // Its gateway location up: the whole-region scenarios (the gateway down with it) have a test of their own.
+    const down = reports.filter(
+      r => r.faults.some(f => f.kind === "down" && f.as !== "5xx") && r.faults.every(f => f.kind !== "gateway-down"),
+    );
     expect(down.length).toBeGreaterThan(0);
     expect(handlesTransport(topo)).toBe(true);
     const { firstByteS } = topo.gateways[0].waits;
@@ -131,9 +134,30 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     }
   });
 
+  test("a whole region down with its gateway costs the entry's failover, then the other regions' accounts serve", () => {
+    const r = reports.find(x => x.name.endsWith(" down with its gateway"))!;
+    const region = r.faults[0].kind === "down" ? r.faults[0].region : undefined;
+    expect(r.faults).toEqual([
+      { kind: "down", region, as: "unreachable" },
+      { kind: "gateway-down", region },
+    ]);
+    expect(r.class).toBe("gateway");
+    const e = topo.entry;
+    const lost =
+      e.mode === "public"
+        ? e.probeIntervalS * (e.sampleSize - e.successfulSamplesRequired + 1)
+        : SHORT.operatorMinutes * 60 + e.ttlS;
+    const faultS = (SHORT.window.faultTo - SHORT.window.faultFrom) * 60;
+    for (const a of r.applications) {
+      expect(a.served).toBeLessThan(1);
+      expect(a.served).toBeGreaterThanOrEqual(1 - lost / faultS - 0.05);
+      expect(Object.keys(a.servedBy).every(k => !k.endsWith(`@${region}`))).toBe(true);
+    }
+  });
+
   test("is deterministic for a seed", () => {
     const s = scenarioSet(topo, config())[1];
-    const strip = (r: ScenarioReport) => ({ ...r, wallMs: 0 });
+    const strip = ({ series, ...r }: ScenarioReport) => ({ ...r, wallMs: 0, series: series() });
     expect(strip(runScenario(topo, s, config()))).toEqual(strip(runScenario(topo, s, config())));
   });
 

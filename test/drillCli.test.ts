@@ -77,6 +77,59 @@ describe("flags and exit codes (the shared CLI)", () => {
   });
 });
 
+describe("--min-served gates the exit code", () => {
+  test("a scenario below its class's threshold exits 4 after writing everything, naming it; above it exits 0", async () => {
+    const planFile = savedPlan("gated");
+    const json = path.join(dir, "gated.json");
+    // One gateway location: with eastus2 down with its gateway nothing is served (class gateway).
+    const below = await drill("--plan", planFile, "--drill", drillFile, "--json", json, "--min-served", "99");
+    expect(below.code).toBe(EXIT.gate);
+    expect(below.stdout).toMatch(/\n {2}eastus2 down with its gateway \(gateway, min 99 %\): claims 0\.0%/);
+    expect(
+      fs.existsSync(path.join(path.dirname(planFile), "drill", `${slug("eastus2 down with its gateway")}.svg`)),
+    ).toBe(true);
+    const report = JSON.parse(fs.readFileSync(json, "utf8"));
+    expect(report.minServed).toEqual({ all: 99 });
+    expect(report.belowMinServed).toEqual(
+      expect.arrayContaining([
+        {
+          scenario: "eastus2 down with its gateway",
+          class: "gateway",
+          application: "claims",
+          served: 0,
+          minServed: 99,
+        },
+      ]),
+    );
+    const above = await drill("--plan", planFile, "--drill", drillFile, "--min-served", "baseline=99,account=50");
+    expect(above.code).toBe(EXIT.ok);
+    expect(above.stdout).toMatch(
+      /min served \(per application\): baseline 99 %, account 50 %\nevery scenario is at or above it/,
+    );
+  });
+
+  test("the drill file's minServed gates when no flag is given; the flag replaces it", async () => {
+    const planFile = savedPlan("gated-file");
+    const gated = path.join(dir, "gated.yaml");
+    fs.writeFileSync(gated, `${fs.readFileSync(drillFile, "utf8")}minServed: { gateway: 90 }\n`);
+    expect((await drill("--plan", planFile, "--drill", gated)).code).toBe(EXIT.gate);
+    expect((await drill("--plan", planFile, "--drill", gated, "--min-served", "baseline=99")).code).toBe(EXIT.ok);
+  });
+
+  test.each([
+    [
+      "gatway=95",
+      /^drill: --min-served: 'gatway' is not a scenario class; allowed: all, baseline, region, gateway, account, ptu, quota/,
+    ],
+    ["101", /^drill: --min-served: '101': give a percent from 0 to 100/],
+    ["gateway=", /^drill: --min-served: 'gateway=': give a percent/],
+  ])("--min-served %s exits 2 with one message", async (spec, message) => {
+    const r = await drill("--plan", savedPlan("bad-gate"), "--drill", drillFile, "--min-served", spec);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
 describe("plan and drill share out/<stack>", () => {
   test("npm run plan, then drill --stack, twice each: both work; each replaces only its own files", async () => {
     const out = path.join("out", plan.stack);

@@ -22,6 +22,8 @@ export const EXIT = {
   usage: 2,
   /** A bug or an environment failure: printed with its stack trace. */
   internal: 3,
+  /** The drill ran, and a scenario served an application less than its `--min-served` threshold. */
+  gate: 4,
 } as const;
 
 export { HelpRequested, UsageError };

@@ -28,6 +28,27 @@ export const PTU_THROUGHPUT: Record<
   o1: { inputTpmPerPtu: 230, outputTokenWeight: 4, tokensPerSecond: 25 },
 };
 
+export type Throughput = (typeof PTU_THROUGHPUT)[string];
+
+/**
+ * The figures of a model the table above lacks (o3, o4-mini, the embedding models, a model Azure ships
+ * tomorrow): those of its size class, read from its name (`-nano`, `-mini`, else full size), taken from the
+ * gpt-4.1 rows, the newest family the table has for each size. The report names every model drilled this way.
+ */
+export const DEFAULT_CLASS: Record<"nano" | "mini" | "full", string> = {
+  nano: "gpt-4.1-nano",
+  mini: "gpt-4.1-mini",
+  full: "gpt-4.1",
+};
+const sizeClass = (model: string): keyof typeof DEFAULT_CLASS =>
+  /-nano\b/.test(model) ? "nano" : /-mini\b/.test(model) ? "mini" : "full";
+
+/** A model's throughput figures, and the table row they come from (the model's own, or its size class's). */
+export function throughputOf(model: string): { figures: Throughput; from: string } {
+  const from = model in PTU_THROUGHPUT ? model : DEFAULT_CLASS[sizeClass(model)];
+  return { figures: PTU_THROUGHPUT[from], from };
+}
+
 /**
  * Standard deployments: capacity is in units of 1,000 tokens per minute, and "6 RPM per 1,000 TPM";
  * "rate limits are evaluated over small periods of time (1 or 10 seconds)", over which a request above
@@ -70,7 +91,10 @@ export const ASSUMPTIONS = {
   breakerPerRegion:
     "gateway instances: one breaker state per gateway location, as if each location were one unit (several " +
     "units would each learn on their own, documented); token-limit counters per location too (undocumented)",
-  arrivals: "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains",
+  arrivals:
+    "arrivals: each application's demand arrives evenly spaced with ±25 % jitter, split over its chains; above " +
+    "sampling.arrivalsPerSecond the busiest streams are thinned to a common rate, each sampled call standing for several " +
+    "(admitted in whole calls, its failures counted by each breaker as that many)",
   frontDoor:
     "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
     "interval from a random phase; requests sent to a down origin fail",

@@ -16,24 +16,28 @@ import { PLAN, Plan, makePlan, writePlan } from "../cli/plan";
 import { capacityAfterRegionLoss, renderCapacity } from "../cli/capacity";
 import { stackFile } from "../cli/stackFile";
 import { renderChart } from "./chart";
-import { DrillConfig, DrillConfigError, loadDrillConfig } from "./config";
+import { DrillConfig, DrillConfigError, MinServed, SCENARIO_CLASSES, loadDrillConfig } from "./config";
 import { drill } from "./drill";
 import type { StackOutputs } from "../../infra/outputs";
 import { DrillPlanError, PlanLike, readPlan } from "./readPlan";
-import { renderTable } from "./report";
-import { DrillError } from "./simulate";
+import { renderShortfalls, renderTable } from "./report";
 
 export const DRILL: Command = {
   name: "drill",
   usage: [
     "usage: npm run drill -- [--stack <name> | --plan <path/to/plan.json>] [--drill <file>] [--json <file>] [--seed <n>]",
+    "                        [--min-served <percent | class=percent,...>]",
     "  --stack <name>   plan this stack first, into out/<name>/ (default: dev)",
     "  --plan <file>    drill a saved (or hand-edited) plan instead",
     "  --drill <file>   scenarios, demand and window (default: drill.<stack>.yaml when it exists)",
     "  --json <file>    also write the report as JSON: a new file, or one an earlier drill wrote",
     `  --seed <n>       the simulation's seed, 0 to ${2 ** 31 - 1} (default: the drill file's, else 1)`,
+    "  --min-served <p> the least share (percent) of requests every application must get in a scenario: one",
+    `                   figure for all, or per scenario class (${SCENARIO_CLASSES.join(", ")}), e.g.`,
+    "                   99 or gateway=95,account=99 or 99,gateway=95 (default: the drill file's minServed)",
     "  -h, --help       this text",
-    "exit codes: 0 drilled, 2 a refused flag, plan, drill file or output path (nothing written), 3 internal error",
+    "exit codes: 0 drilled, 2 a refused flag, plan, drill file or output path (nothing written), 3 internal error, " +
+      "4 a scenario below its --min-served (report and charts written)",
   ].join("\n"),
 };
 
@@ -52,6 +56,23 @@ export interface DrillOptions {
   drill?: string;
   json?: string;
   seed?: number;
+  minServed?: MinServed;
+}
+
+/** `--min-served 99`, `gateway=95,account=99` or `99,gateway=95`: percent per scenario class, `all` for a bare figure. */
+export function parseMinServed(spec: string): MinServed {
+  const classes: readonly string[] = ["all", ...SCENARIO_CLASSES];
+  const out: MinServed = {};
+  for (const part of spec.split(",")) {
+    const [key, value] = part.includes("=") ? part.split("=", 2).map(x => x.trim()) : ["all", part.trim()];
+    if (!classes.includes(key))
+      throw new UsageError(`--min-served: '${key}' is not a scenario class; allowed: ${classes.join(", ")}`);
+    const n = Number(value);
+    if (value === "" || !Number.isFinite(n) || n < 0 || n > 100)
+      throw new UsageError(`--min-served: '${part}': give a percent from 0 to 100, as 99 or gateway=95,account=99`);
+    out[key as keyof MinServed] = n;
+  }
+  return out;
 }
 
 export function parseDrillArgs(argv: readonly string[]): DrillOptions {
@@ -61,11 +82,16 @@ export function parseDrillArgs(argv: readonly string[]): DrillOptions {
     drill: { type: "string" },
     json: { type: "string" },
     seed: { type: "string" },
+    "min-served": { type: "string" },
   });
   if (values.plan !== undefined && values.stack !== undefined)
     throw new UsageError(`give --stack or --plan, not both\n${DRILL.usage}`);
-  const { seed, ...rest } = values;
-  return { ...rest, ...(seed !== undefined ? { seed: wholeNumber("seed", seed, 0, 2 ** 31 - 1) } : {}) };
+  const { seed, "min-served": minServed, ...rest } = values;
+  return {
+    ...rest,
+    ...(seed !== undefined ? { seed: wholeNumber("seed", seed, 0, 2 ** 31 - 1) } : {}),
+    ...(minServed !== undefined ? { minServed: parseMinServed(minServed) } : {}),
+  };
 }
 
 const chartsDir = (planFile: string) => path.join(path.dirname(planFile), "drill");
@@ -100,7 +126,11 @@ function readSavedPlan(file: string): { plan: PlanLike; file: string } {
 function drillConfig(opts: DrillOptions, stack: string): DrillConfig {
   const byDefault = path.join(path.dirname(stackFile(stack)), `drill.${stack}.yaml`);
   const config = loadDrillConfig(opts.drill ?? (fs.existsSync(byDefault) ? byDefault : undefined));
-  return opts.seed === undefined ? config : { ...config, seed: opts.seed };
+  return {
+    ...config,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.minServed !== undefined ? { minServed: opts.minServed } : {}),
+  };
 }
 
 const LEGEND =
@@ -131,14 +161,14 @@ async function run(opts: DrillOptions, out: Output): Promise<number> {
   writeOutDir(chartsDir(file), WRITER, charts, chartsLabel(file));
   if (opts.json !== undefined) writeOwnedJson("--json", opts.json, WRITER, { ...report, capacity });
   out.log(`\nwrote ${runs.length} charts to ${chartsDir(file)}${opts.json !== undefined ? ` and ${opts.json}` : ""}`);
-  return EXIT.ok;
+  if (report.minServed === undefined) return EXIT.ok;
+  out.log(`\n${renderShortfalls(report.minServed, report.belowMinServed)}`);
+  return report.belowMinServed.length > 0 ? EXIT.gate : EXIT.ok;
 }
 
 /** The plan or drill file a user gave, refused: their message alone, exit 2. */
 const asUsage = (e: unknown) =>
-  e instanceof DrillPlanError || e instanceof DrillConfigError || e instanceof DrillError
-    ? new UsageError(e.message)
-    : e;
+  e instanceof DrillPlanError || e instanceof DrillConfigError ? new UsageError(e.message) : e;
 
 export function cli(argv: readonly string[], out: Output = console): Promise<number> {
   return runCommand(

@@ -50,8 +50,42 @@ export const FaultSchema = z.discriminatedUnion("kind", [
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
 
-export const ScenarioSchema = z.object({ name: z.string().min(1), faults: z.array(FaultSchema) }).strict();
+/**
+ * What a scenario takes out, for `minServed`: the class of its widest fault (a gateway location, then a region's
+ * accounts, an account, a PTU pool's throughput, a model's quota), or `baseline` without faults; a scenario may
+ * name its own.
+ */
+export const SCENARIO_CLASSES = ["baseline", "region", "gateway", "account", "ptu", "quota"] as const;
+export type ScenarioClass = (typeof SCENARIO_CLASSES)[number];
+
+export const ScenarioSchema = z
+  .object({ name: z.string().min(1), class: z.enum(SCENARIO_CLASSES).optional(), faults: z.array(FaultSchema) })
+  .strict();
 export type Scenario = z.infer<typeof ScenarioSchema>;
+
+const percent = z.number().min(0).max(100);
+/**
+ * The least share of requests (percent) every application must get in a scenario, per scenario class; `all`
+ * for the classes not named. A bare number is `all`.
+ */
+const perClass = z
+  .object({
+    all: percent.optional(),
+    baseline: percent.optional(),
+    region: percent.optional(),
+    gateway: percent.optional(),
+    account: percent.optional(),
+    ptu: percent.optional(),
+    quota: percent.optional(),
+  } satisfies Record<ScenarioClass | "all", unknown>)
+  .strict();
+const MinServedSchema = z.union([percent, perClass]);
+export type MinServed = z.infer<typeof perClass>;
+
+/** The threshold of a scenario class, if any. */
+export function minServedFor(min: number | MinServed | undefined, c: ScenarioClass): number | undefined {
+  return typeof min === "number" ? min : (min?.[c] ?? min?.all);
+}
 
 const DemandSchema = z
   .object({
@@ -90,9 +124,18 @@ export const DrillConfigSchema = z
       })
       .strict()
       .default({ promptTokens: 800, completionTokens: 200, streamingShare: 0.5, clientRetries: 2 }),
+    /**
+     * Sampled arrivals per simulated second, all streams together: above it the busiest streams are thinned and
+     * each sampled call stands for several (demand.ts), so the drill's cost does not grow with the demand.
+     */
+    sampling: z
+      .object({ arrivalsPerSecond: z.number().positive().default(25) })
+      .strict()
+      .default({ arrivalsPerSecond: 25 }),
     /** Minutes from a gateway outage until an operator flips the private DNS record (private entry only). */
     operatorMinutes: z.number().min(0).default(10),
     demand: z.record(z.string(), DemandSchema).default({}),
+    minServed: MinServedSchema.optional(),
     scenarios: z.array(ScenarioSchema).default([]),
   })
   .strict();

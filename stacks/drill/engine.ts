@@ -36,8 +36,10 @@ export class EventQueue<E extends Timed> {
     return this.items.length;
   }
 
+  /** Numbers the event in place (no copy: the queue is the drill's hottest path). */
   push(e: Unsequenced<E>): void {
-    const item = { ...e, seq: this.seq++ } as E;
+    const item = e as E;
+    item.seq = this.seq++;
     const a = this.items;
     let i = a.push(item) - 1;
     while (i > 0) {
@@ -86,15 +88,19 @@ export class Bucket {
     this.level = max;
   }
 
-  /** Takes `amount` at time `t` if available (refilling at `rate * factor`); else the seconds until it would be. */
-  take(amount: number, t: number, factor = 1): { ok: true } | { ok: false; waitS: number } {
+  /**
+   * Admits at time `t` as many of `count` requests of `amount` each as the level allows (refilling at
+   * `rate * factor`), takes them, and says how many and, when some are left, the seconds until one more would fit.
+   * `count` may be fractional (a sampled request standing for several, simulate.ts): whole requests are
+   * admitted, and all of a count below one when one fits.
+   */
+  admit(amount: number, count: number, t: number, factor = 1): { admitted: number; waitS: number } {
     const rate = this.rate * factor;
     this.level = Math.min(this.max, this.level + (t - this.last) * rate);
     this.last = t;
-    if (this.level >= amount) {
-      this.level -= amount;
-      return { ok: true };
-    }
-    return { ok: false, waitS: rate > 0 ? (amount - this.level) / rate : Infinity };
+    const admitted = Math.min(count, Math.floor(this.level / amount));
+    this.level -= admitted * amount;
+    const waitS = admitted === count ? 0 : rate > 0 ? (amount - this.level) / rate : Infinity;
+    return { admitted, waitS };
   }
 }

@@ -1,4 +1,6 @@
 /** The drill's report: a terminal table and the JSON document (`--json FILE`). */
+import { MinServed } from "./config";
+import type { Shortfall } from "./drill";
 import { ScenarioReport } from "./record";
 
 export interface DrillReport {
@@ -8,6 +10,9 @@ export interface DrillReport {
   window: { minutes: number; faultFrom: number; faultTo: number };
   assumptions: string[];
   scenarios: Omit<ScenarioReport, "series">[];
+  /** The thresholds held to (`--min-served` or the drill file's `minServed`), and who fell below them. */
+  minServed?: number | MinServed;
+  belowMinServed: Shortfall[];
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 1 && x > 0.999 ? 2 : 1)}%`;
@@ -52,4 +57,18 @@ export function renderTable(scenarios: readonly ScenarioReport[]): string {
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
   return [row(header, widths), ...rows.map(r => row(r, widths))].join("\n");
+}
+
+/** The thresholds, and every application below its scenario's, for the terminal. */
+export function renderShortfalls(min: number | MinServed, below: readonly Shortfall[]): string {
+  const thresholds =
+    typeof min === "number"
+      ? `${min} % in every scenario`
+      : Object.entries(min)
+          .map(([c, v]) => `${c} ${v} %`)
+          .join(", ");
+  const head = `min served (per application): ${thresholds}`;
+  if (below.length === 0) return `${head}\nevery scenario is at or above it`;
+  const lines = below.map(b => `  ${b.scenario} (${b.class}, min ${b.minServed} %): ${b.application} ${pct(b.served)}`);
+  return [`${head}\nbelow it (${below.length}):`, ...lines].join("\n");
 }

@@ -1,5 +1,5 @@
 /** The scenario set of a drill: the built-in outages derived from the topology, then the drill file's. */
-import { DrillConfig, DrillConfigError, Scenario } from "./config";
+import { DrillConfig, DrillConfigError, Scenario, ScenarioClass } from "./config";
 import { DrillTopology, isProvisioned } from "./topology";
 
 /** The scenarios every topology gets, named after what fails. */
@@ -44,6 +44,7 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
       name: `gateway ${activeGateway} down`,
       faults: [{ kind: "gateway-down", region: activeGateway }],
     });
+  scenarios.push(...wholeRegions(t));
   const enterprise = ptuAccounts.find(a => a.role === "enterprise-ptu") ?? ptuAccounts[0];
   if (primary && enterprise) {
     scenarios.push({
@@ -55,6 +56,17 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
     });
   }
   return scenarios;
+}
+
+/** A whole region lost, per gateway location: its accounts unreachable and its gateway location down with them. */
+function wholeRegions(t: DrillTopology): Scenario[] {
+  return [...new Set(t.gateways.map(g => g.region))].map(region => ({
+    name: `${region} down with its gateway`,
+    faults: [
+      { kind: "down", region, as: "unreachable" },
+      { kind: "gateway-down", region },
+    ],
+  }));
 }
 
 /** Refuses a drill-file scenario that names a region, account, subscription or model the plan does not have. */
@@ -96,4 +108,22 @@ export function checkDemand(t: DrillTopology, config: DrillConfig): void {
         throw new DrillConfigError(`demand.${name}.mix.${d}: ${name} calls ${deployments.join(", ")}`);
     }
   }
+}
+
+/**
+ * The widest fault first: a scenario's class is that of the first of its faults' classes in this order. A gateway
+ * location down comes first: what callers lose then is the entry's failover, whatever else fails with it.
+ */
+const WIDEST_FIRST: readonly Exclude<ScenarioClass, "baseline">[] = ["gateway", "region", "account", "ptu", "quota"];
+
+/** A scenario's class (SCENARIO_CLASSES): its own, else its widest fault's, `baseline` without faults. */
+export function scenarioClass(s: Scenario): ScenarioClass {
+  if (s.class) return s.class;
+  const classes = new Set(
+    s.faults.map(f => {
+      if (f.kind === "down" || f.kind === "errors") return f.region !== undefined ? "region" : "account";
+      return f.kind === "gateway-down" ? "gateway" : f.kind === "saturated" ? "ptu" : "quota";
+    }),
+  );
+  return WIDEST_FIRST.find(c => classes.has(c)) ?? "baseline";
 }

@@ -6,27 +6,25 @@
  * 408/429/5xx moves on; a silent step (timeout, connection failure) is marked suspect and answered 503 with
  * Retry-After, which the caller retries. The deployment answers from its throughput. Deterministic for a seed.
  */
-import { ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, PTU_THROUGHPUT, RTT, STANDARD, rttS } from "./behaviour";
+import { ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, RTT, STANDARD, rttS, throughputOf } from "./behaviour";
 import { DrillConfig, Scenario } from "./config";
+import { StreamDemand, streamDemands } from "./demand";
 import { Bucket, EventQueue, Timed, hash, rng } from "./engine";
-import { FaultTimeline, entryRouter, weightedPick } from "./faults";
+import { entryRouter } from "./entry";
+import { FaultTimeline, weightedPick } from "./faults";
 import { ChainStep, DrillAccount, DrillBackend, DrillTopology, GatewayRegion, isProvisioned } from "./topology";
 import { inRanges } from "../../policies/lib/statusCondition";
 import { AppRecorder, Call, ScenarioRun } from "./record";
 
-interface Stream {
-  app: AppRecorder;
-  chain: string;
-  intervalS: number;
-  prompt: number;
-  completion: number;
-  streamingShare: number;
+interface Stream extends StreamDemand {
+  recorder: AppRecorder;
 }
-/** A caller's call: one or more gateway requests (the caller retries a 503 that carries Retry-After). */
+/**
+ * A caller's call: one or more gateway requests (the caller retries a 503 that carries Retry-After). A sampled
+ * call stands for `weight` real ones; when only some of them are admitted it splits (split()).
+ */
 interface CallState extends Call {
   stream: Stream;
-  /** The application's criticality class (1, 2 or 3): which PTU budget the call counts against. */
-  criticality: number;
   retries: number;
 }
 /** One request at the gateway: its steps (ordered, suspects skipped) and the index of the one in flight. */
@@ -47,6 +45,12 @@ interface Outcome {
   /** The 503 of a tripped breaker: API Management answers it without calling the backend. */
   breaker?: boolean;
 }
+interface Answer {
+  at: number;
+  outcome: Outcome;
+}
+/** An attempt's answer; `refused`: the answer of the real calls a deployment did not admit, when some were. */
+type Forwarded = Answer & { refused?: Answer & { weight: number } };
 type Event = Timed &
   (
     | { kind: "arrive"; stream: Stream }
@@ -57,10 +61,11 @@ type Event = Timed &
 interface GatewayState {
   g: GatewayRegion;
   openUntil: Map<string, number>;
-  failures: Map<string, number[]>;
+  /** Recent failures per breaker rule: when, and how many real calls they stand for. */
+  failures: Map<string, { t: number; n: number }[]>;
   limits: Map<string, Bucket>;
-  /** Tokens counted per (PTU backend, priority class) for PTU shedding: (time, tokens) within the last minute. */
-  spent: Map<string, { t: number; tokens: number }[]>;
+  /** Tokens counted per (PTU backend, priority class) for PTU shedding, a sliding minute. */
+  spent: Map<string, SlidingMinute>;
   /** The suspect list in the location's cache: backend -> when its mark expires. */
   suspectUntil: Map<string, number>;
 }
@@ -72,7 +77,35 @@ interface DeploymentState {
   tokensPerSecond: number;
 }
 
-export class DrillError extends Error {}
+/** A sliding minute of (time, tokens), its sum kept as entries come and go. */
+class SlidingMinute {
+  private readonly entries: { t: number; tokens: number }[] = [];
+  private head = 0;
+  private sum = 0;
+
+  add(t: number, tokens: number): void {
+    this.entries.push({ t, tokens });
+    this.sum += tokens;
+  }
+
+  /** The tokens of the entries later than t - 60. */
+  at(t: number): number {
+    const e = this.entries;
+    while (this.head < e.length && e[this.head].t <= t - 60) this.sum -= e[this.head++].tokens;
+    if (this.head > 1024 && this.head * 2 > e.length) {
+      e.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.head === e.length ? (this.sum = 0) : this.sum;
+  }
+}
+
+/** The part of a call that `n` of its real calls are: the call keeps `n`, the returned twin the rest. */
+function split(call: CallState, n: number): CallState {
+  const rest = { ...call, weight: call.weight - n };
+  call.weight = n;
+  return rest;
+}
 
 class Simulation {
   private readonly queue = new EventQueue<Event>();
@@ -80,7 +113,7 @@ class Simulation {
   private readonly timeline: FaultTimeline;
   private readonly route: (t: number) => string;
   private readonly gateways: Map<string, GatewayState>;
-  private readonly deployments = new Map<string, DeploymentState>();
+  private readonly deployments = new Map<DrillAccount, Map<string, DeploymentState>>();
   readonly run: ScenarioRun;
 
   constructor(
@@ -101,8 +134,12 @@ class Simulation {
   }
 
   simulate(): ScenarioRun {
-    for (const stream of this.streams())
+    const recorders = new Map<string, AppRecorder>();
+    for (const d of streamDemands(this.topo, this.config)) {
+      if (!recorders.has(d.app)) recorders.set(d.app, this.run.app(d.app, d.demandTpm));
+      const stream = { ...d, recorder: recorders.get(d.app)! };
       this.queue.push({ t: this.random() * stream.intervalS, kind: "arrive", stream });
+    }
     const end = this.config.window.minutes * 60;
     for (let e = this.queue.pop(); e; e = this.queue.pop()) {
       if (e.kind === "arrive") {
@@ -120,51 +157,28 @@ class Simulation {
     return this.run;
   }
 
-  /** One arrival stream per application and chain; demand defaults to the application's token limit. */
-  private streams(): Stream[] {
-    const { promptTokens, completionTokens, streamingShare } = this.config.request;
-    return this.topo.applications.flatMap(app => {
-      const d = this.config.demand[app.name] ?? {};
-      const tpm = d.tokensPerMinute ?? app.tokensPerMinute;
-      const rpm = d.requestsPerMinute ?? tpm / (promptTokens + completionTokens);
-      const perRequest = tpm / rpm;
-      const mix = d.mix ?? Object.fromEntries(app.chains.map(c => [this.topo.chains[c].deployment, 1]));
-      const total = Object.values(mix).reduce((s, x) => s + x, 0);
-      const recorder = this.run.app(app.name, tpm);
-      return app.chains
-        .filter(c => (mix[this.topo.chains[c].deployment] ?? 0) > 0)
-        .map(chain => ({
-          app: recorder,
-          chain,
-          intervalS: 60 / ((rpm * mix[this.topo.chains[chain].deployment]) / total),
-          prompt: (perRequest * promptTokens) / (promptTokens + completionTokens),
-          completion: (perRequest * completionTokens) / (promptTokens + completionTokens),
-          streamingShare: d.streamingShare ?? streamingShare,
-        }));
-    });
-  }
-
   private arrive(stream: Stream, t: number): void {
-    const criticality = this.topo.applications.find(a => a.name === stream.app.name)!.criticality;
     const call: CallState = {
       stream,
       arrival: t,
       streaming: this.random() < stream.streamingShare,
       attempts: 0,
       retries: 0,
-      criticality,
+      weight: stream.weight,
     };
     const gateway = this.gatewayFor(call, t);
     if (!gateway) return;
     // azure-openai-token-limit: over tokens-per-minute the gateway answers 429 without calling a backend
     // (https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy). A call's retry is not
     // counted again: the 503 it retries reported no usage.
-    const limit = gateway.g.tokenLimits[stream.app.name];
+    const limit = gateway.g.tokenLimits[stream.app];
     if (limit !== undefined) {
-      let bucket = gateway.limits.get(stream.app.name);
-      if (!bucket) gateway.limits.set(stream.app.name, (bucket = new Bucket(limit / 60, limit)));
-      if (!bucket.take(stream.prompt + stream.completion, t).ok)
-        return stream.app.onFailed(call, t, "429: the application's own token limit");
+      let bucket = gateway.limits.get(stream.app);
+      if (!bucket) gateway.limits.set(stream.app, (bucket = new Bucket(limit / 60, limit)));
+      const { admitted } = bucket.admit(stream.prompt + stream.completion, call.weight, t);
+      const refused = admitted === 0 ? call : admitted < call.weight ? split(call, admitted) : undefined;
+      if (refused) stream.recorder.onFailed(refused, t, "429: the application's own token limit");
+      if (refused === call) return;
     }
     this.start(call, gateway, t);
   }
@@ -173,7 +187,7 @@ class Simulation {
   private gatewayFor(call: CallState, t: number): GatewayState | undefined {
     const region = this.route(t);
     if (!this.timeline.gatewayDown(region, t)) return this.gateways.get(region)!;
-    call.stream.app.onFailed(call, t, `entry: gateway ${region} down`);
+    call.stream.recorder.onFailed(call, t, `entry: gateway ${region} down`);
     return undefined;
   }
 
@@ -220,24 +234,27 @@ class Simulation {
    */
   private shed(gateway: GatewayState, call: CallState, t: number): boolean {
     const rule = gateway.g.shed[call.stream.chain];
-    if (!rule || rule.budgets[call.criticality] === undefined) return false;
-    return this.spent(gateway, `${rule.decidedBy}#${call.criticality}`, t) >= rule.budgets[call.criticality];
+    const criticality = call.stream.criticality;
+    if (!rule || rule.budgets[criticality] === undefined) return false;
+    return this.spent(gateway, `${rule.decidedBy}#${criticality}`).at(t) >= rule.budgets[criticality];
   }
 
-  private spent(gateway: GatewayState, key: string, t: number): number {
-    const window = (gateway.spent.get(key) ?? []).filter(x => x.t > t - 60);
-    gateway.spent.set(key, window);
-    return window.reduce((s, x) => s + x.tokens, 0);
+  private spent(gateway: GatewayState, key: string): SlidingMinute {
+    let minute = gateway.spent.get(key);
+    if (!minute) gateway.spent.set(key, (minute = new SlidingMinute()));
+    return minute;
   }
 
   /** rate-limit-by-key's deferred increment: the tokens of an answer count on the counter of the PTU that gave it. */
   private count(req: Request, backend: DrillBackend, t: number): void {
     const { call, gateway } = req;
     const rule = gateway.g.shed[call.stream.chain];
-    if (!rule || rule.budgets[call.criticality] === undefined || !rule.countedOn.includes(backend.id)) return;
-    const key = `${backend.id}#${call.criticality}`;
-    this.spent(gateway, key, t);
-    gateway.spent.get(key)!.push({ t, tokens: call.stream.prompt + call.stream.completion });
+    const criticality = call.stream.criticality;
+    if (!rule || rule.budgets[criticality] === undefined || !rule.countedOn.includes(backend.id)) return;
+    this.spent(gateway, `${backend.id}#${criticality}`).add(
+      t,
+      (call.stream.prompt + call.stream.completion) * call.weight,
+    );
   }
 
   /**
@@ -250,7 +267,11 @@ class Simulation {
     req.call.attempts++;
     if ((req.gateway.openUntil.get(backend.id) ?? -1) > t)
       return this.respond(req, backend, { status: 503, breaker: true }, t, t);
-    const { at, outcome } = this.forward(req, backend, t, this.timeout(req, t));
+    const { at, outcome, refused } = this.forward(req, backend, t, this.timeout(req, t));
+    if (refused) {
+      const twin = { ...req, call: split(req.call, req.call.weight - refused.weight) };
+      this.queue.push({ t: refused.at, kind: "response", req: twin, backend, outcome: refused.outcome, startedAt: t });
+    }
     this.queue.push({ t: at, kind: "response", req, backend, outcome, startedAt: t });
   }
 
@@ -265,8 +286,11 @@ class Simulation {
     return Math.max(1, Math.min(bound, deadlineS - Math.floor(t - req.startedAt)));
   }
 
-  /** What the account answers and when the gateway has the response headers (or gives up). */
-  private forward(req: Request, backend: DrillBackend, t: number, timeout: number): { at: number; outcome: Outcome } {
+  /**
+   * What the account answers and when the gateway has the response headers (or gives up). A sampled call of
+   * which the deployment admits only some real calls splits: `refused` is the answer of the rest.
+   */
+  private forward(req: Request, backend: DrillBackend, t: number, timeout: number): Forwarded {
     const account = this.topo.accounts[backend.account];
     const rtt = rttS(req.gateway.g.region, account.region);
     const fault = this.timeline.accountFault(account, t);
@@ -284,28 +308,33 @@ class Simulation {
     const state = this.deployment(account, name);
     const factor = this.timeline.capacityFactor(account, deployment, t);
     const { prompt, completion } = req.call.stream;
-    const admitted = state.tokens.take(prompt + completion * state.weightOut, t, factor);
-    const admittedRequest = admitted.ok && state.requests ? state.requests.take(1, t, factor) : admitted;
-    if (!admittedRequest.ok) {
-      return {
-        at: t + rtt,
-        outcome: { status: 429, retryAfterS: Math.min(MAX_RETRY_AFTER_S, Math.ceil(admittedRequest.waitS)) },
-      };
-    }
+    const weight = req.call.weight;
+    const tokens = state.tokens.admit(prompt + completion * state.weightOut, weight, t, factor);
+    const requests = state.requests ? state.requests.admit(1, tokens.admitted, t, factor) : tokens;
+    const throttled = () => ({
+      at: t + rtt,
+      outcome: {
+        status: 429,
+        retryAfterS: Math.min(
+          MAX_RETRY_AFTER_S,
+          Math.ceil(requests.admitted < tokens.admitted ? requests.waitS : tokens.waitS),
+        ),
+      },
+    });
+    if (requests.admitted === 0) return throttled();
     const headersAfter = rtt + FIRST_TOKEN_S + (req.call.streaming ? 0 : completion / state.tokensPerSecond);
-    return late(t, headersAfter, timeout, { served: true });
+    const served: Forwarded = late(t, headersAfter, timeout, { served: true });
+    if (requests.admitted < weight) served.refused = { ...throttled(), weight: weight - requests.admitted };
+    return served;
   }
 
   private deployment(account: DrillAccount, name: string): DeploymentState {
-    const key = `${account.key}/${name}`;
-    let state = this.deployments.get(key);
+    let states = this.deployments.get(account);
+    if (!states) this.deployments.set(account, (states = new Map()));
+    let state = states.get(name);
     if (state) return state;
     const d = account.deployments[name];
-    const figures = PTU_THROUGHPUT[d.model];
-    if (!figures)
-      throw new DrillError(
-        `no throughput figures for model ${d.model} (accounts.${account.key}.deployments.${name}); add it to PTU_THROUGHPUT in stacks/drill/behaviour.ts with its source`,
-      );
+    const { figures } = throughputOf(d.model);
     if (isProvisioned(d.sku)) {
       const perS = (d.capacity * figures.inputTpmPerPtu) / 60;
       state = {
@@ -323,7 +352,7 @@ class Simulation {
         tokensPerSecond: figures.tokensPerSecond,
       };
     }
-    this.deployments.set(key, state);
+    states.set(name, state);
     return state;
   }
 
@@ -332,9 +361,9 @@ class Simulation {
     if (outcome.served) {
       this.count(req, backend, t);
       const extraRtt = rttS(req.gateway.g.region, this.topo.accounts[backend.account].region) - RTT.sameRegionS;
-      return call.stream.app.onServed(call, t, startedAt - call.arrival + extraRtt, backend.account);
+      return call.stream.recorder.onServed(call, t, startedAt - call.arrival + extraRtt, backend.account);
     }
-    if (!outcome.breaker) this.trip(req.gateway, backend, outcome, t);
+    if (!outcome.breaker) this.trip(req.gateway, backend, outcome, call.weight, t);
     if (outcome.transport) return this.onError(req, backend, outcome.reason!, t);
     if (this.movesOn(req, outcome.status!, t)) {
       req.next++;
@@ -343,7 +372,7 @@ class Simulation {
     // The exhausted chain: the last answer, except a 503, which becomes the gateway's clean 503.
     const status = outcome.status!;
     const reason = status === 503 ? "503: AllBackendsUnavailable" : status === 429 ? "429: throttled" : `${status}`;
-    call.stream.app.onFailed(call, t, reason);
+    call.stream.recorder.onFailed(call, t, reason);
   }
 
   /** The retry condition: a 408/429/5xx moves on while a step is left and (if it says so) a second of the deadline. */
@@ -361,11 +390,11 @@ class Simulation {
   private onError(req: Request, backend: DrillBackend, reason: string, t: number): void {
     const { call, gateway } = req;
     const { silent } = gateway.g;
-    if (!silent.reasons.includes(reason)) return call.stream.app.onFailed(call, t, `on-error: ${reason}`);
+    if (!silent.reasons.includes(reason)) return call.stream.recorder.onFailed(call, t, `on-error: ${reason}`);
     if (silent.suspectS > 0) gateway.suspectUntil.set(backend.id, t + silent.suspectS);
     const code = reason === "Timeout" ? "BackendTimeout" : "BackendUnreachable";
     if (silent.retryAfterS === undefined || call.retries >= this.config.request.clientRetries)
-      return call.stream.app.onFailed(call, t, `503: ${code}`);
+      return call.stream.recorder.onFailed(call, t, `503: ${code}`);
     call.retries++;
     this.queue.push({ t: t + silent.retryAfterS, kind: "client-retry", call });
   }
@@ -375,16 +404,16 @@ class Simulation {
    * within `interval` trip the backend for `tripDuration`, or for the backend's Retry-After when
    * acceptRetryAfter is set (https://learn.microsoft.com/azure/api-management/backends#circuit-breaker).
    */
-  private trip(gateway: GatewayState, backend: DrillBackend, outcome: Outcome, t: number): void {
+  private trip(gateway: GatewayState, backend: DrillBackend, outcome: Outcome, weight: number, t: number): void {
     backend.rules.forEach((rule, i) => {
       const counts = outcome.transport
         ? rule.errorReasons.includes(outcome.reason!)
         : inRanges(outcome.status!, rule.statusRanges);
       if (!counts) return;
       const key = `${backend.id}#${i}`;
-      const recent = (gateway.failures.get(key) ?? []).filter(x => x > t - rule.intervalS);
-      recent.push(t);
-      if (recent.length < rule.count) return void gateway.failures.set(key, recent);
+      const recent = (gateway.failures.get(key) ?? []).filter(x => x.t > t - rule.intervalS);
+      recent.push({ t, n: weight });
+      if (recent.reduce((s, x) => s + x.n, 0) < rule.count) return void gateway.failures.set(key, recent);
       gateway.failures.set(key, []);
       const duration = rule.acceptRetryAfter && outcome.retryAfterS !== undefined ? outcome.retryAfterS : rule.tripS;
       gateway.openUntil.set(backend.id, Math.max(gateway.openUntil.get(backend.id) ?? 0, t + duration));
@@ -393,7 +422,7 @@ class Simulation {
 }
 
 /** An answer `afterS` seconds on, or forward-request's Timeout error if that is later than `timeout`. */
-function late(t: number, afterS: number, timeout: number, outcome: Outcome): { at: number; outcome: Outcome } {
+function late(t: number, afterS: number, timeout: number, outcome: Outcome): Answer {
   if (afterS > timeout) return { at: t + timeout, outcome: { transport: true, reason: "Timeout" } };
   return { at: t + afterS, outcome };
 }
@@ -422,5 +451,12 @@ function policyGaps(g: GatewayRegion): string[] {
 /** The assumptions of the model, and the gaps the plan shows, as printed beside every report. */
 export function assumptions(topo: DrillTopology): string[] {
   const services = [...new Map(topo.gateways.map(g => [g.service, g])).values()];
-  return [...Object.values(ASSUMPTIONS), ...services.flatMap(policyGaps)];
+  const models = new Set(Object.values(topo.accounts).flatMap(a => Object.values(a.deployments).map(d => d.model)));
+  const borrowed = [...models].flatMap(m => {
+    const { from } = throughputOf(m);
+    return from === m
+      ? []
+      : [`throughput: ${m} is not in the PTU table (behaviour.ts): drilled with ${from}'s figures, its size class`];
+  });
+  return [...Object.values(ASSUMPTIONS), ...borrowed, ...services.flatMap(policyGaps)];
 }
