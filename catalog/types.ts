@@ -61,3 +61,9 @@ export const TYPES = {
 } as const;
 
 export type ResourceType = (typeof TYPES)[keyof typeof TYPES];
+
+/**
+ * The package of the program's component types (`aoai-bcdr:<module>:<Component>`): a resource whose URN has
+ * one in its type chain is declared by the program, tagged or not (the pack's scope, policies/lib/scope.ts).
+ */
+export const COMPONENT_PACKAGE = "aoai-bcdr";

@@ -25,10 +25,13 @@ import { regionalStandardDeployment } from "./rules/regionalStandardDeployment";
 import { splitBrainDns } from "./rules/splitBrainDns";
 import { standardDeploymentSku } from "./rules/standardDeploymentSku";
 import { standardModelParity } from "./rules/standardModelParity";
+import { topologyTags } from "./rules/topologyTags";
 
 export const PACK_NAME = "aoai-bcdr-guardrails";
 
 export const rules = [
+  // What the pack judges
+  topologyTags,
   // OpenAI accounts and deployments
   pairedOpenAiAccounts,
   standardModelParity,
@@ -61,7 +64,8 @@ export const packArgs: PolicyPackArgs = {
   displayName: "Azure OpenAI BCDR guardrails",
   description:
     "Refuses an Azure OpenAI topology that breaks the aoai-bcdr business-continuity rules: paired regions, " +
-    "duplicated deployments, PTU placement, a multi-region gateway with ordered failover, private or WAF-protected entry, secrets in Key Vault.",
+    "duplicated deployments, PTU placement, a multi-region gateway with ordered failover, private or WAF-protected entry, secrets in Key Vault. " +
+    "Judges only the topology's resources (its bcdr-role tags); other stacks are not applicable, but for literal secrets in API Management.",
   enforcementLevel: "mandatory",
   policies: rules,
 };

@@ -1,11 +1,14 @@
 /**
- * The pack's pure helpers: ARM ids, policy XML in both formats, secret shapes, status conditions, TLS versions.
+ * The pack's pure helpers: ARM ids, policy XML in both formats, secret shapes, status conditions, TLS versions,
+ * what the topology rules judge.
  */
 import { namesResource, parseArmId } from "../policies/lib/armId";
 import { descendants, escapeExpressions, parsePolicyDocument } from "../policies/lib/policyXml";
 import { isReference, secretShape } from "../policies/lib/secrets";
 import { admitsStatus } from "../policies/lib/statusCondition";
 import { tlsVersion } from "../policies/rules/minimumTls";
+import { inTopology } from "../policies/lib/scope";
+import { UnknownValueError } from "../policies/lib/sdk";
 import { networkMode } from "../policies/lib/network";
 import { TYPES } from "../catalog/types";
 
@@ -108,6 +111,38 @@ describe("conditions and versions", () => {
     ["latest", undefined],
   ])("%s is TLS %s", (value, version) => {
     expect(tlsVersion(value)).toBe(version);
+  });
+});
+
+describe("what the topology rules judge", () => {
+  const urn = (types: string, name = "x") => `urn:pulumi:prod::team-app::${types}::${name}`;
+  const vault = "azure-native:keyvault:Vault";
+
+  test("a resource tagged bcdr-role or bcdr-stack, or declared by one of the program's components, tagged or not", () => {
+    expect(inTopology({ urn: urn(vault), props: { tags: { "bcdr-role": "vault" } } })).toBe(true);
+    // Its role tag removed, the stack tag the program also sets still marks it.
+    expect(inTopology({ urn: urn(vault), props: { tags: { "bcdr-stack": "aoai-bcdr/prod" } } })).toBe(true);
+    expect(inTopology({ urn: urn(`aoai-bcdr:keyvault:SecretVault$${vault}`), props: {} })).toBe(true);
+    expect(inTopology({ urn: urn("aoai-bcdr:gateway:ApiGateway"), props: {} })).toBe(true);
+    expect(
+      inTopology({ urn: urn(`aoai-bcdr:gateway:ApiGateway$azure-native:apimanagement:NamedValue`), props: {} }),
+    ).toBe(true);
+  });
+
+  test("not another team's resource: untagged, other tags, or under another component (even in a project named aoai-bcdr)", () => {
+    expect(inTopology({ urn: urn(vault), props: {} })).toBe(false);
+    expect(inTopology({ urn: urn(vault), props: { tags: { team: "web", "bcdr-workload": "x" } } })).toBe(false);
+    expect(inTopology({ urn: urn(`team:app:Shop$${vault}`), props: { tags: {} } })).toBe(false);
+    expect(inTopology({ urn: `urn:pulumi:dev::aoai-bcdr::${vault}::v`, props: {} })).toBe(false);
+  });
+
+  test("tags a preview does not know yet do not make a resource the topology's", () => {
+    const props = Object.defineProperty({}, "tags", {
+      get: () => {
+        throw new UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", ["tags"]);
+      },
+    });
+    expect(inTopology({ urn: urn(vault), props })).toBe(false);
   });
 });
 

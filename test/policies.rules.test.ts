@@ -12,7 +12,9 @@ import { UNKNOWN } from "../stacks/policyServer/projection";
 import { ProgramRun } from "../stacks/engine/runner";
 import { rules } from "../policies/pack";
 import { Props, Stack, clone, copyOf, edit, named, policyServer, programRun, without } from "./policySupport";
-import { TYPES } from "../catalog/types";
+import { TAG } from "../catalog/tags";
+import { COMPONENT_PACKAGE, TYPES } from "../catalog/types";
+import { inTopology } from "../policies/lib/scope";
 import { runStack } from "./support";
 
 const API_KEY = "0123456789abcdef0123456789abcdef";
@@ -57,6 +59,25 @@ const inPrimary = (resources: PlannedResource[]) =>
   );
 
 const BREAKAGES: readonly Breakage[] = [
+  {
+    rule: "topology-tags",
+    stack: "prod",
+    breaks: "an account's bcdr-role tag removed",
+    apply: edit("standard-secondary-account", p => {
+      delete p.tags[TAG.role];
+    }),
+    message: /OpenAI account 'standard-secondary-account' has no bcdr-role tag in a stack of the aoai-bcdr topology/,
+  },
+  {
+    rule: "topology-tags",
+    stack: "dev",
+    breaks: "a deployment's bcdr-role tag removed (the SKU rules would skip it)",
+    apply: edit("standard-primary-gpt-5-mini", p => {
+      delete p.tags[TAG.role];
+    }),
+    message:
+      /Model deployment 'standard-primary-gpt-5-mini' has no bcdr-role tag but its account 'standard-primary-account' is 'standard'/,
+  },
   {
     rule: "paired-openai-accounts",
     stack: "prod",
@@ -484,7 +505,8 @@ describe("the stacks' plans through the real policy server", () => {
 
 /**
  * Every breakage's diagnostics, computed together: one Configure per (stack, config), then every broken
- * plan's AnalyzeStack (or Analyze) calls in flight at once, so the client's work overlaps the server's.
+ * plan's AnalyzeStack (or Analyze) calls in flight at once, so the client's work overlaps the server's. The
+ * timeout leaves room for a machine shared with other work (some 45 broken plans, in two phases each).
  */
 const results = new Map<Breakage, Promise<Violation[]>>();
 beforeAll(async () => {
@@ -509,7 +531,7 @@ beforeAll(async () => {
     });
     await Promise.all(settled);
   }
-}, 60000);
+}, 120000);
 
 describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s", (_rule, _breaks, b) => {
   let found: Violation[];
@@ -539,6 +561,67 @@ describe.each(BREAKAGES.map(b => [b.rule, b.breaks, b] as const))("%s catches %s
       },
     );
   }
+});
+
+describe("what the pack judges in the topology's own stacks", () => {
+  test.each(["dev", "prod"] as const)(
+    "%s: every Azure resource the program declares is the topology's (tagged, or under an aoai-bcdr component)",
+    stack => {
+      const azure = plans[stack].resources.filter(r => r.type.startsWith("azure-native:"));
+      expect(azure.filter(r => !inTopology({ urn: r.urn, props: r.inputs })).map(r => r.urn)).toEqual([]);
+      const components = plans[stack].resources.filter(r => !r.custom).map(r => r.type);
+      expect(components.filter(t => !t.startsWith(`${COMPONENT_PACKAGE}:`))).toEqual([]);
+    },
+  );
+
+  test("a vault that lost its tags is still judged; another team's vault and TLS 1.0 storage in the stack are not", async () => {
+    const resources = edit("vault-vault", p => {
+      p.tags = {}; // judged through the component that declares it
+      p.properties.enablePurgeProtection = false;
+    })(clone(plans.dev.resources));
+    const vault = named(resources, "vault-vault");
+    const root = resources.map(r => r.parent).find(p => p?.includes("::pulumi:pulumi:Stack::"));
+    const foreign = (type: string, name: string, props: Props) => ({
+      ...clone(vault),
+      urn: `urn:pulumi:dev::${plans.dev.project}::${type}::${name}`,
+      type,
+      name,
+      parent: root,
+      propertyDependencies: {},
+      dependsOn: [],
+      inputs: props,
+      outputs: { ...props, name },
+    });
+    resources.push(
+      foreign(TYPES.vault, "team-vault", { location: "eastus2", properties: { enablePurgeProtection: false } }),
+      foreign("azure-native:storage:StorageAccount", "team-storage", {
+        location: "eastus2",
+        minimumTlsVersion: "TLS1_0",
+      }),
+    );
+    const found = await server.current.evaluate({ ...plans.dev, resources }, resolvePolicyConfig("dev").config);
+    expect(found.filter(v => v.enforcementLevel === "mandatory").map(v => v.message.split("\n")[1])).toEqual([
+      expect.stringMatching(/^Key Vault 'vault-vault' lacks properties.enablePurgeProtection/),
+    ]);
+  });
+  test("the topology's policy document that is not well-formed XML is refused as unreadable (another team's is read as text)", async () => {
+    const broken = {
+      ...plans.dev,
+      resources: edit("gateway-eastus2-api-policy", p => {
+        p.value = "<policies><inbound>";
+      })(clone(plans.dev.resources)),
+    };
+    await server.current.configure(broken, resolvePolicyConfig("dev").config, true);
+    const found = await server.current.analyzeInputs(broken, r => r.name === "gateway-eastus2-api-policy");
+    expect(found.map(v => [v.policy, v.message.split("\n")[1]])).toEqual([
+      [
+        "no-secrets-in-policy-xml",
+        expect.stringMatching(
+          /^Policy 'gateway-eastus2-api-policy' is not well-formed XML .*cannot be checked for secrets/,
+        ),
+      ],
+    ]);
+  });
 });
 
 describe("stacks the pack meets org-wide", () => {

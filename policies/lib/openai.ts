@@ -21,8 +21,8 @@ export function openAiAccounts(resources: readonly PolicyResource[]): Account[] 
 }
 
 /**
- * The pack guards Azure OpenAI topologies; enabled org-wide (`pulumi policy enable`), it also meets stacks
- * without any: a rule that would report something missing calls this first, so those stacks are not applicable.
+ * A stack of the topology may hold none of its accounts (its gateway or network in a stack of their own): a
+ * rule that would report the accounts or the gateway missing calls this first, so such a stack is not applicable.
  */
 export function requireOpenAi(args: {
   resources: readonly PolicyResource[];

@@ -6,7 +6,7 @@
  */
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { configOf } from "../lib/config";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { openAiAccounts } from "../lib/openai";
 import { TYPES } from "../../catalog/types";
 import { ofType } from "../lib/resources";
@@ -30,7 +30,7 @@ export const accountLocalAuth: StackValidationPolicy = {
     "When the gateway uses managed identity, every OpenAI account disables local (key) authentication. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     const { backendAuth } = configOf<{ backendAuth: "auto" | "managedIdentity" | "keys" }>(args, configSchema);
     const sendsKeys =
       backendAuth === "auto" &&

@@ -8,7 +8,7 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { gatewayServices, policyDocuments, serviceOf } from "../lib/gateway";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { PolicyElement, descendants, parsePolicyDocument } from "../lib/policyXml";
 import { admitsStatus } from "../lib/statusCondition";
 
@@ -29,7 +29,7 @@ export const apiPolicyFailover: StackValidationPolicy = {
   description:
     "Each gateway service's policy retries forward-request on 408, 429 and 5xx. Decides in preview and after update.",
   enforcementLevel: "mandatory",
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     const services = gatewayServices(args.resources);
     if (services.length === 0) args.notApplicable("the stack has no API Management gateway");
     const documents = policyDocuments(args.resources);

@@ -11,7 +11,7 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { Backend, backendAccount, backendDeployment, gatewayServices, isPool, serviceOf } from "../lib/gateway";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { Account, modelDeployments, openAiAccounts } from "../lib/openai";
 import { TYPES } from "../../catalog/types";
 import { ofType, sameName } from "../lib/resources";
@@ -41,7 +41,7 @@ export const circuitBreakerBackends: StackValidationPolicy = {
     "Each gateway service reaches every OpenAI account (and deployment, with per-deployment backends) through a backend whose circuit breaker trips on 408, 429 and 5xx. " +
     "Decides in preview and after update; deployment-named backends after update.",
   enforcementLevel: "mandatory",
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     const services = gatewayServices(args.resources);
     if (services.length === 0) args.notApplicable("the stack has no API Management gateway");
     const accounts = openAiAccounts(args.resources);

@@ -8,7 +8,7 @@
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { DATA_ZONES, DataZone, findRegion, regionsInZone } from "../../catalog/regions";
 import { configOf } from "../lib/config";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { Account, accountRegion, isDataZoneDeployment, modelDeployments, openAiAccounts } from "../lib/openai";
 
 const configSchema: PolicyConfigSchema = {
@@ -33,7 +33,7 @@ export const dataZoneConsistency: StackValidationPolicy = {
     "All data-zone deployments are in one data zone, and every account is in a zone the policy config allows. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     const { allowedDataZones } = configOf<{ allowedDataZones?: DataZone[] }>(args, configSchema);
     const dataZoneAccounts = new Set(
       modelDeployments(args.resources, verdict)

@@ -8,7 +8,7 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { Backend, gatewayServices, isPool, policyDocuments, serviceOf, backendAccount } from "../lib/gateway";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { openAiAccounts } from "../lib/openai";
 import { PolicyElement, ancestors, descendants, parsePolicyDocument } from "../lib/policyXml";
 import { AccountRole, TAG } from "../../catalog/tags";
@@ -35,7 +35,7 @@ export const failoverStepOrder: StackValidationPolicy = {
   description:
     "Every chain of each gateway's policy walks workload PTU before enterprise PTU before standard backends, naming only its gateway's backends. Decides after update (backend names are outputs).",
   enforcementLevel: "mandatory",
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     const services = gatewayServices(args.resources);
     if (services.length === 0) args.notApplicable("the stack has no API Management gateway");
     const backends = ofType<BackendOutputs>(args.resources, TYPES.backend).filter(b => !isPool(b));

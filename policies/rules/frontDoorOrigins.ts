@@ -11,7 +11,8 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { ApimService, gatewayRegions, gatewayServices, serviceRegions } from "../lib/gateway";
-import { Verdict, decide, link } from "../lib/links";
+import { Verdict, link } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { NETWORK_MODE_SCHEMA, requireFrontDoorEntry } from "../lib/network";
 import { TYPES } from "../../catalog/types";
 import { Typed, UNKNOWN, known, ofType, sameName } from "../lib/resources";
@@ -72,7 +73,7 @@ export const frontDoorOrigins: StackValidationPolicy = {
     "Decides after update, and in preview where origin host names are known.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     requireFrontDoorEntry(args);
     const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length === 0) args.notApplicable("the stack has no API Management gateway");

@@ -8,7 +8,8 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { namesResource as names } from "../lib/armId";
-import { decide, link } from "../lib/links";
+import { link } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { NETWORK_MODE_SCHEMA, requireFrontDoorEntry } from "../lib/network";
 import { requireOpenAi } from "../lib/openai";
 import { TYPES } from "../../catalog/types";
@@ -30,7 +31,7 @@ export const frontDoorWaf: StackValidationPolicy = {
     "Where clients come through Front Door (public mode), Azure Front Door fronts the gateways and a WAF policy in Prevention mode protects every endpoint. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     requireFrontDoorEntry(args);
     requireOpenAi(args);
     const profiles = ofType<FrontDoorProfileOutputs>(args.resources, TYPES.frontDoorProfile).filter(p =>

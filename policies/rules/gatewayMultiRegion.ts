@@ -6,7 +6,7 @@
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { configOf } from "../lib/config";
 import { gatewayRegions, gatewayServices } from "../lib/gateway";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { requireOpenAi } from "../lib/openai";
 
 const configSchema: PolicyConfigSchema = {
@@ -26,7 +26,7 @@ export const gatewayMultiRegion: StackValidationPolicy = {
     "The API Management gateway runs in at least two regions (additional locations or one service per region). Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     requireOpenAi(args);
     const { minRegions } = configOf<{ minRegions: number }>(args, configSchema);
     const { regions, complete } = gatewayRegions(args.resources);

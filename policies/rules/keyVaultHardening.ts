@@ -1,18 +1,21 @@
 /**
  * Security baseline: the vault that holds the gateway's secrets cannot be purged before its retention
  * ends, and grants access through Azure RBAC (auditable role assignments) rather than access policies.
+ * The topology's vaults only: other teams choose their own vault settings.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../catalog/types";
+import { requireTopology } from "../lib/scope";
 import { VaultInputs } from "../lib/shapes";
 import { validateResourcesOf } from "../lib/validation";
 
 export const keyVaultHardening: ResourceValidationPolicy = {
   name: "key-vault-hardening",
   description:
-    "Key Vaults have purge protection and RBAC authorization enabled. Decides on each resource's inputs, in preview and after update.",
+    "The topology's Key Vaults have purge protection and RBAC authorization enabled. Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: validateResourcesOf<VaultInputs>(TYPES.vault, (vault, args, report) => {
+    requireTopology(args);
     const missing = [
       vault.properties?.enablePurgeProtection !== true && "properties.enablePurgeProtection",
       vault.properties?.enableRbacAuthorization !== true && "properties.enableRbacAuthorization",

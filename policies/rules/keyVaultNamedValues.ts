@@ -1,10 +1,16 @@
 /**
- * BCDR rule 5, secrets: every secret named value of API Management is a reference to a Key Vault secret,
- * read with the gateway's managed identity, never a value stored in API Management (or in the stack).
+ * Secrets of API Management named values.
+ *   - Every stack: no named value holds a credential in plain text, where anyone who reads the service or
+ *     the stack's state reads it too. A value that is no string (or not known yet) is not judged.
+ *   - The topology's gateways (BCDR rule 5): every secret named value is a reference to a Key Vault secret,
+ *     read with the gateway's managed identity. Another team may keep a secret in API Management's own
+ *     encrypted store, which the service supports
+ *     (https://learn.microsoft.com/azure/api-management/api-management-howto-properties#value-type).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../catalog/types";
 import { known } from "../lib/resources";
+import { inTopology } from "../lib/scope";
 import { secretShape } from "../lib/secrets";
 import { NamedValueInputs } from "../lib/shapes";
 import { validateResourcesOf } from "../lib/validation";
@@ -12,20 +18,24 @@ import { validateResourcesOf } from "../lib/validation";
 export const keyVaultNamedValues: ResourceValidationPolicy = {
   name: "key-vault-named-values",
   description:
-    "Secret API Management named values are Key Vault references; no secret is stored as a plain named value. Decides on each resource's inputs, in preview and after update.",
+    "Every stack: no API Management named value holds a secret in plain text. The topology's gateways: secret named values are Key Vault references. " +
+    "Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: validateResourcesOf<NamedValueInputs>(TYPES.namedValue, (namedValue, args, report) => {
-    const id = namedValue.namedValueId ?? args.name;
+    const namedValueId = known(() => namedValue.namedValueId);
+    const id = typeof namedValueId === "string" ? namedValueId : args.name;
     // Only whether an identifier is set matters here: in a preview its value may not be known yet.
-    const backed = namedValue.keyVault !== undefined && "secretIdentifier" in namedValue.keyVault;
-    if (namedValue.secret === true && !backed) {
+    const keyVault = known(() => namedValue.keyVault);
+    const backed = typeof keyVault === "object" && "secretIdentifier" in keyVault;
+    const secret = known(() => namedValue.secret);
+    if (secret === true && !backed && inTopology(args)) {
       report(
         `Secret named value '${id}' is stored in API Management: set keyVault.secretIdentifier to the secret's versionless Key Vault URI ` +
           `(https://<vault>.vault.azure.net/secrets/<name>) and remove value.`,
       );
       return;
     }
-    const plain = namedValue.secret === true ? undefined : known(() => namedValue.value);
+    const plain = secret === false || secret === undefined ? known(() => namedValue.value) : undefined;
     const shape = typeof plain === "string" ? secretShape(plain) : undefined;
     if (shape) {
       report(

@@ -1,11 +1,13 @@
 /**
  * Security baseline: TLS 1.2 or newer wherever a resource has the setting. Generic settings are found by
  * name (`minimumTlsVersion`, `minTlsVersion`, `minimalTlsVersion`, at any depth); API Management spells
- * its protocols as `customProperties` switches.
+ * its protocols as `customProperties` switches. The topology's resources only: another team's storage
+ * account or database keeps its own setting.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../catalog/types";
 import { known } from "../lib/resources";
+import { requireTopology } from "../lib/scope";
 import { ApimServiceInputs } from "../lib/shapes";
 
 const MIN_TLS_SETTING = /^min(imum|imal)?_?tls_?version$/i;
@@ -33,9 +35,10 @@ function tlsSettings(value: unknown, path: string): [string, string][] {
 export const minimumTls: ResourceValidationPolicy = {
   name: "minimum-tls",
   description:
-    "Every resource that has a minimum TLS setting requires TLS 1.2 or newer. Decides on each resource's inputs, in preview and after update.",
+    "Every resource of the topology that has a minimum TLS setting requires TLS 1.2 or newer. Decides on each resource's inputs, in preview and after update.",
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
+    requireTopology(args);
     for (const [path, value] of tlsSettings(args.props, "")) {
       const version = tlsVersion(value);
       if (version !== undefined && version < 1.2)

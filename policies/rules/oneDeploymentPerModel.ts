@@ -4,7 +4,7 @@
  * Decides in every phase (model and account link are known in a preview).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { modelDeployments } from "../lib/openai";
 
 export const oneDeploymentPerModel: StackValidationPolicy = {
@@ -12,7 +12,7 @@ export const oneDeploymentPerModel: StackValidationPolicy = {
   description:
     "Each standard account deploys each model once (its whole quota), never split across deployments. Decides in preview and after update.",
   enforcementLevel: "mandatory",
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     const seen = new Map<string, string>();
     for (const d of modelDeployments(args.resources, verdict).filter(
       d => d.role === "standard" && d.model !== undefined,

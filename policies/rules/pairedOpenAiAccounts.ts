@@ -5,7 +5,7 @@
  */
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { configOf } from "../lib/config";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { accountRegion, requireOpenAi, standardAccounts } from "../lib/openai";
 
 const configSchema: PolicyConfigSchema = {
@@ -25,7 +25,7 @@ export const pairedOpenAiAccounts: StackValidationPolicy = {
     "The standard-tier Azure OpenAI accounts span at least two regions. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     requireOpenAi(args);
     const { minRegions } = configOf<{ minRegions: number }>(args, configSchema);
     const accounts = standardAccounts(args.resources);

@@ -3,7 +3,7 @@
  * Decides in every phase (publicNetworkAccess is an input).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { NETWORK_MODE_SCHEMA, networkMode, requirePrivateBackends } from "../lib/network";
 import { openAiAccounts } from "../lib/openai";
 import { sameName } from "../lib/resources";
@@ -14,7 +14,7 @@ export const privateAccountAccess: StackValidationPolicy = {
     "Where the gateways reach the accounts through private endpoints (private mode, or public mode with VNets), every OpenAI account denies public network access. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     requirePrivateBackends(args);
     for (const account of openAiAccounts(args.resources).filter(a =>
       verdict.read(

@@ -7,7 +7,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { namesResource } from "../lib/armId";
 import { gatewayRegions } from "../lib/gateway";
-import { decide, link } from "../lib/links";
+import { link } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { NETWORK_MODE_SCHEMA, requirePrivateBackends } from "../lib/network";
 import { Account, openAiAccounts } from "../lib/openai";
 import { TYPES } from "../../catalog/types";
@@ -32,7 +33,7 @@ export const privateEndpoints: StackValidationPolicy = {
     "Decides after update, and in preview where the gateway's locations are known (a service that lists them).",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     requirePrivateBackends(args);
     const { regions, complete } = gatewayRegions(args.resources);
     if (regions.length === 0) args.notApplicable("the stack has no API Management gateway");

@@ -6,7 +6,7 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { accountRegion, accountsByRole } from "../lib/openai";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { TAG } from "../../catalog/tags";
 import { tagOf } from "../lib/resources";
 
@@ -15,7 +15,7 @@ export const ptuRegionSeparation: StackValidationPolicy = {
   description:
     "The enterprise PTU pool is outside the primary standard region; workload PTU pools are outside the enterprise pool's region. Decides in preview and after update.",
   enforcementLevel: "mandatory",
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     const enterprise = accountsByRole(args.resources, "enterprise-ptu");
     const primaryRegions = new Set(
       accountsByRole(args.resources, "standard")

@@ -13,7 +13,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { namesResource } from "../lib/armId";
 import { gatewayRegions, gatewayServices, serviceRegions } from "../lib/gateway";
-import { decide, link } from "../lib/links";
+import { link } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import {
   NETWORK_MODE_SCHEMA,
   OPENAI_PRIVATE_LINK_ZONE,
@@ -31,7 +32,7 @@ export const splitBrainDns: StackValidationPolicy = {
     "Decides after update (zone names are outputs only then); a privatelink zone linked to several regions is caught in preview where its name is known.",
   enforcementLevel: "mandatory",
   configSchema: NETWORK_MODE_SCHEMA,
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     requirePrivateBackends(args);
     const zones = ofType<PrivateZoneOutputs>(args.resources, TYPES.privateZone);
     const vnets = ofType<VirtualNetworkOutputs>(args.resources, TYPES.virtualNetwork);

@@ -5,7 +5,7 @@
  * model, SKU and account link (propertyDependencies of `accountName`) are known in every phase.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { decide } from "../lib/links";
+import { onTopology } from "../lib/scope";
 import { ModelDeployment, accountRegion, describeModel, modelDeployments } from "../lib/openai";
 
 const sameModel = (a: ModelDeployment, b: ModelDeployment) => describeModel(a) === describeModel(b);
@@ -15,7 +15,7 @@ export const standardModelParity: StackValidationPolicy = {
   description:
     "Every standard model is deployed in every standard region with the same version and SKU. Decides in preview and after update.",
   enforcementLevel: "mandatory",
-  validateStack: decide((args, verdict) => {
+  validateStack: onTopology((args, verdict) => {
     const standard = modelDeployments(args.resources, verdict).filter(
       d => d.role === "standard" && d.model !== undefined,
     );
