@@ -3,7 +3,8 @@
  * liveModels.test.ts).
  */
 import { RequiredOffer, parseConfig, requiredOffers } from "../infra/config";
-import { MODEL_MATRIX, RETRIEVED } from "../catalog/modelMatrix";
+import { MATRIX_DATA } from "../catalog/modelMatrix.data";
+import { MODEL_MATRIX } from "../catalog/modelMatrix";
 import { RETIREMENTS } from "../catalog/retirements";
 import { knownModels, findModel } from "../catalog/models";
 import { findRegion, knownRegions } from "../catalog/regions";
@@ -14,8 +15,11 @@ const refusals = (stack: string, edit: (v: Loose) => void, today?: string) => co
 import type { Loose } from "./loose";
 
 describe("the model matrix", () => {
-  test("names only known regions and models, and records when it was transcribed", () => {
-    expect(RETRIEVED).toMatch(/^\d{4}-\d\d-\d\d$/);
+  test("names only known regions and models, and records each table's source and the day it was read", () => {
+    for (const table of Object.values(MATRIX_DATA)) {
+      expect(table.read).toMatch(/^\d{4}-\d\d-\d\d$/);
+      expect(table.source).toMatch(/^https:\/\/.*\/model-matrix\/[a-z-]+\.md$/);
+    }
     for (const table of Object.values(MODEL_MATRIX)) {
       for (const [key, regions] of Object.entries(table)) {
         expect(knownModels()).toContain(key.split("@")[0]);
