@@ -2,14 +2,23 @@
 import type { MatrixData } from "./modelMatrix";
 
 export const MATRIX_DATA: MatrixData = {
-  GlobalStandard: {
-    source:
-      "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/standard-global.md",
-    read: "2026-12-06",
-    offers: {
-      "codex-mini@2025-05-16": ["centralus", "eastus2", "swedencentral"],
-      "computer-use-preview@2025-02-11": ["southindia"],
-      "computer-use-preview@2025-03-11": ["eastus2", "southindia", "swedencentral"],
+  "GlobalStandard": {
+    "source": "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/standard-global.md",
+    "read": "2026-12-06",
+    "offers": {
+      "codex-mini@2025-05-16": [
+        "centralus",
+        "eastus2",
+        "swedencentral"
+      ],
+      "computer-use-preview@2025-02-11": [
+        "southindia"
+      ],
+      "computer-use-preview@2025-03-11": [
+        "eastus2",
+        "southindia",
+        "swedencentral"
+      ],
       "gpt-4.1-mini@2025-04-14": [
         "australiaeast",
         "brazilsouth",
@@ -36,7 +45,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1-nano@2025-04-14": [
         "australiaeast",
@@ -64,7 +73,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1@2025-04-14": [
         "australiaeast",
@@ -92,12 +101,28 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "gpt-4o-mini-transcribe@2025-03-20": ["canadacentral", "centralus", "eastus2", "francecentral", "swedencentral"],
-      "gpt-4o-mini-transcribe@2025-12-15": ["canadacentral", "centralus", "eastus2", "francecentral", "swedencentral"],
-      "gpt-4o-mini-tts@2025-03-20": ["eastus2"],
-      "gpt-4o-mini-tts@2025-12-15": ["eastus2"],
+      "gpt-4o-mini-transcribe@2025-03-20": [
+        "canadacentral",
+        "centralus",
+        "eastus2",
+        "francecentral",
+        "swedencentral"
+      ],
+      "gpt-4o-mini-transcribe@2025-12-15": [
+        "canadacentral",
+        "centralus",
+        "eastus2",
+        "francecentral",
+        "swedencentral"
+      ],
+      "gpt-4o-mini-tts@2025-03-20": [
+        "eastus2"
+      ],
+      "gpt-4o-mini-tts@2025-12-15": [
+        "eastus2"
+      ],
       "gpt-4o-mini@2024-07-18": [
         "australiaeast",
         "brazilsouth",
@@ -123,16 +148,22 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o-transcribe-diarize@2025-10-15": [
         "canadacentral",
         "centralus",
         "eastus2",
         "francecentral",
-        "swedencentral",
+        "swedencentral"
       ],
-      "gpt-4o-transcribe@2025-03-20": ["canadacentral", "centralus", "eastus2", "francecentral", "swedencentral"],
+      "gpt-4o-transcribe@2025-03-20": [
+        "canadacentral",
+        "centralus",
+        "eastus2",
+        "francecentral",
+        "swedencentral"
+      ],
       "gpt-4o@2024-05-13": [
         "australiaeast",
         "brazilsouth",
@@ -157,7 +188,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-08-06": [
         "australiaeast",
@@ -183,7 +214,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-11-20": [
         "australiaeast",
@@ -210,7 +241,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5-chat@2025-08-07": [
         "australiaeast",
@@ -239,7 +270,7 @@ export const MATRIX_DATA: MatrixData = {
         "uaenorth",
         "uksouth",
         "westeurope",
-        "westus",
+        "westus"
       ],
       "gpt-5-chat@2025-10-03": [
         "australiaeast",
@@ -268,7 +299,7 @@ export const MATRIX_DATA: MatrixData = {
         "uaenorth",
         "uksouth",
         "westeurope",
-        "westus",
+        "westus"
       ],
       "gpt-5-codex@2025-09-15": [
         "australiaeast",
@@ -297,7 +328,7 @@ export const MATRIX_DATA: MatrixData = {
         "uaenorth",
         "uksouth",
         "westeurope",
-        "westus",
+        "westus"
       ],
       "gpt-5-mini@2025-08-07": [
         "australiaeast",
@@ -325,7 +356,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5-nano@2025-08-07": [
         "australiaeast",
@@ -353,7 +384,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5-pro@2025-10-06": [
         "australiaeast",
@@ -382,7 +413,7 @@ export const MATRIX_DATA: MatrixData = {
         "uaenorth",
         "uksouth",
         "westeurope",
-        "westus",
+        "westus"
       ],
       "gpt-5.1-chat@2025-11-13": [
         "australiaeast",
@@ -412,9 +443,12 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "gpt-5.1-codex-max@2025-12-04": ["eastus2", "swedencentral"],
+      "gpt-5.1-codex-max@2025-12-04": [
+        "eastus2",
+        "swedencentral"
+      ],
       "gpt-5.1-codex-mini@2025-11-13": [
         "australiaeast",
         "brazilsouth",
@@ -443,7 +477,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.1-codex@2025-11-13": [
         "australiaeast",
@@ -473,7 +507,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.1@2025-11-13": [
         "australiaeast",
@@ -503,7 +537,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.2-chat@2025-12-11": [
         "australiaeast",
@@ -533,7 +567,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.2-chat@2026-02-10": [
         "australiaeast",
@@ -563,7 +597,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.2-codex@2026-01-14": [
         "australiaeast",
@@ -593,7 +627,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.2@2025-12-11": [
         "australiaeast",
@@ -623,7 +657,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.3-chat@2026-03-03": [
         "australiaeast",
@@ -653,7 +687,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.3-codex@2026-02-24": [
         "australiaeast",
@@ -683,7 +717,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.4-mini@2026-03-17": [
         "australiaeast",
@@ -713,7 +747,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.4-nano@2026-03-17": [
         "australiaeast",
@@ -743,9 +777,14 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "gpt-5.4-pro@2026-03-05": ["eastus2", "polandcentral", "southcentralus", "swedencentral"],
+      "gpt-5.4-pro@2026-03-05": [
+        "eastus2",
+        "polandcentral",
+        "southcentralus",
+        "swedencentral"
+      ],
       "gpt-5.4@2026-03-05": [
         "australiaeast",
         "brazilsouth",
@@ -774,7 +813,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5@2025-08-07": [
         "australiaeast",
@@ -802,23 +841,96 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "gpt-audio-1.5@2026-02-23": ["centralus", "eastus2", "swedencentral"],
-      "gpt-audio-mini@2025-10-06": ["centralus", "eastus2", "swedencentral"],
-      "gpt-audio-mini@2025-12-15": ["centralus", "eastus2", "swedencentral"],
-      "gpt-audio@2025-08-28": ["centralus", "eastus2", "swedencentral"],
-      "gpt-image-1-mini@2025-10-06": ["eastus2", "polandcentral", "swedencentral", "uaenorth", "westus3"],
-      "gpt-image-1.5@2025-12-16": ["eastus2", "polandcentral", "swedencentral", "uaenorth", "westus3"],
-      "gpt-image-1@2025-04-15": ["eastus2", "polandcentral", "swedencentral", "uaenorth", "westus3"],
-      "gpt-image-2@2026-04-21": ["eastus2", "polandcentral", "swedencentral", "uaenorth", "westus3"],
-      "gpt-realtime-1.5@2026-02-23": ["canadacentral", "centralus", "eastus2", "francecentral", "swedencentral"],
-      "gpt-realtime-mini@2025-10-06": ["canadacentral", "centralus", "eastus2", "francecentral", "swedencentral"],
-      "gpt-realtime-mini@2025-12-15": ["canadacentral", "centralus", "eastus2", "francecentral", "swedencentral"],
-      "gpt-realtime@2025-08-28": ["canadacentral", "centralus", "eastus2", "francecentral", "swedencentral"],
-      "model-router@2025-05-19": ["eastus2", "swedencentral"],
-      "model-router@2025-08-07": ["eastus2", "swedencentral"],
-      "model-router@2025-11-18": ["eastus2", "swedencentral"],
+      "gpt-audio-1.5@2026-02-23": [
+        "centralus",
+        "eastus2",
+        "swedencentral"
+      ],
+      "gpt-audio-mini@2025-10-06": [
+        "centralus",
+        "eastus2",
+        "swedencentral"
+      ],
+      "gpt-audio-mini@2025-12-15": [
+        "centralus",
+        "eastus2",
+        "swedencentral"
+      ],
+      "gpt-audio@2025-08-28": [
+        "centralus",
+        "eastus2",
+        "swedencentral"
+      ],
+      "gpt-image-1-mini@2025-10-06": [
+        "eastus2",
+        "polandcentral",
+        "swedencentral",
+        "uaenorth",
+        "westus3"
+      ],
+      "gpt-image-1.5@2025-12-16": [
+        "eastus2",
+        "polandcentral",
+        "swedencentral",
+        "uaenorth",
+        "westus3"
+      ],
+      "gpt-image-1@2025-04-15": [
+        "eastus2",
+        "polandcentral",
+        "swedencentral",
+        "uaenorth",
+        "westus3"
+      ],
+      "gpt-image-2@2026-04-21": [
+        "eastus2",
+        "polandcentral",
+        "swedencentral",
+        "uaenorth",
+        "westus3"
+      ],
+      "gpt-realtime-1.5@2026-02-23": [
+        "canadacentral",
+        "centralus",
+        "eastus2",
+        "francecentral",
+        "swedencentral"
+      ],
+      "gpt-realtime-mini@2025-10-06": [
+        "canadacentral",
+        "centralus",
+        "eastus2",
+        "francecentral",
+        "swedencentral"
+      ],
+      "gpt-realtime-mini@2025-12-15": [
+        "canadacentral",
+        "centralus",
+        "eastus2",
+        "francecentral",
+        "swedencentral"
+      ],
+      "gpt-realtime@2025-08-28": [
+        "canadacentral",
+        "centralus",
+        "eastus2",
+        "francecentral",
+        "swedencentral"
+      ],
+      "model-router@2025-05-19": [
+        "eastus2",
+        "swedencentral"
+      ],
+      "model-router@2025-08-07": [
+        "eastus2",
+        "swedencentral"
+      ],
+      "model-router@2025-11-18": [
+        "eastus2",
+        "swedencentral"
+      ],
       "o1@2024-12-17": [
         "australiaeast",
         "brazilsouth",
@@ -844,9 +956,12 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "o3-deep-research@2025-06-26": ["norwayeast", "westus"],
+      "o3-deep-research@2025-06-26": [
+        "norwayeast",
+        "westus"
+      ],
       "o3-mini@2025-01-31": [
         "australiaeast",
         "brazilsouth",
@@ -872,9 +987,13 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "o3-pro@2025-06-10": ["centralus", "eastus2", "swedencentral"],
+      "o3-pro@2025-06-10": [
+        "centralus",
+        "eastus2",
+        "swedencentral"
+      ],
       "o3@2025-04-16": [
         "australiaeast",
         "brazilsouth",
@@ -901,7 +1020,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o4-mini@2025-04-16": [
         "australiaeast",
@@ -929,9 +1048,12 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "sora-2@2025-10-06": ["eastus2", "swedencentral"],
+      "sora-2@2025-10-06": [
+        "eastus2",
+        "swedencentral"
+      ],
       "text-embedding-3-large@1": [
         "australiaeast",
         "brazilsouth",
@@ -957,7 +1079,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "text-embedding-3-small@1": [
         "australiaeast",
@@ -984,7 +1106,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "text-embedding-ada-002@2": [
         "australiaeast",
@@ -1010,15 +1132,14 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
-      ],
-    },
+        "westus3"
+      ]
+    }
   },
-  DataZoneStandard: {
-    source:
-      "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/datazone-standard.md",
-    read: "2026-12-06",
-    offers: {
+  "DataZoneStandard": {
+    "source": "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/datazone-standard.md",
+    "read": "2026-12-06",
+    "offers": {
       "gpt-4.1-mini@2025-04-14": [
         "centralus",
         "eastus",
@@ -1033,7 +1154,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1-nano@2025-04-14": [
         "centralus",
@@ -1049,7 +1170,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1@2025-04-14": [
         "centralus",
@@ -1065,7 +1186,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o-mini@2024-07-18": [
         "centralus",
@@ -1081,7 +1202,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-05-13": [
         "centralus",
@@ -1096,7 +1217,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-08-06": [
         "centralus",
@@ -1111,7 +1232,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-11-20": [
         "centralus",
@@ -1127,7 +1248,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5-mini@2025-08-07": [
         "centralus",
@@ -1143,7 +1264,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5-nano@2025-08-07": [
         "centralus",
@@ -1159,7 +1280,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.1@2025-11-13": [
         "centralus",
@@ -1170,9 +1291,17 @@ export const MATRIX_DATA: MatrixData = {
         "southcentralus",
         "swedencentral",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "gpt-5.2@2025-12-11": ["centralus", "eastus", "eastus2", "northcentralus", "southcentralus", "westus", "westus3"],
+      "gpt-5.2@2025-12-11": [
+        "centralus",
+        "eastus",
+        "eastus2",
+        "northcentralus",
+        "southcentralus",
+        "westus",
+        "westus3"
+      ],
       "gpt-5.3-codex@2026-02-24": [
         "centralus",
         "eastus",
@@ -1180,7 +1309,7 @@ export const MATRIX_DATA: MatrixData = {
         "northcentralus",
         "southcentralus",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.4-mini@2026-03-17": [
         "centralus",
@@ -1189,7 +1318,7 @@ export const MATRIX_DATA: MatrixData = {
         "northcentralus",
         "southcentralus",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.4-nano@2026-03-17": [
         "centralus",
@@ -1198,9 +1327,17 @@ export const MATRIX_DATA: MatrixData = {
         "northcentralus",
         "southcentralus",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "gpt-5.4@2026-03-05": ["centralus", "eastus", "eastus2", "northcentralus", "southcentralus", "westus", "westus3"],
+      "gpt-5.4@2026-03-05": [
+        "centralus",
+        "eastus",
+        "eastus2",
+        "northcentralus",
+        "southcentralus",
+        "westus",
+        "westus3"
+      ],
       "gpt-5@2025-08-07": [
         "centralus",
         "eastus",
@@ -1215,12 +1352,26 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "gpt-image-1.5@2025-12-16": ["eastus2", "polandcentral", "swedencentral", "westus3"],
-      "model-router@2025-05-19": ["eastus2", "swedencentral"],
-      "model-router@2025-08-07": ["eastus2", "swedencentral"],
-      "model-router@2025-11-18": ["eastus2", "swedencentral"],
+      "gpt-image-1.5@2025-12-16": [
+        "eastus2",
+        "polandcentral",
+        "swedencentral",
+        "westus3"
+      ],
+      "model-router@2025-05-19": [
+        "eastus2",
+        "swedencentral"
+      ],
+      "model-router@2025-08-07": [
+        "eastus2",
+        "swedencentral"
+      ],
+      "model-router@2025-11-18": [
+        "eastus2",
+        "swedencentral"
+      ],
       "o1@2024-12-17": [
         "centralus",
         "eastus",
@@ -1235,7 +1386,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o3-mini@2025-01-31": [
         "centralus",
@@ -1251,7 +1402,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o3@2025-04-16": [
         "centralus",
@@ -1267,7 +1418,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o4-mini@2025-04-16": [
         "centralus",
@@ -1283,7 +1434,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "text-embedding-3-large@1": [
         "centralus",
@@ -1299,7 +1450,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "text-embedding-3-small@1": [
         "centralus",
@@ -1315,7 +1466,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "text-embedding-ada-002@2": [
         "centralus",
@@ -1331,16 +1482,19 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
-      ],
-    },
+        "westus3"
+      ]
+    }
   },
-  Standard: {
-    source:
-      "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/standard-models.md",
-    read: "2026-12-06",
-    offers: {
-      "dall-e-3@3.0": ["australiaeast", "eastus", "swedencentral"],
+  "Standard": {
+    "source": "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/standard-models.md",
+    "read": "2026-12-06",
+    "offers": {
+      "dall-e-3@3.0": [
+        "australiaeast",
+        "eastus",
+        "swedencentral"
+      ],
       "gpt-4.1-mini@2025-04-14": [
         "australiaeast",
         "canadaeast",
@@ -1356,9 +1510,12 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "gpt-4.1-nano@2025-04-14": ["northcentralus", "swedencentral"],
+      "gpt-4.1-nano@2025-04-14": [
+        "northcentralus",
+        "swedencentral"
+      ],
       "gpt-4.1@2025-04-14": [
         "eastus",
         "eastus2",
@@ -1367,7 +1524,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "switzerlandnorth",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o-mini@2024-07-18": [
         "eastus",
@@ -1376,7 +1533,7 @@ export const MATRIX_DATA: MatrixData = {
         "southcentralus",
         "swedencentral",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-05-13": [
         "eastus",
@@ -1385,7 +1542,7 @@ export const MATRIX_DATA: MatrixData = {
         "southcentralus",
         "swedencentral",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-08-06": [
         "centralus",
@@ -1395,7 +1552,7 @@ export const MATRIX_DATA: MatrixData = {
         "southcentralus",
         "swedencentral",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-11-20": [
         "australiaeast",
@@ -1413,7 +1570,7 @@ export const MATRIX_DATA: MatrixData = {
         "switzerlandnorth",
         "uksouth",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.1@2025-11-13": [
         "centralus",
@@ -1423,9 +1580,17 @@ export const MATRIX_DATA: MatrixData = {
         "southcentralus",
         "swedencentral",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "o1@2024-12-17": ["eastus", "eastus2", "northcentralus", "southcentralus", "swedencentral", "westus", "westus3"],
+      "o1@2024-12-17": [
+        "eastus",
+        "eastus2",
+        "northcentralus",
+        "southcentralus",
+        "swedencentral",
+        "westus",
+        "westus3"
+      ],
       "o4-mini@2025-04-16": [
         "eastus",
         "eastus2",
@@ -1433,9 +1598,11 @@ export const MATRIX_DATA: MatrixData = {
         "southcentralus",
         "swedencentral",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "sora@2025-05-02": ["eastus2"],
+      "sora@2025-05-02": [
+        "eastus2"
+      ],
       "text-embedding-3-large@1": [
         "australiaeast",
         "canadaeast",
@@ -1455,7 +1622,7 @@ export const MATRIX_DATA: MatrixData = {
         "switzerlandnorth",
         "uaenorth",
         "uksouth",
-        "westus3",
+        "westus3"
       ],
       "text-embedding-3-small@1": [
         "australiaeast",
@@ -1465,9 +1632,12 @@ export const MATRIX_DATA: MatrixData = {
         "japaneast",
         "switzerlandnorth",
         "uaenorth",
-        "westus",
+        "westus"
       ],
-      "text-embedding-ada-002@1": ["eastus", "southcentralus"],
+      "text-embedding-ada-002@1": [
+        "eastus",
+        "southcentralus"
+      ],
       "text-embedding-ada-002@2": [
         "australiaeast",
         "brazilsouth",
@@ -1487,10 +1657,18 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "tts-hd@001": ["northcentralus", "swedencentral", "westus3"],
-      "tts@001": ["northcentralus", "swedencentral", "westus3"],
+      "tts-hd@001": [
+        "northcentralus",
+        "swedencentral",
+        "westus3"
+      ],
+      "tts@001": [
+        "northcentralus",
+        "swedencentral",
+        "westus3"
+      ],
       "whisper@001": [
         "eastus2",
         "northcentralus",
@@ -1499,15 +1677,14 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "switzerlandnorth",
         "uaenorth",
-        "westeurope",
-      ],
-    },
+        "westeurope"
+      ]
+    }
   },
-  GlobalProvisionedManaged: {
-    source:
-      "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/provisioned-global.md",
-    read: "2026-12-06",
-    offers: {
+  "GlobalProvisionedManaged": {
+    "source": "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/provisioned-global.md",
+    "read": "2026-12-06",
+    "offers": {
       "gpt-4.1-mini@2025-04-14": [
         "australiaeast",
         "brazilsouth",
@@ -1536,7 +1713,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1-nano@2025-04-14": [
         "australiaeast",
@@ -1566,7 +1743,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1@2025-04-14": [
         "australiaeast",
@@ -1596,7 +1773,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o-mini@2024-07-18": [
         "australiaeast",
@@ -1626,7 +1803,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-05-13": [
         "australiaeast",
@@ -1656,7 +1833,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-08-06": [
         "australiaeast",
@@ -1686,7 +1863,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-11-20": [
         "australiaeast",
@@ -1716,7 +1893,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5-mini@2025-08-07": [
         "australiaeast",
@@ -1746,7 +1923,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.1-codex@2025-11-13": [
         "australiaeast",
@@ -1776,7 +1953,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.1@2025-11-13": [
         "australiaeast",
@@ -1806,7 +1983,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.2-codex@2026-01-14": [
         "australiaeast",
@@ -1836,7 +2013,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.2@2025-12-11": [
         "australiaeast",
@@ -1866,7 +2043,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.3-codex@2026-02-24": [
         "australiaeast",
@@ -1896,7 +2073,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.4@2026-03-05": [
         "australiaeast",
@@ -1912,7 +2089,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "uksouth",
         "westeurope",
-        "westus3",
+        "westus3"
       ],
       "gpt-5@2025-08-07": [
         "australiaeast",
@@ -1942,7 +2119,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o1@2024-12-17": [
         "australiaeast",
@@ -1972,7 +2149,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o3-mini@2025-01-31": [
         "australiaeast",
@@ -2002,7 +2179,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o3@2025-04-16": [
         "australiaeast",
@@ -2032,7 +2209,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o4-mini@2025-04-16": [
         "australiaeast",
@@ -2062,15 +2239,14 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
-      ],
-    },
+        "westus3"
+      ]
+    }
   },
-  DataZoneProvisionedManaged: {
-    source:
-      "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/datazone-provisioned-managed.md",
-    read: "2026-12-06",
-    offers: {
+  "DataZoneProvisionedManaged": {
+    "source": "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/datazone-provisioned-managed.md",
+    "read": "2026-12-06",
+    "offers": {
       "gpt-4.1-mini@2025-04-14": [
         "eastus",
         "eastus2",
@@ -2083,7 +2259,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1-nano@2025-04-14": [
         "eastus",
@@ -2098,7 +2274,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1@2025-04-14": [
         "eastus",
@@ -2113,7 +2289,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o-mini@2024-07-18": [
         "eastus",
@@ -2127,7 +2303,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-05-13": [
         "eastus",
@@ -2141,7 +2317,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-08-06": [
         "eastus",
@@ -2155,7 +2331,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-11-20": [
         "eastus",
@@ -2169,7 +2345,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5-mini@2025-08-07": [
         "eastus",
@@ -2184,7 +2360,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.1-codex@2025-11-13": [
         "eastus",
@@ -2199,7 +2375,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.1@2025-11-13": [
         "eastus",
@@ -2214,7 +2390,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.2@2025-12-11": [
         "eastus",
@@ -2229,7 +2405,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5@2025-08-07": [
         "eastus",
@@ -2244,7 +2420,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o1@2024-12-17": [
         "eastus",
@@ -2258,7 +2434,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o3-mini@2025-01-31": [
         "eastus",
@@ -2272,7 +2448,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o3@2025-04-16": [
         "eastus",
@@ -2287,7 +2463,7 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o4-mini@2025-04-16": [
         "eastus",
@@ -2302,15 +2478,14 @@ export const MATRIX_DATA: MatrixData = {
         "swedencentral",
         "westeurope",
         "westus",
-        "westus3",
-      ],
-    },
+        "westus3"
+      ]
+    }
   },
-  ProvisionedManaged: {
-    source:
-      "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/provisioned-models.md",
-    read: "2026-12-06",
-    offers: {
+  "ProvisionedManaged": {
+    "source": "https://github.com/MicrosoftDocs/azure-ai-docs/blob/main/articles/foundry/openai/includes/model-matrix/provisioned-models.md",
+    "read": "2026-12-06",
+    "offers": {
       "gpt-4.1-mini@2025-04-14": [
         "australiaeast",
         "brazilsouth",
@@ -2325,7 +2500,7 @@ export const MATRIX_DATA: MatrixData = {
         "switzerlandnorth",
         "uksouth",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1-nano@2025-04-14": [
         "eastus",
@@ -2334,7 +2509,7 @@ export const MATRIX_DATA: MatrixData = {
         "southcentralus",
         "swedencentral",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4.1@2025-04-14": [
         "australiaeast",
@@ -2354,7 +2529,7 @@ export const MATRIX_DATA: MatrixData = {
         "uaenorth",
         "uksouth",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o-mini@2024-07-18": [
         "australiaeast",
@@ -2377,7 +2552,7 @@ export const MATRIX_DATA: MatrixData = {
         "switzerlandwest",
         "uksouth",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-05-13": [
         "australiaeast",
@@ -2403,7 +2578,7 @@ export const MATRIX_DATA: MatrixData = {
         "uaenorth",
         "uksouth",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-08-06": [
         "australiaeast",
@@ -2428,7 +2603,7 @@ export const MATRIX_DATA: MatrixData = {
         "uaenorth",
         "uksouth",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-4o@2024-11-20": [
         "australiaeast",
@@ -2450,7 +2625,7 @@ export const MATRIX_DATA: MatrixData = {
         "uksouth",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "gpt-5-mini@2025-08-07": [
         "australiaeast",
@@ -2460,7 +2635,7 @@ export const MATRIX_DATA: MatrixData = {
         "koreacentral",
         "southindia",
         "uksouth",
-        "westus3",
+        "westus3"
       ],
       "gpt-5.1@2025-11-13": [
         "australiaeast",
@@ -2469,10 +2644,20 @@ export const MATRIX_DATA: MatrixData = {
         "switzerlandnorth",
         "uaenorth",
         "uksouth",
-        "westus3",
+        "westus3"
       ],
-      "gpt-5.2@2025-12-11": ["australiaeast", "canadaeast", "japaneast", "koreacentral", "uksouth", "westus3"],
-      "gpt-5.4@2026-03-05": ["australiaeast", "japaneast"],
+      "gpt-5.2@2025-12-11": [
+        "australiaeast",
+        "canadaeast",
+        "japaneast",
+        "koreacentral",
+        "uksouth",
+        "westus3"
+      ],
+      "gpt-5.4@2026-03-05": [
+        "australiaeast",
+        "japaneast"
+      ],
       "gpt-5@2025-08-07": [
         "australiaeast",
         "canadaeast",
@@ -2486,9 +2671,13 @@ export const MATRIX_DATA: MatrixData = {
         "southindia",
         "uksouth",
         "westus",
-        "westus3",
+        "westus3"
       ],
-      "o1@2024-12-17": ["japaneast", "uaenorth", "uksouth"],
+      "o1@2024-12-17": [
+        "japaneast",
+        "uaenorth",
+        "uksouth"
+      ],
       "o3-mini@2025-01-31": [
         "australiaeast",
         "canadaeast",
@@ -2499,7 +2688,7 @@ export const MATRIX_DATA: MatrixData = {
         "southindia",
         "swedencentral",
         "switzerlandnorth",
-        "uaenorth",
+        "uaenorth"
       ],
       "o3@2025-04-16": [
         "australiaeast",
@@ -2509,7 +2698,7 @@ export const MATRIX_DATA: MatrixData = {
         "southcentralus",
         "westeurope",
         "westus",
-        "westus3",
+        "westus3"
       ],
       "o4-mini@2025-04-16": [
         "centralus",
@@ -2520,8 +2709,8 @@ export const MATRIX_DATA: MatrixData = {
         "southcentralus",
         "westeurope",
         "westus",
-        "westus3",
-      ],
-    },
-  },
+        "westus3"
+      ]
+    }
+  }
 };

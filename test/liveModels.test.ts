@@ -24,8 +24,8 @@ describe("quota.source live: the models API is asked too", () => {
   });
   const usages = {
     async *list() {
-      yield { name: { value: "OpenAI.DataZoneStandard.gpt-5" }, limit: 100 };
-      yield { name: { value: "OpenAI.DataZoneStandard.gpt-5-mini" }, limit: 100 };
+      yield { name: { value: "OpenAI.DataZoneStandard.gpt-5.1" }, limit: 100 };
+      yield { name: { value: "OpenAI.DataZoneStandard.gpt-5.4-mini" }, limit: 100 };
     },
   };
 
@@ -56,10 +56,10 @@ describe("quota.source live: the models API is asked too", () => {
           v.quota = { source: "live" };
         },
         usagesClient: usages,
-        modelsClient: without("centralus", "DataZoneStandard/gpt-5@2025-08-07"),
+        modelsClient: without("centralus", "DataZoneStandard/gpt-5.1@2025-11-13"),
       }),
     ).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[1\]: gpt-5 2025-08-07 is not offered as DataZoneStandard in centralus \(aoai-bcdr:regions\.secondary\)\. Source: Azure's models API/,
+      /aoai-bcdr:standard\.models\[1\]: gpt-5\.1 2025-11-13 is not offered as DataZoneStandard in centralus \(aoai-bcdr:regions\.secondary\)\. Source: Azure's models API/,
     );
   });
 });

@@ -85,14 +85,19 @@ export function modelUses(config: Loose): ModelUse[] {
     Boolean,
   ) as string[];
   const pools: [Loose, (string | number)[]][] = [
-    ...(config[KEY("enterprisePtu")] ? [[config[KEY("enterprisePtu")], [KEY("enterprisePtu")]] as [Loose, string[]]] : []),
-    ...((config[KEY("workloadPtus")] ?? []) as Loose[]).map(
-      (w, i): [Loose, (string | number)[]] => [w, [KEY("workloadPtus"), i]],
-    ),
+    ...(config[KEY("enterprisePtu")]
+      ? [[config[KEY("enterprisePtu")], [KEY("enterprisePtu")]] as [Loose, string[]]]
+      : []),
+    ...((config[KEY("workloadPtus")] ?? []) as Loose[]).map((w, i): [Loose, (string | number)[]] => [
+      w,
+      [KEY("workloadPtus"), i],
+    ]),
   ];
   return ((standard.models ?? []) as Loose[]).map((m, index) => {
     const version = String(m.version);
-    const mine = pools.filter(([p]) => p.model === m.name && (p.version === undefined || String(p.version) === version));
+    const mine = pools.filter(
+      ([p]) => p.model === m.name && (p.version === undefined || String(p.version) === version),
+    );
     return {
       index,
       model: m.name,
@@ -128,7 +133,10 @@ export function upgrades(config: Loose, today: string, windowDays: number, c: Ca
   const uses = modelUses(config);
   const deployed = new Set(uses.map(u => u.model));
   return uses.flatMap(use => {
-    const retires = use.needs.map(n => c.retires(use.model, use.version, n.sku)).filter((d): d is string => !!d).sort()[0];
+    const retires = use.needs
+      .map(n => c.retires(use.model, use.version, n.sku))
+      .filter((d): d is string => !!d)
+      .sort()[0];
     if (!retires || retires > horizon) return [];
     const newer = c
       .versions(use.model)
@@ -146,12 +154,14 @@ export function upgrades(config: Loose, today: string, windowDays: number, c: Ca
   });
 }
 
-const show = (x: Candidate) => `${x.model} ${x.version} (${x.retires ? `retires ${x.retires}` : "no published retirement date"})`;
+const show = (x: Candidate) =>
+  `${x.model} ${x.version} (${x.retires ? `retires ${x.retires}` : "no published retirement date"})`;
 
 export function describe(u: Upgrade, c: CatalogView, today: string): string {
   const where = [...new Set(u.use.needs.map(n => `${n.sku} in ${n.region}`))].join(", ");
   const head = `${KEY("standard")}.models[${u.use.index}]: ${u.use.model} ${u.use.version} retires ${u.retires}, in ${u.daysLeft} days (${where})`;
-  if (u.to) return `${head}\n  -> version ${u.to.version} (${u.to.retires ? `retires ${u.to.retires}` : "no published retirement date"}); --write sets it`;
+  if (u.to)
+    return `${head}\n  -> version ${u.to.version} (${u.to.retires ? `retires ${u.to.retires}` : "no published retirement date"}); --write sets it`;
   const suggested = c.replacement(u.use.model, u.use.version, u.use.needs[0].sku, today);
   return [
     `${head}`,
@@ -168,7 +178,8 @@ export function withVersions(text: string, ups: readonly Upgrade[]): string {
     .flatMap(u =>
       u.use.versionPaths.map(p => {
         const node = doc.getIn(["config", ...p], true);
-        if (!isScalar(node) || !node.range) throw new UsageError(`cannot locate config.${p.join(".")} in the stack file`);
+        if (!isScalar(node) || !node.range)
+          throw new UsageError(`cannot locate config.${p.join(".")} in the stack file`);
         return { from: node.range[0], to: node.range[1], text: JSON.stringify(u.to!.version) };
       }),
     )

@@ -100,7 +100,7 @@ function sorted(table: MatrixTable): MatrixTable {
   return { ...table, offers: Object.fromEntries(keys.map(k => [k, [...table.offers[k]].sort()])) };
 }
 
-/** The generated data file's source text (formatted by the caller). */
+/** The generated data file's source text (JSON layout; .prettierignore lists the file). */
 export function renderMatrixData(data: MatrixData, how: string): string {
   const body = Object.fromEntries(SKUS.map(s => [s, sorted(data[s])]));
   return [
