@@ -95,6 +95,14 @@ export function declaredOffer(c: Pick<Parsed, "standard">, o: OfferKey): { index
   return index < 0 ? undefined : { index, source: c.standard.models[index].offer!.source };
 }
 
+/** The regions the stack declares for `model` `version` on `sku` (none on another SKU). */
+export function declaredRegions(c: Pick<Parsed, "standard">, o: Omit<OfferKey, "region">): string[] {
+  if (o.sku !== c.standard.deploymentType) return [];
+  return c.standard.models
+    .filter(m => m.name === o.model && m.version === o.version)
+    .flatMap(m => m.offer?.regions ?? []);
+}
+
 /** Whether the stack declares any offer of `model` `version` (in any region). */
 export function declaresVersion(c: Pick<Parsed, "standard">, model: string, version: string): boolean {
   return c.standard.models.some(m => m.name === model && m.version === version && m.offer);

@@ -8,7 +8,14 @@ import { findModel } from "../../../catalog/models";
 import { MODELS_API, OfferLookup } from "../../availability";
 import { resolvedPools } from "../derive";
 import { Issues } from "../issues";
-import { OfferSources, declaredOffer, declaresVersion, requiredOffers, unavailableOffer } from "../offers";
+import {
+  OfferSources,
+  declaredOffer,
+  declaredRegions,
+  declaresVersion,
+  requiredOffers,
+  unavailableOffer,
+} from "../offers";
 import { Rule, rule } from "./rule";
 
 /** The keys the required offers are computed from. */
@@ -27,8 +34,16 @@ export const availabilityRules: readonly Rule[] = [
     for (const o of requiredOffers({ ...c, ...resolvedPools(c) })) {
       const regions = offeringRegions(o.sku, o.model, o.version);
       if (regions.includes(o.region) || declaredOffer(c, o)) continue;
-      if (findModel(o.model)?.versions.includes(o.version) || declaresVersion(c, o.model, o.version)) {
+      if (findModel(o.model)?.versions.includes(o.version)) {
         issues.push(unavailableOffer(o, matrixCitation(o.sku), regions));
+      } else if (declaresVersion(c, o.model, o.version)) {
+        issues.push(
+          unavailableOffer(
+            o,
+            `the stack's declaration (standard.models[].offer), as ${c.standard.deploymentType} only`,
+            declaredRegions(c, o),
+          ),
+        );
       }
     }
   }),
