@@ -40,14 +40,17 @@ config:
 `;
 const config = () => (parse(STACK) as { config: Record<string, unknown> }).config;
 
+const RETIRES: Record<string, string> = {
+  "gpt-5@2025-08-07": "2027-02-06",
+  "gpt-5@2026-06-01": "2027-12-01",
+  "gpt-5.1@2025-11-13": "2027-05-15",
+};
+const VERSIONS: Record<string, string[]> = { "gpt-5": ["2025-08-07", "2026-06-01"], "gpt-5.1": ["2025-11-13"] };
 /** A catalog where gpt-5 has a newer version offered everywhere, retiring later. */
 const WITH_NEWER: CatalogView = {
   offered: () => true,
-  retires: (model, version) =>
-    ({ "gpt-5@2025-08-07": "2027-02-06", "gpt-5@2026-06-01": "2027-12-01", "gpt-5.1@2025-11-13": "2027-05-15" })[
-      `${model}@${version}`
-    ],
-  versions: model => ({ "gpt-5": ["2025-08-07", "2026-06-01"], "gpt-5.1": ["2025-11-13"] })[model] ?? [],
+  retires: (model, version) => RETIRES[`${model}@${version}`],
+  versions: model => VERSIONS[model] ?? [],
   models: () => ["gpt-5", "gpt-5.1"],
   replacement: () => undefined,
 };
