@@ -45,8 +45,10 @@ const catalog: readonly RegionInfo[] = [
   { name: "koreacentral", displayName: "Korea Central" },
   { name: "norwayeast", displayName: "Norway East" },
   { name: "southafricanorth", displayName: "South Africa North" },
+  { name: "southeastasia", displayName: "Southeast Asia" },
   { name: "southindia", displayName: "South India" },
   { name: "switzerlandnorth", displayName: "Switzerland North" },
+  { name: "switzerlandwest", displayName: "Switzerland West" },
   { name: "uaenorth", displayName: "UAE North" },
   { name: "uksouth", displayName: "UK South" },
 ];

@@ -1,5 +1,5 @@
 /**
- * Published retirement dates of the model versions in the catalog, as data.
+ * Published retirement dates of Azure OpenAI model versions, as data.
  *
  * Source: "Azure OpenAI in Microsoft Foundry model deprecations and retirements"
  * (https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements), whose table is
@@ -10,7 +10,7 @@
 import type { DeploymentSku } from "./models";
 
 export const RETIREMENTS_SOURCE = "https://learn.microsoft.com/azure/ai-foundry/openai/concepts/model-retirements";
-export const RETIREMENTS_RETRIEVED = "2026-11-25";
+export const RETIREMENTS_RETRIEVED = "2026-12-06";
 
 export interface Retirement {
   /** ISO date after which deployments of this version stop answering (Azure auto-upgrades or fails them). */
@@ -23,8 +23,17 @@ export interface Retirement {
 
 const GPT_4O_FAMILY = { date: "2026-10-01", bySku: { Standard: "2026-03-31" } } as const;
 
-/** `model@version` -> its published retirement. Embeddings have none scheduled (not before 2027-04-15). */
+/**
+ * `model@version` -> its published retirement, every row of the text generation, audio and image tables with a
+ * date (azure-ai-docs commit 01850fb, ms.date 12/16/2025 with later rows up to gpt-5.5, read 2026-12-06). Rows
+ * dated "no earlier than" or "no retirement scheduled" (the embeddings: not before 2027-04-15) have no date yet
+ * and are left out.
+ */
 export const RETIREMENTS: Readonly<Record<string, Retirement>> = {
+  // Text generation
+  "gpt-5-chat@2025-08-07": { date: "2026-04-15", replacement: "gpt-5.3-chat" },
+  "gpt-5-chat@2025-10-03": { date: "2026-04-15", replacement: "gpt-5.3-chat" },
+  "gpt-5.3-chat@2025-12-11": { date: "2026-06-01" },
   "gpt-4o@2024-05-13": { ...GPT_4O_FAMILY, replacement: "gpt-5.1" },
   "gpt-4o@2024-08-06": { ...GPT_4O_FAMILY, replacement: "gpt-5.1" },
   "gpt-4o@2024-11-20": { date: "2026-10-01", replacement: "gpt-5.1" },
@@ -32,12 +41,55 @@ export const RETIREMENTS: Readonly<Record<string, Retirement>> = {
   "gpt-4.1@2025-04-14": { date: "2026-10-14", replacement: "gpt-5" },
   "gpt-4.1-mini@2025-04-14": { date: "2026-10-14", replacement: "gpt-5-mini" },
   "gpt-4.1-nano@2025-04-14": { date: "2026-10-14", replacement: "gpt-5-nano" },
+  "o1@2024-12-17": { date: "2026-07-15", replacement: "o3" },
+  "o1-pro@2025-03-19": { date: "2026-09-18", replacement: "o3-pro" },
   "o3-mini@2025-01-31": { date: "2026-08-02", replacement: "o4-mini" },
   "o3@2025-04-16": { date: "2026-10-16" },
+  "o3-pro@2025-06-10": { date: "2026-12-10" },
+  "o3-deep-research@2025-06-26": { date: "2026-12-26" },
   "o4-mini@2025-04-16": { date: "2026-10-16" },
+  "codex-mini@2025-05-16": { date: "2026-11-15" },
+  "model-router@2025-11-18": { date: "2027-05-20" },
   "gpt-5@2025-08-07": { date: "2027-02-06" },
   "gpt-5-mini@2025-08-07": { date: "2027-02-06" },
+  "gpt-5-nano@2025-08-07": { date: "2027-02-06" },
+  "gpt-5-codex@2025-09-15": { date: "2027-03-17" },
+  "gpt-5-pro@2025-10-06": { date: "2027-04-07" },
   "gpt-5.1@2025-11-13": { date: "2027-05-15" },
+  "gpt-5.1-codex@2025-11-13": { date: "2027-05-15" },
+  "gpt-5.1-codex-mini@2025-11-13": { date: "2027-05-15" },
+  "gpt-5.1-chat@2025-11-13": { date: "2026-05-13" },
+  "gpt-5.2@2025-12-11": { date: "2026-12-12" },
+  "gpt-5.2-codex@2026-01-14": { date: "2027-01-14", replacement: "gpt-5.3-codex" },
+  "gpt-5.3-codex@2026-02-24": { date: "2027-02-25" },
+  "gpt-5.4@2026-03-05": { date: "2027-03-05" },
+  "gpt-5.4-pro@2026-03-05": { date: "2027-03-06" },
+  "gpt-5.4-mini@2026-03-17": { date: "2027-03-18" },
+  "gpt-5.4-nano@2026-03-17": { date: "2027-03-18" },
+  "gpt-5.5@2026-04-24": { date: "2027-04-24" },
+  // Audio
+  "gpt-4o-audio-preview@2024-12-17": { date: "2026-03-24", replacement: "gpt-audio" },
+  "gpt-4o-realtime-preview@2024-12-17": { date: "2026-03-24", replacement: "gpt-realtime" },
+  "gpt-4o-mini-audio-preview@2024-12-17": { date: "2026-03-24" },
+  "gpt-4o-mini-realtime-preview@2024-12-17": { date: "2026-03-24" },
+  "gpt-4o-transcribe@2025-03-20": { date: "2026-06-01" },
+  "gpt-4o-mini-tts@2025-03-20": { date: "2026-06-01" },
+  "gpt-4o-mini-transcribe@2025-03-20": { date: "2026-06-01" },
+  "gpt-4o-transcribe-diarize@2025-10-15": { date: "2027-04-16" },
+  "gpt-audio@2025-08-28": { date: "2027-02-28" },
+  "gpt-realtime@2025-08-28": { date: "2027-02-28" },
+  "gpt-audio-mini@2025-10-06": { date: "2027-04-07" },
+  "tts@001": { date: "2026-06-18" },
+  "tts-hd@001": { date: "2026-06-18" },
+  "whisper@001": { date: "2026-06-18" },
+  "gpt-realtime-mini@2025-12-15": { date: "2026-12-15" },
+  "gpt-4o-mini-transcribe@2025-12-15": { date: "2026-12-15" },
+  "gpt-4o-mini-tts@2025-12-15": { date: "2026-12-15" },
+  // Image and video
+  // The retirement table writes its version "3"; the availability tables (and deployments) "3.0".
+  "dall-e-3@3.0": { date: "2026-03-04", replacement: "gpt-image-1.5" },
+  "gpt-image-1@2025-04-15": { date: "2026-05-15", replacement: "gpt-image-1.5" },
+  "gpt-image-1-mini@2025-10-06": { date: "2027-04-07" },
 };
 
 /** True when `model` `version` on `sku` has a published retirement date on or before `today` (ISO dates compare as strings). */

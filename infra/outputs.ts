@@ -4,7 +4,7 @@
  * program's outputs satisfy the type; the tools (diagram, drill) import it, type-only.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { BcdrConfig, GatewayConfig, requiredOffers } from "./config";
+import { BcdrConfig, GatewayConfig, declaredOfferWarnings, requiredOffers } from "./config";
 import { FrontDoorEdge } from "./edge";
 import { ClientBudget, DATED_API_VERSION, V1_PATH, clientBudget } from "./gateway/clientSettings";
 import { GatewayApp } from "./gateway/entraApp";
@@ -105,6 +105,8 @@ export interface StackOutputs {
   readonly keyVaultUri: string;
   /** Model versions past or near their published retirement: `pulumi up` shows them and the plan prints them. */
   readonly modelRetirements: readonly RetirementWarning[];
+  /** Offers the catalog lacks that the stack declares (`standard.models[].offer`): planned on its word, to confirm. */
+  readonly declaredOffers: readonly string[];
 }
 
 /** A value of type T as the program returns it: any part of it may still be a Pulumi output. */
@@ -249,5 +251,6 @@ export function stackOutputs(stack: DeclaredStack) {
     clients: clientOutputs(stack, entry.mode === "public" ? entry.frontDoorHost : entry.gatewayHost),
     keyVaultUri: stack.vault.vault.properties.vaultUri,
     modelRetirements: retirementWarnings(requiredOffers(config), stack.today),
+    declaredOffers: declaredOfferWarnings(config, requiredOffers(config)),
   } satisfies Declared<StackOutputs>;
 }

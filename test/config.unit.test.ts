@@ -171,7 +171,7 @@ describe("refused configs name the key and what is allowed", () => {
       v => {
         v.standard.models.push({ ...v.standard.models[0] });
       },
-      /^aoai-bcdr:standard\.models\[2\]\.name: duplicate model 'gpt-5-mini'/,
+      /^aoai-bcdr:standard\.models\[2\]\.name: duplicate model 'gpt-5\.4-mini'/,
     ],
     [
       "an unknown model",
@@ -179,7 +179,7 @@ describe("refused configs name the key and what is allowed", () => {
       v => {
         v.standard.models[0].name = "gpt-17";
       },
-      /^aoai-bcdr:standard\.models\[0\]\.name: unknown model 'gpt-17'; known models: gpt-4o,/,
+      /^aoai-bcdr:standard\.models\[0\]\.name: unknown model 'gpt-17'; known models: .*gpt-5\.4-mini, .*; for a model the catalog lacks, declare its offer at standard\.models\[\]\.offer/,
     ],
     [
       "an unknown model version",
@@ -187,7 +187,7 @@ describe("refused configs name the key and what is allowed", () => {
       v => {
         v.standard.models[0].version = "2020-01-01";
       },
-      /^aoai-bcdr:standard\.models\[0\]\.version: unknown version '2020-01-01' of gpt-5-mini; known: 2025-08-07/,
+      /^aoai-bcdr:standard\.models\[0\]\.version: unknown version '2020-01-01' of gpt-5\.4-mini; known: 2026-03-17; if Azure offers it, declare the offer: standard\.models\[0\]\.offer/,
     ],
     [
       "a PTU model missing from the standard models",
@@ -474,7 +474,7 @@ describe("refused configs name the key and what is allowed", () => {
       v => {
         v.quota.declared.push({ ...v.quota.declared[0] });
       },
-      /^aoai-bcdr:quota\.declared\[4\]: duplicate quota entry \(subscription\/region\/sku\/model\) 'primary\/eastus2\/DataZoneStandard\/gpt-5-mini'/,
+      /^aoai-bcdr:quota\.declared\[4\]: duplicate quota entry \(subscription\/region\/sku\/model\) 'primary\/eastus2\/DataZoneStandard\/gpt-5\.4-mini'/,
     ],
     [
       "a reserved bcdr-* tag that would relabel a resource",
@@ -747,7 +747,7 @@ describe("keys and quotas outside the schema", () => {
     const values = stackValues("dev");
     values.quota.declared[2].capacity = 0;
     await expect(validateStack(values)).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found a declared quota of 0 for gpt-5 DataZoneStandard in eastus2 \(subscription 'primary'\): request quota for it, or remove the model/,
+      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found a declared quota of 0 for gpt-5\.1 DataZoneStandard in eastus2 \(subscription 'primary'\): request quota for it, or remove the model/,
     );
   });
 });
@@ -768,7 +768,7 @@ describe("one pass reports every phase", () => {
       "aoai-bcdr:observability.retentionInDays: must be 30 to 730 days",
       "aoai-bcdr:gateway.ptuBudget.priority3: must be at most ptuBudget.priority2 (100): lower-priority applications leave the PTU pools first",
       expect.stringMatching(
-        /^aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds the declared quota of 200 for gpt-5-mini DataZoneStandard in eastus2/,
+        /^aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds the declared quota of 200 for gpt-5\.4-mini DataZoneStandard in eastus2/,
       ),
       expect.stringMatching(/^aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds .* in centralus/),
       expect.stringMatching(/^aoai-bcdr:gateway\.chainTimeoutSeconds: is 235 s, more than the 230 s Front Door leaves/),

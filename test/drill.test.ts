@@ -320,8 +320,8 @@ describe("the drill file", () => {
     expect(() => scenarioSet(topo, config({ demand: { playgrond: {} } }))).toThrow(
       /demand\.playgrond: not an application of the plan; allowed: playground/,
     );
-    expect(() => scenarioSet(topo, config({ demand: { playground: { mix: { "gpt-5.1": 1 } } } }))).toThrow(
-      /demand\.playground\.mix\.gpt-5.1: playground calls gpt-5-mini, gpt-5/,
+    expect(() => scenarioSet(topo, config({ demand: { playground: { mix: { "gpt-5": 1 } } } }))).toThrow(
+      /demand\.playground\.mix\.gpt-5: playground calls gpt-5\.4-mini, gpt-5\.1/,
     );
   });
 });

@@ -535,7 +535,7 @@ describe("active/passive standard routing", () => {
       { name: "sub-b", subscriptionId: "22222222-2222-4222-8222-222222222222", regions: ["eastus2", "centralus"] },
     ];
     for (const region of ["eastus2", "centralus"])
-      for (const model of ["gpt-5-mini", "gpt-5"]) {
+      for (const model of ["gpt-5.4-mini", "gpt-5.1"]) {
         values.quota.declared.push({ subscription: "sub-b", region, sku: "DataZoneStandard", model, capacity: 100 });
       }
     // Four standard tiers in one chain: their timeouts must fit Front Door's origin timeout for the stack to be accepted.

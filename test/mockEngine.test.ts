@@ -312,7 +312,7 @@ describe("model offers Azure refuses", () => {
         resource: "oai-fraud-gpt-5.1",
         message: "gpt-5.1 2025-11-13 is not offered as DataZoneProvisionedManaged in centralus",
         source: expect.stringMatching(
-          /model-summary-table-and-region-availability \(model-matrix\/datazone-provisioned-managed\.md, transcribed \d{4}-\d\d-\d\d\)$/,
+          /model-summary-table-and-region-availability \(https:\/\/\S+\/model-matrix\/datazone-provisioned-managed\.md, read \d{4}-\d\d-\d\d\)$/,
         ),
       },
     ]);
@@ -682,7 +682,7 @@ describe("reads Azure refuses for who asks or how they get there, on synthetic g
 
 test("a stack named with `_`, `.` and capitals, long enough to cut names, plans clean (the mock engine refuses nothing), and reports its model retirements", async () => {
   const stack = "Team_Platform.AI-experiments-with-a-rather-long-stack-name";
-  const run = await runStack("dev", { stack });
+  const run = await runStack("dev", { stack, today: "2027-01-01" });
   expect(run.stack).toBe(stack);
   const workspace = ofType(run, TYPES.workspace)[0].inputs.workspaceName as string;
   expect(workspace).toMatch(/^log-aoai-team-platform-ai-experiments-with-a-rather-lo[a-z-]*-[0-9a-f]{6}$/);
@@ -696,7 +696,7 @@ test("a stack named with `_`, `.` and capitals, long enough to cut names, plans 
   }
   expect(run.outputs.modelRetirements).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ model: "gpt-5-mini", version: "2025-08-07", retires: "2027-02-06", daysLeft: 73 }),
+      expect.objectContaining({ model: "gpt-5.4-mini", version: "2026-03-17", retires: "2027-03-18", daysLeft: 76 }),
     ]),
   );
 });

@@ -115,13 +115,13 @@ describe("dev: cheap and public", () => {
     const caps = ofType(run, TYPES.deployment).map(d => [d.inputs.deploymentName, (d.inputs.sku as Loose).capacity]);
     expect(caps).toEqual(
       expect.arrayContaining([
-        ["gpt-5-mini", 50],
-        ["gpt-5", 100],
+        ["gpt-5.4-mini", 50],
+        ["gpt-5.1", 100],
       ]),
     );
     const out = (run.outputs.accounts as Loose)["standard-primary"].deployments;
-    expect(out["gpt-5-mini"]).toMatchObject({ capacity: 50, capacitySource: "config" });
-    expect(out["gpt-5"]).toMatchObject({ capacity: 100, capacitySource: "declared" });
+    expect(out["gpt-5.4-mini"]).toMatchObject({ capacity: 50, capacitySource: "config" });
+    expect(out["gpt-5.1"]).toMatchObject({ capacity: 100, capacitySource: "declared" });
   });
 });
 
@@ -139,7 +139,7 @@ describe("prod: the full topology", () => {
     for (const x of d) {
       expect((x.inputs.sku as Loose).name).toBe("DataZoneStandard");
       expect((x.inputs.sku as Loose).capacity).toBe(
-        { "gpt-5.1": 450, "gpt-5": 300, "gpt-5-mini": 2000 }[x.inputs.deploymentName as string],
+        { "gpt-5.1": 450, "gpt-5.4": 300, "gpt-5.4-mini": 2000 }[x.inputs.deploymentName as string],
       );
     }
   });

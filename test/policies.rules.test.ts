@@ -99,36 +99,36 @@ const BREAKAGES: readonly Breakage[] = [
     rule: "standard-model-parity",
     stack: "dev",
     breaks: "a secondary deployment removed",
-    apply: resources => without(resources, "standard-secondary-gpt-5"),
-    message: /Standard model gpt-5 .* is missing in centralus: deploy it on account 'standard-secondary-account'/,
+    apply: resources => without(resources, "standard-secondary-gpt-5.1"),
+    message: /Standard model gpt-5\.1 .* is missing in centralus: deploy it on account 'standard-secondary-account'/,
   },
   {
     rule: "standard-deployment-sku",
     stack: "dev",
     breaks: "a provisioned SKU on the standard tier",
     apply: resources =>
-      ["standard-primary-gpt-5-mini", "standard-secondary-gpt-5-mini"].reduce(
+      ["standard-primary-gpt-5.4-mini", "standard-secondary-gpt-5.4-mini"].reduce(
         (rs, name) =>
           edit(name, p => {
             p.sku.name = "GlobalProvisionedManaged";
           })(rs),
         resources,
       ),
-    message: /'standard-primary-gpt-5-mini' uses SKU GlobalProvisionedManaged/,
+    message: /'standard-primary-gpt-5.4-mini' uses SKU GlobalProvisionedManaged/,
   },
   {
     rule: "regional-standard-deployment",
     stack: "dev",
     breaks: "regional Standard deployments",
     apply: resources =>
-      ["standard-primary-gpt-5-mini", "standard-secondary-gpt-5-mini"].reduce(
+      ["standard-primary-gpt-5.4-mini", "standard-secondary-gpt-5.4-mini"].reduce(
         (rs, name) =>
           edit(name, p => {
             p.sku.name = "Standard";
           })(rs),
         resources,
       ),
-    message: /'standard-secondary-gpt-5-mini' uses the regional Standard SKU/,
+    message: /'standard-secondary-gpt-5.4-mini' uses the regional Standard SKU/,
   },
   {
     rule: "data-zone-consistency",
@@ -157,13 +157,13 @@ const BREAKAGES: readonly Breakage[] = [
     apply: resources => [
       ...resources,
       copyOf(
-        named(resources, "standard-primary-gpt-5-mini"),
-        "standard-primary-gpt-5-mini-2",
-        renameDeployment("gpt-5-mini-2"),
+        named(resources, "standard-primary-gpt-5.4-mini"),
+        "standard-primary-gpt-5.4-mini-2",
+        renameDeployment("gpt-5.4-mini-2"),
       ),
     ],
     message:
-      /'standard-primary-account' deploys gpt-5-mini twice \('standard-primary-gpt-5-mini' and 'standard-primary-gpt-5-mini-2'\)/,
+      /'standard-primary-account' deploys gpt-5.4-mini twice \('standard-primary-gpt-5.4-mini' and 'standard-primary-gpt-5.4-mini-2'\)/,
   },
   {
     rule: "ptu-region-separation",
@@ -197,11 +197,11 @@ const BREAKAGES: readonly Breakage[] = [
     rule: "circuit-breaker-backends",
     stack: "dev",
     breaks: "a backend without circuit breaker",
-    apply: edit("gateway-eastus2-backend-standard-secondary--gpt-5-mini", p => {
+    apply: edit("gateway-eastus2-backend-standard-secondary--gpt-5.4-mini", p => {
       p.circuitBreaker = { rules: [] };
     }),
     message:
-      /Backend 'gateway-eastus2-backend-standard-secondary--gpt-5-mini' \(OpenAI account 'standard-secondary-account'\) has no circuit breaker/,
+      /Backend 'gateway-eastus2-backend-standard-secondary--gpt-5.4-mini' \(OpenAI account 'standard-secondary-account'\) has no circuit breaker/,
   },
   {
     // No breaker at all: a preview projects it as unknown (cannot decide); after the update it is missing.
@@ -228,13 +228,13 @@ const BREAKAGES: readonly Breakage[] = [
     rule: "circuit-breaker-backends",
     stack: "prod",
     breaks: "a breaker that ignores 408 (Azure OpenAI's own timeout)",
-    apply: edit("gateway-backend-standard-primary--gpt-5", p => {
+    apply: edit("gateway-backend-standard-primary--gpt-5.4", p => {
       p.circuitBreaker.rules[0].failureCondition.statusCodeRanges = [
         { min: 429, max: 429 },
         { min: 500, max: 599 },
       ];
     }),
-    message: /Backend 'gateway-backend-standard-primary--gpt-5' .* no circuit breaker tripping on 408, 429 and 5xx/,
+    message: /Backend 'gateway-backend-standard-primary--gpt-5\.4' .* no circuit breaker tripping on 408, 429 and 5xx/,
   },
   {
     rule: "circuit-breaker-backends",
@@ -242,7 +242,7 @@ const BREAKAGES: readonly Breakage[] = [
     breaks: "an account no backend of one gateway calls",
     // One backend per deployment: every one of the account's backends in that gateway goes elsewhere.
     apply: resources =>
-      ["gpt-5-mini", "gpt-5"].reduce(
+      ["gpt-5.4-mini", "gpt-5.1"].reduce(
         (rs, d) =>
           relink(`gateway-centralus-backend-standard-primary--${d}`, "url", [], p => {
             p.url = "https://elsewhere.example.com/openai";
@@ -285,9 +285,9 @@ const BREAKAGES: readonly Breakage[] = [
     breaks: "a step that is no backend",
     decides: ["update"],
     apply: edit("gateway-api-policy", p => {
-      p.value = p.value.replace(/value="standard-primary--gpt-5,/, 'value="retired,');
+      p.value = p.value.replace(/value="standard-primary--gpt-5\.4,/, 'value="retired,');
     }),
-    message: /Policy 'gateway-api-policy' walks retired in chain 'shared-gpt-5', which is no backend of its gateway/,
+    message: /Policy 'gateway-api-policy' walks retired in chain 'shared-gpt-5\.4', which is no backend of its gateway/,
   },
   {
     rule: "api-policy-failover",

@@ -497,7 +497,7 @@ describe("chains", () => {
       ...claims.tiers.slice(2).map(t => `${t.account}--gpt-5.1`),
     ]);
     expect(claims.firstPtu).toEqual({ backendId: "workload-claims--gpt-5.1", units: 50 });
-    expect(variants.prod.input.chains.find(c => c.name === "shared-gpt-5-mini")!.firstPtu).toBeUndefined();
+    expect(variants.prod.input.chains.find(c => c.name === "shared-gpt-5.4-mini")!.firstPtu).toBeUndefined();
   });
 });
 

@@ -26,12 +26,12 @@ describe("live quota (Azure's usages API)", () => {
   test("full becomes the quota limit read for each subscription and region, marked live", async () => {
     const client = usagesClient({
       [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: {
-        [usageName("DataZoneStandard", "gpt-5")]: 120,
-        "OpenAI.Standard.gpt-5": 999,
+        [usageName("DataZoneStandard", "gpt-5.1")]: 120,
+        "OpenAI.Standard.gpt-5.1": 999,
       },
       [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: {
-        [usageName("DataZoneStandard", "gpt-5")]: 80,
-        [usageName("DataZoneStandard", "gpt-5-mini")]: 60,
+        [usageName("DataZoneStandard", "gpt-5.1")]: 80,
+        [usageName("DataZoneStandard", "gpt-5.4-mini")]: 60,
       },
     });
     const run = await runStack("dev", { edit: live, usagesClient: client });
@@ -40,11 +40,11 @@ describe("live quota (Azure's usages API)", () => {
     );
     expect(caps).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/primary-eastus2-.*:gpt-5=120$/),
-        expect.stringMatching(/secondary-centralus-.*:gpt-5=80$/),
+        expect.stringMatching(/primary-eastus2-.*:gpt-5\.1=120$/),
+        expect.stringMatching(/secondary-centralus-.*:gpt-5\.1=80$/),
       ]),
     );
-    expect((run.outputs.accounts as Loose)["standard-primary"].deployments["gpt-5"].capacitySource).toBe("live");
+    expect((run.outputs.accounts as Loose)["standard-primary"].deployments["gpt-5.1"].capacitySource).toBe("live");
     // The stack owns the quota: its own deployments' current usage must not shrink it (currentValue = limit above).
     expect(client.calls.sort()).toEqual([`${DEFAULT_SUBSCRIPTION_ID}/centralus`, `${DEFAULT_SUBSCRIPTION_ID}/eastus2`]);
   });
@@ -52,22 +52,22 @@ describe("live quota (Azure's usages API)", () => {
   test("a numeric capacity above the live quota is refused", async () => {
     const client = usagesClient({
       [`${DEFAULT_SUBSCRIPTION_ID}/eastus2`]: {
-        [usageName("DataZoneStandard", "gpt-5")]: 100,
-        [usageName("DataZoneStandard", "gpt-5-mini")]: 20,
+        [usageName("DataZoneStandard", "gpt-5.1")]: 100,
+        [usageName("DataZoneStandard", "gpt-5.4-mini")]: 20,
       },
       [`${DEFAULT_SUBSCRIPTION_ID}/centralus`]: {
-        [usageName("DataZoneStandard", "gpt-5")]: 100,
-        [usageName("DataZoneStandard", "gpt-5-mini")]: 200,
+        [usageName("DataZoneStandard", "gpt-5.1")]: 100,
+        [usageName("DataZoneStandard", "gpt-5.4-mini")]: 200,
       },
     });
     await expect(runStack("dev", { edit: live, usagesClient: client })).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[0\]\.capacity: 50 exceeds the live quota of 20 for gpt-5-mini DataZoneStandard in eastus2/,
+      /aoai-bcdr:standard\.models\[0\]\.capacity: 50 exceeds the live quota of 20 for gpt-5\.4-mini DataZoneStandard in eastus2/,
     );
   });
 
   test("full with no quota row in Azure is refused", async () => {
     await expect(runStack("dev", { edit: live, usagesClient: usagesClient({}) })).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found no OpenAI\.DataZoneStandard\.gpt-5 quota/,
+      /aoai-bcdr:standard\.models\[1\]\.capacity: "full" found no OpenAI\.DataZoneStandard\.gpt-5\.1 quota/,
     );
   });
 });
@@ -81,7 +81,7 @@ describe("declared quota", () => {
         },
       }),
     ).rejects.toThrow(
-      /aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds the declared quota of 200 for gpt-5-mini DataZoneStandard in eastus2 \(subscription 'primary'\); at most 200, or "full"/,
+      /aoai-bcdr:standard\.models\[0\]\.capacity: 201 exceeds the declared quota of 200 for gpt-5\.4-mini DataZoneStandard in eastus2 \(subscription 'primary'\); at most 200, or "full"/,
     );
   });
 

@@ -22,6 +22,8 @@ export interface RunStackOptions {
   modelsClient?: ModelsClient;
   /** Receives every registration, also when the run fails. */
   record?: PlannedResource[];
+  /** The plan's date (default: AOAI_BCDR_TODAY). */
+  today?: string;
 }
 
 export async function runStack(stack: string, opts: RunStackOptions = {}): Promise<ProgramRun> {
@@ -35,6 +37,7 @@ export async function runStack(stack: string, opts: RunStackOptions = {}): Promi
     usagesClient: opts.usagesClient,
     modelsClient: opts.modelsClient,
     record: opts.record,
+    ...(opts.today ? { today: opts.today } : {}),
   });
 }
 

@@ -32,7 +32,7 @@ import { namespaceIssues } from "./suggestions";
 import { BcdrConfig, Parsed, Section } from "./types";
 
 export { ConfigError, PROJECT } from "./issues";
-export { requiredOffers } from "./offers";
+export { declaredOfferWarnings, requiredOffers } from "./offers";
 export type { RequiredOffer } from "./offers";
 export { namespaceIssues } from "./suggestions";
 export type * from "./types";

@@ -3,6 +3,7 @@
  * the config key that put it there, so a missing offer (in Microsoft's model matrix, or in Azure's models
  * API for the subscription) and a retirement are refused naming that key.
  */
+import { matrixCitation, offeringRegions } from "../../catalog/modelMatrix";
 import { DeploymentSku, isDataZoneSku } from "../../catalog/models";
 import { findRegion } from "../../catalog/regions";
 import { ConfigIssue, configKey } from "./issues";
@@ -78,4 +79,53 @@ export function unavailableOffer(o: RequiredOffer, source: string, regions?: rea
       `${o.model} ${o.version} is not offered as ${o.sku} in ${o.region} (${o.where})` +
       `${alternatives ? `; regions offering it: ${alternatives.join(", ") || "none"}` : ""}. Source: ${source}`,
   };
+}
+
+type OfferKey = Pick<RequiredOffer, "sku" | "model" | "version" | "region">;
+
+/**
+ * The stack's own declaration of an offer (`standard.models[i].offer`): it covers the model version on the
+ * stack's standard SKU in the regions it lists. Undefined when the stack declares no such offer.
+ */
+export function declaredOffer(c: Pick<Parsed, "standard">, o: OfferKey): { index: number; source: string } | undefined {
+  if (o.sku !== c.standard.deploymentType) return undefined;
+  const index = c.standard.models.findIndex(
+    m => m.name === o.model && m.version === o.version && m.offer?.regions.includes(o.region),
+  );
+  return index < 0 ? undefined : { index, source: c.standard.models[index].offer!.source };
+}
+
+/** The regions the stack declares for `model` `version` on `sku` (none on another SKU). */
+export function declaredRegions(c: Pick<Parsed, "standard">, o: Omit<OfferKey, "region">): string[] {
+  if (o.sku !== c.standard.deploymentType) return [];
+  return c.standard.models
+    .filter(m => m.name === o.model && m.version === o.version)
+    .flatMap(m => m.offer?.regions ?? []);
+}
+
+/** Whether the stack declares any offer of `model` `version` (in any region). */
+export function declaresVersion(c: Pick<Parsed, "standard">, model: string, version: string): boolean {
+  return c.standard.models.some(m => m.name === model && m.version === version && m.offer);
+}
+
+/**
+ * One warning per declared offer the plan relies on: the model version, SKU and regions the catalog's matrix
+ * lacks, planned on the stack's word, with the source to confirm.
+ */
+export function declaredOfferWarnings(c: OfferSources, offers: readonly RequiredOffer[]): string[] {
+  const byModel = new Map<number, Set<string>>();
+  for (const o of offers) {
+    const declared = declaredOffer(c, o);
+    if (!declared || offeringRegions(o.sku, o.model, o.version).includes(o.region)) continue;
+    byModel.set(declared.index, (byModel.get(declared.index) ?? new Set()).add(o.region));
+  }
+  return [...byModel].map(([i, regions]) => {
+    const m = c.standard.models[i];
+    const sku = c.standard.deploymentType;
+    return (
+      `${configKey(["standard", "models", i, "offer"])}: ${m.name} ${m.version} as ${sku} in ${[...regions].join(", ")} ` +
+      `is not in the catalog's model matrix (${matrixCitation(sku)}); planned on this declaration: confirm it at ` +
+      `${m.offer!.source} (quota.source: live checks it against Azure's models API)`
+    );
+  });
 }

@@ -6,14 +6,7 @@
 import { z } from "zod";
 import { hasHostBits, networkAddress } from "../cidr";
 import { DATA_ZONES, DataZone, findRegion, knownRegions } from "../../catalog/regions";
-import {
-  DeploymentSku,
-  PROVISIONED_SKU,
-  STANDARD_SKUS,
-  StandardSku,
-  findModel,
-  knownModels,
-} from "../../catalog/models";
+import { DeploymentSku, PROVISIONED_SKU, STANDARD_SKUS, StandardSku } from "../../catalog/models";
 
 /** API Management tiers the gateway can use (Consumption lacks the token policies and managed identity to backends). */
 export const APIM_SKUS = ["Developer", "Basic", "Standard", "Premium", "BasicV2", "StandardV2"] as const;
@@ -27,8 +20,24 @@ const region = z.string({ error: "must be an Azure region name such as eastus2" 
   error: iss => `unknown region '${String(iss.input)}'; allowed: ${knownRegions().join(", ")}`,
 });
 
-const modelName = z.string({ error: "must be a model name such as gpt-5.1" }).refine(m => findModel(m), {
-  error: iss => `unknown model '${String(iss.input)}'; known models: ${knownModels().join(", ")}`,
+/**
+ * A model name's form only: whether the catalog knows it, or the stack declares its offer
+ * (`standard.models[].offer`), is a rule of its own (rules/models.ts), since the answer spans keys.
+ */
+const modelName = z
+  .string({ error: "must be a model name such as gpt-5.1" })
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, { error: "must be a model name such as gpt-5.1 (lowercase, digits, . _ -)" });
+
+/**
+ * An offer the catalog lacks, declared by the stack: the regions that offer this model version on the stack's
+ * standard SKU (`standard.deploymentType`), and where Microsoft says so. Planned with a warning naming the
+ * source; checked against Azure's models API under `quota.source: live`.
+ */
+const declaredOffer = z.strictObject({
+  regions: z.array(region).min(1, { error: "must list at least one region that offers the model version" }),
+  source: z
+    .string({ error: "must be the https URL of the page or table that states the offer" })
+    .regex(/^https:\/\/\S+$/, { error: "must be the https URL of the page or table that states the offer" }),
 });
 
 /** YAML reads `version: 1` as a number; Azure wants a string. */
@@ -63,6 +72,7 @@ const standardModel = z.strictObject({
   name: modelName,
   version: modelVersion,
   capacity: capacity.default("full"),
+  offer: declaredOffer.optional(),
 });
 
 const quotaEntry = z.strictObject({

@@ -118,6 +118,7 @@ export function summary(plan: Plan, files: readonly string[], policySource: stri
   const outputs = plan.outputs as unknown as StackOutputs;
   const mandatory = plan.violations.filter(v => v.enforcementLevel === "mandatory");
   const retirements = (plan.outputs.modelRetirements ?? []) as { message: string }[];
+  const declaredOffers = (plan.outputs.declaredOffers ?? []) as string[];
   const apim = files.filter(f => f.includes(`${path.sep}apim${path.sep}`));
   return [
     `${plan.project}/${plan.stack}: ${formatCount(countResources(plan.resources))}, ` +
@@ -126,6 +127,7 @@ export function summary(plan: Plan, files: readonly string[], policySource: stri
     `policy (config: ${policySource}): ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
     ...plan.violations.map(formatViolation),
     ...retirements.map(r => `warning: ${r.message}`),
+    ...declaredOffers.map(w => `warning: ${w}`),
     renderCapacity(capacityAfterRegionLoss(outputs)),
     renderClients(outputs),
     `wrote ${files.length} files: ${files.filter(f => !apim.includes(f)).join(", ")}${apim.length ? ` and ${apim.length} APIM policies` : ""}`,

@@ -197,11 +197,16 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     return [...this.recorded, ...this.subnets.refusals];
   }
 
-  /** `today`: the ISO date model retirements are judged on; `landingZone`: what exists and is denied before the stack. */
+  /**
+   * `today`: the ISO date model retirements are judged on; `landingZone`: what exists and is denied before the
+   * stack; `declaredOffers`: the offers the stack declares that the matrix lacks.
+   */
   constructor(
     private readonly defaultSubscriptionId = DEFAULT_SUBSCRIPTION_ID,
     private readonly today = planDate(),
     private readonly landingZone: LandingZone = NO_LANDING_ZONE,
+    /** Offers the stack declares itself (refusals/availability.ts). */
+    private readonly declaredOffers: ReadonlySet<string> = new Set(),
   ) {
     for (const l of existingLinks(landingZone)) this.dnsLinks.existing(l.vnetId, l.zoneName, l.holder);
   }
@@ -237,7 +242,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     if (args.type === TYPES.deployment) {
       const region = this.accountRegions.get(id.replace(/\/deployments\/[^/]+$/, "").toLowerCase());
       for (const refusal of [
-        deploymentRefusal(args.name, inputs, region),
+        deploymentRefusal(args.name, inputs, region, this.declaredOffers),
         retiredDeploymentRefusal(args.name, inputs, this.today),
       ]) {
         if (refusal) this.recorded.push(refusal);

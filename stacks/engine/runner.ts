@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../../infra/config";
 import type { ProgramOptions, UsagesClient } from "../../infra/quota";
-import { matrixModelsClient } from "./refusals/availability";
+import { declaredOffersOf, matrixModelsClient } from "./refusals/availability";
 import { DeclarationOrder } from "./declarationOrder";
 import { accessRefusals } from "./refusals/access";
 import { identifierUriRefusals } from "./refusals/entra";
@@ -264,7 +264,12 @@ function inDeclarationOrder(order: DeclarationOrder, resources: readonly Planned
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
-  const mocks = new AzureMocks(subscriptionId, opts.today, landingZoneOf(opts.config.values[`${PROJECT}:network`]));
+  const mocks = new AzureMocks(
+    subscriptionId,
+    opts.today,
+    landingZoneOf(opts.config.values[`${PROJECT}:network`]),
+    declaredOffersOf(opts.config.values[`${PROJECT}:standard`]),
+  );
   await pulumi.runtime.setMocks(mocks, PROJECT, opts.stack, false);
   pulumi.runtime.setAllConfig(opts.config.values, opts.config.secretKeys);
   const resources: PlannedResource[] = opts.record ?? [];

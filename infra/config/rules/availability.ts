@@ -8,7 +8,14 @@ import { findModel } from "../../../catalog/models";
 import { MODELS_API, OfferLookup } from "../../availability";
 import { resolvedPools } from "../derive";
 import { Issues } from "../issues";
-import { OfferSources, requiredOffers, unavailableOffer } from "../offers";
+import {
+  OfferSources,
+  declaredOffer,
+  declaredRegions,
+  declaresVersion,
+  requiredOffers,
+  unavailableOffer,
+} from "../offers";
 import { Rule, rule } from "./rule";
 
 /** The keys the required offers are computed from. */
@@ -21,12 +28,22 @@ export const OFFER_SECTIONS = [
 ] as const;
 
 export const availabilityRules: readonly Rule[] = [
-  // A version the catalog does not know is refused by the models rule already.
+  // An offer the stack declares (standard.models[].offer) is planned with a warning instead (offers.ts). A version
+  // neither the catalog knows nor the stack declares is refused by the models rule already.
   rule(OFFER_SECTIONS, (c, issues) => {
     for (const o of requiredOffers({ ...c, ...resolvedPools(c) })) {
       const regions = offeringRegions(o.sku, o.model, o.version);
-      if (findModel(o.model)?.versions.includes(o.version) && !regions.includes(o.region)) {
+      if (regions.includes(o.region) || declaredOffer(c, o)) continue;
+      if (findModel(o.model)?.versions.includes(o.version)) {
         issues.push(unavailableOffer(o, matrixCitation(o.sku), regions));
+      } else if (declaresVersion(c, o.model, o.version)) {
+        issues.push(
+          unavailableOffer(
+            o,
+            `the stack's declaration (standard.models[].offer), as ${c.standard.deploymentType} only`,
+            declaredRegions(c, o),
+          ),
+        );
       }
     }
   }),

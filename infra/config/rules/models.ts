@@ -3,7 +3,7 @@
  * deployment of the same model and version, sized as Azure accepts, in regions apart from the primary
  * standard region and from each other's.
  */
-import { PROVISIONED_SKU, findModel, ptuIncrement } from "../../../catalog/models";
+import { PROVISIONED_SKU, findModel, knownModels, ptuIncrement } from "../../../catalog/models";
 import { standardOf } from "../derive";
 import { Issues, checkUnique } from "../issues";
 import { Parsed, PtuPoolInput } from "../types";
@@ -28,9 +28,14 @@ function checkPool(c: PoolSections, pool: PtuPoolInput, path: PropertyKey[], iss
       `must equal the standard deployment's version of ${pool.model} ('${standard.version}') so a failed-over request gets the same model`,
     );
   }
-  const inc = ptuIncrement(findModel(pool.model)!, sku);
+  const info = findModel(pool.model);
+  const inc = info && ptuIncrement(info, sku);
   if (!inc) {
-    issues.add([...path, "model"], `${pool.model} has no provisioned (PTU) offer`);
+    // Fail safe: a PTU size Azure may refuse is never planned.
+    issues.add(
+      [...path, "model"],
+      `${pool.model} has no provisioned (PTU) minimum and increment in the catalog (Microsoft's PTU sizing table, catalog/models.ts): not planned`,
+    );
   } else if (pool.ptu < inc.minimum || pool.ptu % inc.step !== 0) {
     issues.add(
       [...path, "ptu"],
@@ -40,7 +45,21 @@ function checkPool(c: PoolSections, pool: PtuPoolInput, path: PropertyKey[], iss
   checkPtuQuota(c, pool, sku, path, issues);
 }
 
+function unknownModel(name: string): string {
+  return (
+    `unknown model '${name}'; known models: ${knownModels().join(", ")}; ` +
+    `for a model the catalog lacks, declare its offer at standard.models[].offer: { regions: [...], source: <https URL> }`
+  );
+}
+
 export const modelRules: readonly Rule[] = [
+  // Quota rows name a model the catalog knows or the stack declares (PTU pools: checkPool).
+  rule(["standard", "quota"], ({ standard, quota }, issues) => {
+    quota.declared.forEach((q, i) => {
+      if (!findModel(q.model) && !standard.models.some(m => m.name === q.model && m.offer))
+        issues.add(["quota", "declared", i, "model"], unknownModel(q.model));
+    });
+  }),
   rule(["standard"], ({ standard }, issues) => {
     checkUnique(
       issues,
@@ -51,10 +70,13 @@ export const modelRules: readonly Rule[] = [
     );
     standard.models.forEach((m, i) => {
       const info = findModel(m.name);
-      if (info && !info.versions.includes(m.version)) {
+      if (m.offer) return; // planned on the declaration, with a warning (offers.ts)
+      if (!info) issues.add(["standard", "models", i, "name"], unknownModel(m.name));
+      else if (!info.versions.includes(m.version)) {
         issues.add(
           ["standard", "models", i, "version"],
-          `unknown version '${m.version}' of ${m.name}; known: ${info.versions.join(", ")}`,
+          `unknown version '${m.version}' of ${m.name}; known: ${info.versions.join(", ")}; ` +
+            `if Azure offers it, declare the offer: standard.models[${i}].offer: { regions: [...], source: <https URL> }`,
         );
       }
     });

@@ -10,10 +10,37 @@ import type { ModelsClient, SupportedModel } from "../../../infra/availability";
 import type { Props } from "../props";
 import { AzureRefusal } from "./refusal";
 
+/**
+ * The offers a stack declares itself (`standard.models[].offer`, read from its raw `aoai-bcdr:standard`): Azure's
+ * answer to them is unknown offline, so the engine takes the stack at its word, as the plan does with a warning;
+ * `quota.source: live` asks the models API (matrixModelsClient below answers from the matrix alone).
+ */
+export function declaredOffersOf(rawStandard: unknown): ReadonlySet<string> {
+  let standard: Props = rawStandard ?? {};
+  try {
+    if (typeof standard === "string") standard = JSON.parse(standard);
+  } catch {
+    return new Set();
+  }
+  const sku = standard?.deploymentType ?? "DataZoneStandard";
+  const models: Props[] = Array.isArray(standard?.models) ? standard.models : [];
+  return new Set(
+    models.flatMap(m =>
+      Array.isArray(m?.offer?.regions)
+        ? m.offer.regions.map((r: string) => offerKey(sku, m.name, String(m.version), r))
+        : [],
+    ),
+  );
+}
+
+const offerKey = (sku: string, model: string, version: string, region: string) =>
+  `${sku}/${model}@${version}/${region}`;
+
 export function deploymentRefusal(
   logicalName: string,
   inputs: Props,
   accountRegion: string | undefined,
+  declared: ReadonlySet<string> = new Set(),
 ): AzureRefusal | undefined {
   const sku = inputs.sku?.name as DeploymentSku;
   const model = inputs.properties?.model ?? {};
@@ -26,6 +53,7 @@ export function deploymentRefusal(
     };
   }
   if (offeringRegions(sku, model.name, model.version).includes(accountRegion)) return undefined;
+  if (declared.has(offerKey(sku, model.name, model.version, accountRegion))) return undefined;
   return {
     rule: "model-availability",
     resource: logicalName,
