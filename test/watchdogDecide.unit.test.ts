@@ -114,3 +114,40 @@ describe("the watchdog's decisions", () => {
     expect(decide(state, { region: "eastus2" }, s, now)).toMatchObject({ kind: "flip", to: "westus3" });
   });
 });
+
+describe("the watchdog's app settings", () => {
+  const env = {
+    WATCHDOG_SUBSCRIPTION_ID: "sub",
+    WATCHDOG_RESOURCE_GROUP: "rg",
+    WATCHDOG_ZONE: "gw.example.internal",
+    WATCHDOG_GATEWAYS: JSON.stringify([
+      ["eastus2", "10.40.0.4"],
+      ["centralus", "10.41.0.4"],
+    ]),
+    WATCHDOG_FAILURE_THRESHOLD: "3",
+    WATCHDOG_FAIL_BACK: "manual",
+    WATCHDOG_COOLDOWN_SECONDS: "300",
+    WATCHDOG_PROBE_TIMEOUT_MS: "3000",
+    WATCHDOG_CLIENT_ID: "client",
+  };
+  const probe = { scheme: "https" as const, hostName: "gw.example.internal" };
+
+  it("reads the preferred region first, the fail-back mode and the record's address", () => {
+    const s = readSettings({ ...env, WATCHDOG_FAIL_BACK: "900" }, probe);
+    expect(s.watchdog.regions).toEqual(["eastus2", "centralus"]);
+    expect(s.watchdog.failBack).toEqual({ afterHealthySeconds: 900 });
+    expect(s.watchdog.paused).toBe(false);
+    expect(s.record).toEqual({ subscriptionId: "sub", resourceGroupName: "rg", zoneName: "gw.example.internal" });
+  });
+
+  it("names the app setting that is missing or wrong", () => {
+    const { WATCHDOG_ZONE: _zone, ...noZone } = env;
+    expect(() => readSettings(noZone, probe)).toThrow("app setting WATCHDOG_ZONE is missing");
+    expect(() => readSettings({ ...env, WATCHDOG_FAIL_BACK: "later" }, probe)).toThrow(
+      'app setting WATCHDOG_FAIL_BACK must be "manual" or seconds, not later',
+    );
+    expect(() => readSettings({ ...env, WATCHDOG_FAILURE_THRESHOLD: "two" }, probe)).toThrow(
+      "WATCHDOG_FAILURE_THRESHOLD must be a whole number",
+    );
+  });
+});
