@@ -1,3 +1,4 @@
+import { readSettings } from "../infra/watchdog/runtime/settings";
 import { DecisionSettings, HealthState, afterConflict, decide, observe } from "../infra/watchdog/runtime/decide";
 
 const settings: DecisionSettings = {
