@@ -25,6 +25,7 @@ import { regionalStandardDeployment } from "./rules/regionalStandardDeployment";
 import { splitBrainDns } from "./rules/splitBrainDns";
 import { standardDeploymentSku } from "./rules/standardDeploymentSku";
 import { standardModelParity } from "./rules/standardModelParity";
+import { watchdogScope } from "./rules/watchdogScope";
 
 export const PACK_NAME = "aoai-bcdr-guardrails";
 
@@ -48,6 +49,7 @@ export const rules = [
   privateAccountAccess,
   privateEndpoints,
   splitBrainDns,
+  watchdogScope,
   // Public mode
   frontDoorWaf,
   frontDoorOrigins,

@@ -56,7 +56,34 @@ const inPrimary = (resources: PlannedResource[]) =>
     resources,
   );
 
+/** The watchdog's grant on the gateway's DNS record, moved to `scope`. */
+const watchdogGrantAt = (scope: (recordId: string) => string) => (resources: PlannedResource[]) =>
+  edit("gateway-watchdog-record-access", p => {
+    p.scope = scope(String(p.scope));
+  })(resources);
+
 const BREAKAGES: readonly Breakage[] = [
+  {
+    rule: "watchdog-scope",
+    stack: "prod",
+    breaks: "the watchdog's DNS grant at the resource group of the zone",
+    apply: watchdogGrantAt(id => id.replace(/\/providers\/Microsoft\.Network\/privateDnsZones\/.*$/i, "")),
+    message:
+      /Role assignment 'gateway-watchdog-record-access' of the failover watchdog: scope \/subscriptions\/[^ ]+\/resourceGroups\/[^ ]+ is wider than one resource/,
+  },
+  {
+    rule: "watchdog-scope",
+    stack: "prod",
+    breaks: "the watchdog's DNS grant on a VNet",
+    apply: watchdogGrantAt(id =>
+      id.replace(
+        /\/providers\/Microsoft\.Network\/privateDnsZones\/.*$/i,
+        "/providers/Microsoft.Network/virtualNetworks/vnet-x",
+      ),
+    ),
+    message:
+      /Private DNS Zone Contributor at .*virtualNetworks\/vnet-x: the watchdog may change the gateway's zone or its record, nothing else/,
+  },
   {
     rule: "paired-openai-accounts",
     stack: "prod",
