@@ -80,7 +80,8 @@ const ARM_PATHS: Record<string, (i: Props, name: string) => string> = {
   [TYPES.wafPolicy]: (_, n) => `Microsoft.Network/frontDoorWebApplicationFirewallPolicies/${n}`,
   [TYPES.userAssignedIdentity]: (_, n) => `Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
   [TYPES.storageAccount]: (_, n) => `Microsoft.Storage/storageAccounts/${n}`,
-  [TYPES.blobContainer]: (i, n) => `Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${n}`,
+  [TYPES.blobContainer]: (i, n) =>
+    `Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${n}`,
   [TYPES.appServicePlan]: (_, n) => `Microsoft.Web/serverfarms/${n}`,
   [TYPES.webApp]: (_, n) => `Microsoft.Web/sites/${n}`,
   [TYPES.actionGroup]: (_, n) => `microsoft.insights/actionGroups/${n}`,
