@@ -4,7 +4,7 @@
 import { inputs, named } from "./components";
 import { ofType, runStack } from "./support";
 import { ROLES } from "../infra/identity";
-import { SETTING } from "../infra/watchdog/runtime/settings";
+import { SETTING } from "../catalog/watchdog";
 import { watchdogPackage } from "../infra/watchdog/package";
 import { TAG } from "../catalog/tags";
 import { TYPES } from "../catalog/types";

@@ -27,7 +27,7 @@ import { Tags, roleTags } from "../tags";
 import { watchdogAlerts } from "./alerts";
 import { PeerVnet, watchdogNetwork } from "./network";
 import { NODE_VERSION, watchdogPackage } from "./package";
-import { SETTING, SettingName } from "./runtime/settings";
+import { SETTING, SettingName } from "../../catalog/watchdog";
 import { TYPES } from "../../catalog/types";
 
 export interface GatewayWatchdogArgs {

@@ -9,7 +9,8 @@
 import { ManagedIdentityCredential } from "@azure/identity";
 import { app, InvocationContext } from "@azure/functions";
 import { GatewayRecord } from "./record";
-import { SETTING, readSettings } from "./settings";
+import { readSettings } from "./settings";
+import { SETTING } from "../../../catalog/watchdog";
 import { Watchdog } from "./watchdog";
 
 let watchdog: Watchdog | undefined;

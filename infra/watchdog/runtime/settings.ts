@@ -1,30 +1,11 @@
 /**
- * The watchdog's settings: app settings the program writes (infra/watchdog/watchdog.ts) and the function reads,
- * named once here. None of them is a secret: the function signs in with its managed identity.
+ * The watchdog's settings, read from the app settings the program writes (named in catalog/watchdog.ts), with an
+ * error naming the setting that is missing or wrong.
  */
 import type { FailBack } from "./decide";
 import type { RecordAddress } from "./record";
 import type { WatchdogSettings } from "./watchdog";
-
-export const SETTING = {
-  /** The timer's NCRONTAB schedule (six fields, seconds first), read by the trigger as `%WATCHDOG_SCHEDULE%`. */
-  schedule: "WATCHDOG_SCHEDULE",
-  subscriptionId: "WATCHDOG_SUBSCRIPTION_ID",
-  resourceGroupName: "WATCHDOG_RESOURCE_GROUP",
-  zoneName: "WATCHDOG_ZONE",
-  /** JSON: `[[region, private IP], ...]`, the preferred region first. */
-  gateways: "WATCHDOG_GATEWAYS",
-  failureThreshold: "WATCHDOG_FAILURE_THRESHOLD",
-  /** `manual`, or the seconds the preferred region must answer before the record returns to it. */
-  failBack: "WATCHDOG_FAIL_BACK",
-  cooldownSeconds: "WATCHDOG_COOLDOWN_SECONDS",
-  paused: "WATCHDOG_PAUSED",
-  probeTimeoutMs: "WATCHDOG_PROBE_TIMEOUT_MS",
-  /** The user-assigned identity the function signs in with. */
-  clientId: "WATCHDOG_CLIENT_ID",
-} as const;
-
-export type SettingName = (typeof SETTING)[keyof typeof SETTING];
+import { SETTING } from "../../../catalog/watchdog";
 
 function required(env: Readonly<Record<string, string | undefined>>, name: string): string {
   const v = env[name];
