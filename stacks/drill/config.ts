@@ -47,6 +47,9 @@ export const FaultSchema = z.discriminatedUnion("kind", [
     })
     .strict(),
   z.object({ kind: z.literal("gateway-down"), region: z.string(), ...window }).strict(),
+  // Private mode's watchdog (watchdog.ts): its probes of a healthy gateway fail; its own region is down.
+  z.object({ kind: z.literal("probe-path-broken"), region: z.string(), ...window }).strict(),
+  z.object({ kind: z.literal("watchdog-down"), region: z.string(), ...window }).strict(),
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
 

@@ -1,4 +1,5 @@
 /** When and where a scenario's faults apply, and which gateway location the entry sends a request to. */
+import { watchdogSwitchAt } from "./watchdog";
 import { DrillConfig, Fault, Scenario } from "./config";
 import { DrillAccount, DrillDeployment, DrillTopology, isProvisioned } from "./topology";
 
@@ -69,10 +70,17 @@ export function entryRouter(
 ): (at: number) => string {
   const entry = t.entry;
   if (entry.mode === "private") {
-    // The DNS record points at the active region until an operator flips it (plus the record's TTL).
+    // The DNS record points at the active region until the watchdog (watchdog.ts) or an operator flips it (plus
+    // the record's TTL).
     const other = t.gateways.map(g => g.region).find(r => r !== entry.activeRegion);
     const outage = timeline.gatewayOutages(entry.activeRegion)[0];
-    const switchAt = outage && other ? outage.fromS + config.operatorMinutes * 60 + entry.ttlS : Infinity;
+    const switchAt = !other
+      ? Infinity
+      : entry.watchdog
+        ? watchdogSwitchAt(entry.watchdog, entry.activeRegion, other, timeline, config, entry.ttlS, random)
+        : outage
+          ? outage.fromS + config.operatorMinutes * 60 + entry.ttlS
+          : Infinity;
     return at => (at >= switchAt ? other! : entry.activeRegion);
   }
   // Front Door health probes (https://learn.microsoft.com/azure/frontdoor/health-probes): an origin leaves

@@ -1,4 +1,5 @@
 /** The scenario set of a drill: the built-in outages derived from the topology, then the drill file's. */
+import { watchdogScenarios } from "./watchdog";
 import { DrillConfig, DrillConfigError, Scenario } from "./config";
 import { DrillTopology, isProvisioned } from "./topology";
 
@@ -44,6 +45,7 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
       name: `gateway ${activeGateway} down`,
       faults: [{ kind: "gateway-down", region: activeGateway }],
     });
+  if (t.entry.mode === "private" && t.entry.watchdog) scenarios.push(...watchdogScenarios(t, t.entry.watchdog));
   const enterprise = ptuAccounts.find(a => a.role === "enterprise-ptu") ?? ptuAccounts[0];
   if (primary && enterprise) {
     scenarios.push({
@@ -61,7 +63,11 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
 export function checkScenario(t: DrillTopology, s: Scenario, at: string): void {
   const accounts = Object.values(t.accounts);
   const allowed = {
-    region: new Set([...accounts.map(a => a.region), ...t.gateways.map(g => g.region)]),
+    region: new Set([
+      ...accounts.map(a => a.region),
+      ...t.gateways.map(g => g.region),
+      ...(t.entry.mode === "private" && t.entry.watchdog ? [t.entry.watchdog.region] : []),
+    ]),
     account: new Set(Object.keys(t.accounts)),
     subscription: new Set(accounts.map(a => a.subscription)),
     model: new Set(accounts.flatMap(a => Object.values(a.deployments).map(d => d.model))),

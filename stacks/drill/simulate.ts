@@ -6,6 +6,7 @@
  * 408/429/5xx moves on; a silent step (timeout, connection failure) is marked suspect and answered 503 with
  * Retry-After, which the caller retries. The deployment answers from its throughput. Deterministic for a seed.
  */
+import { WATCHDOG_ASSUMPTION } from "./watchdog";
 import { ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, PTU_THROUGHPUT, RTT, STANDARD, rttS } from "./behaviour";
 import { DrillConfig, Scenario } from "./config";
 import { Bucket, EventQueue, Timed, hash, rng } from "./engine";
@@ -422,5 +423,6 @@ function policyGaps(g: GatewayRegion): string[] {
 /** The assumptions of the model, and the gaps the plan shows, as printed beside every report. */
 export function assumptions(topo: DrillTopology): string[] {
   const services = [...new Map(topo.gateways.map(g => [g.service, g])).values()];
-  return [...Object.values(ASSUMPTIONS), ...services.flatMap(policyGaps)];
+  const watchdog = topo.entry.mode === "private" && topo.entry.watchdog ? [WATCHDOG_ASSUMPTION] : [];
+  return [...Object.values(ASSUMPTIONS), ...watchdog, ...services.flatMap(policyGaps)];
 }
