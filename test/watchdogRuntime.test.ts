@@ -12,7 +12,7 @@ import * as https from "https";
 import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import type { TokenCredential } from "@azure/core-auth";
+import type { TokenCredential } from "@azure/identity";
 import { FLIPPED_AT, FLIPPED_FROM, GatewayRecord } from "../infra/watchdog/runtime/record";
 import { STATUS_PATH } from "../infra/watchdog/runtime/probe";
 import { Watchdog, WatchdogSettings } from "../infra/watchdog/runtime/watchdog";

@@ -69,6 +69,17 @@ export function watchdogNetwork(
     },
     { parent },
   );
+  peerWithGateways(name, vnet, args, parent);
+  return pulumi.interpolate`${vnet.id}/subnets/${WATCHDOG_SUBNET}`;
+}
+
+/** Both sides of a peering with each gateway VNet: a peering is only `Connected` once both exist. */
+function peerWithGateways(
+  name: string,
+  vnet: network.VirtualNetwork,
+  args: WatchdogNetworkArgs,
+  parent: pulumi.Resource,
+) {
   const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: false, useRemoteGateways: false };
   for (const [region, peer] of Object.entries(args.gatewayVnets)) {
     new network.VirtualNetworkPeering(
@@ -77,7 +88,7 @@ export function watchdogNetwork(
         ...peering,
         virtualNetworkPeeringName: `to-${region}`,
         virtualNetworkName: vnet.name,
-        resourceGroupName,
+        resourceGroupName: args.resourceGroupName,
         remoteVirtualNetwork: { id: peer.id },
       },
       { parent },
@@ -94,5 +105,4 @@ export function watchdogNetwork(
       { parent },
     );
   }
-  return pulumi.interpolate`${vnet.id}/subnets/${WATCHDOG_SUBNET}`;
 }

@@ -116,6 +116,48 @@ function codeStorage(
   return { account, containerUrl: pulumi.interpolate`${account.primaryEndpoints.blob}${container.name}` };
 }
 
+/** Where its package is, how it runs and how many instances stay warm. */
+function flexConfig(identity: managedidentity.UserAssignedIdentity, containerUrl: pulumi.Output<string>) {
+  return {
+    deployment: {
+      storage: {
+        type: "blobContainer",
+        value: containerUrl,
+        authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: identity.id },
+      },
+    },
+    runtime: { name: "node", version: NODE_VERSION },
+    // One instance always warm: the probe counters live in its memory between rounds.
+    // https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#always-ready-instances
+    scaleAndConcurrency: {
+      maximumInstanceCount: 40,
+      instanceMemoryMB: 512,
+      alwaysReady: [{ name: "function:watchdog", instanceCount: 1 }],
+    },
+  };
+}
+
+/** The host's own settings: storage and telemetry through the identity, no key. */
+function hostSettings(
+  identity: managedidentity.UserAssignedIdentity,
+  accountName: pulumi.Output<string>,
+  logs: Observability,
+) {
+  return [
+    // https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity
+    { name: "AzureWebJobsStorage__accountName", value: accountName },
+    { name: "AzureWebJobsStorage__credential", value: "managedidentity" },
+    { name: "AzureWebJobsStorage__clientId", value: identity.clientId },
+    // Telemetry with Entra ID: the Application Insights resource takes no key.
+    // https://learn.microsoft.com/azure/azure-functions/functions-app-settings#applicationinsights_authentication_string
+    { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: logs.connectionString },
+    {
+      name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+      value: pulumi.interpolate`ClientId=${identity.clientId};Authorization=AAD`,
+    },
+  ];
+}
+
 /** The Flex Consumption plan and the function app on it. */
 function functionApp(
   name: string,
@@ -145,7 +187,6 @@ function functionApp(
     { parent: opts.parent },
   );
   const { identity } = parts;
-  const settings = appSettings(args, identity.clientId);
   return new web.WebApp(
     `${name}-app`,
     {
@@ -159,37 +200,11 @@ function functionApp(
       publicNetworkAccess: "Disabled",
       virtualNetworkSubnetId: parts.subnetId,
       identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
-      functionAppConfig: {
-        deployment: {
-          storage: {
-            type: "blobContainer",
-            value: parts.containerUrl,
-            authentication: { type: "UserAssignedIdentity", userAssignedIdentityResourceId: identity.id },
-          },
-        },
-        runtime: { name: "node", version: NODE_VERSION },
-        // One instance always warm: the probe counters live in its memory between rounds.
-        // https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#always-ready-instances
-        scaleAndConcurrency: {
-          maximumInstanceCount: 40,
-          instanceMemoryMB: 512,
-          alwaysReady: [{ name: "function:watchdog", instanceCount: 1 }],
-        },
-      },
+      functionAppConfig: flexConfig(identity, parts.containerUrl),
       siteConfig: {
         appSettings: [
-          // Host storage through the identity (https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity).
-          { name: "AzureWebJobsStorage__accountName", value: parts.accountName },
-          { name: "AzureWebJobsStorage__credential", value: "managedidentity" },
-          { name: "AzureWebJobsStorage__clientId", value: identity.clientId },
-          // Telemetry with Entra ID: the Application Insights resource takes no key.
-          // https://learn.microsoft.com/azure/azure-functions/functions-app-settings#applicationinsights_authentication_string
-          { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: parts.logs.connectionString },
-          {
-            name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-            value: pulumi.interpolate`ClientId=${identity.clientId};Authorization=AAD`,
-          },
-          ...Object.entries(settings).map(([n, value]) => ({ name: n, value })),
+          ...hostSettings(identity, parts.accountName, parts.logs),
+          ...Object.entries(appSettings(args, identity.clientId)).map(([n, value]) => ({ name: n, value })),
         ],
       },
       tags,
@@ -210,14 +225,10 @@ export class GatewayWatchdog extends pulumi.ComponentResource {
       { stack: args.stack, purpose: "watchdog", region: args.region, tags },
       { parent: this, protect: args.protect },
     );
+    const identityName = azureName(TYPES.userAssignedIdentity, ["id", "watchdog", args.stack, args.region]);
     this.identity = new managedidentity.UserAssignedIdentity(
       `${name}-identity`,
-      {
-        resourceName: azureName(TYPES.userAssignedIdentity, ["id", "watchdog", args.stack, args.region]),
-        resourceGroupName: rg.name,
-        location: args.region,
-        tags,
-      },
+      { resourceName: identityName, resourceGroupName: rg.name, location: args.region, tags },
       { parent: this },
     );
     const principalId = this.identity.principalId;
@@ -231,16 +242,10 @@ export class GatewayWatchdog extends pulumi.ComponentResource {
     const dnsGrant = grant("record-access", args.record.id, "privateDnsZoneContributor");
     const { account, containerUrl } = codeStorage(name, args, rg, tags, this);
     const storageGrant = grant("storage-access", account.id, "storageBlobDataOwner");
+    // Its own logs in its own region: the alerts must not depend on a gateway region.
     const logs = new Observability(
       `${name}-logs`,
-      {
-        stack: args.stack,
-        region: args.region,
-        commonTags: args.commonTags,
-        retentionInDays: args.retentionInDays,
-        protect: args.protect,
-        regionalNames: true,
-      },
+      { ...args, commonTags: args.commonTags, regionalNames: true },
       { parent: this },
     );
     const telemetryGrant = grant("telemetry-access", logs.appInsights.id, "monitoringMetricsPublisher");
@@ -265,19 +270,9 @@ export class GatewayWatchdog extends pulumi.ComponentResource {
       // The app starts with its grants in place: it reads its package and, in its first round, the record.
       { parent: this, dependsOn: [dnsGrant, storageGrant, telemetryGrant] },
     );
-    watchdogAlerts(
-      name,
-      {
-        stack: args.stack,
-        region: args.region,
-        resourceGroupName: rg.name,
-        appInsightsId: logs.appInsights.id,
-        alertEmails: args.config.alertEmails,
-        actionGroupId: args.config.actionGroupId,
-        tags,
-      },
-      this,
-    );
+    const { alertEmails, actionGroupId } = args.config;
+    const alertArgs = { ...args, resourceGroupName: rg.name, appInsightsId: logs.appInsights.id, tags };
+    watchdogAlerts(name, { ...alertArgs, alertEmails, actionGroupId }, this);
     this.registerOutputs({ appId: this.app.id, principalId });
   }
 }

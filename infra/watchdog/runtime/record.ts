@@ -6,7 +6,7 @@
  * overwrite the current record set. Specify the last-seen etag value to prevent accidentally overwriting
  * concurrent changes.")
  */
-import type { TokenCredential } from "@azure/core-auth";
+import type { TokenCredential } from "@azure/identity";
 import { PrivateDnsManagementClient, PrivateDnsManagementClientOptionalParams } from "@azure/arm-privatedns";
 
 /** The record set's address, as the program declared it. */
