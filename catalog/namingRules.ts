@@ -321,6 +321,98 @@ export const NAMING_RULES: Readonly<Record<string, readonly NamedInput[]>> = {
       },
     },
   ],
+  [TYPES.storageAccount]: [
+    {
+      input: "accountName",
+      rule: {
+        min: 3,
+        max: 24,
+        pattern: /^[a-z0-9]+$/,
+        allowed: "lowercase letters and digits",
+        scope: "global",
+        alphanumericOnly: true,
+        source: anchor("Microsoft.Storage"),
+      },
+    },
+  ],
+  [TYPES.blobContainer]: [
+    {
+      input: "containerName",
+      rule: {
+        min: 3,
+        max: 63,
+        pattern: /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$/,
+        allowed: "lowercase letters, digits and hyphens; starts with a letter or digit; no two hyphens in a row",
+        scope: "parent",
+        source: anchor("Microsoft.Storage"),
+      },
+    },
+  ],
+  [TYPES.blob]: [
+    {
+      input: "blobName",
+      rule: {
+        min: 1,
+        max: 1024,
+        pattern: /^[^\\]*[^\\./]$/,
+        allowed: "any characters; does not end with a period or slash",
+        scope: "parent",
+        source: anchor("Microsoft.Storage"),
+      },
+    },
+  ],
+  [TYPES.appServicePlan]: [
+    {
+      input: "name",
+      rule: {
+        min: 1,
+        max: 60,
+        pattern: ALNUM_HYPHEN,
+        allowed: "alphanumerics and hyphens; starts and ends with a letter or digit",
+        scope: "resourceGroup",
+        source: anchor("Microsoft.Web"),
+      },
+    },
+  ],
+  [TYPES.webApp]: [
+    {
+      input: "name",
+      rule: {
+        min: 2,
+        max: 60,
+        pattern: ALNUM_HYPHEN,
+        allowed: "alphanumerics and hyphens; starts and ends with a letter or digit",
+        scope: "global",
+        source: anchor("Microsoft.Web"),
+      },
+    },
+  ],
+  [TYPES.actionGroup]: [
+    {
+      input: "actionGroupName",
+      rule: {
+        min: 1,
+        max: 260,
+        pattern: /^[^%&\\?/]*[^%&\\?/. ]$/,
+        allowed: "any characters except %&\\?/; does not end with a space or period",
+        scope: "resourceGroup",
+        source: anchor("Microsoft.Insights"),
+      },
+    },
+  ],
+  [TYPES.scheduledQueryRule]: [
+    {
+      input: "ruleName",
+      rule: {
+        min: 1,
+        max: 260,
+        pattern: /^[^*#&+:<>?@%{}\\/]*[^*#&+:<>?@%{}\\/. ]$/,
+        allowed: "any characters except *#&+:<>?@%{}\\/; does not end with a space or period",
+        scope: "resourceGroup",
+        source: anchor("Microsoft.Insights"),
+      },
+    },
+  ],
 };
 
 /** Types that are not ARM resources: no Azure naming rule applies. */

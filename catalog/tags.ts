@@ -22,7 +22,16 @@ export const ACCOUNT_ROLES = ["standard", "enterprise-ptu", "workload-ptu"] as c
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 /** `bcdr-role` of every other resource: the concern it belongs to. */
-export const SHARED_ROLES = ["gateway", "edge", "network", "dns", "vault", "observability", "identity"] as const;
+export const SHARED_ROLES = [
+  "gateway",
+  "edge",
+  "network",
+  "dns",
+  "vault",
+  "observability",
+  "identity",
+  "watchdog",
+] as const;
 export type BcdrRole = AccountRole | (typeof SHARED_ROLES)[number];
 
 /** `bcdr-region-role` of a standard account. */

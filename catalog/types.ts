@@ -50,6 +50,13 @@ export const TYPES = {
   // Identity and access
   roleAssignment: "azure-native:authorization:RoleAssignment",
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  storageAccount: "azure-native:storage:StorageAccount",
+  blobContainer: "azure-native:storage:BlobContainer",
+  blob: "azure-native:storage:Blob",
+  appServicePlan: "azure-native:web:AppServicePlan",
+  webApp: "azure-native:web:WebApp",
+  actionGroup: "azure-native:monitor:ActionGroup",
+  scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
   application: "azuread:index/application:Application",
   applicationIdentifierUri: "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri",
   servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",

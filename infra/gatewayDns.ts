@@ -34,6 +34,11 @@ export interface GatewayDnsArgs {
   readonly commonTags: Tags;
   /** Protect the zone. */
   readonly protect: boolean;
+  /**
+   * The failover watchdog moves the record: the program writes its target when it creates it (activeRegion)
+   * and never again, so a `pulumi up` after a move does not move it back (docs/networking.md).
+   */
+  readonly watchdogOwnsTarget: boolean;
 }
 
 /** Short, so that clients follow a failover within seconds of `pulumi up`. */
@@ -90,7 +95,8 @@ export class GatewayDns extends pulumi.ComponentResource {
         ttl: RECORD_TTL_SECONDS,
         aRecords: [{ ipv4Address: this.activeIp }],
       },
-      { parent: this },
+      // The watchdog's writes: the address and the metadata recording its last move.
+      { parent: this, ...(args.watchdogOwnsTarget ? { ignoreChanges: ["aRecords", "metadata"] } : {}) },
     );
     this.registerOutputs({ zoneId: this.zone.id, activeIp: this.activeIp });
   }

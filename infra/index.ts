@@ -29,6 +29,7 @@ import { Topology, buildTopology } from "./topology";
 import { gatewayChains } from "./gateway/chains";
 import { GatewayChain } from "./gateway/policy";
 import { stackOutputs } from "./outputs";
+import { GatewayWatchdog } from "./watchdog/watchdog";
 
 /** Raw `aoai-bcdr:*` values: Pulumi hands structured values over as JSON text. */
 function readRawConfig(): Record<string, unknown> {
@@ -264,6 +265,36 @@ function declareGatewayDns(ctx: StackContext, privateNetwork: PrivateNetwork, ga
     activeRegion: config.network.activeGatewayRegion!,
     commonTags: ctx.tags,
     protect: config.protect,
+    watchdogOwnsTarget: config.gateway.watchdog?.enabled === true,
+  });
+}
+
+/** Private mode's failover watchdog, in the DNS zone's region: it moves the record when the active gateway fails. */
+function declareWatchdog(ctx: StackContext, privateNetwork: PrivateNetwork, dns: GatewayDns, gateways: ApiGateway[]) {
+  const { config } = ctx;
+  const watchdog = config.gateway.watchdog;
+  if (!watchdog?.enabled) return undefined;
+  const active = config.network.activeGatewayRegion!;
+  return new GatewayWatchdog("gateway-watchdog", {
+    stack: ctx.stack,
+    region: config.network.dnsRegion!,
+    config: watchdog,
+    regions: [active, ...config.gateway.regions.filter(r => r !== active)],
+    gatewayVnets: Object.fromEntries(
+      Object.entries(privateNetwork.regions).map(([region, r]) => [
+        region,
+        { id: r.network.vnet.id, name: r.network.vnet.name, resourceGroupName: r.network.resourceGroup.name },
+      ]),
+    ),
+    gatewayIps: mergeByRegion(gateways.map(g => g.privateIps)),
+    zone: dns.zone,
+    zoneResourceGroup: dns.resourceGroup,
+    record: dns.record,
+    subscriptionId: ctx.client.subscriptionId,
+    nameSuffix: ctx.nameSuffix,
+    commonTags: ctx.tags,
+    retentionInDays: config.observability.retentionInDays,
+    protect: config.protect,
   });
 }
 
@@ -370,6 +401,7 @@ function declare(config: BcdrConfig, topology: Topology, chains: readonly Gatewa
   }
   const gatewayDns =
     config.network.mode === "private" && privateNetwork ? declareGatewayDns(ctx, privateNetwork, gateways) : undefined;
+  if (privateNetwork && gatewayDns) declareWatchdog(ctx, privateNetwork, gatewayDns, gateways);
   return stackOutputs({
     config,
     topology,

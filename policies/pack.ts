@@ -26,6 +26,7 @@ import { splitBrainDns } from "./rules/splitBrainDns";
 import { standardDeploymentSku } from "./rules/standardDeploymentSku";
 import { standardModelParity } from "./rules/standardModelParity";
 import { topologyTags } from "./rules/topologyTags";
+import { watchdogScope } from "./rules/watchdogScope";
 
 export const PACK_NAME = "aoai-bcdr-guardrails";
 
@@ -51,6 +52,7 @@ export const rules = [
   privateAccountAccess,
   privateEndpoints,
   splitBrainDns,
+  watchdogScope,
   // Public mode
   frontDoorWaf,
   frontDoorOrigins,

@@ -36,6 +36,8 @@ describe("the generated policy document's size", () => {
       });
       v.network = { mode: "public" };
       v.edge = { routing: "active-active" };
+      // Private mode's failover watchdog has no place in public mode.
+      delete v.gateway.watchdog;
     });
     expect(found).toEqual([expect.stringContaining("over the 16.0 KiB a StandardV2 service accepts")]);
     expect(found[0]).toContain(POLICY_SIZE_SOURCES.v2);

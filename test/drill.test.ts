@@ -15,6 +15,7 @@ import { DrillPlanError, PlanLike, readPlan } from "../stacks/drill/readPlan";
 import { AppReport, ScenarioReport } from "../stacks/drill/record";
 import { renderTable } from "../stacks/drill/report";
 import { DrillTopology, isProvisioned } from "../stacks/drill/topology";
+import { WRITE_S, watchdogGoals } from "../stacks/drill/watchdog";
 import { MANIFEST } from "../stacks/cli/outDir";
 import { runStack } from "./support";
 import { TYPES } from "../catalog/types";
@@ -119,11 +120,20 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
   test("an active gateway outage costs what the entry's failover takes, then settles", () => {
     const r = reports.find(x => x.faults.some(f => f.kind === "gateway-down"))!;
     const e = topo.entry;
+    // Private mode: the watchdog's detection (a phase of one interval, then threshold - 1 more), its write and the TTL.
+    const w = e.mode === "private" ? e.watchdog : undefined;
     const bound =
       e.mode === "public"
         ? e.probeIntervalS * (e.sampleSize - e.successfulSamplesRequired + 1)
-        : SHORT.operatorMinutes * 60 + e.ttlS;
-    const floor = e.mode === "public" ? e.probeIntervalS * (e.sampleSize - e.successfulSamplesRequired) : bound;
+        : w
+          ? w.intervalS * w.threshold + WRITE_S + e.ttlS
+          : SHORT.operatorMinutes * 60 + e.ttlS;
+    const floor =
+      e.mode === "public"
+        ? e.probeIntervalS * (e.sampleSize - e.successfulSamplesRequired)
+        : w
+          ? w.intervalS * (w.threshold - 1) + WRITE_S + e.ttlS
+          : bound;
     for (const a of r.applications) {
       expect(a.served).toBeLessThan(1);
       expect(a.settleS).toBeGreaterThanOrEqual(floor - 10);
@@ -364,5 +374,25 @@ describe("npm run drill -- --plan", () => {
         .sort(),
     ).toEqual(json.scenarios.map((s: { name: string }) => `${slug(s.name)}.svg`).sort());
     expect(printed.join("\n")).toMatch(/^eastus2 down \(5xx\) +playground +100\.0%/m);
+  });
+});
+
+describe("the failover watchdog in the drill", () => {
+  test("prod: its scenarios by name, the goals met, the manual path when its region is down", async () => {
+    const topo = readPlan(await planned("prod"));
+    const reports = drill(topo, config()).runs;
+    const names = reports.map(r => r.name);
+    for (const name of [
+      "gateway eastus2 down",
+      "eastus2 down with its gateway",
+      "probe path to eastus2 broken",
+      "watchdog region down",
+    ])
+      expect(names).toContain(name);
+    const goals = watchdogGoals(topo, reports);
+    expect(goals).toHaveLength(3);
+    for (const line of goals) expect(line).toMatch(/^ {2}met {4}/);
+    const manual = reports.find(r => r.name === "watchdog region down")!;
+    for (const a of manual.applications) expect(a.settleS).toBeGreaterThanOrEqual(SHORT.operatorMinutes * 60);
   });
 });

@@ -734,3 +734,50 @@ describe("the plan lists resources in the order the program declared them", () =
     ]);
   });
 });
+
+describe("what the watchdog's design relies on, on synthetic graphs", () => {
+  const RG = `/subscriptions/${SUB}/resourceGroups/rg-dns`;
+  const RECORD = `${RG}/providers/Microsoft.Network/privateDnsZones/gw.contoso.internal/A/@`;
+  const VNET = `${RG}/providers/Microsoft.Network/virtualNetworks/vnet-wd`;
+  const node = (urn: string, type: string, inputs: Loose, id?: string): GraphNode => ({
+    urn,
+    type,
+    name: urn,
+    inputs,
+    dependsOn: [],
+    outputs: {},
+    id,
+  });
+  const refused = (graph: GraphNode[], id: string) =>
+    accessRefusals(
+      new Graph(graph),
+      ACCESS_RULES.filter(r => r.id === id),
+    ).map(r => r.message);
+  const group = node("rg", TYPES.resourceGroup, { resourceGroupName: "rg-dns" }, RG);
+  const record = node("record", TYPES.record, { relativeRecordSetName: "@" }, RECORD);
+  const grant = (scope: string) => node("grant", TYPES.roleAssignment, { scope, principalId: "p" });
+
+  test("a role assignment at a resource the plan does not declare in its own resource group is refused", () => {
+    const id = "role-assignment-scope-exists";
+    expect(refused([group, record, grant(RECORD)], id)).toEqual([]);
+    expect(refused([group, grant(RECORD)], id)).toEqual([
+      expect.stringMatching(/^scope .*\/A\/@ is no resource of the plan: .*404/),
+    ]);
+    // A resource group the plan does not own (a landing zone's): not the plan's to judge.
+    expect(refused([grant(RECORD)], id)).toEqual([]);
+  });
+
+  test("a Flex Consumption app integrated with a subnet not delegated to Microsoft.App/environments is refused", () => {
+    const id = "flex-consumption-subnet-delegation";
+    const vnet = (delegations: Loose[]) =>
+      node("vnet", TYPES.virtualNetwork, { subnets: [{ name: "snet-watchdog", delegations }] }, VNET);
+    const app = node("app", TYPES.webApp, {
+      virtualNetworkSubnetId: `${VNET}/subnets/snet-watchdog`,
+      functionAppConfig: { runtime: { name: "node" } },
+    });
+    expect(refused([vnet([{ name: "flex", serviceName: "Microsoft.App/environments" }]), app], id)).toEqual([]);
+    expect(refused([vnet([]), app], id)).toEqual([
+      expect.stringMatching(/^subnet snet-watchdog is not delegated: .*Microsoft\.App\/environments/),
+    ]);
+  });
+});

@@ -109,6 +109,7 @@ function runPrivate(
       activeRegion: opts.activeRegion ?? "eastus2",
       commonTags: { environment: "test" },
       protect,
+      watchdogOwnsTarget: false,
     });
     return {
       apimSubnetIds: net.apimSubnetIds,

@@ -58,6 +58,12 @@ const inPrimary = (resources: PlannedResource[]) =>
     resources,
   );
 
+/** The watchdog's grant on the gateway's DNS record, moved to `scope`. */
+const watchdogGrantAt = (scope: (recordId: string) => string) => (resources: PlannedResource[]) =>
+  edit("gateway-watchdog-record-access", p => {
+    p.scope = scope(String(p.scope));
+  })(resources);
+
 const BREAKAGES: readonly Breakage[] = [
   {
     rule: "topology-tags",
@@ -72,11 +78,32 @@ const BREAKAGES: readonly Breakage[] = [
     rule: "topology-tags",
     stack: "dev",
     breaks: "a deployment's bcdr-role tag removed (the SKU rules would skip it)",
-    apply: edit("standard-primary-gpt-5-mini", p => {
+    apply: edit("standard-primary-gpt-5.4-mini", p => {
       delete p.tags[TAG.role];
     }),
     message:
-      /Model deployment 'standard-primary-gpt-5-mini' has no bcdr-role tag but its account 'standard-primary-account' is 'standard'/,
+      /Model deployment 'standard-primary-gpt-5\.4-mini' has no bcdr-role tag but its account 'standard-primary-account' is 'standard'/,
+  },
+  {
+    rule: "watchdog-scope",
+    stack: "prod",
+    breaks: "the watchdog's DNS grant at the resource group of the zone",
+    apply: watchdogGrantAt(id => id.replace(/\/providers\/Microsoft\.Network\/privateDnsZones\/.*$/i, "")),
+    message:
+      /Role assignment 'gateway-watchdog-record-access' of the failover watchdog: scope \/subscriptions\/[^ ]+\/resourceGroups\/[^ ]+ is wider than one resource/,
+  },
+  {
+    rule: "watchdog-scope",
+    stack: "prod",
+    breaks: "the watchdog's DNS grant on a VNet",
+    apply: watchdogGrantAt(id =>
+      id.replace(
+        /\/providers\/Microsoft\.Network\/privateDnsZones\/.*$/i,
+        "/providers/Microsoft.Network/virtualNetworks/vnet-x",
+      ),
+    ),
+    message:
+      /Private DNS Zone Contributor at .*virtualNetworks\/vnet-x: the watchdog may change the gateway's zone or its record, nothing else/,
   },
   {
     rule: "paired-openai-accounts",

@@ -4,6 +4,8 @@
  * it. Stack rules read outputs: each resource class's `pulumi.Output<T>` members. A field an SDK upgrade
  * renames or retypes fails the type-check here instead of silently reading as undefined in a rule.
  */
+import type { RoleAssignment } from "@pulumi/azure-native/authorization/roleAssignment";
+import type { UserAssignedIdentity } from "@pulumi/azure-native/managedidentity/userAssignedIdentity";
 import type { Output, Unwrap } from "@pulumi/pulumi";
 import type {
   ApiManagementService,
@@ -60,4 +62,6 @@ export const outputShapesFitAzureNative: [
   OutputsFit<AFDOrigin, shapes.OriginOutputs>,
   OutputsFit<SecurityPolicy, shapes.SecurityPolicyOutputs>,
   OutputsFit<Policy, shapes.WafPolicyOutputs>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  OutputsFit<RoleAssignment, shapes.RoleAssignmentOutputs>,
+  OutputsFit<UserAssignedIdentity, shapes.UserAssignedIdentityOutputs>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];

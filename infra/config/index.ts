@@ -27,6 +27,7 @@ import { retirementRules } from "./rules/retirements";
 import { sizingRules } from "./rules/sizing";
 import { ParsedSections, RuleContext, hasParsed, runRules } from "./rules/rule";
 import { tagRules } from "./rules/tags";
+import { watchdogRules } from "./rules/watchdog";
 import { CONFIG_KEYS, PRIMARY_SUBSCRIPTION, schema } from "./schema";
 import { namespaceIssues } from "./suggestions";
 import { BcdrConfig, Parsed, Section } from "./types";
@@ -45,6 +46,7 @@ const CROSS_FIELD_RULES = [
   ...retirementRules,
   ...gatewayRules,
   ...networkRules,
+  ...watchdogRules,
   ...sizingRules,
   ...referenceRules,
   ...overflowRules,

@@ -174,6 +174,58 @@ const privateDnsZoneId = z
     },
   );
 
+/**
+ * Private mode's failover watchdog (docs/networking.md, "The failover watchdog"): a function in network.dnsRegion
+ * that probes every regional gateway and points the gateway's DNS record at a healthy one.
+ */
+const seconds = (min: number, max: number) =>
+  z
+    .number({ error: `must be a whole number of seconds from ${min} to ${max}` })
+    .int({ error: `must be a whole number of seconds from ${min} to ${max}` })
+    .min(min, { error: `must be a whole number of seconds from ${min} to ${max}` })
+    .max(max, { error: `must be a whole number of seconds from ${min} to ${max}` });
+
+const watchdog = z.strictObject({
+  /** false: no watchdog; the record follows network.activeGatewayRegion at every `pulumi up` again. */
+  enabled: z.boolean().default(true),
+  /** Maintenance: the watchdog keeps probing and reporting but never writes the record. */
+  paused: z.boolean().default(false),
+  /** Seconds between two rounds of probes (the timer's seconds field). */
+  probeIntervalSeconds: seconds(5, 60).default(10),
+  /** Seconds a probe may take before it counts as failed; less than probeIntervalSeconds. */
+  probeTimeoutSeconds: seconds(1, 30).default(5),
+  /** Consecutive failed probes of the active region before the record moves. */
+  failureThreshold: z
+    .number({ error: "must be a whole number from 1 to 10" })
+    .int({ error: "must be a whole number from 1 to 10" })
+    .min(1, { error: "must be a whole number from 1 to 10" })
+    .max(10, { error: "must be a whole number from 1 to 10" })
+    .default(3),
+  /** After a move, no automatic move for this long: a flapping region raises the alarm instead. */
+  cooldownSeconds: seconds(0, 86400).default(600),
+  /** `manual` (default): the record stays where the watchdog moved it; or back once the preferred region has answered this long. */
+  failBack: z
+    .union([z.literal("manual"), z.strictObject({ afterHealthySeconds: seconds(60, 86400) })], {
+      error: 'must be "manual" or { afterHealthySeconds: <60 to 86400> }',
+    })
+    .default("manual"),
+  /** Who is told each time it moves the record or cannot: e-mail addresses of an action group the stack creates... */
+  alertEmails: z.array(z.email({ error: "must be an e-mail address" })).default([]),
+  /** ...or an existing action group (ARM id), such as the on-call team's. */
+  actionGroupId: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/actionGroups\/[^/]+$/i,
+      {
+        error:
+          "must be an action group's ARM id: /subscriptions/<id>/resourceGroups/<group>/providers/microsoft.insights/actionGroups/<name>",
+      },
+    )
+    .optional(),
+  /** The watchdog's VNet in network.dnsRegion, peered with every gateway VNet: overlaps none of them; a /28 or larger. */
+  addressSpace: cidr,
+});
+
 const MAX_INT32 = 2_147_483_647;
 const PUBLISHER_MAX = 100;
 
@@ -334,6 +386,8 @@ export const schema = z.strictObject({
       .prefault({}),
     /** Whether responses carry `X-Served-By` with the internal name of the account that answered. */
     exposeBackendNames: z.boolean().default(false),
+    /** Private mode: the failover watchdog that moves the gateway's DNS record by itself. */
+    watchdog: watchdog.optional(),
   }),
   network: z
     .strictObject({

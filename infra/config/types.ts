@@ -12,6 +12,7 @@ export type Parsed = z.output<typeof schema>;
 /** A top-level config key (without the `aoai-bcdr:` namespace). */
 export type Section = keyof Parsed;
 export type GatewayConfig = Parsed["gateway"];
+export type WatchdogConfig = NonNullable<GatewayConfig["watchdog"]>;
 export type NetworkConfig = Parsed["network"];
 export type VnetConfig = NetworkConfig["vnets"][string];
 export type EdgeConfig = Parsed["edge"];

@@ -103,6 +103,13 @@ export interface PrivateEndpointOutputs extends Named {
 
 export type PrivateZoneOutputs = Named;
 
+export type UserAssignedIdentityOutputs = Named;
+
+export interface RoleAssignmentOutputs extends Named {
+  readonly scope?: string;
+  readonly roleDefinitionId?: string;
+}
+
 export interface VirtualNetworkLinkOutputs extends Named {
   readonly virtualNetwork?: { readonly id?: string };
 }

@@ -8,6 +8,7 @@
  *
  * Usage and exit codes: DRILL.usage below, and the README's "Command line" section.
  */
+import { watchdogGoals } from "./watchdog";
 import * as fs from "fs";
 import * as path from "path";
 import { Command, EXIT, Output, UsageError, main, parseCommand, runCommand, wholeNumber } from "../cli/cli";
@@ -143,13 +144,16 @@ async function run(opts: DrillOptions, out: Output): Promise<number> {
   const { plan, file } = opts.plan !== undefined ? readSavedPlan(opts.plan) : await planStack(opts.stack ?? "dev");
   const config = drillConfig(opts, plan.stack);
   const started = Date.now();
-  const { report, runs } = drill(readPlan(plan), config);
+  const topology = readPlan(plan);
+  const { report, runs } = drill(topology, config);
   out.log(
     `failover drill: ${plan.project}/${plan.stack}, ${runs.length} scenarios, ${config.window.minutes} simulated minutes each ` +
       `(fault from minute ${config.window.faultFrom} to ${config.window.faultTo}), seed ${config.seed}, ${Date.now() - started} ms\n`,
   );
   out.log(renderTable(runs));
   out.log(`\n${LEGEND}`);
+  const goals = watchdogGoals(topology, runs);
+  if (goals.length > 0) out.log(`\nfailover watchdog goals:\n${goals.join("\n")}`);
   const capacity = capacityAfterRegionLoss(plan.outputs as unknown as StackOutputs);
   out.log(`\n${renderCapacity(capacity)}`);
   out.log(

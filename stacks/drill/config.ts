@@ -47,6 +47,9 @@ export const FaultSchema = z.discriminatedUnion("kind", [
     })
     .strict(),
   z.object({ kind: z.literal("gateway-down"), region: z.string(), ...window }).strict(),
+  // Private mode's watchdog (watchdog.ts): its probes of a healthy gateway fail; its own region is down.
+  z.object({ kind: z.literal("probe-path-broken"), region: z.string(), ...window }).strict(),
+  z.object({ kind: z.literal("watchdog-down"), region: z.string(), ...window }).strict(),
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
 
@@ -55,7 +58,7 @@ export type Fault = z.infer<typeof FaultSchema>;
  * accounts, an account, a PTU pool's throughput, a model's quota), or `baseline` without faults; a scenario may
  * name its own.
  */
-export const SCENARIO_CLASSES = ["baseline", "region", "gateway", "account", "ptu", "quota"] as const;
+export const SCENARIO_CLASSES = ["baseline", "watchdog", "region", "gateway", "account", "ptu", "quota"] as const;
 export type ScenarioClass = (typeof SCENARIO_CLASSES)[number];
 
 export const ScenarioSchema = z

@@ -6,6 +6,7 @@
 import { DrillConfig } from "./config";
 import { FaultTimeline, weightedPick } from "./faults";
 import { DrillEntry, DrillTopology } from "./topology";
+import { watchdogSwitchAt } from "./watchdog";
 
 type PrivateEntry = Extract<DrillEntry, { mode: "private" }>;
 type PublicEntry = Extract<DrillEntry, { mode: "public" }>;
@@ -19,18 +20,26 @@ interface RecordChange {
 }
 
 /**
- * The changes of the gateway record during a scenario. An operator flips `gateway.activeRegion` and runs
- * `pulumi up` `operatorMinutes` after the active location goes down (ASSUMPTIONS.dnsToggle).
+ * The changes of the gateway record during a scenario. With the failover watchdog, it moves the record
+ * (watchdog.ts; an operator takes over when the watchdog's own region is down). Without, an operator flips
+ * `gateway.activeRegion` and runs `pulumi up` `operatorMinutes` after the active location goes down
+ * (ASSUMPTIONS.dnsToggle).
  */
 function gatewayRecord(
   t: DrillTopology,
   entry: PrivateEntry,
   timeline: FaultTimeline,
   config: DrillConfig,
+  random: () => number,
 ): RecordChange[] {
   const other = t.gateways.map(g => g.region).find(r => r !== entry.activeRegion);
+  if (!other) return [];
+  if (entry.watchdog) {
+    const at = watchdogSwitchAt(entry.watchdog, entry.activeRegion, other, timeline, config, random);
+    return Number.isFinite(at) ? [{ at, region: other, by: "watchdog" }] : [];
+  }
   const outage = timeline.gatewayOutages(entry.activeRegion)[0];
-  if (!outage || !other) return [];
+  if (!outage) return [];
   return [{ at: outage.fromS + config.operatorMinutes * 60, region: other, by: "operator" }];
 }
 
@@ -92,6 +101,6 @@ export function entryRouter(
   random: () => number,
 ): (at: number) => string {
   const entry = t.entry;
-  if (entry.mode === "private") return resolveRecord(entry, gatewayRecord(t, entry, timeline, config));
+  if (entry.mode === "private") return resolveRecord(entry, gatewayRecord(t, entry, timeline, config, random));
   return frontDoor(entry, timeline, random);
 }

@@ -12,6 +12,7 @@
  *   outputs    (infra/outputs.ts) accounts (region, role, subscription, endpoint, deployments), chains,
  *              applications (priority, chains), gateway.hosts, entry
  */
+import { readWatchdog } from "./watchdog";
 import type { AccountOutput, StackOutputs } from "../../infra/outputs";
 import { DrillPlanError, fail, readPolicy } from "./readPolicy";
 import {
@@ -204,7 +205,8 @@ function privateEntry(plan: PlanLike, gatewayHost: string, activeRegion: string)
   const record =
     ofType<RecordSetInputs>(plan, TYPES.record).find(r => r.inputs.privateZoneName === gatewayHost) ??
     fail("PrivateRecordSet", `no record in zone ${gatewayHost}`);
-  return { mode: "private", activeRegion, ttlS: Number(record.inputs.ttl) };
+  const watchdog = readWatchdog(plan);
+  return { mode: "private", activeRegion, ttlS: Number(record.inputs.ttl), ...(watchdog ? { watchdog } : {}) };
 }
 
 function entry(plan: PlanLike): DrillEntry {

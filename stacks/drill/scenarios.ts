@@ -1,4 +1,5 @@
 /** The scenario set of a drill: the built-in outages derived from the topology, then the drill file's. */
+import { watchdogScenarios } from "./watchdog";
 import { DrillConfig, DrillConfigError, Scenario, ScenarioClass } from "./config";
 import { DrillTopology, isProvisioned } from "./topology";
 
@@ -45,6 +46,7 @@ export function builtinScenarios(t: DrillTopology): Scenario[] {
       faults: [{ kind: "gateway-down", region: activeGateway }],
     });
   scenarios.push(...wholeRegions(t));
+  if (t.entry.mode === "private" && t.entry.watchdog) scenarios.push(...watchdogScenarios(t, t.entry.watchdog));
   const enterprise = ptuAccounts.find(a => a.role === "enterprise-ptu") ?? ptuAccounts[0];
   if (primary && enterprise) {
     scenarios.push({
@@ -73,7 +75,11 @@ function wholeRegions(t: DrillTopology): Scenario[] {
 export function checkScenario(t: DrillTopology, s: Scenario, at: string): void {
   const accounts = Object.values(t.accounts);
   const allowed = {
-    region: new Set([...accounts.map(a => a.region), ...t.gateways.map(g => g.region)]),
+    region: new Set([
+      ...accounts.map(a => a.region),
+      ...t.gateways.map(g => g.region),
+      ...(t.entry.mode === "private" && t.entry.watchdog ? [t.entry.watchdog.region] : []),
+    ]),
     account: new Set(Object.keys(t.accounts)),
     subscription: new Set(accounts.map(a => a.subscription)),
     model: new Set(accounts.flatMap(a => Object.values(a.deployments).map(d => d.model))),
@@ -114,7 +120,14 @@ export function checkDemand(t: DrillTopology, config: DrillConfig): void {
  * The widest fault first: a scenario's class is that of the first of its faults' classes in this order. A gateway
  * location down comes first: what callers lose then is the entry's failover, whatever else fails with it.
  */
-const WIDEST_FIRST: readonly Exclude<ScenarioClass, "baseline">[] = ["gateway", "region", "account", "ptu", "quota"];
+const WIDEST_FIRST: readonly Exclude<ScenarioClass, "baseline">[] = [
+  "watchdog",
+  "gateway",
+  "region",
+  "account",
+  "ptu",
+  "quota",
+];
 
 /** A scenario's class (SCENARIO_CLASSES): its own, else its widest fault's, `baseline` without faults. */
 export function scenarioClass(s: Scenario): ScenarioClass {
@@ -122,7 +135,10 @@ export function scenarioClass(s: Scenario): ScenarioClass {
   const classes = new Set(
     s.faults.map(f => {
       if (f.kind === "down" || f.kind === "errors") return f.region !== undefined ? "region" : "account";
-      return f.kind === "gateway-down" ? "gateway" : f.kind === "saturated" ? "ptu" : "quota";
+      // The watchdog's own region lost leaves the failover to an operator; a broken probe path is the gateway's.
+      if (f.kind === "watchdog-down") return "watchdog";
+      if (f.kind === "gateway-down" || f.kind === "probe-path-broken") return "gateway";
+      return f.kind === "saturated" ? "ptu" : "quota";
     }),
   );
   return WIDEST_FIRST.find(c => classes.has(c)) ?? "baseline";

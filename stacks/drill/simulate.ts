@@ -6,6 +6,7 @@
  * 408/429/5xx moves on; a silent step (timeout, connection failure) is marked suspect and answered 503 with
  * Retry-After, which the caller retries. The deployment answers from its throughput. Deterministic for a seed.
  */
+import { WATCHDOG_ASSUMPTION } from "./watchdog";
 import { ASSUMPTIONS, FIRST_TOKEN_S, MAX_RETRY_AFTER_S, PTU, RTT, STANDARD, rttS, throughputOf } from "./behaviour";
 import { DrillConfig, Scenario } from "./config";
 import { StreamDemand, streamDemands } from "./demand";
@@ -458,5 +459,6 @@ export function assumptions(topo: DrillTopology): string[] {
       ? []
       : [`throughput: ${m} is not in the PTU table (behaviour.ts): drilled with ${from}'s figures, its size class`];
   });
-  return [...Object.values(ASSUMPTIONS), ...borrowed, ...services.flatMap(policyGaps)];
+  const watchdog = topo.entry.mode === "private" && topo.entry.watchdog ? [WATCHDOG_ASSUMPTION] : [];
+  return [...Object.values(ASSUMPTIONS), ...watchdog, ...borrowed, ...services.flatMap(policyGaps)];
 }

@@ -3,6 +3,7 @@
  * depend on. `readPlan.ts` builds it from a plan; the simulation reads nothing else, so a change of the
  * gateway's shape (backends, policy) is a change of `readPlan.ts` only.
  */
+import type { DrillWatchdog } from "./watchdog";
 import type { FailoverChain } from "../../infra/topology";
 import type { StatusRange } from "../../policies/lib/statusCondition";
 
@@ -138,7 +139,7 @@ export type DrillEntry =
       successfulSamplesRequired: number;
       origins: FrontDoorOrigin[];
     }
-  | { mode: "private"; activeRegion: string; ttlS: number };
+  | { mode: "private"; activeRegion: string; ttlS: number; watchdog?: DrillWatchdog };
 
 export interface DrillTopology {
   project: string;

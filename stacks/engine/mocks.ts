@@ -79,6 +79,13 @@ const ARM_PATHS: Record<string, (i: Props, name: string) => string> = {
   [TYPES.securityPolicy]: (i, n) => `Microsoft.Cdn/profiles/${i.profileName}/securityPolicies/${n}`,
   [TYPES.wafPolicy]: (_, n) => `Microsoft.Network/frontDoorWebApplicationFirewallPolicies/${n}`,
   [TYPES.userAssignedIdentity]: (_, n) => `Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
+  [TYPES.storageAccount]: (_, n) => `Microsoft.Storage/storageAccounts/${n}`,
+  [TYPES.blobContainer]: (i, n) =>
+    `Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${n}`,
+  [TYPES.appServicePlan]: (_, n) => `Microsoft.Web/serverfarms/${n}`,
+  [TYPES.webApp]: (_, n) => `Microsoft.Web/sites/${n}`,
+  [TYPES.actionGroup]: (_, n) => `microsoft.insights/actionGroups/${n}`,
+  [TYPES.scheduledQueryRule]: (_, n) => `microsoft.insights/scheduledQueryRules/${n}`,
 };
 
 /** The public name a private endpoint answers for, per group id, from the target resource's name. */
@@ -163,6 +170,13 @@ const COMPUTED: Record<string, (r: Created) => Props> = {
   }),
   [TYPES.frontDoorProfile]: ({ id }) => ({ frontDoorId: stableGuid(`frontdoor/${id}`) }),
   [TYPES.frontDoorEndpoint]: ({ name, id }) => ({ hostName: `${name}-${hex(id, 16)}.z01.azurefd.net` }),
+  [TYPES.storageAccount]: ({ name }) => ({
+    primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` },
+  }),
+  [TYPES.blob]: ({ name, inputs }) => ({
+    url: `https://${inputs.accountName}.blob.core.windows.net/${inputs.containerName}/${name}`,
+  }),
+  [TYPES.webApp]: ({ name }) => ({ defaultHostName: `${name}.azurewebsites.net` }),
   [TYPES.userAssignedIdentity]: ({ id }) => ({
     principalId: stableGuid(`principal/${id}`),
     clientId: stableGuid(`client/${id}`),

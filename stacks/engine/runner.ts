@@ -34,6 +34,8 @@ export interface PlannedResource {
   custom: boolean;
   protect: boolean;
   dependsOn: string[];
+  /** The inputs `pulumi up` leaves as they are once created (the `ignoreChanges` option); absent when none. */
+  ignoreChanges?: string[];
   /** Input name -> the URNs of the resources whose outputs it was computed from. */
   propertyDependencies: Record<string, string[]>;
   inputs: Record<string, unknown>;
@@ -144,6 +146,7 @@ type RegisterRequest = {
   getCustom(): boolean;
   getProtect(): boolean | undefined;
   getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
   getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 };
@@ -203,6 +206,7 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
           custom: req.getCustom(),
           protect: req.getProtect() === true,
           dependsOn: req.getDependenciesList().map(engineRef),
+          ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: req.getIgnorechangesList() } : {}),
           propertyDependencies: propertyDependencies(req, engineRef),
           inputs,
           outputs: secretLike(

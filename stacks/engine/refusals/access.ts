@@ -83,7 +83,49 @@ function principalOf(graph: Graph, logger: GraphNode, clientId: string): string 
   return graph.ofType(TYPES.userAssignedIdentity).find(u => u.outputs.clientId === clientId)?.outputs.principalId;
 }
 
+/** The subnet `subnetId` names, as declared inline in a VNet of the plan. */
+function inlineSubnet(graph: Graph, subnetId: unknown): Props | undefined {
+  const [vnetId, name] = lower(subnetId).split("/subnets/");
+  const vnet = graph.ofType(TYPES.virtualNetwork).find(v => lower(v.id) === vnetId);
+  return (vnet?.inputs.subnets ?? []).find((s: Props) => lower(s.name) === name);
+}
+
+/** A resource-level ARM id (`.../providers/<namespace>/<type>/<name>...`) in a resource group the plan declares. */
+function inPlanResourceGroup(graph: Graph, scope: string): boolean {
+  const m = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\//i.exec(scope);
+  return !!m && graph.ofType(TYPES.resourceGroup).some(g => lower(g.inputs.resourceGroupName) === lower(m[1]));
+}
+
 export const ACCESS_RULES: readonly AccessRule[] = [
+  {
+    id: "role-assignment-scope-exists",
+    fact: "a role assignment's scope must be an existing management group, subscription, resource group or resource; ARM answers 404 for a scope that is not there",
+    source:
+      "https://learn.microsoft.com/azure/role-based-access-control/scope-overview; https://learn.microsoft.com/azure/role-based-access-control/troubleshooting",
+    check: graph =>
+      graph
+        .ofType(TYPES.roleAssignment)
+        .filter(r => {
+          const scope = String(r.inputs.scope ?? "");
+          return inPlanResourceGroup(graph, scope) && !graph.nodes.some(n => lower(n.id) === lower(scope));
+        })
+        .map(r => ({ node: r, why: `scope ${r.inputs.scope} is no resource of the plan` })),
+  },
+  {
+    id: "flex-consumption-subnet-delegation",
+    fact: "a Flex Consumption app integrates only with a subnet delegated to Microsoft.App/environments",
+    source:
+      "https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#enable-virtual-network-integration",
+    check: graph =>
+      graph.ofType(TYPES.webApp).flatMap(app => {
+        const subnetId = app.inputs.virtualNetworkSubnetId;
+        const subnet = subnetId && app.inputs.functionAppConfig ? inlineSubnet(graph, subnetId) : undefined;
+        const delegated = (subnet?.delegations ?? []).some(
+          (d: Props) => lower(d.serviceName) === "microsoft.app/environments",
+        );
+        return subnet && !delegated ? [{ node: app, why: `subnet ${subnet.name} is not delegated` }] : [];
+      }),
+  },
   {
     id: "key-vault-firewall-system-identity",
     fact: "with the Key Vault firewall on, API Management must use its system-assigned managed identity; a user-assigned identity cannot read the vault",

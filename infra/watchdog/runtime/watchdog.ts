@@ -1,0 +1,70 @@
+/**
+ * One round of the watchdog: probe every regional gateway, read the record, decide, write. The probe counters
+ * live in memory between rounds (a restarted instance starts counting again, which only delays a flip); the time
+ * of the last flip lives in the record's own metadata, so the cooldown survives a restart.
+ */
+import { Decision, DecisionSettings, HealthState, RecordView, afterConflict, decide, observe } from "./decide";
+import { ProbeOptions, ProbeTarget, probe } from "./probe";
+import { FLIPPED_AT, FLIPPED_FROM, GatewayRecord, RecordChanged, RecordRead } from "./record";
+
+export interface WatchdogSettings extends DecisionSettings {
+  /** Every gateway region's private IP, keyed by region. */
+  readonly gateways: Readonly<Record<string, string>>;
+  readonly probe: ProbeOptions;
+}
+
+/** What one round did: the alert rule reads `event` from the log line. */
+export type Outcome =
+  | { readonly event: "held"; readonly active: string | undefined }
+  | { readonly event: "flipped"; readonly from: string | undefined; readonly to: string; readonly reason: string }
+  | { readonly event: "alarm"; readonly alarm: string; readonly detail: string }
+  | { readonly event: "write-failed"; readonly to: string; readonly detail: string };
+
+export class Watchdog {
+  private health: HealthState = {};
+
+  constructor(
+    private readonly settings: WatchdogSettings,
+    private readonly record: GatewayRecord,
+  ) {}
+
+  private view(r: RecordRead): RecordView {
+    const regions = Object.entries(this.settings.gateways)
+      .filter(([, ip]) => r.ips.length === 1 && r.ips[0] === ip)
+      .map(([region]) => region);
+    const at = Date.parse(r.metadata[FLIPPED_AT] ?? "");
+    return { region: regions[0], ...(Number.isNaN(at) ? {} : { lastFlipAt: at }) };
+  }
+
+  /** One round at `now` (milliseconds since the epoch). */
+  async round(now: number): Promise<Outcome> {
+    const regions = this.settings.regions;
+    const ok = await Promise.all(
+      regions.map(region => probe({ region, ip: this.settings.gateways[region] } as ProbeTarget, this.settings.probe)),
+    );
+    this.health = observe(this.health, Object.fromEntries(regions.map((r, i) => [r, ok[i]])), now);
+    const read = await this.record.read();
+    return this.act(decide(this.health, this.view(read), this.settings, now), read, now);
+  }
+
+  private async act(d: Decision, read: RecordRead, now: number): Promise<Outcome> {
+    if (d.kind === "hold") return { event: "held", active: this.view(read).region };
+    if (d.kind === "alarm") return { event: "alarm", alarm: d.alarm, detail: d.detail };
+    const metadata = { ...read.metadata, [FLIPPED_AT]: new Date(now).toISOString(), [FLIPPED_FROM]: d.from ?? "" };
+    try {
+      await this.record.write(this.settings.gateways[d.to], read.etag, metadata);
+      return { event: "flipped", from: d.from, to: d.to, reason: d.reason };
+    } catch (e) {
+      if (!(e instanceof RecordChanged)) return { event: "write-failed", to: d.to, detail: String(e) };
+      // Someone else wrote first: read again; never write over what they wrote.
+      const again = this.view(await this.record.read());
+      return afterConflict(again, d.to) === "done"
+        ? { event: "held", active: again.region }
+        : {
+            event: "alarm",
+            alarm: "record-changed",
+            detail: `the record changed while moving it to ${d.to}: decided again next round`,
+          };
+    }
+  }
+}
