@@ -99,7 +99,7 @@ export const ASSUMPTIONS = {
     "Front Door: an origin is taken out after sampleSize - successfulSamplesRequired + 1 failed probes, one per probe " +
     "interval from a random phase; requests sent to a down origin fail",
   dnsToggle:
-    "private entry: an operator flips gateway.activeRegion and runs pulumi up after the drill's operatorMinutes; clients " +
+    "private entry without a watchdog (or with its region down): an operator flips gateway.activeRegion and runs pulumi up after the drill's operatorMinutes; clients " +
     "follow after the record's TTL",
   // Undocumented: how rate-limit-by-key's window slides with a deferred increment; the generator reads "calls - remaining" as tokens used.
   shedding:

@@ -27,6 +27,10 @@ export function faultLabel(f: Fault): string {
       return `${f.model} quota gone in ${f.subscription}/${f.region}`;
     case "gateway-down":
       return `gateway ${f.region} down`;
+    case "probe-path-broken":
+      return `probe path to ${f.region} broken`;
+    case "watchdog-down":
+      return `watchdog ${f.region} down`;
   }
 }
 

@@ -75,6 +75,7 @@ const perClass = z
   .object({
     all: percent.optional(),
     baseline: percent.optional(),
+    watchdog: percent.optional(),
     region: percent.optional(),
     gateway: percent.optional(),
     account: percent.optional(),
