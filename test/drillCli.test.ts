@@ -119,7 +119,7 @@ describe("--min-served gates the exit code", () => {
   test.each([
     [
       "gatway=95",
-      /^drill: --min-served: 'gatway' is not a scenario class; allowed: all, baseline, region, gateway, account, ptu, quota/,
+      /^drill: --min-served: 'gatway' is not a scenario class; allowed: all, baseline, watchdog, region, gateway, account, ptu, quota/,
     ],
     ["101", /^drill: --min-served: '101': give a percent from 0 to 100/],
     ["gateway=", /^drill: --min-served: 'gateway=': give a percent/],

@@ -269,10 +269,10 @@ describe("names Azure refuses", () => {
   });
 
   test("a type without a naming rule is refused rather than waved through", () => {
-    expect(new NameRegistry().check("azure-native:storage:StorageAccount", "sa", { accountName: "sa" }, "/x")).toEqual([
+    expect(new NameRegistry().check("azure-native:batch:BatchAccount", "ba", { accountName: "ba" }, "/x")).toEqual([
       expect.objectContaining({
         rule: "name",
-        message: "azure-native:storage:StorageAccount has no naming rule: add it to catalog/namingRules.ts",
+        message: "azure-native:batch:BatchAccount has no naming rule: add it to catalog/namingRules.ts",
       }),
     ]);
   });

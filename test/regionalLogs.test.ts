@@ -22,10 +22,13 @@ describe("prod: one multi-region gateway", () => {
     expect(ofType(run, TYPES.workspace).map(w => [w.name, inputs(w).workspaceName, inputs(w).location])).toEqual([
       ["observability-workspace", "log-aoai-prod", "eastus2"],
       ["observability-centralus-workspace", "log-aoai-prod-centralus", "centralus"],
+      // The failover watchdog logs beside it, in the DNS region: outside both gateway regions.
+      ["gateway-watchdog-logs-workspace", "log-aoai-prod-westus3", "westus3"],
     ]);
     expect(ofType(run, TYPES.appInsights).map(a => inputs(a).resourceName)).toEqual([
       "appi-aoai-prod",
       "appi-aoai-prod-centralus",
+      "appi-aoai-prod-westus3",
     ]);
   });
 
