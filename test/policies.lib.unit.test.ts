@@ -134,6 +134,9 @@ describe("what the topology rules judge", () => {
     expect(inTopology({ urn: urn(vault), props: { tags: { team: "web", "bcdr-workload": "x" } } })).toBe(false);
     expect(inTopology({ urn: urn(`team:app:Shop$${vault}`), props: { tags: {} } })).toBe(false);
     expect(inTopology({ urn: `urn:pulumi:dev::aoai-bcdr::${vault}::v`, props: {} })).toBe(false);
+    // Another organization's own tags of these names, with values the program never writes.
+    expect(inTopology({ urn: urn(vault), props: { tags: { "bcdr-role": "tier-1" } } })).toBe(false);
+    expect(inTopology({ urn: urn(vault), props: { tags: { "bcdr-stack": "dr-plan-b" } } })).toBe(false);
   });
 
   test("tags a preview does not know yet do not make a resource the topology's", () => {
