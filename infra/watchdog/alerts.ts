@@ -1,6 +1,6 @@
 /**
  * Who is told, and when: every round the watchdog logs one `watchdog:` line to Application Insights; a log
- * search alert fires each time a line reports a move of the record or something it cannot do, and another when
+ * search alert fires each time a line reports a move of the record or the start of something it cannot do, and another when
  * no line arrived for five minutes (the watchdog itself is down). Both notify the on-call action group: one the
  * stack creates from gateway.watchdog.alertEmails, or an existing one (actionGroupId).
  * https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule

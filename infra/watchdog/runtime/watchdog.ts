@@ -13,15 +13,20 @@ export interface WatchdogSettings extends DecisionSettings {
   readonly probe: ProbeOptions;
 }
 
-/** What one round did: the alert rule reads `event` from the log line. */
+/**
+ * What one round did: the alert rule reads `event` from the log line. A held round names the alarm still
+ * standing (`ongoing`), which was reported when it began.
+ */
 export type Outcome =
-  | { readonly event: "held"; readonly active: string | undefined }
+  | { readonly event: "held"; readonly active: string | undefined; readonly ongoing?: string }
   | { readonly event: "flipped"; readonly from: string | undefined; readonly to: string; readonly reason: string }
   | { readonly event: "alarm"; readonly alarm: string; readonly detail: string }
   | { readonly event: "write-failed"; readonly to: string; readonly detail: string };
 
 export class Watchdog {
   private health: HealthState = {};
+  /** The alarm (or failed write) the last round reported, until a round reports something else. */
+  private standing: string | undefined;
 
   constructor(
     private readonly settings: WatchdogSettings,
@@ -44,7 +49,20 @@ export class Watchdog {
     );
     this.health = observe(this.health, Object.fromEntries(regions.map((r, i) => [r, ok[i]])), now);
     const read = await this.record.read();
-    return this.act(decide(this.health, this.view(read), this.settings, now), read, now);
+    const outcome = await this.act(decide(this.health, this.view(read), this.settings, now), read, now);
+    return this.once(outcome, this.view(read).region);
+  }
+
+  /**
+   * An alarm that lasts is reported once: the alert rule mails for every alarm line it finds (each its own
+   * alert, autoMitigate off), so a paused or all-down watchdog would mail every round. Its repeats are held
+   * rounds naming it; a different alarm, or the same one after a round without it, is reported again.
+   */
+  private once(o: Outcome, active: string | undefined): Outcome {
+    const key = o.event === "alarm" ? o.alarm : o.event === "write-failed" ? `write-failed:${o.to}` : undefined;
+    const repeat = key !== undefined && key === this.standing;
+    this.standing = key;
+    return repeat ? { event: "held", active, ongoing: key } : o;
   }
 
   private async act(d: Decision, read: RecordRead, now: number): Promise<Outcome> {
