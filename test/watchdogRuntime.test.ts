@@ -39,6 +39,8 @@ class DnsStandIn {
   seen: Seen[] = [];
   /** Runs once when the next PATCH arrives, before its If-Match is checked: another writer got there first. */
   beforeNextPatch?: () => void;
+  /** Answers every GET with 403 AuthorizationFailed, as ARM does for an identity without its role. */
+  refuseReads = false;
   private version = 1;
 
   bump(ip: string): void {
@@ -74,6 +76,8 @@ class DnsStandIn {
       res.end(JSON.stringify(payload));
     };
     if (url.pathname !== RECORD_PATH) return send(404, { error: { code: "NotFound", message: url.pathname } });
+    if (req.method === "GET" && this.refuseReads)
+      return send(403, { error: { code: "AuthorizationFailed", message: "no read permission on the record" } });
     if (req.method === "GET") return send(200, this.body());
     if (req.method !== "PATCH") return send(405, { error: { code: "MethodNotAllowed" } });
     this.beforeNextPatch?.();
@@ -263,6 +267,23 @@ describe("the watchdog against local gateways and a local Private DNS API, throu
     expect(await rounds(w, 1, Date.parse("2026-12-06T10:02:00Z"))).toEqual([{ event: "held", active: "eastus2" }]);
     answers = { eastus2: "503", centralus: "503" };
     expect(acted(await rounds(w, 10, Date.parse("2026-12-06T10:03:00Z")))).toEqual(["alarm"]);
+  });
+
+  it("a record it cannot read is reported once as read-failed (never a silent failed run), then again after a good read", async () => {
+    dns.refuseReads = true;
+    const w = watchdog();
+    const out = await rounds(w, 3);
+    expect(out[0]).toMatchObject({
+      event: "read-failed",
+      detail: expect.stringMatching(/AuthorizationFailed|permission/),
+    });
+    expect(out.slice(1)).toEqual(Array(2).fill({ event: "held", active: undefined, ongoing: "read-failed" }));
+    dns.refuseReads = false;
+    expect(await rounds(w, 1, Date.parse("2026-12-06T10:01:00Z"))).toEqual([{ event: "held", active: "eastus2" }]);
+    dns.refuseReads = true;
+    expect(await rounds(w, 1, Date.parse("2026-12-06T10:02:00Z"))).toEqual([
+      expect.objectContaining({ event: "read-failed" }),
+    ]);
   });
 
   it("paused with a failover it would make: one alarm, not one per round", async () => {

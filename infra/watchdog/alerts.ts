@@ -22,7 +22,7 @@ export interface WatchdogAlertArgs {
   readonly tags: Tags;
 }
 
-/** The two queries: what the watchdog did (a move, an alarm, a failed write), and its silence. */
+/** The two queries: what the watchdog did (a move, an alarm, a failed write or record read), and its silence. */
 export const ALERT_QUERIES = {
   acted: `traces | where message startswith "watchdog:" and message !has '"event":"held"' | project timestamp, message`,
   silent: `traces | where message startswith "watchdog:" | summarize rounds = count()`,

@@ -21,7 +21,8 @@ export type Outcome =
   | { readonly event: "held"; readonly active: string | undefined; readonly ongoing?: string }
   | { readonly event: "flipped"; readonly from: string | undefined; readonly to: string; readonly reason: string }
   | { readonly event: "alarm"; readonly alarm: string; readonly detail: string }
-  | { readonly event: "write-failed"; readonly to: string; readonly detail: string };
+  | { readonly event: "write-failed"; readonly to: string; readonly detail: string }
+  | { readonly event: "read-failed"; readonly detail: string };
 
 export class Watchdog {
   private health: HealthState = {};
@@ -48,7 +49,13 @@ export class Watchdog {
       regions.map(region => probe({ region, ip: this.settings.gateways[region] } as ProbeTarget, this.settings.probe)),
     );
     this.health = observe(this.health, Object.fromEntries(regions.map((r, i) => [r, ok[i]])), now);
-    const read = await this.record.read();
+    let read: RecordRead;
+    try {
+      read = await this.record.read();
+    } catch (e) {
+      // An ARM error (a missing role, a throttled call) is a round that could not decide: logged, never thrown.
+      return this.once({ event: "read-failed", detail: String(e) }, undefined);
+    }
     const outcome = await this.act(decide(this.health, this.view(read), this.settings, now), read, now);
     return this.once(outcome, this.view(read).region);
   }
@@ -59,7 +66,14 @@ export class Watchdog {
    * rounds naming it; a different alarm, or the same one after a round without it, is reported again.
    */
   private once(o: Outcome, active: string | undefined): Outcome {
-    const key = o.event === "alarm" ? o.alarm : o.event === "write-failed" ? `write-failed:${o.to}` : undefined;
+    const key =
+      o.event === "alarm"
+        ? o.alarm
+        : o.event === "write-failed"
+          ? `write-failed:${o.to}`
+          : o.event === "read-failed"
+            ? o.event
+            : undefined;
     const repeat = key !== undefined && key === this.standing;
     this.standing = key;
     return repeat ? { event: "held", active, ongoing: key } : o;
@@ -75,7 +89,11 @@ export class Watchdog {
     } catch (e) {
       if (!(e instanceof RecordChanged)) return { event: "write-failed", to: d.to, detail: String(e) };
       // Someone else wrote first: read again; never write over what they wrote.
-      const again = this.view(await this.record.read());
+      const again = await this.record.read().then(
+        r => this.view(r),
+        (err: unknown) => ({ failed: String(err) }),
+      );
+      if ("failed" in again) return { event: "read-failed", detail: again.failed };
       return afterConflict(again, d.to) === "done"
         ? { event: "held", active: again.region }
         : {
