@@ -5,6 +5,7 @@
  * tables its resource type does not have, a blob uploaded by the provider with the key of an account that takes none. Each rule is data (id, fact, source) with the check that finds it.
  */
 import { RESOURCE_SPECIFIC_LOG_TYPES, acceptsDedicatedLogs } from "../../../catalog/diagnostics";
+import { ROLES } from "../../../catalog/roles";
 import { TYPES } from "../../../catalog/types";
 import type { Props } from "../props";
 import type { Graph, GraphNode } from "./orderings";
@@ -13,7 +14,7 @@ import type { AzureRefusal } from "./refusal";
 const lower = (s: unknown) => String(s ?? "").toLowerCase();
 
 /** Monitoring Metrics Publisher: the role Entra ID-authenticated ingestion needs on the Application Insights resource. */
-const METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb";
+const METRICS_PUBLISHER = ROLES.monitoringMetricsPublisher;
 
 const KEY_VAULT_FIREWALL =
   "https://learn.microsoft.com/azure/api-management/api-management-howto-properties#prerequisites-for-key-vault-integration (Key Vault firewall requirements)";
