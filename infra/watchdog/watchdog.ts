@@ -10,7 +10,7 @@
  * container, telemetry and the DNS write all use its user-assigned identity.
  *
  * Least privilege: the identity holds Private DNS Zone Contributor on the record set alone, and Storage Blob
- * Data Owner on its own storage account. The policy pack checks the first (watchdog-scope).
+ * Data Owner on its own storage account. The policy pack checks every grant it holds (watchdog-scope).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
