@@ -780,4 +780,17 @@ describe("what the watchdog's design relies on, on synthetic graphs", () => {
       expect.stringMatching(/^subnet snet-watchdog is not delegated: .*Microsoft\.App\/environments/),
     ]);
   });
+
+  test("a provider blob upload to a storage account that takes no key is refused; an account that takes its key accepts it", () => {
+    const id = "blob-upload-shared-key";
+    const account = (allowSharedKeyAccess?: boolean) =>
+      node("account", TYPES.storageAccount, { accountName: "stwatchdog", allowSharedKeyAccess });
+    const blob = node("blob", TYPES.blob, { accountName: "stwatchdog", containerName: "deployment" });
+    expect(refused([account(false), blob], id)).toEqual([
+      expect.stringMatching(/^uploads to account stwatchdog, which takes no key: .*KeyBasedAuthenticationNotPermitted/),
+    ]);
+    expect(refused([account(true), blob], id)).toEqual([]);
+    expect(refused([account(), blob], id)).toEqual([]);
+    expect(refused([account(false)], id)).toEqual([]);
+  });
 });

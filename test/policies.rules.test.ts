@@ -103,7 +103,43 @@ const BREAKAGES: readonly Breakage[] = [
       ),
     ),
     message:
-      /Private DNS Zone Contributor at .*virtualNetworks\/vnet-x: the watchdog may change the gateway's zone or its record, nothing else/,
+      /Private DNS Zone Contributor at .*virtualNetworks\/vnet-x: the watchdog may hold it on the gateway's zone or its record, nothing else/,
+  },
+  {
+    rule: "watchdog-scope",
+    stack: "prod",
+    breaks: "the watchdog's identity untagged, its DNS grant at the resource group of the zone",
+    apply: rs =>
+      watchdogGrantAt(id => id.replace(/\/providers\/Microsoft\.Network\/privateDnsZones\/.*$/i, ""))(
+        edit("gateway-watchdog-identity", p => {
+          delete p.tags[TAG.role];
+        })(rs),
+      ),
+    message:
+      /Role assignment 'gateway-watchdog-record-access' of the failover watchdog: scope .* is wider than one resource/,
+  },
+  {
+    rule: "watchdog-scope",
+    stack: "prod",
+    breaks: "Owner for the watchdog on its own storage account",
+    apply: edit("gateway-watchdog-storage-access", p => {
+      p.roleDefinitionId = String(p.roleDefinitionId).replace(/[^/]+$/, "8e3af657-a8ff-443c-a75c-2fe8c4bcb635");
+    }),
+    message:
+      /Role assignment 'gateway-watchdog-storage-access' of the failover watchdog: role .*8e3af657-a8ff-443c-a75c-2fe8c4bcb635 is none the watchdog needs/,
+  },
+  {
+    rule: "watchdog-scope",
+    stack: "prod",
+    breaks: "the watchdog's telemetry grant moved to the topology's Application Insights",
+    apply: rs => {
+      const topology = named(rs, "observability-appinsights");
+      return relink("gateway-watchdog-telemetry-access", "scope", [topology.urn], p => {
+        p.scope = topology.outputs.id;
+      })(rs);
+    },
+    message:
+      /Role assignment 'gateway-watchdog-telemetry-access' of the failover watchdog: Monitoring Metrics Publisher at .*: the watchdog may hold it on its own Application Insights, nothing else/,
   },
   {
     rule: "paired-openai-accounts",

@@ -52,7 +52,21 @@ describe("the failover watchdog in prod", () => {
     expect(JSON.stringify(settings)).not.toMatch(/AccountKey=|SharedAccessSignature|\[secret\]/);
     expect(app.functionAppConfig.deployment.storage.authentication.type).toBe("UserAssignedIdentity");
     expect(app.identity.type).toBe("UserAssigned");
-    expect(inputs(named(prod, TYPES.storageAccount, "gateway-watchdog-storage")).allowSharedKeyAccess).toBe(false);
+    const account = inputs(named(prod, TYPES.storageAccount, "gateway-watchdog-storage"));
+    // The key stays on for the deployer's upload alone (the provider's Blob writes with it); the app never uses it.
+    expect(account.allowSharedKeyAccess).toBe(true);
+    expect(app.functionAppConfig.deployment.storage.value).toMatch(/^https:\/\/.*\/deployment$/);
+  });
+
+  it("runs on Node.js 22, a version Flex Consumption still supports (Node.js 20 ended on 2026-04-30)", () => {
+    const app = inputs(named(prod, TYPES.webApp, "gateway-watchdog-app"));
+    expect(app.functionAppConfig.runtime).toEqual({ name: "node", version: "22" });
+  });
+
+  it("replaces its package blob delete-first, so the old blob's delete never removes the new package of the same name", () => {
+    const blob = named(prod, TYPES.blob, "gateway-watchdog-package");
+    expect(inputs(blob).blobName).toBe("released-package.zip");
+    expect(blob.deleteBeforeReplace).toBe(true);
   });
 
   it("runs in network.dnsRegion, integrated with a delegated subnet of a VNet peered both ways with each gateway VNet", () => {

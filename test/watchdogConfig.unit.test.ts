@@ -51,6 +51,19 @@ describe("gateway.watchdog", () => {
     ]);
   });
 
+  it("refuses a probe interval that does not divide a minute, naming the key and the intervals allowed", () => {
+    expect(configRefusals("prod", v => (v.gateway.watchdog.probeIntervalSeconds = 7))).toEqual([
+      "aoai-bcdr:gateway.watchdog.probeIntervalSeconds: 7 s does not divide a minute, so rounds would come unevenly (the timer's seconds field is */7): use one of 5, 6, 10, 12, 15, 20, 30, 60",
+    ]);
+    for (const n of [5, 6, 12, 15, 20, 30, 60])
+      expect(
+        configRefusals("prod", v => {
+          v.gateway.watchdog.probeIntervalSeconds = n;
+          v.gateway.watchdog.probeTimeoutSeconds = 4;
+        }),
+      ).toEqual([]);
+  });
+
   it("accepts an automatic fail-back after a healthy period", () => {
     expect(configRefusals("prod", v => (v.gateway.watchdog.failBack = { afterHealthySeconds: 900 }))).toEqual([]);
   });

@@ -15,7 +15,7 @@ import * as path from "path";
 import type { TokenCredential } from "@azure/identity";
 import { FLIPPED_AT, FLIPPED_FROM, GatewayRecord } from "../infra/watchdog/runtime/record";
 import { STATUS_PATH } from "../infra/watchdog/runtime/probe";
-import { Watchdog, WatchdogSettings } from "../infra/watchdog/runtime/watchdog";
+import { Outcome, Watchdog, WatchdogSettings } from "../infra/watchdog/runtime/watchdog";
 
 const SUB = "11111111-1111-4111-8111-111111111111";
 const RG = "rg-aoai-prod-dns-westus3";
@@ -39,6 +39,8 @@ class DnsStandIn {
   seen: Seen[] = [];
   /** Runs once when the next PATCH arrives, before its If-Match is checked: another writer got there first. */
   beforeNextPatch?: () => void;
+  /** Answers every GET with 403 AuthorizationFailed, as ARM does for an identity without its role. */
+  refuseReads = false;
   private version = 1;
 
   bump(ip: string): void {
@@ -74,6 +76,8 @@ class DnsStandIn {
       res.end(JSON.stringify(payload));
     };
     if (url.pathname !== RECORD_PATH) return send(404, { error: { code: "NotFound", message: url.pathname } });
+    if (req.method === "GET" && this.refuseReads)
+      return send(403, { error: { code: "AuthorizationFailed", message: "no read permission on the record" } });
     if (req.method === "GET") return send(200, this.body());
     if (req.method !== "PATCH") return send(405, { error: { code: "MethodNotAllowed" } });
     this.beforeNextPatch?.();
@@ -218,7 +222,8 @@ describe("the watchdog against local gateways and a local Private DNS API, throu
   it("both gateways down: no write, the alarm", async () => {
     answers = { eastus2: "503", centralus: "503" };
     const out = await rounds(watchdog(), 4);
-    expect(out[3]).toMatchObject({ event: "alarm", alarm: "all-regions-down" });
+    expect(out.filter(o => o.event === "alarm")).toEqual([expect.objectContaining({ alarm: "all-regions-down" })]);
+    expect(out[3]).toMatchObject({ event: "held", ongoing: "all-regions-down" });
     expect(dns.seen.every(s => s.method === "GET")).toBe(true);
     expect(dns.record.ip).toBe(IP.eastus2);
   });
@@ -248,6 +253,44 @@ describe("the watchdog against local gateways and a local Private DNS API, throu
     expect(out[2]).toMatchObject({ event: "alarm", alarm: "record-changed" });
     expect(dns.seen.filter(s => s.method === "PATCH")).toHaveLength(1);
     expect(dns.record.ip).toBe("10.9.9.9");
+  });
+
+  it("a lasting alarm is reported once per incident: its repeats are held rounds naming it, a new incident reports again", async () => {
+    const acted = (out: Outcome[]) =>
+      out.filter(o => !`watchdog: ${JSON.stringify(o)}`.includes('"event":"held"')).map(o => o.event);
+    answers = { eastus2: "503", centralus: "503" };
+    const w = watchdog();
+    const down = await rounds(w, 10);
+    expect(acted(down)).toEqual(["alarm"]);
+    expect(down[9]).toEqual({ event: "held", active: "eastus2", ongoing: "all-regions-down" });
+    answers = { eastus2: "ok", centralus: "ok" };
+    expect(await rounds(w, 1, Date.parse("2026-12-06T10:02:00Z"))).toEqual([{ event: "held", active: "eastus2" }]);
+    answers = { eastus2: "503", centralus: "503" };
+    expect(acted(await rounds(w, 10, Date.parse("2026-12-06T10:03:00Z")))).toEqual(["alarm"]);
+  });
+
+  it("a record it cannot read is reported once as read-failed (never a silent failed run), then again after a good read", async () => {
+    dns.refuseReads = true;
+    const w = watchdog();
+    const out = await rounds(w, 3);
+    expect(out[0]).toMatchObject({
+      event: "read-failed",
+      detail: expect.stringMatching(/AuthorizationFailed|permission/),
+    });
+    expect(out.slice(1)).toEqual(Array(2).fill({ event: "held", active: undefined, ongoing: "read-failed" }));
+    dns.refuseReads = false;
+    expect(await rounds(w, 1, Date.parse("2026-12-06T10:01:00Z"))).toEqual([{ event: "held", active: "eastus2" }]);
+    dns.refuseReads = true;
+    expect(await rounds(w, 1, Date.parse("2026-12-06T10:02:00Z"))).toEqual([
+      expect.objectContaining({ event: "read-failed" }),
+    ]);
+  });
+
+  it("paused with a failover it would make: one alarm, not one per round", async () => {
+    answers.eastus2 = "503";
+    const out = await rounds(watchdog({ paused: true }), 8);
+    expect(out.filter(o => o.event === "alarm")).toEqual([expect.objectContaining({ alarm: "paused" })]);
+    expect(out[7]).toMatchObject({ event: "held", ongoing: "paused" });
   });
 
   it("paused: probes and reports, never writes", async () => {

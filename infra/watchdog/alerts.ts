@@ -1,6 +1,6 @@
 /**
  * Who is told, and when: every round the watchdog logs one `watchdog:` line to Application Insights; a log
- * search alert fires each time a line reports a move of the record or something it cannot do, and another when
+ * search alert fires each time a line reports a move of the record or the start of something it cannot do, and another when
  * no line arrived for five minutes (the watchdog itself is down). Both notify the on-call action group: one the
  * stack creates from gateway.watchdog.alertEmails, or an existing one (actionGroupId).
  * https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule
@@ -22,7 +22,7 @@ export interface WatchdogAlertArgs {
   readonly tags: Tags;
 }
 
-/** The two queries: what the watchdog did (a move, an alarm, a failed write), and its silence. */
+/** The two queries: what the watchdog did (a move, an alarm, a failed write or record read), and its silence. */
 export const ALERT_QUERIES = {
   acted: `traces | where message startswith "watchdog:" and message !has '"event":"held"' | project timestamp, message`,
   silent: `traces | where message startswith "watchdog:" | summarize rounds = count()`,

@@ -12,8 +12,12 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { buildSync, version as esbuildVersion } from "esbuild";
 
-/** Flex Consumption runs Node.js 20 and 22 (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#supported-language-stack-versions). */
-export const NODE_VERSION = "20";
+/**
+ * Node.js 22: Flex Consumption runs it (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#supported-language-stack-versions;
+ * `az functionapp list-flexconsumption-runtimes --location <region> --runtime node`), and Node.js 20 reached its
+ * end of support on Azure Functions on 2026-04-30 (https://learn.microsoft.com/azure/azure-functions/supported-languages).
+ */
+export const NODE_VERSION = "22";
 
 const HOST_JSON = {
   version: "2.0",

@@ -10,7 +10,7 @@
  * container, telemetry and the DNS write all use its user-assigned identity.
  *
  * Least privilege: the identity holds Private DNS Zone Contributor on the record set alone, and Storage Blob
- * Data Owner on its own storage account. The policy pack checks the first (watchdog-scope).
+ * Data Owner on its own storage account. The policy pack checks every grant it holds (watchdog-scope).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
@@ -87,8 +87,14 @@ function codeStorage(
       location: args.region,
       kind: "StorageV2",
       sku: { name: "Standard_LRS" },
-      // Identity only: no account key can read or write it.
-      allowSharedKeyAccess: false,
+      // The app reads it with its identity alone (host storage, deployment container). The account still takes
+      // its key because `pulumi up` uploads the package with azure-native's storage.Blob, which lists the account
+      // keys and writes with a shared-key credential even with azidentity auth: with allowSharedKeyAccess false
+      // the upload fails with KeyBasedAuthenticationNotPermitted
+      // (https://github.com/pulumi/pulumi-azure-native/issues/2015, open;
+      // provider/pkg/resources/customresources/custom_storage_azidentity.go). Nothing of this program holds or
+      // hands out the key.
+      allowSharedKeyAccess: true,
       allowBlobPublicAccess: false,
       minimumTlsVersion: "TLS1_2",
       tags,
@@ -111,7 +117,9 @@ function codeStorage(
       type: "Block",
       source: watchdogPackage(),
     },
-    { parent },
+    // A new package replaces the blob under the same name: deleting the old blob after creating the new one
+    // would delete the new package (https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/).
+    { parent, deleteBeforeReplace: true },
   );
   return { account, containerUrl: pulumi.interpolate`${account.primaryEndpoints.blob}${container.name}` };
 }

@@ -1,8 +1,10 @@
 /**
- * Least privilege for private mode's failover watchdog: the identity this program tags `bcdr-role: watchdog` may
- * change DNS only at the gateway's private DNS zone or one of its record sets, and holds no role wider than one
- * resource (a subscription, management group or resource group scope is refused). It judges only identities this
- * program tagged, and the role assignments whose principal was computed from them (or names their principal).
+ * Least privilege for private mode's failover watchdog: its identity (tagged `bcdr-role: watchdog`, or declared
+ * under the watchdog component, tagged or not) holds only the role/scope pairs the program grants it
+ * (catalog/watchdog.ts WATCHDOG_GRANTS): Private DNS Zone Contributor on the gateway's private DNS zone or its
+ * record set, Storage Blob Data Owner on its own storage account, Monitoring Metrics Publisher on its own
+ * Application Insights. Any other role, a scope wider than one resource, or a scope not computed from those
+ * resources is refused. It judges the role assignments whose principal was computed from such an identity.
  * https://learn.microsoft.com/azure/dns/dns-protect-private-zones-recordsets (record-level Azure RBAC).
  * Decides in preview and after update.
  */
@@ -12,32 +14,44 @@ import { onTopology } from "../lib/scope";
 import { Typed, ofType, tagOf } from "../lib/resources";
 import { RoleAssignmentOutputs, UserAssignedIdentityOutputs } from "../lib/shapes";
 import { TAG } from "../../catalog/tags";
+import { WATCHDOG_COMPONENT, WATCHDOG_GRANTS } from "../../catalog/watchdog";
 import { TYPES } from "../../catalog/types";
 
-/** Private DNS Zone Contributor (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/networking). */
-const PRIVATE_DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f";
-const ZONE_TYPE = "Microsoft.Network/privateDnsZones";
+/** A URN's type chain: its own type and every ancestor component's. */
+const typeChain = (urn: string) => (urn.split("::")[2] ?? "").split("$");
 
-/** What is wrong with `scope` for `roleDefinitionId`, if anything. */
-export function scopeProblem(scope: string, roleDefinitionId: string): string | undefined {
+/** Whether the identity is the watchdog's: tagged so, or declared under the watchdog component. */
+export function isWatchdogIdentity(urn: string, role: string | undefined): boolean {
+  return role === "watchdog" || typeChain(urn).includes(WATCHDOG_COMPONENT);
+}
+
+/**
+ * What is wrong with a watchdog grant of `roleDefinitionId` at `scope`, whose scope was computed from the
+ * resources `from` (URNs), if anything: only the role/scope pairs of WATCHDOG_GRANTS pass.
+ */
+export function scopeProblem(scope: string, roleDefinitionId: string, from: readonly string[]): string | undefined {
   const id = parseArmId(scope);
   if (!id) return `scope ${scope} is wider than one resource (a subscription, resource group or management group)`;
-  const dnsRole = roleDefinitionId.toLowerCase().endsWith(PRIVATE_DNS_ZONE_CONTRIBUTOR);
-  // The zone (`.../privateDnsZones/<zone>`) or one record set (`.../privateDnsZones/<zone>/<type>/<name>`).
-  const zoneOrRecord = id.type.toLowerCase().startsWith(`${ZONE_TYPE.toLowerCase()}`) && id.names.length <= 2;
-  if (dnsRole && !zoneOrRecord)
-    return `Private DNS Zone Contributor at ${scope}: the watchdog may change the gateway's zone or its record, nothing else`;
+  const grant = WATCHDOG_GRANTS.find(g => roleDefinitionId.toLowerCase().endsWith(g.role));
+  if (!grant)
+    return `role ${roleDefinitionId} is none the watchdog needs (${WATCHDOG_GRANTS.map(g => g.name).join(", ")})`;
+  const onType = id.type.toLowerCase().startsWith(grant.armType.toLowerCase()) && id.names.length <= grant.depth;
+  const computed = from.some(urn => {
+    const chain = typeChain(urn);
+    return chain.includes(grant.component) && (grant.types as readonly string[]).includes(chain[chain.length - 1]);
+  });
+  if (!onType || !computed) return `${grant.name} at ${scope}: the watchdog may hold it on ${grant.what}, nothing else`;
   return undefined;
 }
 
 export const watchdogScope: StackValidationPolicy = {
   name: "watchdog-scope",
   description:
-    "The failover watchdog's identity changes the gateway's private DNS zone or record, and holds no role wider than one resource. Decides in preview and after update.",
+    "The failover watchdog's identity holds only the roles the program grants it: DNS on the gateway's zone or record, blob data on its own storage, telemetry on its own Application Insights. Decides in preview and after update.",
   enforcementLevel: "mandatory",
   validateStack: onTopology((args, verdict) => {
-    const identities = ofType<UserAssignedIdentityOutputs>(args.resources, TYPES.userAssignedIdentity).filter(
-      i => tagOf(i, TAG.role) === "watchdog",
+    const identities = ofType<UserAssignedIdentityOutputs>(args.resources, TYPES.userAssignedIdentity).filter(i =>
+      isWatchdogIdentity(i.urn, tagOf(i, TAG.role)),
     );
     if (identities.length === 0) args.notApplicable("the stack has no failover watchdog");
     const assignments = ofType<RoleAssignmentOutputs>(args.resources, TYPES.roleAssignment);
@@ -48,7 +62,8 @@ export const watchdogScope: StackValidationPolicy = {
       const scope = verdict.read(`the scope of role assignment '${a.name}'`, () => a.props.scope);
       const role = verdict.read(`the role of role assignment '${a.name}'`, () => a.props.roleDefinitionId);
       if (scope === undefined || role === undefined) continue;
-      const problem = scopeProblem(scope, role);
+      const from = (a.propertyDependencies.scope ?? []).map(d => d.urn);
+      const problem = scopeProblem(scope, role, from);
       if (problem) verdict.violation(`Role assignment '${a.name}' of the failover watchdog: ${problem}.`, a.urn);
     }
   }),

@@ -33,6 +33,8 @@ export interface PlannedResource {
   provider?: string;
   custom: boolean;
   protect: boolean;
+  /** The `deleteBeforeReplace` option: a replacement deletes the old resource before creating the new one. */
+  deleteBeforeReplace?: true;
   dependsOn: string[];
   /** The inputs `pulumi up` leaves as they are once created (the `ignoreChanges` option); absent when none. */
   ignoreChanges?: string[];
@@ -147,6 +149,7 @@ type RegisterRequest = {
   getProtect(): boolean | undefined;
   getDependenciesList(): string[];
   getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
   getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 };
@@ -205,6 +208,7 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
           provider: req.getProvider() ? engineRef(req.getProvider()) : undefined,
           custom: req.getCustom(),
           protect: req.getProtect() === true,
+          ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
           dependsOn: req.getDependenciesList().map(engineRef),
           ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: req.getIgnorechangesList() } : {}),
           propertyDependencies: propertyDependencies(req, engineRef),

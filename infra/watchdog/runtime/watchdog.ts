@@ -13,15 +13,21 @@ export interface WatchdogSettings extends DecisionSettings {
   readonly probe: ProbeOptions;
 }
 
-/** What one round did: the alert rule reads `event` from the log line. */
+/**
+ * What one round did: the alert rule reads `event` from the log line. A held round names the alarm still
+ * standing (`ongoing`), which was reported when it began.
+ */
 export type Outcome =
-  | { readonly event: "held"; readonly active: string | undefined }
+  | { readonly event: "held"; readonly active: string | undefined; readonly ongoing?: string }
   | { readonly event: "flipped"; readonly from: string | undefined; readonly to: string; readonly reason: string }
   | { readonly event: "alarm"; readonly alarm: string; readonly detail: string }
-  | { readonly event: "write-failed"; readonly to: string; readonly detail: string };
+  | { readonly event: "write-failed"; readonly to: string; readonly detail: string }
+  | { readonly event: "read-failed"; readonly detail: string };
 
 export class Watchdog {
   private health: HealthState = {};
+  /** The alarm (or failed write) the last round reported, until a round reports something else. */
+  private standing: string | undefined;
 
   constructor(
     private readonly settings: WatchdogSettings,
@@ -43,8 +49,34 @@ export class Watchdog {
       regions.map(region => probe({ region, ip: this.settings.gateways[region] } as ProbeTarget, this.settings.probe)),
     );
     this.health = observe(this.health, Object.fromEntries(regions.map((r, i) => [r, ok[i]])), now);
-    const read = await this.record.read();
-    return this.act(decide(this.health, this.view(read), this.settings, now), read, now);
+    let read: RecordRead;
+    try {
+      read = await this.record.read();
+    } catch (e) {
+      // An ARM error (a missing role, a throttled call) is a round that could not decide: logged, never thrown.
+      return this.once({ event: "read-failed", detail: String(e) }, undefined);
+    }
+    const outcome = await this.act(decide(this.health, this.view(read), this.settings, now), read, now);
+    return this.once(outcome, this.view(read).region);
+  }
+
+  /**
+   * An alarm that lasts is reported once: the alert rule mails for every alarm line it finds (each its own
+   * alert, autoMitigate off), so a paused or all-down watchdog would mail every round. Its repeats are held
+   * rounds naming it; a different alarm, or the same one after a round without it, is reported again.
+   */
+  private once(o: Outcome, active: string | undefined): Outcome {
+    const key =
+      o.event === "alarm"
+        ? o.alarm
+        : o.event === "write-failed"
+          ? `write-failed:${o.to}`
+          : o.event === "read-failed"
+            ? o.event
+            : undefined;
+    const repeat = key !== undefined && key === this.standing;
+    this.standing = key;
+    return repeat ? { event: "held", active, ongoing: key } : o;
   }
 
   private async act(d: Decision, read: RecordRead, now: number): Promise<Outcome> {
@@ -57,7 +89,11 @@ export class Watchdog {
     } catch (e) {
       if (!(e instanceof RecordChanged)) return { event: "write-failed", to: d.to, detail: String(e) };
       // Someone else wrote first: read again; never write over what they wrote.
-      const again = this.view(await this.record.read());
+      const again = await this.record.read().then(
+        r => this.view(r),
+        (err: unknown) => ({ failed: String(err) }),
+      );
+      if ("failed" in again) return { event: "read-failed", detail: again.failed };
       return afterConflict(again, d.to) === "done"
         ? { event: "held", active: again.region }
         : {

@@ -2,9 +2,10 @@
  * Reads Azure refuses for who is asking or how they get there, checked on a whole plan: a firewalled Key
  * Vault read by a user-assigned identity or with no network path to it, telemetry written with a key to an
  * Application Insights resource that takes Entra ID only, a diagnostic setting asking for resource-specific
- * tables its resource type does not have. Each rule is data (id, fact, source) with the check that finds it.
+ * tables its resource type does not have, a blob uploaded by the provider with the key of an account that takes none. Each rule is data (id, fact, source) with the check that finds it.
  */
 import { RESOURCE_SPECIFIC_LOG_TYPES, acceptsDedicatedLogs } from "../../../catalog/diagnostics";
+import { ROLES } from "../../../catalog/roles";
 import { TYPES } from "../../../catalog/types";
 import type { Props } from "../props";
 import type { Graph, GraphNode } from "./orderings";
@@ -13,7 +14,7 @@ import type { AzureRefusal } from "./refusal";
 const lower = (s: unknown) => String(s ?? "").toLowerCase();
 
 /** Monitoring Metrics Publisher: the role Entra ID-authenticated ingestion needs on the Application Insights resource. */
-const METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb";
+const METRICS_PUBLISHER = ROLES.monitoringMetricsPublisher;
 
 const KEY_VAULT_FIREWALL =
   "https://learn.microsoft.com/azure/api-management/api-management-howto-properties#prerequisites-for-key-vault-integration (Key Vault firewall requirements)";
@@ -124,6 +125,24 @@ export const ACCESS_RULES: readonly AccessRule[] = [
           (d: Props) => lower(d.serviceName) === "microsoft.app/environments",
         );
         return subnet && !delegated ? [{ node: app, why: `subnet ${subnet.name} is not delegated` }] : [];
+      }),
+  },
+  {
+    id: "blob-upload-shared-key",
+    fact: "azure-native's storage.Blob lists the account keys and uploads with a shared-key credential, and an account with allowSharedKeyAccess false refuses every request authorized with its keys (KeyBasedAuthenticationNotPermitted)",
+    source:
+      "https://learn.microsoft.com/azure/storage/common/shared-key-authorization-prevent; https://github.com/pulumi/pulumi-azure-native/issues/2015 (provider/pkg/resources/customresources/custom_storage_azidentity.go)",
+    check: graph =>
+      graph.ofType(TYPES.blob).flatMap(blob => {
+        const account = graph
+          .ofType(TYPES.storageAccount)
+          .find(
+            a =>
+              a.inputs.allowSharedKeyAccess === false && lower(a.inputs.accountName) === lower(blob.inputs.accountName),
+          );
+        return account
+          ? [{ node: blob, why: `uploads to account ${account.inputs.accountName}, which takes no key` }]
+          : [];
       }),
   },
   {
