@@ -17,7 +17,7 @@ process.env.AOAI_BCDR_TODAY = "2026-11-25";
 const UNIT = "\\.unit\\.test\\.ts$";
 const tier = {
   testEnvironment: "node",
-  transform: { "^.+\\.ts$": "<rootDir>/test/jest/esbuildTransform.js" },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFilesAfterEnv: ["<rootDir>/test/jest/setup.js"],
   // Loaded on first use, not when @pulumi/pulumi loads: see test/jest/lazyModule.js.
   moduleNameMapper: {

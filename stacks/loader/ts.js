@@ -1,7 +1,7 @@
 /**
  * Loads the offline tools' TypeScript (`node -r ./stacks/loader/ts.js <file.ts>`, as the npm scripts run them) with
  * each file transpiled once per content: the output of TypeScript's own transpileModule (the tsconfig's
- * options; isolatedModules, so per file, like ts-node --transpile-only and jest's transform) is kept under
+ * options; isolatedModules, so per file, like ts-node --transpile-only and ts-jest) is kept under
  * node_modules/.cache/aoai-bcdr-ts/, keyed by a hash of the source, the tsconfig and the TypeScript version.
  * A warm run loads no compiler and transpiles nothing.
  * `npm run build` stays the type-check.
