@@ -1,7 +1,7 @@
 /**
  * Two tiers, one run (`npm test`, or `jest --selectProjects unit|integration`):
- *   - unit: test/*.unit.test.ts, suites that run no Pulumi program, no mock engine and no policy server
- *     (`npm run test:unit`, seconds);
+ *   - unit: test/*.unit.test.ts, suites that run no Pulumi program, no mock engine, no policy server and no
+ *     process of their own (`npm run test:unit`, seconds);
  *   - integration: every other suite, which runs the program, components under the mocks, the policy server or a
  *     command as a process.
  * The tier is in the file name, not a folder, so that suites keep their relative imports. One suite, whatever its
