@@ -495,8 +495,15 @@ describe("the prepare action refuses to log in with an empty or unallowed variab
     ARM_SUBSCRIPTION_ID: "s",
     PULUMI_TOKEN_EXPIRATION: "18000",
   };
+  // As the runner starts a `shell: bash` step: `bash --noprofile --norc -eo pipefail {0}`
+  // (https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idstepsshell).
+  // Without --norc, bash started with a socket as stdin (how Node's spawn pipes it) takes itself for a remote
+  // shell and sources the user's ~/.bashrc first (bash(1), INVOCATION): seconds of someone else's setup per run.
   const run = (env: Record<string, string>) =>
-    spawnSync("bash", ["-e", "-c", check.run!], { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" });
+    spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", check.run!], {
+      env: { PATH: process.env.PATH, ...env },
+      encoding: "utf8",
+    });
 
   test("it runs before either login, and passes when every variable is set", () => {
     const names = action.runs.steps.map(s => s.name ?? s.uses);
