@@ -8,7 +8,9 @@ import * as os from "os";
 import * as path from "path";
 import { parsePolicyDocument } from "../policies/lib/policyXml";
 import { ProgramRun } from "../stacks/engine/runner";
-import { renderChart } from "../stacks/drill/chart";
+import * as vega from "vega";
+import { compile } from "vega-lite";
+import { chartSpec, renderChart } from "../stacks/drill/chart";
 import { cli } from "../stacks/drill/cli";
 import { DrillConfig, DrillConfigError, Scenario, loadDrillConfig, parseDrillConfig } from "../stacks/drill/config";
 import { drill, runScenario, scenarioSet } from "../stacks/drill/drill";
@@ -206,6 +208,20 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     expect("root" in doc && doc.root.name).toBe("svg");
     expect(svg).toContain(runs[1].name);
     for (const a of topo.applications) expect(svg).toContain(a.name);
+  });
+});
+
+describe("the charts", () => {
+  test("a chart is the SVG of its whole Vega-Lite document, with fault bands and without", async () => {
+    const { runs } = await drilled("dev");
+    // The second and third share a layout (one compile and parse): each gets its own data and title.
+    const [baseline, faulted, another] = runs;
+    expect([baseline, faulted, another].map(r => r.spans.length)).toEqual([0, 1, 1]);
+    for (const r of [baseline, faulted, another]) {
+      const whole = new vega.View(vega.parse(compile(chartSpec(r)).spec), { renderer: "none" });
+      expect(await renderChart(r)).toBe(await whole.toSVG());
+      whole.finalize();
+    }
   });
 });
 
