@@ -6,7 +6,7 @@
  *   - which accounts served, by share.
  * The layout is one of two (with fault bands or without) and reads its data by name (`chartData`): each is compiled
  * and parsed once per process, and each chart binds its data and title to a new view of it (the same SVG as compiling
- * the chart whole, at half the cost: rendering dominates the drill's time).
+ * the chart whole, at about half the CPU).
  */
 import * as vega from "vega";
 import { TopLevelSpec, compile } from "vega-lite";
@@ -43,7 +43,7 @@ type ChartData = { [K in keyof Series]: Series[K] } & {
 };
 
 /** What a scenario's chart shows: its faults' spans, named, and its series. */
-export function chartData(s: ScenarioReport): ChartData {
+function chartData(s: ScenarioReport): ChartData {
   const faults = s.spans.map((span, i) => ({
     ...span,
     fault: `${i + 1}. ${faultLabel(s.faults[i])}`,
@@ -106,7 +106,7 @@ const perApplication = (data: keyof ChartData, y: object) => ({
 });
 
 /** The chart without its data: with fault bands or without (a scenario without faults), titled `title`. */
-export function chartLayout(faults: boolean, title: string | { expr: string }): TopLevelSpec {
+function chartLayout(faults: boolean, title: string | { expr: string }): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: { text: title, subtitle: "per 10 s of arrivals; bands: the faults, numbered as listed" },
