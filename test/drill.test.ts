@@ -1,19 +1,23 @@
 /**
  * The failover drill: it reads the generated topology (not a second description), models the documented
- * behaviour, and reports the loss when a chain is broken. One program run per stack; a 4-minute window.
+ * behaviour, and reports the loss when a chain is broken. One program run per stack, and one drill of its whole
+ * scenario set with the suite's config; a 4-minute window.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parsePolicyDocument } from "../policies/lib/policyXml";
 import { ProgramRun } from "../stacks/engine/runner";
-import { renderChart } from "../stacks/drill/chart";
-import { cli, slug } from "../stacks/drill/cli";
+import * as vega from "vega";
+import { compile } from "vega-lite";
+import { chartSpec, renderChart } from "../stacks/drill/chart";
+import { cli } from "../stacks/drill/cli";
 import { DrillConfig, DrillConfigError, Scenario, loadDrillConfig, parseDrillConfig } from "../stacks/drill/config";
 import { drill, runScenario, scenarioSet } from "../stacks/drill/drill";
 import { DrillPlanError, PlanLike, readPlan } from "../stacks/drill/readPlan";
 import { AppReport, ScenarioReport } from "../stacks/drill/record";
-import { renderTable } from "../stacks/drill/report";
+import { DrillReport, renderTable } from "../stacks/drill/report";
+import { slug } from "../stacks/drill/scenarios";
 import { DrillTopology, isProvisioned } from "../stacks/drill/topology";
 import { WRITE_S, watchdogGoals } from "../stacks/drill/watchdog";
 import { MANIFEST } from "../stacks/cli/outDir";
@@ -36,6 +40,19 @@ const edited = (run: ProgramRun, edit: (plan: EditablePlan) => void): DrillTopol
 /** One program run per stack for the whole suite. */
 const runs = new Map<string, Promise<ProgramRun>>();
 const planned = (stack: string) => runs.get(stack) ?? runs.set(stack, runStack(stack)).get(stack)!;
+/** One drill per stack of its whole scenario set with `config()`, for the whole suite. */
+const drills = new Map<string, Promise<ReturnType<typeof drill> & { topo: DrillTopology }>>();
+const drilled = (stack: string) =>
+  drills.get(stack) ??
+  drills
+    .set(
+      stack,
+      planned(stack).then(run => {
+        const topo = readPlan(run);
+        return { topo, ...drill(topo, config()) };
+      }),
+    )
+    .get(stack)!;
 
 /** Backends of a chain's pool that no fault of the scenario touches (their account keeps its capacity). */
 function untouched(t: DrillTopology, s: Scenario, chain: string): string[] {
@@ -64,10 +81,10 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
   let run: ProgramRun;
   let topo: DrillTopology;
   let reports: ScenarioReport[];
+  let report: DrillReport;
   beforeAll(async () => {
     run = await planned(stack);
-    topo = readPlan(run);
-    reports = drill(topo, config()).runs;
+    ({ topo, runs: reports, report } = await drilled(stack));
   });
 
   test("reads the steps, waits and token limits from the plan itself", () => {
@@ -168,11 +185,12 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
   test("is deterministic for a seed", () => {
     const s = scenarioSet(topo, config())[1];
     const strip = ({ series, ...r }: ScenarioReport) => ({ ...r, wallMs: 0, series: series() });
-    expect(strip(runScenario(topo, s, config()))).toEqual(strip(runScenario(topo, s, config())));
+    // Run again, against the suite's drill of the same plan, config and seed.
+    expect(strip(runScenario(topo, s, config()))).toEqual(strip(reports[1]));
   });
 
   test("the report: a table row and a JSON entry per scenario and application, a chart per scenario", async () => {
-    const { report, runs } = drill(topo, config(), scenarioSet(topo, config()).slice(0, 2));
+    const runs = reports;
     // As `--json` writes it (drillCli.test.ts reads the file itself): plain JSON data.
     const json = JSON.parse(JSON.stringify(report));
     expect(json.scenarios.map((s: { name: string }) => s.name)).toEqual(runs.map(r => r.name));
@@ -190,6 +208,20 @@ describe.each(["dev", "prod"])("drill on %s", stack => {
     expect("root" in doc && doc.root.name).toBe("svg");
     expect(svg).toContain(runs[1].name);
     for (const a of topo.applications) expect(svg).toContain(a.name);
+  });
+});
+
+describe("the charts", () => {
+  test("a chart is the SVG of its whole Vega-Lite document, with fault bands and without", async () => {
+    const { runs } = await drilled("dev");
+    // The second and third share a layout (one compile and parse): each gets its own data and title.
+    const [baseline, faulted, another] = runs;
+    expect([baseline, faulted, another].map(r => r.spans.length)).toEqual([0, 1, 1]);
+    for (const r of [baseline, faulted, another]) {
+      const whole = new vega.View(vega.parse(compile(chartSpec(r)).spec), { renderer: "none" });
+      expect(await renderChart(r)).toBe(await whole.toSVG());
+      whole.finalize();
+    }
   });
 });
 
@@ -360,6 +392,9 @@ describe("npm run drill -- --plan", () => {
           path.join(dir, "drill.yaml"),
           "--json",
           path.join(dir, "report.json"),
+          // A scenario by name and by its chart's file name (drillCli.test.ts drills a whole set).
+          "--only",
+          "baseline,eastus2-down-5xx",
         ]),
       ).toBe(0);
     } finally {
@@ -367,6 +402,7 @@ describe("npm run drill -- --plan", () => {
     }
     const json = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
     expect(json.scenarios[0]).toMatchObject({ name: "baseline", applications: [{ name: "playground", served: 1 }] });
+    expect(json.scenarios.map((s: { name: string }) => s.name)).toEqual(["baseline", "eastus2 down (5xx)"]);
     expect(
       fs
         .readdirSync(path.join(dir, "drill"))
@@ -379,8 +415,7 @@ describe("npm run drill -- --plan", () => {
 
 describe("the failover watchdog in the drill", () => {
   test("prod: its scenarios by name, the goals met, the manual path when its region is down", async () => {
-    const topo = readPlan(await planned("prod"));
-    const reports = drill(topo, config()).runs;
+    const { topo, runs: reports } = await drilled("prod");
     const names = reports.map(r => r.name);
     for (const name of [
       "gateway eastus2 down",

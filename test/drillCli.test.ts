@@ -1,13 +1,15 @@
 /**
  * `npm run drill` as a command: the shared flags, help and exit codes, and files it never loses: its charts
  * live in a directory of their own (a manifest, like the plan's) beside the plan, `--json` replaces only a
- * report the drill wrote. One program run (dev) for the suite; a 4-minute drill window.
+ * report the drill wrote; `--only` picks scenarios. No program run: the fixture plan; a 4-minute drill window.
+ * Each test drills the scenarios its property needs (`--only`); one drills the whole set.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EXIT } from "../stacks/cli/cli";
-import { DRILL, cli, planStack, slug } from "../stacks/drill/cli";
+import { DRILL, cli, planStack } from "../stacks/drill/cli";
+import { slug } from "../stacks/drill/scenarios";
 import { GENERATED_BY, MANIFEST } from "../stacks/cli/outDir";
 import { Plan, writePlan } from "../stacks/cli/plan";
 import { fixturePlan } from "./drillFixture";
@@ -61,6 +63,7 @@ describe("flags and exit codes (the shared CLI)", () => {
     [["--seed", "1.5"], /^drill: --seed must be a whole number/],
     [["--stack", "dev", "--plan", "x.json"], /^drill: give --stack or --plan, not both/],
     [["--plan", "missing.json"], /^drill: --plan missing\.json: no such plan/],
+    [["--only", "gateway,"], /^drill: --only: 'gateway,': give scenario classes or scenarios, separated by commas/],
   ])("%j exits 2 with one message, no stack trace, nothing written", async (argv, message) => {
     const before = fs.readdirSync(dir).sort();
     const r = await drill(...argv);
@@ -71,9 +74,49 @@ describe("flags and exit codes (the shared CLI)", () => {
   });
 
   test("--seed is used: the report says which", async () => {
-    const r = await drill("--plan", savedPlan("seeded"), "--drill", drillFile, "--seed", "7");
+    const r = await drill("--plan", savedPlan("seeded"), "--drill", drillFile, "--seed", "7", "--only", "baseline");
     expect(r.code).toBe(EXIT.ok);
     expect(r.stdout).toMatch(/, seed 7, /);
+  });
+});
+
+describe("--only drills some scenarios", () => {
+  test("a name that is no class or scenario of the plan exits 2, listing the allowed ones; nothing written", async () => {
+    const planFile = savedPlan("only");
+    const json = path.join(dir, "only.json");
+    const r = await drill("--plan", planFile, "--drill", drillFile, "--json", json, "--only", "gateway,eastus2 dwn");
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(
+      /^drill: --only: 'eastus2 dwn' names no scenario class or scenario of this drill; allowed: the classes baseline, region, gateway, account, ptu, quota; the scenarios baseline, eastus2-down-5xx, .*, eastus2-down-with-its-gateway/,
+    );
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(fs.existsSync(json)).toBe(false);
+    expect(fs.existsSync(path.join(path.dirname(planFile), "drill"))).toBe(false);
+  });
+
+  test("classes and scenarios, by name or chart file name: the table, charts and report cover just those", async () => {
+    const planFile = savedPlan("only-some");
+    const json = path.join(dir, "only-some.json");
+    const only = "account,centralus-unreachable,eastus2 down (5xx)";
+    const r = await drill("--plan", planFile, "--drill", drillFile, "--json", json, "--only", only);
+    expect(r.code).toBe(EXIT.ok);
+    // In the set's order, whatever the order given.
+    const names = [
+      "eastus2 down (5xx)",
+      "centralus unreachable",
+      "standard-primary timing out",
+      "standard-primary answering 408",
+    ];
+    expect(r.stdout.startsWith(`failover drill: aoai-bcdr/fixture, 4 of 14 scenarios (--only ${only}), `)).toBe(true);
+    const rows = r.stdout.split("\n").filter(l => /^\S.* (claims|chat) +\d/.test(l));
+    expect(rows.map(l => names.find(n => l.startsWith(`${n} `)))).toEqual(names);
+    const report = JSON.parse(fs.readFileSync(json, "utf8"));
+    expect(report.only).toEqual(only.split(","));
+    expect(report.scenarios.map((x: { name: string; class: string }) => [x.name, x.class])).toEqual(
+      names.map((n, i) => [n, i < 2 ? "region" : "account"]),
+    );
+    const charts = fs.readdirSync(path.join(path.dirname(planFile), "drill")).filter(f => f !== MANIFEST);
+    expect(charts.sort()).toEqual(names.map(n => `${slug(n)}.svg`).sort());
   });
 });
 
@@ -82,7 +125,8 @@ describe("--min-served gates the exit code", () => {
     const planFile = savedPlan("gated");
     const json = path.join(dir, "gated.json");
     // One gateway location: with eastus2 down with its gateway nothing is served (class gateway).
-    const below = await drill("--plan", planFile, "--drill", drillFile, "--json", json, "--min-served", "99");
+    const only = ["--only", "eastus2 down with its gateway"];
+    const below = await drill("--plan", planFile, "--drill", drillFile, "--json", json, "--min-served", "99", ...only);
     expect(below.code).toBe(EXIT.gate);
     expect(below.stdout).toMatch(/\n {2}eastus2 down with its gateway \(gateway, min 99 %\): claims 0\.0%/);
     expect(
@@ -101,7 +145,17 @@ describe("--min-served gates the exit code", () => {
         },
       ]),
     );
-    const above = await drill("--plan", planFile, "--drill", drillFile, "--min-served", "baseline=99,account=50");
+    // The scenarios those thresholds judge: baseline, and the account's (timing out, answering 408).
+    const above = await drill(
+      "--plan",
+      planFile,
+      "--drill",
+      drillFile,
+      "--min-served",
+      "baseline=99,account=50",
+      "--only",
+      "baseline,account",
+    );
     expect(above.code).toBe(EXIT.ok);
     expect(above.stdout).toMatch(
       /min served \(per application\): baseline 99 %, account 50 %\nevery scenario is at or above it/,
@@ -112,8 +166,11 @@ describe("--min-served gates the exit code", () => {
     const planFile = savedPlan("gated-file");
     const gated = path.join(dir, "gated.yaml");
     fs.writeFileSync(gated, `${fs.readFileSync(drillFile, "utf8")}minServed: { gateway: 90 }\n`);
-    expect((await drill("--plan", planFile, "--drill", gated)).code).toBe(EXIT.gate);
-    expect((await drill("--plan", planFile, "--drill", gated, "--min-served", "baseline=99")).code).toBe(EXIT.ok);
+    // The gateway scenarios only: the file's threshold holds them, the flag's does not.
+    expect((await drill("--plan", planFile, "--drill", gated, "--only", "gateway")).code).toBe(EXIT.gate);
+    expect(
+      (await drill("--plan", planFile, "--drill", gated, "--min-served", "baseline=99", "--only", "gateway")).code,
+    ).toBe(EXIT.ok);
   });
 
   test.each([
@@ -133,20 +190,41 @@ describe("--min-served gates the exit code", () => {
 describe("plan and drill share out/<stack>", () => {
   test("npm run plan, then drill --stack, twice each: both work; each replaces only its own files", async () => {
     const out = path.join("out", plan.stack);
+    const charts = () => fs.readdirSync(path.join(out, "drill")).filter(f => f !== MANIFEST);
+    const manifest = () => JSON.parse(fs.readFileSync(path.join(out, "drill", MANIFEST), "utf8"));
     writePlan(plan, out); // npm run plan
-    for (let i = 0; i < 2; i++) {
+    // The whole scenario set first: a chart per scenario; then --only: the drill's directory holds just those.
+    const drilled: string[][] = [];
+    for (const only of [[], ["--only", "baseline,gateway"]]) {
       await planStack(plan.stack, async () => plan); // what drill --stack does before drilling
-      expect((await drill("--plan", path.join(out, "plan.json"), "--drill", drillFile)).code).toBe(EXIT.ok);
+      const json = path.join(dir, `shared-${drilled.length}.json`);
+      const r = await drill("--plan", path.join(out, "plan.json"), "--drill", drillFile, "--json", json, ...only);
+      expect(r.code).toBe(EXIT.ok);
+      const names = JSON.parse(fs.readFileSync(json, "utf8")).scenarios.map((x: { name: string }) => x.name);
+      drilled.push(names);
+      expect(charts().sort()).toEqual(names.map((n: string) => `${slug(n)}.svg`).sort());
+      expect(manifest()).toEqual({ writer: "drill", files: expect.arrayContaining(charts()) });
       writePlan(plan, out);
     }
-    const charts = fs.readdirSync(path.join(out, "drill")).filter(f => f !== MANIFEST);
-    expect(charts.length).toBeGreaterThan(1);
-    expect(charts).toContain(`${slug("baseline")}.svg`);
-    expect(JSON.parse(fs.readFileSync(path.join(out, "drill", MANIFEST), "utf8"))).toEqual({
-      writer: "drill",
-      files: expect.arrayContaining(charts),
-    });
+    const [all, some] = drilled;
+    expect(all.length).toBeGreaterThan(10);
+    expect(all).toContain("baseline");
+    expect(some).toEqual(["baseline", "gateway eastus2 down", "eastus2 down with its gateway"]);
     expect(fs.readdirSync(out)).toEqual(expect.arrayContaining(["plan.json", "drill", MANIFEST]));
+  });
+
+  test("drill --stack refuses its other inputs before it writes the plan", async () => {
+    const out = path.join("out", "refused");
+    await expect(
+      planStack(
+        "refused",
+        async () => plan,
+        () => {
+          throw new Error("refused");
+        },
+      ),
+    ).rejects.toThrow("refused");
+    expect(fs.existsSync(path.join(out, "plan.json"))).toBe(false);
   });
 });
 
@@ -165,7 +243,9 @@ describe("the drill never overwrites a file it did not write", () => {
 
     const own = path.join(dir, "report.json");
     for (let i = 0; i < 2; i++)
-      expect((await drill("--plan", planFile, "--drill", drillFile, "--json", own)).code).toBe(EXIT.ok);
+      expect((await drill("--plan", planFile, "--drill", drillFile, "--json", own, "--only", "baseline")).code).toBe(
+        EXIT.ok,
+      );
     const report = JSON.parse(fs.readFileSync(own, "utf8"));
     expect(report[GENERATED_BY]).toBe("drill");
     expect(report.scenarios[0].applications[0]).toEqual(expect.objectContaining({ served: expect.any(Number) }));

@@ -148,16 +148,16 @@ describe("the chart", () => {
     name: "standard-primary timing out",
     faults: [{ kind: "down", account: "standard-primary", as: "timeout" }],
   };
-  const layers = (panel: object) =>
-    (panel as { layer: { data: { values: object[] }; mark: { type: string } }[] }).layer;
+  type Spec = { vconcat: object[]; datasets: Record<string, object[]> };
+  const layers = (panel: object) => (panel as { layer: { data: { name: string }; mark: { type: string } }[] }).layer;
 
   test("a slow failover that serves everything shows in the latency panel, and the accounts panel shows who served", () => {
     // The chat caller (priority 2) is shed past its PTU budget to the standard steps, one of which hangs.
     const r = runScenario(fixture(), hung, config({ request: { streamingShare: 0 } }));
     expect(app(r, "chat").served).toBe(1);
-    const spec = chartSpec(r) as unknown as { vconcat: object[] };
+    const spec = chartSpec(r) as unknown as Spec;
     expect(spec.vconcat).toHaveLength(3);
-    const [served, latency, accounts] = spec.vconcat.map(p => layers(p).at(-1)!.data.values);
+    const [served, latency, accounts] = spec.vconcat.map(p => spec.datasets[layers(p).at(-1)!.data.name]);
     expect(served.every(p => (p as { served: number }).served === 1)).toBe(true);
     const chat = latency.filter(p => (p as { application: string }).application === "chat") as { p95AddedS: number }[];
     expect(Math.max(...chat.map(p => p.p95AddedS))).toBeGreaterThanOrEqual(60);
@@ -179,9 +179,10 @@ describe("the chart", () => {
       },
       config(),
     );
-    const first = layers((chartSpec(r) as unknown as { vconcat: object[] }).vconcat[0]);
+    const spec = chartSpec(r) as unknown as Spec;
+    const first = layers(spec.vconcat[0]);
     const band = first.find(l => l.mark.type === "rect")!;
-    expect(band.data.values).toEqual([
+    expect(spec.datasets[band.data.name]).toEqual([
       expect.objectContaining({ from: 1, to: 3, fault: "1. centralus 30 % 503" }),
       expect.objectContaining({ from: 3, to: 5, fault: "2. eastus2 down (5xx)" }),
     ]);

@@ -18,16 +18,17 @@ import { capacityAfterRegionLoss, renderCapacity } from "../cli/capacity";
 import { stackFile } from "../cli/stackFile";
 import { renderChart } from "./chart";
 import { DrillConfig, DrillConfigError, MinServed, SCENARIO_CLASSES, loadDrillConfig } from "./config";
-import { drill } from "./drill";
+import { drill, scenarioSet } from "./drill";
 import type { StackOutputs } from "../../infra/outputs";
 import { DrillPlanError, PlanLike, readPlan } from "./readPlan";
 import { renderShortfalls, renderTable } from "./report";
+import { selectScenarios, slug } from "./scenarios";
 
 export const DRILL: Command = {
   name: "drill",
   usage: [
     "usage: npm run drill -- [--stack <name> | --plan <path/to/plan.json>] [--drill <file>] [--json <file>] [--seed <n>]",
-    "                        [--min-served <percent | class=percent,...>]",
+    "                        [--min-served <percent | class=percent,...>] [--only <class | scenario>,...]",
     "  --stack <name>   plan this stack first, into out/<name>/ (default: dev)",
     "  --plan <file>    drill a saved (or hand-edited) plan instead",
     "  --drill <file>   scenarios, demand and window (default: drill.<stack>.yaml when it exists)",
@@ -36,6 +37,8 @@ export const DRILL: Command = {
     "  --min-served <p> the least share (percent) of requests every application must get in a scenario: one",
     `                   figure for all, or per scenario class (${SCENARIO_CLASSES.join(", ")}), e.g.`,
     "                   99 or gateway=95,account=99 or 99,gateway=95 (default: the drill file's minServed)",
+    "  --only <names>   drill only these scenario classes and scenarios (a name or its chart's file name), e.g.",
+    "                   gateway or baseline,eastus2-down-with-its-gateway (default: every scenario)",
     "  -h, --help       this text",
     "exit codes: 0 drilled, 2 a refused flag, plan, drill file or output path (nothing written), 3 internal error, " +
       "4 a scenario below its --min-served (report and charts written)",
@@ -45,12 +48,6 @@ export const DRILL: Command = {
 /** The writer named in the manifest of the charts' directory and in the JSON report. */
 const WRITER = DRILL.name;
 
-export const slug = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, "-")
-    .replace(/^-|-$/g, "");
-
 export interface DrillOptions {
   stack?: string;
   plan?: string;
@@ -58,6 +55,7 @@ export interface DrillOptions {
   json?: string;
   seed?: number;
   minServed?: MinServed;
+  only?: string[];
 }
 
 /** `--min-served 99`, `gateway=95,account=99` or `99,gateway=95`: percent per scenario class, `all` for a bare figure. */
@@ -84,12 +82,17 @@ export function parseDrillArgs(argv: readonly string[]): DrillOptions {
     json: { type: "string" },
     seed: { type: "string" },
     "min-served": { type: "string" },
+    only: { type: "string" },
   });
   if (values.plan !== undefined && values.stack !== undefined)
     throw new UsageError(`give --stack or --plan, not both\n${DRILL.usage}`);
-  const { seed, "min-served": minServed, ...rest } = values;
+  const { seed, "min-served": minServed, only, ...rest } = values;
+  const names = only?.split(",").map(n => n.trim());
+  if (names?.some(n => n === ""))
+    throw new UsageError(`--only: '${only}': give scenario classes or scenarios, separated by commas`);
   return {
     ...rest,
+    ...(names !== undefined ? { only: names } : {}),
     ...(seed !== undefined ? { seed: wholeNumber("seed", seed, 0, 2 ** 31 - 1) } : {}),
     ...(minServed !== undefined ? { minServed: parseMinServed(minServed) } : {}),
   };
@@ -99,16 +102,21 @@ const chartsDir = (planFile: string) => path.join(path.dirname(planFile), "drill
 const chartsLabel = (planFile: string) => `the charts' directory ${chartsDir(planFile)}`;
 const checkChartsDir = (planFile: string) => checkOutDir(chartsDir(planFile), WRITER, chartsLabel(planFile));
 
-/** `--stack`: plans into out/<stack> as `npm run plan` does (the plan's own manifest), the charts beside it. */
+/**
+ * `--stack`: plans into out/<stack> as `npm run plan` does (the plan's own manifest), the charts beside it.
+ * `check` refuses the drill's other inputs (drill file, `--only`) before the plan is written.
+ */
 export async function planStack(
   stack: string,
   make: (stack: string) => Promise<Plan> = s => makePlan({ stack: s, config: stackFile(s) }),
+  check: (plan: PlanLike) => void = () => {},
 ) {
   const out = path.join("out", stack);
   checkOutDir(out, PLAN.name);
   const file = path.join(out, "plan.json");
   checkChartsDir(file);
   const plan = await make(stack);
+  check(plan as PlanLike);
   writePlan(plan, out);
   return { plan: plan as PlanLike, file };
 }
@@ -122,6 +130,14 @@ function readSavedPlan(file: string): { plan: PlanLike; file: string } {
   } catch (e) {
     throw new UsageError(`--plan ${file}: not JSON (${(e as Error).message})`);
   }
+}
+
+/** What a plan is drilled with: the drill file (with the flags that replace its values) and the scenarios to run. */
+function drillInput(plan: PlanLike, opts: DrillOptions) {
+  const config = drillConfig(opts, plan.stack);
+  const topology = readPlan(plan);
+  const all = scenarioSet(topology, config);
+  return { config, topology, all, scenarios: opts.only ? selectScenarios(all, opts.only) : all };
 }
 
 function drillConfig(opts: DrillOptions, stack: string): DrillConfig {
@@ -141,13 +157,21 @@ const LEGEND =
 
 async function run(opts: DrillOptions, out: Output): Promise<number> {
   if (opts.json !== undefined) checkOwnedJson("--json", opts.json, WRITER);
-  const { plan, file } = opts.plan !== undefined ? readSavedPlan(opts.plan) : await planStack(opts.stack ?? "dev");
-  const config = drillConfig(opts, plan.stack);
+  let input: ReturnType<typeof drillInput> | undefined;
+  const { plan, file } =
+    opts.plan !== undefined
+      ? readSavedPlan(opts.plan)
+      : await planStack(opts.stack ?? "dev", undefined, p => {
+          input = drillInput(p, opts);
+        });
+  const { config, topology, all, scenarios } = input ?? drillInput(plan, opts);
   const started = Date.now();
-  const topology = readPlan(plan);
-  const { report, runs } = drill(topology, config);
+  const { report, runs } = drill(topology, config, scenarios);
+  const count = opts.only
+    ? `${runs.length} of ${all.length} scenarios (--only ${opts.only.join(",")})`
+    : `${runs.length} scenarios`;
   out.log(
-    `failover drill: ${plan.project}/${plan.stack}, ${runs.length} scenarios, ${config.window.minutes} simulated minutes each ` +
+    `failover drill: ${plan.project}/${plan.stack}, ${count}, ${config.window.minutes} simulated minutes each ` +
       `(fault from minute ${config.window.faultFrom} to ${config.window.faultTo}), seed ${config.seed}, ${Date.now() - started} ms\n`,
   );
   out.log(renderTable(runs));
@@ -163,7 +187,8 @@ async function run(opts: DrillOptions, out: Output): Promise<number> {
     runs.map(async r => ({ path: `${slug(r.name)}.svg`, text: await renderChart(r) })),
   );
   writeOutDir(chartsDir(file), WRITER, charts, chartsLabel(file));
-  if (opts.json !== undefined) writeOwnedJson("--json", opts.json, WRITER, { ...report, capacity });
+  if (opts.json !== undefined)
+    writeOwnedJson("--json", opts.json, WRITER, { ...report, ...(opts.only ? { only: opts.only } : {}), capacity });
   out.log(`\nwrote ${runs.length} charts to ${chartsDir(file)}${opts.json !== undefined ? ` and ${opts.json}` : ""}`);
   if (report.minServed === undefined) return EXIT.ok;
   out.log(`\n${renderShortfalls(report.minServed, report.belowMinServed)}`);

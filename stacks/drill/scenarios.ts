@@ -1,6 +1,7 @@
 /** The scenario set of a drill: the built-in outages derived from the topology, then the drill file's. */
 import { watchdogScenarios } from "./watchdog";
-import { DrillConfig, DrillConfigError, Scenario, ScenarioClass } from "./config";
+import { UsageError } from "../cli/errors";
+import { DrillConfig, DrillConfigError, SCENARIO_CLASSES, Scenario, ScenarioClass } from "./config";
 import { DrillTopology, isProvisioned } from "./topology";
 
 /** The scenarios every topology gets, named after what fails. */
@@ -142,4 +143,30 @@ export function scenarioClass(s: Scenario): ScenarioClass {
     }),
   );
   return WIDEST_FIRST.find(c => classes.has(c)) ?? "baseline";
+}
+
+/** A scenario's chart file name, without `.svg`: its name in lower case, runs of other characters as one `-`. */
+export const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, "-")
+    .replace(/^-|-$/g, "");
+
+/**
+ * `--only`: the scenarios of the named classes and the named scenarios, in the set's order. A scenario is named
+ * by its name or its chart's file name (compared as `slug`s; a name holding a comma is given as its file name).
+ * A name that selects nothing is refused with the classes and scenarios the set has.
+ */
+export function selectScenarios(scenarios: readonly Scenario[], only: readonly string[]): Scenario[] {
+  const classes = SCENARIO_CLASSES.filter(c => scenarios.some(s => scenarioClass(s) === c));
+  const names = scenarios.map(s => slug(s.name));
+  const known = new Set<string>([...classes, ...names]);
+  const unknown = only.filter(o => !known.has(slug(o)));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--only: ${unknown.map(u => `'${u}'`).join(", ")} names no scenario class or scenario of this drill; allowed: ` +
+        `the classes ${classes.join(", ")}; the scenarios ${names.join(", ")}`,
+    );
+  const wanted = new Set(only.map(slug));
+  return scenarios.filter(s => wanted.has(scenarioClass(s)) || wanted.has(slug(s.name)));
 }
