@@ -19,6 +19,7 @@ import { AzureRefusalError } from "./refusals/refusal";
 import { UsageError } from "../cli/errors";
 import { AzureMocks } from "./mocks";
 import { landingZoneOf } from "./refusals/landingZone";
+import { withLazyPromiseTraces } from "./promiseTraces";
 import type { Props } from "./props";
 
 export const SECRET = "[secret]";
@@ -270,7 +271,11 @@ function inDeclarationOrder(order: DeclarationOrder, resources: readonly Planned
 }
 
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
-export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+export function runProgram(opts: RunOptions): Promise<ProgramRun> {
+  return withLazyPromiseTraces(() => run(opts));
+}
+
+async function run(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
   const mocks = new AzureMocks(
     subscriptionId,
