@@ -196,10 +196,11 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
           !parentType || parentType === "pulumi:pulumi:Stack" ? req.getType() : `${parentType}$${req.getType()}`;
         const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${req.getName()}`;
         engineUrns.set(res.getUrn(), urn);
-        answers.set(urn, {
+        const answer: Answer = {
           id: res.getId() || undefined,
           outputs: pulumi.runtime.deserializeProperties(res.getObject()),
-        });
+        };
+        answers.set(urn, answer);
         const inputs = redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>;
         into.push({
           urn,
@@ -214,10 +215,8 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
           ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: req.getIgnorechangesList() } : {}),
           propertyDependencies: propertyDependencies(req, engineRef),
           inputs,
-          outputs: secretLike(
-            inputs,
-            redactSecrets(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>,
-          ),
+          // redactSecrets copies: the answer keeps the state as the engine returned it.
+          outputs: secretLike(inputs, redactSecrets(answer.outputs) as Record<string, unknown>),
         });
       }
       cb(err, res);
