@@ -18,7 +18,6 @@ const UNIT = "\\.unit\\.test\\.ts$";
 const tier = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
-  setupFilesAfterEnv: ["<rootDir>/test/jest/setup.js"],
   // Loaded on first use, not when @pulumi/pulumi loads: see test/jest/lazyModule.js.
   moduleNameMapper: {
     "^@npmcli/arborist$": "<rootDir>/test/jest/arborist.js",

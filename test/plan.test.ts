@@ -345,6 +345,24 @@ describe("commands: help, arguments, exit codes, one resource count", () => {
     expect(r.stderr).not.toMatch(NO_TRACE);
   });
 
+  test("a mandatory violation exits 1: dev with public accounts planned with --policy-config of prod's private-mode policy", async () => {
+    const dir = tmp();
+    const out = path.join(dir, "out");
+    // Dev without its VNets: the accounts take public traffic, which prod's policy refuses.
+    const stack = parseYaml(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
+    delete stack.config["aoai-bcdr:network"].vnets;
+    stack.config["aoai-bcdr:gateway"].sku = "BasicV2";
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    fs.writeFileSync(file, stringifyYaml(stack));
+    const prodPolicy = path.join(root, "policies/policy-config.prod.json");
+    const r = await run(planCli, "--config", file, "--policy-config", prodPolicy, "--out", out);
+    expect(r.code).toBe(EXIT.violation);
+    expect(r.stdout).toContain(`policy (config: ${prodPolicy})`);
+    expect(r.stdout).toMatch(/\[mandatory\] private-account-access \(\w+\): /);
+    const saved = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    expect(saved.violations.some((v: { policy: string }) => v.policy === "private-account-access")).toBe(true);
+  });
+
   test("every command's exit codes are documented in the command-line page, word for word", () => {
     const readme = fs.readFileSync(path.join(root, "docs", "cli.md"), "utf8");
     for (const cmd of [PLAN, POLICY, BENCH]) expect(readme).toContain(cmd.usage.split("\n").pop()!);
@@ -373,6 +391,9 @@ describe("commands: help, arguments, exit codes, one resource count", () => {
   });
 });
 
+// A process where only a process shows the property: its exit status and all it prints (no stack trace from anywhere,
+// the SDK's exit hooks included), and that a server it preloaded does not hold it open. Everything else runs planCli
+// in-process: it returns the exit status the command's main sets.
 describe("the CLI as a process", () => {
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, [...npmScript("plan"), ...args], { cwd: root, encoding: "utf8", timeout: 60000 });
@@ -395,24 +416,6 @@ describe("the CLI as a process", () => {
     expect(help.stdout).toContain(PLAN.usage);
     const refused = cli("--stak", "dev");
     expect([refused.status, refused.signal]).toEqual([EXIT.usage, null]);
-  });
-
-  test("a mandatory violation exits 1: dev with public accounts planned with --policy-config of prod's private-mode policy", () => {
-    const dir = tmp();
-    const out = path.join(dir, "out");
-    // Dev without its VNets: the accounts take public traffic, which prod's policy refuses.
-    const stack = parseYaml(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
-    delete stack.config["aoai-bcdr:network"].vnets;
-    stack.config["aoai-bcdr:gateway"].sku = "BasicV2";
-    const file = path.join(dir, "Pulumi.dev.yaml");
-    fs.writeFileSync(file, stringifyYaml(stack));
-    const prodPolicy = path.join(root, "policies/policy-config.prod.json");
-    const r = cli("--config", file, "--policy-config", prodPolicy, "--out", out);
-    expect(r.status).toBe(EXIT.violation);
-    expect(r.stdout).toContain(`policy (config: ${prodPolicy})`);
-    expect(r.stdout).toMatch(/\[mandatory\] private-account-access \(\w+\): /);
-    const saved = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
-    expect(saved.violations.some((v: { policy: string }) => v.policy === "private-account-access")).toBe(true);
   });
 
   test("a missing stack file exits 2 and says how to name one", async () => {

@@ -19,6 +19,7 @@ import { AzureRefusalError } from "./refusals/refusal";
 import { UsageError } from "../cli/errors";
 import { AzureMocks } from "./mocks";
 import { landingZoneOf } from "./refusals/landingZone";
+import { withLazyPromiseTraces } from "./promiseTraces";
 import type { Props } from "./props";
 
 export const SECRET = "[secret]";
@@ -195,10 +196,11 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
           !parentType || parentType === "pulumi:pulumi:Stack" ? req.getType() : `${parentType}$${req.getType()}`;
         const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${req.getName()}`;
         engineUrns.set(res.getUrn(), urn);
-        answers.set(urn, {
+        const answer: Answer = {
           id: res.getId() || undefined,
           outputs: pulumi.runtime.deserializeProperties(res.getObject()),
-        });
+        };
+        answers.set(urn, answer);
         const inputs = redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>;
         into.push({
           urn,
@@ -213,10 +215,8 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
           ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: req.getIgnorechangesList() } : {}),
           propertyDependencies: propertyDependencies(req, engineRef),
           inputs,
-          outputs: secretLike(
-            inputs,
-            redactSecrets(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>,
-          ),
+          // redactSecrets copies: the answer keeps the state as the engine returned it.
+          outputs: secretLike(inputs, redactSecrets(answer.outputs) as Record<string, unknown>),
         });
       }
       cb(err, res);
@@ -270,7 +270,11 @@ function inDeclarationOrder(order: DeclarationOrder, resources: readonly Planned
 }
 
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
-export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+export function runProgram(opts: RunOptions): Promise<ProgramRun> {
+  return withLazyPromiseTraces(() => run(opts));
+}
+
+async function run(opts: RunOptions): Promise<ProgramRun> {
   const subscriptionId = opts.config.values["azure-native:subscriptionId"];
   const mocks = new AzureMocks(
     subscriptionId,
