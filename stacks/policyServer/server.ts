@@ -75,8 +75,24 @@ export interface PackInfo {
   readonly policies: readonly PolicyInfo[];
 }
 
+/**
+ * Struct messages by the JSON of their values: a plan's resources are sent many times over (every phase, every
+ * config, every copy of the plan a test breaks), and most of them unchanged. A message is built once and only ever
+ * referenced after (set as a field, serialized), never mutated. Bounded: emptied when it grows past a few plans.
+ */
+const structs = new Map<string, never>();
+const STRUCTS_KEPT = 5000;
+
 /** A Struct of plain values: properties left undefined are absent on the wire. */
-const struct = (props: Record<string, unknown>) => Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
+function struct(props: Record<string, unknown>): never {
+  const json = JSON.stringify(props);
+  const cached = structs.get(json);
+  if (cached) return cached;
+  if (structs.size >= STRUCTS_KEPT) structs.clear();
+  const built = Struct.fromJavaScript(JSON.parse(json));
+  structs.set(json, built);
+  return built;
+}
 
 function options(r: AnalyzerResource): analyzer.AnalyzerResourceOptions {
   const o = new analyzer.AnalyzerResourceOptions();
