@@ -12,7 +12,7 @@ import * as ts from "typescript";
 import { PACK_NAME, rules } from "../policies/pack";
 import { PolicyConfigError, parsePolicyConfig, reconcile, warnings } from "../stacks/policyServer/config";
 import { PolicyServer } from "../stacks/policyServer/server";
-import { adoptEarly, launchEarly, serving } from "../stacks/policyServer/launch";
+import { sharedLaunch } from "../stacks/policyServer/launch";
 import { policyCli } from "../stacks/cli/policy";
 import { Plan, makePlan } from "../stacks/cli/plan";
 import { PackEvaluator } from "../stacks/policyServer/evaluate";
@@ -60,29 +60,39 @@ describe("the pack, as the Pulumi CLI runs it", () => {
       path.join(pack, "index.ts"),
       'import { PolicyPack } from "@pulumi/policy";\nconst level: number = "mandatory";\nnew PolicyPack("broken", { policies: [], enforcementLevel: level as never });\n',
     );
-    // ts-node --transpile-only would run this file; the CLI's runner refuses it.
+    // ts-node --transpile-only would run this file; the CLI's runner refuses it. A start other than the shared one
+    // launches a process of its own: the shared server would serve.
     await expect(PolicyServer.start({ packDir: pack, launch: "cli" })).rejects.toThrow(
       /TS2322: Type 'string' is not assignable to type 'number'/,
     );
   }, 60000);
 
-  test("the server npm run plan preloads (early.ts) is the one its first default start takes, once; other launches start their own", async () => {
-    launchEarly();
-    expect(adoptEarly({ launch: "cli" })).toBeUndefined();
-    expect(adoptEarly({ packDir: policiesDir })).toBeUndefined();
-    const adopted = await PolicyServer.start();
+  test("the server npm run plan and npm run policy preload (early.ts) is the process's shared one, which their evaluator takes, and which never keeps the command alive", () => {
+    // `npm run policy`'s own preloads, then what its evaluator asks (stacks/policyServer/evaluate.ts sharedEvaluator).
+    const preloads = npmScript("policy").slice(0, -1);
+    const asks = [
+      'const { SHARED_SERVER, serving, sharedLaunch } = require("./stacks/policyServer/launch");',
+      'const preloaded = require("child_process").ChildProcess[SHARED_SERVER];',
+      "serving(sharedLaunch()).then(port => console.log(JSON.stringify({ taken: !!preloaded && sharedLaunch() === preloaded, port })));",
+    ].join("\n");
+    const r = spawnSync(process.execPath, [...preloads, "-e", asks], { cwd: root, encoding: "utf8", timeout: 30000 });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout)).toEqual({ taken: true, port: expect.stringMatching(/^\d+$/) });
+  });
+
+  test("the worker's suites share its server: a suite closing its client leaves it serving the next", async () => {
+    const shared = sharedLaunch();
+    const suite = await PolicyServer.shared();
+    suite.close();
+    const next = await PolicyServer.shared();
     try {
-      expect(adoptEarly({})).toBeUndefined();
-      expect((await adopted.info()).policies.map(p => p.name)).toEqual(server.current.pack.policies.map(p => p.name));
+      expect(sharedLaunch()).toBe(shared);
+      expect(shared.child.exitCode).toBeNull();
+      expect((await next.info()).policies.map(p => p.name)).toEqual(server.current.pack.policies.map(p => p.name));
     } finally {
-      adopted.close();
+      next.close();
     }
-    launchEarly();
-    const early = adoptEarly({})!;
-    expect(await serving(early)).toMatch(/^\d+$/);
-    expect(adoptEarly({})).toBeUndefined();
-    early.child.kill();
-  }, 60000);
+  });
 
   test("npm test type-checks every file of the pack: tsconfig.json, which tsc runs over, includes policies/", () => {
     const { config } = ts.readConfigFile(path.join(root, "tsconfig.json"), ts.sys.readFile);

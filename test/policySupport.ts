@@ -1,5 +1,5 @@
 /**
- * Policy test helpers: the stacks' plans, broken copies of them, and the real policy server (one per suite).
+ * Policy test helpers: the stacks' plans, broken copies of them, and the real policy server (one per jest worker).
  */
 import { PlannedResource, ProgramRun, loadStackConfig } from "../stacks/engine/runner";
 import { stackFile } from "../stacks/cli/stackFile";
@@ -15,9 +15,10 @@ export function programRun(stack: Stack): Promise<ProgramRun> {
 }
 
 /**
- * The suite's policy server (the process's shared one, which the plans the suite makes use too), started in
- * beforeAll and stopped in afterAll: jest gives each suite its own modules, so it would otherwise idle on, with
- * its gRPC channel open, until the worker exits.
+ * The suite's client of the worker's policy server (the process's shared one, which the plans the suite makes use
+ * too: stacks/policyServer/launch.ts `sharedLaunch`), connected in beforeAll and closed in afterAll: jest gives
+ * each suite its own modules, so its gRPC channel would otherwise stay open until the worker exits. The server
+ * itself serves the worker's next suites, and ends with the worker.
  */
 export function policyServer(): { readonly current: PackEvaluator } {
   const holder = {} as { current?: PackEvaluator };

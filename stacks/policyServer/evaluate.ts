@@ -65,8 +65,9 @@ export class PackEvaluator {
     readonly pack: PackInfo,
   ) {}
 
-  static async start(launch?: Launch): Promise<PackEvaluator> {
-    const server = await PolicyServer.start({ launch });
+  /** An evaluator on a server of its own (started with `launch`), or on the process's shared one. */
+  static async start(launch?: Launch | "shared"): Promise<PackEvaluator> {
+    const server = await (launch === "shared" ? PolicyServer.shared() : PolicyServer.start({ launch }));
     try {
       return new PackEvaluator(server, await server.info());
     } catch (e) {
@@ -121,7 +122,7 @@ export class PackEvaluator {
     return found;
   }
 
-  /** Stops the server this evaluator started. */
+  /** Closes this evaluator's client, and stops the server if it started its own. */
   close(): void {
     this.server.close();
   }
@@ -155,8 +156,8 @@ export class PackEvaluator {
 
 let shared: Promise<PackEvaluator> | undefined;
 
-/** One server per process, started on first use (the transpiled launch: see ./server). */
+/** This module's evaluator, a client of the process's shared server (./launch `sharedLaunch`), made on first use. */
 export function sharedEvaluator(): Promise<PackEvaluator> {
-  shared ??= PackEvaluator.start();
+  shared ??= PackEvaluator.start("shared");
   return shared;
 }

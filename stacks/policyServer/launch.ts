@@ -2,8 +2,8 @@
  * Starting the pack's process (how, and why so: ./server's header), apart from the gRPC client so that it
  * loads nothing but child_process: `npm run plan` and `npm run policy` preload ./early, which starts the
  * server before the program's modules load. Its start (node, @pulumi/pulumi, @pulumi/policy and the pack:
- * about as long as the whole benchmark floor) then runs on the other core while this process loads, and the
- * first server the process asks for is that one.
+ * about as long as the whole benchmark floor) then runs on the other core while this process loads, and it
+ * is the process's shared server (`sharedLaunch`), which the command's evaluator connects to.
  */
 import { ChildProcess, spawn } from "child_process";
 import type { Socket } from "net";
@@ -76,22 +76,30 @@ export async function serving(launched: Launched): Promise<string> {
   }
 }
 
-let early: Launched | undefined;
+/**
+ * Where a process keeps its shared server: on Node's ChildProcess class, not in this module, so that every suite of a
+ * jest worker asks the one server (a start costs about a second of CPU), each through its own gRPC client. jest gives
+ * each suite its own copy of the modules and of `process` (jest-util createProcessObject), but built-in modules
+ * are the worker's own, loaded once. Sharing is safe: the CLI's protocol sends ConfigureStack and Configure (which
+ * replaces the whole policy config) before every analysis, and a worker runs one suite at a time.
+ */
+export const SHARED_SERVER = Symbol.for("aoai-bcdr.policyServer.shared");
+type Holder = { [SHARED_SERVER]?: Launched };
 
-/** Starts the default server now, for the first `adoptEarly` of this process. */
-export function launchEarly(): void {
-  early ??= launch();
-  holdOpen(early.child, false);
+/**
+ * The process's shared server (the default launch), started on first use. It ends with the process, never with a
+ * client: an exit handler kills it, and ./parentWatch.js ends it when the process is killed or is a jest worker
+ * (whose suites' `process` is a copy that emits no exit).
+ */
+export function sharedLaunch(): Launched {
+  const holder = ChildProcess as unknown as Holder;
+  if (holder[SHARED_SERVER]) return holder[SHARED_SERVER];
+  const launched = launch();
+  holder[SHARED_SERVER] = launched;
+  holdOpen(launched.child, false);
   // A command that ends before asking for it (--help, a refused flag) must not fail on the server's fate, nor leave
   // it loading the pack for nobody until ./parentWatch.js notices (a second or two of CPU).
-  early.port.catch(() => undefined);
-  process.once("exit", () => early?.child.kill());
-}
-
-/** The server `launchEarly` started, if the options ask for the default one; it is handed out once. */
-export function adoptEarly(opts: LaunchOptions): Launched | undefined {
-  if (!early || opts.packDir !== undefined || (opts.launch ?? "transpiled") !== "transpiled") return undefined;
-  const adopted = early;
-  early = undefined;
-  return adopted;
+  launched.port.catch(() => undefined);
+  process.once("exit", () => launched.child.kill());
+  return launched;
 }

@@ -14,7 +14,7 @@
  *   - calls: ConfigureStack, GetAnalyzerInfo, Configure (every policy), Analyze per resource on its inputs,
  *     AnalyzeStack on every resource's outputs with parent, dependencies and propertyDependencies (empty
  *     lists skipped, as the CLI's `AnalyzeStack` marshalling does).
- * One server serves many stacks: Configure replaces the whole config each time.
+ * One server serves many stacks, and many clients: Configure replaces the whole config each time.
  */
 import type { ChildProcess } from "child_process";
 import * as path from "path";
@@ -22,7 +22,7 @@ import type * as grpcTypes from "@grpc/grpc-js";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import type { AnalyzerClient as Client } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { EnforcementLevel, PolicyConfigEntry, PolicyInfo } from "./config";
-import { LaunchOptions, adoptEarly, launch, serving } from "./launch";
+import { LaunchOptions, Launched, launch, serving, sharedLaunch } from "./launch";
 
 // The gRPC and protobuf copies the SDK's generated stubs were built with: resolved from the SDK's folder at
 // run time, so Node's require (the stubs are untyped JavaScript, typed here by what is used).
@@ -75,8 +75,24 @@ export interface PackInfo {
   readonly policies: readonly PolicyInfo[];
 }
 
+/**
+ * Struct messages by the JSON of their values: a plan's resources are sent many times over (every phase, every
+ * config, every copy of the plan a test breaks), and most of them unchanged. A message is built once and only ever
+ * referenced after (set as a field, serialized), never mutated. Bounded: emptied when it grows past a few plans.
+ */
+const structs = new Map<string, never>();
+const STRUCTS_KEPT = 5000;
+
 /** A Struct of plain values: properties left undefined are absent on the wire. */
-const struct = (props: Record<string, unknown>) => Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
+function struct(props: Record<string, unknown>): never {
+  const json = JSON.stringify(props);
+  const cached = structs.get(json);
+  if (cached) return cached;
+  if (structs.size >= STRUCTS_KEPT) structs.clear();
+  const built = Struct.fromJavaScript(JSON.parse(json));
+  structs.set(json, built);
+  return built;
+}
 
 function options(r: AnalyzerResource): analyzer.AnalyzerResourceOptions {
   const o = new analyzer.AnalyzerResourceOptions();
@@ -136,15 +152,25 @@ const call = <Req, Res>(
 
 export class PolicyServer {
   private constructor(
-    private readonly child: ChildProcess,
     private readonly client: Client,
+    /** The pack's process, if this server started its own (`start`); the shared one outlives its clients. */
+    private readonly own?: ChildProcess,
   ) {}
 
-  /** Starts the pack (see ./launch), or takes the one ./early started; rejects with the pack's stderr if it exits before serving. */
-  static async start(opts: LaunchOptions = {}): Promise<PolicyServer> {
-    const launched = adoptEarly(opts) ?? launch(opts);
+  /** Starts a pack process of its own (see ./launch), which `close` stops; rejects with the pack's stderr if it exits before serving. */
+  static start(opts: LaunchOptions = {}): Promise<PolicyServer> {
+    return PolicyServer.connect(launch(opts), true);
+  }
+
+  /** A client of the process's shared server (./launch `sharedLaunch`, the default launch); `close` closes only the client. */
+  static shared(): Promise<PolicyServer> {
+    return PolicyServer.connect(sharedLaunch(), false);
+  }
+
+  private static async connect(launched: Launched, own: boolean): Promise<PolicyServer> {
     const port = await serving(launched);
-    return new PolicyServer(launched.child, new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
+    const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new PolicyServer(client, own ? launched.child : undefined);
   }
 
   async configureStack(stack: { project: string; stack: string; dryRun: boolean }): Promise<void> {
@@ -204,6 +230,6 @@ export class PolicyServer {
 
   close(): void {
     this.client.close();
-    this.child.kill();
+    this.own?.kill();
   }
 }
