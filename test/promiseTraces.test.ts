@@ -1,35 +1,52 @@
 /**
- * A run under the mock engine formats the stack trace @pulumi/pulumi takes on every promise only when its leak
- * report reads it (stacks/engine/promiseTraces.ts); every other error's stack is formatted at once, as outside a run.
+ * A run under the mock engine leaves empty the stack trace @pulumi/pulumi takes on every promise, unless its leak
+ * report would print it (stacks/engine/promiseTraces.ts); every other error keeps its whole stack.
  */
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import { runComponents } from "./components";
 
-/** runtime/debuggable.js of @pulumi/pulumi (its declarations are stripped of these internal functions). */
+/** runtime/debuggable.js of @pulumi/pulumi (its declarations are stripped of these internal members). */
 const sdk = debuggable as unknown as {
+  debugPromiseLeaks: boolean;
   debuggablePromise<T>(p: Promise<T>, ctx: string): Promise<T>;
   promiseDebugString(p: Promise<unknown>): string;
 };
 
-/** An error's message and top frame, the same wherever it is created. */
-const probe = () => new Error("probe").stack;
+const traceOf = (p: Promise<unknown>) => (p as unknown as { _debugStackTrace: string })._debugStackTrace;
+/** An error's stack, created the same way wherever it is called from. */
+const probe = () => new Error("probe").stack!;
+const FRAME = /\n {4}at /;
 
-test("debuggablePromise's trace is formatted when the leak report reads it, with the hook in place before the run", async () => {
-  const hook = Error.prepareStackTrace;
+/** Inside a program run: a promise made debuggable, and an ordinary error's stack. */
+async function inRun() {
   const promise = Promise.resolve("done");
-  let inside: unknown;
+  let inside = "";
   await runComponents(() => {
     void sdk.debuggablePromise(promise, "probe");
     inside = probe();
   });
-  const trace: unknown = (promise as unknown as { _debugStackTrace: unknown })._debugStackTrace;
-  expect(typeof trace).not.toBe("string");
-  // Under jest, source-map-support formats it: `Error: ` and the SDK's frames mapped to its TypeScript sources.
-  expect(sdk.promiseDebugString(promise)).toMatch(
-    /^CONTEXT\(\d+\): probe\nSTACK_TRACE:\nError:? ?\n {4}at (Object\.)?debuggablePromise \(.*[\\/]@pulumi[\\/](pulumi[\\/])?runtime[\\/]debuggable\.[jt]s:\d+:\d+\)\n {4}at .*promiseTraces\.test\.ts:\d+:\d+/,
-  );
-  // Every other stack is a string, formatted as outside a run (under jest: mapped to this file's lines).
-  expect(typeof inside).toBe("string");
-  expect((inside as string).split("\n").slice(0, 2)).toEqual(probe()!.split("\n").slice(0, 2));
-  expect(Error.prepareStackTrace).toBe(hook);
+  return { trace: traceOf(promise), inside };
+}
+
+test("during a run debuggablePromise takes no frames; other errors keep theirs; the SDK's function is back after", async () => {
+  const original = sdk.debuggablePromise;
+  const { trace, inside } = await inRun();
+  expect(trace).toMatch(/^Error:? ?$/);
+  expect(inside).toMatch(FRAME);
+  expect(inside.split("\n").slice(0, 2)).toEqual(probe().split("\n").slice(0, 2));
+  expect(sdk.debuggablePromise).toBe(original);
+  // Outside a run the SDK takes its trace as always.
+  const outside = Promise.resolve("done");
+  void sdk.debuggablePromise(outside, "probe");
+  expect(traceOf(outside)).toMatch(FRAME);
+});
+
+test("with PULUMI_DEBUG_PROMISE_LEAKS, which makes the leak report print them, the traces are whole", async () => {
+  sdk.debugPromiseLeaks = true;
+  try {
+    const { trace } = await inRun();
+    expect(trace).toMatch(/^Error:? ?\n {4}at (Object\.)?debuggablePromise /);
+  } finally {
+    sdk.debugPromiseLeaks = false;
+  }
 });

@@ -1,67 +1,46 @@
 /**
  * @pulumi/pulumi takes a stack trace on every promise it creates for a resource, an invoke or an output
- * (runtime/debuggable.js, debuggablePromise: `_debugStackTrace` is `new Error().stack`, lines 248-253 of 3.276.0)
- * and reads it in one place only: promiseDebugString (lines 237-238, a template literal), which the leak report
- * prints at exit for each promise still pending, with PULUMI_DEBUG_PROMISE_LEAKS set (lines 224-229). Formatting
- * those traces, frame by frame, is about a fifth of a program run's CPU (under jest, whose hook maps every frame
- * through source maps, a third), for text nobody reads.
+ * (runtime/debuggable.js of 3.276.0, debuggablePromise, line 253: `_debugStackTrace` is `new Error().stack`), and
+ * reads it in one place only: the leak report at exit, which prints it only when PULUMI_DEBUG_PROMISE_LEAKS is set
+ * (lines 224-229, `debugPromiseLeaks`, read once when the module loads). Taking and formatting those traces is
+ * about a third of a program run's CPU, for text nobody reads.
  *
- * While a run lasts, the realm's Error.prepareStackTrace formats those captures when first read, as a string,
- * with the hook that was in place before; every other error's stack is formatted at once by that same hook, as
- * before the run (under jest: failed tests' traces still mapped). `pulumi up` is not concerned: there the Pulumi
- * language host runs the program, not this engine.
+ * While a run lasts, and unless that variable is set, debuggablePromise takes its trace with no frames: the SDK
+ * calls it through its module's exports (`debuggable_1.debuggablePromise(...)` in resource.js, rpc.js, invoke.js,
+ * settings.js, callbacks.js), and nothing else is created in it. Every other error keeps its whole stack.
+ * `pulumi up` is not concerned: there the Pulumi language host runs the program, not this engine.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module, untyped: see above
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+  readonly debugPromiseLeaks: boolean;
+  debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+};
 
-type PrepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => unknown;
+type DebuggablePromise = typeof debuggable.debuggablePromise;
 
-const DEBUGGABLE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
+/** debuggablePromise with no frames in its trace. */
+const withoutFrames =
+  (original: DebuggablePromise): DebuggablePromise =>
+  (p, ctx) => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return original(p, ctx);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
 
-/**
- * Whether the trace being formatted is the one debuggablePromise captures: a bare `new Error()` whose top frame is
- * that function (an error thrown inside it has a message, and keeps its stack as it is).
- */
-function isPromiseCapture(error: Error, frames: NodeJS.CallSite[]): boolean {
-  const top = frames[0];
-  return (
-    error.constructor === Error &&
-    error.message === "" &&
-    top?.getFunctionName() === "debuggablePromise" &&
-    DEBUGGABLE.test(top.getFileName() ?? "")
-  );
-}
+/** The wrapper of the runs under way (they may overlap) and the function it replaced. */
+let active: { wrapper: DebuggablePromise; original: DebuggablePromise; runs: number } | undefined;
 
-/** A stack trace formatted when it is first turned into a string (the only way the SDK reads it). */
-class LazyTrace {
-  private text?: string;
-
-  constructor(
-    private readonly format: PrepareStackTrace,
-    private readonly error: Error,
-    private readonly frames: NodeJS.CallSite[],
-  ) {}
-
-  toString(): string {
-    return (this.text ??= String(this.format(this.error, this.frames)));
-  }
-}
-
-/** Formats debuggablePromise's captures on first read, every other trace at once, both with `previous`. */
-function lazyHook(previous: PrepareStackTrace): PrepareStackTrace {
-  return (error, frames) =>
-    isPromiseCapture(error, frames) ? new LazyTrace(previous, error, frames) : previous(error, frames);
-}
-
-/** The hook of the runs under way (they may overlap) and the one it replaced. */
-let active: { hook: PrepareStackTrace; previous: PrepareStackTrace; runs: number } | undefined;
-
-/** Runs `run` with debuggablePromise's traces formatted on first read; the previous hook is back afterwards. */
-export async function withLazyPromiseTraces<T>(run: () => Promise<T>): Promise<T> {
-  const previous = Error.prepareStackTrace as PrepareStackTrace | undefined;
-  // Node defines a hook (its own formatting) in every realm; without one there is nothing to defer to.
-  if (!active && !previous) return run();
+/** Runs `run` with debuggablePromise's traces left empty, unless the leak report would print them. */
+export async function withoutPromiseTraces<T>(run: () => Promise<T>): Promise<T> {
+  if (debuggable.debugPromiseLeaks) return run();
   if (!active) {
-    active = { hook: lazyHook(previous!), previous: previous!, runs: 0 };
-    Error.prepareStackTrace = active.hook;
+    const original = debuggable.debuggablePromise;
+    active = { wrapper: withoutFrames(original), original, runs: 0 };
+    debuggable.debuggablePromise = active.wrapper;
   }
   const own = active;
   own.runs++;
@@ -69,7 +48,7 @@ export async function withLazyPromiseTraces<T>(run: () => Promise<T>): Promise<T
     return await run();
   } finally {
     if (--own.runs === 0) {
-      if (Error.prepareStackTrace === own.hook) Error.prepareStackTrace = own.previous;
+      if (debuggable.debuggablePromise === own.wrapper) debuggable.debuggablePromise = own.original;
       active = undefined;
     }
   }
