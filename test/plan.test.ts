@@ -398,6 +398,20 @@ describe("the CLI as a process", () => {
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, [...npmScript("plan"), ...args], { cwd: root, encoding: "utf8", timeout: 60000 });
 
+  test("plan and policy load neither the engine nor gRPC until they plan or evaluate: --help answers at once", () => {
+    const probe = [
+      'require("./stacks/cli/plan"); require("./stacks/cli/policy");',
+      "const loaded = Object.keys(require.cache);",
+      'console.log(JSON.stringify(["@pulumi/pulumi", "@grpc/grpc-js", "stacks/engine/runner"].filter(m => loaded.some(f => f.includes(m)))));',
+    ].join("\n");
+    const r = spawnSync(process.execPath, ["-r", path.join(root, "stacks/loader/ts.js"), "-e", probe], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+
   test("a refused config exits 2 with the key named and no stack trace", () => {
     const bad = editedStack("bad", c => {
       c["aoai-bcdr:regions"].secondary = "eastus2";

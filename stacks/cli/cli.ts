@@ -5,12 +5,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
-import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../../infra/config";
+import { PROJECT } from "../../infra/config/issues";
 import { AzureRefusalError } from "../engine/refusals/refusal";
 import { HelpRequested, UsageError } from "./errors";
-import { PolicyConfig, PolicyConfigError, readPolicyConfig } from "../policyServer/config";
-import { policyConfigFile } from "../policyServer/evaluate";
+import { PolicyConfig, PolicyConfigError, policyConfigFile, readPolicyConfig } from "../policyServer/config";
 
 /** Exit codes of every command (documented in the README's "Command line" section). */
 export const EXIT = {
@@ -75,9 +73,17 @@ export interface Output {
   error(text: string): void;
 }
 
+/**
+ * A RunError of @pulumi/pulumi (the program's refusal of its config): its instances carry `__pulumiRunError`, which
+ * the SDK's own `RunError.isInstance` reads (errors.js). Checked so, the commands' shared code loads without the SDK,
+ * and a command that ends before planning (`--help`, a refused flag) never loads it.
+ */
+const isRunError = (e: unknown): e is Error =>
+  e instanceof Error && (e as { __pulumiRunError?: unknown }).__pulumiRunError === true;
+
 /** Errors a user can fix: their message alone, exit 2. */
 export function isUserError(e: unknown): e is Error {
-  return e instanceof UsageError || e instanceof PolicyConfigError || e instanceof pulumi.RunError;
+  return e instanceof UsageError || e instanceof PolicyConfigError || isRunError(e);
 }
 
 /** Runs a command: its own exit code, 0 for --help, 1 for what Azure would refuse, 2 for a user error (one message), 3 for anything else. */

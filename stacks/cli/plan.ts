@@ -20,13 +20,24 @@ import {
   resolvePolicyConfig,
   runCommand,
 } from "./cli";
-import { Violation, formatViolation, sharedEvaluator } from "../policyServer/evaluate";
+import type * as Evaluate from "../policyServer/evaluate";
+import type { Violation } from "../policyServer/evaluate";
 import type { StackOutputs } from "../../infra/outputs";
 import { capacityAfterRegionLoss, renderCapacity } from "./capacity";
 import { renderMermaid, renderText } from "./diagram";
 import { OutputFile, checkOutDir, writeOutDir } from "./outDir";
-import { PlannedResource, ProgramRun, loadStackConfig, offlineUsages, runProgram } from "../engine/runner";
+import type * as Runner from "../engine/runner";
+import type { PlannedResource, ProgramRun } from "../engine/runner";
 import { stackFile } from "./stackFile";
+
+/*
+ * The engine and the policy server's client load when a plan is made, not with this module: a command that ends
+ * before (`--help`, a refused flag or out directory) answers without loading @pulumi/pulumi or gRPC.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+const engine = (): typeof Runner => require("../engine/runner");
+const evaluation = (): typeof Evaluate => require("../policyServer/evaluate");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const PLAN: Command = {
   name: "plan",
@@ -71,12 +82,13 @@ export function policyDocuments(resources: readonly PlannedResource[]): { file: 
 
 /** Runs the program offline (live quota refused) and evaluates the pack with the stack's policy config. */
 export async function makePlan(opts: { stack: string; config: string; policy?: ResolvedPolicyConfig }): Promise<Plan> {
+  const { loadStackConfig, offlineUsages, runProgram } = engine();
   const config = loadStackConfig(opts.config);
   const policy = opts.policy ?? resolvePolicyConfig(opts.stack);
   // The policy server starts in its own process while the program runs in this one.
   const [run, evaluator] = await Promise.all([
     runProgram({ stack: opts.stack, config, usagesClient: offlineUsages }),
-    sharedEvaluator(),
+    evaluation().sharedEvaluator(),
   ]);
   return { ...run, violations: await evaluator.evaluate(run, policy.config) };
 }
@@ -125,7 +137,7 @@ export function summary(plan: Plan, files: readonly string[], policySource: stri
       `${Object.keys(outputs.accounts ?? {}).length} OpenAI accounts, ${Object.keys(outputs.chains ?? {}).length} failover chains`,
     ...[...byType.entries()].sort().map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
     `policy (config: ${policySource}): ${plan.violations.length} violation(s), ${mandatory.length} mandatory`,
-    ...plan.violations.map(formatViolation),
+    ...plan.violations.map(evaluation().formatViolation),
     ...retirements.map(r => `warning: ${r.message}`),
     ...declaredOffers.map(w => `warning: ${w}`),
     renderCapacity(capacityAfterRegionLoss(outputs)),
@@ -173,7 +185,7 @@ export function planCli(argv: readonly string[], out: Output = console): Promise
       checkOutDir(opts.out, PLAN.name);
       const policy = resolvePolicyConfig(opts.stack, opts.policyConfig);
       const plan = await makePlan({ ...opts, policy });
-      (await sharedEvaluator())
+      (await evaluation().sharedEvaluator())
         .warnings(policy.config)
         .forEach(w => out.error(`${PLAN.name}: warning: ${policy.source}: ${w}`));
       out.log(summary(plan, writePlan(plan, opts.out), policy.source));

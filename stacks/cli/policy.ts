@@ -19,7 +19,12 @@ import {
   runCommand,
 } from "./cli";
 import { readUserFile } from "./errors";
-import { PlannedStack, Violation, formatViolation, sharedEvaluator } from "../policyServer/evaluate";
+import type * as Evaluate from "../policyServer/evaluate";
+import type { PlannedStack, Violation } from "../policyServer/evaluate";
+
+/** The policy server's client loads when a plan is evaluated: a refused flag or file is answered without gRPC. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+const evaluation = (): typeof Evaluate => require("../policyServer/evaluate");
 
 export { UsageError };
 
@@ -89,7 +94,7 @@ export function formatViolations(plan: SavedPlan, violations: readonly Violation
   return [
     `${plan.project ?? "(project)"}/${plan.stack}: ${formatCount(countResources(plan.resources))}, ${violations.length} violation(s), ${mandatory} mandatory` +
       `${policySource ? ` (policy config: ${policySource})` : ""}`,
-    ...violations.map(formatViolation),
+    ...violations.map(evaluation().formatViolation),
   ].join("\n");
 }
 
@@ -100,7 +105,7 @@ export function policyCli(argv: readonly string[], out: Output = console): Promi
       const opts = parsePolicyArgs(argv);
       const plan = readPlan(opts.plan);
       const policy = resolvePolicyConfig(plan.stack, opts.policyConfig);
-      const evaluator = await sharedEvaluator();
+      const evaluator = await evaluation().sharedEvaluator();
       evaluator.warnings(policy.config).forEach(w => out.error(`policy: warning: ${policy.source}: ${w}`));
       const violations = await evaluator.evaluate(plan, policy.config);
       out.log(formatViolations(plan, violations, policy.source));

@@ -6,8 +6,10 @@
  * (unknown settings pass), and a name the pack does not have is ignored. The CLI says nothing about the last
  * two; `warnings` does, so a typo does not silently disable a rule.
  */
+import * as path from "path";
 import Ajv from "ajv";
 import { readUserFile } from "../cli/errors";
+import { POLICY_PACK_DIR } from "./launch";
 
 export const LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 export type EnforcementLevel = (typeof LEVELS)[number];
@@ -137,4 +139,9 @@ export function warnings(policies: readonly PolicyInfo[], config: PolicyConfig):
           `"${name}": "${k}" is no setting of this policy; it is ignored (${known.length ? `known: ${known.join(", ")}` : "it has no settings"})`,
       );
   });
+}
+
+/** Where a stack's policy config lives: policies/policy-config.<stack>.json. */
+export function policyConfigFile(stack: string): string {
+  return path.join(POLICY_PACK_DIR, `policy-config.${stack}.json`);
 }

@@ -4,11 +4,10 @@
  * stack policies (`AnalyzeStack`) as a `pulumi preview` projects them and as they are after `pulumi up`.
  * The offline plan, `npm run policy` and the tests use it; one server serves every stack of a process.
  */
-import * as path from "path";
 import type { PlannedResource } from "../engine/runner";
 import { PolicyConfig, reconcile, warnings } from "./config";
 import { CachedProjection } from "./projectionCache";
-import { Launch, POLICY_PACK_DIR } from "./launch";
+import type { Launch } from "./launch";
 import { AnalyzerResource, Diagnostic, PackInfo, PolicyServer } from "./server";
 
 export type Phase = "inputs" | "preview" | "update";
@@ -28,11 +27,6 @@ export interface PlannedStack {
   readonly stack: string;
   readonly resources: readonly PlannedResource[];
   readonly outputs?: Record<string, unknown>;
-}
-
-/** Where a stack's policy config lives: policies/policy-config.<stack>.json. */
-export function policyConfigFile(stack: string): string {
-  return path.join(POLICY_PACK_DIR, `policy-config.${stack}.json`);
 }
 
 const isProvider = (r: PlannedResource) => r.type.startsWith("pulumi:providers:");
