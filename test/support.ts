@@ -30,7 +30,9 @@ export async function runStack(stack: string, opts: RunStackOptions = {}): Promi
   const values = stackValues(stack);
   opts.edit?.(values);
   const config = toStackConfig(values);
-  if (Object.keys(opts).length === 0) return sharedRun(stack, config);
+  // An edit only changes the config, which keys the shared run; clients and a record need a run of their own.
+  if (!opts.usagesClient && !opts.modelsClient && !opts.record)
+    return sharedRun(opts.stack ?? stack, config, opts.today);
   return runProgram({
     stack: opts.stack ?? stack,
     config,
@@ -69,18 +71,19 @@ function restoreUndefined(value: unknown): unknown {
 }
 
 /**
- * An unedited run of a stack, computed once for the whole test run and shared by every suite and worker: the
- * program is deterministic, so the run is keyed by the content of everything it depends on (runInputs) and the
- * config, and kept under node_modules/.cache/aoai-bcdr-runs/. Each caller gets its own copy, in its own realm.
- * Runs with edits, clients or a record always run the program.
+ * A run of a stack's config (edited or not), computed once and shared by every suite and worker, and by later
+ * test runs while nothing it depends on changes: the program is deterministic, so the run is keyed by the content
+ * of everything it depends on (runInputs), the stack name, the config and the plan date, and kept under
+ * node_modules/.cache/aoai-bcdr-runs/. Each caller gets its own copy, in its own realm. A run that fails is not
+ * kept; runs with clients or a record always run the program.
  */
-export async function sharedRun(stack: string, config: StackConfig): Promise<ProgramRun> {
+export async function sharedRun(stack: string, config: StackConfig, today?: string): Promise<ProgramRun> {
   // The plan date decides which versions are retired: a run is only good for the date it was made on.
-  const hash = crypto.createHash("sha256").update(JSON.stringify([stack, config, planDate()]));
+  const hash = crypto.createHash("sha256").update(JSON.stringify([stack, config, today ?? planDate()]));
   for (const file of runInputs()) hash.update(`\0${path.relative(root, file)}\0`).update(fs.readFileSync(file));
   const file = path.join(RUN_CACHE, `${hash.digest("hex")}.json`);
   if (!fs.existsSync(file)) {
-    const run = await runProgram({ stack, config });
+    const run = await runProgram({ stack, config, ...(today ? { today } : {}) });
     fs.mkdirSync(RUN_CACHE, { recursive: true });
     // Write then rename: workers running side by side never read half a file.
     const partial = `${file}.${process.pid}.tmp`;
