@@ -82,18 +82,47 @@ export async function sharedRun(stack: string, config: StackConfig, today?: stri
   const hash = crypto.createHash("sha256").update(JSON.stringify([stack, config, today ?? planDate()]));
   for (const file of runInputs()) hash.update(`\0${path.relative(root, file)}\0`).update(fs.readFileSync(file));
   const file = path.join(RUN_CACHE, `${hash.digest("hex")}.json`);
-  if (!fs.existsSync(file)) {
-    const run = await runProgram({ stack, config, ...(today ? { today } : {}) });
-    fs.mkdirSync(RUN_CACHE, { recursive: true });
-    // Write then rename: workers running side by side never read half a file.
-    const partial = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(
-      partial,
-      JSON.stringify(run, (_k, v) => (v === undefined ? UNDEFINED : v)),
-    );
-    fs.renameSync(partial, file);
+  const kept = readKept(file);
+  if (kept !== undefined) return restoreUndefined(JSON.parse(kept)) as ProgramRun;
+  const run = await runProgram({ stack, config, ...(today ? { today } : {}) });
+  const text = JSON.stringify(run, (_k, v) => (v === undefined ? UNDEFINED : v));
+  fs.mkdirSync(RUN_CACHE, { recursive: true });
+  // Write then rename: workers running side by side never read half a file.
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, text);
+  fs.renameSync(partial, file);
+  pruneRuns();
+  return restoreUndefined(JSON.parse(text)) as ProgramRun;
+}
+
+/** A kept run's text, its file's time refreshed (the pruning keeps the most recently used); undefined if none. */
+function readKept(file: string): string | undefined {
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+    return text;
+  } catch {
+    return undefined; // not computed yet, or pruned by another worker meanwhile
   }
-  return restoreUndefined(JSON.parse(fs.readFileSync(file, "utf8"))) as ProgramRun;
+}
+
+/** The most runs kept (about half a megabyte each): every change to the program makes new keys. */
+const RUNS_KEPT = 200;
+
+/** Removes the runs least recently used beyond RUNS_KEPT (a hit refreshes its file's time). */
+function pruneRuns(): void {
+  // Another worker may be pruning too: a file gone meanwhile is skipped.
+  const kept = fs
+    .readdirSync(RUN_CACHE)
+    .filter(f => f.endsWith(".json"))
+    .map(f => ({
+      file: path.join(RUN_CACHE, f),
+      used: fs.statSync(path.join(RUN_CACHE, f), { throwIfNoEntry: false }),
+    }))
+    .filter(r => r.used !== undefined)
+    .sort((a, b) => b.used!.mtimeMs - a.used!.mtimeMs);
+  for (const { file } of kept.slice(RUNS_KEPT)) fs.rmSync(file, { force: true });
 }
 
 export function ofType(run: ProgramRun, type: string): PlannedResource[] {
