@@ -16,6 +16,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { DNS_LOCATION, zoneLink } from "./privateLink";
 import { resourceGroup } from "./resourceGroup";
 import { Tags, roleTags } from "./tags";
+import { GATEWAY_DNS_COMPONENT } from "../catalog/watchdog";
 
 export interface GatewayDnsArgs {
   /** The host name clients call: the gateway's `<service>.azure-api.net` or a custom domain on every gateway. */
@@ -52,7 +53,7 @@ export class GatewayDns extends pulumi.ComponentResource {
   public readonly activeIp: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayDnsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aoai-bcdr:gatewayDns:GatewayDns", name, {}, opts);
+    super(GATEWAY_DNS_COMPONENT, name, {}, opts);
     const tags = roleTags(args.commonTags, "dns");
     this.resourceGroup = resourceGroup(
       name,

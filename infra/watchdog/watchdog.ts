@@ -27,7 +27,7 @@ import { Tags, roleTags } from "../tags";
 import { watchdogAlerts } from "./alerts";
 import { PeerVnet, watchdogNetwork } from "./network";
 import { NODE_VERSION, watchdogPackage } from "./package";
-import { SETTING, SettingName } from "../../catalog/watchdog";
+import { SETTING, SettingName, WATCHDOG_COMPONENT } from "../../catalog/watchdog";
 import { TYPES } from "../../catalog/types";
 
 export interface GatewayWatchdogArgs {
@@ -226,7 +226,7 @@ export class GatewayWatchdog extends pulumi.ComponentResource {
   public readonly app: web.WebApp;
 
   constructor(name: string, args: GatewayWatchdogArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aoai-bcdr:watchdog:GatewayWatchdog", name, {}, opts);
+    super(WATCHDOG_COMPONENT, name, {}, opts);
     const tags = roleTags(args.commonTags, "watchdog");
     const rg = resourceGroup(
       name,
