@@ -16,7 +16,8 @@ process.env.AOAI_BCDR_TODAY = "2026-11-25";
 
 const UNIT = "\\.unit\\.test\\.ts$";
 const tier = {
-  testEnvironment: "node",
+  // jest's Node environment; in a worker it also ends the process in time (see the file).
+  testEnvironment: "<rootDir>/test/jest/environment.js",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   // Loaded on first use, not when @pulumi/pulumi loads: see test/jest/lazyModule.js.
   moduleNameMapper: {

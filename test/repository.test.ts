@@ -1,8 +1,8 @@
 /**
- * The repository's own scripts: `npm test` waits for its type-check, and the pack's prepack removes only what it
- * created. (Dead exports are knip's job and long functions ESLint's: `npm run lint`.)
+ * The repository's own scripts: `npm test` waits for its type-check, the pack's prepack removes only what it
+ * created, and jest's workers end in time. (Dead exports are knip's job and long functions ESLint's: `npm run lint`.)
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -109,5 +109,43 @@ describe("policies/prepack.js removes only the bin/ and index.js it created", ()
       "prepack: the pack imports files from infra/; a packed pack holds only policies/ and catalog/ (nothing was changed)",
     );
     expect(fs.readdirSync(dir).sort()).toEqual(["index.ts", "tsconfig.json"]);
+  });
+});
+
+describe("jest's workers end before jest-worker's 500 ms are up (test/jest/environment.js)", () => {
+  const environment = path.join(root, "test", "jest", "environment.js");
+
+  /** Node with the environment loaded, an exit code and a late exit listener; --trace-exit reports process.exit(). */
+  function exitOf(ipc: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const script = [
+      `require(${JSON.stringify(environment)});`,
+      "process.exitCode = 3;",
+      'process.on("exit", () => console.log("late exit listener ran"));',
+    ].join("\n");
+    const child = spawn(process.execPath, ["--trace-exit", "-e", script], {
+      stdio: ["ignore", "pipe", "pipe", ...(ipc ? (["ipc"] as const) : [])],
+    });
+    const out = { stdout: "", stderr: "" };
+    child.stdout!.on("data", d => (out.stdout += d));
+    child.stderr!.on("data", d => (out.stderr += d));
+    return new Promise(resolve => child.on("close", code => resolve({ code, ...out })));
+  }
+
+  test("a worker (forked with IPC) leaves by process.exit() after every exit listener, with its exit code", async () => {
+    const r = await exitOf(true);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe("late exit listener ran\n");
+    expect(r.stderr).toMatch(/WARNING: Exited the environment with code 3\n.*\n\s+at .*test\/jest\/environment\.js/);
+  });
+
+  test("jest itself (no IPC: the suites run in band) exits as it always has", async () => {
+    const r = await exitOf(false);
+    expect([r.code, r.stdout, r.stderr]).toEqual([3, "late exit listener ran\n", ""]);
+  });
+
+  test("it is every suite's environment", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { projects } = require("../jest.config.js") as { projects: { testEnvironment: string }[] };
+    expect(projects.map(p => p.testEnvironment)).toEqual(projects.map(() => "<rootDir>/test/jest/environment.js"));
   });
 });

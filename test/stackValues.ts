@@ -8,16 +8,23 @@ import type { StackConfig } from "../stacks/engine/runner";
 import { stackFile } from "../stacks/cli/stackFile";
 import type { Loose } from "./loose";
 
-/** The `aoai-bcdr:*` values of a stack file as plain objects, keyed without the namespace. */
+/** Each stack file's values as last read, by its text: suites ask for the same file hundreds of times. */
+const read = new Map<string, { text: string; values: Loose }>();
+
+/** The `aoai-bcdr:*` values of a stack file as plain objects, keyed without the namespace: a copy of its own. */
 export function stackValues(stack: string): Loose {
-  const doc = parseYaml(fs.readFileSync(stackFile(stack), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  const values: Loose = {};
-  for (const [k, v] of Object.entries(doc.config)) {
-    if (k.startsWith(`${PROJECT}:`)) values[k.slice(PROJECT.length + 1)] = v;
+  const file = stackFile(stack);
+  const text = fs.readFileSync(file, "utf8");
+  let kept = read.get(file);
+  if (kept?.text !== text) {
+    const doc = parseYaml(text) as { config: Record<string, unknown> };
+    const values: Loose = {};
+    for (const [k, v] of Object.entries(doc.config)) {
+      if (k.startsWith(`${PROJECT}:`)) values[k.slice(PROJECT.length + 1)] = v;
+    }
+    read.set(file, (kept = { text, values }));
   }
-  return structuredClone(values);
+  return structuredClone(kept.values);
 }
 
 /** Serializes edited values the way the Pulumi CLI hands them to the program. */
