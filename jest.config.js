@@ -6,7 +6,7 @@
  *     command as a process.
  * The tier is in the file name, not a folder, so that suites keep their relative imports. One suite, whatever its
  * tier: `npx jest test/<name>` (`--selectProjects` takes every name after it as a project).
- * Transpile-only (tsconfig has isolatedModules); `npm run build` is the type-check.
+ * Transpile-only (tsconfig has isolatedModules), as the commands transpile; `npm run build` is the type-check.
  * maxWorkers: jest's default is the number of cores minus one, which on a 2-core CI machine runs every suite
  * in a single worker while a core idles; the suites are CPU-bound program runs, so use every core.
  */
@@ -18,7 +18,8 @@ const UNIT = "\\.unit\\.test\\.ts$";
 const tier = {
   // jest's Node environment; in a worker it also ends the process in time (see the file).
   testEnvironment: "<rootDir>/test/jest/environment.js",
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  // The commands' transpile (stacks/loader/transpile.js), with its cache: see the file.
+  transform: { "^.+\\.ts$": "<rootDir>/test/jest/transform.js" },
   // Loaded on first use, not when @pulumi/pulumi loads: see test/jest/lazyModule.js.
   moduleNameMapper: {
     "^@npmcli/arborist$": "<rootDir>/test/jest/arborist.js",

@@ -1,7 +1,7 @@
 /**
- * The commands' runtime: `npm run bench` prints each stack's ratio to an honest floor, and stacks/loader/ts.js
- * transpiles each file once per content (a changed file is never served stale), and the output projection's
- * cache answers what the projection answers.
+ * The commands' runtime: `npm run bench` prints each stack's ratio to an honest floor; stacks/loader/transpile.js,
+ * which the commands and jest share, transpiles each file once per content (a changed file is never served stale)
+ * and refuses a syntax error; and the output projection's cache answers what the projection answers.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -17,7 +17,10 @@ import { TYPES } from "../catalog/types";
 
 const root = path.resolve(__dirname, "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JavaScript module without type declarations
-const { cacheFile } = require("../stacks/loader/ts.js") as { cacheFile(source: string): string };
+const { cacheFile, compiled } = require("../stacks/loader/transpile.js") as {
+  cacheFile(source: string, filename: string): string;
+  compiled(source: string, filename: string): string;
+};
 
 test("bench prints the median wall time of the floor and of each stack's plan, and the ratio to the floor", async () => {
   const lines: string[] = [];
@@ -76,28 +79,53 @@ test("the bench's replay registers exactly what the plan recorded: URN, parent, 
   for (const r of plan.resources) expect(registration(replayed.get(r.urn)!)).toEqual(registration(r));
 });
 
-test("stacks/loader/ts.js runs TypeScript and re-transpiles a file whose content changed", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-ts-"));
-  try {
+describe("the one transpile: stacks/loader/transpile.js, run by the commands (ts.js) and by jest", () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-ts-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const run = (file: string) =>
+    spawnSync(process.execPath, ["-r", path.join(root, "stacks/loader/ts.js"), file, "x"], { encoding: "utf8" });
+
+  test("the loader runs TypeScript and re-transpiles a file whose content changed", () => {
     const file = path.join(dir, "hello.ts");
-    const run = () =>
-      spawnSync(process.execPath, ["-r", path.join(root, "stacks/loader/ts.js"), file, "x"], { encoding: "utf8" });
     const source = (n: number) =>
       `const n: number = ${n};\nconsole.log(\`\${n} \${process.argv.slice(2).join(" ")} ${Date.now()}\`);\n`;
     const first = source(1);
     fs.writeFileSync(file, first);
-    expect(fs.existsSync(cacheFile(first))).toBe(false);
-    expect(run().stdout).toMatch(/^1 x \d+\n$/);
-    expect(fs.readFileSync(cacheFile(first), "utf8")).toContain("const n = 1;");
-    expect(run().stdout).toMatch(/^1 x /);
+    expect(fs.existsSync(cacheFile(first, file))).toBe(false);
+    expect(run(file).stdout).toMatch(/^1 x \d+\n$/);
+    expect(fs.readFileSync(cacheFile(first, file), "utf8")).toContain("const n = 1;");
+    expect(run(file).stdout).toMatch(/^1 x /);
     const second = source(2);
     fs.writeFileSync(file, second);
-    expect(run().stdout).toMatch(/^2 x /);
-    expect(fs.existsSync(cacheFile(second))).toBe(true);
-    for (const src of [first, second]) fs.rmSync(cacheFile(src));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+    expect(run(file).stdout).toMatch(/^2 x /);
+    expect(fs.existsSync(cacheFile(second, file))).toBe(true);
+    for (const src of [first, second]) fs.rmSync(cacheFile(src, file));
+  });
+
+  test("a syntax error is refused with its file and line, and nothing is kept or run", () => {
+    const file = path.join(dir, "broken.ts");
+    const source = `console.log("ran");\nconst = 1;\n`;
+    fs.writeFileSync(file, source);
+    const r = run(file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/SyntaxError: .*broken\.ts\(2,7\): error TS1134: Variable declaration expected\./);
+    expect(fs.existsSync(cacheFile(source, file))).toBe(false);
+  });
+
+  test("jest's transform is that transpile, and its inline source map puts stack traces on the TypeScript line", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const jestConfig = require("../jest.config.js") as { projects: { transform: Record<string, string> }[] };
+    for (const p of jestConfig.projects)
+      expect(p.transform).toEqual({ "^.+\\.ts$": "<rootDir>/test/jest/transform.js" });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const transform = require("./jest/transform.js") as { process(source: string, file: string): { code: string } };
+    const source = fs.readFileSync(__filename, "utf8");
+    expect(transform.process(source, __filename).code).toBe(compiled(source, __filename));
+    const line = Number(/bench\.test\.ts:(\d+):\d+/.exec(new Error().stack!.split("\n")[1])![1]);
+    expect(source.split("\n")[line - 1]).toContain("new Error().stack!");
+  });
 });
 
 test("the projection cache answers exactly what the projection does, and projects afresh what it has not kept", () => {
