@@ -103,7 +103,19 @@ export default tseslint.config(
   {
     // Tests hold tables of cases: their length is data, not logic.
     files: ["test/**/*.ts"],
-    rules: { "max-lines-per-function": "off" },
+    rules: {
+      "max-lines-per-function": "off",
+      // The suites' transform is the commands' transpile (test/jest/transform.js), which, unlike babel-jest or
+      // ts-jest, does not hoist jest.mock above the imports: a mock would silently not apply.
+      "no-restricted-properties": [
+        "error",
+        ...["mock", "doMock", "unstable_mockModule"].map(property => ({
+          object: "jest",
+          property,
+          message: "jest.mock is not hoisted by this repository's transform: pass the dependency in instead.",
+        })),
+      ],
+    },
   },
   prettier,
 );

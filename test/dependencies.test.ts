@@ -1,7 +1,8 @@
 /**
- * The dependency rules between the folders (eslint.config.mjs, stacks/README.md) catch what they forbid: each
- * case lints one import, as if written in a file of the folder, with ESLint's Node API and the repository's
- * config (import rules only: the probe files exist in no tsconfig, so typed rules cannot run on them).
+ * The dependency rules between the folders (eslint.config.mjs, stacks/README.md), and the suites' ban on
+ * jest.mock, catch what they forbid: each case lints one line, as if written in a file of the folder, with
+ * ESLint's Node API and the repository's config (untyped rules only: the probe files exist in no tsconfig, so
+ * typed rules cannot run on them).
  * In a child process: the config is an ES module, which jest's module registry cannot import.
  */
 import { spawnSync } from "child_process";
@@ -48,7 +49,13 @@ const CASES: [string, string, boolean][] = [
   ["stacks/cli/probe.ts", 'import { runStack } from "../../test/support";', true],
   ["stacks/cli/probe.ts", 'import { runProgram } from "../engine/runner";', false],
   ["test/probe.test.ts", 'import { runStack } from "./support";', false],
+  // Not a dependency rule: the suites' transform does not hoist jest.mock (test/jest/transform.js).
+  ["test/probe.test.ts", 'jest.mock("./support");', true],
+  ["test/probe.test.ts", 'jest.spyOn(console, "log");', false],
 ];
+
+/** The rules these cases exercise. */
+const RULES = ["no-restricted-imports", "no-restricted-properties"];
 
 /** Lints every case in one child process; returns, per case, the rules that reported and their messages. */
 function lintCases(): { ruleId: string | null; message: string }[][] {
@@ -58,7 +65,7 @@ function lintCases(): { ruleId: string | null; message: string }[][] {
     const eslint = new ESLint({
       cwd: process.cwd(),
       overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
-      ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports",
+      ruleFilter: ({ ruleId }) => ${JSON.stringify(RULES)}.includes(ruleId),
     });
     (async () => {
       const out = [];
@@ -79,7 +86,7 @@ describe("the dependency rules", () => {
   test.each(CASES.map((c, i) => [...c, i] as const))("%s: %s (refused: %s)", (_file, _text, refused, i) => {
     const messages = results[i];
     // A parse error (ruleId null) would hide the rule: every message must be the rule's.
-    expect(messages.filter(m => m.ruleId !== "no-restricted-imports")).toEqual([]);
+    expect(messages.filter(m => !RULES.includes(m.ruleId ?? ""))).toEqual([]);
     expect(messages.length).toBe(refused ? 1 : 0);
   });
 });

@@ -115,12 +115,20 @@ describe("policies/prepack.js removes only the bin/ and index.js it created", ()
 describe("jest's workers end before jest-worker's 500 ms are up (test/jest/environment.js)", () => {
   const environment = path.join(root, "test", "jest", "environment.js");
 
-  /** Node with the environment loaded, an exit code and a late exit listener; --trace-exit reports process.exit(). */
+  /** Node with the environment loaded, an exit code and exit listeners added after it (some only once the loop has
+   * emptied); --trace-exit reports a process.exit(). */
   function exitOf(ipc: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const script = [
       `require(${JSON.stringify(environment)});`,
       "process.exitCode = 3;",
       'process.on("exit", () => console.log("late exit listener ran"));',
+      'process.once("beforeExit", () => {',
+      '  process.on("exit", () => console.log("listener added on beforeExit ran"));',
+      '  setTimeout(() => process.once("exit", () => {',
+      '    console.log("listener added after beforeExit ran");',
+      "    process.exitCode = 4; // an exit listener may still change the code",
+      "  }), 10);",
+      "});",
     ].join("\n");
     const child = spawn(process.execPath, ["--trace-exit", "-e", script], {
       stdio: ["ignore", "pipe", "pipe", ...(ipc ? (["ipc"] as const) : [])],
@@ -131,16 +139,22 @@ describe("jest's workers end before jest-worker's 500 ms are up (test/jest/envir
     return new Promise(resolve => child.on("close", code => resolve({ code, ...out })));
   }
 
+  const LISTENERS = [
+    "late exit listener ran",
+    "listener added on beforeExit ran",
+    "listener added after beforeExit ran",
+  ];
+
   test("a worker (forked with IPC) leaves by process.exit() after every exit listener, with its exit code", async () => {
     const r = await exitOf(true);
-    expect(r.code).toBe(3);
-    expect(r.stdout).toBe("late exit listener ran\n");
-    expect(r.stderr).toMatch(/WARNING: Exited the environment with code 3\n.*\n\s+at .*test\/jest\/environment\.js/);
+    expect(r.code).toBe(4);
+    expect(r.stdout.split("\n")).toEqual([...LISTENERS, ""]);
+    expect(r.stderr).toMatch(/WARNING: Exited the environment with code 4\n.*\n\s+at .*test\/jest\/environment\.js/);
   });
 
   test("jest itself (no IPC: the suites run in band) exits as it always has", async () => {
     const r = await exitOf(false);
-    expect([r.code, r.stdout, r.stderr]).toEqual([3, "late exit listener ran\n", ""]);
+    expect([r.code, r.stdout.split("\n"), r.stderr]).toEqual([4, [...LISTENERS, ""], ""]);
   });
 
   test("it is every suite's environment", () => {

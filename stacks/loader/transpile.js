@@ -31,10 +31,11 @@ function transpile(source, filename) {
     const { config, error } = ts.readConfigFile(tsconfigFile, ts.sys.readFile);
     if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, "\n"));
     const options = ts.convertCompilerOptionsFromJson(config.compilerOptions, root).options;
-    compilerOptions = { ...options, inlineSourceMap: true };
+    compilerOptions = { ...options, sourceMap: false, inlineSourceMap: true };
   }
   const out = ts.transpileModule(source, { compilerOptions, fileName: filename, reportDiagnostics: true });
-  // Only syntax errors are reported per file (the type-check is tsc's): refuse them rather than run what they make.
+  // Per file, only syntax and option errors are reported (the type-check is tsc's): refuse them rather than run
+  // what they make.
   if (out.diagnostics.length) throw new SyntaxError(ts.formatDiagnostics(out.diagnostics, formatHost));
   return out.outputText;
 }
@@ -58,12 +59,22 @@ function compiled(source, filename) {
     return fs.readFileSync(cached, "utf8");
   } catch {
     const js = transpile(source, filename);
+    keep(cached, js);
+    return js;
+  }
+}
+
+/** Keeps `js` as `cached`, if it can: a cache that cannot be written (read-only, full) only costs time. */
+function keep(cached, js) {
+  // Write then rename: processes running side by side never read half a file. On Windows, a rename onto a file
+  // another process has just written can fail with EPERM: that process kept the same output.
+  const partial = `${cached}.${process.pid}.tmp`;
+  try {
     fs.mkdirSync(cacheDir, { recursive: true });
-    // Write then rename: processes running side by side never read half a file.
-    const partial = `${cached}.${process.pid}.tmp`;
     fs.writeFileSync(partial, js);
     fs.renameSync(partial, cached);
-    return js;
+  } catch {
+    fs.rmSync(partial, { force: true });
   }
 }
 
