@@ -1,7 +1,7 @@
 /**
  * The commands' runtime: `npm run bench` prints each stack's ratio to an honest floor; stacks/loader/transpile.js,
- * which the commands and jest share, transpiles each file once per content (a changed file is never served stale)
- * and refuses a syntax error; and the output projection's cache answers what the projection answers.
+ * which the commands and jest share, transpiles each file once per content (a changed file is never served stale),
+ * refuses a syntax error and runs on when its cache cannot be written; and the output projection's cache answers what the projection answers.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -101,6 +101,23 @@ describe("the one transpile: stacks/loader/transpile.js, run by the commands (ts
     expect(run(file).stdout).toMatch(/^2 x /);
     expect(fs.existsSync(cacheFile(second, file))).toBe(true);
     for (const src of [first, second]) fs.rmSync(cacheFile(src, file));
+  });
+
+  test("a cache it cannot write (here a rename refused, as Windows does under a race) only costs the transpile", () => {
+    const file = path.join(dir, "unkept.ts");
+    const source = `export const n: number = ${Date.now()};\n`;
+    const probe = [
+      'const fs = require("fs");',
+      'fs.renameSync = () => { throw Object.assign(new Error("EPERM: operation not permitted"), { code: "EPERM" }); };',
+      `const { compiled } = require(${JSON.stringify(path.join(root, "stacks/loader/transpile.js"))});`,
+      `process.stdout.write(compiled(${JSON.stringify(source)}, ${JSON.stringify(file)}));`,
+    ].join("\n");
+    const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toContain("exports.n = ");
+    const kept = cacheFile(source, file);
+    expect(fs.existsSync(kept)).toBe(false);
+    expect(fs.readdirSync(path.dirname(kept)).filter(f => f.startsWith(path.basename(kept)))).toEqual([]);
   });
 
   test("a syntax error is refused with its file and line, and nothing is kept or run", () => {
