@@ -6,8 +6,10 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as ts from "typescript";
 
 const root = path.resolve(__dirname, "..");
+const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts;
 const made: string[] = [];
 const tmp = (prefix: string) => {
   made.push(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
@@ -16,14 +18,15 @@ const tmp = (prefix: string) => {
 afterAll(() => made.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
 
 describe("npm test waits for its type-check", () => {
-  // The script runs with stand-ins for tsc and jest: it must wait for tsc whatever jest's result, and fail when either fails.
-  const script: string = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.test;
+  // The script runs with stand-ins for npm (which runs the type-check, `npm run build`) and jest: it must wait for
+  // the type-check whatever jest's result, and fail when either fails.
+  const script: string = scripts.test;
 
-  /** Runs the script (with sh, as npm does) with a tsc that takes a moment and records that it finished. */
-  function runScript(tscCode: number, jestCode: number) {
+  /** Runs the script (with sh, as npm does) with a type-check that takes a moment and records that it finished. */
+  function runScript(checkCode: number, jestCode: number) {
     const bin = tmp("test-script-");
-    const done = path.join(bin, "tsc-finished");
-    fs.writeFileSync(path.join(bin, "tsc"), `#!/bin/sh\nsleep 0.2\ntouch "${done}"\nexit ${tscCode}\n`, {
+    const done = path.join(bin, "check-finished");
+    fs.writeFileSync(path.join(bin, "npm"), `#!/bin/sh\nsleep 0.2\ntouch "${done}"\nexit ${checkCode}\n`, {
       mode: 0o755,
     });
     fs.writeFileSync(path.join(bin, "jest"), `#!/bin/sh\nexit ${jestCode}\n`, { mode: 0o755 });
@@ -31,18 +34,77 @@ describe("npm test waits for its type-check", () => {
       stdio: "ignore",
       env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` },
     });
-    return { code: r.status, tscFinished: fs.existsSync(done) };
+    return { code: r.status, checkFinished: fs.existsSync(done) };
   }
+
+  test("the type-check it starts is npm run build", () => {
+    expect(script).toMatch(/^npm run -s build & /);
+  });
 
   test.each([
     [0, 0, 0],
     [0, 1, 1],
     [2, 0, 2],
     [2, 1, 2],
-  ])("tsc %i, jest %i: exits %i, after tsc finished", (tsc, jest, expected) => {
-    const r = runScript(tsc, jest);
-    expect(r.tscFinished).toBe(true);
+  ])("type-check %i, jest %i: exits %i, after the type-check finished", (check, jest, expected) => {
+    const r = runScript(check, jest);
+    expect(r.checkFinished).toBe(true);
     expect(r.code).toBe(expected);
+  });
+});
+
+describe("the type-check (npm run build): TypeScript 7 over tsconfig.typecheck.json", () => {
+  // `node <compiler> -p <config>`, as the script names them.
+  const [node, compiler, project, config, ...rest] = scripts.build.split(" ");
+  const typeScript7 = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(root, compiler), ...args], { cwd: root, encoding: "utf8" });
+
+  test("runs TypeScript 7 on the type-check's config, nothing else", () => {
+    expect([node, project, config, rest]).toEqual(["node", "-p", "tsconfig.typecheck.json", []]);
+    expect(typeScript7("--version").stdout).toMatch(/^Version 7\./);
+  });
+
+  test("holds the project's options: a type error and an unused local fail it, each named", () => {
+    const dir = tmp("typecheck-");
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+    fs.writeFileSync(
+      path.join(dir, "bad.ts"),
+      'export function f(): number {\n  const unused = 1;\n  return "one";\n}\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      // `include: []`: the project's own files (tsconfig.json's include) are not this check's.
+      JSON.stringify({
+        extends: path.join(root, config),
+        compilerOptions: { incremental: false },
+        include: [],
+        files: ["bad.ts"],
+      }),
+    );
+    const r = typeScript7("-p", path.join(dir, "tsconfig.json"));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/bad\.ts\(2,9\): error TS6133: 'unused' is declared but its value is never read/);
+    expect(r.stdout).toMatch(/bad\.ts\(3,3\): error TS2322: Type 'string' is not assignable to type 'number'/);
+  });
+
+  test("resolves every import of the repository's files to the declarations `pulumi up`'s TypeScript 5 resolves it to", () => {
+    // Both configs as TypeScript 5 reads them; its resolver implements node10 and bundler alike.
+    const options = (file: string) =>
+      ts.parseJsonConfigFileContent(ts.readConfigFile(file, ts.sys.readFile).config, ts.sys, root, undefined, file);
+    const five = options(path.join(root, "tsconfig.json"));
+    const seven = options(path.join(root, config));
+    const resolved = (spec: string, from: string, o: ts.CompilerOptions) =>
+      ts.resolveModuleName(spec, from, o, ts.sys).resolvedModule?.resolvedFileName;
+    const imports = five.fileNames.flatMap(file =>
+      ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true).importedFiles.map(i => [i.fileName, file] as const),
+    );
+    const packages = imports.filter(([spec]) => !spec.startsWith("."));
+    expect(packages.map(([spec]) => spec)).toContain("@pulumi/azure-native/cognitiveservices");
+    const differ = imports.filter(
+      ([spec, from]) => resolved(spec, from, five.options) !== resolved(spec, from, seven.options),
+    );
+    expect(differ).toEqual([]);
+    expect(seven.fileNames).toEqual(five.fileNames);
   });
 });
 

@@ -8,8 +8,8 @@
  *     costs seconds of CPU at every start.
  *   - launch "transpiled" (the default): the same pack `main`, the same `new PolicyPack` and gRPC server, loaded
  *     through stacks/loader/ts.js's cached transpile instead of run-policy-pack's ts-node type-check: a start costs
- *     what loading @pulumi/policy costs. The type-check is not lost: `npm test` runs tsc over policies/
- *     (tsconfig.json includes it), and test/policies.pack.test.ts starts the pack the CLI's way, proves a type
+ *     what loading @pulumi/policy costs. The type-check is not lost: `npm test` type-checks policies/
+ *     (`npm run build`), and test/policies.pack.test.ts starts the pack the CLI's way, proves a type
  *     error stops it and that both launches serve the same pack with the same verdicts.
  *   - calls: ConfigureStack, GetAnalyzerInfo, Configure (every policy), Analyze per resource on its inputs,
  *     AnalyzeStack on every resource's outputs with parent, dependencies and propertyDependencies (empty
