@@ -35,8 +35,15 @@ const { Struct } = require(require.resolve("google-protobuf/google/protobuf/stru
 const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [SDK] })) as {
   Empty: new () => never;
 };
-const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
+const { BinaryWriter } = require(require.resolve("google-protobuf", { paths: [SDK] })) as {
+  BinaryWriter: new () => { writeBytes(field: number, bytes: Uint8Array): void; getResultBuffer(): Uint8Array };
+};
+const { AnalyzerClient, AnalyzerService } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
   AnalyzerClient: new (address: string, credentials: unknown) => Client;
+  AnalyzerService: Record<
+    "analyze" | "analyzeStack",
+    { path: string; responseDeserialize: (bytes: Buffer) => analyzer.AnalyzeResponse }
+  >;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -75,23 +82,9 @@ export interface PackInfo {
   readonly policies: readonly PolicyInfo[];
 }
 
-/**
- * Struct messages by the JSON of their values: a plan's resources are sent many times over (every phase, every
- * config, every copy of the plan a test breaks), and most of them unchanged. A message is built once and only ever
- * referenced after (set as a field, serialized), never mutated. Bounded: emptied when it grows past a few plans.
- */
-const structs = new Map<string, never>();
-const STRUCTS_KEPT = 5000;
-
 /** A Struct of plain values: properties left undefined are absent on the wire. */
 function struct(props: Record<string, unknown>): never {
-  const json = JSON.stringify(props);
-  const cached = structs.get(json);
-  if (cached) return cached;
-  if (structs.size >= STRUCTS_KEPT) structs.clear();
-  const built = Struct.fromJavaScript(JSON.parse(json));
-  structs.set(json, built);
-  return built;
+  return Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
 }
 
 function options(r: AnalyzerResource): analyzer.AnalyzerResourceOptions {
@@ -122,6 +115,41 @@ function describe<M extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>
   const p = provider(r);
   if (p) m.setProvider(p);
   return m;
+}
+
+/**
+ * Serialized messages by the JSON of the resource they describe: a plan's resources are sent many times over (every
+ * phase, every config, every copy of the plan a test breaks), most of them unchanged, and serializing them was most
+ * of this client's work. Bounded: emptied when it grows past a few plans.
+ */
+const wire = new Map<string, Uint8Array>();
+const WIRE_KEPT = 5000;
+
+function serialized(
+  message: (r: AnalyzerResource) => { serializeBinary(): Uint8Array },
+  r: AnalyzerResource,
+): Uint8Array {
+  const key = `${message.name}\0${JSON.stringify(r)}`;
+  const kept = wire.get(key);
+  if (kept) return kept;
+  if (wire.size >= WIRE_KEPT) wire.clear();
+  const bytes = message(r).serializeBinary();
+  wire.set(key, bytes);
+  return bytes;
+}
+
+const analyzeRequest = (r: AnalyzerResource) => describe(new analyzer.AnalyzeRequest(), r);
+
+/**
+ * An AnalyzeStackRequest on the wire. Its only field is `repeated AnalyzerResource resources = 1` (analyzer.proto),
+ * and an embedded message is written as length-delimited bytes, tag and length then the message's own bytes
+ * (https://protobuf.dev/programming-guides/encoding/#embedded): so each resource's kept bytes, written as bytes field 1,
+ * make the message `AnalyzeStackRequest.serializeBinary()` makes.
+ */
+export function analyzeStackRequest(resources: readonly AnalyzerResource[]): Uint8Array {
+  const writer = new BinaryWriter();
+  for (const r of resources) writer.writeBytes(1, serialized(stackResource, r));
+  return writer.getResultBuffer();
 }
 
 function stackResource(r: AnalyzerResource): analyzer.AnalyzerResource {
@@ -218,18 +246,27 @@ export class PolicyServer {
     await call(this.client.configure.bind(this.client), req);
   }
 
-  async analyze(r: AnalyzerResource): Promise<Diagnostic[]> {
-    return diagnostics(await call(this.client.analyze.bind(this.client), describe(new analyzer.AnalyzeRequest(), r)));
+  analyze(r: AnalyzerResource): Promise<Diagnostic[]> {
+    return this.send("analyze", serialized(analyzeRequest, r));
   }
 
-  async analyzeStack(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
-    const req = new analyzer.AnalyzeStackRequest();
-    req.setResourcesList(resources.map(stackResource));
-    return diagnostics(await call(this.client.analyzeStack.bind(this.client), req));
+  analyzeStack(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
+    return this.send("analyzeStack", analyzeStackRequest(resources));
   }
 
   close(): void {
     this.client.close();
     this.own?.kill();
+  }
+
+  /** Sends a request already serialized: the generated stub's method, with the bytes as its own serializer's output. */
+  private send(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<Diagnostic[]> {
+    const { path, responseDeserialize } = AnalyzerService[method];
+    const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    return new Promise((resolve, reject) =>
+      this.client.makeUnaryRequest(path, asBuffer, responseDeserialize, bytes, (err, res) =>
+        err ? reject(err) : resolve(diagnostics(res!)),
+      ),
+    );
   }
 }
