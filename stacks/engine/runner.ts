@@ -19,7 +19,7 @@ import { AzureRefusalError } from "./refusals/refusal";
 import { UsageError } from "../cli/errors";
 import { AzureMocks } from "./mocks";
 import { landingZoneOf } from "./refusals/landingZone";
-import { withoutPromiseTraces } from "./promiseTraces";
+import { withoutUnreadTraces } from "./traces";
 import type { Props } from "./props";
 
 export const SECRET = "[secret]";
@@ -271,7 +271,7 @@ function inDeclarationOrder(order: DeclarationOrder, resources: readonly Planned
 
 /** Runs the program for one stack under the mocks; resolves once every registration has completed. */
 export function runProgram(opts: RunOptions): Promise<ProgramRun> {
-  return withoutPromiseTraces(() => run(opts));
+  return withoutUnreadTraces(() => run(opts));
 }
 
 async function run(opts: RunOptions): Promise<ProgramRun> {

@@ -1,8 +1,10 @@
 /**
- * A run under the mock engine leaves empty the stack trace @pulumi/pulumi takes on every promise, unless its leak
- * report would print it (stacks/engine/promiseTraces.ts); every other error keeps its whole stack.
+ * A run under the mock engine leaves empty the stack traces @pulumi/pulumi takes that nothing reads offline: the one
+ * on every promise, unless its leak report would print it, and every resource's callsites (stacks/engine/traces.ts);
+ * every other error keeps its whole stack.
  */
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
+import * as pulumi from "@pulumi/pulumi";
 import { runComponents } from "./components";
 
 /** runtime/debuggable.js of @pulumi/pulumi (its declarations are stripped of these internal members). */
@@ -17,24 +19,31 @@ const traceOf = (p: Promise<unknown>) => (p as unknown as { _debugStackTrace: st
 const probe = () => new Error("probe").stack!;
 const FRAME = /\n {4}at /;
 
-/** Inside a program run: a promise made debuggable, and an ordinary error's stack. */
+/** Resource.callsites, which the Resource constructor reads its source position from (resource.js of 3.276.0). */
+const resourceClass = pulumi.Resource as unknown as { callsites(): object[] };
+
+/** Inside a program run: a promise made debuggable, a resource's callsites, and an ordinary error's stack. */
 async function inRun() {
   const promise = Promise.resolve("done");
   let inside = "";
+  let callsites: object[] = [];
   await runComponents(() => {
     void sdk.debuggablePromise(promise, "probe");
+    callsites = resourceClass.callsites();
     inside = probe();
   });
-  return { trace: traceOf(promise), inside };
+  return { trace: traceOf(promise), callsites, inside };
 }
 
-test("during a run debuggablePromise takes no frames; other errors keep theirs; the SDK's function is back after", async () => {
-  const original = sdk.debuggablePromise;
-  const { trace, inside } = await inRun();
+test("during a run debuggablePromise and Resource.callsites take no frames; other errors keep theirs; the SDK's functions are back after", async () => {
+  const original = [sdk.debuggablePromise, resourceClass.callsites];
+  const { trace, callsites, inside } = await inRun();
   expect(trace).toMatch(/^Error:? ?$/);
+  expect(callsites).toEqual([]);
   expect(inside).toMatch(FRAME);
   expect(inside.split("\n").slice(0, 2)).toEqual(probe().split("\n").slice(0, 2));
-  expect(sdk.debuggablePromise).toBe(original);
+  expect([sdk.debuggablePromise, resourceClass.callsites]).toEqual(original);
+  expect(resourceClass.callsites().length).toBeGreaterThan(0);
   // Outside a run the SDK takes its trace as always.
   const outside = Promise.resolve("done");
   void sdk.debuggablePromise(outside, "probe");
@@ -44,8 +53,10 @@ test("during a run debuggablePromise takes no frames; other errors keep theirs; 
 test("with PULUMI_DEBUG_PROMISE_LEAKS, which makes the leak report print them, the traces are whole", async () => {
   sdk.debugPromiseLeaks = true;
   try {
-    const { trace } = await inRun();
+    const { trace, callsites } = await inRun();
     expect(trace).toMatch(/^Error:? ?\n {4}at (Object\.)?debuggablePromise /);
+    // The leak report does not print callsites: they stay empty.
+    expect(callsites).toEqual([]);
   } finally {
     sdk.debugPromiseLeaks = false;
   }
