@@ -85,7 +85,7 @@ function main() {
   if (!values["no-whole"]) {
     const whole = measure(["npm", "test", "--silent"]);
     failed ||= whole.status !== 0;
-    console.log(row("npm test (tsc and jest, as run)", whole));
+    console.log(row("npm test (type-check and jest, as run)", whole));
     if (whole.status !== 0) console.log(whole.output.slice(-4000));
   }
   process.exitCode = failed ? 1 : 0;

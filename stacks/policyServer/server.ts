@@ -126,10 +126,11 @@ const wire = new Map<string, Uint8Array>();
 const WIRE_KEPT = 5000;
 
 function serialized(
+  kind: "analyze" | "stack",
   message: (r: AnalyzerResource) => { serializeBinary(): Uint8Array },
   r: AnalyzerResource,
 ): Uint8Array {
-  const key = `${message.name}\0${JSON.stringify(r)}`;
+  const key = `${kind}\0${JSON.stringify(r)}`;
   const kept = wire.get(key);
   if (kept) return kept;
   if (wire.size >= WIRE_KEPT) wire.clear();
@@ -148,7 +149,7 @@ const analyzeRequest = (r: AnalyzerResource) => describe(new analyzer.AnalyzeReq
  */
 export function analyzeStackRequest(resources: readonly AnalyzerResource[]): Uint8Array {
   const writer = new BinaryWriter();
-  for (const r of resources) writer.writeBytes(1, serialized(stackResource, r));
+  for (const r of resources) writer.writeBytes(1, serialized("stack", stackResource, r));
   return writer.getResultBuffer();
 }
 
@@ -246,11 +247,12 @@ export class PolicyServer {
     await call(this.client.configure.bind(this.client), req);
   }
 
-  analyze(r: AnalyzerResource): Promise<Diagnostic[]> {
-    return this.send("analyze", serialized(analyzeRequest, r));
+  // async: a resource that cannot be serialized rejects, as a failed call does, rather than throwing at the caller.
+  async analyze(r: AnalyzerResource): Promise<Diagnostic[]> {
+    return this.send("analyze", serialized("analyze", analyzeRequest, r));
   }
 
-  analyzeStack(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
+  async analyzeStack(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
     return this.send("analyzeStack", analyzeStackRequest(resources));
   }
 
