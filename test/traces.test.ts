@@ -6,6 +6,7 @@
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import * as pulumi from "@pulumi/pulumi";
 import { runComponents } from "./components";
+import { withoutUnreadTraces } from "../stacks/engine/traces";
 
 /** runtime/debuggable.js of @pulumi/pulumi (its declarations are stripped of these internal members). */
 const sdk = debuggable as unknown as {
@@ -60,4 +61,18 @@ test("with PULUMI_DEBUG_PROMISE_LEAKS, which makes the leak report print them, t
   } finally {
     sdk.debugPromiseLeaks = false;
   }
+});
+
+test("runs that overlap: the traces stay empty until the last one ends, then the SDK's functions are back", async () => {
+  const original = [sdk.debuggablePromise, resourceClass.callsites];
+  let release!: () => void;
+  const first = withoutUnreadTraces(() => new Promise<void>(resolve => (release = resolve)));
+  await withoutUnreadTraces(async () => undefined);
+  // The first run is still under way.
+  expect(resourceClass.callsites()).toEqual([]);
+  expect(sdk.debuggablePromise).not.toBe(original[0]);
+  release();
+  await first;
+  expect([sdk.debuggablePromise, resourceClass.callsites]).toEqual(original);
+  expect(resourceClass.callsites().length).toBeGreaterThan(0);
 });
