@@ -1,6 +1,7 @@
 /**
- * The repository's own scripts: `npm test` waits for its type-check, the pack's prepack removes only what it
- * created, and jest's workers end in time. (Dead exports are knip's job and long functions ESLint's: `npm run lint`.)
+ * The repository's own scripts: `npm test` waits for its type-check, which is TypeScript 7's with the project's
+ * options and resolves imports as TypeScript 5 does under `pulumi up`; the pack's prepack removes only what it
+ * created; and jest's workers end in time. (Dead exports are knip's job and long functions ESLint's: `npm run lint`.)
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";

@@ -261,7 +261,11 @@ export class PolicyServer {
     this.own?.kill();
   }
 
-  /** Sends a request already serialized: the generated stub's method, with the bytes as its own serializer's output. */
+  /**
+   * Sends a request already serialized: what the generated stub's method does (grpc-js make-client.js binds a unary
+   * method to Client.prototype.makeUnaryRequest with the service's path, serializer and deserializer), with the
+   * bytes as the serializer's output.
+   */
   private send(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<Diagnostic[]> {
     const { path, responseDeserialize } = AnalyzerService[method];
     const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
