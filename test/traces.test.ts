@@ -1,10 +1,13 @@
 /**
- * A run under the mock engine leaves empty the stack traces @pulumi/pulumi takes that nothing reads offline: the one
- * on every promise, unless its leak report would print it, and every resource's callsites (stacks/engine/traces.ts);
- * every other error keeps its whole stack.
+ * A run under the mock engine skips the work @pulumi/pulumi does that nothing reads offline: the stack trace on every
+ * promise, unless its leak report would print it, and every resource's callsites (stacks/engine/traces.ts), and the
+ * rendering of each registration's response into a debug line (stacks/engine/runner.ts). Every other error keeps its
+ * whole stack, and the response its content.
  */
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import * as pulumi from "@pulumi/pulumi";
+import * as log from "@pulumi/pulumi/log";
+import * as resources from "@pulumi/azure-native/resources";
 import { runComponents } from "./components";
 import { withoutUnreadTraces } from "../stacks/engine/traces";
 
@@ -75,4 +78,29 @@ test("runs that overlap: the traces stay empty until the last one ends, then the
   await first;
   expect([sdk.debuggablePromise, resourceClass.callsites]).toEqual(original);
   expect(resourceClass.callsites().length).toBeGreaterThan(0);
+});
+
+test("each registration's response is named, not rendered, in the SDK's debug line, and reaches the SDK whole", async () => {
+  const lines: string[] = [];
+  const debug = jest.spyOn(log, "debug").mockImplementation(message => {
+    lines.push(message);
+    return Promise.resolve();
+  });
+  let group: resources.ResourceGroup | undefined;
+  try {
+    const run = await runComponents(() => {
+      group = new resources.ResourceGroup("rg", { resourceGroupName: "rg-probe", location: "eastus2" });
+    });
+    // The stack and the resource group, each once.
+    const finished = lines.filter(l => l.startsWith("RegisterResource RPC finished"));
+    expect(finished).toHaveLength(2);
+    for (const line of finished) expect(line).toMatch(/, resp: RegisterResourceResponse$/);
+    const [recorded] = run.resources;
+    expect(recorded.outputs).toMatchObject({ name: "rg-probe", location: "eastus2" });
+    // The SDK resolved the resource's outputs from the same response.
+    const name = await new Promise(resolve => group!.name.apply(resolve));
+    expect(name).toBe("rg-probe");
+  } finally {
+    debug.mockRestore();
+  }
 });
