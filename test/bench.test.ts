@@ -103,6 +103,18 @@ describe("the one transpile: stacks/loader/transpile.js, run by the commands (ts
     for (const src of [first, second]) fs.rmSync(cacheFile(src, file));
   });
 
+  test("the loader turns on Node's compile cache in node_modules/.cache/aoai-bcdr-node, which NODE_DISABLE_COMPILE_CACHE turns off", () => {
+    const cacheDir = (env: NodeJS.ProcessEnv) =>
+      spawnSync(
+        process.execPath,
+        ["-r", path.join(root, "stacks/loader/ts.js"), "-p", 'require("module").getCompileCacheDir?.() ?? "none"'],
+        { encoding: "utf8", env },
+      ).stdout.trim();
+    // Node 22.1 and later (package.json engines): the cache is in a folder of Node's own per Node version.
+    expect(path.dirname(cacheDir(process.env))).toBe(path.join(root, "node_modules", ".cache", "aoai-bcdr-node"));
+    expect(cacheDir({ ...process.env, NODE_DISABLE_COMPILE_CACHE: "1" })).toBe("none");
+  });
+
   test("a cache it cannot write (here a rename refused, as Windows does under a race) only costs the transpile", () => {
     const file = path.join(dir, "unkept.ts");
     const source = `export const n: number = ${Date.now()};\n`;
