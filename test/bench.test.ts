@@ -143,6 +143,29 @@ describe("the one transpile: stacks/loader/transpile.js, run by the commands (ts
     expect(fs.existsSync(cacheFile(source, file))).toBe(false);
   });
 
+  test("before the integration workers start, jest transpiles every TypeScript file of the repository; with the cache whole, no compiler is loaded", () => {
+    const setup = path.join(root, "test", "jest", "globalSetup.js");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const jestConfig = require("../jest.config.js") as { projects: { displayName: string; globalSetup?: string }[] };
+    expect(Object.fromEntries(jestConfig.projects.map(p => [p.displayName, p.globalSetup]))).toEqual({
+      unit: undefined,
+      integration: "<rootDir>/test/jest/globalSetup.js",
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { repositoryTypeScript } = require(setup) as { repositoryTypeScript(): string[] };
+    const tracked = spawnSync("git", ["ls-files", "*.ts"], { cwd: root, encoding: "utf8" });
+    expect(tracked.status).toBe(0);
+    const real = fs.realpathSync(root);
+    expect(
+      repositoryTypeScript()
+        .map(f => path.relative(real, f))
+        .sort(),
+    ).toEqual(tracked.stdout.trim().split("\n").sort());
+    const probe = `require(${JSON.stringify(setup)})(); console.log(Object.keys(require.cache).some(f => f.endsWith("typescript.js")))`;
+    const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+    expect([r.stderr, r.stdout]).toEqual(["", "false\n"]);
+  });
+
   test("jest's transform is that transpile, and its inline source map puts stack traces on the TypeScript line", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const jestConfig = require("../jest.config.js") as { projects: { transform: Record<string, string> }[] };
