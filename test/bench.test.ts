@@ -83,8 +83,12 @@ describe("the one transpile: stacks/loader/transpile.js, run by the commands (ts
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-ts-"))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // Each test's files are new: Node's compile cache would keep them for nothing.
   const run = (file: string) =>
-    spawnSync(process.execPath, ["-r", path.join(root, "stacks/loader/ts.js"), file, "x"], { encoding: "utf8" });
+    spawnSync(process.execPath, ["-r", path.join(root, "stacks/loader/ts.js"), file, "x"], {
+      encoding: "utf8",
+      env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: "1" },
+    });
 
   test("the loader runs TypeScript and re-transpiles a file whose content changed", () => {
     const file = path.join(dir, "hello.ts");
@@ -103,16 +107,18 @@ describe("the one transpile: stacks/loader/transpile.js, run by the commands (ts
     for (const src of [first, second]) fs.rmSync(cacheFile(src, file));
   });
 
-  test("the loader turns on Node's compile cache in node_modules/.cache/aoai-bcdr-node, which NODE_DISABLE_COMPILE_CACHE turns off", () => {
+  test("the loader turns on Node's compile cache in node_modules/.cache/aoai-bcdr-node; NODE_DISABLE_COMPILE_CACHE turns it off, NODE_COMPILE_CACHE moves it", () => {
     const cacheDir = (env: NodeJS.ProcessEnv) =>
       spawnSync(
         process.execPath,
         ["-r", path.join(root, "stacks/loader/ts.js"), "-p", 'require("module").getCompileCacheDir?.() ?? "none"'],
         { encoding: "utf8", env },
       ).stdout.trim();
-    // Node 22.1 and later (package.json engines): the cache is in a folder of Node's own per Node version.
-    expect(path.dirname(cacheDir(process.env))).toBe(path.join(root, "node_modules", ".cache", "aoai-bcdr-node"));
-    expect(cacheDir({ ...process.env, NODE_DISABLE_COMPILE_CACHE: "1" })).toBe("none");
+    const { NODE_COMPILE_CACHE: _, NODE_DISABLE_COMPILE_CACHE: __, ...env } = process.env;
+    // Node 22.8 and later (package.json engines): the cache is in a folder of Node's own per Node version.
+    expect(path.dirname(cacheDir(env))).toBe(path.join(root, "node_modules", ".cache", "aoai-bcdr-node"));
+    expect(cacheDir({ ...env, NODE_DISABLE_COMPILE_CACHE: "1" })).toBe("none");
+    expect(path.dirname(cacheDir({ ...env, NODE_COMPILE_CACHE: dir }))).toBe(dir);
   });
 
   test("a cache it cannot write (here a rename refused, as Windows does under a race) only costs the transpile", () => {
@@ -143,7 +149,7 @@ describe("the one transpile: stacks/loader/transpile.js, run by the commands (ts
     expect(fs.existsSync(cacheFile(source, file))).toBe(false);
   });
 
-  test("before the integration workers start, jest transpiles every TypeScript file of the repository; with the cache whole, no compiler is loaded", () => {
+  test("before the integration workers start, jest transpiles every TypeScript file of the repository (one that does not transpile is left to its suites); with the cache whole, no compiler is loaded", () => {
     const setup = path.join(root, "test", "jest", "globalSetup.js");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const jestConfig = require("../jest.config.js") as { projects: { displayName: string; globalSetup?: string }[] };
@@ -152,7 +158,10 @@ describe("the one transpile: stacks/loader/transpile.js, run by the commands (ts
       integration: "<rootDir>/test/jest/globalSetup.js",
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { repositoryTypeScript } = require(setup) as { repositoryTypeScript(): string[] };
+    const { repositoryTypeScript, transpileAll } = require(setup) as {
+      repositoryTypeScript(): string[];
+      transpileAll(files: string[]): void;
+    };
     const tracked = spawnSync("git", ["ls-files", "*.ts"], { cwd: root, encoding: "utf8" });
     expect(tracked.status).toBe(0);
     const real = fs.realpathSync(root);
@@ -161,6 +170,13 @@ describe("the one transpile: stacks/loader/transpile.js, run by the commands (ts
         .map(f => path.relative(real, f))
         .sort(),
     ).toEqual(tracked.stdout.trim().split("\n").sort());
+    // A file that does not transpile is left to the suites that load it; the others are kept.
+    const [broken, fine] = ["broken", "fine"].map(name => path.join(dir, `${name}.ts`));
+    fs.writeFileSync(broken, "const = 1;\n");
+    fs.writeFileSync(fine, `export const at = ${Date.now()};\n`);
+    expect(() => transpileAll([broken, fine])).not.toThrow();
+    expect([broken, fine].map(f => fs.existsSync(cacheFile(fs.readFileSync(f, "utf8"), f)))).toEqual([false, true]);
+    fs.rmSync(cacheFile(fs.readFileSync(fine, "utf8"), fine));
     const probe = `require(${JSON.stringify(setup)})(); console.log(Object.keys(require.cache).some(f => f.endsWith("typescript.js")))`;
     const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
     expect([r.stderr, r.stdout]).toEqual(["", "false\n"]);

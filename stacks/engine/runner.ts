@@ -173,6 +173,9 @@ function propertyDependencies(req: RegisterRequest, engineRef: (ref: string) => 
   return out;
 }
 
+/** What a registration's response says in the SDK's debug line: see recordRegistrations. */
+const responseName = () => "RegisterResourceResponse";
+
 /**
  * Records every registration the program sends to the (mock) engine. URNs are rewritten the way the
  * real engine builds them: the root stack's type is not part of its children's URNs, and a child's
@@ -220,10 +223,10 @@ function recordRegistrations(into: PlannedResource[], answers: Map<string, Answe
         });
         // The SDK puts the response in a debug line on every registration (runtime/resource.js of 3.276.0:
         // `RegisterResource RPC finished: ${label}; err: ${rpcErr}, resp: ${innerResponse}`), which google-protobuf
-        // renders by turning the whole message into an array: some 30 % of a program run's CPU. With no engine
-        // the line is dropped unread (log/index.js `debug`: no engine, and `excessiveDebugOutput` is a constant
+        // renders by turning the whole message into an array: some 30 % of a program run's CPU. With no engine, as
+        // in these runs, the line is dropped unread (log/index.js `debug`; `excessiveDebugOutput` is a constant
         // false), so the response is named instead of rendered. Its content reaches the SDK unchanged.
-        Object.defineProperty(res, "toString", { value: () => "RegisterResourceResponse" });
+        Object.defineProperty(res, "toString", { value: responseName, configurable: true });
       }
       cb(err, res);
     });
