@@ -33,7 +33,8 @@ module.exports = {
     {
       ...tier,
       displayName: "integration",
-      // The transpile cache made whole before the workers start (see the file); the unit tier alone does not wait for it.
+      // The transpile cache made whole before the workers start (see the file); the unit tier alone does not wait
+      // for it.
       globalSetup: "<rootDir>/test/jest/globalSetup.js",
       testMatch: ["<rootDir>/test/**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", UNIT],
